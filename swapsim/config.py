@@ -1,0 +1,429 @@
+"""The scenario schema and the YAML loader: validate once, at the edge, then freeze.
+
+A :class:`Scenario` is an immutable, fully resolved description of one deployment: fleet, packs,
+activity powers, workload, swap policy, stations and run settings. It is built only by
+:func:`load_scenario` (from a file plus ``--set`` overrides) or :func:`scenario_from_dict`; both
+reject unknown keys at every level and raise :class:`ScenarioError`, whose message names the file,
+the dotted path of the field, the offending value and what was expected, e.g.::
+
+    scenarios/airport.yaml: stations[1].bays: must be >= 2 (got 0)
+
+Quantities are written with units in the file and held in model units afterwards (hours, Wh, W,
+m, m/s; see :mod:`swapsim.units`). :func:`dump_scenario` writes the resolved scenario, every default
+filled in, back to YAML that loads to an equal scenario.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from swapsim.distributions import DIST_NAMES, DurationDist
+from swapsim.units import Distance, Duration, Energy, Power, Speed
+
+__all__ = [
+    "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
+    "apply_override", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
+    "WorkStep", "WorkloadSpec", "PolicySpec", "TravelSpec", "OutputSpec",
+]
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used, with a message fit to show the user as it is."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackSpec(_Frozen):
+    """A battery pack. Defaults: the Walker S2 class 48 V pack (shared/reference/walker-s2.md)."""
+
+    capacity: Energy = Field(default=468.0, gt=0, description="nominal energy (Wh)")
+    usable_fraction: float = Field(default=0.9, gt=0, le=1, description="share of capacity the BMS lets out")
+    voltage_v: float = Field(default=46.8, gt=0, description="nominal voltage (V), for reports only")
+
+
+class ChargerSpec(_Frozen):
+    """A bay charger: constant current, then constant voltage with an exponential taper.
+
+    ``rate_c`` is the constant-current rate in state of charge per hour (of the usable window);
+    charging ends when the taper current falls to ``cutoff_c``; the pack then reads 100 %.
+    """
+
+    rate_c: float = Field(default=0.8, gt=0, description="CC rate (1/h)")
+    cv_soc: float = Field(default=0.85, gt=0, lt=1, description="state of charge where CV starts")
+    cutoff_c: float = Field(default=0.05, gt=0, description="taper current where charging ends (1/h)")
+    efficiency: float = Field(default=0.9, gt=0, le=1, description="grid-to-pack efficiency")
+
+    @field_validator("cutoff_c")
+    @classmethod
+    def _below_rate(cls, v: float, info) -> float:
+        rate = info.data.get("rate_c")
+        if rate is not None and v >= rate:
+            raise ValueError(f"must be < rate_c ({rate})")
+        return v
+
+
+class StationSpec(_Frozen):
+    """A swap station: positions where robots swap, bays that hold and charge packs."""
+
+    name: str = Field(min_length=1)
+    distance: Distance = Field(ge=0, description="one-way walking distance from the work area (m)")
+    positions: int = Field(default=1, ge=1, description="robots that can swap at once")
+    bays: int = Field(ge=1, description="pack bays, one charger each")
+    charged_packs: int = Field(ge=0, description="full packs in the bays at the start")
+    swap_duration: DurationDist = Field(default="3 min", validate_default=True)
+    charger: ChargerSpec = ChargerSpec()
+    power_cap: Power | None = Field(default=None, gt=0, description="grid power shared by the chargers (W)")
+
+    @field_validator("charged_packs")
+    @classmethod
+    def _leave_an_empty_bay(cls, v: int, info) -> int:
+        bays = info.data.get("bays")
+        if bays is not None and v >= bays:
+            raise ValueError(f"must be < bays ({bays}): a drop-off needs an empty bay")
+        return v
+
+
+class FleetSpec(_Frozen):
+    """The robots."""
+
+    robots: int = Field(ge=1, description="number of robots")
+    initial_soc: Literal["staggered", "full"] = Field(
+        default="staggered",
+        description="staggered: each robot's active pack starts at a random charge above the trigger")
+    rescue_time: Duration = Field(default=0.5, gt=0, description="time a stranded robot is down")
+
+
+class PowerSpec(_Frozen):
+    """Electrical power drawn by a robot in each activity."""
+
+    activities: dict[str, Power] = Field(
+        default_factory=lambda: {"walk": 210.0, "stand": 105.0, "idle": 50.0})
+    at_station: Power | None = Field(default=None, ge=0,
+                                     description="draw while queueing and swapping; default: idle")
+
+    @field_validator("activities")
+    @classmethod
+    def _needs_walk_and_idle(cls, v: dict[str, float]) -> dict[str, float]:
+        missing = [k for k in ("walk", "idle") if k not in v]
+        if missing:
+            raise ValueError(f"must define {', '.join(missing)} (travel walks; idle robots idle)")
+        negative = [k for k, p in v.items() if p < 0]
+        if negative:
+            raise ValueError(f"power must be >= 0 for {', '.join(negative)}")
+        return v
+
+    @property
+    def station_w(self) -> float:
+        """Power drawn while at a station (W)."""
+        return self.activities["idle"] if self.at_station is None else self.at_station
+
+
+class WorkStep(_Frozen):
+    """One step of the activity cycle: an activity (a key of ``power.activities``) for a duration."""
+
+    activity: str
+    duration: DurationDist
+
+
+class WorkloadSpec(_Frozen):
+    """What robots do between swaps: an endless cycle of steps; each robot starts at a random step."""
+
+    cycle: list[WorkStep] = Field(min_length=1)
+
+
+class PolicySpec(_Frozen):
+    """Swap decisions."""
+
+    swap_trigger: float = Field(default=0.2, ge=0, lt=1,
+                                description="state of charge at which the active pack is given up")
+    ready_threshold: float = Field(default=0.95, gt=0, le=1,
+                                   description="state of charge at which a bay shows green")
+    go: Literal["immediately", "after_activity"] = "immediately"
+    station_choice: Literal["nearest", "shortest_wait"] = "nearest"
+
+
+class TravelSpec(_Frozen):
+    """Walking between the work area and the stations."""
+
+    walking_speed: Speed = Field(default=1.0, gt=0)
+
+
+class OutputSpec(_Frozen):
+    """What a run records besides its KPIs."""
+
+    bin_width: Duration = Field(default=0.25, gt=0, description="time-series bin width")
+    trace_events: int = Field(default=0, ge=0, le=1_000_000,
+                              description="keep the first N model events (0: none)")
+
+
+class Scenario(_Frozen):
+    """A whole scenario. Times in hours, energies in Wh, powers in W, distances in m."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon: Duration = Field(gt=0)
+    warmup: Duration = Field(default=0.0, ge=0)
+    seed: int = Field(default=1, ge=0)
+    fleet: FleetSpec
+    pack: PackSpec = PackSpec()
+    power: PowerSpec = PowerSpec()
+    workload: WorkloadSpec
+    policy: PolicySpec = PolicySpec()
+    travel: TravelSpec = TravelSpec()
+    stations: list[StationSpec] = Field(min_length=1)
+    output: OutputSpec = OutputSpec()
+
+    @property
+    def total_packs(self) -> int:
+        """Packs in the system: two per robot plus those in the bays at the start."""
+        return 2 * self.fleet.robots + sum(s.charged_packs for s in self.stations)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-field checks that pydantic field validators cannot place on one field.
+
+def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
+    errors: list[tuple[str, str, Any]] = []
+    if s.warmup >= s.horizon:
+        errors.append(("warmup", "must be shorter than horizon", _raw_duration(s.warmup)))
+    known = set(s.power.activities)
+    for i, step in enumerate(s.workload.cycle):
+        if step.activity not in known:
+            errors.append((f"workload.cycle[{i}].activity",
+                           f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                           step.activity))
+    if s.policy.ready_threshold <= s.policy.swap_trigger:
+        errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
+                       s.policy.ready_threshold))
+    seen: dict[str, int] = {}
+    for i, st in enumerate(s.stations):
+        if st.name in seen:
+            errors.append((f"stations[{i}].name", f"duplicates stations[{seen[st.name]}].name", st.name))
+        seen.setdefault(st.name, i)
+    if sum(st.positions for st in s.stations) == 0:  # pragma: no cover - guarded by ge=1
+        errors.append(("stations", "need at least one swap position", 0))
+    return errors
+
+
+def _raw_duration(hours: float) -> str:
+    from swapsim.units import format_duration
+    return format_duration(hours)
+
+
+# ---------------------------------------------------------------------------------------------
+# Error messages
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif isinstance(item, str) and (item in DIST_NAMES or item.startswith("function-")):
+            continue  # discriminated-union tags and validator wrappers are not part of the path
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "(top level)"
+
+
+def _describe(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "greater_than_equal":
+        return f"must be >= {ctx['ge']}"
+    if kind == "greater_than":
+        return f"must be > {ctx['gt']}"
+    if kind == "less_than_equal":
+        return f"must be <= {ctx['le']}"
+    if kind == "less_than":
+        return f"must be < {ctx['lt']}"
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see docs/scenarios.md)"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "must be a whole number"
+    if kind in ("float_type", "float_parsing"):
+        return "must be a number"
+    if kind in ("string_type",):
+        return "must be text"
+    if kind in ("bool_type", "bool_parsing"):
+        return "must be true or false"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a mapping of fields"
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "union_tag_invalid":
+        return f"unknown distribution (expected dist: one of {', '.join(DIST_NAMES)})"
+    if kind == "union_tag_not_found":
+        return f"a distribution needs a 'dist' key (one of {', '.join(DIST_NAMES)})"
+    if kind == "value_error":
+        msg = str(ctx.get("error", err["msg"]))
+        return msg
+    return err["msg"]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict) and "dist" in value and value.get("dist") == "fixed" and len(value) == 2:
+        value = value.get("value")
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _format_errors(source: str, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        path = _loc_to_path(err["loc"])
+        msg = _describe(err)
+        if err["type"] == "missing":
+            lines.append(f"{source}: {path}: {msg}")
+        else:
+            lines.append(f"{source}: {path}: {msg} (got {_show(err.get('input'))})")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overrides: --set dotted.path=value
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _split_path(path: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for token in path.split("."):
+        if not token:
+            raise ScenarioError(f"--set {path}: empty path segment")
+        pos = 0
+        for m in _SEGMENT.finditer(token):
+            if m.start() != pos:
+                raise ScenarioError(f"--set {path}: cannot read the path at '{token}'")
+            pos = m.end()
+            if m.group(1) is not None:
+                parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
+            else:
+                parts.append(int(m.group(2)))
+        if pos != len(token):
+            raise ScenarioError(f"--set {path}: cannot read the path at '{token}'")
+    return parts
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
+    """Return a copy of ``data`` with one ``dotted.path=value`` assignment applied.
+
+    The value is read as a YAML scalar or flow collection (``40``, ``"14 d"``, ``[1, 2]``,
+    ``{dist: exponential, mean: 3 min}``). List items are addressed as ``stations[1].bays`` or
+    ``stations.1.bays``. Unknown keys are caught by validation afterwards, like keys in the file.
+    """
+    if "=" not in assignment:
+        raise ScenarioError(f"--set {assignment}: expected dotted.path=value")
+    path, raw = assignment.split("=", 1)
+    path = path.strip()
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"--set {assignment}: value is not valid YAML ({exc.__class__.__name__})") from None
+    parts = _split_path(path)
+    out = copy.deepcopy(data)
+    node: Any = out
+    for depth, key in enumerate(parts):
+        last = depth == len(parts) - 1
+        where = path if last else ".".join(str(p) for p in parts[: depth + 1])
+        if isinstance(key, int):
+            if not isinstance(node, list):
+                raise ScenarioError(f"--set {assignment}: {where}: is not a list")
+            if not -len(node) <= key < len(node):
+                raise ScenarioError(f"--set {assignment}: {where}: index out of range "
+                                    f"(the list has {len(node)} item(s))")
+        else:
+            if not isinstance(node, dict):
+                raise ScenarioError(f"--set {assignment}: {where}: is not a mapping")
+        if last:
+            node[key] = value
+        else:
+            if isinstance(key, str) and key not in node:
+                node[key] = {}
+            node = node[key]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate a mapping (as read from YAML) into a frozen :class:`Scenario`."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{source}: the file must hold a mapping of fields (got {type(data).__name__})")
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(source, exc)) from None
+    problems = _cross_checks(scenario)
+    if problems:
+        raise ScenarioError("\n".join(f"{source}: {p}: {m} (got {_show(v)})" for p, m, v in problems))
+    return scenario
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a YAML file safely (no object-building tags), with readable errors."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a directory, expected a YAML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None:
+            raise ScenarioError(f"{path}:{mark.line + 1}:{mark.column + 1}: invalid YAML: {problem}") from None
+        raise ScenarioError(f"{path}: invalid YAML: {problem}") from None
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Load, override and validate a scenario file.
+
+    Args:
+        path: the YAML file.
+        overrides: ``dotted.path=value`` assignments applied in order before validation.
+    Raises:
+        ScenarioError: with one line per problem, each naming the file and the field.
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    if data is None:
+        raise ScenarioError(f"{path}: the file is empty")
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}: the file must hold a mapping of fields (got {type(data).__name__})")
+    data.setdefault("name", path.stem)
+    for assignment in overrides:
+        data = apply_override(data, assignment)
+    source = str(path) if not overrides else f"{path} (with --set {', '.join(overrides)})"
+    return scenario_from_dict(data, source)
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """The resolved scenario as plain data with units written out (loads back to an equal scenario)."""
+    return scenario.model_dump(mode="json", by_alias=True)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The resolved scenario as YAML text."""
+    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,212 @@
+"""Probability distributions of durations, as they appear in scenario files.
+
+A duration parameter is either a plain quantity (``"3 min"``: always that value) or a mapping with
+a ``dist`` key::
+
+    {dist: fixed, value: 3 min}
+    {dist: uniform, low: 2 min, high: 4 min}
+    {dist: triangular, low: 2 min, mode: 3 min, high: 6 min}
+    {dist: exponential, mean: 3 min}
+    {dist: normal, mean: 3 min, sd: 30 s}          # truncated at 0 (redrawn while negative)
+    {dist: lognormal, mean: 3 min, sd: 1 min}      # mean and sd of the duration itself
+    {dist: empirical, values: [2 min, 3 min, 5 min], weights: [1, 2, 1]}
+
+All values are parsed to hours. Each distribution knows its mean (in hours) and draws from a
+generator it is given; it holds no random state of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from swapsim.units import Duration
+
+__all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
+           "Empirical", "DIST_NAMES"]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fixed(_Dist):
+    """Always the same duration."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: Duration = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.value
+
+
+class Uniform(_Dist):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: Duration = Field(ge=0)
+    high: Duration
+
+    @field_validator("high")
+    @classmethod
+    def _high_above_low(cls, v: float, info) -> float:
+        low = info.data.get("low")
+        if low is not None and v < low:
+            raise ValueError("must be >= low")
+        return v
+
+    @property
+    def mean(self) -> float:
+        return 0.5 * (self.low + self.high)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+
+class Triangular(_Dist):
+    """Triangular on [low, high] with peak at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: Duration = Field(ge=0)
+    mode: Duration
+    high: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Triangular":
+        if not (self.low <= self.mode <= self.high) or self.low == self.high:
+            raise ValueError("needs low <= mode <= high and low < high")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3.0
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.triangular(self.low, self.mode, self.high))
+
+
+class Exponential(_Dist):
+    """Exponential with the given mean."""
+
+    dist: Literal["exponential"]
+    mean_: Duration = Field(alias="mean", gt=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean_))
+
+
+class Normal(_Dist):
+    """Normal with ``mean`` and ``sd``, truncated at zero by redrawing negative values.
+
+    ``mean`` reports the mean of the truncated distribution.
+    """
+
+    dist: Literal["normal"]
+    mean_: Duration = Field(alias="mean", ge=0)
+    sd: Duration = Field(ge=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        if self.sd == 0:
+            return self.mean_
+        a = -self.mean_ / self.sd
+        phi = math.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
+        tail = 0.5 * math.erfc(a / math.sqrt(2))
+        return self.mean_ + self.sd * phi / tail
+
+    def sample(self, rng: np.random.Generator) -> float:
+        while True:
+            x = float(rng.normal(self.mean_, self.sd))
+            if x >= 0:
+                return x
+
+
+class LogNormal(_Dist):
+    """Lognormal given by the mean and standard deviation of the duration itself."""
+
+    dist: Literal["lognormal"]
+    mean_: Duration = Field(alias="mean", gt=0)
+    sd: Duration = Field(ge=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+    def sample(self, rng: np.random.Generator) -> float:
+        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
+        mu = math.log(self.mean_) - 0.5 * sigma2
+        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+
+
+class Empirical(_Dist):
+    """One of the listed ``values``, with optional relative ``weights``."""
+
+    dist: Literal["empirical"]
+    values: list[Duration] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @field_validator("values")
+    @classmethod
+    def _non_negative(cls, v: list[float]) -> list[float]:
+        if any(x < 0 for x in v):
+            raise ValueError("durations must be >= 0")
+        return v
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> "Empirical":
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError("weights must have one entry per value")
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("weights must be >= 0 with a positive sum")
+        return self
+
+    def _p(self) -> np.ndarray | None:
+        if self.weights is None:
+            return None
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    @property
+    def mean(self) -> float:
+        p = self._p()
+        v = np.asarray(self.values, dtype=float)
+        return float(v.mean() if p is None else v @ p)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.values[int(rng.choice(len(self.values), p=self._p()))])
+
+
+DIST_NAMES = ("fixed", "uniform", "triangular", "exponential", "normal", "lognormal", "empirical")
+
+
+def _shorthand(value: object) -> object:
+    """A plain quantity string means a fixed duration."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+DurationDist = Annotated[
+    Union[Fixed, Uniform, Triangular, Exponential, Normal, LogNormal, Empirical],
+    Field(discriminator="dist"),
+    BeforeValidator(_shorthand),
+]
+"""A duration distribution (hours), written as a quantity or a ``{dist: ...}`` mapping."""

@@ -1,0 +1,119 @@
+"""One run's lifecycle: build, warm up, reset statistics, run to the horizon, finalise.
+
+The model's clock unit is the **hour**: every ``env.now``, timeout and duration inside the model is in
+hours (energies in Wh, powers in W, so energy = power x time needs no conversion).
+
+:func:`simulate` is the only entry point that runs a model. It returns a :class:`RunResult` holding
+everything needed to reproduce and report the run: the resolved scenario, the seed, the swapsim
+version, the wall time, the KPIs and the tables. It writes nothing to disk (see :mod:`swapsim.io`).
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import simpy
+
+from swapsim import __version__
+from swapsim.config import Scenario
+from swapsim.metrics import Recorder, TraceEvent
+from swapsim.model.fleet import Fleet, build_fleet
+from swapsim.streams import Streams
+
+__all__ = ["RunResult", "simulate"]
+
+
+@dataclass
+class RunResult:
+    """Everything a run produced. Times in hours unless a key says otherwise."""
+
+    scenario: Scenario
+    seed: int
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    timeseries: dict[str, np.ndarray]
+    robots: list[dict[str, Any]]
+    packs: list[dict[str, Any]]
+    wait_histogram: tuple[np.ndarray, np.ndarray, int, list[float]] = field(repr=False, default=None)
+    """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
+    trace: list[TraceEvent] = field(default_factory=list)
+    fleet: Fleet | None = field(default=None, repr=False)
+    """The live entities at the horizon (kept only when ``keep_entities=True``, for tests)."""
+
+    def kpis(self) -> dict[str, Any]:
+        """The summary with the manifest, as written to ``summary.json``."""
+        return {"manifest": self.manifest, **self.summary}
+
+
+def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
+    rows = []
+    for p in fleet.packs:
+        rows.append({
+            "pack": p.id,
+            "location": p.location,
+            "soc": p.soc,
+            "health": p.health,
+            "cycles": p.cycles,
+            "equivalent_full_cycles": p.equivalent_full_cycles,
+            "throughput_kwh": p.throughput_wh / 1000.0,
+        })
+    return rows
+
+
+def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False) -> RunResult:
+    """Run ``scenario`` once.
+
+    Args:
+        scenario: a validated scenario.
+        seed: root seed of the random streams; defaults to ``scenario.seed``.
+        keep_entities: keep the robots, stations and packs in the result (tests and debugging).
+    """
+    seed = scenario.seed if seed is None else int(seed)
+    started = time.perf_counter()
+    env = simpy.Environment()
+    streams = Streams(seed)
+    recorder = Recorder(
+        n_robots=scenario.fleet.robots,
+        stations=[(s.name, s.positions) for s in scenario.stations],
+        horizon_h=scenario.horizon,
+        bin_width_h=scenario.output.bin_width,
+        trace_limit=scenario.output.trace_events,
+    )
+    fleet = build_fleet(env, scenario, streams, recorder)
+    if scenario.warmup > 0:
+        env.run(until=scenario.warmup)
+        recorder.reset(env.now)
+    env.run(until=scenario.horizon)
+    for robot in fleet.robots:
+        robot._settle()
+    recorder.finalise(env.now)
+    wall = time.perf_counter() - started
+    manifest = {
+        "swapsim_version": __version__,
+        "scenario": scenario.name,
+        "seed": seed,
+        "horizon_h": scenario.horizon,
+        "warmup_h": scenario.warmup,
+        "wall_time_s": wall,
+        "python": platform.python_version(),
+        "simpy": simpy.__version__,
+        "numpy": np.__version__,
+    }
+    summary = recorder.summary(env.now)
+    summary["packs"] = {"total": len(fleet.packs), **fleet.pack_locations()}
+    return RunResult(
+        scenario=scenario,
+        seed=seed,
+        manifest=manifest,
+        summary=summary,
+        timeseries=recorder.timeseries(),
+        robots=recorder.robot_rows(),
+        packs=_pack_rows(fleet),
+        wait_histogram=recorder.waits_min.histogram(),
+        trace=list(recorder.trace),
+        fleet=fleet if keep_entities else None,
+    )

@@ -1,0 +1,178 @@
+"""The on-disk results format of a run, written atomically, and read back for figures and reports.
+
+A run directory holds (layout documented in ``results/README.md``):
+
+=========================  ===========================================================================
+``summary.json``           ``manifest`` (version, scenario, seed, horizon, warm-up, wall time) and KPIs
+``scenario.resolved.yaml`` the scenario with every default filled in; loads back to the same scenario
+``timeseries.csv``         fixed-width bins: robots by state, busy positions, queue, green packs per station
+``robots.csv``             per robot: hours and share of time in each state, swaps, strandings
+``packs.csv``              per pack at the horizon: location, charge, health, cycles
+``swap_waits.csv``         histogram of swap waits (minutes; non-empty bins; first row: exact zeros)
+``*.png``                  figures drawn from the files above (see :mod:`swapsim.plots`)
+=========================  ===========================================================================
+
+Everything is first written into a hidden sibling directory that replaces the target only when
+complete, so an interrupted or failed run never leaves results that look finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from swapsim.config import dump_scenario
+
+__all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten"]
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (np.integer,)):
+        return str(int(value))
+    if value is None:
+        return ""
+    return str(value)
+
+
+def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> None:
+    """Write a table given as a list of row dicts or as a dict of equal-length columns."""
+    if isinstance(rows, Mapping):
+        columns = list(rows)
+        n = len(next(iter(rows.values()))) if rows else 0
+        data = ([rows[c][i] for c in columns] for i in range(n))
+    else:
+        columns = list(rows[0]) if rows else []
+        data = ([row.get(c) for c in columns] for row in rows)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for values in data:
+            writer.writerow([_cell(v) for v in values])
+
+
+def _parse_cell(text: str) -> Any:
+    if text == "":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def read_csv(path: Path) -> dict[str, list[Any]]:
+    """Read a CSV into a dict of columns, numbers parsed."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader)
+        cols: dict[str, list[Any]] = {h: [] for h in header}
+        for row in reader:
+            for h, cell in zip(header, row):
+                cols[h].append(_parse_cell(cell))
+    return cols
+
+
+def write_json(path: Path, data: Any) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2, sort_keys=False, default=_json_default)
+        fh.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested dicts to dotted keys; lists of dicts with a ``name`` use it (``stations.A.swaps``)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(flatten(value, path + "."))
+        elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            for i, item in enumerate(value):
+                label = item.get("name", i)
+                out.update(flatten({k: v for k, v in item.items() if k != "name"}, f"{path}.{label}."))
+        else:
+            out[path] = value
+    return out
+
+
+@contextmanager
+def atomic_dir(target: Path) -> Iterator[Path]:
+    """Yield a fresh hidden directory beside ``target``; on success it replaces ``target`` whole.
+
+    On any exception (including KeyboardInterrupt) the partial directory is removed and ``target`` is
+    left as it was.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        target.rename(old)
+    tmp.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str = "png") -> Path:  # noqa: F821
+    """Write a run's files (and figures) to ``out_dir`` atomically; returns ``out_dir``."""
+    out_dir = Path(out_dir)
+    with atomic_dir(out_dir) as tmp:
+        write_json(tmp / "summary.json", result.kpis())
+        (tmp / "scenario.resolved.yaml").write_text(dump_scenario(result.scenario), encoding="utf-8")
+        write_csv(tmp / "timeseries.csv", result.timeseries)
+        write_csv(tmp / "robots.csv", result.robots)
+        write_csv(tmp / "packs.csv", result.packs)
+        edges, counts, zeros, overflow = result.wait_histogram
+        nz = np.flatnonzero(counts)
+        write_csv(tmp / "swap_waits.csv", {
+            "wait_min_low": [0.0, *edges[nz].tolist(), *overflow],
+            "wait_min_high": [0.0, *edges[nz + 1].tolist(), *overflow],
+            "count": [zeros, *counts[nz].tolist(), *([1] * len(overflow))],
+        })
+        if figures:
+            from swapsim.plots import plot_run
+            plot_run(tmp, fmt=fmt)
+    return out_dir
+
+
+def read_run(run_dir: Path) -> dict[str, Any]:
+    """Read a run directory back: summary, resolved scenario text and tables (dicts of columns)."""
+    run_dir = Path(run_dir)
+    data: dict[str, Any] = {
+        "dir": run_dir,
+        "summary": json.loads((run_dir / "summary.json").read_text(encoding="utf-8")),
+        "scenario_yaml": (run_dir / "scenario.resolved.yaml").read_text(encoding="utf-8"),
+    }
+    for name in ("timeseries", "robots", "packs", "swap_waits"):
+        path = run_dir / f"{name}.csv"
+        if path.exists():
+            data[name] = read_csv(path)
+    return data

@@ -1,0 +1,128 @@
+"""Battery packs: data that moves robot -> bay -> robot, and the closed-form physics around it.
+
+State of charge (``soc``) is the fraction of the pack's *usable* energy window (0 = the BMS cut-off,
+1 = charge complete), so a pack holds ``soc * usable_wh`` watt-hours it can give. Usable energy is
+nominal capacity x usable fraction x health (capacity fraction; 1.0 for a new pack).
+
+Nothing here steps through time. Discharge at constant power is linear in time; charging in a bay
+follows a constant-current / constant-voltage curve in closed form:
+
+* CC: ``soc(t) = soc0 + c t`` until ``soc = soc_cv``, after ``t_cc = (soc_cv - soc0) / c``;
+* CV: ``soc(t) = 1 - (1 - soc_cv) exp(-(t - t_cc) / tau)`` with ``tau = (1 - soc_cv) / c``;
+* charging ends when the taper current ``c exp(-(t - t_cc)/tau)`` falls to the cut-off ``c_off``,
+  i.e. ``tau ln(c / c_off)`` into CV. The BMS then reads 100 % (``soc = 1``).
+
+Times are in hours, energies in Wh, powers in W.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["Pack", "ChargeCurve", "discharge_time_h"]
+
+
+@dataclass(slots=True, eq=False)
+class Pack:
+    """One battery pack and its history. Mutable: it is the entity that moves through the model."""
+
+    id: int
+    capacity_wh: float
+    usable_fraction: float
+    soc: float = 1.0
+    health: float = 1.0
+    cycles: int = 0
+    throughput_wh: float = 0.0
+    location: str = ""
+
+    @property
+    def usable_wh(self) -> float:
+        """Energy the pack gives from full to empty now (Wh)."""
+        return self.capacity_wh * self.usable_fraction * self.health
+
+    @property
+    def equivalent_full_cycles(self) -> float:
+        """Discharged energy divided by the new pack's usable energy."""
+        return self.throughput_wh / (self.capacity_wh * self.usable_fraction)
+
+    def draw(self, energy_wh: float) -> None:
+        """Take ``energy_wh`` out of the pack (clamped at empty)."""
+        usable = self.usable_wh
+        self.soc = max(0.0, self.soc - energy_wh / usable)
+        self.throughput_wh += energy_wh
+
+    def set_soc(self, soc: float) -> None:
+        """Set the state of charge exactly, counting the energy drawn if it fell (snap at an event)."""
+        if soc < self.soc:
+            self.throughput_wh += (self.soc - soc) * self.usable_wh
+        self.soc = soc
+
+
+def discharge_time_h(soc: float, target_soc: float, usable_wh: float, power_w: float) -> float:
+    """Hours for a pack at ``soc`` to reach ``target_soc`` at constant ``power_w`` (inf if no draw)."""
+    if soc <= target_soc:
+        return 0.0
+    if power_w <= 0:
+        return math.inf
+    return (soc - target_soc) * usable_wh / power_w
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeCurve:
+    """The CC-CV charge curve of a bay charger, in state of charge of the usable window.
+
+    Args:
+        rate_c: constant-current rate (state of charge per hour).
+        cv_soc: state of charge where constant voltage begins.
+        cutoff_c: taper current at which charging stops (state of charge per hour).
+    """
+
+    rate_c: float
+    cv_soc: float
+    cutoff_c: float
+
+    @property
+    def tau_h(self) -> float:
+        """Time constant of the CV taper (h)."""
+        return (1.0 - self.cv_soc) / self.rate_c
+
+    @property
+    def end_soc(self) -> float:
+        """State of charge on the curve when the taper current reaches the cut-off."""
+        return 1.0 - (1.0 - self.cv_soc) * self.cutoff_c / self.rate_c
+
+    def _offset_h(self, soc0: float) -> float:
+        """Position of ``soc0`` on the curve, as hours after the CC/CV switch (negative while in CC)."""
+        if soc0 <= self.cv_soc:
+            return -(self.cv_soc - soc0) / self.rate_c
+        return self.tau_h * math.log((1.0 - self.cv_soc) / (1.0 - soc0))
+
+    def soc_after(self, soc0: float, hours: float) -> float:
+        """State of charge after charging for ``hours`` from ``soc0`` (1.0 once charging has ended)."""
+        if hours <= 0:
+            return soc0
+        if hours >= self.time_to_full_h(soc0):
+            return 1.0
+        x = self._offset_h(soc0) + hours
+        if x <= 0:
+            return self.cv_soc + x * self.rate_c
+        return 1.0 - (1.0 - self.cv_soc) * math.exp(-x / self.tau_h)
+
+    def time_to_full_h(self, soc0: float) -> float:
+        """Hours from ``soc0`` until charging ends at the cut-off current (0 if already there)."""
+        if soc0 >= self.end_soc:
+            return 0.0
+        end = self.tau_h * math.log(self.rate_c / self.cutoff_c)
+        return end - self._offset_h(soc0)
+
+    def time_to_soc_h(self, soc0: float, target: float) -> float:
+        """Hours from ``soc0`` until the pack reads ``target`` (the full time for targets past the end)."""
+        if soc0 >= target:
+            return 0.0
+        if target >= self.end_soc:
+            return self.time_to_full_h(soc0)
+        if target <= self.cv_soc:
+            return (target - soc0) / self.rate_c
+        x = self.tau_h * math.log((1.0 - self.cv_soc) / (1.0 - target))
+        return x - self._offset_h(soc0)

@@ -1,0 +1,192 @@
+"""Figures for reports, drawn only from saved result files (never by running a simulation).
+
+One place sets the report style (:func:`report_style`): print-size fonts, the Okabe-Ito
+colour-blind-safe palette, 200 dpi, headless Agg backend. Every axis carries its unit and every
+title says what is shown.
+
+Run figures (:func:`plot_run`):
+
+* ``fleet_state.png``: robots in each state over time (stacked area), warm-up shaded;
+* ``robot_breakdown.png``: each robot's share of time per state, robots sorted by utilisation;
+* ``stations.png``: per station, busy swap positions, queue length and green packs over time.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from swapsim.metrics import ROBOT_STATES  # noqa: E402
+
+__all__ = ["OKABE_ITO", "STATE_COLOURS", "report_style", "plot_run", "time_axis"]
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+"""Okabe-Ito palette: distinguishable under the common colour-vision deficiencies."""
+
+STATE_COLOURS = {
+    "working": "#009E73",
+    "idle": "#BBBBBB",
+    "travelling": "#56B4E9",
+    "queueing": "#E69F00",
+    "swapping": "#0072B2",
+    "stranded": "#D55E00",
+    "down": "#CC79A7",
+    "off_duty": "#666666",
+}
+
+_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.fontsize": 9.5,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+}
+
+
+@contextmanager
+def report_style() -> Iterator[None]:
+    """Apply the report style inside a ``with`` block."""
+    with plt.rc_context(_STYLE):
+        yield
+
+
+def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
+    """Times in hours, scaled to days for runs longer than two days; returns (values, axis label)."""
+    hours = np.asarray(hours, dtype=float)
+    if hours.size and hours.max() > 48:
+        return hours / 24.0, "simulated time (days)"
+    return hours, "simulated time (h)"
+
+
+def _save(fig: plt.Figure, out_dir: Path, stem: str, fmt: str) -> Path:
+    path = out_dir / f"{stem}.{fmt}"
+    fig.savefig(path, format=fmt)
+    plt.close(fig)
+    return path
+
+
+def _shade_warmup(ax: plt.Axes, warmup_h: float, scale: float) -> None:
+    if warmup_h > 0:
+        ax.axvspan(0, warmup_h * scale, color="#000000", alpha=0.07, lw=0, label="warm-up (not in KPIs)")
+
+
+def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
+    """Stacked area of the number of robots in each state over time."""
+    t_h = np.asarray(ts["time_h"], dtype=float)
+    x, xlabel = time_axis(t_h)
+    scale = x[1] / t_h[1] if len(t_h) > 1 and t_h[1] else 1.0
+    states = [s for s in ROBOT_STATES if f"robots_{s}" in ts]
+    extra = [c[len("robots_"):] for c in ts if c.startswith("robots_") and c[len("robots_"):] not in states]
+    states += extra
+    ys = [np.asarray(ts[f"robots_{s}"], dtype=float) for s in states]
+    keep = [i for i, y in enumerate(ys) if np.any(y > 1e-9)]
+    man = summary["manifest"]
+    with report_style():
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        ax.stackplot(x, *[ys[i] for i in keep], labels=[states[i] for i in keep],
+                     colors=[STATE_COLOURS.get(states[i], OKABE_ITO[i % 8]) for i in keep], step="post",
+                     alpha=0.9)
+        _shade_warmup(ax, man["warmup_h"], scale)
+        ax.set_xlim(x[0], x[-1] + (x[1] - x[0] if len(x) > 1 else 1))
+        ax.set_ylim(0, summary["fleet"]["robots"])
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("robots (mean in bin)")
+        ax.set_title(f"Fleet state over time: {man['scenario']}, {summary['fleet']['robots']} robots, "
+                     f"seed {man['seed']}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        return _save(fig, out_dir, "fleet_state", fmt)
+
+
+def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
+                         fmt: str = "png") -> Path:
+    """Each robot's share of time in each state, sorted by utilisation (after warm-up)."""
+    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction")]
+    fr = {s: np.asarray(robots[f"{s}_fraction"], dtype=float) for s in states}
+    order = np.argsort(-fr["working"], kind="stable")
+    ids = np.asarray(robots["robot"])[order]
+    n = len(ids)
+    man = summary["manifest"]
+    with report_style():
+        fig, ax = plt.subplots(figsize=(max(6.0, min(14.0, 0.18 * n + 4)), 4.5))
+        bottom = np.zeros(n)
+        pos = np.arange(n)
+        for s in states:
+            y = fr[s][order] * 100
+            if not np.any(y > 1e-9):
+                continue
+            ax.bar(pos, y, bottom=bottom, width=0.85, label=s, color=STATE_COLOURS.get(s, "#999999"), lw=0)
+            bottom += y
+        if n <= 40:
+            ax.set_xticks(pos, [str(i) for i in ids], rotation=90 if n > 20 else 0)
+        else:
+            ax.set_xticks([])
+        ax.set_xlabel("robot (sorted by utilisation)" + (" - ids on the axis" if n <= 40 else ""))
+        ax.set_ylabel("share of time after warm-up (%)")
+        ax.set_ylim(0, 100)
+        ax.set_title(f"Time breakdown per robot: {man['scenario']} "
+                     f"(fleet utilisation {summary['fleet']['utilisation']:.1%})")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.grid(axis="x", visible=False)
+        return _save(fig, out_dir, "robot_breakdown", fmt)
+
+
+def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
+    """Per station: busy swap positions, robots queueing and green packs over time."""
+    t_h = np.asarray(ts["time_h"], dtype=float)
+    x, xlabel = time_axis(t_h)
+    scale = x[1] / t_h[1] if len(t_h) > 1 and t_h[1] else 1.0
+    stations = summary["stations"]
+    man = summary["manifest"]
+    rows = [("busy", "busy swap positions"), ("queue", "robots queueing"), ("green", "green (ready) packs")]
+    with report_style():
+        fig, axes = plt.subplots(len(rows), len(stations), figsize=(max(7.0, 4.5 * len(stations)), 7.5),
+                                 sharex=True, squeeze=False)
+        for j, st in enumerate(stations):
+            for i, (key, label) in enumerate(rows):
+                ax = axes[i][j]
+                y = np.asarray(ts[f"{st['name']}_{key}"], dtype=float)
+                ax.step(x, y, where="post", color=OKABE_ITO[i], lw=1.2)
+                ax.fill_between(x, y, step="post", color=OKABE_ITO[i], alpha=0.25, lw=0)
+                _shade_warmup(ax, man["warmup_h"], scale)
+                ax.set_ylim(bottom=0)
+                if j == 0:
+                    ax.set_ylabel(f"{label}\n(mean in bin)")
+                if i == 0:
+                    ax.set_title(f"station {st['name']}: utilisation {st['swap_utilisation']:.0%}, "
+                                 f"{st['stockouts']} stock-outs", fontsize=11)
+            axes[-1][j].set_xlabel(xlabel)
+        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']}", fontsize=12)
+        fig.tight_layout()
+        return _save(fig, out_dir, "stations", fmt)
+
+
+def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
+    """Draw every run figure from the files in ``run_dir``; returns the paths written."""
+    from swapsim.io import read_csv
+
+    run_dir = Path(run_dir)
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    ts = read_csv(run_dir / "timeseries.csv")
+    robots = read_csv(run_dir / "robots.csv")
+    return [
+        plot_fleet_state(ts, summary, run_dir, fmt),
+        plot_robot_breakdown(robots, summary, run_dir, fmt),
+        plot_stations(ts, summary, run_dir, fmt),
+    ]
