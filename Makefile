@@ -1,0 +1,26 @@
+# swapsim: set-up and common jobs. Needs only python3 on the machine.
+#   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
+#   make test   same set-up, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.swapsim-installed
+
+.PHONY: run test install clean
+
+# Reinstall only when the project's metadata changed (or the venv is new).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/swapsim run scenarios/factory.yaml --out results/factory
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

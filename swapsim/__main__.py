@@ -1,0 +1,5 @@
+"""``python -m swapsim`` runs the command line."""
+
+from swapsim.cli import main
+
+main()
