@@ -78,6 +78,10 @@ class Station:
         self.curve = ChargeCurve(spec.charger.rate_c, spec.charger.cv_soc, spec.charger.cutoff_c)
         self.efficiency = spec.charger.efficiency
         self.positions = simpy.Resource(env, capacity=spec.positions)
+        self.busy = 0
+        """Positions in use (robots swapping or waiting there for a green pack)."""
+        self.queued = 0
+        """Robots waiting for a position."""
         self.bays = [Bay(i) for i in range(spec.bays)]
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
@@ -99,8 +103,8 @@ class Station:
         for bay in self.bays:
             if bay.pack is not None and bay.charging and not bay.green:
                 nxt = min(nxt, bay.t_start + self.curve.time_to_soc_h(bay.soc0, self.ready) - now)
-        return StationView(self.travel_h, self.spec.positions, self.positions.count,
-                           len(self.positions.queue), len(self.green), self.swap_mean_h, max(0.0, nxt))
+        return StationView(self.travel_h, self.spec.positions, self.busy, self.queued, len(self.green),
+                           self.swap_mean_h, max(0.0, nxt))
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
@@ -115,19 +119,31 @@ class Station:
 
     # -- swap positions ------------------------------------------------------------------------
     def request_position(self) -> simpy.resources.resource.Request:
-        """Join the FIFO queue for a swap position."""
+        """Join the FIFO queue for a swap position (granted at once if one is free)."""
         req = self.positions.request()
+        if req.triggered:
+            self.busy += 1
+        else:
+            self.queued += 1
+            req.callbacks.append(self._granted)
         self._positions_changed()
         return req
 
     def release_position(self, req: simpy.resources.resource.Request) -> None:
+        """Free the position; the next robot in the queue is granted it in the same instant."""
         self.positions.release(req)
+        self.busy -= 1
+        self._positions_changed()
+
+    def _granted(self, _event: simpy.Event) -> None:
+        self.queued -= 1
+        self.busy += 1
         self._positions_changed()
 
     def _positions_changed(self) -> None:
         now = self.env.now
-        self.recorder.queue_changed(self.index, len(self.positions.queue), now)
-        self.recorder.busy_changed(self.index, self.positions.count, now)
+        self.recorder.queue_changed(self.index, self.queued, now)
+        self.recorder.busy_changed(self.index, self.busy, now)
 
     def sample_swap_h(self) -> float:
         """Duration of one swap (h), from the station's own stream."""
