@@ -203,6 +203,16 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if s.policy.ready_threshold <= s.policy.swap_trigger:
         errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
                        s.policy.ready_threshold))
+    if sum(step.duration.mean for step in s.workload.cycle) <= 0:
+        errors.append(("workload.cycle", "the steps' mean durations must add up to more than zero",
+                       [step.activity for step in s.workload.cycle]))
+    usable_wh = s.pack.capacity * s.pack.usable_fraction
+    for i, st in enumerate(s.stations):
+        charger_w = st.charger.rate_c * usable_wh / st.charger.efficiency
+        if st.power_cap is not None and st.power_cap < charger_w:
+            errors.append((f"stations[{i}].power_cap",
+                           f"must be at least one charger's power ({charger_w:.0f} W)",
+                           f"{st.power_cap:g} W"))
     seen: dict[str, int] = {}
     for i, st in enumerate(s.stations):
         if st.name in seen:
@@ -340,7 +350,7 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
     node: Any = out
     for depth, key in enumerate(parts):
         last = depth == len(parts) - 1
-        where = path if last else ".".join(str(p) for p in parts[: depth + 1])
+        where = _loc_to_path(tuple(parts[: depth + 1]))
         if isinstance(key, int):
             if not isinstance(node, list):
                 raise ScenarioError(f"--set {assignment}: {where}: is not a list")
