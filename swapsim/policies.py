@@ -18,6 +18,8 @@ class StationView:
     """What a robot knows about a station when it decides where to swap (times in hours)."""
 
     travel_h: float
+    incoming: int
+    """Robots already walking to this station to swap."""
     positions: int
     busy: int
     queue: int
@@ -30,12 +32,13 @@ class StationView:
 def expected_wait_h(view: StationView) -> float:
     """A quick estimate of the wait at a station for one more robot arriving now (h).
 
-    Robots ahead beyond the free positions wait for swaps to finish at ``positions`` at a time;
-    if there are fewer green packs than robots ahead plus one, add the time to the next green pack.
+    Robots ahead (swapping, queueing, or already walking there) beyond the free positions wait for
+    swaps to finish at ``positions`` at a time; if there are no more green packs than robots queueing
+    or on their way, add the time to the next green pack.
     """
-    ahead = view.busy + view.queue
+    ahead = view.busy + view.queue + view.incoming
     queue_wait = max(0, ahead + 1 - view.positions) * view.swap_mean_h / view.positions
-    stock_wait = 0.0 if view.green > view.queue else min(view.next_green_h, 24.0)
+    stock_wait = 0.0 if view.green > view.queue + view.incoming else min(view.next_green_h, 24.0)
     return max(queue_wait, stock_wait)
 
 

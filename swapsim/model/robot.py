@@ -205,8 +205,10 @@ class Robot:
         env = self.env
         rec = self.recorder
         station = self.stations[choose_station(self.station_rule, [s.view() for s in self.stations])]
+        station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        station.incoming -= 1
         rec.robot_arrived(self.id, station.index, env.now)
         req = station.request_position()
         yield from self._wait(req, "queueing", self.station_w)

@@ -82,6 +82,8 @@ class Station:
         """Positions in use (robots swapping or waiting there for a green pack)."""
         self.queued = 0
         """Robots waiting for a position."""
+        self.incoming = 0
+        """Robots walking here to swap."""
         self.bays = [Bay(i) for i in range(spec.bays)]
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
@@ -103,7 +105,7 @@ class Station:
         for bay in self.bays:
             if bay.pack is not None and bay.charging and not bay.green:
                 nxt = min(nxt, bay.t_start + self.curve.time_to_soc_h(bay.soc0, self.ready) - now)
-        return StationView(self.travel_h, self.spec.positions, self.busy, self.queued, len(self.green),
+        return StationView(self.travel_h, self.incoming, self.spec.positions, self.busy, self.queued, len(self.green),
                            self.swap_mean_h, max(0.0, nxt))
 
     def bay_soc(self, bay: Bay) -> float:
