@@ -164,7 +164,8 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
             a.grid(axis="x", visible=False)
         ax2.set_xlabel(xlabel)
         handles, labels = ax.get_legend_handles_labels()
-        order = [labels.index(s) for s in reversed(shown)] + [i for i, lab in enumerate(labels) if lab not in shown]
+        order = [labels.index(s) for s in reversed(shown)]
+        order += [i for i, lab in enumerate(labels) if lab not in shown]
         fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside right center")
         fig.suptitle(f"Fleet state over time: {man['scenario']}, {n_robots} robots, seed {man['seed']}")
         return _save(fig, out_dir, "fleet_state", fmt)

@@ -141,6 +141,7 @@ footer { margin-top: 3rem; font-size: .82rem; color: #666; border-top: 1px solid
   h3 { break-after: avoid; page-break-after: avoid; }
   table { break-inside: auto; font-size: 9pt; }
   tr { break-inside: avoid; }
+  .keep { break-inside: avoid; page-break-inside: avoid; }
   figure { break-inside: avoid; }
   figure img { border: none; max-height: 235mm; object-fit: contain; }
   pre { font-size: 7.5pt; }
@@ -202,10 +203,6 @@ def fmt_mean_ci(key: str, mean: Any, ci95: Any) -> str:
     return f"{m:.{decimals}f} ± {h:.{decimals}f}{unit}"
 
 
-def _label(key: str) -> str:
-    return KPI_LABELS.get(key, key)
-
-
 def _num_class(text: str) -> str:
     t = text.replace("±", "").replace("%", "").replace(",", "").replace("–", "").strip().split(" ")[0]
     try:
@@ -218,8 +215,10 @@ def _num_class(text: str) -> str:
 def _table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
            row_headers: bool = True, classes: str = "", row_classes: Sequence[str] | None = None) -> str:
     """An HTML table; cells are plain text (escaped here). Numeric cells are right-aligned."""
+    rows = list(rows)
     cls = f' class="{classes}"' if classes else ""
-    out = [f'<div class="table-wrap"><table{cls}>']
+    keep = " keep" if len(rows) <= 15 else ""  # short tables are not split across printed pages
+    out = [f'<div class="table-wrap{keep}"><table{cls}>']
     if header:
         cells = "".join(f"<th{_num_class(h) if i else ''} scope=\"col\">{escape(h)}</th>"
                         for i, h in enumerate(header))
@@ -425,7 +424,7 @@ def _state_rows(summary: dict[str, Any], robots: dict[str, list] | None) -> list
     return rows
 
 
-MAX_ROBOT_ROWS = 60
+MAX_ROBOT_ROWS = 40
 """Larger fleets get a distribution summary instead of one row per robot (robots.csv has them all)."""
 
 
@@ -489,9 +488,10 @@ def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tup
         extra = sorted({k for st in stations for k in st if k != "name" and k not in dict(_STATION_COLUMNS)})
         header = ["station", *[dict(_STATION_COLUMNS)[k] for k in keys], *extra]
         rows = [[st.get("name", "?"), *[fmt_value(k, st.get(k)) for k in keys + extra]] for st in stations]
-        sections.append(("stations", "Stations", '<section id="stations"><h2>Swap stations</h2>' + _table(
-            header, rows, caption="After warm-up. Swap positions busy: share of the time the positions are "
-                                  "occupied by a swap; green packs: charged packs ready in the bays.") + "</section>"))
+        caption = ("After warm-up. Swap positions busy: share of the time the positions are occupied by a swap; "
+                   "green packs: charged packs ready in the bays.")
+        sections.append(("stations", "Stations", '<section id="stations"><h2>Swap stations</h2>'
+                         + _table(header, rows, caption=caption) + "</section>"))
 
     packs = summary.get("packs")
     if isinstance(packs, dict) and packs:
@@ -558,14 +558,14 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         table_rows.append([str(r.get("point", "")), *[fmt_value(f, r.get(f)) for f in factors],
                            fmt_value("", r.get("n")),
                            *[fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95")) for k in headline]])
-    sections.append(("points", "Points", '<section id="points"><h2>Points</h2>' + _table(
-        header, table_rows, caption="One row per parameter point, after warm-up; n = replications. Utilisation: "
-                                    "share of on-duty robot time spent working; wait: from arrival at a station to "
-                                    "the start of the swap; stock-outs: swaps that found no green pack; strandings: "
-                                    "robots with both packs empty."
-                                    + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column "
-                                              "left out)." for k in all_zero)
-                                    + " Full table: points.csv; every replication: runs.csv.") + "</section>"))
+    caption = ("One row per parameter point, after warm-up; n = replications. Utilisation: share of on-duty "
+               "robot time spent working; wait: from arrival at a station to the start of the swap; stock-outs: "
+               "swaps that found no green pack; strandings: robots with both packs empty."
+               + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column left out)."
+                         for k in all_zero)
+               + " Full table: points.csv; every replication: runs.csv.")
+    sections.append(("points", "Points", '<section id="points"><h2>Points</h2>'
+                     + _table(header, table_rows, caption=caption) + "</section>"))
 
     figures, note = _ensure_figures(sweep_dir, "sweep", redraw)
     sections.append(("figures", "Figures", _figures_section(_ordered(figures, []), {}, note)))
@@ -574,8 +574,8 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     for r in rows:
         label = ", ".join(f"{f} = {fmt_value(f, r.get(f))}" for f in factors) or str(r.get("point", ""))
         for k in kpis:
-            long_rows.append([str(r.get("point", "")), label, k, fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95")),
-                              fmt_value(k, r.get(f"{k}.sd"))])
+            cell = fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95"))
+            long_rows.append([str(r.get("point", "")), label, k, cell, fmt_value(k, r.get(f"{k}.sd"))])
     sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs by point</h2><details><summary>'
                      f"Show all {len(kpis)} KPIs for each of the {len(rows)} points</summary>" + _table(
                          ["point", "parameters", "KPI", "mean ± ci95", "sd"], long_rows) + "</details>"
@@ -676,9 +676,9 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
                "how each other strategy's scenario differs from it (unified diff).</p>",
                f"<h3>{escape(first)}/scenario.resolved.yaml</h3><pre>{escape(texts[first])}</pre>"]
         for s in with_yaml[1:]:
-            diff = "".join(difflib.unified_diff(texts[first].splitlines(keepends=True), texts[s].splitlines(keepends=True),
-                                                fromfile=f"{first}/scenario.resolved.yaml",
-                                                tofile=f"{s}/scenario.resolved.yaml", n=2))
+            diff = "".join(difflib.unified_diff(
+                texts[first].splitlines(keepends=True), texts[s].splitlines(keepends=True),
+                fromfile=f"{first}/scenario.resolved.yaml", tofile=f"{s}/scenario.resolved.yaml", n=2))
             out.append(f"<h3>{escape(s)}: differences</h3><pre>{escape(diff or '(identical)')}</pre>")
         out.append("</section>")
         sections.append(("scenario", "Scenario", "\n".join(out)))
