@@ -497,7 +497,8 @@ def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tup
     if isinstance(packs, dict) and packs:
         flat = flatten(packs)
         sections.append(("packs", "Packs", '<section id="packs"><h2>Battery packs</h2>' + _table(
-            ["packs", "count"], [(k, fmt_value(k, v)) for k, v in flat.items()],
+            ["where", "packs"], [(k if k == "total" else f"in {k}".replace("in in_", "in "), fmt_value(k, v))
+                                 for k, v in flat.items()],
             caption="Where the packs are at the horizon (total = in robots + in bays + elsewhere).") +
             "</section>"))
 
