@@ -112,6 +112,51 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
     click.echo(dump_scenario(sc), nl=False)
 
 
+results_dir_argument = click.argument("results_dir", type=click.Path(path_type=Path))
+
+
+@cli.command()
+@results_dir_argument
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
+              help="Figure file format.")
+def plot(results_dir: Path, fmt: str) -> None:
+    """Redraw every figure of a run, sweep or comparison in RESULTS_DIR from its saved files.
+
+    Never simulates: the figures are drawn from summary.json and the CSV tables (or points.csv,
+    compare.csv). The kind of directory is told by its files.
+    """
+    from swapsim.io import ResultsError
+    from swapsim.plots import plot_results
+
+    try:
+        paths = plot_results(results_dir, fmt)
+    except ResultsError as exc:
+        _fail(str(exc))
+    for path in paths:
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+@results_dir_argument
+@click.option("--redraw", is_flag=True,
+              help="Redraw the figures (PNG) before embedding them, even when figure files exist.")
+def report(results_dir: Path, redraw: bool) -> None:
+    """Write RESULTS_DIR/report.html: one self-contained page with the KPI tables, figures, resolved
+    scenario and manifest of a run, sweep or comparison.
+
+    The page embeds its figures and links nothing outside itself, so it opens offline and can be sent
+    as one file. Never simulates; figures missing from the directory are drawn from the saved files.
+    """
+    from swapsim.io import ResultsError
+    from swapsim.report import write_report
+
+    try:
+        path = write_report(results_dir, redraw=redraw)
+    except ResultsError as exc:
+        _fail(str(exc))
+    click.echo(f"report written to {path}")
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="swapsim")

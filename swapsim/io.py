@@ -31,7 +31,8 @@ import numpy as np
 
 from swapsim.config import dump_scenario
 
-__all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten"]
+__all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten",
+           "ResultsError", "results_kind", "check_results_dir"]
 
 
 def _cell(value: Any) -> str:
@@ -176,3 +177,78 @@ def read_run(run_dir: Path) -> dict[str, Any]:
         if path.exists():
             data[name] = read_csv(path)
     return data
+
+
+# -- telling what a results directory holds (for `swapsim plot` and `swapsim report`) ------------------
+
+class ResultsError(Exception):
+    """A directory given as results is missing, is not a swapsim results directory, or is incomplete.
+
+    A user error: the CLI prints the message and exits with status 2.
+    """
+
+
+RESULTS_KINDS: dict[str, tuple[str, ...]] = {
+    "run": ("summary.json",),
+    "sweep": ("sweep.json", "points.csv"),
+    "compare": ("compare.json", "compare.csv"),
+}
+"""The files that tell each kind of results directory (all must be present)."""
+
+REQUIRED_FILES: dict[str, tuple[str, ...]] = {
+    "run": ("summary.json", "timeseries.csv", "robots.csv"),
+    "sweep": ("sweep.json", "points.csv"),
+    "compare": ("compare.json", "compare.csv"),
+}
+"""The files figures and reports need in each kind of directory."""
+
+_KIND_WORDS = {"run": "a run", "sweep": "a sweep", "compare": "a comparison"}
+
+
+def results_kind(results_dir: Path) -> str:
+    """``"run"``, ``"sweep"`` or ``"compare"``, told by the files in ``results_dir``.
+
+    Raises:
+        ResultsError: the directory does not exist, is a file, or holds none of the marker files.
+    """
+    results_dir = Path(results_dir)
+    if not results_dir.exists():
+        raise ResultsError(f"{results_dir}: no such directory")
+    if not results_dir.is_dir():
+        raise ResultsError(f"{results_dir}: is a file, not a results directory")
+    for kind, markers in RESULTS_KINDS.items():
+        if all((results_dir / m).is_file() for m in markers):
+            return kind
+    for kind, markers in RESULTS_KINDS.items():
+        found = [m for m in markers if (results_dir / m).is_file()]
+        if found:
+            missing = [m for m in markers if m not in found]
+            raise ResultsError(f"{results_dir}: looks like {_KIND_WORDS[kind]} directory ({', '.join(found)}) "
+                               f"but {', '.join(missing)} is missing: was it written completely?")
+    expected = "; ".join(f"{' + '.join(m)} ({_KIND_WORDS[k]})" for k, m in RESULTS_KINDS.items())
+    raise ResultsError(f"{results_dir}: not a swapsim results directory (expected {expected})")
+
+
+def check_results_dir(results_dir: Path) -> str:
+    """Like :func:`results_kind`, and also check that the files figures and reports read are there and
+    that the JSON files parse; returns the kind.
+
+    Raises:
+        ResultsError: naming the directory and the file at fault.
+    """
+    results_dir = Path(results_dir)
+    kind = results_kind(results_dir)
+    missing = [f for f in REQUIRED_FILES[kind] if not (results_dir / f).is_file()]
+    if missing:
+        raise ResultsError(f"{results_dir}: {_KIND_WORDS[kind]} directory without {', '.join(missing)}")
+    for name in REQUIRED_FILES[kind]:
+        if name.endswith(".json"):
+            try:
+                data = json.loads((results_dir / name).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ResultsError(f"{results_dir / name}: cannot be read as JSON ({exc})") from None
+            if not isinstance(data, dict):
+                raise ResultsError(f"{results_dir / name}: expected a JSON object")
+            if kind == "run" and name == "summary.json" and "manifest" not in data:
+                raise ResultsError(f"{results_dir / name}: no manifest: not written by swapsim run")
+    return kind

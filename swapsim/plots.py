@@ -14,9 +14,9 @@ Run figures (:func:`plot_run`):
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
+import math
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import matplotlib
 
@@ -25,46 +25,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from swapsim.metrics import ROBOT_STATES  # noqa: E402
+from swapsim.style import (  # noqa: E402,F401  (re-exported: other modules import the style from here)
+    DPI, FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, REPORT_RC, STATE_COLOURS, report_style,
+)
 
-__all__ = ["OKABE_ITO", "STATE_COLOURS", "report_style", "plot_run", "time_axis"]
+__all__ = ["OKABE_ITO", "STATE_COLOURS", "report_style", "plot_run", "time_axis", "plot_swap_waits",
+           "plot_results", "coarsen", "swap_wait_cdf"]
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
-"""Okabe-Ito palette: distinguishable under the common colour-vision deficiencies."""
-
-STATE_COLOURS = {
-    "working": "#009E73",
-    "idle": "#BBBBBB",
-    "travelling": "#56B4E9",
-    "queueing": "#E69F00",
-    "swapping": "#0072B2",
-    "stranded": "#D55E00",
-    "down": "#CC79A7",
-    "off_duty": "#666666",
-}
-
-_STYLE = {
-    "figure.dpi": 100,
-    "savefig.dpi": 200,
-    "savefig.bbox": "tight",
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "legend.fontsize": 9.5,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
-}
-
-
-@contextmanager
-def report_style() -> Iterator[None]:
-    """Apply the report style inside a ``with`` block."""
-    with plt.rc_context(_STYLE):
-        yield
+_STYLE = REPORT_RC  # the style now lives in swapsim.style; this name stays for older callers
 
 
 def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
@@ -84,33 +52,122 @@ def _save(fig: plt.Figure, out_dir: Path, stem: str, fmt: str) -> Path:
 
 def _shade_warmup(ax: plt.Axes, warmup_h: float, scale: float) -> None:
     if warmup_h > 0:
-        ax.axvspan(0, warmup_h * scale, color="#000000", alpha=0.07, lw=0, label="warm-up (not in KPIs)")
+        ax.axvspan(0, warmup_h * scale, color="#000000", alpha=0.10, lw=0, zorder=3,
+                   label="warm-up (not in KPIs)")
+
+
+_NICE_BIN_WIDTHS_H = (1 / 60, 5 / 60, 0.25, 0.5, 1.0, 2.0, 4.0, 6.0, 12.0, 24.0, 48.0, 168.0)
+MAX_PLOTTED_BINS = 300
+"""Time-series figures show at most this many bins: finer bins only alias at print resolution."""
+
+
+def coarsen(ts: dict[str, list], horizon_h: float | None = None,
+            max_bins: int = MAX_PLOTTED_BINS) -> tuple[dict[str, np.ndarray], float]:
+    """Merge a time series' fixed-width bins into wider ones for drawing.
+
+    Each merged bin holds the time-weighted mean of the bins it covers (the last stored bin may be
+    shorter than the others when the horizon is not a multiple of the bin width). The new width is a
+    multiple of the stored one, chosen from 1 min, 5 min, 15 min, 30 min, 1, 2, 4, 6, 12, 24, 48 h and
+    1 week so that at most ``max_bins`` remain.
+
+    Args:
+        ts: columns as read from ``timeseries.csv``; ``time_h`` holds the bin starts (hours).
+        horizon_h: end of the last bin (hours); defaults to one stored width after the last start.
+        max_bins: most bins to keep.
+
+    Returns:
+        (columns with ``time_h`` = the new bin starts, the new bin width in hours).
+    """
+    t = np.asarray(ts["time_h"], dtype=float)
+    n = len(t)
+    w0 = float(t[1] - t[0]) if n > 1 else float((horizon_h or 1.0) - (t[0] if n else 0.0))
+    cols = {k: np.asarray(v, dtype=float) for k, v in ts.items()}
+    if n <= max_bins or w0 <= 0:
+        return cols, w0
+    end = horizon_h if horizon_h is not None and horizon_h > t[-1] else t[-1] + w0
+    widths = np.diff(np.append(t, end))
+    factor = 0
+    for w in _NICE_BIN_WIDTHS_H:
+        k = w / w0
+        if k >= 1 and abs(k - round(k)) < 1e-6 and math.ceil(n / round(k)) <= max_bins:
+            factor = int(round(k))
+            break
+    if not factor:
+        factor = int(math.ceil(n / max_bins))
+    groups = np.arange(n) // factor
+    wsum = np.bincount(groups, weights=widths)
+    out: dict[str, np.ndarray] = {"time_h": t[::factor]}
+    for key, values in cols.items():
+        if key != "time_h":
+            out[key] = np.bincount(groups, weights=values * widths) / wsum
+    return out, w0 * factor
+
+
+def _duration_label(hours: float) -> str:
+    """A bin width for a label: ``15 min``, ``2 h``, ``1 d``."""
+    minutes = hours * 60.0
+    if minutes < 59.5:
+        return f"{minutes:.0f} min"
+    if hours < 24 or abs(hours / 24 - round(hours / 24)) > 1e-6:
+        return f"{hours:g} h"
+    return f"{hours / 24:g} d"
+
+
+def _steps(x: np.ndarray, end: float, *ys: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Append the end of the last bin so that ``step="post"`` draws every bin to its full width."""
+    return (np.append(x, end), *[np.append(y, y[-1]) for y in ys])
+
+
+def _time_frame(ts: dict[str, list], summary: dict[str, Any]) -> tuple[dict[str, np.ndarray], float, float,
+                                                                          str, float, float]:
+    """Coarsened series, bin width (h), time scale (axis units per hour), axis label, axis end, warm-up."""
+    man = summary["manifest"]
+    horizon_h = float(man.get("horizon_h") or 0.0) or None
+    cols, width_h = coarsen(ts, horizon_h)
+    t_h = cols["time_h"]
+    _, xlabel = time_axis(np.append(t_h, horizon_h or t_h[-1]))
+    scale = 1 / 24.0 if "days" in xlabel else 1.0
+    end_h = horizon_h if horizon_h and horizon_h > t_h[-1] else t_h[-1] + width_h
+    return cols, width_h, scale, xlabel, end_h * scale, float(man.get("warmup_h") or 0.0)
 
 
 def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
-    """Stacked area of the number of robots in each state over time."""
-    t_h = np.asarray(ts["time_h"], dtype=float)
-    x, xlabel = time_axis(t_h)
-    scale = x[1] / t_h[1] if len(t_h) > 1 and t_h[1] else 1.0
-    states = [s for s in ROBOT_STATES if f"robots_{s}" in ts]
-    extra = [c[len("robots_"):] for c in ts if c.startswith("robots_") and c[len("robots_"):] not in states]
-    states += extra
-    ys = [np.asarray(ts[f"robots_{s}"], dtype=float) for s in states]
-    keep = [i for i, y in enumerate(ys) if np.any(y > 1e-9)]
+    """Robots in each state over time: all states stacked (top) and the robots not working (bottom, zoomed)."""
+    cols, width_h, scale, xlabel, x_end, warmup_h = _time_frame(ts, summary)
+    x = cols["time_h"] * scale
+    states = [s for s in ROBOT_STATES if f"robots_{s}" in cols]
+    states += [c[len("robots_"):] for c in cols if c.startswith("robots_") and c[len("robots_"):] not in states]
+    ys = {s: cols[f"robots_{s}"] for s in states}
+    shown = [s for s in states if np.any(ys[s] > 1e-9)]
+    idle_like = [s for s in shown if s != "working"]
+    colours = {s: STATE_COLOURS.get(s, OKABE_ITO[i % len(OKABE_ITO)]) for i, s in enumerate(states)}
     man = summary["manifest"]
+    n_robots = summary["fleet"]["robots"]
     with report_style():
-        fig, ax = plt.subplots(figsize=(9, 4.5))
-        ax.stackplot(x, *[ys[i] for i in keep], labels=[states[i] for i in keep],
-                     colors=[STATE_COLOURS.get(states[i], OKABE_ITO[i % 8]) for i in keep], step="post",
-                     alpha=0.9)
-        _shade_warmup(ax, man["warmup_h"], scale)
-        ax.set_xlim(x[0], x[-1] + (x[1] - x[0] if len(x) > 1 else 1))
-        ax.set_ylim(0, summary["fleet"]["robots"])
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("robots (mean in bin)")
-        ax.set_title(f"Fleet state over time: {man['scenario']}, {summary['fleet']['robots']} robots, "
-                     f"seed {man['seed']}")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(FIGURE_WIDTH_IN, 6.0), sharex=True,
+                                      gridspec_kw={"height_ratios": [1, 1]})
+        xs, *stack = _steps(x, x_end, *[ys[s] for s in shown])
+        ax.stackplot(xs, *stack, labels=shown, colors=[colours[s] for s in shown], step="post", lw=0)
+        ax.set_ylim(0, n_robots)
+        ax.set_ylabel("robots")
+        ax.set_title(f"All {n_robots} robots by state (mean over {_duration_label(width_h)} bins)", loc="left")
+        if idle_like:
+            xs, *stack = _steps(x, x_end, *[ys[s] for s in idle_like])
+            ax2.stackplot(xs, *stack, colors=[colours[s] for s in idle_like], step="post", lw=0)
+            top = float(np.max(np.sum(stack, axis=0)))
+            ax2.set_ylim(0, top * 1.08 if top > 0 else 1)
+        ax2.set_ylabel("robots")
+        ax2.set_title("Robots not working, by state (zoomed scale)", loc="left")
+        for a in (ax, ax2):
+            _shade_warmup(a, warmup_h, scale)
+            a.set_xlim(x[0], x_end)
+            a.grid(axis="x", visible=False)
+        ax2.set_xlabel(xlabel)
+        handles, labels = ax.get_legend_handles_labels()
+        order = [labels.index(s) for s in reversed(shown)]
+        order += [i for i, lab in enumerate(labels) if lab not in shown]
+        fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside right center")
+        fig.suptitle(f"Fleet state over time: {man['scenario']}, {n_robots} robots, seed {man['seed']}")
         return _save(fig, out_dir, "fleet_state", fmt)
 
 
@@ -123,58 +180,205 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
     ids = np.asarray(robots["robot"])[order]
     n = len(ids)
     man = summary["manifest"]
+    utilisation = summary["fleet"]["utilisation"]
     with report_style():
-        fig, ax = plt.subplots(figsize=(max(6.0, min(14.0, 0.18 * n + 4)), 4.5))
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 4.8))
         bottom = np.zeros(n)
         pos = np.arange(n)
+        shown = []
         for s in states:
             y = fr[s][order] * 100
             if not np.any(y > 1e-9):
                 continue
-            ax.bar(pos, y, bottom=bottom, width=0.85, label=s, color=STATE_COLOURS.get(s, "#999999"), lw=0)
+            ax.bar(pos, y, bottom=bottom, width=0.85 if n > 1 else 0.5, label=s,
+                   color=STATE_COLOURS.get(s, "#999999"), lw=0)
             bottom += y
+            shown.append(s)
+        ax.axhline(utilisation * 100, color=MARK_COLOUR, ls="--", lw=1.0, zorder=4,
+                   label=f"fleet utilisation\n({utilisation:.1%})")
         if n <= 40:
             ax.set_xticks(pos, [str(i) for i in ids], rotation=90 if n > 20 else 0)
+            ax.set_xlabel("robot id (sorted by utilisation, highest first)")
         else:
             ax.set_xticks([])
-        ax.set_xlabel("robot (sorted by utilisation)" + (" - ids on the axis" if n <= 40 else ""))
+            ax.set_xlabel(f"{n} robots, sorted by utilisation (highest first)")
+        ax.set_xlim(-0.6, n - 0.4)
         ax.set_ylabel("share of time after warm-up (%)")
         ax.set_ylim(0, 100)
-        ax.set_title(f"Time breakdown per robot: {man['scenario']} "
-                     f"(fleet utilisation {summary['fleet']['utilisation']:.1%})")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.set_title(f"Time breakdown per robot: {man['scenario']}, {n} robots, seed {man['seed']}")
+        handles, labels = ax.get_legend_handles_labels()
+        legend_order = [labels.index(s) for s in reversed(shown)] + [labels.index(lab) for lab in labels
+                                                                      if lab not in shown]
+        ax.legend([handles[i] for i in legend_order], [labels[i] for i in legend_order],
+                  loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(axis="x", visible=False)
         return _save(fig, out_dir, "robot_breakdown", fmt)
 
 
-def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
-    """Per station: busy swap positions, robots queueing and green packs over time."""
-    t_h = np.asarray(ts["time_h"], dtype=float)
-    x, xlabel = time_axis(t_h)
-    scale = x[1] / t_h[1] if len(t_h) > 1 and t_h[1] else 1.0
+def _station_capacities(scenario: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    """Swap positions and bays per station name, from a resolved scenario read as plain YAML data."""
+    out: dict[str, dict[str, int]] = {}
+    for st in (scenario or {}).get("stations") or []:
+        if isinstance(st, dict) and "name" in st:
+            out[str(st["name"])] = {k: st[k] for k in ("positions", "bays") if isinstance(st.get(k), int)}
+    return out
+
+
+def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png",
+                  scenario: dict[str, Any] | None = None) -> Path:
+    """Per station (one row each): busy swap positions, robots queueing and green packs over time.
+
+    ``scenario`` (the resolved scenario as plain data, optional) adds the number of swap positions and
+    of bays as dashed reference lines.
+    """
+    cols, width_h, scale, xlabel, x_end, warmup_h = _time_frame(ts, summary)
+    x = cols["time_h"] * scale
     stations = summary["stations"]
+    capacity = _station_capacities(scenario)
     man = summary["manifest"]
-    rows = [("busy", "busy swap positions"), ("queue", "robots queueing"), ("green", "green (ready) packs")]
+    panels = [("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
+              ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
+              ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2])]
     with report_style():
-        fig, axes = plt.subplots(len(rows), len(stations), figsize=(max(7.0, 4.5 * len(stations)), 7.5),
-                                 sharex=True, squeeze=False)
-        for j, st in enumerate(stations):
-            for i, (key, label) in enumerate(rows):
-                ax = axes[i][j]
-                y = np.asarray(ts[f"{st['name']}_{key}"], dtype=float)
-                ax.step(x, y, where="post", color=OKABE_ITO[i], lw=1.2)
-                ax.fill_between(x, y, step="post", color=OKABE_ITO[i], alpha=0.25, lw=0)
-                _shade_warmup(ax, man["warmup_h"], scale)
-                ax.set_ylim(bottom=0)
-                if j == 0:
-                    ax.set_ylabel(f"{label}\n(mean in bin)")
-                if i == 0:
-                    ax.set_title(f"station {st['name']}: utilisation {st['swap_utilisation']:.0%}, "
-                                 f"{st['stockouts']} stock-outs", fontsize=11)
-            axes[-1][j].set_xlabel(xlabel)
-        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']}", fontsize=12)
-        fig.tight_layout()
+        fig = plt.figure(figsize=(FIGURE_WIDTH_IN, 0.6 + 2.5 * len(stations)))
+        subfigs = np.atleast_1d(fig.subfigures(len(stations), 1))
+        last_axes = []
+        for sub, st in zip(subfigs, stations):
+            axes = sub.subplots(1, len(panels), sharex=True)
+            cap = capacity.get(st["name"], {})
+            for ax, (key, title, unit, cap_key, colour) in zip(axes, panels):
+                y = cols.get(f"{st['name']}_{key}")
+                if y is None:
+                    ax.set_axis_off()
+                    continue
+                xs, ys = _steps(x, x_end, y)
+                ax.fill_between(xs, ys, step="post", color=colour, alpha=0.35, lw=0)
+                ax.step(xs, ys, where="post", color=colour, lw=1.0)
+                top = float(np.max(y)) if len(y) else 0.0
+                if cap_key and cap_key in cap:
+                    ax.axhline(cap[cap_key], color=MARK_COLOUR, ls="--", lw=0.9, zorder=4)
+                    word = cap_key if cap[cap_key] != 1 else cap_key[:-1]
+                    ax.annotate(f"{cap[cap_key]} {word}", (1.0, cap[cap_key]), xycoords=("axes fraction", "data"),
+                                xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=9)
+                    top = max(top, cap[cap_key])
+                ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+                _shade_warmup(ax, warmup_h, scale)
+                ax.set_xlim(x[0], x_end)
+                ax.set_title(title, fontsize=11)
+                ax.set_ylabel(f"{unit} (bin mean)")
+                ax.grid(axis="x", visible=False)
+            last_axes = axes
+            sub.suptitle(f"Station {st['name']}: swap positions busy {st['swap_utilisation']:.0%} of the time, "
+                         f"mean queue {st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs",
+                         fontsize=11.5, x=0.01, ha="left")
+        for ax in last_axes:
+            ax.set_xlabel(xlabel)
+        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']} "
+                     f"(means over {_duration_label(width_h)} bins; warm-up shaded)")
         return _save(fig, out_dir, "stations", fmt)
+
+
+def _wait_hist_bin(max_min: float) -> float:
+    """A histogram bin width (minutes) giving about 20 to 60 bars up to ``max_min``."""
+    for w in (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 240.0):
+        if max_min / w <= 60:
+            return w
+    return max_min / 60
+
+
+def swap_wait_cdf(waits: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:
+    """Empirical CDF of the swap waits in ``swap_waits.csv``: points (wait in min, share of swaps <= it).
+
+    Exact at the histogram's bin edges and linear inside a bin, the same interpolation as the quantiles
+    in ``summary.json`` (:meth:`swapsim.metrics.Tally.quantile`), so the curve crosses 0.95 at the p95
+    KPI. Starts with the jump at zero (waits of exactly zero). Empty arrays when there were no swaps.
+    """
+    low = np.asarray(waits.get("wait_min_low", []), dtype=float)
+    high = np.asarray(waits.get("wait_min_high", []), dtype=float)
+    count = np.asarray(waits.get("count", []), dtype=float)
+    total = float(count.sum())
+    if total <= 0:
+        return np.zeros(0), np.zeros(0)
+    zero = float(count[high <= 0].sum())
+    pos = high > 0
+    order = np.argsort(low[pos], kind="stable")
+    low, high, count = low[pos][order], high[pos][order], count[pos][order]
+    before = zero + np.concatenate([[0.0], np.cumsum(count)[:-1]])
+    after = before + count
+    xs = np.concatenate([[0.0, 0.0], np.column_stack([low, high]).ravel()])
+    ys = np.concatenate([[0.0, zero], np.column_stack([before, after]).ravel()]) / total
+    return xs, ys
+
+
+def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
+    """Distribution of swap waits after warm-up: histogram of the waits above zero and the empirical CDF.
+
+    ``waits`` is ``swap_waits.csv`` (rows of ``wait_min_low``, ``wait_min_high``, ``count``; a first row
+    0, 0 for waits of exactly zero; single values past the histogram range as low = high). The p95 and
+    the mean wait (from ``summary.json``, so they agree with the KPI table) are marked on both panels.
+    """
+    low = np.asarray(waits.get("wait_min_low", []), dtype=float)
+    high = np.asarray(waits.get("wait_min_high", []), dtype=float)
+    count = np.asarray(waits.get("count", []), dtype=float)
+    total = float(count.sum())
+    zero = float(count[(high <= 0)].sum())
+    pos = high > 0
+    low, high, count = low[pos], high[pos], count[pos]
+    man = summary["manifest"]
+    wait = summary.get("swaps", {}).get("wait_min", {})
+    p95 = wait.get("p95")
+    mean = wait.get("mean")
+    with report_style():
+        fig, (ax_h, ax_c) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH_IN, 4.2))
+        fig.suptitle(f"Swap waits after warm-up (arrival at a station to start of the swap): "
+                     f"{man['scenario']}, {int(total)} swaps, seed {man['seed']}", fontsize=12)
+        if total <= 0:
+            for ax in (ax_h, ax_c):
+                ax.text(0.5, 0.5, "no swaps after warm-up", ha="center", va="center", transform=ax.transAxes)
+                ax.set_axis_off()
+            return _save(fig, out_dir, "swap_waits", fmt)
+        x_max = float(max(high.max() if high.size else 0.0, p95 or 0.0, 1.0))
+        width = _wait_hist_bin(x_max)
+        if count.size:
+            idx = np.floor(low / width + 1e-9).astype(int)
+            bars = np.bincount(idx, weights=count)
+            edges = np.arange(len(bars)) * width
+            ax_h.bar(edges, bars / total * 100, width=width, align="edge", color=OKABE_ITO[0], lw=0,
+                     alpha=0.85, label="waits above zero")
+        ax_h.set_xlabel("swap wait (min)")
+        ax_h.set_ylabel(f"share of all swaps (% per {width:g} min bin)")
+        ax_h.set_title(f"Histogram: {zero / total:.0%} of swaps had no wait (not drawn)", fontsize=11)
+        xs, ys = swap_wait_cdf(waits)
+        xs, ys = np.append(xs, x_max * 1.03), np.append(ys, 1.0)
+        ax_c.plot(xs, ys * 100, color=OKABE_ITO[0], lw=1.6, label="share of swaps waiting ≤ x")
+        ax_c.axhline(95, color="#777777", lw=0.8, ls=":")
+        ax_c.set_ylim(0, 101)
+        ax_c.set_xlabel("swap wait (min)")
+        ax_c.set_ylabel("swaps waiting at most this long (%)")
+        ax_c.set_title("Empirical cumulative distribution", fontsize=11)
+        for ax in (ax_h, ax_c):
+            ax.set_xlim(0, x_max * 1.03)
+            if p95 is not None:
+                ax.axvline(p95, color=MARK_COLOUR, ls="--", lw=1.1, zorder=4, label=f"p95 = {p95:.1f} min")
+            if mean is not None:
+                ax.axvline(mean, color=OKABE_ITO[3], ls=":", lw=1.4, zorder=4, label=f"mean = {mean:.1f} min")
+        ax_h.legend(loc="upper right")
+        ax_c.legend(loc="lower right")
+        return _save(fig, out_dir, "swap_waits", fmt)
+
+
+def _read_scenario_data(run_dir: Path) -> dict[str, Any] | None:
+    """The resolved scenario as plain data (no validation: figures only read it), or None."""
+    path = run_dir / "scenario.resolved.yaml"
+    if not path.exists():
+        return None
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
@@ -185,8 +389,36 @@ def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
     summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
     ts = read_csv(run_dir / "timeseries.csv")
     robots = read_csv(run_dir / "robots.csv")
-    return [
+    paths = [
         plot_fleet_state(ts, summary, run_dir, fmt),
         plot_robot_breakdown(robots, summary, run_dir, fmt),
-        plot_stations(ts, summary, run_dir, fmt),
+        plot_stations(ts, summary, run_dir, fmt, scenario=_read_scenario_data(run_dir)),
     ]
+    if (run_dir / "swap_waits.csv").exists():
+        paths.append(plot_swap_waits(read_csv(run_dir / "swap_waits.csv"), summary, run_dir, fmt))
+    return paths
+
+
+_PLOTTERS = {"run": "plot_run", "sweep": "plot_sweep", "compare": "plot_compare"}
+"""Which function of this module draws each kind of results directory (looked up when called)."""
+
+
+def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
+    """Redraw every figure of a run, sweep or comparison directory from its saved files.
+
+    Never simulates. The kind of directory is told by its files (:func:`swapsim.io.results_kind`).
+
+    Raises:
+        swapsim.io.ResultsError: not a results directory, a file it needs is missing or unreadable, or
+            this version of swapsim has no figures for that kind of directory.
+    """
+    from swapsim.io import ResultsError, check_results_dir
+
+    results_dir = Path(results_dir)
+    kind = check_results_dir(results_dir)
+    name = _PLOTTERS[kind]
+    fn = globals().get(name)
+    if fn is None:
+        raise ResultsError(f"{results_dir}: this version of swapsim cannot draw the figures of a {kind} "
+                           f"directory (swapsim.plots has no {name})")
+    return fn(results_dir, fmt)
