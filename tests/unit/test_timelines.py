@@ -273,7 +273,7 @@ def test_stranded_during_a_stockout_for_exactly_the_rescue_time() -> None:
     # until its own pack turns green.
     rescue = 0.25
     sc = make_scenario(
-        horizon="3 h", fleet={"robots": 1, "initial_soc": "full", "rescue_time": "15 min"},
+        horizon="1.4 h", fleet={"robots": 1, "initial_soc": "full", "rescue_time": "15 min"},
         pack={"capacity": "100 Wh"},
         power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "200 W"},
         stations=station(distance="0 m", bays=1, charged_packs=0))
