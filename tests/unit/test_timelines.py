@@ -186,6 +186,27 @@ def test_stockout_robot_gets_the_first_pack_to_turn_green() -> None:
     assert len(bay_ids) == 1
 
 
+def test_stockout_with_every_bay_full_waits_for_a_bay_then_for_its_own_pack() -> None:
+    # Three positions, two bays, no charged pack, three robots arriving together: robots 0 and 1 leave
+    # their packs in the two bays; robot 2 waits until robot 0 takes its pack back (a bay empties),
+    # leaves its own pack there, and waits for it to charge from 20 % to 95 %.
+    travel = 60 / 3600
+    arrive = T_WALK + travel
+    wait = CURVE.time_to_soc_h(0.2, 0.95)
+    horizon = arrive + 2 * wait + SWAP_H + 0.01
+    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 3, "initial_soc": "full"},
+                       stations=station(bays=2, charged_packs=0, positions=3))
+    r = simulate(sc, keep_entities=True)
+    starts = {e.robot: e for e in events(r.trace, "swap_start")}
+    assert starts[0].time_h == approx(arrive + wait)
+    assert starts[1].time_h == approx(arrive + wait)
+    assert starts[2].time_h == approx(arrive + 2 * wait)
+    assert all(e.detail["stockout"] for e in starts.values())
+    robots = r.fleet.robots
+    assert sorted(p.id for p in robots[2].packs) == [4, 5]  # its own pack came back
+    assert r.summary["packs"] == {"total": 6, "robots": 6, "bays": 0}
+
+
 # -- when to go -------------------------------------------------------------------------------------
 
 def test_go_after_activity_waits_for_the_end_of_the_activity() -> None:
