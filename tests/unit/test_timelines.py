@@ -135,6 +135,26 @@ def test_a_second_robot_queues_for_the_only_position() -> None:
     assert r.summary["swaps"]["wait_min"]["max"] == approx(3.0)
 
 
+def test_station_busy_positions_and_queue_are_time_averaged_exactly() -> None:
+    # Same two robots: the position is busy from the first arrival for two swaps back to back; one
+    # robot queues during the first swap. Averages over the whole run (no warm-up).
+    travel = 60 / 3600
+    arrive = T_WALK + travel
+    horizon = arrive + 2 * SWAP_H + travel + 0.1
+    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 2, "initial_soc": "full"},
+                       stations=station(bays=3, charged_packs=2), output={"trace_events": 0,
+                                                                          "bin_width": "1 h"})
+    r = simulate(sc)
+    st = r.summary["stations"][0]
+    assert st["swap_utilisation"] == approx(2 * SWAP_H / horizon)
+    assert st["mean_queue_length"] == approx(SWAP_H / horizon)
+    # ... and the time series (1 h bins) hold the same busy and queue time in the bin of the arrival.
+    k = int(arrive)
+    width = min(k + 1.0, horizon) - k
+    assert r.timeseries["A_busy"][k] == approx(2 * SWAP_H / width)
+    assert r.timeseries["A_queue"][k] == approx(SWAP_H / width)
+
+
 # -- stock-out ---------------------------------------------------------------------------------------
 
 def test_stockout_wait_ends_when_the_dropped_pack_turns_green() -> None:
