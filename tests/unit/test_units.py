@@ -97,7 +97,8 @@ def test_duration_errors_say_what_is_wrong(value: object, fragment: str) -> None
 
 
 @pytest.mark.parametrize("parse, text, fragment", [
-    (parse_energy_wh, "468", "energy like '468 Wh'"),
+    (parse_energy_wh, "468", "expected an energy like '468 Wh'"),
+    (parse_energy_wh, None, "expected an energy with a unit"),
     (parse_energy_wh, 468, "a bare number has no unit"),
     (parse_energy_wh, "468 W", "unknown energy unit 'W'"),
     (parse_power_w, "210 Wh", "unknown power unit 'Wh'"),
