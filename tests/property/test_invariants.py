@@ -114,3 +114,23 @@ def test_scenario_dump_load_round_trip(data: dict, horizon_h: float, distance_m:
     sc = scenario_from_dict(data, "hypothesis")
     again = scenario_from_dict(yaml.safe_load(dump_scenario(sc)), "resolved")
     assert again == sc
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios(), st.sampled_from([0.7, 0.9, 1.0]))
+def test_energy_is_conserved(data: dict, efficiency: float) -> None:
+    # Every pack starts full (no warm-up, so the statistics cover the whole run). The energy the packs
+    # lost equals what robots drew minus what chargers (grid x efficiency) and rescues put back;
+    # sessions still charging at the horizon are not yet counted on either side.
+    data = dict(data, warmup="0 s", fleet=dict(data["fleet"], initial_soc="full"))
+    data["stations"] = [dict(s, charger=dict(s.get("charger", {}), efficiency=efficiency))
+                        for s in data["stations"]]
+    sc, r = run(data)
+    packs = r.fleet.packs
+    lost_wh = sum(p.usable_wh * (1.0 - p.soc) for p in packs)
+    drawn_wh = sum(p.throughput_wh for p in packs)
+    charged_wh = sum(s["grid_kwh"] for s in r.summary["stations"]) * 1000 * efficiency
+    rescued_wh = r.summary["energy"]["rescue_kwh"] * 1000
+    assert lost_wh == pytest.approx(drawn_wh - charged_wh - rescued_wh, rel=1e-9, abs=1e-6)
+    assert r.summary["energy"]["grid_kwh"] == pytest.approx(
+        charged_wh / efficiency / 1000 + rescued_wh / 1000, rel=1e-12, abs=1e-12)
