@@ -326,3 +326,40 @@ def test_stranded_during_a_stockout_for_exactly_the_rescue_time() -> None:
                                    (approx(stranded + rescue), "queueing"), (approx(start), "swapping")]
     assert r.robots[0]["stranded_h"] == approx(rescue)
     assert r.summary["energy"]["rescue_kwh"] == approx(90 / 1000)  # only the pack it still carried
+
+
+# -- station choice and charger power cap --------------------------------------------------------------
+
+@pytest.mark.parametrize("rule, expected", [("nearest", 0), ("shortest_wait", 1)])
+def test_station_choice_weighs_the_queue_only_under_shortest_wait(rule: str, expected: int) -> None:
+    # Robot 0 (21 %) triggers first and starts a 1 h swap at the near station. Robot 1 (30 %) triggers
+    # at 0.2 h: the near station's position is taken for an expected hour, the far one is a 90 s walk.
+    near = {"name": "near", "distance": "10 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"}
+    far = {"name": "far", "distance": "100 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"}
+    sc = make_scenario(horizon="1 h", fleet={"robots": 2, "initial_soc": "full"},
+                       policy={"station_choice": rule}, stations=[near, far])
+    env, rec, fleet = build_entities(sc, socs=[(0.21, 1.0), (0.30, 1.0)])
+    env.run(until=1.0)
+    arrivals = {e.robot: e for e in events(rec.trace, "arrive")}
+    assert arrivals[0].station == 0
+    assert arrivals[1].station == expected
+    t1 = 0.1 * USABLE_WH / WALK_W
+    travel = (10 if expected == 0 else 100) / 3600
+    assert arrivals[1].time_h == approx(t1 + travel)
+
+
+def test_power_cap_charges_one_pack_at_a_time_in_arrival_order() -> None:
+    # Charger power at the CC rate is 0.8 x 421.2 / 0.9 = 374.4 W, so a 400 W cap allows one charger.
+    # Three robots arrive together at an empty station (stock-out) and leave their packs: the packs
+    # charge one after the other, so the robots leave after one, two and three 20 -> 95 % times.
+    travel = 60 / 3600
+    arrive = T_WALK + travel
+    wait = CURVE.time_to_soc_h(0.2, 0.95)
+    horizon = arrive + 3 * wait + SWAP_H
+    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 3, "initial_soc": "full"},
+                       stations=station(bays=4, charged_packs=0, positions=3, power_cap="400 W"))
+    r = simulate(sc)
+    starts = {e.robot: e.time_h for e in events(r.trace, "swap_start")}
+    assert starts == {0: approx(arrive + wait), 1: approx(arrive + 2 * wait), 2: approx(arrive + 3 * wait)}
+    # Each session ended at 95 % when its pack was taken: grid energy = 0.75 x 421.2 Wh / 0.9, three times.
+    assert r.summary["energy"]["stations_kwh"] == approx(3 * 0.75 * USABLE_WH / 0.9 / 1000)
