@@ -100,7 +100,8 @@ class Tally:
     """Observations: count, mean, max, and quantiles from a histogram.
 
     Quantiles are exact for values equal to zero and otherwise accurate to ``resolution``
-    (linear interpolation inside a histogram bin); values beyond ``limit`` are kept exactly.
+    (linear interpolation inside a histogram bin, never above the largest observation); values
+    beyond ``limit`` are kept exactly.
     """
 
     __slots__ = ("n", "total", "maximum", "zeros", "resolution", "hist", "overflow", "limit")
@@ -146,7 +147,8 @@ class Tally:
             below = csum[k - 1] if k > 0 else cum
             inside = counts[k]
             frac = (rank - below) / inside if inside else 1.0
-            return float((k + frac) * self.resolution)
+            # Interpolating inside the bin can pass the largest observation; no quantile may.
+            return float(min((k + frac) * self.resolution, self.maximum))
         extra = sorted(self.overflow)
         idx = min(len(extra) - 1, max(0, int(math.ceil(rank - csum[-1])) - 1))
         return float(extra[idx])

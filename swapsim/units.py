@@ -64,15 +64,16 @@ _SPEED_MPS = {"m/s": 1.0, "km/h": 1 / 3.6}
 
 def _parse(value: object, table: dict[str, float], dimension: str, example: str,
            case_sensitive: bool = True) -> float:
+    a = "an" if dimension[0] in "aeiou" else "a"
     if isinstance(value, bool) or value is None:
-        raise UnitError(f"expected a {dimension} with a unit, e.g. '{example}'")
+        raise UnitError(f"expected {a} {dimension} with a unit, e.g. '{example}'")
     if isinstance(value, (int, float)):
         raise UnitError(f"a bare number has no unit: write the {dimension} with one, e.g. '{example}'")
     if not isinstance(value, str):
-        raise UnitError(f"expected a {dimension} with a unit, e.g. '{example}'")
+        raise UnitError(f"expected {a} {dimension} with a unit, e.g. '{example}'")
     match = _NUMBER_UNIT.match(value)
     if not match:
-        raise UnitError(f"expected a {dimension} like '{example}'")
+        raise UnitError(f"expected {a} {dimension} like '{example}'")
     number, unit = match.groups()
     key = unit if case_sensitive else unit.lower()
     if key not in table:

@@ -39,7 +39,7 @@ class Fleet:
 
     def pack_locations(self) -> dict[str, int]:
         """How many packs are in robots and in stations (for conservation checks)."""
-        in_robots = sum(len(r.packs) for r in self.robots)
+        in_robots = sum(p is not None for r in self.robots for p in r.packs)
         in_bays = sum(len(s.packs()) for s in self.stations)
         return {"robots": in_robots, "bays": in_bays, "total": in_robots + in_bays}
 

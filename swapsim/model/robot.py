@@ -9,9 +9,10 @@ the robot draws a constant power, so the time at which the active pack reaches t
   or after the current activity, as the policy says.
 * Active pack empty: switch to the other pack if it has charge; if both are empty the robot is
   stranded, down for the rescue time, after which the rescue crew has charged both packs.
-* The swap trip: walk to the chosen station (walking power), queue for a position and wait for a
-  green pack (station power), swap for the sampled duration (station power, powered by the active
-  pack: a hot swap never powers the robot down), walk back.
+* The swap trip: walk to the chosen station (walking power), queue for a position (station power),
+  swap for the sampled duration (station power, powered by the active pack: a hot swap never powers
+  the robot down), walk back. If no pack is green the robot first leaves its drained pack in a bay to
+  charge, so that slot is empty (``None``) until it takes the first pack to turn green.
 
 Robot states, exactly one at a time: see :data:`swapsim.metrics.ROBOT_STATES`. Hours, Wh, W.
 """
@@ -58,7 +59,7 @@ class Robot:
         self.env = env
         self.id = index
         self.scenario = scenario
-        self.packs = list(packs)
+        self.packs: list[Pack | None] = list(packs)
         for p in self.packs:
             p.location = f"robot:{index}"
         self.active = 0
@@ -117,13 +118,13 @@ class Robot:
         self._settle()
         pack = self.packs[self.active]
         pack.set_soc(target)
-        other = self.packs[1 - self.active]
+        other = self.packs[1 - self.active]  # None while its pack charges at a station
         if target > 0.0:
             self.needs_swap = True
-            if other.soc > pack.soc:
+            if other is not None and other.soc > pack.soc:
                 self.active = 1 - self.active
             return True
-        if other.soc > 0.0:
+        if other is not None and other.soc > 0.0:
             self.active = 1 - self.active
             self.needs_swap = True
             return True
@@ -216,12 +217,23 @@ class Robot:
             bay = station.take_green()
             stockout = bay is None
             if stockout:
+                # Leave the drained pack to charge (waiting for a bay if all are full), then wait for
+                # the first pack to turn green.
+                empty = yield from self._wait(station.wait_empty_bay(), "queueing", self.station_w)
+                self._settle()
+                out = 1 - self.active
+                drained, self.packs[out] = self.packs[out], None
+                station.drop_off(drained, empty)
                 bay = yield from self._wait(station.wait_green(), "queueing", self.station_w)
             rec.swap_started(self.id, station.index, env.now, stockout)
             self._settle()
             out = 1 - self.active
-            self.packs[out].location = ""
-            fresh = station.exchange(self.packs[out], bay)
+            if stockout:
+                assert self.packs[out] is None
+                fresh = station.take(bay)
+            else:
+                self.packs[out].location = ""
+                fresh = station.exchange(self.packs[out], bay)
             fresh.location = f"robot:{self.id}"
             self.packs[out] = fresh
             self.needs_swap = False
@@ -242,6 +254,8 @@ class Robot:
         yield env.timeout(self.rescue_h)
         grid_wh = 0.0
         for pack in self.packs:
+            if pack is None:  # left at a station during a stock-out
+                continue
             grid_wh += (1.0 - pack.soc) * pack.usable_wh
             pack.soc = 1.0
         self.recorder.rescue_charged(self.id, grid_wh, env.now)

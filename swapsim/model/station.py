@@ -2,10 +2,13 @@
 
 Robots queue (FIFO) for one of ``positions`` swap positions. At the start of a swap the robot puts
 its drained pack into an empty bay and takes the best green pack (highest state of charge at or
-above the ready threshold); the exchange is one instant, so the number of packs in a station
-never changes and an empty bay always exists for the drop-off (validation keeps one empty at the
-start). If no pack is green the robot waits, holding its position, for the first bay to turn green
-(a stock-out): that pack is reserved for it.
+above the ready threshold); the exchange is one instant, so it leaves the number of packs in the
+station unchanged (validation keeps one bay empty at the start). If no pack is green (a stock-out)
+the robot first leaves its drained pack in an empty bay, where it starts charging, then waits,
+holding its position, for the first pack to turn green: that pack is reserved for it (with no
+charged pack at all, it is the robot's own). When every bay is full the robot waits for a bay to
+be emptied by a robot ahead of it taking its green pack; such a robot always exists, because the
+station never holds more than ``charged_packs`` packs plus the drained packs of waiting robots.
 
 Each bay charges its pack along the closed-form CC-CV curve (:class:`~swapsim.model.pack.ChargeCurve`):
 one timeout to "turns green" and one to "charge complete", nothing in between. With a station power
@@ -35,7 +38,8 @@ __all__ = ["Bay", "Station"]
 class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
-    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot")
+    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
+                 "reserved")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -47,6 +51,8 @@ class Bay:
         self.green = False
         self.full = False
         self.slot: simpy.resources.resource.Request | None = None
+        self.reserved = False
+        """Empty, but promised to a robot waiting to leave its drained pack."""
 
 
 class Station:
@@ -87,6 +93,7 @@ class Station:
         self.bays = [Bay(i) for i in range(spec.bays)]
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
+        self._bay_waiters: deque[simpy.Event] = deque()
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
             self.chargers = simpy.Resource(env, capacity=max(1, int(spec.power_cap // charger_power_w)))
@@ -94,7 +101,8 @@ class Station:
     # -- stocking and views ----------------------------------------------------------------------
     def stock(self, pack: Pack) -> None:
         """Put a full pack into the first empty bay at the start of a run."""
-        bay = self._empty_bay(exclude=None)
+        bay = self._empty_bay()
+        assert bay is not None, "validation keeps charged_packs < bays"
         pack.soc = 1.0
         self._insert(bay, pack)
 
@@ -129,7 +137,13 @@ class Station:
             self.queued += 1
             req.callbacks.append(self._granted)
         self._positions_changed()
+        # A queued request is granted only when SimPy processes the release of the position, after
+        # release_position() has recorded; record the hand-over when the grant happens.
+        req.callbacks.append(self._position_granted)
         return req
+
+    def _position_granted(self, _req: simpy.Event) -> None:
+        self._positions_changed()
 
     def release_position(self, req: simpy.resources.resource.Request) -> None:
         """Free the position; the next robot in the queue is granted it in the same instant."""
@@ -181,14 +195,39 @@ class Station:
         empty = self._empty_bay(exclude=bay)
         taken = self._remove(bay)
         drained.cycles += 1
-        self._insert(empty, drained)
+        self._insert(empty if empty is not None else bay, drained)
         return taken
 
-    def _empty_bay(self, exclude: Bay | None) -> Bay:
+    def wait_empty_bay(self) -> simpy.Event:
+        """An event that fires with an empty bay reserved for a drop-off (at once if one is free)."""
+        ev = self.env.event()
+        bay = self._empty_bay()
+        if bay is not None:
+            bay.reserved = True
+            ev.succeed(bay)
+        else:
+            self._bay_waiters.append(ev)
+        return ev
+
+    def drop_off(self, drained: Pack, bay: Bay) -> None:
+        """Put ``drained`` into the empty ``bay`` reserved for it, to charge (a stock-out drop-off)."""
+        bay.reserved = False
+        drained.cycles += 1
+        self._insert(bay, drained)
+
+    def take(self, bay: Bay) -> Pack:
+        """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
+        taken = self._remove(bay)
+        if self._bay_waiters:
+            bay.reserved = True
+            self._bay_waiters.popleft().succeed(bay)
+        return taken
+
+    def _empty_bay(self, exclude: Bay | None = None) -> Bay | None:
         for b in self.bays:
-            if b.pack is None and b is not exclude:
+            if b.pack is None and not b.reserved and b is not exclude:
                 return b
-        raise RuntimeError(f"station {self.name}: no empty bay for a drop-off")  # pragma: no cover
+        return None
 
     def _insert(self, bay: Bay, pack: Pack) -> None:
         bay.pack = pack

@@ -1,0 +1,65 @@
+"""Unit tests for swapsim.policies: station choice, the expected-wait estimate and pack choice."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from swapsim.policies import StationView, choose_pack, choose_station, expected_wait_h
+
+SWAP = 3 / 60
+
+
+def view(travel_h: float, positions: int = 1, busy: int = 0, queue: int = 0, green: int = 5,
+         next_green_h: float = math.inf) -> StationView:
+    return StationView(travel_h, positions, busy, queue, green, SWAP, next_green_h)
+
+
+def test_expected_wait_is_zero_with_a_free_position_and_a_green_pack() -> None:
+    assert expected_wait_h(view(0.1, positions=2, busy=1)) == 0.0
+
+
+def test_expected_wait_counts_robots_ahead_beyond_the_free_positions() -> None:
+    # 2 positions, 2 busy, 1 queueing: 3 ahead, so 2 swap completions (at 2 per swap time) to wait.
+    assert expected_wait_h(view(0.0, positions=2, busy=2, queue=1)) == pytest.approx(2 * SWAP / 2)
+    assert expected_wait_h(view(0.0, positions=1, busy=1, queue=3)) == pytest.approx(4 * SWAP)
+
+
+def test_expected_wait_includes_the_time_to_the_next_green_pack_when_short_of_packs() -> None:
+    v = view(0.0, positions=1, busy=0, queue=0, green=0, next_green_h=0.4)
+    assert expected_wait_h(v) == pytest.approx(0.4)
+    # the larger of the queue wait and the stock wait
+    v = view(0.0, positions=1, busy=1, queue=2, green=1, next_green_h=0.01)
+    assert expected_wait_h(v) == pytest.approx(3 * SWAP)
+    # nothing charging: capped at a day rather than infinite
+    v = view(0.0, green=0, next_green_h=math.inf)
+    assert expected_wait_h(v) == 24.0
+
+
+def test_nearest_picks_the_shortest_walk_first_on_ties() -> None:
+    views = [view(0.2), view(0.05, busy=1, queue=9), view(0.1)]
+    assert choose_station("nearest", views) == 1
+    assert choose_station("nearest", [view(0.1), view(0.1)]) == 0
+
+
+def test_shortest_wait_trades_walking_against_queueing() -> None:
+    near_busy = view(0.01, positions=1, busy=1, queue=4)     # 0.01 + 5 swaps = 0.26 h
+    far_free = view(0.1)                                       # 0.1 h
+    assert choose_station("shortest_wait", [near_busy, far_free]) == 1
+    near_short = view(0.01, positions=1, busy=1, queue=0)    # 0.01 + 0.05 = 0.06 h
+    assert choose_station("shortest_wait", [near_short, far_free]) == 0
+    no_packs = view(0.0, green=0, next_green_h=0.5)
+    assert choose_station("shortest_wait", [no_packs, far_free]) == 1
+    assert choose_station("shortest_wait", [view(0.1), view(0.1)]) == 0
+
+
+def test_unknown_station_rule_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown station choice rule"):
+        choose_station("random", [view(0.1)])
+
+
+def test_choose_pack_takes_the_fullest_first_on_ties() -> None:
+    assert choose_pack([0.95, 1.0, 0.97]) == 1
+    assert choose_pack([0.96, 0.99, 0.99]) == 1
+    assert choose_pack([0.95]) == 0
