@@ -137,13 +137,7 @@ class Station:
             self.queued += 1
             req.callbacks.append(self._granted)
         self._positions_changed()
-        # A queued request is granted only when SimPy processes the release of the position, after
-        # release_position() has recorded; record the hand-over when the grant happens.
-        req.callbacks.append(self._position_granted)
         return req
-
-    def _position_granted(self, _req: simpy.Event) -> None:
-        self._positions_changed()
 
     def release_position(self, req: simpy.resources.resource.Request) -> None:
         """Free the position; the next robot in the queue is granted it in the same instant."""
