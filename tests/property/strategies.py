@@ -34,7 +34,9 @@ def stations(draw: st.DrawFn, index: int) -> dict[str, Any]:
         spec["charger"] = {"rate_c": draw(st.sampled_from([0.3, 0.8, 2.0])),
                            "cv_soc": draw(st.sampled_from([0.6, 0.85, 0.95]))}
     if draw(st.integers(0, 3)) == 0:
-        spec["power_cap"] = draw(st.sampled_from(["400 W", "800 W", "2 kW"]))
+        # A cap worth 1 to 3 chargers of the largest pack drawn below (468 Wh, all usable, >= 0.5 efficient).
+        rate = spec.get("charger", {}).get("rate_c", 0.8)
+        spec["power_cap"] = f"{draw(st.integers(1, 3)) * rate * 468 / 0.5:.3f} W"
     return spec
 
 

@@ -12,8 +12,16 @@ SWAP = 3 / 60
 
 
 def view(travel_h: float, positions: int = 1, busy: int = 0, queue: int = 0, green: int = 5,
-         next_green_h: float = math.inf) -> StationView:
-    return StationView(travel_h, positions, busy, queue, green, SWAP, next_green_h)
+         next_green_h: float = math.inf, incoming: int = 0) -> StationView:
+    return StationView(travel_h=travel_h, incoming=incoming, positions=positions, busy=busy, queue=queue,
+                       green=green, swap_mean_h=SWAP, next_green_h=next_green_h)
+
+
+def test_expected_wait_counts_robots_already_walking_there() -> None:
+    # 1 position, free; 2 robots on their way: the newcomer is third in line.
+    assert expected_wait_h(view(0.0, positions=1, incoming=2)) == pytest.approx(2 * SWAP)
+    # 3 green packs but 3 robots on their way: none left for the newcomer, so wait for the next one.
+    assert expected_wait_h(view(0.0, positions=4, green=3, incoming=3, next_green_h=0.5)) == pytest.approx(0.5)
 
 
 def test_expected_wait_is_zero_with_a_free_position_and_a_green_pack() -> None:
