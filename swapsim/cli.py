@@ -14,6 +14,7 @@ import click
 
 from swapsim import __version__
 from swapsim.config import ScenarioError, dump_scenario, load_scenario
+from swapsim.units import format_duration
 
 __all__ = ["main", "cli"]
 
@@ -96,7 +97,8 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     if not quiet:
         man = result.manifest
         click.echo(f"{sc.name}: {sc.fleet.robots} robots, {len(sc.stations)} station(s), "
-                   f"horizon {man['horizon_h'] / 24:.1f} d after {man['warmup_h']:.1f} h warm-up, "
+                   f"{format_duration(man['horizon_h'])} simulated, statistics after "
+                   f"{format_duration(man['warmup_h'])} of warm-up, "
                    f"seed {man['seed']} ({man['wall_time_s']:.2f} s)")
         click.echo(_headline(result.summary))
     click.echo(f"results written to {out}/")

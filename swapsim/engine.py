@@ -73,6 +73,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         keep_entities: keep the robots, stations and packs in the result (tests and debugging).
     """
     seed = scenario.seed if seed is None else int(seed)
+    if seed != scenario.seed:  # the resolved scenario must reproduce this run on its own
+        scenario = scenario.model_copy(update={"seed": seed})
     started = time.perf_counter()
     env = simpy.Environment()
     streams = Streams(seed)
