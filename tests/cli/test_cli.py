@@ -123,15 +123,15 @@ def test_tables_have_their_columns(run_dir) -> None:
 def test_resolved_scenario_reloads_to_the_run_scenario(run_dir) -> None:
     out, _, scenario = run_dir
     resolved = load_scenario(out / "scenario.resolved.yaml")
-    assert resolved == load_scenario(scenario, ["fleet.robots=4"])
+    # --seed 11 is part of the run, so the resolved file carries it
+    assert resolved == load_scenario(scenario, ["fleet.robots=4", "seed=11"])
     assert resolved.stations[0].charger.rate_c == 0.8  # defaults are written out
 
 
-def test_rerunning_the_resolved_scenario_with_the_manifest_seed_reproduces_the_run(run_dir, tmp_path) -> None:
+def test_rerunning_the_resolved_scenario_alone_reproduces_the_run(run_dir, tmp_path) -> None:
     out, _, _ = run_dir
     summary = json.loads((out / "summary.json").read_text())
-    again = invoke("run", out / "scenario.resolved.yaml", "--out", tmp_path / "again", "--no-figures",
-                   "--seed", str(summary["manifest"]["seed"]))
+    again = invoke("run", out / "scenario.resolved.yaml", "--out", tmp_path / "again", "--no-figures")
     assert again.exit_code == 0, again.output
     summary2 = json.loads((tmp_path / "again" / "summary.json").read_text())
     drop = ("manifest",)
