@@ -84,6 +84,97 @@ class Station:
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
             self.chargers = simpy.Resource(env, capacity=max(1, int(spec.power_cap // charger_power_w)))
+        self._init_service_extras()
+
+    # -- outages, plug-in docks, listeners (task demand, faults, power strategies) ----------------
+    def _init_service_extras(self) -> None:
+        env = self.env
+        self.up = True
+        self.closing = env.event()
+        """Fires when the station goes down (a new one is made at each repair)."""
+        self.reopening = env.event()
+        """Fires when the station comes back up (a new one is made at each outage)."""
+        self.docks = simpy.Resource(env, capacity=self.spec.plug_in_docks)
+        self.docks_busy = 0
+        self.docks_queued = 0
+        self.freed_listeners: list = []
+        """Callables ``f(station)`` told when a swap position or a dock is freed (opportunistic swaps)."""
+
+    def go_down(self) -> None:
+        """An outage starts: no robot is admitted; robots waiting here are told through ``closing``."""
+        self.up = False
+        self.recorder.station_outage(self.index, self.env.now)
+        self.closing.succeed()
+        self.reopening = self.env.event()
+
+    def come_up(self) -> None:
+        """The outage is repaired."""
+        self.up = True
+        self.recorder.station_restored(self.index, self.env.now)
+        self.closing = self.env.event()
+        self.reopening.succeed()
+
+    def withdraw_request(self, req: simpy.resources.resource.Request) -> None:
+        """A robot gives up its place in the queue for a swap position (the station closed)."""
+        if req.triggered:
+            self.release_position(req)
+            return
+        req.cancel()
+        self._positions_changed()
+
+    def cancel_green_wait(self, event: simpy.Event) -> None:
+        """A robot holding a position stops waiting for a green pack (the station closed)."""
+        if event in self._waiters:
+            self._waiters.remove(event)
+
+    def _tell_freed(self) -> None:
+        for listener in self.freed_listeners:
+            listener(self)
+
+    def dock_view(self, charge_h: float) -> StationView:
+        """What a plug-in robot deciding where to charge sees: docks as positions, ``charge_h`` a typical
+        dock time (h); a dock needs no green pack."""
+        return StationView(self.travel_h, self.docks.capacity, self.docks_busy, self.docks_queued,
+                           self.docks.capacity, charge_h, 0.0)
+
+    def request_dock(self) -> simpy.resources.resource.Request:
+        """Join the FIFO queue for a plug-in charging dock (granted at once if one is free)."""
+        req = self.docks.request()
+        if req.triggered:
+            self.docks_busy += 1
+        else:
+            self.docks_queued += 1
+            req.callbacks.append(self._dock_granted)
+        self._docks_changed()
+        return req
+
+    def _dock_granted(self, _event: simpy.Event) -> None:
+        self.docks_queued -= 1
+        self.docks_busy += 1
+        self._docks_changed()
+
+    def withdraw_dock_request(self, req: simpy.resources.resource.Request) -> None:
+        """A robot gives up waiting for a dock (the station closed)."""
+        if req.triggered:
+            self.release_dock(req)
+            return
+        req.cancel()
+        if self._dock_granted in req.callbacks:
+            req.callbacks.remove(self._dock_granted)
+        self.docks_queued -= 1
+        self._docks_changed()
+
+    def release_dock(self, req: simpy.resources.resource.Request) -> None:
+        """Free a dock; the next robot in the queue gets it in the same instant."""
+        self.docks.release(req)
+        self.docks_busy -= 1
+        self._docks_changed()
+        self._tell_freed()
+
+    def _docks_changed(self) -> None:
+        now = self.env.now
+        self.recorder.queue_changed(self.index, self.docks_queued, now)
+        self.recorder.busy_changed(self.index, self.docks_busy, now)
 
     # -- stocking and views ----------------------------------------------------------------------
     def stock(self, pack: Pack) -> None:
@@ -123,6 +214,7 @@ class Station:
     def release_position(self, req: simpy.resources.resource.Request) -> None:
         self.positions.release(req)
         self._positions_changed()
+        self._tell_freed()
 
     def _positions_changed(self) -> None:
         now = self.env.now
