@@ -78,7 +78,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     streams = Streams(seed)
     recorder = Recorder(
         n_robots=scenario.fleet.robots,
-        stations=[(s.name, s.positions) for s in scenario.stations],
+        stations=[(s.name, s.plug_in_docks if scenario.strategy.kind == "plug_in" else s.positions)
+                  for s in scenario.stations],
         horizon_h=scenario.horizon,
         bin_width_h=scenario.output.bin_width,
         trace_limit=scenario.output.trace_events,

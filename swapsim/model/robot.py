@@ -319,8 +319,7 @@ class Robot:
         rec.robot_arrived(self.id, station.index, env.now)
         req = station.request_position()
         while not req.triggered:
-            waiting = self._or_closing(req, station) if station.up else req
-            yield from self._wait(waiting, "queueing", self.station_w)
+            yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):
                 station.withdraw_request(req)
                 return False
@@ -336,7 +335,7 @@ class Robot:
             stockout = bay is None
             if stockout:
                 green = station.wait_green()
-                yield from self._wait(self._or_closing(green, station), "queueing", self.station_w)
+                yield from self._wait_at(station, green)
                 if not green.triggered:
                     station.cancel_green_wait(green)
                     continue
@@ -376,9 +375,27 @@ class Robot:
             self.recorder.swap_failed(self.id, station.index, self.env.now)
             yield from self._spend(faults.retry_h(station.index), "down", self.station_w, False)
 
-    def _or_closing(self, event: simpy.Event, station: "Station") -> simpy.Event:
-        """``event``, or the station going down first (only when outages can happen)."""
-        return event | station.closing if self.outages else event
+    def _wait_at(self, station: "Station", event: simpy.Event) -> Proc:
+        """Queue at ``station`` until ``event`` fires or, when outages can happen, the station goes down.
+
+        Waits on a flat ``any_of`` of the events and the energy timeout: SimPy disarms the events of a
+        nested condition when the outer one fires, so conditions are never nested here.
+        """
+        if not self.outages or not station.up:
+            yield from self._wait(event, "queueing", self.station_w)
+            return
+        self._enter("queueing", self.station_w)
+        env = self.env
+        closing = station.closing
+        while not (event.triggered or closing.triggered):
+            dt, target = self._next_energy_event()
+            waits = [event, closing] if dt == math.inf else [event, closing, env.timeout(dt)]
+            yield env.any_of(waits)
+            if event.triggered or closing.triggered:
+                break
+            if not self._on_energy_event(target):
+                yield from self.strand()
+                self._enter("queueing", self.station_w)
 
     def _elsewhere(self, station: "Station") -> bool:
         """Whether another station is open (worth re-routing to)."""
@@ -696,8 +713,7 @@ class PlugInRobot(Robot):
         rec.robot_arrived(self.id, station.index, env.now)
         req = station.request_dock()
         while not req.triggered:
-            waiting = self._or_closing(req, station) if station.up else req
-            yield from self._wait(waiting, "queueing", self.station_w)
+            yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):
                 station.withdraw_dock_request(req)
                 return False
