@@ -1,4 +1,5 @@
-"""Decisions as small pure functions: which station a robot walks to, which pack it takes.
+"""Decisions as small pure functions: which station a robot walks to, which pack it takes, which
+idle robot gets a task, whether a robot can do a task on its packs, whether an idle robot swaps early.
 
 Each function sees plain numbers (a :class:`StationView` per station, state of charge per bay)
 and returns an index; none touches the simulation, so each is tested on its own and a new policy
@@ -8,10 +9,10 @@ is one more function.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 __all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
-           "choose_robots", "station_is_free", "swap_early"]
+           "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,17 +97,38 @@ def choose_robots(rule: str, robots: Sequence[IdleRobot]) -> list[int]:
     Robots that can do the task on their packs come first; only when none can is the best of the rest
     chosen (it swaps first). ``fifo``: the robot idle longest. ``nearest``: the shortest walk to the task.
     """
-    if not robots:
-        return []
-    pool = [i for i, r in enumerate(robots) if r.feasible] or list(range(len(robots)))
+    return choose_robots_lazily(rule, [r.idle_since_h for r in robots], [r.distance_m for r in robots],
+                                lambda i: robots[i].feasible)
+
+
+def choose_robots_lazily(rule: str, idle_since_h: Sequence[float], distance_m: Sequence[float],
+                         feasible: Callable[[int], bool]) -> list[int]:
+    """:func:`choose_robots` that asks ``feasible(i)`` only of the robots it has to.
+
+    Robots are taken in the rule's order, in groups of equal key; the first group holding a robot that
+    can do the task gives the answer (its feasible members). If no robot can, the first group is the answer.
+    """
     if rule == "fifo":
-        key = [robots[i].idle_since_h for i in pool]
+        key = idle_since_h
     elif rule == "nearest":
-        key = [robots[i].distance_m for i in pool]
+        key = distance_m
     else:
         raise ValueError(f"unknown dispatch rule {rule!r}")
-    best = min(key)
-    return [i for i, k in zip(pool, key) if k == best]
+    order = sorted(range(len(key)), key=key.__getitem__)
+    first: list[int] | None = None
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and key[order[j + 1]] == key[order[i]]:
+            j += 1
+        group = order[i: j + 1]
+        if first is None:
+            first = group
+        ok = [k for k in group if feasible(k)]
+        if ok:
+            return sorted(ok)
+        i = j + 1
+    return sorted(first) if first else []
 
 
 def station_is_free(view: StationView) -> bool:

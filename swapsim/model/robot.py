@@ -527,7 +527,10 @@ class Robot:
     def _wants_early_swap(self) -> bool:
         if self.opportunistic_below is None:
             return False
-        return swap_early(self.lowest_soc(), self.opportunistic_below, self.view_of(self.pick_station()))
+        soc = self.lowest_soc()
+        if soc >= self.opportunistic_below:  # spare the station views
+            return False
+        return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
 
     def _above_opportunistic(self) -> bool:
         return self.lowest_soc() >= self.opportunistic_below

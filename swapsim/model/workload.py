@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Generator, Sequence
 import numpy as np
 import simpy
 
-from swapsim.policies import IdleRobot, can_do_task, choose_robots, swap_early
+from swapsim.policies import can_do_task, choose_robots_lazily, swap_early
 
 if TYPE_CHECKING:
     from swapsim.config import ArrivalSpec, Scenario, ShiftSpec
@@ -286,26 +286,36 @@ class TaskBoard:
         while self.queue and self.idle:
             task = self.queue[0]
             robots = list(self.idle)
-            views = [IdleRobot(self.idle[r].since_h, manhattan_m(r.position, task.location), self.feasible(r, task))
-                     for r in robots]
-            best = choose_robots(self.spec.dispatch, views)
+            since = [self.idle[r].since_h for r in robots]
+            dist = [manhattan_m(r.position, task.location) for r in robots] if self.spec.dispatch == "nearest" \
+                else [0.0] * len(robots)
+            verdict: dict[int, bool] = {}
+
+            def feasible(i: int) -> bool:
+                verdict[i] = self.feasible(robots[i], task)
+                return verdict[i]
+
+            best = choose_robots_lazily(self.spec.dispatch, since, dist, feasible)
             pick = best[0] if len(best) == 1 else best[int(self.tie_rng.integers(len(best)))]
             robot = robots[pick]
             self.queue.popleft()
             task.robot = robot.id
-            task.swap_first = not views[pick].feasible
+            task.swap_first = not verdict[pick]
             self.idle.pop(robot).call.succeed(task)
 
     # -- opportunistic swaps -----------------------------------------------------------------------
     def _station_freed(self, station: "Station") -> None:
-        """A position (or dock) is free: the idle robot with the lowest pack may go and swap early."""
+        """A position (or dock) is free: the idle robot with the lowest pack may go and swap early.
+
+        Every robot sees the same stations, so only the robot with the emptiest pack is asked.
+        """
         if not self.idle or self.queue:
             return
-        ranked = sorted(self.idle, key=lambda r: (r.lowest_soc(), r.id))
-        for robot in ranked:
-            if swap_early(robot.lowest_soc(), self.opportunistic_below, robot.view_of(robot.pick_station())):
-                self.call(robot, "swap")
-                return
+        low = min(self.idle, key=lambda r: (r.lowest_soc(), r.id))
+        soc = low.lowest_soc()
+        if soc < self.opportunistic_below and swap_early(soc, self.opportunistic_below,
+                                                         low.view_of(low.pick_station())):
+            self.call(low, "swap")
 
 
 class ShiftManager:
