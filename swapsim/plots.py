@@ -9,6 +9,8 @@ Run figures (:func:`plot_run`):
 * ``fleet_state.png``: robots in each state over time (stacked area), warm-up shaded;
 * ``robot_breakdown.png``: each robot's share of time per state, robots sorted by utilisation;
 * ``stations.png``: per station, busy swap positions, queue length and green packs over time.
+
+Compare figure (:func:`plot_compare`): ``compare.png``, power strategies side by side.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import numpy as np  # noqa: E402
 
 from swapsim.metrics import ROBOT_STATES  # noqa: E402
 
-__all__ = ["OKABE_ITO", "STATE_COLOURS", "report_style", "plot_run", "time_axis"]
+__all__ = ["OKABE_ITO", "STATE_COLOURS", "STRATEGY_COLOURS", "report_style", "plot_run", "time_axis",
+           "plot_compare"]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
 """Okabe-Ito palette: distinguishable under the common colour-vision deficiencies."""
@@ -40,6 +43,7 @@ STATE_COLOURS = {
     "stranded": "#D55E00",
     "down": "#CC79A7",
     "off_duty": "#666666",
+    "charging": "#F0E442",
 }
 
 _STYLE = {
@@ -117,7 +121,7 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
 def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
                          fmt: str = "png") -> Path:
     """Each robot's share of time in each state, sorted by utilisation (after warm-up)."""
-    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction")]
+    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     fr = {s: np.asarray(robots[f"{s}_fraction"], dtype=float) for s in states}
     order = np.argsort(-fr["working"], kind="stable")
     ids = np.asarray(robots["robot"])[order]
@@ -138,7 +142,7 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
         else:
             ax.set_xticks([])
         ax.set_xlabel("robot (sorted by utilisation)" + (" - ids on the axis" if n <= 40 else ""))
-        ax.set_ylabel("share of time after warm-up (%)")
+        ax.set_ylabel("share of on-duty time after warm-up (%)")
         ax.set_ylim(0, 100)
         ax.set_title(f"Time breakdown per robot: {man['scenario']} "
                      f"(fleet utilisation {summary['fleet']['utilisation']:.1%})")
@@ -190,3 +194,61 @@ def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
         plot_robot_breakdown(robots, summary, run_dir, fmt),
         plot_stations(ts, summary, run_dir, fmt),
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Power strategies compared (``swapsim compare``)
+
+STRATEGY_COLOURS = {"hot_swap": OKABE_ITO[0], "cold_swap": OKABE_ITO[1], "plug_in": OKABE_ITO[3]}
+"""One colour per power strategy, from the Okabe-Ito palette."""
+
+
+def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
+    """The strategies of a compare directory side by side: ``compare.<fmt>``.
+
+    Left: utilisation (working share of on-duty time) per strategy, the value written on each bar
+    (with tasks done per day under task demand). Right: the rest of on-duty time, grouped by state,
+    one bar per strategy. Read from ``compare.csv`` and ``compare.json`` only.
+    """
+    from swapsim.io import read_csv
+
+    compare_dir = Path(compare_dir)
+    table = read_csv(compare_dir / "compare.csv")
+    meta = json.loads((compare_dir / "compare.json").read_text(encoding="utf-8"))
+    kinds = [str(k) for k in table["strategy"]]
+    n = len(kinds)
+    colours = [STRATEGY_COLOURS.get(k, OKABE_ITO[(i + 4) % 8]) for i, k in enumerate(kinds)]
+    others = [s for s in ROBOT_STATES if s not in ("working", "off_duty") and s in table
+              and any(float(v) > 5e-4 for v in table[s])]
+    days = (meta["horizon_h"] - meta["warmup_h"]) / 24.0
+    with report_style():
+        fig, (ax_u, ax_s) = plt.subplots(1, 2, figsize=(11.5, 4.8), gridspec_kw={"width_ratios": [1, 2.6]})
+        util = np.asarray(table["utilisation"], dtype=float) * 100
+        bars = ax_u.bar(np.arange(n), util, color=colours, width=0.7)
+        for i, b in enumerate(bars):
+            text = f"{util[i]:.1f} %"
+            if "tasks_done" in table and days > 0:
+                text += f"\n{float(table['tasks_done'][i]) / days:.0f} tasks/d"
+            ax_u.annotate(text, (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
+                          textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+        ax_u.set_xticks(np.arange(n), [k.replace("_", "-") for k in kinds])
+        ax_u.set_ylim(0, 115)
+        ax_u.set_ylabel("utilisation: working share of on-duty time (%)")
+        ax_u.set_title("Utilisation")
+        ax_u.grid(axis="x", visible=False)
+        width = 0.8 / max(n, 1)
+        x = np.arange(len(others))
+        for i, k in enumerate(kinds):
+            y = [float(table[s][i]) * 100 for s in others]
+            ax_s.bar(x + (i - (n - 1) / 2) * width, y, width=width * 0.95, color=colours[i],
+                     label=f"{k.replace('_', '-')} (utilisation {util[i]:.1f} %)")
+        ax_s.set_xticks(x, others)
+        ax_s.set_ylabel("share of on-duty time (%)")
+        ax_s.set_title("Where the rest of on-duty time goes")
+        ax_s.set_ylim(bottom=0)
+        ax_s.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(n, 3), frameon=False)
+        ax_s.grid(axis="x", visible=False)
+        fig.suptitle(f"Power strategies compared: {meta['scenario']}, {days:.0f} d after warm-up, "
+                     f"seed {meta['seed']} (common random numbers)", fontsize=12)
+        fig.tight_layout()
+        return [_save(fig, compare_dir, "compare", fmt)]
