@@ -86,7 +86,7 @@ def test_faults_change_the_run_but_not_the_tasks(kind):
 
 def test_fault_components_draw_only_from_their_own_streams(monkeypatch):
     """Who asks for which stream: fault code only for fault streams, and only fault code for those."""
-    import inspect
+    import sys
 
     from swapsim.streams import Streams
 
@@ -94,7 +94,7 @@ def test_fault_components_draw_only_from_their_own_streams(monkeypatch):
     original = Streams.get
 
     def recording_get(self, *name):
-        caller = inspect.stack()[1].frame.f_globals["__name__"]
+        caller = sys._getframe(1).f_globals["__name__"]
         asked.append((caller, str(name[0])))
         return original(self, *name)
 
