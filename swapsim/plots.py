@@ -8,7 +8,8 @@ Run figures (:func:`plot_run`):
 
 * ``fleet_state.png``: robots in each state over time (stacked area), warm-up shaded;
 * ``robot_breakdown.png``: each robot's share of time per state, robots sorted by utilisation;
-* ``stations.png``: per station, busy swap positions, queue length and green packs over time.
+* ``stations.png``: per station, busy swap positions, queue length and green packs over time, with
+  station outages shaded.
 
 Compare figure (:func:`plot_compare`): ``compare.png``, power strategies side by side.
 """
@@ -123,7 +124,9 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
     """Each robot's share of time in each state, sorted by utilisation (after warm-up)."""
     states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     fr = {s: np.asarray(robots[f"{s}_fraction"], dtype=float) for s in states}
-    order = np.argsort(-fr["working"], kind="stable")
+    on_duty_h = sum(np.asarray(robots[f"{s}_h"], dtype=float) for s in states if f"{s}_h" in robots)
+    never = np.asarray(on_duty_h) <= 0 if np.ndim(on_duty_h) else np.zeros(len(fr["working"]), dtype=bool)
+    order = np.array([i for i in np.argsort(-fr["working"], kind="stable") if not never[i]], dtype=int)
     ids = np.asarray(robots["robot"])[order]
     n = len(ids)
     man = summary["manifest"]
@@ -141,7 +144,8 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
             ax.set_xticks(pos, [str(i) for i in ids], rotation=90 if n > 20 else 0)
         else:
             ax.set_xticks([])
-        ax.set_xlabel("robot (sorted by utilisation)" + (" - ids on the axis" if n <= 40 else ""))
+        ax.set_xlabel("robot (sorted by utilisation)" + (" - ids on the axis" if n <= 40 else "")
+                      + (f"; {int(never.sum())} never on duty, not shown" if never.any() else ""))
         ax.set_ylabel("share of on-duty time after warm-up (%)")
         ax.set_ylim(0, 100)
         ax.set_title(f"Time breakdown per robot: {man['scenario']} "
@@ -169,16 +173,33 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                 ax.step(x, y, where="post", color=OKABE_ITO[i], lw=1.2)
                 ax.fill_between(x, y, step="post", color=OKABE_ITO[i], alpha=0.25, lw=0)
                 _shade_warmup(ax, man["warmup_h"], scale)
+                _shade_outages(ax, ts, st["name"], x)
                 ax.set_ylim(bottom=0)
                 if j == 0:
                     ax.set_ylabel(f"{label}\n(mean in bin)")
                 if i == 0:
-                    ax.set_title(f"station {st['name']}: utilisation {st['swap_utilisation']:.0%}, "
-                                 f"{st['stockouts']} stock-outs", fontsize=11)
+                    outages = f", {st['outages']} outages" if st.get("outages") else ""
+                    ax.set_title(f"{st['name']}: {st['swap_utilisation']:.0%} busy, "
+                                 f"{st['stockouts']} stock-outs{outages}", fontsize=11)
             axes[-1][j].set_xlabel(xlabel)
-        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']}", fontsize=12)
+        shaded = "; shaded: warm-up (grey), station down (orange)" if any(st.get("outages") for st in stations) \
+            else ""
+        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']}{shaded}", fontsize=12)
         fig.tight_layout()
         return _save(fig, out_dir, "stations", fmt)
+
+
+def _shade_outages(ax: plt.Axes, ts: dict[str, list], station: str, x: np.ndarray) -> None:
+    """Shade the time bins in which ``station`` was down (any part of the bin)."""
+    key = f"{station}_down"
+    if key not in ts:
+        return
+    down = np.asarray(ts[key], dtype=float) > 0
+    if down.any():
+        step = x[1] - x[0] if len(x) > 1 else 1.0
+        ax.fill_between(np.append(x, x[-1] + step), 0, 1, where=np.append(down, down[-1]), step="post",
+                        transform=ax.get_xaxis_transform(), color=STATE_COLOURS["stranded"], alpha=0.3, lw=0,
+                        label="station down")
 
 
 def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
