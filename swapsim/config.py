@@ -406,6 +406,10 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if below is not None and below <= s.policy.swap_trigger:
         errors.append(("policy.opportunistic_below", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
                        below))
+    if below is not None and below > s.policy.ready_threshold:
+        errors.append(("policy.opportunistic_below",
+                       f"must be <= policy.ready_threshold ({s.policy.ready_threshold}): a fresh pack must satisfy it",
+                       below))
     return errors
 
 

@@ -10,7 +10,13 @@ start). If no pack is green the robot waits, holding its position, for the first
 Each bay charges its pack along the closed-form CC-CV curve (:class:`~swapsim.model.pack.ChargeCurve`):
 one timeout to "turns green" and one to "charge complete", nothing in between. With a station power
 cap, at most ``floor(cap / charger power)`` bays charge at once, the others wait in FIFO order.
-Times in hours, energies in Wh, powers in W.
+
+A station can go down (:meth:`Station.go_down`, an outage from :mod:`swapsim.model.faults`): it then
+admits no robot until :meth:`Station.come_up`; robots waiting there learn it from the ``closing`` event
+and may give up their place (:meth:`Station.withdraw_request`, :meth:`Station.cancel_green_wait`).
+For the ``plug_in`` strategy a station also has ``docks`` (a FIFO resource, one robot each) where robots
+charge their own packs; its busy/queue hooks then report docks. ``freed_listeners`` are told whenever a
+position or dock is freed (opportunistic swaps). Times in hours, energies in Wh, powers in W.
 """
 
 from __future__ import annotations

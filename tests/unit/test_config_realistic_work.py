@@ -83,6 +83,8 @@ def test_strategy_packs():
      "calendar segment starts must increase"),
     (minimal(policy={"opportunistic_below": 0.1}),
      "s.yaml: policy.opportunistic_below: must be > policy.swap_trigger (0.2) (got 0.1)"),
+    (minimal(policy={"opportunistic_below": 0.99}),
+     "s.yaml: policy.opportunistic_below: must be <= policy.ready_threshold (0.95)"),
     (minimal(faults={"failed_swap": {"probability": 1.0}}), "s.yaml: faults.failed_swap.probability: must be < 1"),
     (minimal(faults={"estop": {"rate_per_day": -1}}), "s.yaml: faults.estop.rate_per_day: must be >= 0"),
     (minimal(faults={"estop": {"rate": 1}}), "s.yaml: faults.estop.rate: unknown field"),
