@@ -178,7 +178,8 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                 if j == 0:
                     ax.set_ylabel(f"{label}\n(mean in bin)")
                 if i == 0:
-                    outages = f", {st['outages']} outages" if st.get("outages") else ""
+                    n_out = st.get("outages") or 0
+                    outages = f", {n_out} outage{'s' if n_out != 1 else ''}" if n_out else ""
                     ax.set_title(f"{st['name']}: {st['swap_utilisation']:.0%} busy, "
                                  f"{st['stockouts']} stock-outs{outages}", fontsize=11)
             axes[-1][j].set_xlabel(xlabel)
