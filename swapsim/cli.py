@@ -49,7 +49,10 @@ set_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="swapsim")
 def cli() -> None:
-    """swapsim: simulate fleets of humanoid robots that hot-swap their own batteries."""
+    """swapsim: simulate fleets of humanoid robots that hot-swap their own batteries.
+
+    run: one scenario once. compare: one scenario under several power strategies. validate: check a file.
+    """
 
 
 def _headline(summary: dict[str, Any]) -> str:
@@ -65,6 +68,7 @@ def _headline(summary: dict[str, Any]) -> str:
         ("strandings", f"{fleet['strandings']}"),
         ("grid energy (kWh)", f"{summary['energy']['grid_kwh']:.1f}"),
     ]
+    lines += _realistic_work_lines(summary)
     for st in summary["stations"]:
         lines.append((f"station {st['name']}: positions busy / queue / green",
                       f"{st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f} / "
@@ -101,6 +105,80 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
                    f"{format_duration(man['warmup_h'])} of warm-up, "
                    f"seed {man['seed']} ({man['wall_time_s']:.2f} s)")
         click.echo(_headline(result.summary))
+    click.echo(f"results written to {out}/")
+
+
+def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """Headline lines for shifts, tasks, plug-in charging and faults (only those that apply)."""
+    fleet = summary["fleet"]
+    lines = []
+    if fleet.get("off_duty_fraction", 0.0) > 0:
+        lines.append(("off duty (share of all robot time)", f"{fleet['off_duty_fraction']:.1%} "
+                      f"(mean {fleet['on_duty_mean']:.1f} robots on duty)"))
+    tasks = summary.get("tasks")
+    if tasks:
+        lines += [
+            ("tasks done", f"{tasks['done']} ({tasks['per_day']:.0f} per day)"),
+            ("task wait, mean / p95 / max (min)",
+             f"{tasks['wait_min']['mean']:.2f} / {tasks['wait_min']['p95']:.2f} / {tasks['wait_min']['max']:.2f}"),
+            ("tasks waiting at the horizon", f"{tasks['waiting_at_horizon']}"),
+        ]
+    charging = summary.get("charging")
+    if charging:
+        lines += [
+            ("plug-in charges", f"{charging['sessions']} ({charging['per_robot_per_day']:.2f} per robot per day, "
+                                f"{charging['duration_min_mean']:.0f} min each)"),
+            ("dock wait, mean / p95 (min)", f"{charging['wait_min']['mean']:.2f} / {charging['wait_min']['p95']:.2f}"),
+        ]
+    faults = summary.get("faults")
+    if faults and any(faults[k] for k in ("estops", "breakdowns", "station_outages", "failed_swaps")):
+        lines += [
+            ("faults: e-stops / breakdowns / failed swaps", f"{faults['estops']} / {faults['breakdowns']} / "
+                                                           f"{faults['failed_swaps']}"),
+            ("station outages (hours down)", f"{faults['station_outages']} ({faults['station_down_h']:.1f} h)"),
+            ("robot-hours down", f"{faults['down_h']:.1f}"),
+        ]
+    return lines
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--strategies", default="hot_swap,cold_swap,plug_in", show_default=True,
+              help="Comma-separated power strategies to compare (hot_swap, cold_swap, plug_in).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: the scenario's).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Compare directory (default: results/<scenario name>-compare/).")
+@set_option
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the figures.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
+              help="Figure file format.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only where the results went.")
+@_user_errors
+def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None, overrides: tuple[str, ...],
+            figures: bool, fmt: str, quiet: bool) -> None:
+    """Run SCENARIO under each power strategy with common random numbers and compare them."""
+    from swapsim.compare import compare_rows, parse_strategies, run_compare, write_compare
+
+    kinds = parse_strategies(strategies)
+    sc = load_scenario(scenario, overrides)
+    out = out or Path("results") / f"{sc.name}-compare"
+    results = run_compare(sc, kinds, seed)
+    write_compare(results, out, scenario_file=scenario, overrides=overrides, figures=figures, fmt=fmt)
+    if not quiet:
+        first = next(iter(results.values()))
+        click.echo(f"{sc.name}: {sc.fleet.robots} robots, horizon {sc.horizon / 24:.1f} d after "
+                   f"{sc.warmup:.1f} h warm-up, seed {first.seed}, common random numbers")
+        rows = compare_rows(results)
+        tasks = "tasks_done" in rows[0]
+        head = f"{'strategy':<10} {'utilisation':>11} {'swaps/robot/d':>13} {'station wait':>12}"
+        head += f" {'tasks done':>10} {'task p95':>9}" if tasks else ""
+        click.echo(head + f" {'run time':>9}")
+        for row in rows:
+            line = (f"{row['strategy']:<10} {row['utilisation']:>11.1%} {row['swaps_per_robot_per_day']:>13.2f} "
+                    f"{row['wait_min_mean']:>8.2f} min")
+            if tasks:
+                line += f" {row['tasks_done']:>10} {row['task_wait_min_p95']:>5.1f} min"
+            click.echo(line + f" {row['wall_time_s']:>7.1f} s")
     click.echo(f"results written to {out}/")
 
 

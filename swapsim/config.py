@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from swapsim.distributions import DIST_NAMES, DurationDist
 from swapsim.units import Distance, Duration, Energy, Power, Speed
@@ -30,6 +30,7 @@ __all__ = [
     "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
     "apply_override", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
     "WorkStep", "WorkloadSpec", "PolicySpec", "TravelSpec", "OutputSpec",
+    "STRATEGIES", "TaskSpec", "ArrivalSpec", "ShiftSpec", "FaultsSpec", "StrategySpec",
 ]
 
 
@@ -81,6 +82,13 @@ class StationSpec(_Frozen):
     swap_duration: DurationDist = Field(default="3 min", validate_default=True)
     charger: ChargerSpec = ChargerSpec()
     power_cap: Power | None = Field(default=None, gt=0, description="grid power shared by the chargers (W)")
+    docks: int | None = Field(default=None, ge=1,
+                              description="plug_in: charging docks, one robot each; default bays // 2")
+
+    @property
+    def plug_in_docks(self) -> int:
+        """Docks for plug-in charging: as given, else as many pack chargers as the bays (two per robot)."""
+        return self.docks if self.docks is not None else max(1, self.bays // 2)
 
     @field_validator("charged_packs")
     @classmethod
@@ -133,10 +141,163 @@ class WorkStep(_Frozen):
     duration: DurationDist
 
 
-class WorkloadSpec(_Frozen):
-    """What robots do between swaps: an endless cycle of steps; each robot starts at a random step."""
+# ---------------------------------------------------------------------------------------------
+# Task demand, shifts, faults and power strategies. All optional: a scenario without them runs the
+# continuous activity cycle, all robots on duty, no faults, hot swapping.
 
-    cycle: list[WorkStep] = Field(min_length=1)
+STRATEGIES: tuple[str, ...] = ("hot_swap", "cold_swap", "plug_in")
+"""Power strategies: two packs swapped hot; one pack swapped powered down; no swap, plug-in charging."""
+
+
+class RateSegment(_Frozen):
+    """From ``start`` (time of day) until the next segment, tasks arrive at ``rate_per_h``."""
+
+    start: Duration = Field(ge=0)
+    rate_per_h: float = Field(ge=0, description="tasks per hour")
+
+
+def _check_segments(segments: list, period: float, what: str) -> None:
+    if segments[0].start != 0.0:
+        raise ValueError(f"the first {what} must start at 0 h")
+    for a, b in zip(segments, segments[1:]):
+        if b.start <= a.start:
+            raise ValueError(f"{what} starts must increase")
+    if segments[-1].start >= period:
+        raise ValueError(f"every {what} must start before the period ({period:g} h)")
+
+
+class ArrivalSpec(_Frozen):
+    """Task arrivals: a Poisson process whose rate follows a repeating piecewise-constant profile."""
+
+    period: Duration = Field(default=24.0, gt=0, description="length of the repeating profile (h)")
+    profile: list[RateSegment] = Field(min_length=1)
+    scale: float = Field(default=1.0, ge=0, description="multiplies every rate (for sweeps)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ArrivalSpec":
+        _check_segments(self.profile, self.period, "profile segment")
+        if self.scale > 0 and not any(seg.rate_per_h > 0 for seg in self.profile):
+            raise ValueError("at least one segment needs rate_per_h > 0")
+        return self
+
+    def mean_rate_per_h(self) -> float:
+        """Tasks per hour averaged over one period."""
+        starts = [seg.start for seg in self.profile] + [self.period]
+        total = sum(seg.rate_per_h * (starts[i + 1] - starts[i]) for i, seg in enumerate(self.profile))
+        return self.scale * total / self.period
+
+
+class FloorSpec(_Frozen):
+    """The work floor: task locations are uniform on this rectangle; walks are rectilinear (aisles)."""
+
+    width: Distance = Field(default=50.0, gt=0)
+    depth: Distance = Field(default=50.0, gt=0)
+
+
+class TaskSpec(_Frozen):
+    """Task demand: work orders arrive, wait in a queue and are dispatched to idle robots."""
+
+    arrivals: ArrivalSpec
+    steps: list[WorkStep] = Field(min_length=1, description="what a task is, in order, after the walk to it")
+    dispatch: Literal["fifo", "nearest"] = Field(
+        default="fifo",
+        description="fifo: oldest task to the robot idle longest; nearest: oldest task to the nearest idle robot")
+    floor: FloorSpec = FloorSpec()
+    approach_activity: str = Field(default="walk", description="activity of the walk to a task's location")
+    energy_aware: bool = Field(default=True, description="check a robot's energy before giving it a task")
+    reserve: float = Field(default=0.05, ge=0, lt=1,
+                           description="energy kept after a task and the walk to a station, "
+                                       "as a fraction of one pack's usable energy")
+
+
+class DutySegment(_Frozen):
+    """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty."""
+
+    start: Duration = Field(ge=0)
+    robots: int = Field(ge=0)
+
+
+class ShiftSpec(_Frozen):
+    """A calendar of on-duty robot counts, repeating every ``period``."""
+
+    period: Duration = Field(default=24.0, gt=0)
+    calendar: list[DutySegment] = Field(min_length=1)
+    off_duty: Literal["replenish", "park_charging"] = Field(
+        default="replenish",
+        description="replenish: swap (or charge at a dock) every pack below the ready threshold, then park; "
+                    "park_charging: park at once and charge the packs in the parking spot")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ShiftSpec":
+        _check_segments(self.calendar, self.period, "calendar segment")
+        return self
+
+
+class EstopSpec(_Frozen):
+    """Emergency stops: the robot halts where it is for ``duration``, then resumes what it was doing."""
+
+    rate_per_day: float = Field(default=0.0, ge=0,
+                                description="per robot, per day spent working, idle or travelling")
+    duration: DurationDist = Field(default="5 min", validate_default=True)
+
+
+class BreakdownSpec(_Frozen):
+    """Robot breakdowns: down until a technician has repaired it (response plus repair, one distribution)."""
+
+    rate_per_day: float = Field(default=0.0, ge=0,
+                                description="per robot, per day spent working, idle or travelling")
+    repair: DurationDist = Field(default="4 h", validate_default=True)
+
+
+class StationOutageSpec(_Frozen):
+    """Station outages: the station admits no robot until repaired; queued robots re-route."""
+
+    rate_per_day: float = Field(default=0.0, ge=0, description="per station, per day")
+    repair: DurationDist = Field(default="2 h", validate_default=True)
+
+
+class FailedSwapSpec(_Frozen):
+    """Failed swap attempts (misread green light, connector fault): time lost, then retried."""
+
+    probability: float = Field(default=0.0, ge=0, lt=1, description="chance that one attempt fails")
+    retry: DurationDist = Field(default="1 min", validate_default=True)
+
+
+class FaultsSpec(_Frozen):
+    """Faults. Every rate defaults to zero (no faults); each kind has its own random stream."""
+
+    estop: EstopSpec = EstopSpec()
+    breakdown: BreakdownSpec = BreakdownSpec()
+    station_outage: StationOutageSpec = StationOutageSpec()
+    failed_swap: FailedSwapSpec = FailedSwapSpec()
+    down_power: Power = Field(default=0.0, ge=0, description="draw of a halted or broken-down robot (W)")
+
+
+class StrategySpec(_Frozen):
+    """How robots get energy: ``hot_swap`` (two packs, swapped while powered), ``cold_swap`` (one pack,
+    powered down for the swap, then boots), ``plug_in`` (two packs stay in; the robot docks to charge)."""
+
+    kind: Literal["hot_swap", "cold_swap", "plug_in"] = "hot_swap"
+    boot_time: DurationDist = Field(default="2 min", validate_default=True,
+                                    description="cold_swap: power-up after the swap")
+
+    @property
+    def packs_per_robot(self) -> int:
+        return 1 if self.kind == "cold_swap" else 2
+
+
+class WorkloadSpec(_Frozen):
+    """What robots do between swaps: an endless ``cycle`` of steps (each robot starts at a random step),
+    or ``tasks`` dispatched from a queue. Exactly one of the two."""
+
+    cycle: list[WorkStep] | None = Field(default=None, min_length=1)
+    tasks: TaskSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> "WorkloadSpec":
+        if (self.cycle is None) == (self.tasks is None):
+            raise ValueError("give exactly one of cycle (a repeated activity cycle) or tasks (task demand)")
+        return self
 
 
 class PolicySpec(_Frozen):
@@ -148,6 +309,9 @@ class PolicySpec(_Frozen):
                                    description="state of charge at which a bay shows green")
     go: Literal["immediately", "after_activity"] = "immediately"
     station_choice: Literal["nearest", "shortest_wait"] = "nearest"
+    opportunistic_below: float | None = Field(
+        default=None, gt=0, le=1,
+        description="an idle robot with a pack below this state of charge swaps early when a station is free")
 
 
 class TravelSpec(_Frozen):
@@ -180,11 +344,15 @@ class Scenario(_Frozen):
     travel: TravelSpec = TravelSpec()
     stations: list[StationSpec] = Field(min_length=1)
     output: OutputSpec = OutputSpec()
+    strategy: StrategySpec = StrategySpec()
+    shifts: ShiftSpec | None = None
+    faults: FaultsSpec = FaultsSpec()
 
     @property
     def total_packs(self) -> int:
-        """Packs in the system: two per robot plus those in the bays at the start."""
-        return 2 * self.fleet.robots + sum(s.charged_packs for s in self.stations)
+        """Packs in the system: those in the robots plus those in the bays at the start (none for plug_in)."""
+        in_bays = 0 if self.strategy.kind == "plug_in" else sum(s.charged_packs for s in self.stations)
+        return self.strategy.packs_per_robot * self.fleet.robots + in_bays
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +363,7 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if s.warmup >= s.horizon:
         errors.append(("warmup", "must be shorter than horizon", _raw_duration(s.warmup)))
     known = set(s.power.activities)
-    for i, step in enumerate(s.workload.cycle):
+    for i, step in enumerate(s.workload.cycle or []):
         if step.activity not in known:
             errors.append((f"workload.cycle[{i}].activity",
                            f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
@@ -203,7 +371,7 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if s.policy.ready_threshold <= s.policy.swap_trigger:
         errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
                        s.policy.ready_threshold))
-    if sum(step.duration.mean for step in s.workload.cycle) <= 0:
+    if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) <= 0:
         errors.append(("workload.cycle", "the steps' mean durations must add up to more than zero",
                        [step.activity for step in s.workload.cycle]))
     usable_wh = s.pack.capacity * s.pack.usable_fraction
@@ -220,6 +388,38 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
         seen.setdefault(st.name, i)
     if sum(st.positions for st in s.stations) == 0:  # pragma: no cover - guarded by ge=1
         errors.append(("stations", "need at least one swap position", 0))
+    errors.extend(_realistic_work_checks(s))
+    return errors
+
+
+def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
+    """Cross-field checks of tasks, shifts and opportunistic swaps."""
+    errors: list[tuple[str, str, Any]] = []
+    known = set(s.power.activities)
+    tasks = s.workload.tasks
+    if tasks is not None:
+        for i, step in enumerate(tasks.steps):
+            if step.activity not in known:
+                errors.append((f"workload.tasks.steps[{i}].activity",
+                               f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                               step.activity))
+        if tasks.approach_activity not in known:
+            errors.append(("workload.tasks.approach_activity",
+                           f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                           tasks.approach_activity))
+    if s.shifts is not None:
+        for i, seg in enumerate(s.shifts.calendar):
+            if seg.robots > s.fleet.robots:
+                errors.append((f"shifts.calendar[{i}].robots", f"must be <= fleet.robots ({s.fleet.robots})",
+                               seg.robots))
+    below = s.policy.opportunistic_below
+    if below is not None and below <= s.policy.swap_trigger:
+        errors.append(("policy.opportunistic_below", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
+                       below))
+    if below is not None and below > s.policy.ready_threshold:
+        errors.append(("policy.opportunistic_below",
+                       f"must be <= policy.ready_threshold ({s.policy.ready_threshold}): a fresh pack must satisfy it",
+                       below))
     return errors
 
 

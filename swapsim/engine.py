@@ -80,10 +80,13 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     streams = Streams(seed)
     recorder = Recorder(
         n_robots=scenario.fleet.robots,
-        stations=[(s.name, s.positions) for s in scenario.stations],
+        stations=[(s.name, s.plug_in_docks if scenario.strategy.kind == "plug_in" else s.positions)
+                  for s in scenario.stations],
         horizon_h=scenario.horizon,
         bin_width_h=scenario.output.bin_width,
         trace_limit=scenario.output.trace_events,
+        tasks=scenario.workload.tasks is not None,
+        strategy=scenario.strategy.kind,
     )
     fleet = build_fleet(env, scenario, streams, recorder)
     if scenario.warmup > 0:
@@ -98,6 +101,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         "swapsim_version": __version__,
         "scenario": scenario.name,
         "seed": seed,
+        "strategy": scenario.strategy.kind,
         "horizon_h": scenario.horizon,
         "warmup_h": scenario.warmup,
         "wall_time_s": wall,

@@ -23,10 +23,22 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ROBOT_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent"]
+__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent"]
 
-ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded")
-"""Every state a robot can be in; a robot is in exactly one at any time."""
+ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded",
+                                 "charging", "down", "off_duty")
+"""Every state a robot can be in; a robot is in exactly one at any time.
+
+``charging``: docked at a plug-in charger (strategy ``plug_in``); ``down``: halted by a fault (emergency
+stop, breakdown under repair, a failed swap attempt being retried); ``off_duty``: parked between shifts.
+Every state but ``off_duty`` is on-duty time.
+"""
+
+ON_DUTY_STATES: tuple[str, ...] = tuple(s for s in ROBOT_STATES if s != "off_duty")
+"""States that count as on-duty time (the denominator of utilisation and state fractions)."""
+
+FAULT_KINDS: tuple[str, ...] = ("estop", "breakdown")
+"""Faults that halt a robot (counted in ``faults``); failed swaps and station outages are counted apart."""
 
 
 class TimeWeighted:
@@ -213,7 +225,8 @@ class Recorder:
     """
 
     def __init__(self, n_robots: int, stations: list[tuple[str, int]], horizon_h: float,
-                 bin_width_h: float, trace_limit: int = 0, wait_resolution_min: float = 0.05) -> None:
+                 bin_width_h: float, trace_limit: int = 0, wait_resolution_min: float = 0.05,
+                 tasks: bool = False, strategy: str = "hot_swap") -> None:
         self.n_robots = n_robots
         self.horizon_h = horizon_h
         self.bin_width_h = bin_width_h
@@ -233,6 +246,27 @@ class Recorder:
         self.rescue_wh = 0.0
         self.trace_limit = trace_limit
         self.trace: list[TraceEvent] = []
+        self._init_realistic_work(tasks, strategy, wait_resolution_min)
+
+    def _init_realistic_work(self, tasks: bool, strategy: str, wait_resolution_min: float) -> None:
+        """Accumulators for task demand, shifts, faults and plug-in charging."""
+        n_bins, width = self.n_bins, self.bin_width_h
+        self.tasks_used = tasks
+        self.strategy = strategy
+        self.task_waits_min = Tally(resolution=wait_resolution_min, limit=7 * 24 * 60.0)
+        self.tasks_arrived = 0
+        self.tasks_done = 0
+        self.tasks_waiting = TimeWeighted(n_bins=n_bins, width=width)
+        self.tasks_in_progress = TimeWeighted(n_bins=n_bins, width=width)
+        self.roster = TimeWeighted(value=float(self.n_robots), n_bins=n_bins, width=width)
+        self.fault_counts = {"estops": 0, "breakdowns": 0, "failed_swaps": 0, "station_outages": 0,
+                             "reroutes": 0}
+        self.station_down = [TimeWeighted(n_bins=n_bins, width=width) for _ in self.stations]
+        self.station_outages = [0] * len(self.stations)
+        self.charge_waits_min = Tally(resolution=wait_resolution_min, limit=24 * 60.0)
+        self.charge_sessions = 0
+        self.charge_hours = 0.0
+        self.parking_wh = 0.0
 
     # -- trace -------------------------------------------------------------------------------
     def _trace(self, now: float, kind: str, robot: int | None = None, station: int | None = None,
@@ -287,6 +321,83 @@ class Recorder:
     def rescue_charged(self, robot: int, grid_wh: float, now: float) -> None:
         self.rescue_wh += grid_wh
 
+    # -- task hooks ------------------------------------------------------------------------------
+    def task_arrived(self, task: int, now: float) -> None:
+        """A task joins the queue."""
+        self.tasks_arrived += 1
+        self.tasks_waiting.add(now, 1)
+        if self.trace_limit:
+            self._trace(now, "task_arrive", None, None, task)
+
+    def task_started(self, task: int, robot: int, arrived_h: float, now: float) -> None:
+        """A robot sets off to do the task (after any swap it needed first); its wait ends."""
+        self.task_waits_min.observe((now - arrived_h) * 60.0)
+        self.tasks_waiting.add(now, -1)
+        self.tasks_in_progress.add(now, 1)
+        if self.trace_limit:
+            self._trace(now, "task_start", robot, None, task)
+
+    def task_done(self, task: int, robot: int, now: float) -> None:
+        self.tasks_done += 1
+        self.tasks_in_progress.add(now, -1)
+        if self.trace_limit:
+            self._trace(now, "task_done", robot, None, task)
+
+    # -- shift hooks -----------------------------------------------------------------------------
+    def roster_changed(self, robots: int, now: float) -> None:
+        """The shift calendar now wants ``robots`` robots on duty."""
+        self.roster.set(now, robots)
+
+    def parking_charged(self, robot: int, grid_wh: float, now: float) -> None:
+        """An off-duty robot's packs were charged in its parking spot."""
+        self.parking_wh += grid_wh
+
+    # -- fault hooks -----------------------------------------------------------------------------
+    def robot_fault(self, robot: int, kind: str, duration_h: float, now: float) -> None:
+        """A fault (``estop`` or ``breakdown``) halts a robot for ``duration_h``."""
+        self.fault_counts[kind + "s"] += 1
+        if self.trace_limit:
+            self._trace(now, kind, robot, None, {"duration_h": duration_h})
+
+    def swap_failed(self, robot: int, station: int, now: float) -> None:
+        """A swap attempt failed; the robot retries."""
+        self.fault_counts["failed_swaps"] += 1
+        if self.trace_limit:
+            self._trace(now, "swap_failed", robot, station)
+
+    def station_outage(self, station: int, now: float) -> None:
+        self.fault_counts["station_outages"] += 1
+        self.station_outages[station] += 1
+        self.station_down[station].set(now, 1)
+        if self.trace_limit:
+            self._trace(now, "station_down", None, station)
+
+    def station_restored(self, station: int, now: float) -> None:
+        self.station_down[station].set(now, 0)
+        if self.trace_limit:
+            self._trace(now, "station_up", None, station)
+
+    def robot_rerouted(self, robot: int, station: int, now: float) -> None:
+        """A robot leaves a station that went down, for another one."""
+        self.fault_counts["reroutes"] += 1
+        if self.trace_limit:
+            self._trace(now, "reroute", robot, station)
+
+    # -- plug-in charging hooks -----------------------------------------------------------------
+    def charge_started(self, robot: int, station: int, now: float) -> None:
+        """A plug-in robot docks (its wait since arriving at the station ends)."""
+        self.charge_waits_min.observe((now - self.robots[robot].arrived) * 60.0)
+        self.charge_sessions += 1
+        if self.trace_limit:
+            self._trace(now, "dock", robot, station)
+
+    def robot_charged(self, robot: int, station: int, grid_wh: float, hours: float, now: float) -> None:
+        """A plug-in robot undocks after ``hours`` of charging that drew ``grid_wh`` from the grid."""
+        self.charge_hours += hours
+        self.stations[station].grid_wh += grid_wh
+        if self.trace_limit:
+            self._trace(now, "undock", robot, station, {"grid_wh": grid_wh})
+
     # -- station hooks -------------------------------------------------------------------------
     def queue_changed(self, station: int, length: int, now: float) -> None:
         self.stations[station].queue.set(now, length)
@@ -320,6 +431,20 @@ class Recorder:
             st.grid_wh = 0.0
         self.waits_min.reset()
         self.rescue_wh = 0.0
+        self._reset_realistic_work(now)
+
+    def _reset_realistic_work(self, now: float) -> None:
+        self.task_waits_min.reset()
+        self.tasks_arrived = 0
+        self.tasks_done = 0
+        for tw in (self.tasks_waiting, self.tasks_in_progress, self.roster, *self.station_down):
+            tw.reset(now)
+        self.fault_counts = dict.fromkeys(self.fault_counts, 0)
+        self.station_outages = [0] * len(self.stations)
+        self.charge_waits_min.reset()
+        self.charge_sessions = 0
+        self.charge_hours = 0.0
+        self.parking_wh = 0.0
 
     def finalise(self, now: float) -> None:
         """Close every open interval at ``now`` (the horizon)."""
@@ -331,6 +456,8 @@ class Recorder:
         for st in self.stations:
             for tw in (st.busy, st.queue, st.green):
                 tw.set(now, tw.value)
+        for tw in (self.tasks_waiting, self.tasks_in_progress, self.roster, *self.station_down):
+            tw.set(now, tw.value)
 
     # -- results ---------------------------------------------------------------------------------
     def summary(self, now: float) -> dict[str, Any]:
@@ -338,12 +465,12 @@ class Recorder:
         span = now - self.t_reset
         fleet_time = {s: sum(r.time_h[s] for r in self.robots) for s in ROBOT_STATES}
         total = sum(fleet_time.values())
-        fractions = {s: (fleet_time[s] / total if total > 0 else 0.0) for s in ROBOT_STATES}
-        on_duty = total
+        on_duty = total - fleet_time["off_duty"]
+        fractions = {s: (fleet_time[s] / on_duty if on_duty > 0 else 0.0) for s in ON_DUTY_STATES}
         swaps = sum(st.swaps for st in self.stations)
         days = span / 24.0
         stations = []
-        for st in self.stations:
+        for k, st in enumerate(self.stations):
             stations.append({
                 "name": st.name,
                 "swaps": st.swaps,
@@ -354,14 +481,18 @@ class Recorder:
                 "charged_packs_mean": st.green.mean(now),
                 "stockouts": st.stockouts,
                 "grid_kwh": st.grid_wh / 1000.0,
+                "outages": self.station_outages[k],
+                "outage_h": self.station_down[k].integral(now),
             })
         station_wh = sum(st.grid_wh for st in self.stations)
-        return {
+        out = {
             "fleet": {
                 "robots": self.n_robots,
                 "utilisation": fleet_time["working"] / on_duty if on_duty > 0 else 0.0,
                 "state_fraction": fractions,
                 "strandings": sum(r.strandings for r in self.robots),
+                "off_duty_fraction": fleet_time["off_duty"] / total if total > 0 else 0.0,
+                "on_duty_mean": on_duty / span if span > 0 else 0.0,
             },
             "swaps": {
                 "count": swaps,
@@ -375,22 +506,58 @@ class Recorder:
             },
             "stations": stations,
             "energy": {
-                "grid_kwh": (station_wh + self.rescue_wh) / 1000.0,
+                "grid_kwh": (station_wh + self.rescue_wh + self.parking_wh) / 1000.0,
                 "stations_kwh": station_wh / 1000.0,
                 "rescue_kwh": self.rescue_wh / 1000.0,
+                "parking_kwh": self.parking_wh / 1000.0,
             },
         }
+        out.update(self._realistic_work_summary(now, fleet_time["down"]))
+        return out
+
+    def _realistic_work_summary(self, now: float, down_h: float) -> dict[str, Any]:
+        """The ``tasks`` (task demand only), ``faults`` and ``charging`` (plug_in only) sections."""
+        span = now - self.t_reset
+        days = span / 24.0
+        out: dict[str, Any] = {}
+        if self.tasks_used:
+            tw = self.task_waits_min
+            out["tasks"] = {
+                "arrived": self.tasks_arrived,
+                "done": self.tasks_done,
+                "per_day": self.tasks_done / days if days > 0 else 0.0,
+                "wait_min": {"mean": tw.mean, "p95": tw.quantile(0.95), "max": tw.maximum},
+                "waiting_mean": self.tasks_waiting.mean(now),
+                "waiting_at_horizon": int(self.tasks_waiting.value),
+                "in_progress_at_horizon": int(self.tasks_in_progress.value),
+            }
+        out["faults"] = {
+            **self.fault_counts,
+            "down_h": down_h,
+            "station_down_h": sum(tw.integral(now) for tw in self.station_down),
+        }
+        if self.strategy == "plug_in":
+            cw = self.charge_waits_min
+            out["charging"] = {
+                "sessions": self.charge_sessions,
+                "per_robot_per_day": self.charge_sessions / self.n_robots / days if days > 0 else 0.0,
+                "wait_min": {"mean": cw.mean, "p95": cw.quantile(0.95), "max": cw.maximum},
+                "duration_min_mean": 60.0 * self.charge_hours / self.charge_sessions if self.charge_sessions else 0.0,
+            }
+        return out
 
     def robot_rows(self) -> list[dict[str, Any]]:
         """One row per robot: hours and fractions in each state, swaps, strandings (since reset)."""
         rows = []
         for i, r in enumerate(self.robots):
             total = sum(r.time_h.values())
+            on_duty = total - r.time_h["off_duty"]
             row: dict[str, Any] = {"robot": i}
             for s in ROBOT_STATES:
                 row[f"{s}_h"] = r.time_h[s]
-            for s in ROBOT_STATES:
-                row[f"{s}_fraction"] = r.time_h[s] / total if total > 0 else 0.0
+            for s in ON_DUTY_STATES:
+                row[f"{s}_fraction"] = r.time_h[s] / on_duty if on_duty > 0 else 0.0
+            row["off_duty_fraction"] = r.time_h["off_duty"] / total if total > 0 else 0.0
             row["utilisation"] = row["working_fraction"]
             row["swaps"] = r.swaps
             row["strandings"] = r.strandings
@@ -410,4 +577,10 @@ class Recorder:
             cols[f"{st.name}_busy"] = np.asarray(st.busy.bins) / widths
             cols[f"{st.name}_queue"] = np.asarray(st.queue.bins) / widths
             cols[f"{st.name}_green"] = np.asarray(st.green.bins) / widths
+        cols["rostered_robots"] = np.asarray(self.roster.bins) / widths
+        for st, down in zip(self.stations, self.station_down):
+            cols[f"{st.name}_down"] = np.asarray(down.bins) / widths
+        if self.tasks_used:
+            cols["tasks_waiting"] = np.asarray(self.tasks_waiting.bins) / widths
+            cols["tasks_in_progress"] = np.asarray(self.tasks_in_progress.bins) / widths
         return cols

@@ -8,7 +8,10 @@ Run figures (:func:`plot_run`):
 
 * ``fleet_state.png``: robots in each state over time (stacked area), warm-up shaded;
 * ``robot_breakdown.png``: each robot's share of time per state, robots sorted by utilisation;
-* ``stations.png``: per station, busy swap positions, queue length and green packs over time.
+* ``stations.png``: per station, busy swap positions, queue length and green packs over time, with
+  station outages shaded.
+
+Compare figure (:func:`plot_compare`): ``compare.png``, power strategies side by side.
 """
 
 from __future__ import annotations
@@ -29,8 +32,8 @@ from swapsim.style import (  # noqa: E402,F401  (re-exported: other modules impo
     DPI, FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, REPORT_RC, STATE_COLOURS, report_style,
 )
 
-__all__ = ["OKABE_ITO", "STATE_COLOURS", "report_style", "plot_run", "time_axis", "plot_swap_waits",
-           "plot_results", "coarsen", "swap_wait_cdf"]
+__all__ = ["OKABE_ITO", "STATE_COLOURS", "STRATEGY_COLOURS", "report_style", "plot_run", "time_axis",
+           "plot_swap_waits", "plot_results", "coarsen", "swap_wait_cdf", "plot_compare"]
 
 _STYLE = REPORT_RC  # the style now lives in swapsim.style; this name stays for older callers
 
@@ -174,9 +177,11 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
 def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
                          fmt: str = "png") -> Path:
     """Each robot's share of time in each state, sorted by utilisation (after warm-up)."""
-    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction")]
+    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     fr = {s: np.asarray(robots[f"{s}_fraction"], dtype=float) for s in states}
-    order = np.argsort(-fr["working"], kind="stable")
+    on_duty_h = sum(np.asarray(robots[f"{s}_h"], dtype=float) for s in states if f"{s}_h" in robots)
+    never = np.asarray(on_duty_h) <= 0 if np.ndim(on_duty_h) else np.zeros(len(fr["working"]), dtype=bool)
+    order = np.array([i for i in np.argsort(-fr["working"], kind="stable") if not never[i]], dtype=int)
     ids = np.asarray(robots["robot"])[order]
     n = len(ids)
     man = summary["manifest"]
@@ -203,7 +208,7 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
             ax.set_xticks([])
             ax.set_xlabel(f"{n} robots, sorted by utilisation (highest first)")
         ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylabel("share of time after warm-up (%)")
+        ax.set_ylabel("share of on-duty time after warm-up (%)")
         ax.set_ylim(0, 100)
         ax.set_title(f"Time breakdown per robot: {man['scenario']}, {n} robots, seed {man['seed']}")
         handles, labels = ax.get_legend_handles_labels()
@@ -263,6 +268,7 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                     top = max(top, cap[cap_key])
                 ax.set_ylim(0, top * 1.15 if top > 0 else 1)
                 _shade_warmup(ax, warmup_h, scale)
+                _shade_outages(ax, cols, st["name"], x, x_end)
                 ax.set_xlim(x[0], x_end)
                 ax.set_title(title, fontsize=11)
                 ax.set_ylabel(f"{unit} (bin mean)")
@@ -273,9 +279,21 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                          fontsize=11.5, x=0.01, ha="left")
         for ax in last_axes:
             ax.set_xlabel(xlabel)
+        outages = " and station outages (orange)" if any(st.get("outages") for st in stations) else ""
         fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']} "
-                     f"(means over {_duration_label(width_h)} bins; warm-up shaded)")
+                     f"(means over {_duration_label(width_h)} bins; warm-up (grey){outages} shaded)")
         return _save(fig, out_dir, "stations", fmt)
+
+
+def _shade_outages(ax: plt.Axes, cols: dict[str, np.ndarray], station: str, x: np.ndarray,
+                   x_end: float) -> None:
+    """Shade the time bins in which ``station`` was down for any part of the bin."""
+    down = cols.get(f"{station}_down")
+    if down is None or not np.any(down > 0):
+        return
+    edges = np.append(x, x_end)
+    for i in np.flatnonzero(down > 0):
+        ax.axvspan(edges[i], edges[i + 1], color=STATE_COLOURS["stranded"], alpha=0.25, lw=0)
 
 
 def _wait_hist_bin(max_min: float) -> float:
@@ -422,3 +440,80 @@ def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
         raise ResultsError(f"{results_dir}: this version of swapsim cannot draw the figures of a {kind} "
                            f"directory (swapsim.plots has no {name})")
     return fn(results_dir, fmt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Power strategies compared (``swapsim compare``)
+
+STRATEGY_COLOURS = {"hot_swap": OKABE_ITO[0], "cold_swap": OKABE_ITO[1], "plug_in": OKABE_ITO[3]}
+"""One colour per power strategy, from the Okabe-Ito palette."""
+
+
+def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
+    """The strategies of a compare directory side by side: ``compare.<fmt>``.
+
+    Left: utilisation (working share of on-duty time) per strategy, the value written on each bar.
+    Middle: the rest of on-duty time, grouped by state, one bar per strategy. Right (task demand only):
+    task waits per strategy (bar: 95th percentile; diamond: mean) and tasks done per day; under task
+    demand utilisation is bound by the demand, so the waits show what a strategy costs.
+    Read from ``compare.csv`` and ``compare.json`` only.
+    """
+    from swapsim.io import read_csv
+
+    compare_dir = Path(compare_dir)
+    table = read_csv(compare_dir / "compare.csv")
+    meta = json.loads((compare_dir / "compare.json").read_text(encoding="utf-8"))
+    kinds = [str(k) for k in table["strategy"]]
+    labels = [k.replace("_", "-") for k in kinds]
+    n = len(kinds)
+    colours = [STRATEGY_COLOURS.get(k, OKABE_ITO[(i + 4) % 8]) for i, k in enumerate(kinds)]
+    others = [s for s in ROBOT_STATES if s not in ("working", "off_duty") and s in table
+              and any(float(v) > 5e-4 for v in table[s])]
+    days = (meta["horizon_h"] - meta["warmup_h"]) / 24.0
+    tasks = "task_wait_min_p95" in table
+    util = np.asarray(table["utilisation"], dtype=float) * 100
+    with report_style():
+        ratios = [1, 2.4, 1.5] if tasks else [1, 2.6]
+        fig, axes = plt.subplots(1, len(ratios), figsize=(15.5 if tasks else 11.5, 4.8),
+                                 gridspec_kw={"width_ratios": ratios})
+        ax_u, ax_s = axes[0], axes[1]
+        bars = ax_u.bar(np.arange(n), util, color=colours, width=0.7)
+        for i, b in enumerate(bars):
+            ax_u.annotate(f"{util[i]:.1f} %", (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
+                          textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+        ax_u.set_xticks(np.arange(n), labels)
+        ax_u.set_ylim(0, 110)
+        ax_u.set_ylabel("working share of on-duty time (%)")
+        ax_u.set_title("Utilisation")
+        ax_u.grid(axis="x", visible=False)
+        width = 0.8 / max(n, 1)
+        x = np.arange(len(others))
+        for i, k in enumerate(kinds):
+            y = [float(table[s][i]) * 100 for s in others]
+            ax_s.bar(x + (i - (n - 1) / 2) * width, y, width=width * 0.95, color=colours[i],
+                     label=f"{labels[i]} (utilisation {util[i]:.1f} %)")
+        ax_s.set_xticks(x, others)
+        ax_s.set_ylabel("share of on-duty time (%)")
+        ax_s.set_title("Where the rest of on-duty time goes")
+        ax_s.set_ylim(bottom=0)
+        ax_s.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(n, 3), frameon=False)
+        ax_s.grid(axis="x", visible=False)
+        if tasks:
+            ax_t = axes[2]
+            p95 = np.asarray(table["task_wait_min_p95"], dtype=float)
+            mean = np.asarray(table["task_wait_min_mean"], dtype=float)
+            bars = ax_t.bar(np.arange(n), p95, color=colours, width=0.7, label="95th percentile")
+            ax_t.plot(np.arange(n), mean, "D", color="#000000", ms=6, label="mean")
+            for i, b in enumerate(bars):
+                ax_t.annotate(f"{p95[i]:.1f}", (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
+                              textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+            done = [float(v) / days if days > 0 else 0.0 for v in table["tasks_done"]]
+            ax_t.set_xticks(np.arange(n), [f"{lab}\n{d:,.0f} tasks/d" for lab, d in zip(labels, done)], fontsize=9)
+            ax_t.set_ylabel("task wait (min)")
+            ax_t.set_ylim(0, max(1.0, float(p95.max())) * 1.18)
+            ax_t.set_title("Task wait: p95 (bar), mean (diamond)")
+            ax_t.grid(axis="x", visible=False)
+        fig.suptitle(f"Power strategies compared: {meta['scenario']}, {days:.0f} d after warm-up, "
+                     f"seed {meta['seed']} (common random numbers)", fontsize=12)
+        fig.tight_layout()
+        return [_save(fig, compare_dir, "compare", fmt)]

@@ -1,4 +1,5 @@
-"""Decisions as small pure functions: which station a robot walks to, which pack it takes.
+"""Decisions as small pure functions: which station a robot walks to, which pack it takes, which
+idle robot gets a task, whether a robot can do a task on its packs, whether an idle robot swaps early.
 
 Each function sees plain numbers (a :class:`StationView` per station, state of charge per bay)
 and returns an index; none touches the simulation, so each is tested on its own and a new policy
@@ -8,9 +9,10 @@ is one more function.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
-__all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack"]
+__all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
+           "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +62,87 @@ def choose_station(rule: str, views: Sequence[StationView]) -> int:
 def choose_pack(socs: Sequence[float]) -> int:
     """Index (into ``socs``) of the green pack to hand out: the highest state of charge, first on ties."""
     return max(range(len(socs)), key=socs.__getitem__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Task dispatch, energy feasibility and opportunistic swaps.
+
+@dataclass(frozen=True, slots=True)
+class IdleRobot:
+    """What the dispatcher knows about an idle robot when it hands out a task."""
+
+    idle_since_h: float
+    distance_m: float
+    """Walking distance from the robot to the task's location (m)."""
+    feasible: bool
+    """Whether the robot can do the task on its packs (see :func:`can_do_task`)."""
+
+
+def can_do_task(budget_wh: float, energy_wh: float, task_wh: float, trip_wh: float, reserve_wh: float) -> bool:
+    """Whether a robot can do a task without swapping first.
+
+    Args:
+        budget_wh: energy the robot may spend before its swap rule sends it to a station.
+        energy_wh: energy left in all its packs.
+        task_wh: energy of the task, the walk to it included.
+        trip_wh: energy of the walk from the task to the nearest open station.
+        reserve_wh: energy to keep after that walk (for queueing at the station).
+
+    The task must end before the swap rule interrupts it, and what is left must take the robot to a
+    station with the reserve intact. All energies in Wh.
+    """
+    return task_wh <= budget_wh and energy_wh - task_wh >= trip_wh + reserve_wh
+
+
+def choose_robots(rule: str, robots: Sequence[IdleRobot]) -> list[int]:
+    """Indices of the best idle robots for a task (several on an exact tie; the caller breaks it).
+
+    Robots that can do the task on their packs come first; only when none can is the best of the rest
+    chosen (it swaps first). ``fifo``: the robot idle longest. ``nearest``: the shortest walk to the task.
+    """
+    return choose_robots_lazily(rule, [r.idle_since_h for r in robots], [r.distance_m for r in robots],
+                                lambda i: robots[i].feasible)
+
+
+def choose_robots_lazily(rule: str, idle_since_h: Sequence[float], distance_m: Sequence[float],
+                         feasible: Callable[[int], bool]) -> list[int]:
+    """:func:`choose_robots` that asks ``feasible(i)`` only of the robots it has to.
+
+    Robots are taken in the rule's order, in groups of equal key; the first group holding a robot that
+    can do the task gives the answer (its feasible members). If no robot can, the first group is the answer.
+    """
+    if rule == "fifo":
+        key = idle_since_h
+    elif rule == "nearest":
+        key = distance_m
+    else:
+        raise ValueError(f"unknown dispatch rule {rule!r}")
+    order = sorted(range(len(key)), key=key.__getitem__)
+    first: list[int] | None = None
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and key[order[j + 1]] == key[order[i]]:
+            j += 1
+        group = order[i: j + 1]
+        if first is None:
+            first = group
+        ok = [k for k in group if feasible(k)]
+        if ok:
+            return sorted(ok)
+        i = j + 1
+    return sorted(first) if first else []
+
+
+def station_is_free(view: StationView) -> bool:
+    """A station where a robot arriving now would swap at once: a free position, no queue, a green pack."""
+    return view.busy < view.positions and view.queue == 0 and view.green > 0
+
+
+def swap_early(lowest_soc: float, threshold: float | None, view: StationView) -> bool:
+    """Whether an idle robot whose lowest pack is at ``lowest_soc`` swaps now (opportunistic swap).
+
+    Only when opportunistic swaps are on (``threshold`` not None), the pack is below the threshold and
+    the station the robot would walk to is free.
+    """
+    return threshold is not None and lowest_soc < threshold and station_is_free(view)

@@ -35,6 +35,7 @@ STATE_COLOURS = {
     "stranded": "#D55E00",
     "down": "#CC79A7",
     "off_duty": "#666666",
+    "charging": "#F0E442",
 }
 """One colour per robot state, the same in every figure (Okabe-Ito hues, grey for idle/off duty)."""
 

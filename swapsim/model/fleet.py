@@ -1,9 +1,12 @@
 """Build every entity of a run from a Scenario and wire them together; never runs the clock.
 
-Packs are numbered robots first (robot ``i`` carries packs ``2i`` and ``2i+1``), then station stock in
-scenario order. Random streams used here (see :mod:`swapsim.streams`): ``("initial", robot)`` for a
-robot's starting point in its cycle and its starting charge, ``("workload", robot)`` for its activity
-durations and ``("swap_duration", station)`` for each station's swap times.
+Packs are numbered robots first (robot ``i`` carries packs ``2i`` and ``2i+1``; with ``cold_swap`` only
+pack ``i``), then station stock in scenario order (no stock with ``plug_in``: its stations are docks).
+Random streams used here (see :mod:`swapsim.streams`): ``("initial", robot)`` for a robot's starting
+point in its cycle and its starting charge, ``("workload", robot)`` for its activity durations,
+``("swap_duration", station)`` for each station's swap times, ``("position", robot)`` for a robot's
+starting place on the floor (task demand), ``("boot", robot)`` for cold-swap boot times. Task, shift and
+fault streams are named in :mod:`swapsim.model.workload` and :mod:`swapsim.model.faults`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from swapsim.config import Scenario
 from swapsim.metrics import Recorder
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
+from swapsim.model.faults import FaultInjector, SwapFaults
+from swapsim.model.robot import ColdSwapRobot, robot_class
 from swapsim.model.station import Station
+from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
 from swapsim.streams import Streams
 
 __all__ = ["Fleet", "build_fleet", "charger_power_w"]
@@ -36,6 +42,9 @@ class Fleet:
     robots: list[Robot]
     stations: list[Station]
     packs: list[Pack]
+    board: TaskBoard | None = None
+    shifts: ShiftManager | None = None
+    faults: FaultInjector | None = None
 
     def pack_locations(self) -> dict[str, int]:
         """How many packs are in robots and in stations (for conservation checks)."""
@@ -55,26 +64,63 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
         return pack
 
     stations = []
-    robot_packs = [(new_pack(), new_pack()) for _ in range(scenario.fleet.robots)]
+    kind = scenario.strategy.kind
+    n_packs = scenario.strategy.packs_per_robot
+    robot_packs = [tuple(new_pack() for _ in range(n_packs)) for _ in range(scenario.fleet.robots)]
     for i, spec in enumerate(scenario.stations):
         station = Station(env, i, spec, scenario.policy.ready_threshold, scenario.travel.walking_speed,
                           charger_power_w(scenario, i), recorder, streams.get("swap_duration", i))
-        for _ in range(spec.charged_packs):
-            station.stock(new_pack())
+        if kind != "plug_in":
+            for _ in range(spec.charged_packs):
+                station.stock(new_pack())
         stations.append(station)
 
     robots = []
     trigger = scenario.policy.swap_trigger
-    n_steps = len(scenario.workload.cycle)
-    for i, (a, b) in enumerate(robot_packs):
+    tasks = scenario.workload.tasks
+    n_steps = len(scenario.workload.cycle) if tasks is None else len(tasks.steps)
+    cls = robot_class(kind)
+    swap_faults = None
+    if scenario.faults.failed_swap.probability > 0:
+        swap_faults = SwapFaults(scenario.faults.failed_swap.probability, scenario.faults.failed_swap.retry, streams)
+    for i, own in enumerate(robot_packs):
         init = streams.get("initial", i)
         step = int(init.integers(n_steps))
         elapsed = float(init.random())
         soc = float(init.uniform(trigger, 1.0))
         if scenario.fleet.initial_soc == "staggered":
-            a.soc = soc
-        robot = Robot(env, i, scenario, (a, b), stations, recorder, streams.get("workload", i),
-                      start_step=step, start_elapsed=elapsed)
+            own[0].soc = soc
+        extra = {"boot_rng": streams.get("boot", i)} if cls is ColdSwapRobot else {}
+        robot = cls(env, i, scenario, own, stations, recorder, streams.get("workload", i),
+                    start_step=step, start_elapsed=elapsed, **extra)
+        robot.swap_faults = swap_faults
+        if tasks is not None:
+            pos = streams.get("position", i)
+            robot.position = (float(pos.uniform(0.0, tasks.floor.width)), float(pos.uniform(0.0, tasks.floor.depth)))
         robots.append(robot)
-        env.process(robot.operate())
-    return Fleet(robots=robots, stations=stations, packs=packs)
+    fleet = Fleet(robots=robots, stations=stations, packs=packs)
+    _wire_realistic_work(env, scenario, streams, recorder, fleet)
+    return fleet
+
+
+def _wire_realistic_work(env: simpy.Environment, scenario: Scenario, streams: Streams, recorder: Recorder,
+                         fleet: Fleet) -> None:
+    """Task board, shift manager and faults (each only when the scenario asks for it); start the robots."""
+    if scenario.workload.tasks is not None:
+        fleet.board = TaskBoard(env, scenario, streams, recorder, fleet.stations)
+        env.process(fleet.board.generate())
+    if scenario.shifts is not None:
+        fleet.shifts = ShiftManager(env, DutyCalendar.from_spec(scenario.shifts), fleet.robots, recorder,
+                                    fleet.board)
+        fleet.shifts.initial_roster()
+        for robot in fleet.robots:
+            if not robot.on_duty:  # starts the run parked, its packs charged
+                robot.parked = True
+                for pack in robot.packs:
+                    pack.soc = 1.0
+        env.process(fleet.shifts.follow_calendar())
+    for robot in fleet.robots:
+        body = robot.operate() if fleet.board is None else robot.serve(fleet.board)
+        robot.process = env.process(body)
+    fleet.faults = FaultInjector(env, scenario.faults, streams, recorder, fleet.robots, fleet.stations)
+    fleet.faults.start()

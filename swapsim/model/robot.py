@@ -12,7 +12,30 @@ the robot draws a constant power, so the time at which the active pack reaches t
 * The swap trip: walk to the chosen station (walking power), queue for a position (station power),
   swap for the sampled duration (station power, powered by the active pack: a hot swap never powers
   the robot down), walk back. If no pack is green the robot first leaves its drained pack in a bay to
-  charge, so that slot is empty (``None``) until it takes the first pack to turn green.
+  charge, so that slot is empty (``None``) until it takes the first pack to turn green; from then on
+  it stays at that station (an outage does not send it elsewhere without its pack).
+
+Power strategies (``strategy.kind``): :class:`Robot` is the ``hot_swap`` robot above.
+:class:`ColdSwapRobot` (``cold_swap``) carries one pack: it must go when that pack reaches the trigger
+(at once, whatever ``policy.go`` says), powers down for the swap (state ``swapping``, no draw) and boots
+on the fresh pack for ``strategy.boot_time`` (also ``swapping``, at station power).
+:class:`PlugInRobot` (``plug_in``) keeps its two packs: it runs on one pack to the trigger, then on the
+other, and when both are at the trigger walks to a station, queues for a free dock and charges there
+(state ``charging``) until both packs read the ready threshold. The two packs charge **in parallel**,
+each along the station charger's CC-CV curve, so the dock time is that of the emptier pack.
+
+Workload: :meth:`Robot.operate` runs the activity cycle; :meth:`Robot.serve` takes tasks from a
+:class:`~swapsim.model.workload.TaskBoard` (the walk to a task and every non-``idle`` step count as
+``working``). In task mode ``policy.go: after_activity`` means after the task. A robot with
+``on_duty`` cleared by the shift manager finishes its task or activity step and goes off duty
+(:meth:`Robot.go_off_duty`).
+
+Faults (:mod:`swapsim.model.faults`) halt a robot that is working, idle or travelling through
+``Process.interrupt``: the interrupted wait returns early, the energy drawn so far is settled, the
+robot is ``down`` for the fault's duration at ``faults.down_power`` and then resumes the rest of what
+it was doing. Station outages are seen at the station: queued robots re-route (via the work area)
+when another station is open, and wait for the repair otherwise. A failed swap attempt costs the
+retry time in state ``down`` and is tried again.
 
 Robot states, exactly one at a time: see :data:`swapsim.metrics.ROBOT_STATES`. Hours, Wh, W.
 """
@@ -20,22 +43,27 @@ Robot states, exactly one at a time: see :data:`swapsim.metrics.ROBOT_STATES`. H
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Generator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generator, Sequence
 
 import numpy as np
 import simpy
 
-from swapsim.model.pack import Pack
-from swapsim.policies import choose_station
+from swapsim.model.pack import ChargeCurve, Pack
+from swapsim.policies import StationView, choose_station, swap_early
 
 if TYPE_CHECKING:
     from swapsim.config import Scenario
     from swapsim.metrics import Recorder
+    from swapsim.model.faults import Fault, SwapFaults
     from swapsim.model.station import Station
+    from swapsim.model.workload import Task, TaskBoard
 
-__all__ = ["Robot"]
+__all__ = ["Robot", "ColdSwapRobot", "PlugInRobot", "STRIKEABLE", "robot_class"]
 
 Proc = Generator[simpy.Event, Any, Any]
+
+STRIKEABLE = frozenset({"working", "idle", "travelling"})
+"""States in which an emergency stop or a breakdown can halt a robot."""
 
 
 class Robot:
@@ -81,6 +109,30 @@ class Robot:
         self.power_w = 0.0
         self.t_last = 0.0
         self.needs_swap = False
+        self._init_realistic_work(scenario)
+
+    def _init_realistic_work(self, scenario: "Scenario") -> None:
+        """Attributes for task demand, shifts, faults and the power strategies."""
+        self.process: simpy.Process | None = None
+        """The robot's own process (set by the fleet builder; faults interrupt it)."""
+        self.position: tuple[float, float] = (0.0, 0.0)
+        """Where on the floor the robot is between tasks (m)."""
+        self.idle_w = self.powers["idle"]
+        self.ready = scenario.policy.ready_threshold
+        self.opportunistic_below = scenario.policy.opportunistic_below
+        self.down_w = scenario.faults.down_power
+        self.outages = scenario.faults.station_outage.rate_per_day > 0
+        self.swap_faults: "SwapFaults | None" = None
+        self.strikeable = False
+        """True only while the process waits in a state a fault can interrupt."""
+        self.on_duty = True
+        self.parked = False
+        self.duty_call: simpy.Event | None = None
+        shifts = scenario.shifts
+        self.off_duty_mode = shifts.off_duty if shifts is not None else "replenish"
+        ch = scenario.stations[0].charger
+        self.park_curve = ChargeCurve(ch.rate_c, ch.cv_soc, ch.cutoff_c)
+        self.park_efficiency = ch.efficiency
 
     # -- energy bookkeeping ---------------------------------------------------------------------
     @property
@@ -149,14 +201,38 @@ class Robot:
                 return remaining
             dt, target = self._next_energy_event()
             if dt >= remaining:
-                yield env.timeout(remaining)
-                return 0.0
-            yield env.timeout(dt)
-            remaining -= dt
+                slept, halted = yield from self._sleep(remaining)
+                if not halted:
+                    return 0.0
+                remaining -= slept
+                continue
+            slept, halted = yield from self._sleep(dt)
+            remaining -= slept
+            if halted:
+                continue
             if not self._on_energy_event(target):
                 yield from self.strand()
                 self._enter(state, power_w)
         return 0.0
+
+    def _sleep(self, hours: float) -> Proc:
+        """Wait ``hours``, or less if a fault halts the robot; returns (hours waited, whether halted).
+
+        A halt is served here (the robot is ``down``, then back in the state it was in), so the caller
+        only re-plans the rest of its activity.
+        """
+        env = self.env
+        t0 = env.now
+        self.strikeable = self.state in STRIKEABLE
+        try:
+            yield env.timeout(hours)
+        except simpy.Interrupt as stop:
+            self.strikeable = False
+            waited = env.now - t0
+            yield from self.halt(stop.cause)
+            return waited, True
+        self.strikeable = False
+        return hours, False
 
     def _wait(self, event: simpy.Event, state: str, power_w: float) -> Proc:
         """Wait for ``event`` in ``state`` at ``power_w``, handling energy events meanwhile."""
@@ -184,6 +260,8 @@ class Robot:
         step = self.start_step
         first = True
         while True:
+            if not self.on_duty:
+                yield from self.go_off_duty()
             spec = cycle[step]
             duration = spec.duration.sample(rng)
             if first:
@@ -192,59 +270,354 @@ class Robot:
             state = "idle" if spec.activity == "idle" else "working"
             power = self.powers[spec.activity]
             remaining = duration
+            if state == "idle" and self.opportunistic_below is not None:
+                remaining = yield from self._swap_early_while_idle(remaining)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)
                 if remaining <= 0:
                     break
-                yield from self.swap_trip()
+                yield from self.replenish()
             if self.needs_swap:
-                yield from self.swap_trip()
+                yield from self.replenish()
             step = (step + 1) % len(cycle)
 
-    def swap_trip(self) -> Proc:
-        """Walk to a station, queue, swap the drained pack for a green one, walk back."""
+    def swap_trip(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
+        """Walk to a station, queue, swap drained packs for green ones, walk back.
+
+        Args:
+            goal: swap (lowest pack first, at most one exchange per pack) until ``goal()`` holds;
+                default: until no pack needs a swap.
+            park: stay at the station afterwards (going off duty) instead of walking back.
+        Returns the station where the robot swapped.
+        """
         env = self.env
         rec = self.recorder
-        station = self.stations[choose_station(self.station_rule, [s.view() for s in self.stations])]
+        done = goal if goal is not None else (lambda: not self.needs_swap)
+        station = self.pick_station()
         station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         station.incoming -= 1
+        while True:
+            served = yield from self._visit(station, done)
+            if served:
+                break
+            other = self.pick_station(avoid=station)
+            rec.robot_rerouted(self.id, station.index, env.now)
+            hop_h = station.travel_h + other.travel_h  # back through the work area
+            if hop_h > 0:
+                yield from self._spend(hop_h, "travelling", self.walk_w, False)
+            station = other
+        if not park and station.travel_h > 0:
+            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        return station
+
+    def _visit(self, station: "Station", done: Callable[[], bool]) -> Proc:
+        """Queue at ``station`` and swap until ``done()``; False if it is down and another one is open."""
+        env = self.env
+        rec = self.recorder
+        if not station.up:
+            if self._elsewhere(station):
+                return False
+            yield from self._wait(station.reopening, "queueing", self.station_w)
         rec.robot_arrived(self.id, station.index, env.now)
         req = station.request_position()
-        yield from self._wait(req, "queueing", self.station_w)
-        while True:
+        while not req.triggered:
+            yield from self._wait_at(station, req)
+            if not req.triggered and self._elsewhere(station):
+                station.withdraw_request(req)
+                return False
+        exchanges = 0
+        while exchanges < len(self.packs) and not done():
+            if not station.up:
+                if self._elsewhere(station):
+                    station.release_position(req)
+                    return False
+                yield from self._wait(station.reopening, "queueing", self.station_w)
+                continue
             bay = station.take_green()
             stockout = bay is None
             if stockout:
                 # Leave the drained pack to charge (waiting for a bay if all are full), then wait for
-                # the first pack to turn green.
-                empty = yield from self._wait(station.wait_empty_bay(), "queueing", self.station_w)
+                # the first pack to turn green. Once its pack is in a bay the robot stays here.
+                empty = station.wait_empty_bay()
+                yield from self._wait_at(station, empty)
+                if not empty.triggered:
+                    station.cancel_bay_wait(empty)
+                    continue
                 self._settle()
-                out = 1 - self.active
+                out = self._pack_to_swap()
                 drained, self.packs[out] = self.packs[out], None
-                station.drop_off(drained, empty)
-                bay = yield from self._wait(station.wait_green(), "queueing", self.station_w)
+                green = station.wait_green()  # first in line, so a pack that is green at once is its own
+                station.drop_off(drained, empty.value)
+                power = self.station_w if self.packs[self.active] is not None else 0.0  # one-pack robot: off
+                bay = yield from self._wait(green, "queueing", power)
             rec.swap_started(self.id, station.index, env.now, stockout)
+            yield from self._retry_failed_attempts(station)
             self._settle()
-            out = 1 - self.active
             if stockout:
-                assert self.packs[out] is None
                 fresh = station.take(bay)
             else:
+                out = self._pack_to_swap()
                 self.packs[out].location = ""
                 fresh = station.exchange(self.packs[out], bay)
             fresh.location = f"robot:{self.id}"
             self.packs[out] = fresh
             self.needs_swap = False
-            yield from self._spend(station.sample_swap_h(), "swapping", self.station_w, False)
+            yield from self._swap_body(station)
             rec.swap_done(self.id, station.index, env.now)
             self._rebalance()
-            if not self.needs_swap:
-                break
+            exchanges += 1
         station.release_position(req)
+        return True
+
+    def _swap_body(self, station: "Station") -> Proc:
+        """The swap itself: hot, at station power drawn from the active pack."""
+        yield from self._spend(station.sample_swap_h(), "swapping", self.station_w, False)
+
+    def _pack_to_swap(self) -> int:
+        """Index of the pack to exchange: the emptier one (the robot runs on the fuller one meanwhile)."""
+        if self.packs[self.active].soc < self.packs[1 - self.active].soc:
+            self.active = 1 - self.active
+        return 1 - self.active
+
+    def _retry_failed_attempts(self, station: "Station") -> Proc:
+        """Failed swap attempts (misread light, connector fault): each costs the retry time, ``down``."""
+        faults = self.swap_faults
+        if faults is None:
+            return
+        while faults.attempt_fails(station.index):
+            self.recorder.swap_failed(self.id, station.index, self.env.now)
+            yield from self._spend(faults.retry_h(station.index), "down", self.station_w, False)
+
+    def _wait_at(self, station: "Station", event: simpy.Event) -> Proc:
+        """Queue at ``station`` until ``event`` fires or, when outages can happen, the station goes down.
+
+        Waits on a flat ``any_of`` of the events and the energy timeout: SimPy disarms the events of a
+        nested condition when the outer one fires, so conditions are never nested here.
+        """
+        if not self.outages or not station.up:
+            yield from self._wait(event, "queueing", self.station_w)
+            return
+        self._enter("queueing", self.station_w)
+        env = self.env
+        closing = station.closing
+        while not (event.triggered or closing.triggered):
+            dt, target = self._next_energy_event()
+            waits = [event, closing] if dt == math.inf else [event, closing, env.timeout(dt)]
+            yield env.any_of(waits)
+            if event.triggered or closing.triggered:
+                break
+            if not self._on_energy_event(target):
+                yield from self.strand()
+                self._enter("queueing", self.station_w)
+
+    def _elsewhere(self, station: "Station") -> bool:
+        """Whether another station is open (worth re-routing to)."""
+        return any(s.up for s in self.stations if s is not station)
+
+    # -- stations, energy and strategy hooks -------------------------------------------------------
+    def view_of(self, station: "Station") -> StationView:
+        """What this robot sees of ``station`` when choosing where to go."""
+        return station.view()
+
+    def pick_station(self, avoid: "Station | None" = None) -> "Station":
+        """The station to walk to by the policy, among the open ones (all of them if none is open)."""
+        cands = [s for s in self.stations if s.up and s is not avoid]
+        if not cands:
+            cands = [s for s in self.stations if s is not avoid] or list(self.stations)
+        return cands[choose_station(self.station_rule, [self.view_of(s) for s in cands])]
+
+    def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
+        """Get energy the strategy's way (here: a swap trip); returns the station used."""
+        return (yield from self.swap_trip(goal, park))
+
+    def _socs_now(self) -> list[float]:
+        """State of charge of each pack now, the active one's unsettled draw included."""
+        socs = [p.soc for p in self.packs]
+        if self.power_w > 0:
+            pack = self.packs[self.active]
+            socs[self.active] = max(0.0, pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh)
+        return socs
+
+    def energy_wh(self) -> float:
+        """Energy left in all packs now (Wh)."""
+        return sum(s * p.usable_wh for s, p in zip(self._socs_now(), self.packs))
+
+    def lowest_soc(self) -> float:
+        """State of charge of the emptiest pack now."""
+        return min(self._socs_now())
+
+    def pack_usable_wh(self) -> float:
+        """Usable energy of one full pack (the first) (Wh)."""
+        return self.packs[0].usable_wh
+
+    def swap_budget_wh(self) -> float:
+        """Energy the robot may spend before its swap rule sends it to a station (Wh).
+
+        Going at once: until the active pack reaches the trigger. After the activity (task): all of it.
+        """
+        if not self.go_at_once:
+            return self.energy_wh()
+        pack = self.packs[self.active]
+        return max(0.0, self._socs_now()[self.active] - self.trigger) * pack.usable_wh
+
+    # -- faults ------------------------------------------------------------------------------------
+    def halt(self, fault: "Fault") -> Proc:
+        """A fault halts the robot where it is: ``down`` for the fault's duration, then back as it was."""
+        state, power = self.state, self.power_w
+        self.recorder.robot_fault(self.id, fault.kind, fault.duration_h, self.env.now)
+        yield from self._spend(fault.duration_h, "down", self.down_w, False)
+        self._enter(state, power)
+
+    # -- task demand -------------------------------------------------------------------------------
+    def serve(self, board: "TaskBoard") -> Proc:
+        """Task demand: offer itself when idle, do the tasks it is given, swap when it needs to."""
+        while True:
+            if not self.on_duty:
+                yield from self.go_off_duty()
+                continue
+            if self.needs_swap:
+                yield from self.replenish()
+                continue
+            if self._wants_early_swap():
+                yield from self.replenish(self._above_opportunistic)
+                continue
+            call = yield from self.await_call(board)
+            if call is None or call == "duty":
+                continue
+            if call == "swap":
+                yield from self.replenish(self._above_opportunistic)
+                continue
+            yield from self.do_task(board, call)
+
+    def await_call(self, board: "TaskBoard") -> Proc:
+        """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap."""
+        env = self.env
+        call = board.offer(self)
+        self._enter("idle", self.idle_w)
+        while not call.triggered:
+            dt, target = self._next_energy_event()
+            waits = call if dt == math.inf else call | env.timeout(dt)
+            self.strikeable = True
+            try:
+                yield waits
+            except simpy.Interrupt as stop:
+                self.strikeable = False
+                board.withdraw(self)
+                yield from self.halt(stop.cause)
+                if not call.triggered:
+                    call = board.offer(self)
+                continue
+            self.strikeable = False
+            if call.triggered:
+                break
+            if not self._on_energy_event(target):
+                board.withdraw(self)
+                yield from self.strand()
+                return None
+            if self.needs_swap:
+                board.withdraw(self)
+                return None
+        return call.value
+
+    def do_task(self, board: "TaskBoard", task: "Task") -> Proc:
+        """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""
+        if task.swap_first:
+            yield from self.replenish(lambda: board.feasible(self, task))
+        self.recorder.task_started(task.id, self.id, task.arrived_h, self.env.now)
+        legs = [(board.approach_h(self, task), "working", board.approach_w)]
+        legs += [(st.duration_h, st.state, st.power_w) for st in task.steps]
+        for hours, state, power in legs:
+            remaining = hours
+            while True:
+                remaining = yield from self._spend(remaining, state, power, self.go_at_once)
+                if remaining <= 0:
+                    break
+                yield from self.replenish()
+        self.position = task.location
+        self.recorder.task_done(task.id, self.id, self.env.now)
+
+    # -- opportunistic swaps -----------------------------------------------------------------------
+    def _wants_early_swap(self) -> bool:
+        if self.opportunistic_below is None:
+            return False
+        soc = self.lowest_soc()
+        if soc >= self.opportunistic_below:  # spare the station views
+            return False
+        return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
+
+    def _above_opportunistic(self) -> bool:
+        return self.lowest_soc() >= self.opportunistic_below
+
+    def _swap_early_while_idle(self, idle_h: float) -> Proc:
+        """Activity cycle: at the start of an idle step, swap early if a station is free; returns idle time left."""
+        if not self._wants_early_swap():
+            return idle_h
+        t0 = self.env.now
+        yield from self.replenish(self._above_opportunistic)
+        return max(0.0, idle_h - (self.env.now - t0))
+
+    # -- shifts ------------------------------------------------------------------------------------
+    def _packs_ready(self) -> bool:
+        return self.lowest_soc() >= self.ready
+
+    def go_off_duty(self) -> Proc:
+        """Off duty: replenish the packs (or walk to the parking), park until called, walk back to work.
+
+        With ``shifts.off_duty: replenish`` the robot swaps (or charges at a dock) every pack below the
+        ready threshold and parks at that station; with ``park_charging`` it walks to the nearest station's
+        parking and its packs charge there while it is parked (along that station's charge curve).
+        A robot called back before it has parked walks straight back to work.
+        """
+        env = self.env
+        station = None
+        if not self.parked:
+            if self.off_duty_mode == "replenish" and not self._packs_ready():
+                station = yield from self.replenish(self._packs_ready, park=True)
+            else:  # walk to the parking by the nearest station
+                station = self._nearest_station()
+                if station.travel_h > 0:
+                    yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        while not self.on_duty:
+            self.parked = True
+            self.duty_call = env.event()
+            self._enter("off_duty", 0.0)
+            t0 = env.now
+            yield self.duty_call
+            self.duty_call = None
+            self.parked = False
+            if self.off_duty_mode == "park_charging":
+                self._charge_parked(env.now - t0)
+        self.parked = False
+        station = station or self._nearest_station()
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+
+    def call_to_duty(self) -> None:
+        """The shift manager wants this robot on duty."""
+        self.on_duty = True
+        if self.duty_call is not None and not self.duty_call.triggered:
+            self.duty_call.succeed()
+
+    def _nearest_station(self) -> "Station":
+        return min(self.stations, key=lambda s: (s.travel_h, s.index))
+
+    def _charge_parked(self, hours: float) -> None:
+        """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
+        self._settle()
+        grid_wh = 0.0
+        for pack in self.packs:
+            soc = self.park_curve.soc_after(pack.soc, hours)
+            grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
+            pack.soc = soc
+        self._after_charge()
+        self.recorder.parking_charged(self.id, grid_wh, self.env.now)
+
+    def _after_charge(self) -> None:
+        """Run on the fullest pack; nothing needs a swap unless a pack is still at the trigger."""
+        self.active = max(range(len(self.packs)), key=lambda i: self.packs[i].soc)
+        self.needs_swap = min(p.soc for p in self.packs) <= self.trigger
 
     def strand(self) -> Proc:
         """Both packs empty: down for the rescue time; the crew charges both packs meanwhile."""
@@ -260,3 +633,131 @@ class Robot:
             pack.soc = 1.0
         self.recorder.rescue_charged(self.id, grid_wh, env.now)
         self.needs_swap = False
+
+
+class ColdSwapRobot(Robot):
+    """``cold_swap``: one pack. At the trigger the robot must go at once; it powers down for the swap
+    (``swapping``, no draw) and boots on the fresh pack for ``strategy.boot_time`` (``swapping``, at
+    station power). The pack list has one entry; ``active`` is always 0."""
+
+    def __init__(self, *args: Any, boot_rng: np.random.Generator | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.go_at_once = True
+        self.boot = self.scenario.strategy.boot_time
+        self.boot_rng = boot_rng
+
+    def _on_energy_event(self, target: float) -> bool:
+        self._settle()
+        self.packs[0].set_soc(target)
+        if target > 0.0:
+            self.needs_swap = True
+            return True
+        return False
+
+    def _rebalance(self) -> None:
+        self.needs_swap = self.packs[0].soc <= self.trigger
+
+    def _pack_to_swap(self) -> int:
+        return 0
+
+    def _swap_body(self, station: "Station") -> Proc:
+        yield from self._spend(station.sample_swap_h(), "swapping", 0.0, False)
+        yield from self._spend(self.boot.sample(self.boot_rng), "swapping", self.station_w, False)
+
+    def swap_budget_wh(self) -> float:
+        return max(0.0, self._socs_now()[0] - self.trigger) * self.packs[0].usable_wh
+
+
+class PlugInRobot(Robot):
+    """``plug_in``: two packs that stay in the robot. It runs on one pack to the trigger, then on the
+    other; when both are at the trigger it walks to a station, waits for a dock and charges both packs
+    in parallel (state ``charging``, no draw from the packs) until both read the ready threshold."""
+
+    def _on_energy_event(self, target: float) -> bool:
+        self._settle()
+        pack = self.packs[self.active]
+        pack.set_soc(target)
+        other = self.packs[1 - self.active]
+        if target > 0.0:
+            if other.soc > self.trigger:
+                self.active = 1 - self.active
+            else:
+                self.needs_swap = True
+            return True
+        if other.soc > 0.0:
+            self.active = 1 - self.active
+            self.needs_swap = True
+            return True
+        return False
+
+    def view_of(self, station: "Station") -> StationView:
+        return station.dock_view(station.curve.time_to_soc_h(self.trigger, self.ready))
+
+    def swap_budget_wh(self) -> float:
+        if not self.go_at_once:
+            return self.energy_wh()
+        return sum(max(0.0, s - self.trigger) * p.usable_wh for s, p in zip(self._socs_now(), self.packs))
+
+    def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
+        """A charge trip (``goal`` is met by charging both packs to the ready threshold)."""
+        return (yield from self.charge_trip(park))
+
+    def charge_trip(self, park: bool = False) -> Proc:
+        """Walk to a station, queue for a dock, charge both packs, walk back (unless parking)."""
+        env = self.env
+        station = self.pick_station()
+        station.incoming += 1
+        if station.travel_h > 0:
+            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        station.incoming -= 1
+        while True:
+            served = yield from self._dock(station)
+            if served:
+                break
+            other = self.pick_station(avoid=station)
+            self.recorder.robot_rerouted(self.id, station.index, env.now)
+            hop_h = station.travel_h + other.travel_h
+            if hop_h > 0:
+                yield from self._spend(hop_h, "travelling", self.walk_w, False)
+            station = other
+        if not park and station.travel_h > 0:
+            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        return station
+
+    def _dock(self, station: "Station") -> Proc:
+        """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""
+        env = self.env
+        rec = self.recorder
+        if not station.up:
+            if self._elsewhere(station):
+                return False
+            yield from self._wait(station.reopening, "queueing", self.station_w)
+        rec.robot_arrived(self.id, station.index, env.now)
+        req = station.request_dock()
+        while not req.triggered:
+            yield from self._wait_at(station, req)
+            if not req.triggered and self._elsewhere(station):
+                station.withdraw_dock_request(req)
+                return False
+        while not station.up:  # docked while the station is down and nowhere else to go
+            yield from self._wait(station.reopening, "queueing", self.station_w)
+        rec.charge_started(self.id, station.index, env.now)
+        self._enter("charging", 0.0)
+        curve = station.curve
+        socs0 = [p.soc for p in self.packs]
+        hours = max(curve.time_to_soc_h(s, self.ready) for s in socs0)
+        yield env.timeout(hours)
+        grid_wh = 0.0
+        for pack, s0 in zip(self.packs, socs0):
+            s1 = curve.soc_after(s0, hours)
+            grid_wh += (s1 - s0) * pack.usable_wh / station.efficiency
+            pack.soc = s1
+        self._after_charge()
+        rec.robot_charged(self.id, station.index, grid_wh, hours, env.now)
+        station.release_dock(req)
+        return True
+
+
+def robot_class(kind: str) -> type[Robot]:
+    """The robot class of a power strategy."""
+    return {"hot_swap": Robot, "cold_swap": ColdSwapRobot, "plug_in": PlugInRobot}[kind]

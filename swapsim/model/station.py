@@ -13,7 +13,14 @@ station never holds more than ``charged_packs`` packs plus the drained packs of 
 Each bay charges its pack along the closed-form CC-CV curve (:class:`~swapsim.model.pack.ChargeCurve`):
 one timeout to "turns green" and one to "charge complete", nothing in between. With a station power
 cap, at most ``floor(cap / charger power)`` bays charge at once, the others wait in FIFO order.
-Times in hours, energies in Wh, powers in W.
+
+A station can go down (:meth:`Station.go_down`, an outage from :mod:`swapsim.model.faults`): it then
+admits no robot until :meth:`Station.come_up`; robots waiting there learn it from the ``closing`` event
+and may give up their place (:meth:`Station.withdraw_request`, :meth:`Station.cancel_bay_wait`); a
+robot that has already left its drained pack in a bay stays for a green one (bays keep charging).
+For the ``plug_in`` strategy a station also has ``docks`` (a FIFO resource, one robot each) where robots
+charge their own packs; its busy/queue hooks then report docks. ``freed_listeners`` are told whenever a
+position or dock is freed (opportunistic swaps). Times in hours, energies in Wh, powers in W.
 """
 
 from __future__ import annotations
@@ -97,6 +104,100 @@ class Station:
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
             self.chargers = simpy.Resource(env, capacity=max(1, int(spec.power_cap // charger_power_w)))
+        self._init_service_extras()
+
+    # -- outages, plug-in docks, listeners (task demand, faults, power strategies) ----------------
+    def _init_service_extras(self) -> None:
+        env = self.env
+        self.up = True
+        self.closing = env.event()
+        """Fires when the station goes down (a new one is made at each repair)."""
+        self.reopening = env.event()
+        """Fires when the station comes back up (a new one is made at each outage)."""
+        self.docks = simpy.Resource(env, capacity=self.spec.plug_in_docks)
+        self.docks_busy = 0
+        self.docks_queued = 0
+        self.freed_listeners: list = []
+        """Callables ``f(station)`` told when a swap position or a dock is freed (opportunistic swaps)."""
+
+    def go_down(self) -> None:
+        """An outage starts: no robot is admitted; robots waiting here are told through ``closing``."""
+        self.up = False
+        self.recorder.station_outage(self.index, self.env.now)
+        self.closing.succeed()
+        self.reopening = self.env.event()
+
+    def come_up(self) -> None:
+        """The outage is repaired."""
+        self.up = True
+        self.recorder.station_restored(self.index, self.env.now)
+        self.closing = self.env.event()
+        self.reopening.succeed()
+
+    def withdraw_request(self, req: simpy.resources.resource.Request) -> None:
+        """A robot gives up its place in the queue for a swap position (the station closed)."""
+        if req.triggered:
+            self.release_position(req)
+            return
+        req.cancel()
+        req.callbacks.remove(self._granted)
+        self.queued -= 1
+        self._positions_changed()
+
+    def cancel_bay_wait(self, event: simpy.Event) -> None:
+        """A robot holding a position stops waiting for an empty bay (the station closed)."""
+        if event in self._bay_waiters:
+            self._bay_waiters.remove(event)
+
+    def _tell_freed(self) -> None:
+        for listener in self.freed_listeners:
+            listener(self)
+
+    def dock_view(self, charge_h: float) -> StationView:
+        """What a plug-in robot deciding where to charge sees: docks as positions, ``charge_h`` a typical
+        dock time (h); a dock needs no green pack."""
+        return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.docks.capacity,
+                           busy=self.docks_busy, queue=self.docks_queued, green=self.docks.capacity,
+                           swap_mean_h=charge_h, next_green_h=0.0)
+
+    def request_dock(self) -> simpy.resources.resource.Request:
+        """Join the FIFO queue for a plug-in charging dock (granted at once if one is free)."""
+        req = self.docks.request()
+        if req.triggered:
+            self.docks_busy += 1
+        else:
+            self.docks_queued += 1
+            req.callbacks.append(self._dock_granted)
+        self._docks_changed()
+        return req
+
+    def _dock_granted(self, _event: simpy.Event) -> None:
+        self.docks_queued -= 1
+        self.docks_busy += 1
+        self._docks_changed()
+
+    def withdraw_dock_request(self, req: simpy.resources.resource.Request) -> None:
+        """A robot gives up waiting for a dock (the station closed)."""
+        if req.triggered:
+            self.release_dock(req)
+            return
+        req.cancel()
+        if self._dock_granted in req.callbacks:
+            req.callbacks.remove(self._dock_granted)
+        self.docks_queued -= 1
+        self._docks_changed()
+
+    def release_dock(self, req: simpy.resources.resource.Request) -> None:
+        """Free a dock; the next robot in the queue gets it in the same instant."""
+        self.docks.release(req)
+        self.docks_busy -= 1
+        self._docks_changed()
+        self._tell_freed()
+
+    def _docks_changed(self) -> None:
+        now = self.env.now
+        self.recorder.queue_changed(self.index, self.docks_queued, now)
+        self.recorder.busy_changed(self.index, self.docks_busy, now)
 
     # -- stocking and views ----------------------------------------------------------------------
     def stock(self, pack: Pack) -> None:
@@ -113,8 +214,9 @@ class Station:
         for bay in self.bays:
             if bay.pack is not None and bay.charging and not bay.green:
                 nxt = min(nxt, bay.t_start + self.curve.time_to_soc_h(bay.soc0, self.ready) - now)
-        return StationView(self.travel_h, self.incoming, self.spec.positions, self.busy, self.queued, len(self.green),
-                           self.swap_mean_h, max(0.0, nxt))
+        return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.spec.positions,
+                           busy=self.busy, queue=self.queued, green=len(self.green),
+                           swap_mean_h=self.swap_mean_h, next_green_h=max(0.0, nxt))
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
@@ -149,6 +251,7 @@ class Station:
         self.queued -= 1
         self.busy += 1
         self._positions_changed()
+        self._tell_freed()
 
     def _positions_changed(self) -> None:
         now = self.env.now
@@ -233,6 +336,9 @@ class Station:
         bay.full = False
         pack.location = f"station:{self.name}:bay{bay.index}"
         if pack.soc >= 1.0 or self.curve.time_to_full_h(pack.soc) == 0.0:
+            if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
+                self.recorder.charge_ended(self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency,
+                                           self.env.now)
             pack.soc = 1.0
             bay.full = True
             self._turn_green(bay)

@@ -12,8 +12,8 @@ It writes, next to this file:
   starved bays so that some swaps wait), without figures;
 * ``sweep_small/``: a 2 x 2 factorial sweep of that scenario (robots x swap positions at hall-A), 3 replications
   per point: ``sweep.json``, ``runs.csv``, ``points.csv`` (mean, sd, Student-t 95 % half-width);
-* ``compare_small/``: the scenario under two station-choice policies with the same seed:
-  ``compare.json``, ``compare.csv`` and one run directory per strategy.
+* ``compare_small/``: the scenario under the three power strategies with the same seed (``swapsim
+  compare``): ``compare.json``, ``compare.csv`` and one run directory per strategy.
 """
 
 from __future__ import annotations
@@ -84,23 +84,12 @@ def make_sweep() -> None:
 
 
 def make_compare() -> None:
+    from swapsim.compare import run_compare, write_compare
+
     out = HERE / "compare_small"
     shutil.rmtree(out, ignore_errors=True)
-    out.mkdir()
-    strategies = {"nearest": "policy.station_choice=nearest",
-                  "shortest_wait": "policy.station_choice=shortest_wait"}
-    rows = []
-    for name, override in strategies.items():
-        res = simulate(load_scenario(BASE, SMALL + [override]), SEED)
-        write_run(res, out / name, figures=False)
-        s = res.summary
-        rows.append({"strategy": name, "utilisation": s["fleet"]["utilisation"],
-                     **s["fleet"]["state_fraction"],
-                     "swaps_per_robot_per_day": s["swaps"]["per_robot_per_day"],
-                     "wait_min_mean": s["swaps"]["wait_min"]["mean"]})
-    write_csv(out / "compare.csv", rows)
-    spec = {"scenario": "factory-small", "seed": SEED, "strategies": strategies}
-    (out / "compare.json").write_text(json.dumps(spec, indent=2) + "\n", encoding="utf-8")
+    results = run_compare(load_scenario(BASE, SMALL), ["hot_swap", "cold_swap", "plug_in"], SEED)
+    write_compare(results, out, scenario_file=BASE, overrides=SMALL, figures=False)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from strategies import scenarios
 from swapsim.config import dump_scenario, scenario_from_dict
 from swapsim.engine import simulate
-from swapsim.metrics import ROBOT_STATES
+from swapsim.metrics import ON_DUTY_STATES, ROBOT_STATES
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -59,11 +59,11 @@ def test_model_invariants(data: dict) -> None:
     for row in r.robots:
         assert sum(row[f"{s}_h"] for s in ROBOT_STATES) == pytest.approx(span, rel=1e-9, abs=1e-9)
         assert all(row[f"{s}_h"] >= -1e-12 for s in ROBOT_STATES)
-        assert sum(row[f"{s}_fraction"] for s in ROBOT_STATES) == pytest.approx(1.0, rel=1e-12)
+        assert sum(row[f"{s}_fraction"] for s in ON_DUTY_STATES) == pytest.approx(1.0, rel=1e-12)
 
-    # The summary's state fractions sum to 1, and utilisation is the working share.
+    # The summary's state fractions (of on-duty time) sum to 1, and utilisation is the working share.
     fr = r.summary["fleet"]["state_fraction"]
-    assert set(fr) == set(ROBOT_STATES)
+    assert set(fr) == set(ON_DUTY_STATES)
     assert sum(fr.values()) == pytest.approx(1.0, rel=1e-12)
     assert r.summary["fleet"]["utilisation"] == pytest.approx(fr["working"], rel=1e-12)
 

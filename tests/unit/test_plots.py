@@ -126,7 +126,7 @@ def test_results_kind_of_each_fixture() -> None:
     assert results_kind(DATA / "run_small") == "run"
     assert results_kind(DATA / "sweep_small") == "sweep"
     assert results_kind(DATA / "compare_small") == "compare"
-    assert check_results_dir(DATA / "compare_small" / "nearest") == "run"
+    assert check_results_dir(DATA / "compare_small" / "hot_swap") == "run"
 
 
 def test_results_kind_errors_name_the_problem(tmp_path: Path) -> None:

@@ -216,7 +216,7 @@ def test_compare_report_puts_strategies_side_by_side(tmp_path: Path) -> None:
         assert f">{strategy}</th>" in header
     for u in table["utilisation"]:
         assert f"{u * 100:.1f} %" in text
-    assert "station_choice: nearest" in text and "+  station_choice: shortest_wait" in text  # the diff
+    assert "kind: hot_swap" in text and "+  kind: cold_swap" in text  # the diff between strategies
     if hasattr(plots, "plot_compare"):
         assert page.imgs
     else:

@@ -67,7 +67,8 @@ def test_a_swap_follows_its_exact_timeline() -> None:
     sc = make_scenario(horizon=f"{horizon} h", travel={"walking_speed": "1.2 m/s"},
                        power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "80 W"})
     r = simulate(sc, keep_entities=True)
-    assert states(r.trace) == [(approx(T_WALK), "travelling"), (approx(arrive), "queueing"),
+    # A free position and a green pack: no time in the queue, straight to swapping.
+    assert states(r.trace) == [(approx(T_WALK), "travelling"),
                                (approx(arrive), "swapping"), (approx(swap_end), "travelling"),
                                (approx(back), "working")]
     (arr,) = events(r.trace, "arrive")
@@ -116,8 +117,7 @@ def test_a_second_robot_queues_for_the_only_position() -> None:
                        stations=station(bays=3, charged_packs=2))
     r = simulate(sc, keep_entities=True)
     # Both robots trigger together and arrive together; robot 0 is served first.
-    assert states(r.trace, 0)[:3] == [(approx(T_WALK), "travelling"), (approx(arrive), "queueing"),
-                                      (approx(arrive), "swapping")]
+    assert states(r.trace, 0)[:2] == [(approx(T_WALK), "travelling"), (approx(arrive), "swapping")]
     assert states(r.trace, 1) == [(approx(T_WALK), "travelling"), (approx(arrive), "queueing"),
                                   (approx(arrive + SWAP_H), "swapping"),
                                   (approx(arrive + 2 * SWAP_H), "travelling"),
@@ -258,9 +258,9 @@ def test_go_immediately_interrupts_and_then_resumes_the_activity() -> None:
     second = back + rest_walk + left_wh / STAND_W
     got = states(rec.trace)
     assert got[0] == (approx(T_WALK), "travelling")
-    assert got[3] == (approx(back - travel), "travelling")
-    assert got[4] == (approx(back), "working")
-    assert got[5] == (pytest.approx(second, rel=1e-9), "travelling")
+    assert got[2] == (approx(back - travel), "travelling")
+    assert got[3] == (approx(back), "working")
+    assert got[4] == (pytest.approx(second, rel=1e-9), "travelling")
 
 
 # -- stranding ---------------------------------------------------------------------------------------
@@ -268,7 +268,9 @@ def test_go_immediately_interrupts_and_then_resumes_the_activity() -> None:
 def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     # Tiny packs (100 Wh, 90 Wh usable), no walk to the station, 1 h swaps, 40 W at the station.
     # Robot 0 (packs 21 % and full) triggers first and swaps for an hour; robot 1 (22 % and 5 %) queues
-    # behind it, runs both packs flat while queueing and is stranded until the rescue (15 min).
+    # behind it, runs both packs flat while queueing and is stranded until the rescue (15 min). The
+    # rescue leaves both packs charged, so when the position frees it has nothing to swap and goes back
+    # to work.
     sc = make_scenario(
         horizon="3 h", fleet={"robots": 2, "initial_soc": "full", "rescue_time": "15 min"},
         pack={"capacity": "100 Wh"},
@@ -279,10 +281,10 @@ def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     t0 = 0.01 * 90 / 210
     t1 = 0.02 * 90 / 210
     stranded = t1 + 0.2 * 90 / 40 + 0.05 * 90 / 40
-    assert states(rec.trace, 0)[:2] == [(approx(t0), "queueing"), (approx(t0), "swapping")]
+    assert states(rec.trace, 0)[:1] == [(approx(t0), "swapping")]
     assert states(rec.trace, 1)[:4] == [(approx(t1), "queueing"), (approx(stranded), "stranded"),
                                         (approx(stranded + 0.25), "queueing"),
-                                        (approx(t0 + 1.0), "swapping")]
+                                        (approx(t0 + 1.0), "working")]
     (ev,) = events(rec.trace, "stranded")
     assert (ev.robot, ev.time_h) == (1, approx(stranded))
     rec.finalise(env.now)
@@ -301,8 +303,12 @@ def test_stranded_on_the_way_for_exactly_the_rescue_time() -> None:
     trigger = 0.8 * 90 / 210
     stranded = trigger + (1.0 + 0.2) * 90 / 210
     arrive = trigger + 3000 / 3600 + rescue
-    assert states(r.trace)[:4] == [(approx(trigger), "travelling"), (approx(stranded), "stranded"),
-                                   (approx(stranded + rescue), "travelling"), (approx(arrive), "queueing")]
+    # Rescued with both packs charged, it has nothing to swap when it arrives: it walks straight back.
+    assert states(r.trace)[:3] == [(approx(trigger), "travelling"), (approx(stranded), "stranded"),
+                                   (approx(stranded + rescue), "travelling")]
+    (arr,) = events(r.trace, "arrive")
+    assert arr.time_h == approx(arrive)
+    assert not events(r.trace, "swap_start")
     assert r.robots[0]["stranded_h"] == approx(rescue)
     assert r.summary["fleet"]["strandings"] == 1
     assert r.summary["energy"]["rescue_kwh"] == approx(2 * 90 / 1000)

@@ -1,0 +1,371 @@
+"""What robots are asked to do: task demand with a daily profile, the dispatcher, and the shift calendar.
+
+Besides the continuous activity cycle (``workload.cycle``, run by :meth:`Robot.operate`), a scenario
+may give **task demand** (``workload.tasks``):
+
+* Tasks arrive by a non-homogeneous Poisson process whose rate is piecewise constant over a repeating
+  period (24 h by default): :class:`RateProfile`. Arrival times are drawn by inverting the cumulative
+  rate (one exponential draw per task, from the ``("task_arrivals",)`` stream), which is exact for
+  piecewise-constant rates.
+* A task is a work order: a location on the floor (uniform on the rectangle, ``("task_location",)``)
+  and a sequence of activities whose durations are drawn when the task arrives (``("task_steps",)``),
+  so every strategy or policy run with the same seed sees the very same tasks.
+* The :class:`TaskBoard` queues tasks in arrival order and gives the oldest one to an idle robot
+  (``fifo``: the robot idle longest; ``nearest``: the shortest rectilinear walk to the task), preferring
+  robots that can do it on their packs (:func:`swapsim.policies.can_do_task`); if no idle robot can,
+  the chosen one swaps (or charges) first. Exact ties are broken with the ``("dispatch",)`` stream.
+  A robot's position is where its last task was; stations are ``distance`` away from anywhere on the floor.
+
+The **shift calendar** (:class:`DutyCalendar`, :class:`ShiftManager`) says how many robots are on
+duty at each time of day. When the count drops, idle robots go off duty first, then the robots with the
+least energy (after their current task or activity step); when it rises, parked robots with the most
+energy come back first. An off-duty robot replenishes its packs and parks (see :meth:`Robot.go_off_duty`).
+
+Times in hours, energies in Wh, powers in W, distances in m.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generator, Sequence
+
+import numpy as np
+import simpy
+
+from swapsim.policies import can_do_task, choose_robots_lazily, swap_early
+
+if TYPE_CHECKING:
+    from swapsim.config import ArrivalSpec, Scenario, ShiftSpec
+    from swapsim.metrics import Recorder
+    from swapsim.model.robot import Robot
+    from swapsim.model.station import Station
+
+__all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m"]
+
+Proc = Generator[simpy.Event, Any, Any]
+
+
+def manhattan_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Rectilinear (aisle) walking distance between two floor points (m)."""
+    return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+class RateProfile:
+    """A periodic piecewise-constant rate and the inverse of its integral.
+
+    Args:
+        starts_h: segment start times within the period, ascending, the first 0.
+        rates_per_h: rate in each segment (>= 0, at least one > 0).
+        period_h: length of the period.
+    """
+
+    def __init__(self, starts_h: Sequence[float], rates_per_h: Sequence[float], period_h: float) -> None:
+        if len(starts_h) != len(rates_per_h) or not starts_h or starts_h[0] != 0.0:
+            raise ValueError("need matching starts and rates, the first start at 0")
+        self.period = float(period_h)
+        self.starts = [float(x) for x in starts_h]
+        self.rates = [float(r) for r in rates_per_h]
+        self.ends = self.starts[1:] + [self.period]
+        self.per_period = sum(r * (e - s) for s, e, r in zip(self.starts, self.ends, self.rates))
+        if self.per_period <= 0:
+            raise ValueError("the rate must be positive somewhere")
+
+    @classmethod
+    def from_spec(cls, spec: "ArrivalSpec") -> "RateProfile":
+        return cls([seg.start for seg in spec.profile], [seg.rate_per_h * spec.scale for seg in spec.profile],
+                   spec.period)
+
+    def rate(self, t: float) -> float:
+        """Rate at time ``t`` (per hour)."""
+        k = bisect.bisect_right(self.starts, t % self.period) - 1
+        return self.rates[k]
+
+    def cumulative(self, t: float) -> float:
+        """Expected arrivals in [0, t)."""
+        n, phase = divmod(t, self.period)
+        total = n * self.per_period
+        for s, e, r in zip(self.starts, self.ends, self.rates):
+            if phase <= s:
+                break
+            total += r * (min(phase, e) - s)
+        return total
+
+    def advance(self, t: float, mass: float) -> float:
+        """The time ``t' >= t`` at which ``mass`` expected arrivals have accumulated since ``t``.
+
+        With ``mass`` drawn from Exp(1) this is the next arrival of the Poisson process after ``t``.
+        """
+        n, phase = divmod(t, self.period)
+        base = n * self.period
+        whole = math.floor(mass / self.per_period) if mass > self.per_period else 0
+        if whole:  # skip whole periods at once (long gaps at low rates)
+            mass -= whole * self.per_period
+            base += whole * self.period
+        k = bisect.bisect_right(self.starts, phase) - 1
+        while True:
+            end = self.ends[k]
+            room = self.rates[k] * (end - phase)
+            if room >= mass and self.rates[k] > 0:
+                return base + phase + mass / self.rates[k]
+            mass -= room
+            k += 1
+            if k == len(self.starts):
+                k = 0
+                base += self.period
+            phase = self.starts[k]
+
+
+class DutyCalendar:
+    """A periodic piecewise-constant count of on-duty robots.
+
+    Args:
+        starts_h: segment start times within the period, ascending, the first 0.
+        robots: robots on duty in each segment.
+        period_h: length of the period.
+    """
+
+    def __init__(self, starts_h: Sequence[float], robots: Sequence[int], period_h: float) -> None:
+        self.starts = [float(x) for x in starts_h]
+        self.robots = [int(n) for n in robots]
+        self.period = float(period_h)
+
+    @classmethod
+    def from_spec(cls, spec: "ShiftSpec") -> "DutyCalendar":
+        return cls([seg.start for seg in spec.calendar], [seg.robots for seg in spec.calendar], spec.period)
+
+    def target(self, t: float) -> int:
+        """Robots wanted on duty at time ``t``."""
+        return self.robots[bisect.bisect_right(self.starts, t % self.period) - 1]
+
+    def next_change(self, t: float) -> float:
+        """The first segment boundary strictly after ``t``."""
+        n, phase = divmod(t, self.period)
+        k = bisect.bisect_right(self.starts, phase)
+        if k < len(self.starts):
+            return n * self.period + self.starts[k]
+        return (n + 1) * self.period
+
+
+@dataclass(frozen=True, slots=True)
+class TaskStep:
+    """One activity of a task, its duration fixed when the task arrives."""
+
+    activity: str
+    state: str
+    power_w: float
+    duration_h: float
+
+
+@dataclass(slots=True, eq=False)
+class Task:
+    """A work order. Mutable only in ``robot`` (who does it) and ``swap_first``."""
+
+    id: int
+    arrived_h: float
+    location: tuple[float, float]
+    steps: tuple[TaskStep, ...]
+    energy_wh: float
+    """Energy of the steps (the walk to the task not included)."""
+    robot: int | None = None
+    swap_first: bool = False
+
+
+@dataclass(eq=False)
+class _Idle:
+    since_h: float
+    call: simpy.Event = field(repr=False)
+
+
+class TaskBoard:
+    """Task arrivals, the queue of waiting tasks and the dispatcher.
+
+    Robots offer themselves with :meth:`offer` when idle and get an event that fires with a
+    :class:`Task`, or with the string ``"swap"`` (opportunistic swap) or ``"duty"`` (go off duty).
+
+    Args:
+        env: the simulation environment.
+        scenario: the validated scenario (its ``workload.tasks`` is used).
+        streams: source of the ``task_arrivals``, ``task_location``, ``task_steps`` and ``dispatch`` streams.
+        recorder: receives task events.
+        stations: all stations (for the walk to the nearest open one and opportunistic swaps).
+    """
+
+    def __init__(self, env: simpy.Environment, scenario: "Scenario", streams, recorder: "Recorder",
+                 stations: Sequence["Station"]) -> None:
+        spec = scenario.workload.tasks
+        assert spec is not None
+        self.env = env
+        self.spec = spec
+        self.recorder = recorder
+        self.stations = stations
+        self.profile = RateProfile.from_spec(spec.arrivals)
+        self.arrival_rng = streams.get("task_arrivals")
+        self.location_rng = streams.get("task_location")
+        self.steps_rng = streams.get("task_steps")
+        self.tie_rng = streams.get("dispatch")
+        powers = scenario.power.activities
+        self.step_specs = [(st.activity, "idle" if st.activity == "idle" else "working", powers[st.activity],
+                            st.duration) for st in spec.steps]
+        self.approach_w = powers[spec.approach_activity]
+        self.speed_mps = scenario.travel.walking_speed
+        self.walk_w = powers["walk"]
+        self.reserve_frac = spec.reserve
+        self.energy_aware = spec.energy_aware
+        self.opportunistic_below = scenario.policy.opportunistic_below
+        self.queue: deque[Task] = deque()
+        self.idle: dict["Robot", _Idle] = {}
+        self.next_id = 0
+        if self.opportunistic_below is not None:
+            for st in stations:
+                st.freed_listeners.append(self._station_freed)
+
+    # -- arrivals ----------------------------------------------------------------------------------
+    def make_task(self) -> Task:
+        """A new task arriving now: its location and step durations drawn from their own streams."""
+        floor = self.spec.floor
+        loc = (float(self.location_rng.uniform(0.0, floor.width)), float(self.location_rng.uniform(0.0, floor.depth)))
+        steps = tuple(TaskStep(a, state, p, d.sample(self.steps_rng)) for a, state, p, d in self.step_specs)
+        task = Task(self.next_id, self.env.now, loc, steps, sum(s.power_w * s.duration_h for s in steps))
+        self.next_id += 1
+        return task
+
+    def generate(self) -> Proc:
+        """Create tasks forever at the profile's rate; each joins the queue and is dispatched at once if it can."""
+        env = self.env
+        rng = self.arrival_rng
+        while True:
+            t_next = self.profile.advance(env.now, float(rng.exponential()))
+            yield env.timeout(t_next - env.now)
+            task = self.make_task()
+            self.queue.append(task)
+            self.recorder.task_arrived(task.id, env.now)
+            self.dispatch()
+
+    # -- robots ------------------------------------------------------------------------------------
+    def offer(self, robot: "Robot") -> simpy.Event:
+        """``robot`` is idle and on duty; returns the event that will call it."""
+        call = self.env.event()
+        self.idle[robot] = _Idle(self.env.now, call)
+        self.dispatch()
+        return call
+
+    def withdraw(self, robot: "Robot") -> None:
+        """``robot`` is no longer available (a fault halted it, or it went to swap on its own)."""
+        self.idle.pop(robot, None)
+
+    def call(self, robot: "Robot", value: Any) -> bool:
+        """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
+        entry = self.idle.pop(robot, None)
+        if entry is None:
+            return False
+        entry.call.succeed(value)
+        return True
+
+    def trip_wh(self) -> float:
+        """Energy of the walk to the nearest open station (all stations if every one is down) (Wh)."""
+        open_ = [s.travel_h for s in self.stations if s.up] or [s.travel_h for s in self.stations]
+        return min(open_) * self.walk_w
+
+    def approach_h(self, robot: "Robot", task: Task) -> float:
+        """Hours for ``robot`` to walk to ``task``."""
+        return manhattan_m(robot.position, task.location) / self.speed_mps / 3600.0
+
+    def feasible(self, robot: "Robot", task: Task) -> bool:
+        """Whether ``robot`` can do ``task`` without swapping first."""
+        if not self.energy_aware:
+            return True
+        need = task.energy_wh + self.approach_h(robot, task) * self.approach_w
+        reserve = self.reserve_frac * robot.pack_usable_wh()
+        return can_do_task(robot.swap_budget_wh(), robot.energy_wh(), need, self.trip_wh(), reserve)
+
+    def dispatch(self) -> None:
+        """Give waiting tasks to idle robots, oldest task first."""
+        while self.queue and self.idle:
+            task = self.queue[0]
+            robots = list(self.idle)
+            since = [self.idle[r].since_h for r in robots]
+            dist = [manhattan_m(r.position, task.location) for r in robots] if self.spec.dispatch == "nearest" \
+                else [0.0] * len(robots)
+            verdict: dict[int, bool] = {}
+
+            def feasible(i: int) -> bool:
+                verdict[i] = self.feasible(robots[i], task)
+                return verdict[i]
+
+            best = choose_robots_lazily(self.spec.dispatch, since, dist, feasible)
+            pick = best[0] if len(best) == 1 else best[int(self.tie_rng.integers(len(best)))]
+            robot = robots[pick]
+            self.queue.popleft()
+            task.robot = robot.id
+            task.swap_first = not verdict[pick]
+            self.idle.pop(robot).call.succeed(task)
+
+    # -- opportunistic swaps -----------------------------------------------------------------------
+    def _station_freed(self, station: "Station") -> None:
+        """A position (or dock) is free: the idle robot with the lowest pack may go and swap early.
+
+        Every robot sees the same stations, so only the robot with the emptiest pack is asked.
+        """
+        if not self.idle or self.queue:
+            return
+        low = min(self.idle, key=lambda r: (r.lowest_soc(), r.id))
+        soc = low.lowest_soc()
+        if soc < self.opportunistic_below and swap_early(soc, self.opportunistic_below,
+                                                         low.view_of(low.pick_station())):
+            self.call(low, "swap")
+
+
+class ShiftManager:
+    """Follows the duty calendar: sends robots off duty and calls them back.
+
+    Args:
+        env: the simulation environment.
+        calendar: on-duty counts over the day.
+        robots: the fleet.
+        recorder: told the rostered count at each change.
+        board: the task board (task demand only), to wake idle robots that go off duty.
+    """
+
+    def __init__(self, env: simpy.Environment, calendar: DutyCalendar, robots: Sequence["Robot"],
+                 recorder: "Recorder", board: TaskBoard | None) -> None:
+        self.env = env
+        self.calendar = calendar
+        self.robots = robots
+        self.recorder = recorder
+        self.board = board
+
+    def initial_roster(self) -> None:
+        """At time 0: the first ``target`` robots (by id) are on duty, the others parked with full packs."""
+        target = self.calendar.target(0.0)
+        for robot in self.robots:
+            robot.on_duty = robot.id < target
+        self.recorder.roster_changed(target, 0.0)
+
+    def follow_calendar(self) -> Proc:
+        """At each calendar boundary, bring the on-duty count to the calendar's."""
+        env = self.env
+        while True:
+            yield env.timeout(self.calendar.next_change(env.now) - env.now)
+            self.adjust(self.calendar.target(env.now))
+
+    def adjust(self, target: int) -> None:
+        """Release or call robots so that exactly ``target`` are on duty."""
+        self.recorder.roster_changed(target, self.env.now)
+        on = [r for r in self.robots if r.on_duty]
+        if len(on) > target:
+            idle = set(self.board.idle) if self.board is not None else set()
+            # idle robots first, then the ones with the least energy
+            release = sorted(on, key=lambda r: (r not in idle, r.energy_wh(), r.id))[: len(on) - target]
+            for robot in release:
+                robot.on_duty = False
+                if self.board is not None:
+                    self.board.call(robot, "duty")
+        elif len(on) < target:
+            off = [r for r in self.robots if not r.on_duty]
+            # robots still on their way off duty first (they simply stay), then parked ones, fullest first
+            call = sorted(off, key=lambda r: (r.parked, -r.energy_wh(), r.id))[: target - len(on)]
+            for robot in call:
+                robot.call_to_duty()
