@@ -251,11 +251,19 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
     except ex.SweepInterrupted as exc:
         click.echo(f"\n{exc}\nresume with: swapsim sweep {out} --resume", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted; finished runs are in {out}/runs/\n"
+                   f"resume with: swapsim sweep {out} --resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     figs = []
     if figures:
         from swapsim.plots import plot_sweep
 
-        figs = plot_sweep(out, fmt=fmt, kpis=kpis)
+        try:
+            figs = plot_sweep(out, fmt=fmt, kpis=kpis)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted while drawing the figures; the tables are complete in {out}/", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     if not quiet:
         click.echo(f"{report.runs_planned} runs ({report.runs_new} new, {report.runs_resumed} already on disk) "
                    f"in {report.wall_time_s:.1f} s {report.executor}")

@@ -440,7 +440,7 @@ def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | N
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(_format_errors(str(path), exc)) from None
-    base_path = (path.parent / spec.base) if not Path(spec.base).is_absolute() else Path(spec.base)
+    base_path = Path(os.path.normpath(path.parent / spec.base))
     overrides = [*spec.set, *extra_overrides]
     factors = {**spec.factors, **(extra_factors or {})}
     given = {k: v for k, v in changes.items() if v is not None}
@@ -841,7 +841,7 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
     description = ex.describe()
     bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
                disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,
-               dynamic_ncols=True, smoothing=0.1)
+               smoothing=0.1, **_bar_width())
     try:
         while True:
             todo = [RunTask(p, r, sweep.seed_for(r), by_index[p].values, by_index[p].scenario)
@@ -875,8 +875,14 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
             bar.refresh()
             plan = grown
     except KeyboardInterrupt:
-        bar.close()
-        ex.close(abort=True)
+        # A second Ctrl-C (or the same signal sent to the whole process group) must not break the
+        # clean-up: ignore SIGINT while the workers are stopped.
+        previous = _mask_sigint()
+        try:
+            bar.close()
+            ex.close(abort=True)
+        finally:
+            _restore_sigint(previous)
         raise SweepInterrupted(out_dir, len([k for k in done if k[1] < plan[k[0]]]),
                                sum(plan.values())) from None
     except BaseException:
@@ -895,6 +901,31 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
                        failures=[failures[k] for k in sorted(failures)], replications=dict(plan),
                        target_met=met, wall_time_s=time.perf_counter() - started, executor=description,
                        tables=tables, broken=len(broken))
+
+
+def _mask_sigint() -> Any:
+    try:
+        return signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not ours to handle
+        return None
+
+
+def _restore_sigint(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _bar_width() -> dict[str, Any]:
+    """Follow the terminal's size; a terminal that reports none (0 x 0, as some pseudo-terminals
+    do) gets a fixed 100-column bar rather than an invisible one."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+        columns, lines = size.columns, size.lines
+    except (OSError, ValueError, AttributeError):
+        columns = lines = 0
+    if columns > 0 and lines > 0:
+        return {"dynamic_ncols": True}
+    return {"ncols": columns or 100, "nrows": lines or 24}
 
 
 def _extend_plan(sweep: Sweep, plan: dict[int, int], done: dict, failures: dict, broken: set) -> dict[int, int]:
