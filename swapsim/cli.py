@@ -185,7 +185,7 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
 @click.option("--resume", is_flag=True,
               help="Continue the sweep in --out: run only the runs missing from DIR/runs/.")
 @click.option("--target-ci", "target_ci", multiple=True, metavar="KPI=REL",
-              help="Add replications until the KPI's 95 %% half-width is within REL of |mean| at every point, "
+              help="Add replications until the KPI's 95 % half-width is within REL of |mean| at every point, "
                    "e.g. --target-ci fleet.utilisation=0.02. Repeatable.")
 @click.option("--max-replications", type=click.IntRange(min=1), default=None,
               help="Cap of replications per point with --target-ci (default 100).")
@@ -203,7 +203,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
     """Run a parameter sweep with replications and confidence intervals.
 
     SPEC is a scenario file (with --vary), a sweep file (base scenario, factors, design, replications,
-    seed; see docs/scenarios.md), or a sweep directory to resume. Writes DIR/runs.csv (one row per run),
+    seed; see docs/experiments.md), or a sweep directory to resume. Writes DIR/runs.csv (one row per run),
     DIR/points.csv (mean, sd and 95 % Student-t half-width of every KPI per point), DIR/runs/ (one file
     per finished run, for --resume) and the sweep figures. Exit status: 0 done, 1 some runs failed,
     2 bad input, 130 interrupted (resume with --resume).

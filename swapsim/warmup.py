@@ -86,8 +86,11 @@ class PilotSeries:
     """Pilot runs' series, one row per replication, one column per bin starting at ``time_h``."""
 
     scenario: Scenario
+    """The pilot scenario (the original with no warm-up and the pilot's bins)."""
     seeds: list[int]
     bin_width_h: float
+    original_warmup_h: float
+    """The warm-up the scenario file asks for (h), to compare with the suggestion."""
     time_h: np.ndarray
     utilisation: np.ndarray
     queue: np.ndarray
@@ -138,7 +141,7 @@ def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = N
     finally:
         ex.close(abort=aborted)
     return PilotSeries(
-        scenario=pilot, seeds=seeds, bin_width_h=bin_width_h,
+        scenario=pilot, seeds=seeds, bin_width_h=bin_width_h, original_warmup_h=scenario.warmup,
         time_h=np.asarray(rows[0]["time_h"]),
         utilisation=np.asarray([rows[r]["utilisation"] for r in range(replications)]),
         queue=np.asarray([rows[r]["queue"] for r in range(replications)]),
@@ -206,7 +209,7 @@ def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool
             "seeds": ps.seeds,
             "horizon_h": ps.scenario.horizon,
             "bin_width_h": ps.bin_width_h,
-            "scenario_warmup_h": ps.scenario.warmup,
+            "scenario_warmup_h": ps.original_warmup_h,
             "suggested_warmup_h": advise.suggested_h,
             "suggested_warmup": format_duration(advise.suggested_h) if advise.suggested_h else "0 h",
             "series": {
