@@ -215,7 +215,7 @@ _KPI_LABELS: dict[str, tuple[str, str, float]] = {
     "swaps.wait_min.max": ("longest swap wait", "min", 1.0),
     "swaps.per_robot_per_day": ("swaps per robot per day", "1/day", 1.0),
     "swaps.count": ("swaps after warm-up", "count", 1.0),
-    "swaps.stockouts": ("stock-outs (no green pack on arrival)", "count", 1.0),
+    "swaps.stockouts": ("stock-outs", "swaps without a green pack", 1.0),
     "fleet.strandings": ("strandings", "count", 1.0),
     "energy.grid_kwh": ("grid energy after warm-up", "kWh", 1.0),
 }
