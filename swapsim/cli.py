@@ -235,6 +235,232 @@ def report(results_dir: Path, redraw: bool) -> None:
     except ResultsError as exc:
         _fail(str(exc))
     click.echo(f"report written to {path}")
+# ---------------------------------------------------------------------------------------------
+# swapsim sweep / swapsim warmup: experiments at scale (swapsim.experiments, swapsim.warmup)
+
+EXIT_FAILED_RUNS = 1
+EXIT_INTERRUPTED = 130
+
+
+def _is_sweep_file(path: Path) -> bool:
+    """A sweep file is a mapping with ``base`` or ``factors``; anything else is read as a scenario."""
+    from swapsim.config import read_yaml
+
+    data = read_yaml(path)
+    return isinstance(data, dict) and ("factors" in data or "base" in data)
+
+
+def _fmt_ci(mean: float, half: float, scale: float = 1.0, digits: int = 2) -> str:
+    import math
+
+    if not math.isfinite(mean):
+        return "-"
+    text = f"{mean * scale:.{digits}f}"
+    return text + (f" ± {half * scale:.{digits}f}" if math.isfinite(half) else "")
+
+
+def _sweep_table(out: Path, targets: dict[str, float]) -> str:
+    """Per point: factor values, n and the headline KPIs (mean ± 95 % half-width)."""
+    import json
+
+    from swapsim.io import read_csv
+
+    meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    pts = read_csv(out / "points.csv")
+    factors = list(meta["factors"])
+    kpis = [("fleet.utilisation", "utilisation %", 100.0, 1), ("swaps.wait_min.mean", "wait min", 1.0, 2),
+            ("swaps.per_robot_per_day", "swaps/robot/day", 1.0, 2)]
+    kpis += [(k, k, 1.0, 4) for k in targets if k not in {x[0] for x in kpis}]
+    kpis = [k for k in kpis if f"{k[0]}.mean" in pts]
+    header = ["point", *factors, "n", *[k[1] for k in kpis]]
+    rows = []
+    for i in range(len(pts["point"])):
+        rows.append([str(pts["point"][i]), *[str(pts[f][i]) for f in factors], str(pts["n"][i]),
+                     *[_fmt_ci(pts[f"{k}.mean"][i], pts[f"{k}.ci95"][i], s, d) for k, _, s, d in kpis]])
+    widths = [max(len(h), *(len(r[j]) for r in rows)) for j, h in enumerate(header)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(header, widths))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(exists=True, path_type=Path))
+@click.option("--vary", "vary", multiple=True, metavar="PATH=V1,V2,...",
+              help="A factor and its values, e.g. --vary fleet.robots=20,40,60 --vary "
+                   "'stations[*].positions=1,2,3' ([*]: every station). Repeatable.")
+@click.option("--design", type=click.Choice(["factorial", "zip"]), default=None,
+              help="factorial: every combination (default); zip: the i-th values of every factor together.")
+@click.option("-r", "--replications", type=click.IntRange(min=1), default=None,
+              help="Replications per point (default 10; at least 3 with --target-ci).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: all cores); 1 runs in this process.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Sweep directory (default: results/<scenario name>-sweep/).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Root seed; replication r of every point gets the same seed derived from it "
+                   "(default: the scenario's).")
+@set_option
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers "
+                   "(needs swapsim[dask]).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run on the Dask cluster whose scheduler is at this address (implies --executor dask).")
+@click.option("--resume", is_flag=True,
+              help="Continue the sweep in --out: run only the runs missing from DIR/runs/.")
+@click.option("--target-ci", "target_ci", multiple=True, metavar="KPI=REL",
+              help="Add replications until the KPI's 95 % half-width is within REL of |mean| at every point, "
+                   "e.g. --target-ci fleet.utilisation=0.02. Repeatable.")
+@click.option("--max-replications", type=click.IntRange(min=1), default=None,
+              help="Cap of replications per point with --target-ci (default 100).")
+@click.option("--kpi", "kpis", multiple=True, metavar="KPI",
+              help="Also draw this KPI (a dotted key of summary.json, e.g. swaps.stockouts). Repeatable.")
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the sweep figures.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
+              help="Figure file format.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
+@_user_errors
+def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: int | None, jobs: int | None,
+          out: Path | None, seed: int | None, overrides: tuple[str, ...], executor: str, scheduler: str | None,
+          resume: bool, target_ci: tuple[str, ...], max_replications: int | None, kpis: tuple[str, ...],
+          figures: bool, fmt: str, quiet: bool) -> None:
+    """Run a parameter sweep with replications and confidence intervals.
+
+    SPEC is a scenario file (with --vary), a sweep file (base scenario, factors, design, replications,
+    seed; see docs/experiments.md), or a sweep directory to resume. Writes DIR/runs.csv (one row per run),
+    DIR/points.csv (mean, sd and 95 % Student-t half-width of every KPI per point), DIR/runs/ (one file
+    per finished run, for --resume) and the sweep figures. Exit status: 0 done, 1 some runs failed,
+    2 bad input, 130 interrupted (resume with --resume).
+    """
+    from swapsim import experiments as ex
+
+    factors: dict[str, list[Any]] = {}
+    for text in vary:
+        path, values = ex.parse_vary(text)
+        if path in factors:
+            raise ScenarioError(f"--vary {path}: given twice")
+        factors[path] = values
+    targets = dict(ex.parse_target(t) for t in target_ci) or None
+    if spec.is_dir():
+        if vary or overrides:
+            raise ScenarioError(f"{spec}: a sweep directory is resumed as it is; --vary and --set "
+                                f"belong to a new sweep")
+        if out is not None and out.resolve() != spec.resolve():
+            raise ScenarioError(f"{spec}: a sweep directory is resumed in place (got --out {out})")
+        sw = ex.sweep_from_dir(spec, replications=replications, target_ci=targets,
+                               max_replications=max_replications, seed=seed, design=design)
+        out, resume = spec, True
+    elif _is_sweep_file(spec):
+        sw = ex.load_sweep_file(spec, extra_factors=factors, extra_overrides=overrides, design=design,
+                                replications=replications, seed=seed, target_ci=targets,
+                                max_replications=max_replications)
+    else:
+        sw = ex.sweep_from_scenario(spec, factors, overrides=overrides, design=design or "factorial",
+                                    replications=replications or 10, seed=seed, target_ci=targets,
+                                    max_replications=max_replications or 100)
+    if kpis:
+        known = ex.kpi_names(sw)
+        for k in kpis:
+            if k not in known:
+                raise ScenarioError(ex._unknown_kpi(k, known, "--kpi"))
+    out = out or Path("results") / f"{sw.name}-sweep"
+    if not quiet:
+        names = "; ".join(f"{f} {ex._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
+        click.echo(f"{sw.name} sweep: {len(sw.points)} point(s) x {sw.replications} replication(s) "
+                   f"({sw.design}: {names}); root seed {sw.seed}")
+    show_bar = not quiet and sys.stderr.isatty()
+    try:
+        report = ex.run_sweep(sw, out, executor=executor, jobs=jobs, scheduler=scheduler, resume=resume,
+                              progress=show_bar)
+    except ex.SweepInterrupted as exc:
+        click.echo(f"\n{exc}\nresume with: swapsim sweep {out} --resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted; finished runs are in {out}/runs/\n"
+                   f"resume with: swapsim sweep {out} --resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    figs = []
+    if figures:
+        from swapsim.plots import plot_sweep
+
+        try:
+            figs = plot_sweep(out, fmt=fmt, kpis=kpis)
+        except KeyboardInterrupt:
+            click.echo(f"\ninterrupted while drawing the figures; the tables are complete in {out}/", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    if not quiet:
+        click.echo(f"{report.runs_planned} runs ({report.runs_new} new, {report.runs_resumed} already on disk) "
+                   f"in {report.wall_time_s:.1f} s {report.executor}")
+        click.echo(_sweep_table(out, sw.target_ci))
+        if sw.target_ci:
+            goal = ", ".join(f"{k} within {v:.1%} of |mean|" for k, v in sw.target_ci.items())
+            short = [p for p, ok in report.target_met.items() if not ok]
+            click.echo(f"target: 95 % half-width of {goal}; replications per point: "
+                       + ", ".join(f"{p}: {n}" for p, n in sorted(report.replications.items())))
+            if short:
+                click.echo(f"not reached at point(s) {', '.join(map(str, short))} "
+                           f"(max {sw.max_replications} replications or failed runs)")
+        click.echo("mean ± 95 % confidence half-width (Student t) over the replications")
+        if figs:
+            click.echo(f"figures: {', '.join(p.name for p in figs)}")
+    click.echo(f"results written to {out}/ (runs.csv, points.csv)")
+    if report.failures or report.broken:
+        n = len(report.failures) + report.broken
+        click.echo(f"{n} run(s) did not finish ({len(report.failures)} failed in the model, listed in "
+                   f"{out}/failures.csv; {report.broken} lost with a worker); the tables hold the others. "
+                   f"`swapsim sweep {out} --resume` runs them again.", err=True)
+        sys.exit(EXIT_FAILED_RUNS)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-r", "--replications", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Pilot replications (averaged before MSER-5).")
+@click.option("--bin", "bin_width", default="5 min", show_default=True,
+              help="Time-series bin of the pilot runs (a duration).")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory (default: results/<scenario name>-warmup/).")
+@set_option
+@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw warmup.png.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
+              help="Figure file format.")
+@_user_errors
+def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, jobs: int | None,
+           out: Path | None, overrides: tuple[str, ...], figures: bool, fmt: str) -> None:
+    """Suggest a warm-up length for SCENARIO from pilot runs (MSER-5).
+
+    Runs the pilots over the scenario's horizon with no warm-up and a fine time series, applies
+    MSER-5 to the fleet utilisation and to the robots queueing (replication means), and writes
+    warmup.json, warmup_series.csv, warmup_mser.csv and warmup.png.
+    """
+    from swapsim.units import UnitError, format_duration, parse_duration_h
+    from swapsim.warmup import advise_warmup, pilot_series, write_warmup
+
+    try:
+        bin_h = parse_duration_h(bin_width)
+    except UnitError as exc:
+        raise ScenarioError(f"--bin {bin_width}: {exc}") from None
+    if bin_h <= 0:
+        raise ScenarioError(f"--bin {bin_width}: must be > 0")
+    sc = load_scenario(scenario, overrides)
+    if sc.horizon / bin_h < 40:
+        raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) holds fewer than "
+                            f"40 bins; MSER-5 needs a longer horizon or a finer bin")
+    out = out or Path("results") / f"{sc.name}-warmup"
+    series = pilot_series(sc, replications=replications, seed=seed, bin_width_h=bin_h, jobs=jobs)
+    advice = advise_warmup(series)
+    write_warmup(advice, out, source=str(scenario), figures=figures, fmt=fmt)
+    for name, res in advice.results.items():
+        per = advice.per_replication_h[name]
+        flag = "" if res.reliable else "  (minimum at the search limit: lengthen the horizon)"
+        click.echo(f"MSER-5 on {name}: truncate {res.truncation * bin_h:.1f} h "
+                   f"(per replication: {min(per):.1f} to {max(per):.1f} h){flag}")
+    click.echo(f"suggested warm-up: {format_duration(advice.suggested_h) if advice.suggested_h else '0 h'} "
+               f"(scenario has {format_duration(sc.warmup) if sc.warmup else '0 h'}); "
+               f"{replications} pilot replications over {format_duration(sc.horizon)}")
+    click.echo(f"results written to {out}/")
 
 
 def main() -> None:

@@ -48,7 +48,8 @@ def test_calendar_is_constant_until_its_next_change(robots, t):
     nxt = cal.next_change(t)
     assert nxt > t
     for x in (t, (t + nxt) / 2, nxt - 1e-9):
-        assert cal.target(x) == cal.target(t)
+        if x < nxt:  # with t one float below nxt, the midpoint rounds up to nxt itself
+            assert cal.target(x) == cal.target(t)
 
 
 idle_robots = st.lists(st.builds(IdleRobot, st.sampled_from([0.0, 1.0, 2.5, 7.0]),
