@@ -54,7 +54,7 @@ def test_zip_design_pairs_values_and_needs_equal_lengths():
     assert [p.values for p in sw.points] == [{"fleet.robots": 4, "stations[0].bays": 14},
                                               {"fleet.robots": 8, "stations[0].bays": 16}]
     with pytest.raises(ScenarioError, match="equal length"):
-        small_sweep(factors={"fleet.robots": [4, 8], "stations[0].bays": [12]}, design="zip")
+        small_sweep(factors={"fleet.robots": [4, 8], "stations[0].bays": [14]}, design="zip")
 
 
 def test_wildcard_sets_every_station_and_index_sets_one():
