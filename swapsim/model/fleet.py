@@ -3,7 +3,8 @@
 Packs are numbered robots first (robot ``i`` carries packs ``2i`` and ``2i+1``), then station stock in
 scenario order. Random streams used here (see :mod:`swapsim.streams`): ``("initial", robot)`` for a
 robot's starting point in its cycle and its starting charge, ``("workload", robot)`` for its activity
-durations and ``("swap_duration", station)`` for each station's swap times.
+durations and ``("swap_duration", station)`` for each station's swap times. Pack health and the
+technician crew (:class:`~swapsim.model.health.HealthMonitor`) use their own streams.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import simpy
 
 from swapsim.config import Scenario
 from swapsim.metrics import Recorder
+from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
 from swapsim.model.station import Station
@@ -36,6 +38,8 @@ class Fleet:
     robots: list[Robot]
     stations: list[Station]
     packs: list[Pack]
+    health: HealthMonitor | None = None
+    """Pack ageing, health checks and the technician crew."""
 
     def pack_locations(self) -> dict[str, int]:
         """How many packs are in robots and in stations (for conservation checks)."""
@@ -77,4 +81,6 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
                       start_step=step, start_elapsed=elapsed)
         robots.append(robot)
         env.process(robot.operate())
-    return Fleet(robots=robots, stations=stations, packs=packs)
+    health = HealthMonitor(env, scenario, streams, recorder, packs)
+    health.start(robots, stations)
+    return Fleet(robots=robots, stations=stations, packs=packs, health=health)

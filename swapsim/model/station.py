@@ -28,6 +28,7 @@ from swapsim.policies import StationView, choose_pack
 if TYPE_CHECKING:
     from swapsim.config import StationSpec
     from swapsim.metrics import Recorder
+    from swapsim.model.health import HealthMonitor
 
 __all__ = ["Bay", "Station"]
 
@@ -35,7 +36,8 @@ __all__ = ["Bay", "Station"]
 class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
-    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot")
+    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
+                 "quarantined")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -47,6 +49,7 @@ class Bay:
         self.green = False
         self.full = False
         self.slot: simpy.resources.resource.Request | None = None
+        self.quarantined = False
 
 
 class Station:
@@ -62,6 +65,9 @@ class Station:
         recorder: receives the station's events.
         swap_rng: the station's stream for swap durations.
     """
+
+    health: "HealthMonitor | None" = None
+    """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
 
     def __init__(self, env: simpy.Environment, index: int, spec: "StationSpec", ready_threshold: float,
                  walking_speed_mps: float, charger_power_w: float, recorder: "Recorder",
@@ -161,8 +167,17 @@ class Station:
     def exchange(self, drained: Pack, bay: Bay) -> Pack:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._empty_bay(exclude=bay)
+        health = self.health
+        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None else 0.0
         taken = self._remove(bay)
         drained.cycles += 1
+        if health is not None:
+            health.handed_out(taken, self, stay_soc)
+            reason = health.dropped_off(drained, self)
+            if reason:
+                self._quarantine(empty, drained)
+                health.quarantined(drained, self, empty, reason)
+                return taken
         self._insert(empty, drained)
         return taken
 
@@ -238,3 +253,47 @@ class Station:
                 return
         self._end_session(bay, 1.0)
         bay.full = True
+
+    # -- battery health: quarantine and replacement ----------------------------------------------------
+    def bay_mean_soc(self, bay: Bay, since_h: float) -> float:
+        """Mean state of charge of the pack in ``bay`` from ``since_h`` (its arrival) to now.
+
+        Closed form: the charge it arrived with until its charger started, then the charge curve.
+        """
+        span = self.env.now - since_h
+        if span <= 0 or bay.pack is None:
+            return bay.soc0 if bay.pack is not None else 0.0
+        if not (bay.charging or bay.full) or bay.quarantined:
+            return bay.soc0
+        wait = max(0.0, bay.t_start - since_h)
+        charged = max(0.0, self.env.now - max(bay.t_start, since_h))
+        return (bay.soc0 * wait + self.curve.soc_integral(bay.soc0, charged)) / span
+
+    def bay_pack(self, bay: Bay) -> Pack:
+        """The pack in ``bay`` (which must hold one)."""
+        assert bay.pack is not None
+        return bay.pack
+
+    def _quarantine(self, bay: Bay, pack: Pack) -> None:
+        """Put ``pack`` into the empty ``bay`` and leave it there: never charged, never green."""
+        bay.pack = pack
+        bay.session += 1
+        bay.soc0 = pack.soc
+        bay.t_start = self.env.now
+        bay.charging = bay.green = bay.full = False
+        bay.quarantined = True
+        pack.location = f"station:{self.name}:bay{bay.index}"
+
+    def quarantined_bays(self) -> int:
+        """Bays blocked by a quarantined pack."""
+        return sum(1 for b in self.bays if b.quarantined)
+
+    def replace_quarantined(self, bay: Bay, new: Pack) -> Pack:
+        """A technician takes the quarantined pack out of ``bay`` and puts ``new`` in; returns the old one."""
+        assert bay.quarantined and bay.pack is not None
+        old = bay.pack
+        bay.pack = None
+        bay.session += 1
+        bay.quarantined = False
+        self._insert(bay, new)
+        return old
