@@ -257,10 +257,10 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
         floor = min(lo, retire if retire is not None else lo) * 100
         ax.set_ylim(max(0.0, floor - 3), None)
         ax.set_ylabel("pack health\n(% of rated capacity)")
-        packs = summary.get("packs", {})
+        retired = int(health["retired"][-1]) if len(health["retired"]) else 0
+        warned = int(health["warnings_total"][-1]) if len(health.get("warnings_total", [])) else 0
         ax.set_title(f"Pack health over time: {man['scenario']}, seed {man['seed']} "
-                     f"({packs.get('retired_total', 0)} packs retired, "
-                     f"{summary.get('alerts', {}).get('warnings', 0)} warnings after warm-up)")
+                     f"({retired} packs retired, {warned} warnings in the run)")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         ax2.step(x, np.asarray(health["retired"]), where="post", color=OKABE_ITO[3], lw=1.5,
                  label="packs retired (cumulative)")
