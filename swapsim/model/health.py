@@ -71,6 +71,27 @@ class PackRecord:
     entered_h: float = 0.0
 
 
+class _Draws:
+    """Standard normal or uniform draws from one stream, taken in blocks (same stream, fewer calls)."""
+
+    __slots__ = ("rng", "normal", "buf", "i")
+
+    def __init__(self, rng: np.random.Generator, normal: bool) -> None:
+        self.rng = rng
+        self.normal = normal
+        self.buf: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        if self.i >= len(self.buf):
+            block = self.rng.standard_normal(256) if self.normal else self.rng.random(256)
+            self.buf = block.tolist()
+            self.i = 0
+        x = self.buf[self.i]
+        self.i += 1
+        return x
+
+
 def mean_cycle_power_w(scenario: "Scenario") -> float:
     """Time-weighted mean power of the activity cycle (W), from the steps' mean durations."""
     powers = scenario.power.activities
@@ -113,6 +134,11 @@ class HealthMonitor:
         self.stations: list["Station"] = []
         self.horizon_h = scenario.horizon
         self.survey_h = scenario.output.health_bin_width
+        n_st = len(scenario.stations)
+        self._noise = [_Draws(streams.get("health_check", i), True) for i in range(n_st)]
+        self._fault = [_Draws(streams.get("pack_fault", i), False) for i in range(n_st)]
+        self._c_rate = [0.5 * (self.discharge_c + st.charger.rate_c * scenario.pack.usable_fraction)
+                        for st in scenario.stations]
 
     # -- registration ------------------------------------------------------------------------------
     def register(self, pack: Pack, status: str, station: "Station | None" = None,
@@ -159,9 +185,6 @@ class HealthMonitor:
         return pack
 
     # -- events at the stations ----------------------------------------------------------------------
-    def _charge_c(self, station: "Station") -> float:
-        return station.spec.charger.rate_c * self.scenario.pack.usable_fraction
-
     def handed_out(self, pack: Pack, station: "Station", bay_mean_soc: float) -> None:
         """``pack`` leaves its bay for a robot now; ``bay_mean_soc``: mean charge over its stay."""
         rec = self.records[pack.id]
@@ -188,8 +211,7 @@ class HealthMonitor:
             fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self.t_robot_k, 0.5 * (rec.soc_out + soc_in))
             efc = (pack.throughput_wh - rec.throughput_out_wh) / (pack.capacity_wh * pack.usable_fraction)
             dod = min(1.0, max(0.0, rec.soc_out - soc_in))
-            c_rate = 0.5 * (self.discharge_c + self._charge_c(station))
-            fade.age_cycles(self.model, efc, self.t_robot_k, dod, c_rate)
+            fade.age_cycles(self.model, efc, self.t_robot_k, dod, self._c_rate[station.index])
             pack.health = fade.health
         rec.t_last = now
         rec.status = "in_bay"
@@ -200,9 +222,8 @@ class HealthMonitor:
         spec = self.spec
         now = self.env.now
         true = rec.pack.health
-        noise = self.streams.get("health_check", station.index).normal(0.0, 1.0)
-        estimated = true + spec.check_noise_sd * float(noise)
-        fault = float(self.streams.get("pack_fault", station.index).random()) < spec.fault_rate_per_cycle
+        estimated = true + spec.check_noise_sd * self._noise[station.index].next()
+        fault = self._fault[station.index].next() < spec.fault_rate_per_cycle
         rec_ = self.recorder
         rec_.pack_checked(station.index, rec.pack.id, estimated, true, now)
         if estimated < spec.warn_below and math.isnan(rec.warned_h):
