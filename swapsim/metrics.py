@@ -513,7 +513,8 @@ class Recorder:
         return self.battery.survey_columns()
 
     def monthly_rows(self) -> list[dict[str, Any]]:
-        """One row per 30-day month of the whole run (warm-up included): utilisation, swaps, health, crew.
+        """One row per 30-day month of the whole run (warm-up included): utilisation and the share of every
+        other robot state, swaps, pack health, alerts, replacements, the crew.
 
         Robot time comes from the time-series bins, each counted in the month its start falls in.
         """
@@ -537,17 +538,19 @@ class Recorder:
                 "month": m + 1,
                 "start_d": start / 24.0,
                 "end_d": end / 24.0,
-                "utilisation": areas["working"][m] / on_duty[m] if on_duty[m] > 0 else 0.0,
+                "utilisation": float(areas["working"][m] / on_duty[m]) if on_duty[m] > 0 else 0.0,
+                **{f"{st}_fraction": (float(areas[st][m] / on_duty[m]) if on_duty[m] > 0 else 0.0)
+                   for st in self.state_counts if st not in ("working", "off_duty")},
                 "swaps": int(b.monthly["checks"][m]),
-                "swaps_per_robot_per_day": b.monthly["checks"][m] / self.n_robots / days if days > 0 else 0.0,
+                "swaps_per_robot_per_day": float(b.monthly["checks"][m] / self.n_robots / days) if days > 0 else 0.0,
                 "health_mean": float(np.mean(health["health_mean"][sel])) if sel.any() else None,
                 "health_min": float(np.min(health["health_min"][sel])) if sel.any() else None,
                 "warnings": int(b.monthly["warnings"][m]),
                 "retirements": int(b.monthly["retirements"][m]),
                 "faults": int(b.monthly["faults"][m]),
                 "replaced": int(b.monthly["replaced"][m]),
-                "technician_utilisation": b.busy.bins[m] / rostered if rostered > 0 else 0.0,
-                "blocked_bay_h": b.blocked.bins[m],
+                "technician_utilisation": float(b.busy.bins[m] / rostered) if rostered > 0 else 0.0,
+                "blocked_bay_h": float(b.blocked.bins[m]),
             })
         return rows
 

@@ -11,8 +11,8 @@ Run figures (:func:`plot_run`):
 * ``stations.png``: per station, busy swap positions, queue length and green packs over time;
 * ``pack_health.png``: health of the packs in service with the warning and retire thresholds and the
   alerts, and packs retired, quarantined and in stock (when ``health.csv`` exists);
-* ``monthly.png``: utilisation, swaps per robot per day and mean pack health by 30-day month (when
-  ``monthly.csv`` exists with two months or more).
+* ``monthly.png``: by 30-day month, utilisation, the time spent on swap trips and queueing, swaps per
+  robot per day and mean pack health (when ``monthly.csv`` exists with two months or more).
 """
 
 from __future__ import annotations
@@ -277,33 +277,53 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
 
 
 def plot_monthly(monthly: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
-    """Month by month: fleet utilisation (bars), swaps per robot per day and mean pack health."""
+    """Month by month: fleet utilisation (bars); where the rest of the time went (swap trips: travelling
+    and swapping; queueing); swaps per robot per day and mean pack health."""
     months = np.asarray(monthly["month"], dtype=int)
+    days = np.asarray(monthly["end_d"], dtype=float) - np.asarray(monthly["start_d"], dtype=float)
+    labels = [f"{m}" if d >= 29.99 else f"{m}\n({d:g} d)" for m, d in zip(months, days)]
     util = np.asarray(monthly["utilisation"], dtype=float) * 100
+
+    def frac(state: str) -> np.ndarray:
+        col = monthly.get(f"{state}_fraction")
+        return np.asarray(col, dtype=float) * 100 if col is not None else np.zeros(len(months))
+
     swaps = np.asarray(monthly["swaps_per_robot_per_day"], dtype=float)
     health = np.asarray([np.nan if v is None else v for v in monthly["health_mean"]], dtype=float) * 100
     man = summary["manifest"]
     with report_style():
-        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True)
-        bars = ax.bar(months, util, color=STATE_COLOURS["working"], width=0.7, label="utilisation")
+        fig, (ax, axo, ax2) = plt.subplots(3, 1, figsize=(9, 8.5), sharex=True,
+                                           gridspec_kw={"height_ratios": [1.2, 1, 1]})
+        bars = ax.bar(months, util, color=STATE_COLOURS["working"], width=0.7)
         for b, u in zip(bars, util):
             ax.annotate(f"{u:.1f}", (b.get_x() + b.get_width() / 2, u), ha="center", va="bottom", fontsize=8)
         span = max(util.max() - util.min(), 1.0) if len(util) else 1.0
         ax.set_ylim(max(0.0, util.min() - 2 * span), min(100.0, util.max() + span))
-        ax.set_ylabel("utilisation (% of on-duty time working)")
+        ax.set_ylabel("utilisation\n(% of on-duty time)")
         ax.set_title(f"Month by month (30-day months): {man['scenario']}, seed {man['seed']}")
         ax.grid(axis="x", visible=False)
+        trip = frac("travelling") + frac("swapping")
+        axo.plot(months, trip, marker="o", color=STATE_COLOURS["swapping"], lw=1.5,
+                 label="swap trips (travelling + swapping)")
+        axo.plot(months, frac("queueing"), marker="^", color=STATE_COLOURS["queueing"], lw=1.5,
+                 label="queueing (position or green pack)")
+        if np.any(frac("stranded") > 0):
+            axo.plot(months, frac("stranded"), marker="x", color=STATE_COLOURS["stranded"], lw=1.2, label="stranded")
+        axo.set_ylabel("share of on-duty\ntime (%)")
+        top = max(float(np.max(trip)) if len(trip) else 0.0, float(np.max(frac("queueing"))) if len(trip) else 0.0)
+        axo.set_ylim(0, max(top, 0.1) * 1.45)
+        axo.legend(loc="upper left", frameon=False, fontsize=8.5, ncol=3)
         ax2.plot(months, swaps, marker="o", color=OKABE_ITO[0], lw=1.5, label="swaps per robot per day")
-        ax2.set_ylabel("swaps per robot per day", color=OKABE_ITO[0])
+        ax2.set_ylabel("swaps per robot\nper day", color=OKABE_ITO[0])
         ax2.set_xlabel("month of the run (1 includes the warm-up)")
         ax3 = ax2.twinx()
         ax3.plot(months, health, marker="s", color=OKABE_ITO[3], lw=1.5, label="mean pack health")
-        ax3.set_ylabel("mean pack health (%)", color=OKABE_ITO[3])
+        ax3.set_ylabel("mean pack\nhealth (%)", color=OKABE_ITO[3])
         ax3.grid(False)
         ax3.spines["right"].set_visible(True)
         lines = ax2.get_lines() + ax3.get_lines()
-        ax2.legend(lines, [ln.get_label() for ln in lines], loc="center left", frameon=False)
-        ax2.set_xticks(months)
+        ax2.legend(lines, [ln.get_label() for ln in lines], loc="center left", frameon=False, fontsize=8.5)
+        ax2.set_xticks(months, labels)
         fig.tight_layout()
         return _save(fig, out_dir, "monthly", fmt)
 

@@ -236,3 +236,24 @@ def test_alert_rows_are_capped_and_the_rest_counted():
     assert len(r.alerts) == a["rows_kept"] == 3
     total = a["warnings"] + a["retirements"] + a["faults"]
     assert a["rows_dropped"] == total - 3 > 0
+
+
+def test_bay_mean_soc_follows_the_charge_curve_after_waiting_for_a_charger():
+    # Two bays, a power cap for one charger: the second pack waits until the first is full.
+    sc = tiny("stations[0].bays=2", "stations[0].charged_packs=0", "stations[0].power_cap=400 W",
+              "fleet.robots=1")
+    env = simpy.Environment()
+    rec = Recorder(n_robots=1, stations=[("S", 1)], horizon_h=10.0, bin_width_h=1.0)
+    spec = sc.stations[0]
+    station = Station(env, 0, spec, 0.95, 1.0, 0.8 * 468 * 0.9 / 0.9, rec, np.random.default_rng(0))
+    from swapsim.model.pack import Pack
+    a, b = Pack(0, 468.0, 0.9, soc=0.2), Pack(1, 468.0, 0.9, soc=0.4)
+    station._insert(station.bays[0], a)
+    station._insert(station.bays[1], b)
+    env.run(until=3.0)
+    curve = station.curve
+    assert station.bay_mean_soc(station.bays[0], 0.0) == pytest.approx(curve.soc_integral(0.2, 3.0) / 3.0)
+    wait = curve.time_to_full_h(0.2)
+    assert station.bays[1].t_start == pytest.approx(wait)
+    expected = (0.4 * wait + curve.soc_integral(0.4, 3.0 - wait)) / 3.0
+    assert station.bay_mean_soc(station.bays[1], 0.0) == pytest.approx(expected)
