@@ -78,8 +78,10 @@ def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     packs, alerts, tech = summary.get("packs", {}), summary.get("alerts"), summary.get("technicians")
     if alerts is None or tech is None or "mean_health_end" not in packs:
         return []
+    mean, low = packs["mean_health_end"], packs["min_health_end"]
     return [
-        ("pack health at the end, mean / min", f"{packs['mean_health_end']:.1%} / {packs['min_health_end']:.1%}"),
+        ("pack health at the end, mean / min",
+         f"{mean:.1%} / {low:.1%}" if mean is not None else "no pack in service"),
         ("packs retired / replaced", f"{packs['retired']} / {packs['replaced']}"),
         ("alerts: warnings / retirements / faults",
          f"{alerts['warnings']} / {alerts['retirements']} / {alerts['faults']}"),

@@ -356,8 +356,8 @@ class HealthMonitor:
             "spare_stock": self.crew.stock.count,
             "on_order": self.crew.stock.on_order,
             "ordered_total": self.crew.stock.ordered,
-            "mean_health_end": float(np.mean(in_service)) if in_service else math.nan,
-            "min_health_end": float(np.min(in_service)) if in_service else math.nan,
+            "mean_health_end": float(np.mean(in_service)) if in_service else None,
+            "min_health_end": float(np.min(in_service)) if in_service else None,
             "open_jobs_end": self.crew.open_jobs,
         }
 
