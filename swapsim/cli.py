@@ -73,8 +73,26 @@ def _headline(summary: dict[str, Any]) -> str:
         lines.append((f"station {st['name']}: positions busy / queue / green",
                       f"{st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f} / "
                       f"{st['charged_packs_mean']:.2f}"))
+    lines += _battery_headline(summary)
     width = max(len(k) for k, _ in lines)
     return "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
+
+
+def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """Pack health and technician lines of the headline (when the run has them)."""
+    packs, alerts, tech = summary.get("packs", {}), summary.get("alerts"), summary.get("technicians")
+    if alerts is None or tech is None or "mean_health_end" not in packs:
+        return []
+    mean, low = packs["mean_health_end"], packs["min_health_end"]
+    return [
+        ("pack health at the end, mean / min",
+         f"{mean:.1%} / {low:.1%}" if mean is not None else "no pack in service"),
+        ("packs retired / replaced", f"{packs['retired']} / {packs['replaced']}"),
+        ("alerts: warnings / retirements / faults",
+         f"{alerts['warnings']} / {alerts['retirements']} / {alerts['faults']}"),
+        ("technicians: utilisation / jobs / mean response (min)",
+         f"{tech['utilisation']:.1%} / {tech['jobs']} / {tech['mean_response_min']:.1f}"),
+    ]
 
 
 @cli.command()

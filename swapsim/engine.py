@@ -20,7 +20,7 @@ import simpy
 
 from swapsim import __version__
 from swapsim.config import Scenario
-from swapsim.metrics import Recorder, TraceEvent
+from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.streams import Streams
 
@@ -43,6 +43,12 @@ class RunResult:
     trace: list[TraceEvent] = field(default_factory=list)
     fleet: Fleet | None = field(default=None, repr=False)
     """The live entities at the horizon (kept only when ``keep_entities=True``, for tests)."""
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    """Pack health alerts (the first ``output.alerts_limit``), one dict per alerts.csv row."""
+    health: dict[str, np.ndarray] = field(default_factory=dict)
+    """Pack-health snapshots every ``output.health_bin_width`` (health.csv columns)."""
+    monthly: list[dict[str, Any]] = field(default_factory=list)
+    """One row per 30-day month (monthly.csv); written for runs longer than one month."""
 
     def kpis(self) -> dict[str, Any]:
         """The summary with the manifest, as written to ``summary.json``."""
@@ -60,6 +66,7 @@ def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
             "cycles": p.cycles,
             "equivalent_full_cycles": p.equivalent_full_cycles,
             "throughput_kwh": p.throughput_wh / 1000.0,
+            **(fleet.health.pack_columns(p) if fleet.health is not None else {}),
         })
     return rows
 
@@ -87,6 +94,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         trace_limit=scenario.output.trace_events,
         tasks=scenario.workload.tasks is not None,
         strategy=scenario.strategy.kind,
+        alerts_limit=scenario.output.alerts_limit,
     )
     fleet = build_fleet(env, scenario, streams, recorder)
     if scenario.warmup > 0:
@@ -95,6 +103,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     env.run(until=scenario.horizon)
     for robot in fleet.robots:
         robot._settle()
+    if fleet.health is not None:
+        fleet.health.finalise(env.now)
     recorder.finalise(env.now)
     wall = time.perf_counter() - started
     manifest = {
@@ -111,6 +121,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     }
     summary = recorder.summary(env.now)
     summary["packs"] = {"total": len(fleet.packs), **fleet.pack_locations()}
+    _add_battery_kpis(summary, recorder, fleet, env.now)
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -122,4 +133,19 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         wait_histogram=recorder.waits_min.histogram(),
         trace=list(recorder.trace),
         fleet=fleet if keep_entities else None,
+        alerts=recorder.alert_rows(),
+        health=recorder.health_rows(),
+        monthly=recorder.monthly_rows() if scenario.horizon > MONTH_H + 1e-9 else [],
     )
+
+
+def _add_battery_kpis(summary: dict[str, Any], recorder: Recorder, fleet: Fleet, now: float) -> None:
+    """Merge pack-health, alert and technician KPIs into the summary (``packs`` gains keys)."""
+    battery = recorder.battery_summary(now)
+    packs = summary["packs"]
+    packs.update(battery["packs"])
+    if fleet.health is not None:
+        packs.update(fleet.health.end_kpis())
+    summary["alerts"] = battery["alerts"]
+    summary["technicians"] = {"crew": fleet.health.crew.size if fleet.health is not None else 0,
+                              **battery["technicians"]}

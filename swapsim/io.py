@@ -9,6 +9,9 @@ A run directory holds (layout documented in ``results/README.md``):
 ``robots.csv``             per robot: hours and share of time in each state, swaps, strandings
 ``packs.csv``              per pack at the horizon: location, charge, health, cycles
 ``swap_waits.csv``         histogram of swap waits (minutes; non-empty bins; first row: exact zeros)
+``alerts.csv``             pack health alerts: time, pack, station, kind, estimated and true health
+``health.csv``             snapshots of the health of the packs in service, and packs out of service
+``monthly.csv``            per 30-day month (runs longer than a month): utilisation, swaps, health, crew
 ``*.png``                  figures drawn from the files above (see :mod:`swapsim.plots`)
 =========================  ===========================================================================
 
@@ -25,11 +28,14 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from swapsim.config import dump_scenario
+
+if TYPE_CHECKING:
+    from swapsim.engine import RunResult
 
 __all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten",
            "ResultsError", "results_kind", "check_results_dir"]
@@ -161,6 +167,7 @@ def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str
             "wait_min_high": [0.0, *edges[nz + 1].tolist(), *overflow],
             "count": [zeros, *counts[nz].tolist(), *([1] * len(overflow))],
         })
+        _write_battery_tables(tmp, result)
         if figures:
             from swapsim.plots import plot_run
             plot_run(tmp, fmt=fmt)
@@ -175,7 +182,7 @@ def read_run(run_dir: Path) -> dict[str, Any]:
         "summary": json.loads((run_dir / "summary.json").read_text(encoding="utf-8")),
         "scenario_yaml": (run_dir / "scenario.resolved.yaml").read_text(encoding="utf-8"),
     }
-    for name in ("timeseries", "robots", "packs", "swap_waits"):
+    for name in ("timeseries", "robots", "packs", "swap_waits", "alerts", "health", "monthly"):
         path = run_dir / f"{name}.csv"
         if path.exists():
             data[name] = read_csv(path)
@@ -255,3 +262,19 @@ def check_results_dir(results_dir: Path) -> str:
             if kind == "run" and name == "summary.json" and "manifest" not in data:
                 raise ResultsError(f"{results_dir / name}: no manifest: not written by swapsim run")
     return kind
+
+
+ALERT_COLUMNS = ("time_h", "pack", "station", "kind", "estimated_health", "true_health")
+"""Columns of ``alerts.csv`` (written with its header even when there are no alerts)."""
+
+
+def _write_battery_tables(out: Path, result: "RunResult") -> None:  # noqa: F821
+    """alerts.csv always; health.csv when snapshots exist; monthly.csv for runs longer than a month."""
+    alerts = getattr(result, "alerts", None) or []
+    write_csv(out / "alerts.csv", alerts if alerts else {c: [] for c in ALERT_COLUMNS})
+    health = getattr(result, "health", None)
+    if health and len(health.get("time_h", [])):
+        write_csv(out / "health.csv", {k: np.asarray(v).tolist() for k, v in health.items()})
+    monthly = getattr(result, "monthly", None)
+    if monthly:
+        write_csv(out / "monthly.csv", monthly)

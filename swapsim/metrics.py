@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent"]
+__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent", "AlertRecord",
+           "BatteryStats", "MONTH_H"]
 
 ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded",
                                  "charging", "down", "off_duty")
@@ -222,11 +223,12 @@ class Recorder:
         bin_width_h: width of the time-series bins (h).
         trace_limit: keep the first ``trace_limit`` events as :class:`TraceEvent` (0: none).
         wait_resolution_min: histogram resolution of swap waits (min).
+        alerts_limit: keep the first ``alerts_limit`` pack alerts as rows (the rest are counted).
     """
 
     def __init__(self, n_robots: int, stations: list[tuple[str, int]], horizon_h: float,
                  bin_width_h: float, trace_limit: int = 0, wait_resolution_min: float = 0.05,
-                 tasks: bool = False, strategy: str = "hot_swap") -> None:
+                 tasks: bool = False, strategy: str = "hot_swap", alerts_limit: int = 10_000) -> None:
         self.n_robots = n_robots
         self.horizon_h = horizon_h
         self.bin_width_h = bin_width_h
@@ -246,6 +248,7 @@ class Recorder:
         self.rescue_wh = 0.0
         self.trace_limit = trace_limit
         self.trace: list[TraceEvent] = []
+        self.battery = BatteryStats(horizon_h, alerts_limit)
         self._init_realistic_work(tasks, strategy, wait_resolution_min)
 
     def _init_realistic_work(self, tasks: bool, strategy: str, wait_resolution_min: float) -> None:
@@ -431,6 +434,7 @@ class Recorder:
             st.grid_wh = 0.0
         self.waits_min.reset()
         self.rescue_wh = 0.0
+        self.battery.reset(now)
         self._reset_realistic_work(now)
 
     def _reset_realistic_work(self, now: float) -> None:
@@ -458,6 +462,7 @@ class Recorder:
                 tw.set(now, tw.value)
         for tw in (self.tasks_waiting, self.tasks_in_progress, self.roster, *self.station_down):
             tw.set(now, tw.value)
+        self.battery.finalise(now)
 
     # -- results ---------------------------------------------------------------------------------
     def summary(self, now: float) -> dict[str, Any]:
@@ -584,3 +589,238 @@ class Recorder:
             cols["tasks_waiting"] = np.asarray(self.tasks_waiting.bins) / widths
             cols["tasks_in_progress"] = np.asarray(self.tasks_in_progress.bins) / widths
         return cols
+
+    # -- battery health and technician hooks ---------------------------------------------------------
+    def pack_checked(self, station: int, pack: int, estimated: float, true: float, now: float) -> None:
+        """A station checked a pack just dropped off (estimated and true health, fractions)."""
+        self.battery.pack_checked(now)
+
+    def alert(self, kind: str, station: int, pack: int, estimated: float, true: float, now: float) -> None:
+        """A health check raised an alert: ``warning``, ``retirement`` or ``fault``."""
+        self.battery.alert(AlertRecord(now, pack, self.stations[station].name, kind, estimated, true))
+        if self.trace_limit:
+            self._trace(now, f"alert_{kind}", None, station, {"pack": pack, "estimated": estimated})
+
+    def pack_quarantined(self, station: int, pack: int, reason: str, now: float) -> None:
+        """A pack is put aside in its bay (``reason``: retirement or fault)."""
+        self.battery.blocked.add(now, 1)
+        self.battery.quarantined += 1
+
+    def pack_replaced(self, station: int, old_pack: int, new_pack: int, now: float) -> None:
+        """A technician retired ``old_pack`` and put ``new_pack`` into its bay."""
+        b = self.battery
+        b.blocked.add(now, -1)
+        b.replaced += 1
+        b.monthly["replaced"][b.month(now)] += 1
+        if self.trace_limit:
+            self._trace(now, "pack_replaced", None, station, {"old": old_pack, "new": new_pack})
+
+    def spare_ordered(self, on_order: int, now: float) -> None:
+        """A new pack was ordered (``on_order``: packs now on order)."""
+        self.battery.orders += 1
+
+    def spares_changed(self, count: int, now: float) -> None:
+        """New packs on the shelf changed to ``count``."""
+        self.battery.spares.set(now, count)
+
+    def spare_stockout(self, kind: str, station: int, now: float) -> None:
+        """A job needing a new pack found none on the shelf: its bay stays blocked."""
+        self.battery.stock_waits += 1
+
+    def technicians_rostered(self, count: int, now: float) -> None:
+        """Technicians on duty changed to ``count`` (shift calendar)."""
+        self.battery.rostered.set(now, count)
+
+    def technician_job_raised(self, kind: str, station: int, now: float) -> None:
+        self.battery.jobs_raised += 1
+
+    def technician_job_started(self, member: int, kind: str, station: int, now: float) -> None:
+        """Technician ``member`` takes a job (busy from now: travel, then work on site)."""
+        self.battery.busy.add(now, 1)
+
+    def technician_on_site(self, member: int, kind: str, station: int, response_h: float, now: float) -> None:
+        """Technician reached the job, ``response_h`` after it was raised."""
+        b = self.battery
+        b.responses += 1
+        b.response_h += response_h
+
+    def technician_job_done(self, member: int, kind: str, station: int, now: float) -> None:
+        b = self.battery
+        b.busy.add(now, -1)
+        b.jobs_done += 1
+        if self.trace_limit:
+            self._trace(now, "technician_done", None, station, {"member": member, "kind": kind})
+
+    def health_survey(self, now: float, healths: np.ndarray, quarantined: int, retired: int,
+                      spare_stock: int, on_order: int) -> None:
+        """Health of every pack in service now (snapshot), with the counts of packs out of service."""
+        self.battery.survey(now, healths, quarantined, retired, spare_stock, on_order)
+
+    # -- battery health results ------------------------------------------------------------------------
+    def battery_summary(self, now: float) -> dict[str, Any]:
+        """KPIs of pack health and the crew since the last reset (``packs``, ``alerts``, ``technicians``)."""
+        b = self.battery
+        rostered = b.rostered.integral(now)
+        return {
+            "packs": {"retired": b.replaced, "replaced": b.replaced, "quarantined_events": b.quarantined},
+            "alerts": {"warnings": b.warnings, "retirements": b.retirements, "faults": b.faults,
+                       "checks": b.checks, "rows_kept": len(b.alerts), "rows_dropped": b.alerts_dropped},
+            "technicians": {
+                "utilisation": b.busy.integral(now) / rostered if rostered > 0 else 0.0,
+                "jobs": b.jobs_done,
+                "mean_response_min": b.response_h / b.responses * 60.0 if b.responses else 0.0,
+                "jobs_raised": b.jobs_raised,
+                "stock_waits": b.stock_waits,
+                "packs_ordered": b.orders,
+                "blocked_bay_h": b.blocked.integral(now),
+                "spare_stock_mean": b.spares.mean(now),
+            },
+        }
+
+    def alert_rows(self) -> list[dict[str, Any]]:
+        """The kept alerts, one row each (whole run, warm-up included)."""
+        return [{"time_h": a.time_h, "pack": a.pack, "station": a.station, "kind": a.kind,
+                 "estimated_health": a.estimated_health, "true_health": a.true_health} for a in self.battery.alerts]
+
+    def health_rows(self) -> dict[str, np.ndarray]:
+        """The health snapshots as columns (whole run)."""
+        return self.battery.survey_columns()
+
+    def monthly_rows(self) -> list[dict[str, Any]]:
+        """One row per 30-day month of the whole run (warm-up included): utilisation and the share of every
+        other robot state, swaps, pack health, alerts, replacements, the crew.
+
+        Robot time comes from the time-series bins, each counted in the month its start falls in.
+        """
+        b = self.battery
+        w = self.bin_width_h
+        month_of_bin = np.minimum((np.arange(self.n_bins) * w / MONTH_H + 1e-9).astype(int), b.n_months - 1)
+        areas = {s: np.bincount(month_of_bin, weights=np.asarray(tw.bins, dtype=float), minlength=b.n_months)
+                 for s, tw in self.state_counts.items()}
+        on_duty = sum(a for s, a in areas.items() if s != "off_duty")
+        health = b.survey_columns()
+        h_time = np.asarray(health["time_h"], dtype=float)
+        h_month = np.minimum((h_time / MONTH_H + 1e-9).astype(int), b.n_months - 1)
+        rows = []
+        for m in range(b.n_months):
+            start = m * MONTH_H
+            end = min((m + 1) * MONTH_H, self.horizon_h)
+            days = (end - start) / 24.0
+            sel = h_month == m
+            rostered = b.rostered.bins[m] if b.rostered.bins else 0.0
+            rows.append({
+                "month": m + 1,
+                "start_d": start / 24.0,
+                "end_d": end / 24.0,
+                "utilisation": float(areas["working"][m] / on_duty[m]) if on_duty[m] > 0 else 0.0,
+                **{f"{st}_fraction": (float(areas[st][m] / on_duty[m]) if on_duty[m] > 0 else 0.0)
+                   for st in self.state_counts if st not in ("working", "off_duty")},
+                "swaps": int(b.monthly["checks"][m]),
+                "swaps_per_robot_per_day": float(b.monthly["checks"][m] / self.n_robots / days) if days > 0 else 0.0,
+                "health_mean": float(np.mean(health["health_mean"][sel])) if sel.any() else None,
+                "health_min": float(np.min(health["health_min"][sel])) if sel.any() else None,
+                "warnings": int(b.monthly["warnings"][m]),
+                "retirements": int(b.monthly["retirements"][m]),
+                "faults": int(b.monthly["faults"][m]),
+                "replaced": int(b.monthly["replaced"][m]),
+                "technician_utilisation": float(b.busy.bins[m] / rostered) if rostered > 0 else 0.0,
+                "blocked_bay_h": float(b.blocked.bins[m]),
+            })
+        return rows
+
+
+MONTH_H = 720.0
+"""Length of a month in the monthly table (30 days, in hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRecord:
+    """One health alert (time in hours; health as a fraction of rated capacity)."""
+
+    time_h: float
+    pack: int
+    station: str
+    kind: str
+    estimated_health: float
+    true_health: float
+
+
+class BatteryStats:
+    """Bounded statistics of pack health, alerts and the technician crew, kept by the Recorder.
+
+    Counts and time integrals restart at :meth:`reset` (warm-up); the month-by-month counters, the
+    monthly bins of the time integrals and the health snapshots cover the whole run. At most
+    ``alerts_limit`` alerts are kept as records; later ones are only counted.
+    """
+
+    def __init__(self, horizon_h: float, alerts_limit: int = 10_000) -> None:
+        self.n_months = max(1, int(math.ceil(horizon_h / MONTH_H - 1e-9)))
+        self.alerts_limit = alerts_limit
+        self.alerts: list[AlertRecord] = []
+        self.alerts_dropped = 0
+        self.monthly = {k: np.zeros(self.n_months, dtype=np.int64)
+                        for k in ("checks", "warnings", "retirements", "faults", "replaced")}
+        self.busy = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
+        self.rostered = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
+        self.blocked = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
+        self.spares = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
+        self.totals = {"warnings": 0, "retirements": 0, "faults": 0}
+        self._rows: list[tuple[float, ...]] = []
+        self._zero_counts()
+
+    def _zero_counts(self) -> None:
+        self.checks = self.warnings = self.retirements = self.faults = 0
+        self.replaced = self.quarantined = self.orders = self.stock_waits = 0
+        self.jobs_raised = self.jobs_done = self.responses = 0
+        self.response_h = 0.0
+
+    def month(self, now: float) -> int:
+        return min(int(now / MONTH_H), self.n_months - 1)
+
+    def pack_checked(self, now: float) -> None:
+        self.checks += 1
+        self.monthly["checks"][self.month(now)] += 1
+
+    def alert(self, a: AlertRecord) -> None:
+        kind = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}[a.kind]
+        setattr(self, kind, getattr(self, kind) + 1)
+        self.totals[kind] += 1
+        self.monthly[kind][self.month(a.time_h)] += 1
+        if len(self.alerts) < self.alerts_limit:
+            self.alerts.append(a)
+        else:
+            self.alerts_dropped += 1
+
+    def survey(self, now: float, healths: np.ndarray, quarantined: int, retired: int, spare_stock: int,
+               on_order: int) -> None:
+        n = len(healths)
+        if n:
+            stats = (float(healths.mean()), float(healths.min()), float(np.quantile(healths, 0.1)),
+                     float(healths.max()))
+        else:
+            stats = (math.nan,) * 4
+        self._rows.append((now, n, *stats, quarantined, retired, spare_stock, on_order,
+                           self.totals["warnings"], self.totals["retirements"], self.totals["faults"]))
+
+    _SURVEY_COLUMNS = ("time_h", "packs_in_service", "health_mean", "health_min", "health_p10", "health_max",
+                       "quarantined", "retired", "spare_stock", "on_order", "warnings_total",
+                       "retirement_alerts_total", "faults_total")
+
+    def survey_columns(self) -> dict[str, np.ndarray]:
+        """Health snapshots as columns: time (h), packs in service, their health (mean, min, 10th
+        percentile, max), packs quarantined, retired so far, spare stock, on order, alerts so far."""
+        data = np.asarray(self._rows, dtype=float).reshape(-1, len(self._SURVEY_COLUMNS))
+        cols = {name: data[:, i] for i, name in enumerate(self._SURVEY_COLUMNS)}
+        for name in ("packs_in_service", "quarantined", "retired", "spare_stock", "on_order", "warnings_total",
+                     "retirement_alerts_total", "faults_total"):
+            cols[name] = cols[name].astype(np.int64)
+        return cols
+
+    def reset(self, now: float) -> None:
+        for tw in (self.busy, self.rostered, self.blocked, self.spares):
+            tw.reset(now)
+        self._zero_counts()
+
+    def finalise(self, now: float) -> None:
+        for tw in (self.busy, self.rostered, self.blocked, self.spares):
+            tw.set(now, tw.value)

@@ -45,6 +45,11 @@ RUN_FIGURE_CAPTIONS: dict[str, str] = {
     "swap_waits": "Wait from a robot's arrival at a station to the start of its swap (queue for a position "
                   "plus any wait for a green pack), after warm-up: histogram of the waits above zero and "
                   "empirical cumulative distribution; p95 and mean marked.",
+    "pack_health": "Health of the packs in service (share of rated capacity): mean, 10th percentile, range; "
+                   "warning and retire thresholds; each alert at the health the station estimated. Below: "
+                   "packs retired, quarantined and spare packs in stock.",
+    "monthly": "Month by month (30-day months): utilisation, time on swap trips and queueing, swaps per "
+               "robot per day and mean pack health.",
 }
 """Captions of the run figures this version draws, in the order the report shows them; figures added
 by later versions (or other figure files in the directory) follow, captioned by their file name."""

@@ -23,11 +23,17 @@ from swapsim.streams import Streams
 
 
 def scenario_dict(**overrides: Any) -> dict[str, Any]:
-    """A minimal scenario as YAML data; ``overrides`` replace top-level keys (deep-copied)."""
+    """A minimal scenario as YAML data; ``overrides`` replace top-level keys (deep-copied).
+
+    Packs do not age and have no random safety faults unless a test asks: exact timelines need packs
+    whose usable energy is exactly the nominal one.
+    """
     data: dict[str, Any] = {
         "name": "scripted",
         "horizon": "4 h",
         "seed": 1,
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},
         "fleet": {"robots": 1, "initial_soc": "full", "rescue_time": "30 min"},
         "workload": {"cycle": [{"activity": "walk", "duration": "1000 h"}]},
         "stations": [{"name": "A", "distance": "60 m", "bays": 2, "charged_packs": 1,

@@ -6,7 +6,8 @@ Random streams used here (see :mod:`swapsim.streams`): ``("initial", robot)`` fo
 point in its cycle and its starting charge, ``("workload", robot)`` for its activity durations,
 ``("swap_duration", station)`` for each station's swap times, ``("position", robot)`` for a robot's
 starting place on the floor (task demand), ``("boot", robot)`` for cold-swap boot times. Task, shift and
-fault streams are named in :mod:`swapsim.model.workload` and :mod:`swapsim.model.faults`.
+fault streams are named in :mod:`swapsim.model.workload` and :mod:`swapsim.model.faults`. Pack health and the
+technician crew (:class:`~swapsim.model.health.HealthMonitor`) use their own streams.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import simpy
 
 from swapsim.config import Scenario
 from swapsim.metrics import Recorder
+from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
 from swapsim.model.faults import FaultInjector, SwapFaults
@@ -45,6 +47,8 @@ class Fleet:
     board: TaskBoard | None = None
     shifts: ShiftManager | None = None
     faults: FaultInjector | None = None
+    health: HealthMonitor | None = None
+    """Pack ageing, health checks and the technician crew."""
 
     def pack_locations(self) -> dict[str, int]:
         """How many packs are in robots and in stations (for conservation checks)."""
@@ -99,6 +103,8 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             robot.position = (float(pos.uniform(0.0, tasks.floor.width)), float(pos.uniform(0.0, tasks.floor.depth)))
         robots.append(robot)
     fleet = Fleet(robots=robots, stations=stations, packs=packs)
+    fleet.health = HealthMonitor(env, scenario, streams, recorder, packs)
+    fleet.health.start(robots, stations)
     _wire_realistic_work(env, scenario, streams, recorder, fleet)
     return fleet
 

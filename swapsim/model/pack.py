@@ -126,3 +126,26 @@ class ChargeCurve:
             return (target - soc0) / self.rate_c
         x = self.tau_h * math.log((1.0 - self.cv_soc) / (1.0 - target))
         return x - self._offset_h(soc0)
+
+    def soc_integral(self, soc0: float, hours: float) -> float:
+        """Integral of the state of charge over the first ``hours`` of charging from ``soc0`` (h).
+
+        Closed form along the curve (linear in CC, exponential in CV); 1.0 once charging has ended,
+        as :meth:`soc_after` reads. Divide by ``hours`` for the mean state of charge.
+        """
+        if hours <= 0:
+            return 0.0
+        full = self.time_to_full_h(soc0)
+        if full <= 0:
+            return hours
+        x0 = self._offset_h(soc0)
+        x1 = x0 + min(hours, full)
+        total = 0.0
+        a, b = x0, min(x1, 0.0)
+        if b > a:
+            total += self.cv_soc * (b - a) + 0.5 * self.rate_c * (b * b - a * a)
+        a, b = max(x0, 0.0), x1
+        if b > a:
+            tau = self.tau_h
+            total += (b - a) - (1.0 - self.cv_soc) * tau * (math.exp(-a / tau) - math.exp(-b / tau))
+        return total + max(0.0, hours - full)

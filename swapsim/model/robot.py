@@ -195,7 +195,6 @@ class Robot:
         """Spend ``duration_h`` in ``state`` at ``power_w``; returns the time left if stopped for a swap."""
         self._enter(state, power_w)
         remaining = duration_h
-        env = self.env
         while remaining > 0:
             if stop_for_swap and self.needs_swap:
                 return remaining

@@ -38,6 +38,7 @@ from swapsim.policies import StationView, choose_pack
 if TYPE_CHECKING:
     from swapsim.config import StationSpec
     from swapsim.metrics import Recorder
+    from swapsim.model.health import HealthMonitor
 
 __all__ = ["Bay", "Station"]
 
@@ -46,7 +47,7 @@ class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
     __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved")
+                 "reserved", "quarantined")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -60,6 +61,7 @@ class Bay:
         self.slot: simpy.resources.resource.Request | None = None
         self.reserved = False
         """Empty, but promised to a robot waiting to leave its drained pack."""
+        self.quarantined = False
 
 
 class Station:
@@ -75,6 +77,9 @@ class Station:
         recorder: receives the station's events.
         swap_rng: the station's stream for swap durations.
     """
+
+    health: "HealthMonitor | None" = None
+    """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
 
     def __init__(self, env: simpy.Environment, index: int, spec: "StationSpec", ready_threshold: float,
                  walking_speed_mps: float, charger_power_w: float, recorder: "Recorder",
@@ -290,9 +295,13 @@ class Station:
     def exchange(self, drained: Pack, bay: Bay) -> Pack:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._empty_bay(exclude=bay)
+        health = self.health
+        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None else 0.0
         taken = self._remove(bay)
         drained.cycles += 1
-        self._insert(empty if empty is not None else bay, drained)
+        if health is not None:
+            health.handed_out(taken, self, stay_soc)
+        self._receive(drained, empty if empty is not None else bay)
         return taken
 
     def wait_empty_bay(self) -> simpy.Event:
@@ -310,11 +319,26 @@ class Station:
         """Put ``drained`` into the empty ``bay`` reserved for it, to charge (a stock-out drop-off)."""
         bay.reserved = False
         drained.cycles += 1
+        self._receive(drained, bay)
+
+    def _receive(self, drained: Pack, bay: Bay) -> None:
+        """A dropped-off pack: health check, then charging, or quarantine if it fails the check."""
+        health = self.health
+        if health is not None:
+            reason = health.dropped_off(drained, self)
+            if reason:
+                self._quarantine(bay, drained)
+                health.quarantined(drained, self, bay, reason)
+                return
         self._insert(bay, drained)
 
     def take(self, bay: Bay) -> Pack:
         """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
+        health = self.health
+        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None else 0.0
         taken = self._remove(bay)
+        if health is not None:
+            health.handed_out(taken, self, stay_soc)
         if self._bay_waiters:
             bay.reserved = True
             self._bay_waiters.popleft().succeed(bay)
@@ -395,3 +419,47 @@ class Station:
                 return
         self._end_session(bay, 1.0)
         bay.full = True
+
+    # -- battery health: quarantine and replacement ----------------------------------------------------
+    def bay_mean_soc(self, bay: Bay, since_h: float) -> float:
+        """Mean state of charge of the pack in ``bay`` from ``since_h`` (its arrival) to now.
+
+        Closed form: the charge it arrived with until its charger started, then the charge curve.
+        """
+        span = self.env.now - since_h
+        if span <= 0 or bay.pack is None:
+            return bay.soc0 if bay.pack is not None else 0.0
+        if not (bay.charging or bay.full) or bay.quarantined:
+            return bay.soc0
+        wait = max(0.0, bay.t_start - since_h)
+        charged = max(0.0, self.env.now - max(bay.t_start, since_h))
+        return (bay.soc0 * wait + self.curve.soc_integral(bay.soc0, charged)) / span
+
+    def bay_pack(self, bay: Bay) -> Pack:
+        """The pack in ``bay`` (which must hold one)."""
+        assert bay.pack is not None
+        return bay.pack
+
+    def _quarantine(self, bay: Bay, pack: Pack) -> None:
+        """Put ``pack`` into the empty ``bay`` and leave it there: never charged, never green."""
+        bay.pack = pack
+        bay.session += 1
+        bay.soc0 = pack.soc
+        bay.t_start = self.env.now
+        bay.charging = bay.green = bay.full = False
+        bay.quarantined = True
+        pack.location = f"station:{self.name}:bay{bay.index}"
+
+    def quarantined_bays(self) -> int:
+        """Bays blocked by a quarantined pack."""
+        return sum(1 for b in self.bays if b.quarantined)
+
+    def replace_quarantined(self, bay: Bay, new: Pack) -> Pack:
+        """A technician takes the quarantined pack out of ``bay`` and puts ``new`` in; returns the old one."""
+        assert bay.quarantined and bay.pack is not None
+        old = bay.pack
+        bay.pack = None
+        bay.session += 1
+        bay.quarantined = False
+        self._insert(bay, new)
+        return old

@@ -32,7 +32,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generator, Sequence
 
-import numpy as np
 import simpy
 
 from swapsim.policies import can_do_task, choose_robots_lazily, swap_early

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from swapsim import plots
 from swapsim.cli import cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -61,7 +60,7 @@ def test_plot_and_report_a_run(tmp_path: Path) -> None:
     result = invoke("plot", run, "--format", "svg")
     assert result.exit_code == 0, result.output
     svgs = sorted(p.name for p in run.glob("*.svg"))
-    assert svgs == ["fleet_state.svg", "robot_breakdown.svg", "stations.svg", "swap_waits.svg"]
+    assert svgs == ["fleet_state.svg", "pack_health.svg", "robot_breakdown.svg", "stations.svg", "swap_waits.svg"]
     assert all(name in result.output for name in svgs)
     for name in svgs:
         head = (run / name).read_bytes()[:600]
@@ -72,21 +71,8 @@ def test_plot_and_report_a_run(tmp_path: Path) -> None:
     assert not list(run.glob("*.png")), "SVG figures were there: the report embeds them, draws nothing"
 
 
-@pytest.mark.parametrize("name, kind, fn", [("sweep_small", "sweep", "plot_sweep"),
-                                            ("compare_small", "compare", "plot_compare")])
-def test_plot_sweep_or_compare_without_figure_support_exits_2(tmp_path: Path, name: str, kind: str,
-                                                              fn: str) -> None:
-    if hasattr(plots, fn):
-        pytest.skip(f"swapsim.plots.{fn} exists")
-    result = invoke("plot", copy_fixture(name, tmp_path))
-    assert result.exit_code == 2
-    assert f"cannot draw the figures of a {kind} directory" in result.stderr
-
-
 @pytest.mark.parametrize("name, fn", [("sweep_small", "plot_sweep"), ("compare_small", "plot_compare")])
 def test_plot_sweep_or_compare(tmp_path: Path, name: str, fn: str) -> None:
-    if not hasattr(plots, fn):
-        pytest.skip(f"swapsim.plots.{fn} not in this version yet")
     d = copy_fixture(name, tmp_path)
     result = invoke("plot", d)
     assert result.exit_code == 0, result.output

@@ -18,20 +18,13 @@ It writes, next to this file:
 
 from __future__ import annotations
 
-import itertools
-import json
-import math
 import shutil
 import sys
 from pathlib import Path
 
-import numpy as np
-from scipy import stats
-
-from swapsim import __version__
 from swapsim.config import load_scenario
 from swapsim.engine import simulate
-from swapsim.io import flatten, write_csv, write_run
+from swapsim.io import write_run
 
 HERE = Path(__file__).resolve().parent
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "factory.yaml"

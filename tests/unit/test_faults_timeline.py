@@ -27,6 +27,8 @@ def base(**over):
         "policy": {"swap_trigger": 0.2, "go": "immediately"},
         "stations": [{"name": "A", "distance": "0 m", "bays": 3, "charged_packs": 2, "swap_duration": "6 min"}],
         "output": {"trace_events": 1000},
+        "battery": {"ageing": False},            # exact timelines: packs keep their nominal energy
+        "health": {"fault_rate_per_cycle": 0.0},
     }
     for k, v in over.items():
         data[k] = v

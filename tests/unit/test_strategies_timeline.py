@@ -27,6 +27,8 @@ def one_robot(kind, **over):
                       "docks": 1}],
         "travel": {"walking_speed": "1 m/s"},
         "output": {"trace_events": 1000},
+        "battery": {"ageing": False},            # exact timelines: packs keep their nominal energy
+        "health": {"fault_rate_per_cycle": 0.0},
     }
     data.update(over)
     return scenario_from_dict(data)

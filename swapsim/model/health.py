@@ -1,0 +1,385 @@
+"""Pack health in the running model: ageing at events, the check at drop-off, quarantine, replacement.
+
+The :class:`HealthMonitor` owns every pack's ageing state (:class:`PackRecord`, with its
+:class:`~swapsim.model.degradation.FadeState`) and is called by the stations at each exchange:
+
+* **hand-out** (:meth:`HealthMonitor.handed_out`): the pack's stay in its bay is aged as calendar
+  time at the bay temperature and the stay's mean state of charge (closed form from the charge curve);
+* **drop-off** (:meth:`HealthMonitor.dropped_off`): its time in the robot is aged as calendar time at
+  the robot temperature (mean of the charges at hand-out and drop-off) and as cycle fade over the
+  equivalent full cycles it gave (depth of discharge from hand-out to drop-off; C-rate the mean of
+  the fleet's discharge rate and the station's charge rate). Then the station checks it: estimated
+  health = true health + noise. The first estimate below ``warn_below`` is a warning and orders a new
+  pack; an estimate below ``retire_below``, a resistance ratio at the limit, or a random safety fault
+  quarantines the pack: it stays in its bay, is never charged or handed out, and a technician job is
+  raised to replace it. The technician's new pack enters service in that bay; the old one is retired
+  (it leaves the system).
+
+Between events nothing is computed: each pack is aged lazily at its next event, exactly for constant
+stress. A snapshot of the health of the packs in service is taken every ``output.health_bin_width``
+(:meth:`HealthMonitor.survey`). Usable energy follows health (``Pack.health``), so runtimes shorten
+as packs age. Random streams: ``("pack", id)`` for a pack's wear multiplier and initial capacity,
+``("health_check", station)`` for estimate noise, ``("pack_fault", station)`` for safety faults.
+Times in hours here, days inside the fade model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generator
+
+import numpy as np
+import simpy
+
+from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
+from swapsim.model.pack import Pack
+from swapsim.model.technician import TechnicianCrew, TechnicianJob
+
+if TYPE_CHECKING:
+    from swapsim.config import Scenario
+    from swapsim.metrics import Recorder
+    from swapsim.model.station import Bay, Station
+    from swapsim.streams import Streams
+
+__all__ = ["PackRecord", "HealthMonitor", "mean_cycle_power_w", "PACK_STATUSES"]
+
+PACK_STATUSES = ("in_robot", "in_bay", "quarantined", "with_technician", "retired")
+"""Where a pack can be; a pack is in exactly one."""
+
+
+@dataclass(slots=True, eq=False)
+class PackRecord:
+    """One pack's ageing state and history (mutable; owned by the monitor)."""
+
+    pack: Pack
+    fade: FadeState
+    status: str
+    t_last: float = 0.0
+    """Time (h) up to which the pack has been aged."""
+    soc_out: float = 1.0
+    """Charge when last handed to a robot."""
+    throughput_out_wh: float = 0.0
+    """Pack throughput when last handed to a robot (Wh)."""
+    station: "Station | None" = None
+    bay: "Bay | None" = None
+    warned_h: float = math.nan
+    ordered: bool = False
+    quarantined_h: float = math.nan
+    quarantine_reason: str = ""
+    retired_h: float = math.nan
+    entered_h: float = 0.0
+
+
+class _Draws:
+    """Standard normal or uniform draws from one stream, taken in blocks (same stream, fewer calls)."""
+
+    __slots__ = ("rng", "normal", "buf", "i")
+
+    def __init__(self, rng: np.random.Generator, normal: bool) -> None:
+        self.rng = rng
+        self.normal = normal
+        self.buf: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        if self.i >= len(self.buf):
+            block = self.rng.standard_normal(256) if self.normal else self.rng.random(256)
+            self.buf = block.tolist()
+            self.i = 0
+        x = self.buf[self.i]
+        self.i += 1
+        return x
+
+
+def mean_cycle_power_w(scenario: "Scenario") -> float:
+    """Time-weighted mean power of the work (W), from the steps' mean durations: the activity cycle, or
+    under task demand the steps of a task (time between tasks is not weighed in: an approximation that
+    only sets the discharge C-rate of the ageing model)."""
+    powers = scenario.power.activities
+    workload = scenario.workload
+    steps = workload.cycle if workload.cycle is not None else workload.tasks.steps
+    num = den = 0.0
+    for step in steps:
+        d = step.duration.mean
+        num += powers[step.activity] * d
+        den += d
+    return num / den if den > 0 else 0.0
+
+
+class HealthMonitor:
+    """Ages packs, checks them at drop-off, quarantines and replaces them (see the module docstring).
+
+    Args:
+        env: the simulation environment.
+        scenario: the validated scenario (``battery``, ``health``, ``technicians``, ``pack``).
+        streams: the run's random streams.
+        recorder: receives the health events.
+        packs: the run's list of packs; new packs from the spare stock are appended to it.
+    """
+
+    def __init__(self, env: simpy.Environment, scenario: "Scenario", streams: "Streams",
+                 recorder: "Recorder", packs: list[Pack]) -> None:
+        self.env = env
+        self.scenario = scenario
+        self.streams = streams
+        self.recorder = recorder
+        self.packs = packs
+        battery = scenario.battery
+        self.ageing = battery.ageing
+        self.model = CHEMISTRIES[battery.chemistry]
+        self.t_robot_k = celsius_to_kelvin(battery.temperature_c.in_robot)
+        self.t_bay_k = celsius_to_kelvin(battery.temperature_c.in_bay)
+        self.spec = scenario.health
+        self.records: dict[int, PackRecord] = {}
+        self.discharge_c = mean_cycle_power_w(scenario) / scenario.pack.capacity
+        self.initial_packs = 0
+        self.crew = TechnicianCrew(env, scenario.technicians, streams, recorder, self.new_pack)
+        self.stations: list["Station"] = []
+        self.horizon_h = scenario.horizon
+        self.survey_h = scenario.output.health_bin_width
+        n_st = len(scenario.stations)
+        self._noise = [_Draws(streams.get("health_check", i), True) for i in range(n_st)]
+        self._fault = [_Draws(streams.get("pack_fault", i), False) for i in range(n_st)]
+        self._c_rate = [0.5 * (self.discharge_c + st.charger.rate_c * scenario.pack.usable_fraction)
+                        for st in scenario.stations]
+
+    # -- registration ------------------------------------------------------------------------------
+    def register(self, pack: Pack, status: str, station: "Station | None" = None,
+                 bay: "Bay | None" = None) -> PackRecord:
+        """Give ``pack`` its ageing state now: wear multiplier and initial capacity from its own stream."""
+        battery = self.scenario.battery
+        if self.ageing:
+            rng = self.streams.get("pack", pack.id)
+            wear = battery.wear_scale * float(rng.lognormal(0.0, battery.wear_sigma)) if battery.wear_sigma \
+                else battery.wear_scale
+            q0 = float(rng.normal(1.0, battery.initial_capacity_sd)) if battery.initial_capacity_sd else 1.0
+            fade = FadeState(q0=q0, wear=wear)
+        else:
+            fade = FadeState()
+        now = self.env.now
+        rec = PackRecord(pack, fade, status, t_last=now, soc_out=pack.soc, throughput_out_wh=pack.throughput_wh,
+                         station=station, bay=bay, entered_h=now)
+        self.records[pack.id] = rec
+        pack.health = fade.health
+        return rec
+
+    def start(self, robots: list[Any], stations: list["Station"]) -> None:
+        """Register the packs present at time 0 and start the health survey."""
+        self.stations = stations
+        for robot in robots:
+            for pack in robot.packs:
+                self.register(pack, "in_robot")
+        for station in stations:
+            station.health = self
+            for bay in station.bays:
+                if bay.pack is not None:
+                    self.register(bay.pack, "in_bay", station, bay)
+        self.initial_packs = len(self.records)
+        self.env.process(self.survey())
+
+    def new_pack(self, member: int) -> Pack:
+        """A technician takes a new pack off the shelf: create and register it."""
+        spec = self.scenario.pack
+        pack = Pack(id=len(self.packs), capacity_wh=spec.capacity, usable_fraction=spec.usable_fraction,
+                    soc=self.scenario.technicians.new_pack_soc)
+        self.packs.append(pack)
+        pack.location = f"technician:{member}"
+        self.register(pack, "with_technician")
+        return pack
+
+    # -- events at the stations ----------------------------------------------------------------------
+    def handed_out(self, pack: Pack, station: "Station", bay_mean_soc: float) -> None:
+        """``pack`` leaves its bay for a robot now; ``bay_mean_soc``: mean charge over its stay."""
+        rec = self.records[pack.id]
+        now = self.env.now
+        if self.ageing:
+            rec.fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self.t_bay_k, bay_mean_soc)
+            pack.health = rec.fade.health
+        rec.t_last = now
+        rec.soc_out = pack.soc
+        rec.throughput_out_wh = pack.throughput_wh
+        rec.status = "in_robot"
+        rec.station = rec.bay = None
+
+    def dropped_off(self, pack: Pack, station: "Station") -> str:
+        """``pack`` arrives from a robot: age its time in the robot, then check it.
+
+        Returns the reason to quarantine it (``"retirement"`` or ``"fault"``), or ``""``.
+        """
+        rec = self.records[pack.id]
+        now = self.env.now
+        if self.ageing:
+            fade = rec.fade
+            soc_in = pack.soc
+            fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self.t_robot_k, 0.5 * (rec.soc_out + soc_in))
+            efc = (pack.throughput_wh - rec.throughput_out_wh) / (pack.capacity_wh * pack.usable_fraction)
+            dod = min(1.0, max(0.0, rec.soc_out - soc_in))
+            fade.age_cycles(self.model, efc, self.t_robot_k, dod, self._c_rate[station.index])
+            pack.health = fade.health
+        rec.t_last = now
+        rec.status = "in_bay"
+        return self.check(rec, station)
+
+    def check(self, rec: PackRecord, station: "Station") -> str:
+        """The station's health check of a pack just dropped off; alerts and orders as it finds."""
+        spec = self.spec
+        now = self.env.now
+        true = rec.pack.health
+        estimated = true + spec.check_noise_sd * self._noise[station.index].next()
+        fault = self._fault[station.index].next() < spec.fault_rate_per_cycle
+        rec_ = self.recorder
+        rec_.pack_checked(station.index, rec.pack.id, estimated, true, now)
+        if estimated < spec.warn_below and math.isnan(rec.warned_h):
+            rec.warned_h = now
+            rec_.alert("warning", station.index, rec.pack.id, estimated, true, now)
+            self._order(rec)
+        reason = ""
+        if fault:
+            reason = "fault"
+        elif estimated < spec.retire_below or self.resistance_ratio(rec) >= spec.retire_resistance_ratio:
+            reason = "retirement"
+        if reason:
+            rec_.alert(reason, station.index, rec.pack.id, estimated, true, now)
+            self._order(rec)
+        return reason
+
+    def resistance_ratio(self, rec: PackRecord) -> float:
+        """Internal resistance relative to new: ``1 + growth (1 - retained capacity)``."""
+        return 1.0 + self.scenario.battery.resistance_growth * (1.0 - rec.fade.retained)
+
+    def _order(self, rec: PackRecord) -> None:
+        if not rec.ordered:
+            rec.ordered = True
+            self.crew.stock.order()
+
+    def quarantined(self, pack: Pack, station: "Station", bay: "Bay", reason: str) -> None:
+        """The station has put ``pack`` aside in ``bay``: raise the job to replace it."""
+        rec = self.records[pack.id]
+        now = self.env.now
+        rec.status = "quarantined"
+        rec.station, rec.bay = station, bay
+        rec.quarantined_h = now
+        rec.quarantine_reason = reason
+        self.recorder.pack_quarantined(station.index, pack.id, reason, now)
+        self.crew.submit(TechnicianJob("replace_pack", station.index, self._replace, needs_pack=True,
+                                       target=bay, pack_id=pack.id))
+
+    def _replace(self, job: TechnicianJob, member: int, new: Pack | None, now: float) -> None:
+        """Technician job done: the quarantined pack leaves the system, the new one takes its bay."""
+        assert new is not None
+        station = self.stations[job.station]
+        bay = job.target
+        old = station.bay_pack(bay)
+        rec = self.records[old.id]
+        self._age_idle(rec, now)
+        rec.status = "retired"
+        rec.retired_h = now
+        rec.station = rec.bay = None
+        new_rec = self.records[new.id]
+        new_rec.t_last = now
+        new_rec.status = "in_bay"
+        new_rec.station, new_rec.bay = station, bay
+        new_rec.entered_h = now
+        station.replace_quarantined(bay, new)
+        old.location = "retired"
+        self.recorder.pack_replaced(station.index, old.id, new.id, now)
+
+    # -- lazy ageing and the survey ------------------------------------------------------------------
+    def _idle_soc(self, rec: PackRecord) -> float:
+        """Mean charge since ``rec.t_last`` for a pack that has had no event since."""
+        if rec.status == "in_bay" and rec.station is not None:
+            return rec.station.bay_mean_soc(rec.bay, rec.t_last)
+        if rec.status == "in_robot":
+            return 0.5 * (rec.soc_out + rec.pack.soc)
+        return rec.pack.soc
+
+    def _idle_kelvin(self, rec: PackRecord) -> float:
+        return self.t_robot_k if rec.status == "in_robot" else self.t_bay_k
+
+    def _age_idle(self, rec: PackRecord, now: float) -> None:
+        if self.ageing and now > rec.t_last:
+            rec.fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self._idle_kelvin(rec), self._idle_soc(rec))
+            rec.pack.health = rec.fade.health
+        rec.t_last = now
+
+    def health_now(self, rec: PackRecord) -> float:
+        """The pack's health now, with calendar ageing since its last event (the state is unchanged)."""
+        now = self.env.now
+        if not self.ageing or now <= rec.t_last:
+            return rec.fade.health
+        return rec.fade.preview_calendar(self.model, (now - rec.t_last) / 24.0, self._idle_kelvin(rec),
+                                         self._idle_soc(rec))
+
+    def counts(self) -> dict[str, int]:
+        """Packs by status now."""
+        out = dict.fromkeys(PACK_STATUSES, 0)
+        for rec in self.records.values():
+            out[rec.status] += 1
+        return out
+
+    def snapshot(self) -> None:
+        """Report the health of the packs in service now to the recorder."""
+        healths = [self.health_now(r) for r in self.records.values() if r.status in ("in_robot", "in_bay")]
+        c = self.counts()
+        self.recorder.health_survey(self.env.now, np.asarray(healths, dtype=float), c["quarantined"],
+                                    c["retired"], self.crew.stock.count, self.crew.stock.on_order)
+
+    def survey(self) -> Generator[simpy.Event, Any, None]:
+        """A health snapshot at time 0 and every ``health_bin_width`` before the horizon."""
+        env = self.env
+        k = 0
+        while True:
+            self.snapshot()
+            k += 1
+            t_next = k * self.survey_h
+            if t_next >= self.horizon_h - 1e-9:
+                return
+            yield env.timeout(t_next - env.now)
+
+    def finalise(self, now: float) -> None:
+        """At the horizon: age every pack still in the system up to ``now``; take the last snapshot."""
+        for rec in self.records.values():
+            if rec.status != "retired":
+                self._age_idle(rec, now)
+        self.snapshot()
+
+    # -- results -------------------------------------------------------------------------------------
+    def end_kpis(self) -> dict[str, Any]:
+        """Entity counts and health of the packs in service at the horizon (call after finalise)."""
+        c = self.counts()
+        in_service = [r.fade.health for r in self.records.values() if r.status in ("in_robot", "in_bay")]
+        new_total = len(self.records) - self.initial_packs
+        return {
+            "initial": self.initial_packs,
+            "new_total": new_total,
+            "in_service": len(in_service),
+            "quarantined": c["quarantined"],
+            "with_technicians": c["with_technician"],
+            "retired_total": c["retired"],
+            "spare_stock": self.crew.stock.count,
+            "on_order": self.crew.stock.on_order,
+            "ordered_total": self.crew.stock.ordered,
+            "mean_health_end": float(np.mean(in_service)) if in_service else None,
+            "min_health_end": float(np.min(in_service)) if in_service else None,
+            "open_jobs_end": self.crew.open_jobs,
+        }
+
+    def pack_columns(self, pack: Pack) -> dict[str, Any]:
+        """Extra packs.csv columns for ``pack``."""
+        rec = self.records.get(pack.id)
+        if rec is None:
+            return {}
+        return {
+            "status": rec.status,
+            "resistance_ratio": self.resistance_ratio(rec),
+            "initial_capacity": rec.fade.q0,
+            "wear_multiplier": rec.fade.wear,
+            "calendar_loss": rec.fade.q_cal,
+            "cycle_loss": rec.fade.q_cyc,
+            "entered_h": rec.entered_h,
+            "warned_h": None if math.isnan(rec.warned_h) else rec.warned_h,
+            "quarantined_h": None if math.isnan(rec.quarantined_h) else rec.quarantined_h,
+            "quarantine_reason": rec.quarantine_reason,
+            "retire_time_h": None if math.isnan(rec.retired_h) else rec.retired_h,
+        }

@@ -1,0 +1,59 @@
+"""Metamorphic relations of pack ageing in the running model (same seed, one input changed).
+
+A hotter bay or a higher wear multiplier must retire packs earlier. Packs here spend most of their
+life in bays (12 of 20 packs are spares), where ageing is calendar-only and grows with temperature in
+every preset. (A hotter *robot* need not retire NMC811 packs earlier: that fit's cycle fade falls with
+temperature; see swapsim/model/degradation.py.) Ageing is sped up with ``battery.wear_scale`` so that
+packs retire within 60 days. The measure is robust to the paths drifting apart once healths differ:
+the time the fifth pack is quarantined, and how many are quarantined by the horizon.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from swapsim.config import apply_override, scenario_from_dict
+from swapsim.engine import simulate
+
+
+def scenario(*overrides: str):
+    data: dict[str, Any] = {
+        "name": "meta", "horizon": "60 d", "seed": 3,
+        "fleet": {"robots": 4},
+        "workload": {"cycle": [{"activity": "stand", "duration": {"dist": "uniform", "low": "20 min",
+                                                                  "high": "40 min"}},
+                               {"activity": "walk", "duration": "5 min"}]},
+        "stations": [{"name": "S", "distance": "20 m", "bays": 16, "charged_packs": 12}],
+        "output": {"bin_width": "1 h"},
+        "battery": {"wear_scale": 4.5},
+        "health": {"fault_rate_per_cycle": 0.0},
+        "technicians": {"spare_packs": 50},
+    }
+    for o in overrides:
+        data = apply_override(data, o)
+    return scenario_from_dict(data, "meta")
+
+
+def retirement(result, k: int = 5) -> tuple[float, int]:
+    """(time the k-th pack was quarantined, h; packs quarantined by the horizon)."""
+    times = sorted(p["quarantined_h"] for p in result.packs if p["quarantined_h"] is not None)
+    return (times[k - 1] if len(times) >= k else math.inf), len(times)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_hotter_bay_retires_packs_earlier(seed):
+    cool = retirement(simulate(scenario("battery.temperature_c.in_bay=10"), seed))
+    hot = retirement(simulate(scenario("battery.temperature_c.in_bay=55"), seed))
+    assert hot[0] < cool[0]
+    assert hot[1] > cool[1]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_higher_wear_multiplier_retires_packs_earlier(seed):
+    mild = retirement(simulate(scenario("battery.wear_scale=4"), seed))
+    harsh = retirement(simulate(scenario("battery.wear_scale=5"), seed))
+    assert harsh[0] < mild[0]
+    assert harsh[1] > mild[1]
