@@ -118,6 +118,9 @@ class Station:
         """Join the FIFO queue for a swap position."""
         req = self.positions.request()
         self._positions_changed()
+        # SimPy grants a waiting request in a callback of the releasing event, after
+        # release_position() has recorded; record again when this request is granted.
+        req.callbacks.append(lambda _event: self._positions_changed())
         return req
 
     def release_position(self, req: simpy.resources.resource.Request) -> None:
