@@ -49,6 +49,7 @@ from swapsim.model.pack import ChargeCurve
 __all__ = [
     "CycleProfile",
     "cycle_profile",
+    "duration_moment_h",
     "duration_variance_h2",
     "swap_interval_cv",
     "charge_times_h",
@@ -104,35 +105,57 @@ def cycle_profile(scenario: Scenario) -> CycleProfile:
     return CycleProfile(cycle_h=total, work_power_w=energy / total, working_share=working / total)
 
 
-def duration_variance_h2(dist: Any) -> float | None:
-    """Variance (h^2) of a duration distribution of :mod:`swapsim.distributions`; None if unknown."""
+def duration_moment_h(dist: Any, k: int) -> float | None:
+    """E[d^k] (h^k), k = 1, 2 or 3, of a duration distribution of :mod:`swapsim.distributions`.
+
+    Closed forms where short (fixed, uniform, exponential, lognormal, empirical); a 4001-point
+    Simpson rule over the density for the triangular and the zero-truncated normal. None if the
+    distribution is unknown.
+    """
     kind = getattr(dist, "dist", None)
     if kind == "fixed":
-        return 0.0
+        return dist.value ** k
     if kind == "uniform":
-        return (dist.high - dist.low) ** 2 / 12.0
-    if kind == "triangular":
-        a, m, b = dist.low, dist.mode, dist.high
-        return (a * a + m * m + b * b - a * m - a * b - m * b) / 18.0
+        a, b = dist.low, dist.high
+        return a ** k if b == a else (b ** (k + 1) - a ** (k + 1)) / ((k + 1) * (b - a))
     if kind == "exponential":
-        return dist.mean ** 2
+        return math.factorial(k) * dist.mean ** k
     if kind == "lognormal":
-        return dist.sd ** 2
-    if kind == "normal":
-        if dist.sd == 0:
-            return 0.0
-        alpha = -dist.mean_ / dist.sd
-        phi = math.exp(-0.5 * alpha * alpha) / math.sqrt(2 * math.pi)
-        tail = 0.5 * math.erfc(alpha / math.sqrt(2))
-        lam = phi / tail
-        return dist.sd ** 2 * (1.0 + alpha * lam - lam * lam)
+        sigma2 = math.log1p((dist.sd / dist.mean) ** 2)
+        mu = math.log(dist.mean) - 0.5 * sigma2
+        return math.exp(k * mu + 0.5 * k * k * sigma2)
     if kind == "empirical":
         v = np.asarray(dist.values, dtype=float)
         w = np.ones_like(v) if dist.weights is None else np.asarray(dist.weights, dtype=float)
-        w = w / w.sum()
-        mean = float(v @ w)
-        return float(((v - mean) ** 2) @ w)
+        return float((v ** k) @ (w / w.sum()))
+    if kind in ("triangular", "normal"):
+        if kind == "triangular":
+            a, c, b = dist.low, dist.mode, dist.high
+            x = np.linspace(a, b, 4001)
+            left = np.where(x <= c, 2 * (x - a) / ((b - a) * (c - a)) if c > a else 0.0, 0.0)
+            right = np.where(x >= c, 2 * (b - x) / ((b - a) * (b - c)) if b > c else 0.0, 0.0)
+            pdf = np.where(x < c, left, right)
+        else:
+            if dist.sd == 0:
+                return dist.mean_ ** k
+            x = np.linspace(max(0.0, dist.mean_ - 12 * dist.sd), dist.mean_ + 12 * dist.sd, 4001)
+            pdf = np.exp(-0.5 * ((x - dist.mean_) / dist.sd) ** 2)
+        f0 = pdf
+        h = x[1] - x[0]
+        weights = np.ones_like(x)
+        weights[1:-1:2] = 4
+        weights[2:-1:2] = 2
+        mass = h / 3 * float(weights @ f0)
+        return h / 3 * float(weights @ (f0 * x ** k)) / mass
     return None
+
+
+def duration_variance_h2(dist: Any) -> float | None:
+    """Variance (h^2) of a duration distribution of :mod:`swapsim.distributions`; None if unknown."""
+    m1, m2 = duration_moment_h(dist, 1), duration_moment_h(dist, 2)
+    if m1 is None or m2 is None:
+        return None
+    return max(0.0, m2 - m1 * m1)
 
 
 def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
@@ -145,8 +168,11 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
     long by x uses x (1 - P_station / P) of working time, adding Var(swap) (1 - P_station / P)^2.
     Taken at the no-wait cycle through station ``station_index``, with a full fresh pack.
 
-    Approximations: waits, the charge of the fresh pack and ``go: after_activity`` overshoot add
-    variation not counted here; unknown distributions count as exponential. Values near 0 mean
+    With ``go: after_activity`` the robot first finishes the step in progress, which adds twice the
+    variance of that overshoot to the gap between its arrivals at the station.
+
+    Approximations: the spread of waits and of the fresh pack's charge is not counted; unknown
+    distributions count as exponential. Values near 0 mean
     clockwork robots (swap requests far more regular than Poisson); 1 means exponential gaps.
     """
     profile = cycle_profile(scenario)
@@ -174,7 +200,35 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
     if cycle_h <= 0:
         return 0.0
     variance = work_h / profile.cycle_h * per_pass + swap_var * (1.0 - station_w / pw) ** 2
+    if scenario.policy.go == "after_activity":
+        variance += 2.0 * _overshoot_variance_h2(scenario)
     return math.sqrt(variance) / cycle_h
+
+
+def _overshoot_variance_h2(scenario: Scenario) -> float:
+    """Variance (h^2) of the rest of the activity a robot finishes before a swap (``after_activity``).
+
+    The trigger falls at a random time, so the step in progress is picked in proportion to its mean
+    length, and the time left in it has the equilibrium law: E[R] = sum E[d^2] / (2 sum E[d]) and
+    E[R^2] = sum E[d^3] / (3 sum E[d]). Two requests in a row carry independent overshoots, so the
+    gap between arrivals gains twice this variance.
+    """
+    m1 = m2 = m3 = 0.0
+    for step in scenario.workload.cycle:
+        d = step.duration
+        mean = d.mean
+        second = duration_moment_h(d, 2)
+        third = duration_moment_h(d, 3)
+        if second is None or third is None:  # unknown law: treat as exponential
+            second, third = 2 * mean ** 2, 6 * mean ** 3
+        m1 += mean
+        m2 += second
+        m3 += third
+    if m1 <= 0:
+        return 0.0
+    r1 = m2 / (2 * m1)
+    r2 = m3 / (3 * m1)
+    return max(0.0, r2 - r1 * r1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,31 +482,35 @@ class _Station:
 
 
 def _root(f: Any, lo: float, hi: float, f_lo: float, f_hi: float, rel_tol: float) -> float:
-    """Root of a continuous f with f(lo) > 0 >= f(hi): regula falsi with the Illinois fix, falling
-    back to bisection when a step stalls or a value is not finite."""
-    side = 0
+    """Root of a continuous f with f(lo) > 0 >= f(hi), to ``rel_tol`` in x or in f (relative to the
+    bracket's values): regula falsi with the Illinois fix (Dowell and Jarratt 1971), bisecting when
+    a value is not finite."""
+    scale = max(abs(f_lo), abs(f_hi), 1e-300) if math.isfinite(f_lo) and math.isfinite(f_hi) else 1.0
+    kept = 0  # +1: lo kept last step, -1: hi kept
+    mid = 0.5 * (lo + hi)
     for _ in range(200):
         if hi - lo <= rel_tol * max(abs(hi), 1e-300):
-            break
-        if math.isfinite(f_lo) and math.isfinite(f_hi) and f_lo != f_hi and abs(side) < 2:
+            return 0.5 * (lo + hi)
+        if math.isfinite(f_lo) and math.isfinite(f_hi) and f_lo != f_hi:
             mid = hi - f_hi * (hi - lo) / (f_hi - f_lo)
             if not lo < mid < hi:
                 mid = 0.5 * (lo + hi)
         else:
             mid = 0.5 * (lo + hi)
-            side = 0
         f_mid = f(mid)
+        if abs(f_mid) <= rel_tol * scale:
+            return mid
         if f_mid > 0:
             lo, f_lo = mid, f_mid
-            side = side + 1 if side >= 0 else 1
-            if side > 0:
+            if kept == -1:  # hi retained twice in a row: halve its value
                 f_hi *= 0.5
+            kept = -1
         else:
             hi, f_hi = mid, f_mid
-            side = side - 1 if side <= 0 else -1
-            if side < 0:
+            if kept == 1:
                 f_lo *= 0.5
-    return 0.5 * (lo + hi)
+            kept = 1
+    return mid
 
 
 class _Model:
@@ -512,7 +570,7 @@ class _Model:
             if k_hi >= 0:
                 kept = flow
             else:
-                kept = _root(keep, 0.0, flow, flow, k_hi, 1e-9)
+                kept = _root(keep, 0.0, flow, flow, k_hi, 1e-8)
             s = self._station_state(st, kept, False, fleet_rate)
             s.divert = st.divert_probability(kept, gap, s.pack_wait, s.p_stockout)
             states[i] = s
@@ -585,7 +643,7 @@ class _Model:
             lo, g_lo = hi, g_hi
             hi *= 2.0
             g_hi = g(hi)
-        return _root(g, lo, hi, g_lo, g_hi, 1e-10)
+        return _root(g, lo, hi, g_lo, g_hi, 1e-9)
 
 
 # ---------------------------------------------------------------------------------------------
