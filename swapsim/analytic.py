@@ -676,6 +676,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
     model = _Model(scenario)
     rate = model.solve()
     cycle_h, parts, states = model.cycle(rate)
+    stuck = rate == 0.0 and model.profile.work_power_w > 0  # a swap can never complete
     n = model.n
     span_h = scenario.horizon - scenario.warmup
     days = span_h / 24.0
@@ -690,7 +691,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
             "swapping": parts["swap"] / cycle_h,
             "stranded": 0.0,
         }
-    elif rate > 0:  # waits are infinite: robots end up queueing
+    elif rate > 0 or stuck:  # waits are infinite: robots end up queueing
         frac = dict.fromkeys(STATES, 0.0)
         frac["queueing"] = 1.0
     else:  # no draw: robots never swap
@@ -714,6 +715,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
         queue_len = max(0.0, waiting - (busy - s.rate * st.swap_h)) if math.isfinite(waiting) else math.inf
         station_rows.append({
             "name": st.name,
+            "packs": st.spares,
             "swaps": s.rate * span_h,
             "swaps_per_day": s.rate * 24.0,
             "share": s.rate / rate if rate > 0 else 0.0,
@@ -735,7 +737,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
             "grid_kwh": grid_wh_per_h * span_h / 1000.0,
             "grid_kwh_per_day": grid_wh_per_h * 24.0 / 1000.0,
         })
-    wait_h = parts["wait"] if rate > 0 else 0.0
+    wait_h = parts["wait"] if rate > 0 else (math.inf if stuck else 0.0)
     mean_power = (parts["energy_wh"] / cycle_h) if rate > 0 and math.isfinite(cycle_h) else profile.work_power_w
     return {
         "scenario": scenario.name,
@@ -866,8 +868,8 @@ def format_estimate(est: Mapping[str, Any]) -> str:
                      f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}"))
         rows.append((f"  no green pack: M/D/S / Palm",
                      f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}"
-                     f"  (green {st['charged_packs_mean']:.2f} of {st['pack_offered_load'] + st['charged_packs_mean']:.0f}"
-                     f" packs, {st['time_to_green_min']:.0f} min to green)"))
+                     f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
+                     f"{st['time_to_green_min']:.0f} min to green)"))
     width = max(len(k) for k, _ in rows)
     text = [f"{est['scenario']}: analytic estimate ({fleet['robots']} robots, steady state)"]
     text += [f"{k.ljust(width)}  {v}" for k, v in rows]
