@@ -800,8 +800,14 @@ def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[
     if any(abs(v - 1.0) > 1e-9 for v in scv.values()):
         notes.append("non-exponential swap times: position waits scaled by (1 + cs^2)/2 "
                      + ", ".join(f"{k}: cs^2 = {v:.3f}" for k, v in scv.items()))
-    notes.append("packs: M/D/S queue per station (fixed time to green), exact for Poisson swap "
-                 "requests; position and pack waits added")
+    cv = model.interval_cv
+    notes.append(f"packs: stock-outs blend the count for regular robots at random phases and the M/D/S "
+                 f"queue (Poisson requests) by the squared CV of a robot's time between swaps "
+                 f"({cv:.2f}^2); position and pack waits added")
+    if cv < 0.3:
+        notes.append(f"regular swap cycles (CV {cv:.2f}): the fleet can synchronise into swap waves (or "
+                     "space itself out), and waits and stock-outs can then differ several-fold from these; "
+                     "check by simulation (docs/validation.md, section 6)")
     if any(st.chargers < st.spares for st in model.stations):
         notes.append("power cap binds (fewer chargers than packs): rough limited-charger model, not validated")
     if model.sc.fleet.robots < 10:
