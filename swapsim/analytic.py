@@ -57,6 +57,7 @@ __all__ = [
     "chargers_at",
     "estimate",
     "estimate_points",
+    "estimate_kpis",
     "format_estimate",
 ]
 
@@ -838,6 +839,17 @@ def estimate_points(base: Scenario | Mapping[str, Any], points: Iterable[Mapping
         est["point"] = dict(point)
         out.append(est)
     return out
+
+
+def estimate_kpis(scenario: Scenario) -> dict[str, Any]:
+    """:func:`estimate` flattened to dotted keys (``fleet.utilisation``, ``stations.hall-A.swaps``, ...),
+    without the text list of approximations: the same keys as a run's flattened ``summary.json``
+    where the quantity is the same, for a sweep's table (:func:`swapsim.io.flatten`)."""
+    from swapsim.io import flatten
+
+    est = estimate(scenario)
+    est.pop("approximations")
+    return flatten(est)
 
 
 def _as_yaml(value: Any) -> str:

@@ -268,6 +268,16 @@ def test_estimate_points_applies_each_point() -> None:
     assert estimate_points(raw, [{"horizon": "5 d"}])[0]["span_h"] == pytest.approx(4 * 24)
 
 
+def test_estimate_kpis_use_the_run_summary_keys() -> None:
+    from swapsim.analytic import estimate_kpis
+
+    flat = estimate_kpis(load_scenario(ROOT / "scenarios" / "factory.yaml"))
+    for key in ("fleet.utilisation", "fleet.state_fraction.queueing", "swaps.count", "swaps.per_robot_per_day",
+                "swaps.wait_min.mean", "swaps.stockouts", "stations.hall-A.swaps", "stations.hall-B.swap_utilisation",
+                "stations.hall-A.mean_queue_length", "stations.hall-A.charged_packs_mean", "energy.grid_kwh"):
+        assert key in flat and isinstance(flat[key], float | int), key
+
+
 def test_estimate_path_imports_neither_simpy_nor_matplotlib() -> None:
     code = ("import sys, swapsim.cli, swapsim.analytic; "
             "bad = [m for m in ('simpy', 'matplotlib') if m in sys.modules]; "
