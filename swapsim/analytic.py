@@ -884,7 +884,7 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     for st in est["stations"]:
         rows.append((f"station {st['name']}: share / positions busy / queue",
                      f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}"))
-        rows.append((f"  no green pack: M/D/S / Palm",
+        rows.append(("  no green pack: estimate / Palm",
                      f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}"
                      f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
                      f"{st['time_to_green_min']:.0f} min to green)"))

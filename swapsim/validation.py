@@ -705,7 +705,8 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
             ax.plot([0, top * 1.05], [0, top * 1.05], color="#555555", lw=1, ls="--", zorder=0)
             ax.set_xlabel(f"exact M/M/c//N: {label}")
             ax.set_ylabel(f"simulated: {label}")
-        handles = [plt.Line2D([], [], color=col, marker="s", ls="", label=f"c = {c} swap position{'s' if c > 1 else ''}")
+        handles = [plt.Line2D([], [], color=col, marker="s", ls="",
+                              label=f"c = {c} swap position{'s' if c > 1 else ''}")
                    for c, col in colours.items()]
         handles += [plt.Line2D([], [], color="#333333", marker="o", ls="", label="fixed working time"),
                     plt.Line2D([], [], color="#333333", marker="^", mfc="white", ls="",
@@ -873,7 +874,7 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w("")
     w(f"![simulated vs exact M/M/c//N]({rel / figs['mmcn']})")
     w("")
-    w(f"| N | c | load | swap (min) | Wq exact (min) | Wq simulated | z | P(wait) exact | P(wait) simulated | "
+    w("| N | c | load | swap (min) | Wq exact (min) | Wq simulated | z | P(wait) exact | P(wait) simulated | "
       "utilisation exact | utilisation simulated | Lq exact | Lq simulated | Wq `swapsim estimate` |")
     w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p in grid:
@@ -900,12 +901,12 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
       "robot's cycle is:")
     w("")
     w(f"1. idle at 0 W for an exponential time of mean 2 h − {BURST_H * 3600:.1f} s (no energy used);")
-    w(f"2. a burst of {BURST_H * 3600:.1f} s at 800 Wh / {BURST_H * 3600:.1f} s = {BUDGET_WH / BURST_H / 1000:.0f} kW, "
-      "which uses exactly one pack budget.")
+    w(f"2. a burst of {BURST_H * 3600:.1f} s at 800 Wh / {BURST_H * 3600:.1f} s = "
+      f"{BUDGET_WH / BURST_H / 1000:.0f} kW, which uses exactly one pack budget.")
     w("")
     w("Every burst crosses the swap trigger exactly once, at the same point of the burst. The time from one "
-      f"swap request to the next is then Exp(2 h − {BURST_H * 3600:.1f} s) + {BURST_H * 3600:.1f} s: mean 2 h, squared "
-      f"coefficient of variation {((2 - BURST_H) / 2) ** 2:.4f} (1 for an exponential). Swapping draws "
+      f"swap request to the next is then Exp(2 h − {BURST_H * 3600:.1f} s) + {BURST_H * 3600:.1f} s: mean 2 h, "
+      f"squared coefficient of variation {((2 - BURST_H) / 2) ** 2:.4f} (1 for an exponential). Swapping draws "
       "nothing, so the interrupted burst resumes after the swap as if the swap had not happened. "
       f"N = {s['insensitivity_robots']} robots; both columns are against the same exact value.")
     w("")
@@ -934,8 +935,8 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w("For every replication of sections 1–2, the time-average number waiting for a position Lq (from the "
       "station's queue record) is compared with the measured swap rate λ times the measured mean wait Wq "
       "(from the waits recorded at each swap start). The same is done for the number at the station, "
-      "L = Lq + busy positions, against λ (Wq + the measured mean swap time). They are independent records of the same "
-      "sample path, so they agree up to the robots caught mid-wait at the warm-up and the horizon: "
+      "L = Lq + busy positions, against λ (Wq + the measured mean swap time). They are independent records "
+      "of the same sample path, so they agree up to the robots caught mid-wait at the warm-up and the horizon: "
       f"Lq / (λ Wq) ranges over [{min(littles):.4f}, {max(littles):.4f}] and L / (λ W) over "
       f"[{min(little_l):.4f}, {max(little_l):.4f}] in {len(littles)} replications. (This check found a "
       "recording bug: SimPy grants a queued position request in a callback after the release, so the station "

@@ -7,7 +7,8 @@ one charger per bay, fixed time to green D = 79.9 min, offered pack load λD abo
 * 100 robots with exponential working times (8 replications of 600 h): requests are close to
   Poisson, so the M/D/S queue whose servers are the packs (at the rate an arriving robot sees,
   λ (N - 1)/N) must lie inside the 99.9 % Student-t interval. Palm's infinite-server formula must be visibly too low at S = 6, close to λD.
-* 12 regular robots (working time with a 15 % coefficient of variation; 8 replications of 800 h): the periodic
+* 12 regular robots (working time with a 15 % coefficient of variation; 8 replications of 800 h):
+  the periodic
   (binomial) count must lie inside the 99.9 % interval widened by 0.01 absolute, because it
   ignores the robots held up by stock-outs. Palm must overstate the share at least twofold.
 """
