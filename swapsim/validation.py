@@ -815,7 +815,8 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
       "runs every experiment below, writes the raw numbers to `docs/validation-data.json` and redraws this page "
       "and its figures. `python -m swapsim.validation --from-data` redraws the page from the saved numbers "
       f"without simulating. This run: swapsim {data['swapsim_version']}, Python {data['python']}, "
-      f"{data['run_time_s'] / 60:.1f} min of wall time in one process on a shared 2-core machine. The tests in `tests/validation/` run smaller versions of the "
+      f"{data['run_time_s'] / 60:.1f} min of wall time in one process on a shared 2-core machine. "
+      "The tests in `tests/validation/` run smaller versions of the "
       "same experiments, with the tolerances stated in each file.")
     w("")
     w("Every simulated value is a mean over independent replications (different root seeds) with a two-sided "
