@@ -24,3 +24,8 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+
+# Rerun the validation experiments and rewrite docs/validation.md, its data and figures (about 15 min).
+.PHONY: validation
+validation: $(STAMP)
+	$(BIN)/python -m swapsim.validation

@@ -479,6 +479,43 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
                f"(scenario has {format_duration(sc.warmup) if sc.warmup else '0 h'}); "
                f"{replications} pilot replications over {format_duration(sc.horizon)}")
     click.echo(f"results written to {out}/")
+@cli.command("estimate")
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@set_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the estimate as JSON (infinite values, e.g. waits at an overloaded station, as null).")
+@_user_errors
+def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> None:
+    """Closed-form estimates for SCENARIO in well under a second, without simulating.
+
+    Swaps a day, waits at the stations, the chance that no charged pack is ready, grid energy,
+    utilisation and state fractions in steady state, with the approximations that apply.
+    How far they are from simulation: docs/validation.md.
+    """
+    import json
+    import math
+
+    from swapsim.analytic import estimate, format_estimate
+
+    sc = load_scenario(scenario, overrides)
+    try:
+        est = estimate(sc)
+    except ValueError as exc:
+        _fail(f"{scenario}: {exc}")
+
+    def finite(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [finite(v) for v in value]
+        return value
+
+    if as_json:
+        click.echo(json.dumps(finite(est), indent=2))
+    else:
+        click.echo(format_estimate(est))
 
 
 def main() -> None:

@@ -302,3 +302,154 @@ def test_invalid_arguments_raise(call, fragment: str) -> None:
 
 def test_numpy_integers_accepted() -> None:
     assert mmcn(np.int64(4), np.int32(2), 1.0, 0.5).mean_in_system > 0
+
+
+# --------------------------------------------------------------------------- M/D/c (Crommelin)
+
+from swapsim.analytic_queue import (  # noqa: E402
+    MDCResult,
+    erlang_c,
+    mdc,
+    mdc_roots,
+    mmc,
+    prob_no_ready_pack_periodic,
+)
+
+
+def mdc_by_embedded_chain(c: int, a: float, size: int = 600) -> tuple[float, float]:
+    """P(N >= c) and E[(N - c)^+] of M/D/c by iterating N' = max(N - c, 0) + Poisson(a) to convergence."""
+    pois = np.array([poisson_pmf(j, a) if j < 150 else 0.0 for j in range(size)])
+    p = np.zeros(size)
+    p[0] = 1.0
+    for _ in range(100_000):
+        base = np.zeros(size)
+        base[0] = p[: c + 1].sum()
+        base[1 : size - c] = p[c + 1 :]
+        new = np.convolve(base, pois)[:size]
+        new /= new.sum()
+        if np.abs(new - p).max() < 1e-15:
+            p = new
+            break
+        p = new
+    n = np.arange(size)
+    return float(p[c:].sum()), float(p @ np.maximum(n - c, 0))
+
+
+@pytest.mark.parametrize("c, a", [(1, 0.5), (2, 1.5), (5, 3.0), (10, 6.3), (10, 9.0), (3, 2.7), (20, 15.0)])
+def test_mdc_matches_embedded_chain(c: int, a: float) -> None:
+    res = mdc(c, a / 2.0, 2.0)  # rate x service time = a
+    p_wait, lq = mdc_by_embedded_chain(c, a)
+    assert isinstance(res, MDCResult) and res.stable
+    assert res.offered_load == pytest.approx(a)
+    assert res.prob_wait == pytest.approx(p_wait, rel=1e-8)
+    assert res.mean_queue_length == pytest.approx(lq, rel=1e-6)
+    assert res.mean_wait == pytest.approx(lq / (a / 2.0), rel=1e-6)  # Little
+
+
+@pytest.mark.parametrize("rho", [0.1, 0.5, 0.9, 0.99])
+def test_md1_is_pollaczek_khinchine(rho: float) -> None:
+    res = mdc(1, rho, 1.0)
+    assert res.prob_wait == pytest.approx(rho, rel=1e-12)
+    assert res.mean_queue_length == pytest.approx(rho**2 / (2 * (1 - rho)), rel=1e-10)
+
+
+def test_mdc_roots_solve_the_characteristic_equation() -> None:
+    for c, a in [(2, 1.0), (8, 7.5), (40, 36.0)]:
+        z = mdc_roots(c, a)
+        assert len(z) == c - 1
+        assert np.allclose(z**c, np.exp(a * (z - 1)), atol=1e-12)
+        assert np.all(np.abs(z) < 1) and np.all(np.abs(z - 1) > 1e-6)
+        assert len(set(np.round(z, 8))) == c - 1  # distinct
+
+
+def test_mdc_waits_less_than_mmc_and_more_with_load() -> None:
+    for c in (1, 4, 10):
+        for rho in (0.3, 0.7, 0.95):
+            d, m = mdc(c, rho * c, 1.0), mmc(c, rho * c, 1.0)
+            assert d.prob_wait <= m.prob_wait + 1e-12
+            assert d.mean_wait < m.mean_wait
+    waits = [mdc(6, 6 * r, 1.0).mean_wait for r in (0.2, 0.5, 0.8, 0.95)]
+    assert waits == sorted(waits)
+
+
+def test_mdc_edges() -> None:
+    assert mdc(4, 0.0, 1.0).prob_wait == 0.0
+    unstable = mdc(4, 4.0, 1.0)
+    assert not unstable.stable and unstable.mean_wait == math.inf and unstable.prob_wait == 1.0
+    # many servers: the chance of waiting tends to Poisson's tail P(N >= c)
+    a, c = 5.0, 25
+    tail = 1.0 - poisson_cdf(c - 1, a)
+    assert mdc(c, a, 1.0).prob_wait == pytest.approx(tail, rel=1e-3)
+
+
+# --------------------------------------------------------------------------- Erlang C
+
+
+def test_erlang_c_known_values() -> None:
+    # M/M/1: P(wait) = rho; M/M/2 with A = 1: C = 1/3
+    assert erlang_c(1, 0.7) == pytest.approx(0.7)
+    assert erlang_c(2, 1.0) == pytest.approx(1.0 / 3.0)
+    assert erlang_c(3, 3.0) == 1.0
+
+
+@pytest.mark.parametrize("c, load", [(1, 0.5), (3, 2.2), (8, 6.0)])
+def test_mmc_tail_and_means_match_birth_death(c: int, load: float) -> None:
+    size = 150  # the tail beyond is below 1e-15 for these loads
+    birth = [load] * size
+    death = [min(k, c) for k in range(1, size + 1)]
+    pi = solve_generator(birth, death)
+    res = mmc(c, load, 1.0)
+    n = np.arange(size + 1)
+    assert res.prob_wait == pytest.approx(pi[c:].sum(), rel=1e-8)
+    assert res.mean_queue_length == pytest.approx(pi @ np.maximum(n - c, 0), rel=1e-6)
+    for k in range(0, c + 4):
+        assert res.prob_at_least(k) == pytest.approx(pi[k:].sum(), rel=1e-8, abs=1e-14)
+
+
+# --------------------------------------------------------------------------- periodic fleet
+
+
+def test_periodic_is_binomial_for_one_station() -> None:
+    n, s, p = 12, 8, 0.4
+    direct = sum(math.comb(n - 1, k) * p**k * (1 - p) ** (n - 1 - k) for k in range(s, n))
+    assert prob_no_ready_pack_periodic(s, n, p) == pytest.approx(direct, rel=1e-12)
+
+
+def test_periodic_tends_to_palm_for_many_robots() -> None:
+    a = 5.0
+    for s in (3, 6, 9):
+        many = prob_no_ready_pack_periodic(s, 100_000, a / 100_000)
+        assert many == pytest.approx(prob_no_ready_pack(s, a, 1.0), rel=1e-3)
+
+
+def test_periodic_counts_own_packs_and_thinning() -> None:
+    # D = 1.5 C: the arriving robot's own previous drop is still charging; others drop 1 or 2
+    assert prob_no_ready_pack_periodic(3, 2, 1.5) == pytest.approx(0.5)
+    assert prob_no_ready_pack_periodic(2, 2, 1.5) == pytest.approx(1.0)
+    assert prob_no_ready_pack_periodic(3, 2, 1.5, share=0.0) == 0.0
+    # thinning one robot's single drop by a share q: P(at least one) = q p
+    assert prob_no_ready_pack_periodic(1, 2, 0.3, share=0.5) == pytest.approx(0.15)
+    assert prob_no_ready_pack_periodic(0, 5, 0.3) == 1.0
+
+
+def test_periodic_is_below_palm_for_a_small_fleet() -> None:
+    # beyond the mean count the binomial tail is far thinner than Poisson's
+    for s in (6, 8):
+        assert prob_no_ready_pack_periodic(s, 10, 0.5) < prob_no_ready_pack(s, 5.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: mdc(0, 1.0, 1.0), "servers"),
+        (lambda: mdc(2, -1.0, 1.0), "arrival_rate"),
+        (lambda: mdc(2, 1.0, 0.0), "service_time"),
+        (lambda: mmc(2, 1.0, -1.0), "service_mean"),
+        (lambda: erlang_c(0, 1.0), "servers"),
+        (lambda: prob_no_ready_pack_periodic(2, 0, 0.5), "robots"),
+        (lambda: prob_no_ready_pack_periodic(2, 3, 0.5, share=1.5), "share"),
+    ],
+)
+def test_new_formulas_reject_bad_arguments(call, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        call()

@@ -40,6 +40,7 @@ def mmcn_scenario(n_robots: int, positions: int, swap_mean_h: float, horizon_h: 
         "horizon": f"{horizon_h} h",
         "warmup": "20 h",
         "fleet": {"robots": n_robots, "initial_soc": "staggered"},
+        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "power": {"activities": {"walk": f"{WALK_W} W", "idle": "0 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "10000 h"}]},
         "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately"},
