@@ -12,8 +12,9 @@ The configurations (each builder's docstring says why it matches its formula):
 * :func:`mmcn_scenario`: the finite-source queue M/M/c//N. One station at zero distance, packs
   always ready, no power drawn at the station, exponential swap times, and a working time
   between swap requests that is either fixed or exponential with the same mean.
-* :func:`stockout_scenario`: Palm's spare-pack formula and the M/D/S pack queue. Many positions (no
-  position queue), a fixed time to green, and exponential or fixed working times.
+* :func:`stockout_scenario`: Palm's spare-pack formula (exact here for Poisson requests) and the M/D/S
+  pack queue. Many positions and bays (no position queue; every drained pack charges from its
+  drop-off), a fixed time to green, and exponential or fixed working times.
 * :func:`pack_life_scenario` and :func:`full_charge_scenario`: the published pack figures.
 
 Times in hours inside; tables say their units.
@@ -421,11 +422,11 @@ def stockout_point(robots: int, spares: int, work_h: float, *, work: str = "expo
     green pack, over all swaps after warm-up. The formulas are evaluated at the measured swap rate λ
     (mean over replications) and the exact time to green D:
 
-    * Palm: P(Poisson(λD) >= S), the time-average chance that all S packs are charging when drained
-      packs may pile up without limit (infinite-server);
-    * M/D/S: the chance an arrival waits in the M/D/S queue whose servers are the packs, exact for
-      Poisson arrivals (PASTA makes the arrival and time averages equal), at rate λ and at the rate
-      seen by an arriving robot, λ (N - 1) / N;
+    * Palm: P(Poisson(λD) >= S): drained packs charge from their drop-off (an M/D/infinity count), so
+      a robot finds no green pack when at least S are charging; exact for Poisson requests (PASTA), at
+      rate λ and at the rate seen by an arriving robot, λ (N - 1) / N;
+    * M/D/S: the chance an arrival waits in the M/D/S queue whose servers are the packs (drained packs
+      held back until a green one leaves), an upper bound here;
     * periodic: :func:`~swapsim.analytic_queue.prob_no_ready_pack_periodic`, for fixed working times.
     """
     from swapsim.analytic_queue import mdc, prob_no_ready_pack, prob_no_ready_pack_periodic
@@ -666,8 +667,11 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
     data["packs"] = pack_checks()
     comps = []
     for name in settings["scenarios"]:
-        progress(f"estimate vs simulation: {name}")
         sc = load_scenario(f"{scenario_dir}/{name}.yaml")
+        if sc.workload.cycle is None or sc.strategy.kind != "hot_swap":
+            progress(f"estimate vs simulation: {name} skipped (task demand: outside the estimate)")
+            continue
+        progress(f"estimate vs simulation: {name}")
         busiest = None
         if name == "factory":
             busiest = sc.stations[0].name
@@ -849,9 +853,9 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     big = [p for p in st if p["robots"] >= 50 and p["work"] == "exponential"]
     if big:
         w(f"| spare-pack stock-outs, {big[0]['robots']} robots with exponential working times | share of swaps "
-          "finding no green pack vs M/D/S and Palm | M/D/S within "
-          f"{max(abs(p['sim']['mean'] - p['mds_seen']) for p in big):.3f} (absolute), Palm off by up to "
-          f"{max(abs(p['sim']['mean'] - p['palm']) for p in big):.3f} |")
+          "finding no green pack vs Palm and M/D/S | Palm within "
+          f"{max(abs(p['sim']['mean'] - p['palm_seen']) for p in big):.3f} (absolute), M/D/S off by up to "
+          f"{max(abs(p['sim']['mean'] - p['mds_seen']) for p in big):.3f} |")
     w(f"| analytic estimate (`swapsim estimate`) vs simulation, {len(data['scenarios'])} scenarios | "
       "swaps a day, utilisation, state shares, waits, stock-outs, grid energy | see the section; the "
       f"estimate reproduces the exact M/M/c//N wait to within {est_err:.1e} min on every grid point |")
@@ -973,9 +977,9 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w(f"The charge curve (CC at 0.8 C to 85 %, then CV down to a 0.05 C cut-off) gives 0 → 100 % in "
       f"{cm['0_to_100']:.1f} min, 5 % above the published \"about 90 min\". It also gives 20 → 80 % in "
       f"{cm['20_to_80']:.1f} min, 20 → 95 % (green) in {cm['20_to_95']:.1f} min and 20 → 100 % in "
-      f"{cm['20_to_100']:.1f} min. The full-charge run makes every swap wait for the pack dropped at the "
-      "swap before, so consecutive swaps are one full charge apart, measured through the station's bays, "
-      "charge process and green light.")
+      f"{cm['20_to_100']:.1f} min. The full-charge run gives the station one bay and no stock: every swap "
+      "leaves an empty pack there and waits for that same pack to be full, so each swap's wait is one full "
+      "charge, measured through the station's bays, charge process and green light.")
     w("")
 
     # --- stock-outs
@@ -992,45 +996,45 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
       "green pack when the robot reached its position (`stockouts / swaps`). Three formulas, each at the "
       "measured λ:")
     w("")
-    w("* **Palm**: P(Poisson(λD) ≥ S). By Palm's theorem the number of packs on charge is Poisson(λD) *if "
-      "drained packs could pile up without limit*. This is a time average, and it equals the arrival average "
-      "only for Poisson arrivals (PASTA).")
-    w("* **M/D/S**: in the simulator a robot that finds no green pack waits, and it drops its drained pack "
-      "only when it takes a green one. At most S packs are ever on charge, and the packs are the S servers "
-      "of an M/D/S queue: a pack is \"busy\" from drop-off until green. The chance that an arrival waits is "
-      "computed exactly by `analytic_queue.mdc` (Crommelin's roots), for Poisson arrivals. It is shown at λ "
-      "and at λ (N − 1)/N, the rate an arriving robot sees from the other N − 1 robots.")
+    w("* **Palm**: P(Poisson(λD) ≥ S). In the simulator a robot that finds no green pack leaves its drained "
+      "pack in an empty bay, where it starts charging at once, and waits for the first pack to turn green. "
+      "With an empty bay for every robot that can be waiting (this builder has S + N bays), every drained "
+      "pack charges from its drop-off, the packs on charge are the drained packs of the last D hours (an "
+      "M/D/∞ count), and a robot finds no green pack exactly when that count is at least S. By Palm's "
+      "theorem the count is Poisson(λD) for Poisson requests, and by PASTA an arrival sees that "
+      "distribution: Palm's formula is then exact. Shown at λ (N − 1)/N, the rate an arriving robot sees "
+      "from the other N − 1 robots.")
+    w("* **M/D/S**: the packs as the S servers of an M/D/S queue (a pack \"busy\" from drop-off until "
+      "green; `analytic_queue.mdc`, exact for Poisson arrivals). It describes a station whose drained packs "
+      "cannot start charging until a green pack leaves (no spare bays), and is an upper bound here.")
     w("* **Regular robots**: `prob_no_ready_pack_periodic`. Each robot swaps every C hours at a random "
       "phase, so the count of packs on charge is binomial, Binomial(N − 1, D/C) ≥ S.")
     w("")
     w(f"![stock-outs against spares]({rel / figs['stockouts']})")
     w("")
-    w("| robots | working time | S | λ (per h) | λD | simulated | M/D/S at λ(N−1)/N | M/D/S at λ | Palm | "
-      "regular robots |")
+    w("| robots | working time | S | λ (per h) | λD | simulated | Palm at λ(N−1)/N | Palm at λ | M/D/S at "
+      "λ(N−1)/N | regular robots |")
     w("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p in st:
         w(f"| {p['robots']} | {p['work']} | {p['spares']} | {p['swap_rate_per_h']:.3f} | {p['offered_load']:.2f} | "
-          f"{p['sim']['mean']:.4f} ± {p['sim']['half_width']:.4f} | {p['mds_seen']:.4f} | {p['mds']:.4f} | "
-          f"{p['palm']:.4f} | {p['periodic']:.4f} |")
+          f"{p['sim']['mean']:.4f} ± {p['sim']['half_width']:.4f} | {p['palm_seen']:.4f} | {p['palm']:.4f} | "
+          f"{p['mds_seen']:.4f} | {p['periodic']:.4f} |")
     w("")
     w("Reading the table:")
     w("")
     if big:
         w(f"* **Many robots with exponential working times** ({big[0]['robots']}): the requests are close to "
-          "Poisson, and M/D/S at the rate a robot sees matches the simulation to within "
-          f"{max(abs(p['sim']['mean'] - p['mds_seen']) for p in big):.3f}. Palm's formula is the "
-          "infinite-server approximation of the same queue. It is close only when S is well above λD (a few "
-          "per cent of stock-outs). Near S ≈ λD it is far too low, off by up to "
-          f"{max(abs(p['sim']['mean'] - p['palm']) for p in big):.3f} here, because in the simulator stock-outs "
-          "hold drained packs back instead of letting them pile up. Near S = λD the station is at its pack "
-          "throughput limit S/D, and the swap rate itself drops to it.")
+          "Poisson, and Palm's formula at the rate a robot sees matches the simulation to within "
+          f"{max(abs(p['sim']['mean'] - p['palm_seen']) for p in big):.3f}. M/D/S, which holds drained packs "
+          "back until a green one leaves, is too high by up to "
+          f"{max(p['mds_seen'] - p['sim']['mean'] for p in big):.3f}.")
     small = [p for p in st if p["robots"] < 50 and p["work"] == "exponential"]
     if small:
         w(f"* **A finite fleet** ({small[0]['robots']} robots, exponential working times): an arriving robot "
-          "never meets itself, and the robots held up by a stock-out stop requesting. The simulated share lies "
-          "between M/D/S at λ (N − 1)/N and at λ, so neither Palm nor M/D/S is exact here. The gap between the "
-          f"two M/D/S columns, up to {max(abs(p['mds'] - p['mds_seen']) for p in small):.3f}, is a fair bound "
-          "on the finite-source error. It shrinks like 1/N.")
+          "never meets itself, and the robots held up by a stock-out stop requesting, so the requests are "
+          "not Poisson. The gap between Palm at λ (N − 1)/N and at λ, up to "
+          f"{max(abs(p['palm'] - p['palm_seen']) for p in small):.3f}, is a guide to the finite-source "
+          "error; it shrinks like 1/N.")
     jit = [p for p in st if p["work"] == "jitter"]
     if jit:
         above = [p for p in jit if p["spares"] > p["offered_load"] + 0.5]
@@ -1044,8 +1048,8 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
              f"overstates the share {min(p['palm'] / p['sim']['mean'] for p in resolved):.1f}× to "
              f"{max(p['palm'] / p['sim']['mean'] for p in resolved):.0f}× (S = "
              f"{', '.join(str(p['spares']) for p in resolved)})." if above and resolved else "")
-          + (" At S ≤ λD the station is at its pack limit and nearly everyone waits. The periodic count, "
-             "like Palm's, ignores the robots held up and is too low there; M/D/S is the better guide."
+          + (" At S ≤ λD the station is at its pack limit and nearly everyone waits; the periodic count "
+             "ignores the robots held up and is too low there."
              if near else "")
           + " For regular fleets away from saturation, Palm and M/D/S are upper bounds, not estimates.")
     reg = [p for p in st if p["work"] == "fixed"]
@@ -1176,11 +1180,11 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
       "section 6: position waits also suffer from synchronisation |")
     w("| open M/M/c `analytic_queue.mmc` (shortest_wait, robots shared) | Poisson arrivals | overstates waits "
       "for a few robots per station | see section 6 |")
-    w("| M/D/S `analytic_queue.mdc` (stock-outs) | Poisson requests, one charger per pack | finite fleet: "
-      "between λ(N−1)/N and λ | section 5: within the CI for 100 robots; up to the M/D/S gap for 10 robots |")
-    w("| Palm `analytic_queue.prob_no_ready_pack` | never exactly in swapsim (robots wait instead of drained "
-      "packs piling up); close when S ≫ λD and requests are near Poisson | too low near saturation; several "
-      "times too high for regular fleets | section 5 |")
+    w("| Palm `analytic_queue.prob_no_ready_pack` (stock-outs) | Poisson requests, an empty bay for every "
+      "waiting robot (drained packs charge from drop-off: M/D/∞) | finite fleet: between λ(N−1)/N and λ; "
+      "several times too high for regular fleets | section 5: within the CI for 100 robots |")
+    w("| M/D/S `analytic_queue.mdc` (stock-outs, few spare bays) | Poisson requests, drained packs held back "
+      "until a green one leaves | an upper bound when bays are plentiful | section 5 |")
     w("| periodic `analytic_queue.prob_no_ready_pack_periodic` | regular robots with independent random phases "
       "| phases organise themselves (waves or self-spacing) | section 5 (jitter): matches; section 6: hospital "
       "matches, factory too low; section 5 (fixed times): too high |")
