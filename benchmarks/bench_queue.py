@@ -150,6 +150,7 @@ def run(quick: bool = False, repeats: int = 5, case: QueueCase | None = None) ->
     sw_mean, sw_half = mean_ci(sw_wait, CONFIDENCE)
     ratio = median(ratios)
     wall_ratio = median(wall_ratios)
+    best_ratio = min(t / n for t, n in zip(sw_cpu, sw_swaps)) / min(t / n for t, n in zip(bare_cpu, bare_swaps))
     bare_ok = abs(bare_mean - exact_wait_min) <= bare_half
     sw_ok = abs(sw_mean - exact_wait_min) <= sw_half
     models_ok = abs(bare_mean - sw_mean) <= math.hypot(bare_half, sw_half)
@@ -170,8 +171,8 @@ def run(quick: bool = False, repeats: int = 5, case: QueueCase | None = None) ->
     verdict = "meets" if ratio <= RATIO_TARGET else "MISSES"
     table.notes += [
         f"time per swap, swapsim / bare: {ratio:.2f}x by CPU time (median of {repeats} interleaved pairs, "
-        f"range {min(ratios):.2f}-{max(ratios):.2f}), {wall_ratio:.2f}x by wall time; "
-        f"{verdict} the target of <= {RATIO_TARGET:g}x",
+        f"range {min(ratios):.2f}-{max(ratios):.2f}), {best_ratio:.2f}x fastest run to fastest run, "
+        f"{wall_ratio:.2f}x by wall time; {verdict} the target of <= {RATIO_TARGET:g}x",
         f"mean wait within the 99 % CI of the exact value: bare {'yes' if bare_ok else 'NO'}, "
         f"swapsim {'yes' if sw_ok else 'NO'}; the models agree with each other: {'yes' if models_ok else 'NO'}; "
         f"stock-outs in swapsim: {stockouts}",
@@ -194,7 +195,7 @@ def run(quick: bool = False, repeats: int = 5, case: QueueCase | None = None) ->
                     "wait_min_mean": sw_mean, "wait_min_ci99": sw_half, "stockouts": stockouts},
         "exact": {"wait_min": exact_wait_min, "server_utilisation": exact.server_utilisation,
                   "throughput_per_h": exact.throughput},
-        "ratio_cpu_per_pair": ratios, "ratio_cpu_median": ratio,
+        "ratio_cpu_per_pair": ratios, "ratio_cpu_median": ratio, "ratio_cpu_best": best_ratio,
         "ratio_wall_per_pair": wall_ratios, "ratio_wall_median": wall_ratio, "ratio_target": RATIO_TARGET,
         "waits_agree": {"bare_vs_exact": bare_ok, "swapsim_vs_exact": sw_ok, "bare_vs_swapsim": models_ok},
     }

@@ -2,7 +2,9 @@
 
 Used by benchmark 2 so that each run's peak resident memory (VmHWM, see
 :func:`benchmarks.common.peak_rss_mib`) is its own. The job is
-``{"robots": N, "days": D, "seed": S}`` (the resized factory scenario of :mod:`benchmarks.scenarios`).
+``{"robots": N, "days": D, "seed": S}`` (the resized factory scenario of :mod:`benchmarks.scenarios`),
+optionally with ``"bin_width": "1 d"`` to override the time-series resolution (a control: the
+time-series bins are the only part of a run whose memory grows with the horizon).
 The reply holds the wall and CPU time of :func:`swapsim.engine.simulate` alone (scenario building and imports
 excluded), the peak RSS before the run (interpreter, imports, scenario) and after it, and a few KPIs
 to show the runs are comparable.
@@ -22,6 +24,12 @@ def main() -> None:
     from swapsim.engine import simulate
 
     scenario = factory_scaled(int(job["robots"]), float(job["days"]))
+    if "bin_width" in job:
+        from swapsim.config import scenario_from_dict, scenario_to_dict
+
+        data = scenario_to_dict(scenario)
+        data["output"]["bin_width"] = job["bin_width"]
+        scenario = scenario_from_dict(data, source="benchmarks.child")
     rss_before = peak_rss_mib()
     t0, c0 = time.perf_counter(), time.process_time()
     result = simulate(scenario, seed=int(job["seed"]))

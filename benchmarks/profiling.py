@@ -2,14 +2,15 @@
 
 Profiles one :func:`swapsim.engine.simulate` call of
 
-* ``factory``: scenarios/factory.yaml as shipped (30 robots, 30 days, two halls), and
+* ``factory``: scenarios/factory.yaml as shipped (30 robots, 30 days, two halls);
+* ``factory --robots N``: the same resized as in benchmark 2 (one hall per 15 robots);
 * ``mmcn``: benchmark 1's M/M/3//20 queue scenario (90 days by default; the shares of time do not
-  depend on the horizon),
+  depend on the horizon).
 
-and prints the functions with the most *own* time (tottime, excluding callees) with their share of
-the profiled total, and the model functions with the most cumulative time. cProfile roughly doubles
-the run time and weighs many cheap calls more than a few expensive ones, so read the shares as a
-ranking, not as a forecast of the gain from removing a function. The raw profiles go to
+The run prints the functions with the most *own* time (tottime, excluding callees) with their share of
+the profiled total, own time summed by module, and the model functions with the most cumulative
+time. cProfile roughly doubles the run time and weighs many cheap calls more than a few expensive
+ones, so read the shares as a ranking, not as a forecast of the gain from removing a function. The raw profiles go to
 ``benchmarks/results/profile-<name>.prof`` (open with ``python -m pstats``).
 """
 
@@ -23,14 +24,17 @@ from typing import Any
 
 from benchmarks.bench_queue import QueueCase, mmcn_scenario
 from benchmarks.common import RESULTS_DIR, REPO, Table, fmt
-from benchmarks.scenarios import FACTORY
+from benchmarks.scenarios import FACTORY, factory_scaled
 from swapsim.config import Scenario, load_scenario, scenario_from_dict
 from swapsim.engine import simulate
 
 __all__ = ["profile_scenario", "scenario_named", "main"]
 
 
-def scenario_named(name: str, days: float | None = None) -> Scenario:
+def scenario_named(name: str, days: float | None = None, robots: int | None = None) -> Scenario:
+    """``factory`` (as shipped, or resized to ``robots`` as in benchmark 2) or ``mmcn`` (benchmark 1)."""
+    if name == "factory" and robots is not None:
+        return factory_scaled(robots, days or 30.0)
     if name == "factory":
         return load_scenario(FACTORY, [f"horizon={days} d"] if days else [])
     if name == "mmcn":
@@ -51,9 +55,16 @@ def _where(func: tuple[str, int, str]) -> str:
     return f"{short}:{line}({name})"
 
 
+def _module(where: str) -> str:
+    """The module (file) a profiled function lives in; built-ins grouped as one."""
+    if ":" not in where:
+        return "built-ins (min, max, heappush, numpy calls, ...)"
+    return where.split(":", 1)[0]
+
+
 def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
-                     top: int = 15) -> tuple[Table, Table, dict[str, Any]]:
-    """Profile one run; returns the own-time table, the model's cumulative-time table and raw rows."""
+                     top: int = 15) -> tuple[Table, Table, Table, dict[str, Any]]:
+    """Profile one run; returns tables of own time by function, by module, and the model's cumulative time."""
     profiler = cProfile.Profile()
     profiler.enable()
     result = simulate(scenario, seed=seed)
@@ -77,6 +88,13 @@ def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
                 fmt(r["cumtime_s"]), f"{r['cumtime_share']:.1%}")
     own.notes.append(f"profiled total {total:.2f} s (cProfile on); own = time in the function itself")
 
+    by_module: dict[str, float] = {}
+    for r in rows:
+        by_module[_module(r["function"])] = by_module.get(_module(r["function"]), 0.0) + r["tottime_s"]
+    modules = Table(f"Profile by module (own time): {label}", ["module", "own s", "own %"])
+    for name, tt in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
+        modules.add(name, fmt(tt), f"{tt / total:.1%}")
+
     model = [r for r in rows if r["function"].startswith("swapsim/")
              and not r["function"].endswith(("(simulate)", "(operate)", "(<module>)"))]
     cum = Table(f"Profile by cumulative time, swapsim functions: {label}",
@@ -86,21 +104,26 @@ def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
                 fmt(1e6 * r["tottime_s"] / max(1, r["calls"])))
     cum.notes.append("cumulative time includes callees (a generator's cum time counts each resumption); "
                      "simulate() and Robot.operate() are left out (they hold everything)")
-    return own, cum, {"label": label, "total_s": total, "rows": sorted(rows, key=lambda r: -r["tottime_s"])[:60]}
+    raw = {"label": label, "total_s": total, "by_module_s": by_module,
+           "rows": sorted(rows, key=lambda r: -r["tottime_s"])[:60]}
+    return own, modules, cum, raw
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling", description=__doc__.splitlines()[0])
     parser.add_argument("which", nargs="?", default="both", choices=["factory", "mmcn", "both"])
     parser.add_argument("--days", type=float, default=None, help="horizon (default: factory 30, mmcn 90)")
+    parser.add_argument("--robots", type=int, default=None,
+                        help="factory only: resize to this many robots, one hall per 15 (as in benchmark 2)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     for name in (["factory", "mmcn"] if args.which == "both" else [args.which]):
-        own, cum, _ = profile_scenario(scenario_named(name, args.days), seed=args.seed,
-                                       out=args.out / f"profile-{name}.prof", top=args.top)
-        print(own.text(), "", cum.text(), "", sep="\n")
+        tag = f"{name}-{args.robots}r" if name == "factory" and args.robots else name
+        own, modules, cum, _ = profile_scenario(scenario_named(name, args.days, args.robots), seed=args.seed,
+                                       out=args.out / f"profile-{tag}.prof", top=args.top)
+        print(own.text(), "", modules.text(), "", cum.text(), "", sep="\n")
     return 0
 
 
