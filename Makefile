@@ -1,12 +1,14 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the whole test suite
+#   make bench  same set-up, run the benchmarks (up to an hour; not part of `make test`);
+#               `make bench QUICK=1` is a smoke run of a minute. See docs/performance.md.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test install clean
+.PHONY: run test bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -21,6 +23,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -10,6 +10,7 @@ version, the wall time, the KPIs and the tables. It writes nothing to disk (see 
 
 from __future__ import annotations
 
+import math
 import platform
 import time
 from dataclasses import dataclass, field
@@ -71,19 +72,25 @@ def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
     return rows
 
 
-def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False) -> RunResult:
+def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False,
+             env: simpy.Environment | None = None) -> RunResult:
     """Run ``scenario`` once.
 
     Args:
         scenario: a validated scenario.
         seed: root seed of the random streams; defaults to ``scenario.seed``.
         keep_entities: keep the robots, stations and packs in the result (tests and debugging).
+        env: a fresh environment at time 0 to run in (default: a new ``simpy.Environment``). For
+            instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
     """
     seed = scenario.seed if seed is None else int(seed)
     if seed != scenario.seed:  # the resolved scenario must reproduce this run on its own
         scenario = scenario.model_copy(update={"seed": seed})
     started = time.perf_counter()
-    env = simpy.Environment()
+    if env is None:
+        env = simpy.Environment()
+    elif env.now != 0 or env.peek() != math.inf:
+        raise ValueError(f"simulate: env must be a fresh environment at time 0 (now={env.now})")
     streams = Streams(seed)
     recorder = Recorder(
         n_robots=scenario.fleet.robots,

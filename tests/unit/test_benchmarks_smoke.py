@@ -1,0 +1,85 @@
+"""Smoke test of the benchmarks package: it imports, and both models of benchmark 1 run.
+
+No timing is asserted here (speed lives in benchmarks/, see docs/performance.md). This checks that the
+bare SimPy baseline and swapsim run the same queue for a few simulated hours, that the event counter
+counts, and that the counted and uncounted runs of the same seed agree, so `make bench` cannot rot
+unnoticed between benchmark runs.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import simpy
+
+from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, profiling  # noqa: F401
+from benchmarks.bare_mmcn import run_bare_mmcn
+from benchmarks.common import CountingEnvironment, Table
+from benchmarks.scenarios import factory_scaled
+from swapsim.config import scenario_from_dict
+from swapsim.engine import simulate
+
+HOURS = 6.0
+
+
+def test_counting_environment_counts_every_processed_event() -> None:
+    env = CountingEnvironment()
+
+    def three_timeouts(env: simpy.Environment):
+        for _ in range(3):
+            yield env.timeout(1.0)
+
+    env.process(three_timeouts(env))
+    env.run()
+    # Initialize + 3 timeouts + the process's own completion event
+    assert env.events_processed == 5
+
+
+def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
+    case = bench_queue.QueueCase(n_robots=5, positions=1, think_h=1.0, swap_mean_h=0.25, horizon_h=HOURS)
+    env = CountingEnvironment()
+    bare = run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
+                         seed=3, env=env)
+    assert bare.swaps > 0 and bare.events == env.events_processed > bare.swaps
+    assert run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
+                         seed=3) == bare.__class__(bare.swaps, bare.mean_wait_h, None)
+
+    scenario = scenario_from_dict(bench_queue.mmcn_scenario(case))
+    env = CountingEnvironment()
+    swaps, wait_min, stockouts = bench_queue.run_swapsim(scenario, 3, env=env)
+    assert swaps > 0 and env.events_processed > swaps
+    assert stockouts == 0
+    assert bench_queue.run_swapsim(scenario, 3) == (swaps, wait_min, stockouts)
+
+
+def test_simulate_refuses_a_used_environment() -> None:
+    scenario = scenario_from_dict(bench_queue.mmcn_scenario(bench_queue.QueueCase(horizon_h=HOURS)))
+    env = simpy.Environment()
+    env.run(until=1.0)
+    with pytest.raises(ValueError, match="fresh environment"):
+        simulate(scenario, seed=1, env=env)
+
+
+def test_resized_factory_has_one_hall_per_fifteen_robots() -> None:
+    scenario = factory_scaled(31, 2.0)
+    assert scenario.fleet.robots == 31 and scenario.horizon == 48.0
+    assert [s.name for s in scenario.stations] == ["hall-1", "hall-2", "hall-3"]
+    assert [s.distance for s in scenario.stations] == [40.0, 80.0, 40.0]
+
+
+def test_child_reports_one_json_line(monkeypatch, capsys) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"robots": 3, "days": 2, "seed": 1})))
+    child.main()
+    reply = json.loads(capsys.readouterr().out.strip())
+    assert reply["robots"] == 3 and reply["wall_s"] > 0 and reply["peak_rss_mib"] >= reply["peak_rss_before_mib"] > 0
+
+
+def test_table_renders_text_and_markdown() -> None:
+    t = Table("T", ["a", "bb"])
+    t.add(1, "x")
+    t.notes.append("n")
+    assert t.text().splitlines()[2].split() == ["a", "bb"]
+    assert "| 1 | x |" in t.markdown()
