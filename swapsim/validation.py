@@ -722,7 +722,7 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
         axes[0].legend(handles=handles, loc="upper left")
         level = data["mmcn"][0]["level"]
         fig.suptitle(f"Simulated vs exact finite-source queue (M/M/c//N), {int(level * 100)} % confidence intervals")
-        fig.savefig(fig_dir / "validation-mmcn.png")
+        fig.savefig(fig_dir / "validation-mmcn.png", bbox_inches="tight")
         plt.close(fig)
         names["mmcn"] = "validation-mmcn.png"
 
@@ -736,11 +736,11 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
             s = [p["spares"] for p in pts]
             ax.errorbar(s, [p["sim"]["mean"] for p in pts], yerr=[p["sim"]["half_width"] for p in pts],
                         fmt="o", color="#000000", capsize=3, label="simulated", zorder=5)
+            ax.plot(s, [p.get("palm_seen", p["palm"]) for p in pts], color=OKABE_ITO[1], lw=2, ls="--",
+                    marker="D", ms=4, label="Palm P(Poisson ≥ S), rate × (N−1)/N")
+            ax.plot(s, [p["palm"] for p in pts], color=OKABE_ITO[1], lw=1, ls=":", label="Palm at rate λ")
             ax.plot(s, [p["mds_seen"] for p in pts], color=OKABE_ITO[0], lw=2, marker="s", ms=4,
-                    label="M/D/S, rate × (N−1)/N")
-            ax.plot(s, [p["mds"] for p in pts], color=OKABE_ITO[0], lw=1, ls=":", label="M/D/S (Poisson)")
-            ax.plot(s, [p["palm"] for p in pts], color=OKABE_ITO[1], lw=2, ls="--", marker="D", ms=4,
-                    label="Palm P(Poisson ≥ S)")
+                    label="M/D/S (packs held back), rate × (N−1)/N")
             ax.plot(s, [p["periodic"] for p in pts], color=OKABE_ITO[2], lw=2, ls="-.", marker="v", ms=4,
                     label="regular robots, random phases")
             ax.set_xlabel("packs kept at the station S")
@@ -751,11 +751,11 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
             ax.set_ylim(-0.02, 1.02)
         axes[0].set_ylabel("share of swaps finding no green pack")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=len(labels), bbox_to_anchor=(0.5, -0.06),
+        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.12),
                    frameon=False)
         fig.suptitle(f"Spare-pack stock-outs at offered pack load {OFFERED_PACK_LOAD:g} "
                      f"(swap rate × time to green)")
-        fig.savefig(fig_dir / "validation-stockouts.png")
+        fig.savefig(fig_dir / "validation-stockouts.png", bbox_inches="tight")
         plt.close(fig)
         names["stockouts"] = "validation-stockouts.png"
 
@@ -780,7 +780,7 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
             axes[1].set_xlabel("lag (h)")
             axes[1].set_ylabel("autocorrelation")
             axes[1].set_title("the series repeats every swap cycle")
-            fig.savefig(fig_dir / "validation-waves.png")
+            fig.savefig(fig_dir / "validation-waves.png", bbox_inches="tight")
             plt.close(fig)
             names["waves"] = "validation-waves.png"
     return names
