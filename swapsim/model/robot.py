@@ -289,20 +289,20 @@ class Robot:
             park: stay at the station afterwards (going off duty) instead of walking back.
         Returns the station where the robot swapped.
         """
-        env = self.env
-        rec = self.recorder
         done = goal if goal is not None else (lambda: not self.needs_swap)
+        return (yield from self._trip(lambda station: self._visit(station, done), park))
+
+    def _trip(self, serve: Callable[["Station"], Proc], park: bool) -> Proc:
+        """Walk to the chosen station and ``serve`` there (re-routing through the work area while
+        ``serve`` reports the station down), then walk back unless parking. Returns the station."""
         station = self.pick_station()
         station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         station.incoming -= 1
-        while True:
-            served = yield from self._visit(station, done)
-            if served:
-                break
+        while not (yield from serve(station)):
             other = self.pick_station(avoid=station)
-            rec.robot_rerouted(self.id, station.index, env.now)
+            self.recorder.robot_rerouted(self.id, station.index, self.env.now)
             hop_h = station.travel_h + other.travel_h  # back through the work area
             if hop_h > 0:
                 yield from self._spend(hop_h, "travelling", self.walk_w, False)
@@ -311,21 +311,30 @@ class Robot:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         return station
 
+    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event],
+                    withdraw: Callable[[simpy.Event], None]) -> Proc:
+        """Arrive at ``station`` and queue for a place (``request``); returns the granted request, or
+        None if the station is down and another one is open (the place given up with ``withdraw``)."""
+        if not station.up:
+            if self._elsewhere(station):
+                return None
+            yield from self._wait(station.reopening, "queueing", self.station_w)
+        self.recorder.robot_arrived(self.id, station.index, self.env.now)
+        req = request()
+        while not req.triggered:
+            yield from self._wait_at(station, req)
+            if not req.triggered and self._elsewhere(station):
+                withdraw(req)
+                return None
+        return req
+
     def _visit(self, station: "Station", done: Callable[[], bool]) -> Proc:
         """Queue at ``station`` and swap until ``done()``; False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        if not station.up:
-            if self._elsewhere(station):
-                return False
-            yield from self._wait(station.reopening, "queueing", self.station_w)
-        rec.robot_arrived(self.id, station.index, env.now)
-        req = station.request_position()
-        while not req.triggered:
-            yield from self._wait_at(station, req)
-            if not req.triggered and self._elsewhere(station):
-                station.withdraw_request(req)
-                return False
+        req = yield from self._join_queue(station, station.request_position, station.withdraw_request)
+        if req is None:
+            return False
         exchanges = 0
         while exchanges < len(self.packs) and not done():
             if not station.up:
@@ -703,41 +712,15 @@ class PlugInRobot(Robot):
 
     def charge_trip(self, park: bool = False) -> Proc:
         """Walk to a station, queue for a dock, charge both packs, walk back (unless parking)."""
-        env = self.env
-        station = self.pick_station()
-        station.incoming += 1
-        if station.travel_h > 0:
-            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        station.incoming -= 1
-        while True:
-            served = yield from self._dock(station)
-            if served:
-                break
-            other = self.pick_station(avoid=station)
-            self.recorder.robot_rerouted(self.id, station.index, env.now)
-            hop_h = station.travel_h + other.travel_h
-            if hop_h > 0:
-                yield from self._spend(hop_h, "travelling", self.walk_w, False)
-            station = other
-        if not park and station.travel_h > 0:
-            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        return station
+        return (yield from self._trip(self._dock, park))
 
     def _dock(self, station: "Station") -> Proc:
         """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        if not station.up:
-            if self._elsewhere(station):
-                return False
-            yield from self._wait(station.reopening, "queueing", self.station_w)
-        rec.robot_arrived(self.id, station.index, env.now)
-        req = station.request_dock()
-        while not req.triggered:
-            yield from self._wait_at(station, req)
-            if not req.triggered and self._elsewhere(station):
-                station.withdraw_dock_request(req)
-                return False
+        req = yield from self._join_queue(station, station.request_dock, station.withdraw_dock_request)
+        if req is None:
+            return False
         while not station.up:  # docked while the station is down and nowhere else to go
             yield from self._wait(station.reopening, "queueing", self.station_w)
         rec.charge_started(self.id, station.index, env.now)
