@@ -2,7 +2,8 @@
 
 Prints each benchmark's table as it finishes, then writes every table and the raw numbers (every
 timing of every repeat, the machine, the command) to ``benchmarks/results/latest.json`` and the tables
-as markdown to ``benchmarks/results/latest.md``.
+as markdown to ``benchmarks/results/latest.md``. A quick or partial run writes ``latest-quick*`` or
+``latest-<names>*`` instead, so it never overwrites a full measurement.
 """
 
 from __future__ import annotations
@@ -76,15 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         "tables": [{"title": t.title, "columns": t.columns, "rows": t.rows, "notes": t.notes} for t in tables],
         "raw": raw,
     }
-    (args.out / "latest.json").write_text(json.dumps(report, indent=2, default=_jsonable) + "\n")
+    # A smoke run or a partial run never overwrites a full measurement.
+    stem = "latest" + ("-quick" if args.quick else "") + ("" if args.only == list(NAMES) else "-" + "-".join(args.only))
+    json_path, md_path = args.out / f"{stem}.json", args.out / f"{stem}.md"
+    json_path.write_text(json.dumps(report, indent=2, default=_jsonable) + "\n")
     md = [f"# swapsim benchmarks ({stamp}{', QUICK MODE' if args.quick else ''})", "",
           f"Machine: {machine['cpu']}, {machine['cores']} CPUs, {machine['memory_gib']} GiB; "
           f"Python {machine['python']}, SimPy {machine['simpy']}, NumPy {machine['numpy']}, "
           f"swapsim {machine['swapsim']}; load average at start {machine['load_average_at_start']}.", ""]
     for t in tables:
         md += [t.markdown(), ""]
-    (args.out / "latest.md").write_text("\n".join(md))
-    print(f"\nall benchmarks: {total:.0f} s; wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}")
+    md_path.write_text("\n".join(md))
+    print(f"\nall benchmarks: {total:.0f} s; wrote {json_path} and {md_path}")
     return 0
 
 
