@@ -908,8 +908,8 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
         ax.set_ylabel("pack health\n(% of rated capacity)")
         retired = int(health["retired"][-1]) if len(health["retired"]) else 0
         warned = int(health["warnings_total"][-1]) if len(health.get("warnings_total", [])) else 0
-        ax.set_title(f"Pack health over time: {man['scenario']}, seed {man['seed']} "
-                     f"({retired} packs retired, {warned} warnings in the run)")
+        ax.set_title(f"Pack health over time: {man['scenario']}, seed {man['seed']}\n"
+                     f"({retired} packs retired, {warned} warnings in the run)", loc="left")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         ax2.step(x, np.asarray(health["retired"]), where="post", color=OKABE_ITO[3], lw=1.5,
                  label="packs retired (cumulative)")
