@@ -45,6 +45,24 @@ set_option = click.option(
     help="Override a scenario field, e.g. --set fleet.robots=40 --set 'horizon=14 d' "
          "--set stations[0].bays=12. Repeatable; validated like the file.")
 
+format_option = click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png",
+                             show_default=True, help="Figure file format.")
+
+
+def seed_option(help_text: str = "Root seed (default: the scenario's).") -> Callable[..., Any]:
+    """``--seed``: a non-negative root seed."""
+    return click.option("--seed", type=click.IntRange(min=0), default=None, help=help_text)
+
+
+def figures_option(what: str = "the figures") -> Callable[..., Any]:
+    """``--figures/--no-figures``."""
+    return click.option("--figures/--no-figures", default=True, show_default=True, help=f"Draw {what}.")
+
+
+def quiet_option(help_text: str = "Print only where the results went.") -> Callable[..., Any]:
+    """``-q/--quiet``."""
+    return click.option("-q", "--quiet", is_flag=True, help=help_text)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="swapsim")
@@ -97,14 +115,13 @@ def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: the scenario's).")
+@seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results directory (default: results/<scenario name>/).")
 @set_option
-@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the run figures.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
-              help="Figure file format.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only where the results went.")
+@figures_option("the run figures")
+@format_option
+@quiet_option()
 @_user_errors
 def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str, ...], figures: bool,
         fmt: str, quiet: bool) -> None:
@@ -163,14 +180,13 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--strategies", default="hot_swap,cold_swap,plug_in", show_default=True,
               help="Comma-separated power strategies to compare (hot_swap, cold_swap, plug_in).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Root seed (default: the scenario's).")
+@seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Compare directory (default: results/<scenario name>-compare/).")
 @set_option
-@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the figures.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
-              help="Figure file format.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only where the results went.")
+@figures_option()
+@format_option
+@quiet_option()
 @_user_errors
 def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None, overrides: tuple[str, ...],
             figures: bool, fmt: str, quiet: bool) -> None:
@@ -215,8 +231,7 @@ results_dir_argument = click.argument("results_dir", type=click.Path(path_type=P
 
 @cli.command()
 @results_dir_argument
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
-              help="Figure file format.")
+@format_option
 def plot(results_dir: Path, fmt: str) -> None:
     """Redraw every figure of a run, sweep or comparison in RESULTS_DIR from its saved files.
 
@@ -314,9 +329,8 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
               help="Worker processes (default: all cores); 1 runs in this process.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sweep directory (default: results/<scenario name>-sweep/).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Root seed; replication r of every point gets the same seed derived from it "
-                   "(default: the scenario's).")
+@seed_option("Root seed; replication r of every point gets the same seed derived from it "
+             "(default: the scenario's).")
 @set_option
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers "
@@ -332,10 +346,9 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
               help="Cap of replications per point with --target-ci (default 100).")
 @click.option("--kpi", "kpis", multiple=True, metavar="KPI",
               help="Also draw this KPI (a dotted key of summary.json, e.g. swaps.stockouts). Repeatable.")
-@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw the sweep figures.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
-              help="Figure file format.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only where the results went.")
+@figures_option("the sweep figures")
+@format_option
+@quiet_option("No progress bar; print only where the results went.")
 @_user_errors
 def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: int | None, jobs: int | None,
           out: Path | None, seed: int | None, overrides: tuple[str, ...], executor: str, scheduler: str | None,
@@ -435,15 +448,13 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
               help="Pilot replications (averaged before MSER-5).")
 @click.option("--bin", "bin_width", default="5 min", show_default=True,
               help="Time-series bin of the pilot runs (a duration).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
+@seed_option("Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory (default: results/<scenario name>-warmup/).")
 @set_option
-@click.option("--figures/--no-figures", default=True, show_default=True, help="Draw warmup.png.")
-@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png", show_default=True,
-              help="Figure file format.")
+@figures_option("warmup.png")
+@format_option
 @_user_errors
 def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, jobs: int | None,
            out: Path | None, overrides: tuple[str, ...], figures: bool, fmt: str) -> None:
