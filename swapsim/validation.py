@@ -213,6 +213,15 @@ def mmcn_scenario(robots: int, positions: int, work_h: float, swap_mean_h: float
     cycle, powers = _work_cycle(work, work_h)
     swap_dist: Any = ({"dist": "exponential", "mean": f"{swap_mean_h!r} h"} if swap == "exponential"
                       else f"{swap_mean_h!r} h")
+    station = {"name": "S", "distance": "0 m", "positions": positions, "bays": robots + 2,
+               "charged_packs": robots + 1, "swap_duration": swap_dist, "charger": dict(FAST_CHARGER)}
+    return _one_station_scenario(name, horizon_h, warmup_h, robots, cycle, powers, station)
+
+
+def _one_station_scenario(name: str, horizon_h: float, warmup_h: float, robots: int, cycle: list[Any],
+                          powers: dict[str, str], station: dict[str, Any]) -> Scenario:
+    """The shared frame of the validation scenarios: one station at 0 m, no draw there, new packs that
+    do not age, the whole usable window from full to the trigger, full (ready 1.0) packs handed out."""
     data = {
         "name": name,
         "horizon": f"{horizon_h!r} h",
@@ -224,9 +233,7 @@ def mmcn_scenario(robots: int, positions: int, work_h: float, swap_mean_h: float
         "workload": {"cycle": cycle},
         "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately",
                    "station_choice": "nearest"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": positions, "bays": robots + 2,
-                      "charged_packs": robots + 1, "swap_duration": swap_dist,
-                      "charger": dict(FAST_CHARGER)}],
+        "stations": [station],
     }
     return scenario_from_dict(data, f"<{name}>")
 
@@ -245,21 +252,9 @@ def stockout_scenario(robots: int, spares: int, work_h: float, *, work: str = "e
       large) or fixed (regular robots at random phases).
     """
     cycle, powers = _work_cycle(work, work_h)
-    data = {
-        "name": name,
-        "horizon": f"{horizon_h!r} h",
-        "warmup": f"{warmup_h!r} h",
-        "fleet": {"robots": robots, "initial_soc": "staggered"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
-        "pack": {"capacity": f"{PACK_WH!r} Wh", "usable_fraction": 1.0},
-        "power": {"activities": powers, "at_station": "0 W"},
-        "workload": {"cycle": cycle},
-        "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately",
-                   "station_choice": "nearest"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": robots, "bays": spares + robots,
-                      "charged_packs": spares, "swap_duration": f"{swap_h!r} h"}],
-    }
-    return scenario_from_dict(data, f"<{name}>")
+    station = {"name": "S", "distance": "0 m", "positions": robots, "bays": spares + robots,
+               "charged_packs": spares, "swap_duration": f"{swap_h!r} h"}
+    return _one_station_scenario(name, horizon_h, warmup_h, robots, cycle, powers, station)
 
 
 def pack_life_scenario(activity: str, power_w: float, *, horizon_h: float = 200.0) -> Scenario:
