@@ -434,6 +434,8 @@ class Robot:
         cands = [s for s in self.stations if s.up and s is not avoid]
         if not cands:
             cands = [s for s in self.stations if s is not avoid] or list(self.stations)
+        if len(cands) == 1:  # nothing to choose: skip building the views (hot path with one station)
+            return cands[0]
         return cands[choose_station(self.station_rule, [self.view_of(s) for s in cands])]
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
