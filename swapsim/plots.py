@@ -514,7 +514,6 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
             ax_t.grid(axis="x", visible=False)
         fig.suptitle(f"Power strategies compared: {meta['scenario']}, {days:.0f} d after warm-up, "
                      f"seed {meta['seed']} (common random numbers)", fontsize=12)
-        fig.tight_layout()
         return [_save(fig, compare_dir, "compare", fmt)]
 
 
@@ -684,7 +683,6 @@ def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir
                      f"{meta['base_name']} sweep\n"
                      f"mean and 95 % confidence band, {_n_text(pts)} per point, common random numbers",
                      fontsize=12)
-        fig.tight_layout()
         return _save(fig, out_dir, f"sweep_{_safe_stem(kpi)}", fmt)
 
 
@@ -837,7 +835,6 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
                          transform=ax2.transAxes, ha="center", color=OKABE_ITO[3], fontsize=9)
         fig.suptitle(f"Warm-up analysis: {info['scenario']}, {info['replications']} pilot replications "
                      f"with no warm-up; suggested warm-up {info['suggested_warmup']}", fontsize=12.5)
-        fig.tight_layout()
         return _save(fig, out_dir, "warmup", fmt)
 
 
@@ -921,7 +918,6 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
         ax2.set_ylim(bottom=0)
         ax2.set_xlabel(xlabel)
         ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        fig.tight_layout()
         return _save(fig, out_dir, "pack_health", fmt)
 
 
@@ -973,7 +969,6 @@ def plot_monthly(monthly: dict[str, list], summary: dict[str, Any], out_dir: Pat
         lines = ax2.get_lines() + ax3.get_lines()
         ax2.legend(lines, [ln.get_label() for ln in lines], loc="center left", frameon=False, fontsize=8.5)
         ax2.set_xticks(months, labels)
-        fig.tight_layout()
         return _save(fig, out_dir, "monthly", fmt)
 
 
