@@ -28,7 +28,7 @@ from swapsim.units import Distance, Duration, Energy, Power, Speed
 
 __all__ = [
     "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
-    "apply_override", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
+    "apply_override", "split_path", "WILDCARD", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
     "WorkStep", "WorkloadSpec", "PolicySpec", "TravelSpec", "OutputSpec",
     "STRATEGIES", "TaskSpec", "ArrivalSpec", "ShiftSpec", "FaultsSpec", "StrategySpec",
     "BatterySpec", "TemperatureSpec", "HealthSpec", "ShiftWindow", "TechnicianSpec",
@@ -638,25 +638,32 @@ def _format_errors(source: str, exc: ValidationError) -> str:
 # ---------------------------------------------------------------------------------------------
 # Overrides: --set dotted.path=value
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
+WILDCARD = "*"
+"""The list index ``[*]`` (every item), accepted where a caller allows it (sweep factors)."""
 
 
-def _split_path(path: str) -> list[str | int]:
+def split_path(path: str, label: str = "--set", *, wildcard: bool = False, hint: str = "") -> list[str | int]:
+    """``stations[1].bays`` (or ``stations.1.bays``) -> ``["stations", 1, "bays"]``.
+
+    ``[*]`` gives :data:`WILDCARD` when ``wildcard`` is true and is an error otherwise. Errors name
+    ``label`` and the path, with ``hint`` appended to an unreadable segment's message.
+    """
     parts: list[str | int] = []
     for token in path.split("."):
         if not token:
-            raise ScenarioError(f"--set {path}: empty path segment")
+            raise ScenarioError(f"{label} {path}: empty path segment")
         pos = 0
         for m in _SEGMENT.finditer(token):
-            if m.start() != pos:
-                raise ScenarioError(f"--set {path}: cannot read the path at '{token}'")
+            if m.start() != pos or (m.group(2) == WILDCARD and not wildcard):
+                break
             pos = m.end()
             if m.group(1) is not None:
                 parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
             else:
-                parts.append(int(m.group(2)))
+                parts.append(WILDCARD if m.group(2) == WILDCARD else int(m.group(2)))
         if pos != len(token):
-            raise ScenarioError(f"--set {path}: cannot read the path at '{token}'")
+            raise ScenarioError(f"{label} {path}: cannot read the path at '{token}'{hint}")
     return parts
 
 
@@ -675,7 +682,7 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
         value = yaml.safe_load(raw) if raw.strip() else ""
     except yaml.YAMLError as exc:
         raise ScenarioError(f"--set {assignment}: value is not valid YAML ({exc.__class__.__name__})") from None
-    parts = _split_path(path)
+    parts = split_path(path)
     out = copy.deepcopy(data)
     node: Any = out
     for depth, key in enumerate(parts):

@@ -41,7 +41,6 @@ import itertools
 import json
 import math
 import os
-import re
 import signal
 import sys
 import time
@@ -57,11 +56,13 @@ from swapsim import __version__
 from swapsim.config import (
     Scenario,
     ScenarioError,
+    WILDCARD,
     _format_errors,
     load_scenario,
     read_yaml,
     scenario_from_dict,
     scenario_to_dict,
+    split_path,
 )
 
 __all__ = [
@@ -113,29 +114,13 @@ class SweepSpec(BaseModel):
 # =============================================================================================
 # Factors: dotted paths with [*] wildcards, applied to the base scenario's data
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
-_WILD = "*"
+_WILD = WILDCARD
 
 
 def _split_factor(path: str) -> list[str | int]:
     """``stations[*].bays`` -> ``["stations", "*", "bays"]``; ``stations.1.bays`` -> ``[..., 1, ...]``."""
-    parts: list[str | int] = []
-    for token in path.split("."):
-        if not token:
-            raise ScenarioError(f"factor {path}: empty path segment")
-        pos = 0
-        for m in _SEGMENT.finditer(token):
-            if m.start() != pos:
-                break
-            pos = m.end()
-            if m.group(1) is not None:
-                parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
-            else:
-                parts.append(_WILD if m.group(2) == _WILD else int(m.group(2)))
-        if pos != len(token):
-            raise ScenarioError(f"factor {path}: cannot read the path at '{token}' "
-                                f"(write fleet.robots, stations[1].bays or stations[*].bays)")
-    return parts
+    return split_path(path, "factor", wildcard=True,
+                      hint=" (write fleet.robots, stations[1].bays or stations[*].bays)")
 
 
 def _concrete_paths(data: Any, parts: list[str | int], path: str) -> list[list[str | int]]:
