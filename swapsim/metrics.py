@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent", "AlertRecord",
-           "BatteryStats", "MONTH_H"]
+           "BatteryStats", "MONTH_H", "StateBins"]
 
 ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded",
                                  "charging", "down", "off_duty")
@@ -49,7 +49,7 @@ class TimeWeighted:
     hold the integral over each fixed-width bin from time 0, never reset.
     """
 
-    __slots__ = ("value", "t_last", "area", "t0", "peak", "bins", "width")
+    __slots__ = ("value", "t_last", "area", "t0", "peak", "bins", "width", "_k", "_edge")
 
     def __init__(self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0) -> None:
         self.value = value
@@ -59,16 +59,24 @@ class TimeWeighted:
         self.peak = value
         self.width = width
         self.bins: list[float] | None = [0.0] * n_bins if n_bins else None
+        self._k = -1
+        """Bin of the last binned interval's end, and the end time of that bin (a change that stays
+        inside it is added without any bin arithmetic; -1/-inf: none yet)."""
+        self._edge = -math.inf
 
     def set(self, now: float, value: float) -> None:
         """The value changes to ``value`` at time ``now``."""
-        dt = now - self.t_last
-        if dt > 0:
+        t_last = self.t_last
+        if now > t_last:
             v = self.value
             if v:
-                self.area += v * dt
+                d = v * (now - t_last)
+                self.area += d
                 if self.bins is not None:
-                    self._bin(self.t_last, now, v)
+                    if now <= self._edge:  # t_last >= the start of that bin: both ends inside it
+                        self.bins[self._k] += d
+                    else:
+                        self._bin(t_last, now, v)
             self.t_last = now
         self.value = value
         if value > self.peak:
@@ -84,6 +92,8 @@ class TimeWeighted:
         last = len(bins) - 1
         i = min(int(t0 / w), last)
         j = min(int(t1 / w), last)
+        self._k = j
+        self._edge = (j + 1) * w if j < last else math.inf
         if i == j:
             bins[i] += v * (t1 - t0)
             return
@@ -109,6 +119,39 @@ class TimeWeighted:
         self.peak = self.value
 
 
+class StateBins:
+    """Robot-hours spent in one state within each fixed-width time bin (the fleet's time series).
+
+    Fed one closed interval of one robot at a time (:meth:`add`), when the robot leaves the state;
+    the bins are never reset. The sum over robots of their intervals is the integral of the number
+    of robots in the state, so ``bins[k] / width`` is the mean count in bin ``k``.
+    """
+
+    __slots__ = ("bins", "width", "_last")
+
+    def __init__(self, n_bins: int, width: float) -> None:
+        self.bins = [0.0] * n_bins
+        self.width = width
+        self._last = n_bins - 1
+
+    def add(self, t0: float, t1: float) -> None:
+        """One robot was in the state from ``t0`` to ``t1`` (h)."""
+        if t1 <= t0:
+            return
+        w = self.width
+        bins = self.bins
+        last = self._last
+        i = min(int(t0 / w), last)
+        j = min(int(t1 / w), last)
+        if i == j:
+            bins[i] += t1 - t0
+            return
+        bins[i] += (i + 1) * w - t0
+        for k in range(i + 1, j):
+            bins[k] += w
+        bins[j] += t1 - j * w
+
+
 class Tally:
     """Observations: count, mean, max, and quantiles from a histogram.
 
@@ -122,7 +165,8 @@ class Tally:
     def __init__(self, resolution: float, limit: float) -> None:
         self.resolution = resolution
         self.limit = limit
-        self.hist = np.zeros(int(math.ceil(limit / resolution)), dtype=np.int64)
+        self.hist = [0] * int(math.ceil(limit / resolution))
+        """Counts per bin of width ``resolution`` (a list: one observation is a cheap list update)."""
         self.overflow: list[float] = []
         self.n = 0
         self.total = 0.0
@@ -153,7 +197,7 @@ class Tally:
         if rank <= self.zeros:
             return 0.0
         cum = self.zeros
-        counts = self.hist
+        counts = np.asarray(self.hist, dtype=np.int64)
         csum = np.cumsum(counts) + cum
         k = int(np.searchsorted(csum, rank, side="left"))
         if k < len(counts):
@@ -167,7 +211,7 @@ class Tally:
         return float(extra[idx])
 
     def reset(self) -> None:
-        self.hist[:] = 0
+        self.hist = [0] * len(self.hist)
         self.overflow.clear()
         self.n = 0
         self.total = 0.0
@@ -177,7 +221,7 @@ class Tally:
     def histogram(self) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
         """Bin edges, counts, the count of exact zeros, and the values past the limit."""
         edges = np.arange(len(self.hist) + 1) * self.resolution
-        return edges, self.hist.copy(), self.zeros, sorted(self.overflow)
+        return edges, np.asarray(self.hist, dtype=np.int64), self.zeros, sorted(self.overflow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +255,8 @@ class _RobotStats:
     swaps: int = 0
     strandings: int = 0
     arrived: float = 0.0
+    entered: float = 0.0
+    """When it entered its current state (``since`` restarts at the warm-up reset; this does not)."""
 
 
 class Recorder:
@@ -234,8 +280,7 @@ class Recorder:
         self.bin_width_h = bin_width_h
         self.n_bins = max(1, int(math.ceil(horizon_h / bin_width_h - 1e-9)))
         self.t_reset = 0.0
-        self.state_counts = {s: TimeWeighted(n_bins=self.n_bins, width=bin_width_h) for s in ROBOT_STATES}
-        self.state_counts["working"].set(0.0, n_robots)
+        self.state_counts = {s: StateBins(self.n_bins, bin_width_h) for s in ROBOT_STATES}
         self.robots = [_RobotStats(state="working", since=0.0) for _ in range(n_robots)]
         self.stations = [
             _StationStats(name, positions,
@@ -284,12 +329,11 @@ class Recorder:
         old = r.state
         if old == state:
             return
-        r.time_h[old] += now - r.since
-        r.since = now
+        since = r.since
+        r.time_h[old] += now - since
+        self.state_counts[old].add(r.entered, now)
+        r.since = r.entered = now
         r.state = state
-        counts = self.state_counts
-        counts[old].add(now, -1)
-        counts[state].add(now, 1)
         if self.trace_limit:
             self._trace(now, "state", robot, None, state)
 
@@ -418,8 +462,6 @@ class Recorder:
     def reset(self, now: float) -> None:
         """Start the statistics afresh at ``now`` (end of warm-up); time series are kept."""
         self.t_reset = now
-        for tw in self.state_counts.values():
-            tw.reset(now)
         for r in self.robots:
             r.time_h = dict.fromkeys(ROBOT_STATES, 0.0)
             r.since = now
@@ -454,9 +496,8 @@ class Recorder:
         """Close every open interval at ``now`` (the horizon)."""
         for r in self.robots:
             r.time_h[r.state] += now - r.since
-            r.since = now
-        for tw in self.state_counts.values():
-            tw.set(now, tw.value)
+            self.state_counts[r.state].add(r.entered, now)
+            r.since = r.entered = now
         for st in self.stations:
             for tw in (st.busy, st.queue, st.green):
                 tw.set(now, tw.value)

@@ -8,8 +8,9 @@ is one more function.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 __all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
            "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
@@ -59,9 +60,19 @@ def choose_station(rule: str, views: Sequence[StationView]) -> int:
     return min(range(len(views)), key=key.__getitem__)
 
 
-def choose_pack(socs: Sequence[float]) -> int:
-    """Index (into ``socs``) of the green pack to hand out: the highest state of charge, first on ties."""
-    return max(range(len(socs)), key=socs.__getitem__)
+def choose_pack(socs: Iterable[float]) -> int:
+    """Index (into ``socs``) of the green pack to hand out: the highest state of charge, first on ties.
+
+    ``socs`` may be a lazy iterable: it is read in order and no further than the first full pack
+    (state of charge 1, which nothing can beat), so the station computes no more charges than needed.
+    """
+    best_i, best = 0, -math.inf
+    for i, soc in enumerate(socs):
+        if soc > best:
+            best_i, best = i, soc
+            if soc >= 1.0:
+                break
+    return best_i
 
 
 # ---------------------------------------------------------------------------------------------

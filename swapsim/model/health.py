@@ -227,7 +227,8 @@ class HealthMonitor:
         now = self.env.now
         true = rec.pack.health
         estimated = true + spec.check_noise_sd * self._noise[station.index].next()
-        fault = self._fault[station.index].next() < spec.fault_rate_per_cycle
+        # No draw when faults are off: the stream is this check's own, so nothing else moves.
+        fault = spec.fault_rate_per_cycle > 0 and self._fault[station.index].next() < spec.fault_rate_per_cycle
         rec_ = self.recorder
         rec_.pack_checked(station.index, rec.pack.id, estimated, true, now)
         if estimated < spec.warn_below and math.isnan(rec.warned_h):

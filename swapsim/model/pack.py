@@ -18,7 +18,7 @@ Times are in hours, energies in Wh, powers in W.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["Pack", "ChargeCurve", "discharge_time_h"]
 
@@ -81,22 +81,32 @@ class ChargeCurve:
     rate_c: float
     cv_soc: float
     cutoff_c: float
+    _tau_h: float = field(init=False, repr=False, compare=False)
+    _end_soc: float = field(init=False, repr=False, compare=False)
+    _end_h: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Constants of the curve, computed once (the charge methods run at every drop-off and take).
+        tau = (1.0 - self.cv_soc) / self.rate_c
+        object.__setattr__(self, "_tau_h", tau)
+        object.__setattr__(self, "_end_soc", 1.0 - (1.0 - self.cv_soc) * self.cutoff_c / self.rate_c)
+        object.__setattr__(self, "_end_h", tau * math.log(self.rate_c / self.cutoff_c))
 
     @property
     def tau_h(self) -> float:
         """Time constant of the CV taper (h)."""
-        return (1.0 - self.cv_soc) / self.rate_c
+        return self._tau_h
 
     @property
     def end_soc(self) -> float:
         """State of charge on the curve when the taper current reaches the cut-off."""
-        return 1.0 - (1.0 - self.cv_soc) * self.cutoff_c / self.rate_c
+        return self._end_soc
 
     def _offset_h(self, soc0: float) -> float:
         """Position of ``soc0`` on the curve, as hours after the CC/CV switch (negative while in CC)."""
         if soc0 <= self.cv_soc:
             return -(self.cv_soc - soc0) / self.rate_c
-        return self.tau_h * math.log((1.0 - self.cv_soc) / (1.0 - soc0))
+        return self._tau_h * math.log((1.0 - self.cv_soc) / (1.0 - soc0))
 
     def soc_after(self, soc0: float, hours: float) -> float:
         """State of charge after charging for ``hours`` from ``soc0`` (1.0 once charging has ended)."""
@@ -111,10 +121,9 @@ class ChargeCurve:
 
     def time_to_full_h(self, soc0: float) -> float:
         """Hours from ``soc0`` until charging ends at the cut-off current (0 if already there)."""
-        if soc0 >= self.end_soc:
+        if soc0 >= self._end_soc:
             return 0.0
-        end = self.tau_h * math.log(self.rate_c / self.cutoff_c)
-        return end - self._offset_h(soc0)
+        return self._end_h - self._offset_h(soc0)
 
     def time_to_soc_h(self, soc0: float, target: float) -> float:
         """Hours from ``soc0`` until the pack reads ``target`` (the full time for targets past the end)."""

@@ -88,8 +88,10 @@ class Robot:
         self.id = index
         self.scenario = scenario
         self.packs: list[Pack | None] = list(packs)
+        self.label = f"robot:{index}"
+        """Where a pack in this robot is (``Pack.location``)."""
         for p in self.packs:
-            p.location = f"robot:{index}"
+            p.location = self.label
         self.active = 0
         self.stations = stations
         self.recorder = recorder
@@ -148,11 +150,15 @@ class Robot:
         self.t_last = now
 
     def _enter(self, state: str, power_w: float) -> None:
-        """Change state and power draw now."""
-        self._settle()
+        """Change state and power draw now (the energy drawn so far is settled first)."""
+        now = self.env.now
+        dt = now - self.t_last
+        if dt > 0 and self.power_w > 0:
+            self.packs[self.active].draw(self.power_w * dt)
+        self.t_last = now
         if state != self.state:
             self.state = state
-            self.recorder.robot_state(self.id, state, self.env.now)
+            self.recorder.robot_state(self.id, state, now)
         self.power_w = power_w
 
     def _next_energy_event(self) -> tuple[float, float]:
@@ -192,23 +198,33 @@ class Robot:
 
     # -- primitives -------------------------------------------------------------------------------
     def _spend(self, duration_h: float, state: str, power_w: float, stop_for_swap: bool) -> Proc:
-        """Spend ``duration_h`` in ``state`` at ``power_w``; returns the time left if stopped for a swap."""
+        """Spend ``duration_h`` in ``state`` at ``power_w``; returns the time left if stopped for a swap.
+
+        Each wait is one timeout: to the end, or to the active pack's next threshold if that comes
+        first. A fault halting the robot meanwhile is served here (as in :meth:`_sleep`), and the rest
+        of the time is re-planned.
+        """
         self._enter(state, power_w)
+        env = self.env
         remaining = duration_h
         while remaining > 0:
             if stop_for_swap and self.needs_swap:
                 return remaining
             dt, target = self._next_energy_event()
-            if dt >= remaining:
-                slept, halted = yield from self._sleep(remaining)
-                if not halted:
-                    return 0.0
-                remaining -= slept
+            to_end = dt >= remaining
+            t0 = env.now
+            self.strikeable = self.state in STRIKEABLE
+            try:
+                yield env.timeout(remaining if to_end else dt)
+            except simpy.Interrupt as stop:
+                self.strikeable = False
+                remaining -= env.now - t0
+                yield from self.halt(stop.cause)
                 continue
-            slept, halted = yield from self._sleep(dt)
-            remaining -= slept
-            if halted:
-                continue
+            self.strikeable = False
+            if to_end:
+                return 0.0
+            remaining -= dt
             if not self._on_energy_event(target):
                 yield from self.strand()
                 self._enter(state, power_w)
@@ -311,35 +327,37 @@ class Robot:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         return station
 
-    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event],
+    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event | None],
                     withdraw: Callable[[simpy.Event], None]) -> Proc:
-        """Arrive at ``station`` and queue for a place (``request``); returns the granted request, or
-        None if the station is down and another one is open (the place given up with ``withdraw``)."""
+        """Arrive at ``station`` and queue for a place (``request``: None when granted at once, else the
+        event of the place in the queue); returns True once the place is held, or False if the station
+        is down and another one is open (the place given up with ``withdraw``)."""
         if not station.up:
             if self._elsewhere(station):
-                return None
+                return False
             yield from self._wait(station.reopening, "queueing", self.station_w)
         self.recorder.robot_arrived(self.id, station.index, self.env.now)
         req = request()
+        if req is None:
+            return True
         while not req.triggered:
             yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):
                 withdraw(req)
-                return None
-        return req
+                return False
+        return True
 
     def _visit(self, station: "Station", done: Callable[[], bool]) -> Proc:
         """Queue at ``station`` and swap until ``done()``; False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        req = yield from self._join_queue(station, station.request_position, station.withdraw_request)
-        if req is None:
+        if not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
             return False
         exchanges = 0
         while exchanges < len(self.packs) and not done():
             if not station.up:
                 if self._elsewhere(station):
-                    station.release_position(req)
+                    station.release_position()
                     return False
                 yield from self._wait(station.reopening, "queueing", self.station_w)
                 continue
@@ -361,7 +379,8 @@ class Robot:
                 power = self.station_w if self.packs[self.active] is not None else 0.0  # one-pack robot: off
                 bay = yield from self._wait(green, "queueing", power)
             rec.swap_started(self.id, station.index, env.now, stockout)
-            yield from self._retry_failed_attempts(station)
+            if self.swap_faults is not None:
+                yield from self._retry_failed_attempts(station)
             self._settle()
             if stockout:
                 fresh = station.take(bay)
@@ -369,14 +388,14 @@ class Robot:
                 out = self._pack_to_swap()
                 self.packs[out].location = ""
                 fresh = station.exchange(self.packs[out], bay)
-            fresh.location = f"robot:{self.id}"
+            fresh.location = self.label
             self.packs[out] = fresh
             self.needs_swap = False
             yield from self._swap_body(station)
             rec.swap_done(self.id, station.index, env.now)
             self._rebalance()
             exchanges += 1
-        station.release_position(req)
+        station.release_position()
         return True
 
     def _swap_body(self, station: "Station") -> Proc:
@@ -720,8 +739,7 @@ class PlugInRobot(Robot):
         """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        req = yield from self._join_queue(station, station.request_dock, station.withdraw_dock_request)
-        if req is None:
+        if not (yield from self._join_queue(station, station.request_dock, station.withdraw_dock_request)):
             return False
         while not station.up:  # docked while the station is down and nowhere else to go
             yield from self._wait(station.reopening, "queueing", self.station_w)
@@ -738,7 +756,7 @@ class PlugInRobot(Robot):
             pack.soc = s1
         self._after_charge()
         rec.robot_charged(self.id, station.index, grid_wh, hours, env.now)
-        station.release_dock(req)
+        station.release_dock()
         return True
 
 

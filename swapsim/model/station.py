@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import TYPE_CHECKING, Generator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -47,10 +47,12 @@ class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
     __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved", "quarantined")
+                 "reserved", "quarantined", "label")
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, label: str = "") -> None:
         self.index = index
+        self.label = label
+        """Where a pack in this bay is (``Pack.location``)."""
         self.pack: Pack | None = None
         self.soc0 = 0.0
         self.t_start = 0.0
@@ -62,6 +64,48 @@ class Bay:
         self.reserved = False
         """Empty, but promised to a robot waiting to leave its drained pack."""
         self.quarantined = False
+
+
+class Places:
+    """``capacity`` identical places (swap positions, plug-in docks), granted first come, first served.
+
+    :meth:`request` grants a free place at once and returns None, without scheduling anything;
+    otherwise it returns an event that fires when the place is handed over. :meth:`release` hands
+    the place to the first robot waiting (its event fires) or frees it. Lighter than
+    ``simpy.Resource``, which schedules an event for every request and every release.
+    """
+
+    __slots__ = ("env", "capacity", "count", "queue")
+
+    def __init__(self, env: simpy.Environment, capacity: int) -> None:
+        self.env = env
+        self.capacity = capacity
+        self.count = 0
+        """Places held (a place being handed over counts as held), as ``simpy.Resource.count``."""
+        self.queue: deque[simpy.Event] = deque()
+
+    def request(self) -> simpy.Event | None:
+        """None if a place is free (it is now held), else the event of a place in the queue."""
+        if self.count < self.capacity and not self.queue:
+            self.count += 1
+            return None
+        ev = simpy.Event(self.env)
+        self.queue.append(ev)
+        return ev
+
+    def release(self) -> None:
+        """Give the place up: to the first robot waiting, or free."""
+        if self.queue:
+            self.queue.popleft().succeed()
+        else:
+            self.count -= 1
+
+    def withdraw(self, ev: simpy.Event) -> None:
+        """Give up a place in the queue (or the place itself, if it was handed over already)."""
+        if ev.triggered:
+            self.release()
+        else:
+            self.queue.remove(ev)
 
 
 class Station:
@@ -95,14 +139,14 @@ class Station:
         self.swap_mean_h = spec.swap_duration.mean
         self.curve = ChargeCurve(spec.charger.rate_c, spec.charger.cv_soc, spec.charger.cutoff_c)
         self.efficiency = spec.charger.efficiency
-        self.positions = simpy.Resource(env, capacity=spec.positions)
+        self.positions = Places(env, spec.positions)
         self.busy = 0
         """Positions in use (robots swapping or waiting there for a green pack)."""
         self.queued = 0
         """Robots waiting for a position."""
         self.incoming = 0
         """Robots walking here to swap."""
-        self.bays = [Bay(i) for i in range(spec.bays)]
+        self.bays = [Bay(i, f"station:{self.name}:bay{i}") for i in range(spec.bays)]
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
@@ -119,7 +163,7 @@ class Station:
         """Fires when the station goes down (a new one is made at each repair)."""
         self.reopening = env.event()
         """Fires when the station comes back up (a new one is made at each outage)."""
-        self.docks = simpy.Resource(env, capacity=self.spec.plug_in_docks)
+        self.docks = Places(env, self.spec.plug_in_docks)
         self.docks_busy = 0
         self.docks_queued = 0
         self.freed_listeners: list = []
@@ -139,15 +183,15 @@ class Station:
         self.closing = self.env.event()
         self.reopening.succeed()
 
-    def withdraw_request(self, req: simpy.resources.resource.Request) -> None:
+    def withdraw_request(self, req: simpy.Event) -> None:
         """A robot gives up its place in the queue for a swap position (the station closed)."""
         if req.triggered:
-            self.release_position(req)
+            self.release_position()
             return
-        req.cancel()
+        self.positions.withdraw(req)
         req.callbacks.remove(self._granted)
         self.queued -= 1
-        self._positions_changed()
+        self.recorder.queue_changed(self.index, self.queued, self.env.now)
 
     def cancel_bay_wait(self, event: simpy.Event) -> None:
         """A robot holding a position stops waiting for an empty bay (the station closed)."""
@@ -165,10 +209,11 @@ class Station:
                            busy=self.docks_busy, queue=self.docks_queued, green=self.docks.capacity,
                            swap_mean_h=charge_h, next_green_h=0.0)
 
-    def request_dock(self) -> simpy.resources.resource.Request:
-        """Join the FIFO queue for a plug-in charging dock (granted at once if one is free)."""
+    def request_dock(self) -> simpy.Event | None:
+        """Join the FIFO queue for a plug-in charging dock: None if one is free (now held), else the
+        event that fires when one is handed over."""
         req = self.docks.request()
-        if req.triggered:
+        if req is None:
             self.docks_busy += 1
         else:
             self.docks_queued += 1
@@ -181,20 +226,19 @@ class Station:
         self.docks_busy += 1
         self._docks_changed()
 
-    def withdraw_dock_request(self, req: simpy.resources.resource.Request) -> None:
+    def withdraw_dock_request(self, req: simpy.Event) -> None:
         """A robot gives up waiting for a dock (the station closed)."""
         if req.triggered:
-            self.release_dock(req)
+            self.release_dock()
             return
-        req.cancel()
-        if self._dock_granted in req.callbacks:
-            req.callbacks.remove(self._dock_granted)
+        self.docks.withdraw(req)
+        req.callbacks.remove(self._dock_granted)
         self.docks_queued -= 1
         self._docks_changed()
 
-    def release_dock(self, req: simpy.resources.resource.Request) -> None:
+    def release_dock(self) -> None:
         """Free a dock; the next robot in the queue gets it in the same instant."""
-        self.docks.release(req)
+        self.docks.release()
         self.docks_busy -= 1
         self._docks_changed()
         self._tell_freed()
@@ -235,22 +279,24 @@ class Station:
         return [b.pack for b in self.bays if b.pack is not None]
 
     # -- swap positions ------------------------------------------------------------------------
-    def request_position(self) -> simpy.resources.resource.Request:
-        """Join the FIFO queue for a swap position (granted at once if one is free)."""
+    def request_position(self) -> simpy.Event | None:
+        """Join the FIFO queue for a swap position: None if one is free (now held), else the event
+        that fires when one is handed over."""
         req = self.positions.request()
-        if req.triggered:
+        if req is None:
             self.busy += 1
+            self.recorder.busy_changed(self.index, self.busy, self.env.now)
         else:
             self.queued += 1
             req.callbacks.append(self._granted)
-        self._positions_changed()
+            self.recorder.queue_changed(self.index, self.queued, self.env.now)
         return req
 
-    def release_position(self, req: simpy.resources.resource.Request) -> None:
-        """Free the position; the next robot in the queue is granted it in the same instant."""
-        self.positions.release(req)
+    def release_position(self) -> None:
+        """Free the position; the next robot in the queue is handed it in the same instant."""
+        self.positions.release()
         self.busy -= 1
-        self._positions_changed()
+        self.recorder.busy_changed(self.index, self.busy, self.env.now)
 
     def _granted(self, _event: simpy.Event) -> None:
         self.queued -= 1
@@ -272,9 +318,10 @@ class Station:
         """Reserve the best green bay for a robot holding a position, or None (a stock-out)."""
         if not self.green:
             return None
-        i = choose_pack([self.bay_soc(b) for b in self.green]) if len(self.green) > 1 else 0
-        bay = self.green.pop(i)
-        self.recorder.green_changed(self.index, len(self.green), self.env.now)
+        green = self.green
+        i = choose_pack(map(self.bay_soc, green)) if len(green) > 1 else 0
+        bay = green.pop(i)
+        self.recorder.green_changed(self.index, len(green), self.env.now)
         return bay
 
     def wait_green(self) -> simpy.Event:
@@ -296,7 +343,8 @@ class Station:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._empty_bay(exclude=bay)
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None else 0.0
+        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
+            and health.ageing else 0.0  # only calendar ageing reads it
         taken = self._remove(bay)
         drained.cycles += 1
         if health is not None:
@@ -335,7 +383,8 @@ class Station:
     def take(self, bay: Bay) -> Pack:
         """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None else 0.0
+        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
+            and health.ageing else 0.0  # only calendar ageing reads it
         taken = self._remove(bay)
         if health is not None:
             health.handed_out(taken, self, stay_soc)
@@ -358,7 +407,7 @@ class Station:
         bay.charging = False
         bay.green = False
         bay.full = False
-        pack.location = f"station:{self.name}:bay{bay.index}"
+        pack.location = bay.label
         if pack.soc >= 1.0 or self.curve.time_to_full_h(pack.soc) == 0.0:
             if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
                 self.recorder.charge_ended(self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency,
@@ -369,7 +418,7 @@ class Station:
             return
         if pack.soc >= self.ready:
             self._turn_green(bay)
-        self.env.process(self.charge(bay, bay.session))
+        self._charge(bay)
 
     def _remove(self, bay: Bay) -> Pack:
         pack = bay.pack
@@ -377,7 +426,10 @@ class Station:
         if bay.charging and not bay.full:
             self._end_session(bay, self.bay_soc(bay))
         elif bay.slot is not None:  # still waiting for a charger under the power cap
-            bay.slot.cancel()
+            if bay.slot.triggered:  # granted this instant, not yet started: give the charger back
+                self.chargers.release(bay.slot)
+            else:
+                bay.slot.cancel()
             bay.slot = None
         bay.pack = None
         bay.session += 1
@@ -394,29 +446,48 @@ class Station:
             self.chargers.release(bay.slot)
             bay.slot = None
 
-    # -- charging process ----------------------------------------------------------------------------
-    def charge(self, bay: Bay, session: int) -> Generator[simpy.Event, object, None]:
-        """Charge the pack in ``bay`` to completion: turns green, then full (one timeout each)."""
-        env = self.env
+    # -- charging ------------------------------------------------------------------------------------
+    # Each milestone of a charge session is one timeout with a callback (no process per pack): under a
+    # power cap the session first waits for a charger (FIFO), then "turns green", then "full". A pack
+    # taken out meanwhile ends the session; its stale callbacks see a new ``bay.session`` and do nothing.
+    def _charge(self, bay: Bay) -> None:
+        """Start the charge session of the pack just put into ``bay`` (or queue it for a charger)."""
+        session = bay.session
         if self.chargers is not None:
             req = self.chargers.request()
             bay.slot = req
-            yield req
-            if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
-                return
-        bay.t_start = env.now
+            req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
+            return
+        self._charging_from_now(bay, session)
+
+    def _charging_from_now(self, bay: Bay, session: int) -> None:
+        if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
+            return
+        bay.t_start = self.env.now
         bay.charging = True
-        soc0 = bay.soc0
-        if not bay.green:
-            yield env.timeout(self.curve.time_to_soc_h(soc0, self.ready))
-            if bay.session != session:
-                return
-            self._turn_green(bay)
-        rest = self.curve.time_to_full_h(soc0) - (env.now - bay.t_start)
+        if bay.green:
+            self._schedule_full(bay, session)
+            return
+        timeout = self.env.timeout(self.curve.time_to_soc_h(bay.soc0, self.ready))
+        timeout.callbacks.append(lambda _ev: self._green_reached(bay, session))
+
+    def _green_reached(self, bay: Bay, session: int) -> None:
+        if bay.session != session:
+            return
+        self._turn_green(bay)
+        self._schedule_full(bay, session)
+
+    def _schedule_full(self, bay: Bay, session: int) -> None:
+        rest = self.curve.time_to_full_h(bay.soc0) - (self.env.now - bay.t_start)
         if rest > 0:
-            yield env.timeout(rest)
-            if bay.session != session:
-                return
+            timeout = self.env.timeout(rest)
+            timeout.callbacks.append(lambda _ev: self._full_reached(bay, session))
+            return
+        self._full_reached(bay, session)
+
+    def _full_reached(self, bay: Bay, session: int) -> None:
+        if bay.session != session:
+            return
         self._end_session(bay, 1.0)
         bay.full = True
 
@@ -448,7 +519,7 @@ class Station:
         bay.t_start = self.env.now
         bay.charging = bay.green = bay.full = False
         bay.quarantined = True
-        pack.location = f"station:{self.name}:bay{bay.index}"
+        pack.location = bay.label
 
     def quarantined_bays(self) -> int:
         """Bays blocked by a quarantined pack."""

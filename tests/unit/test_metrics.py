@@ -161,7 +161,7 @@ def test_tally_empty_and_reset() -> None:
     t.observe(3.0)
     t.observe(20.0)
     t.reset()
-    assert (t.n, t.total, t.maximum, t.zeros, int(t.hist.sum()), t.overflow) == (0, 0.0, 0.0, 0, 0, [])
+    assert (t.n, t.total, t.maximum, t.zeros, sum(t.hist), t.overflow) == (0, 0.0, 0.0, 0, 0, [])
 
 
 # -- Recorder ---------------------------------------------------------------------------------------
