@@ -18,7 +18,7 @@ generator it is given; it holds no random state of its own.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Callable, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -29,8 +29,55 @@ __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Nor
            "Empirical", "DIST_NAMES"]
 
 
+BLOCK = 256
+"""Draws taken at a time by :meth:`_Dist.sampler` for the distributions numpy can draw in blocks."""
+
+
+class _BlockSampler:
+    """Serves the draws of ``draw(n)`` one at a time, ``BLOCK`` at a time from the stream.
+
+    numpy's generators produce the same numbers one by one or ``n`` at a time, so as long as nothing
+    else draws from the stream the sequence is exactly that of repeated ``sample(rng)`` calls.
+    """
+
+    __slots__ = ("draw", "buf", "i", "nonnegative")
+
+    def __init__(self, draw: Callable[[int], np.ndarray], nonnegative: bool = False) -> None:
+        self.draw = draw
+        self.nonnegative = nonnegative
+        self.buf: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        if self.i >= len(self.buf):
+            block = self.draw(BLOCK)
+            if self.nonnegative:  # truncation by redrawing = dropping the negative draws
+                block = block[block >= 0]
+            self.buf = block.tolist()
+            self.i = 0
+            if not self.buf:
+                return self.next()
+        x = self.buf[self.i]
+        self.i += 1
+        return x
+
+
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        """A function returning successive draws, the same sequence as repeated ``sample(rng)`` calls,
+        for a stream that feeds this distribution alone (it may draw ahead, in blocks)."""
+        block = self._block(rng)
+        if block is None:
+            return lambda: self.sample(rng)
+        return block.next
+
+    def _block(self, rng: np.random.Generator) -> _BlockSampler | None:
+        return None
 
 
 class Fixed(_Dist):
@@ -45,6 +92,10 @@ class Fixed(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return self.value
+
+    def sampler(self, rng: np.random.Generator) -> Callable[[], float]:
+        value = self.value
+        return lambda: value
 
 
 class Uniform(_Dist):
@@ -69,6 +120,9 @@ class Uniform(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
 
+    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+        return _BlockSampler(lambda n: rng.uniform(self.low, self.high, n))
+
 
 class Triangular(_Dist):
     """Triangular on [low, high] with peak at ``mode``."""
@@ -91,6 +145,9 @@ class Triangular(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.triangular(self.low, self.mode, self.high))
 
+    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+        return _BlockSampler(lambda n: rng.triangular(self.low, self.mode, self.high, n))
+
 
 class Exponential(_Dist):
     """Exponential with the given mean."""
@@ -106,6 +163,9 @@ class Exponential(_Dist):
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean_))
+
+    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+        return _BlockSampler(lambda n: rng.exponential(self.mean_, n))
 
 
 class Normal(_Dist):
@@ -135,6 +195,9 @@ class Normal(_Dist):
             if x >= 0:
                 return x
 
+    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+        return _BlockSampler(lambda n: rng.normal(self.mean_, self.sd, n), nonnegative=True)
+
 
 class LogNormal(_Dist):
     """Lognormal given by the mean and standard deviation of the duration itself."""
@@ -149,10 +212,17 @@ class LogNormal(_Dist):
     def mean(self) -> float:
         return self.mean_
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def _params(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean_) ** 2)
-        mu = math.log(self.mean_) - 0.5 * sigma2
-        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+        return math.log(self.mean_) - 0.5 * sigma2, math.sqrt(sigma2)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        mu, sigma = self._params()
+        return float(rng.lognormal(mu, sigma))
+
+    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+        mu, sigma = self._params()
+        return _BlockSampler(lambda n: rng.lognormal(mu, sigma, n))
 
 
 class Empirical(_Dist):

@@ -125,12 +125,18 @@ class StateBins:
     Fed one closed interval of one robot at a time (:meth:`add`), when the robot leaves the state;
     the bins are never reset. The sum over robots of their intervals is the integral of the number
     of robots in the state, so ``bins[k] / width`` is the mean count in bin ``k``.
+
+    An interval costs the same whatever its length: one inside a bin adds its length to that bin;
+    a longer one adds its partial first and last bins and marks the whole bins between in a
+    difference array (``+1`` after its first bin, ``-1`` from its last), summed when :attr:`bins`
+    is read.
     """
 
-    __slots__ = ("bins", "width", "_last")
+    __slots__ = ("partial", "whole", "width", "_last")
 
     def __init__(self, n_bins: int, width: float) -> None:
-        self.bins = [0.0] * n_bins
+        self.partial = [0.0] * n_bins
+        self.whole = [0] * (n_bins + 1)
         self.width = width
         self._last = n_bins - 1
 
@@ -139,17 +145,26 @@ class StateBins:
         if t1 <= t0:
             return
         w = self.width
-        bins = self.bins
         last = self._last
-        i = min(int(t0 / w), last)
-        j = min(int(t1 / w), last)
+        i = int(t0 / w)
+        j = int(t1 / w)
+        if j > last:
+            j = last
+            if i > last:
+                i = last
+        partial = self.partial
         if i == j:
-            bins[i] += t1 - t0
+            partial[i] += t1 - t0
             return
-        bins[i] += (i + 1) * w - t0
-        for k in range(i + 1, j):
-            bins[k] += w
-        bins[j] += t1 - j * w
+        partial[i] += (i + 1) * w - t0
+        partial[j] += t1 - j * w
+        self.whole[i + 1] += 1
+        self.whole[j] -= 1
+
+    @property
+    def bins(self) -> np.ndarray:
+        """Robot-hours in the state per bin."""
+        return np.asarray(self.partial) + self.width * np.cumsum(self.whole[:-1])
 
 
 class Tally:
@@ -799,8 +814,8 @@ class BatteryStats:
         self.alerts_limit = alerts_limit
         self.alerts: list[AlertRecord] = []
         self.alerts_dropped = 0
-        self.monthly = {k: np.zeros(self.n_months, dtype=np.int64)
-                        for k in ("checks", "warnings", "retirements", "faults", "replaced")}
+        self.monthly = {k: [0] * self.n_months for k in ("checks", "warnings", "retirements", "faults", "replaced")}
+        self._checks = self.monthly["checks"]
         self.busy = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.rostered = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.blocked = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
@@ -820,7 +835,8 @@ class BatteryStats:
 
     def pack_checked(self, now: float) -> None:
         self.checks += 1
-        self.monthly["checks"][self.month(now)] += 1
+        m = int(now / MONTH_H)
+        self._checks[m if m < self.n_months else self.n_months - 1] += 1
 
     def alert(self, a: AlertRecord) -> None:
         kind = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}[a.kind]

@@ -127,6 +127,7 @@ class HealthMonitor:
         self.packs = packs
         battery = scenario.battery
         self.ageing = battery.ageing
+        self._growth = battery.resistance_growth
         self.model = CHEMISTRIES[battery.chemistry]
         self.t_robot_k = celsius_to_kelvin(battery.temperature_c.in_robot)
         self.t_bay_k = celsius_to_kelvin(battery.temperature_c.in_bay)
@@ -247,7 +248,7 @@ class HealthMonitor:
 
     def resistance_ratio(self, rec: PackRecord) -> float:
         """Internal resistance relative to new: ``1 + growth (1 - retained capacity)``."""
-        return 1.0 + self.scenario.battery.resistance_growth * (1.0 - rec.fade.retained)
+        return 1.0 + self._growth * (1.0 - rec.fade.retained)
 
     def _order(self, rec: PackRecord) -> None:
         if not rec.ordered:

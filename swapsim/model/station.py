@@ -137,6 +137,7 @@ class Station:
         self.swap_rng = swap_rng
         self.travel_h = spec.distance / walking_speed_mps / 3600.0
         self.swap_mean_h = spec.swap_duration.mean
+        self._next_swap_h = spec.swap_duration.sampler(swap_rng)  # the stream feeds swap times only
         self.curve = ChargeCurve(spec.charger.rate_c, spec.charger.cv_soc, spec.charger.cutoff_c)
         self.efficiency = spec.charger.efficiency
         self.positions = Places(env, spec.positions)
@@ -311,7 +312,7 @@ class Station:
 
     def sample_swap_h(self) -> float:
         """Duration of one swap (h), from the station's own stream."""
-        return self.spec.swap_duration.sample(self.swap_rng)
+        return self._next_swap_h()
 
     # -- green packs -------------------------------------------------------------------------------
     def take_green(self) -> Bay | None:
