@@ -106,8 +106,12 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     fleet = build_fleet(env, scenario, streams, recorder)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
+        for station in fleet.stations:
+            station.advance()  # charge milestones due by now are recorded before the reset
         recorder.reset(env.now)
     env.run(until=scenario.horizon)
+    for station in fleet.stations:
+        station.advance()
     for robot in fleet.robots:
         robot._settle()
     if fleet.health is not None:

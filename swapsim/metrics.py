@@ -132,20 +132,20 @@ class StateBins:
     is read.
     """
 
-    __slots__ = ("partial", "whole", "width", "_last")
+    __slots__ = ("partial", "whole", "width", "last_bin")
 
     def __init__(self, n_bins: int, width: float) -> None:
         self.partial = [0.0] * n_bins
         self.whole = [0] * (n_bins + 1)
         self.width = width
-        self._last = n_bins - 1
+        self.last_bin = n_bins - 1
 
     def add(self, t0: float, t1: float) -> None:
         """One robot was in the state from ``t0`` to ``t1`` (h)."""
         if t1 <= t0:
             return
         w = self.width
-        last = self._last
+        last = self.last_bin
         i = int(t0 / w)
         j = int(t1 / w)
         if j > last:
@@ -262,7 +262,7 @@ class _StationStats:
     grid_wh: float = 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class _RobotStats:
     state: str
     since: float
@@ -344,9 +344,17 @@ class Recorder:
         old = r.state
         if old == state:
             return
-        since = r.since
-        r.time_h[old] += now - since
-        self.state_counts[old].add(r.entered, now)
+        r.time_h[old] += now - r.since
+        t0 = r.entered
+        if now > t0:  # StateBins.add, inlined (the hook runs at every state change)
+            sb = self.state_counts[old]
+            w = sb.width
+            i = int(t0 / w)
+            j = int(now / w)
+            if i == j and j <= sb.last_bin:
+                sb.partial[i] += now - t0
+            else:
+                sb.add(t0, now)
         r.since = r.entered = now
         r.state = state
         if self.trace_limit:

@@ -210,9 +210,19 @@ class Robot:
         while remaining > 0:
             if stop_for_swap and self.needs_swap:
                 return remaining
-            dt, target = self._next_energy_event()
-            to_end = dt >= remaining
             t0 = env.now
+            # The next energy event (as _next_energy_event; inlined: this loop runs at every wait).
+            power = self.power_w
+            if power > 0:
+                pack = self.packs[self.active]
+                soc, usable = pack.soc, pack.usable_wh
+                target = self.trigger if soc > self.trigger else 0.0
+                dt = (soc - power * (t0 - self.t_last) / usable - target) * usable / power
+                if dt < 0.0:
+                    dt = 0.0
+            else:
+                dt, target = math.inf, 0.0
+            to_end = dt >= remaining
             self.strikeable = self.state in STRIKEABLE
             try:
                 yield env.timeout(remaining if to_end else dt)
@@ -296,27 +306,16 @@ class Robot:
                 yield from self.replenish()
             step = (step + 1) % len(cycle)
 
-    def swap_trip(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
-        """Walk to a station, queue, swap drained packs for green ones, walk back.
-
-        Args:
-            goal: swap (lowest pack first, at most one exchange per pack) until ``goal()`` holds;
-                default: until no pack needs a swap.
-            park: stay at the station afterwards (going off duty) instead of walking back.
-        Returns the station where the robot swapped.
-        """
-        done = goal if goal is not None else (lambda: not self.needs_swap)
-        return (yield from self._trip(lambda station: self._visit(station, done), park))
-
-    def _trip(self, serve: Callable[["Station"], Proc], park: bool) -> Proc:
-        """Walk to the chosen station and ``serve`` there (re-routing through the work area while
-        ``serve`` reports the station down), then walk back unless parking. Returns the station."""
+    def _trip(self, serve: Callable[["Station", Callable[[], bool] | None], Proc],
+              goal: Callable[[], bool] | None, park: bool) -> Proc:
+        """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
+        area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
         station = self.pick_station()
         station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         station.incoming -= 1
-        while not (yield from serve(station)):
+        while not (yield from serve(station, goal)):
             other = self.pick_station(avoid=station)
             self.recorder.robot_rerouted(self.id, station.index, self.env.now)
             hop_h = station.travel_h + other.travel_h  # back through the work area
@@ -340,6 +339,11 @@ class Robot:
         req = request()
         if req is None:
             return True
+        return (yield from self._hold_place(station, req, withdraw))
+
+    def _hold_place(self, station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
+        """Wait in the queue until ``req`` hands the place over (True), or give it up (False) when the
+        station goes down and another one is open."""
         while not req.triggered:
             yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):
@@ -347,14 +351,21 @@ class Robot:
                 return False
         return True
 
-    def _visit(self, station: "Station", done: Callable[[], bool]) -> Proc:
-        """Queue at ``station`` and swap until ``done()``; False if it is down and another one is open."""
+    def _visit(self, station: "Station", goal: Callable[[], bool] | None) -> Proc:
+        """Queue at ``station`` and swap until ``goal()`` holds (lowest pack first, at most one exchange
+        per pack; no goal: until no pack needs a swap). False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        if not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
+        if station.up:  # the usual arrival, as in _join_queue without its generator
+            rec.robot_arrived(self.id, station.index, env.now)
+            req = station.request_position()
+            if req is not None and not (yield from self._hold_place(station, req, station.withdraw_request)):
+                return False
+        elif not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
             return False
+        n_packs = len(self.packs)
         exchanges = 0
-        while exchanges < len(self.packs) and not done():
+        while exchanges < n_packs and (self.needs_swap if goal is None else not goal()):
             if not station.up:
                 if self._elsewhere(station):
                     station.release_position()
@@ -391,16 +402,17 @@ class Robot:
             fresh.location = self.label
             self.packs[out] = fresh
             self.needs_swap = False
-            yield from self._swap_body(station)
+            for hours, state, power_w in self._swap_legs(station):
+                yield from self._spend(hours, state, power_w, False)
             rec.swap_done(self.id, station.index, env.now)
             self._rebalance()
             exchanges += 1
         station.release_position()
         return True
 
-    def _swap_body(self, station: "Station") -> Proc:
-        """The swap itself: hot, at station power drawn from the active pack."""
-        yield from self._spend(station.sample_swap_h(), "swapping", self.station_w, False)
+    def _swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
+        """The swap itself as (hours, state, power W) legs: hot, at station power drawn from the active pack."""
+        return ((station.sample_swap_h(), "swapping", self.station_w),)
 
     def _pack_to_swap(self) -> int:
         """Index of the pack to exchange: the emptier one (the robot runs on the fuller one meanwhile)."""
@@ -450,6 +462,8 @@ class Robot:
 
     def pick_station(self, avoid: "Station | None" = None) -> "Station":
         """The station to walk to by the policy, among the open ones (all of them if none is open)."""
+        if len(self.stations) == 1:  # nothing to choose (the rules below would pick it too)
+            return self.stations[0]
         cands = [s for s in self.stations if s.up and s is not avoid]
         if not cands:
             cands = [s for s in self.stations if s is not avoid] or list(self.stations)
@@ -458,8 +472,13 @@ class Robot:
         return cands[choose_station(self.station_rule, [self.view_of(s) for s in cands])]
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
-        """Get energy the strategy's way (here: a swap trip); returns the station used."""
-        return (yield from self.swap_trip(goal, park))
+        """Get energy the strategy's way; returns the station used.
+
+        Here a swap trip: walk to a station, queue, swap drained packs for green ones, walk back.
+        ``goal``: swap (lowest pack first, at most one exchange per pack) until ``goal()`` holds;
+        default: until no pack needs a swap. ``park``: stay at the station afterwards (going off duty).
+        """
+        return (yield from self._trip(self._visit, goal, park))
 
     def _socs_now(self) -> list[float]:
         """State of charge of each pack now, the active one's unsettled draw included."""
@@ -689,9 +708,9 @@ class ColdSwapRobot(Robot):
     def _pack_to_swap(self) -> int:
         return 0
 
-    def _swap_body(self, station: "Station") -> Proc:
-        yield from self._spend(station.sample_swap_h(), "swapping", 0.0, False)
-        yield from self._spend(self.boot.sample(self.boot_rng), "swapping", self.station_w, False)
+    def _swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
+        return ((station.sample_swap_h(), "swapping", 0.0),
+                (self.boot.sample(self.boot_rng), "swapping", self.station_w))
 
     def swap_budget_wh(self) -> float:
         return max(0.0, self._socs_now()[0] - self.trigger) * self.packs[0].usable_wh
@@ -733,9 +752,9 @@ class PlugInRobot(Robot):
 
     def charge_trip(self, park: bool = False) -> Proc:
         """Walk to a station, queue for a dock, charge both packs, walk back (unless parking)."""
-        return (yield from self._trip(self._dock, park))
+        return (yield from self._trip(self._dock, None, park))
 
-    def _dock(self, station: "Station") -> Proc:
+    def _dock(self, station: "Station", _goal: Callable[[], bool] | None = None) -> Proc:
         """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""
         env = self.env
         rec = self.recorder

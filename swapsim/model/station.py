@@ -25,6 +25,7 @@ position or dock is freed (opportunistic swaps). Times in hours, energies in Wh,
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
 from typing import TYPE_CHECKING
@@ -47,7 +48,7 @@ class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
     __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved", "quarantined", "label")
+                 "reserved", "quarantined", "label", "wake_session")
 
     def __init__(self, index: int, label: str = "") -> None:
         self.index = index
@@ -64,6 +65,8 @@ class Bay:
         self.reserved = False
         """Empty, but promised to a robot waiting to leave its drained pack."""
         self.quarantined = False
+        self.wake_session = -1
+        """Session whose "turns green" milestone has a wake-up timeout (a robot was waiting)."""
 
 
 class Places:
@@ -148,6 +151,11 @@ class Station:
         self.incoming = 0
         """Robots walking here to swap."""
         self.bays = [Bay(i, f"station:{self.name}:bay{i}") for i in range(spec.bays)]
+        self._free: list[int] = list(range(spec.bays))
+        self._milestones: list[tuple[float, int, Bay, int, bool]] = []
+        """Charge milestones not applied yet: (time, order, bay, session, turns green (else full))."""
+        self._seq = 0
+        """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
@@ -252,13 +260,14 @@ class Station:
     # -- stocking and views ----------------------------------------------------------------------
     def stock(self, pack: Pack) -> None:
         """Put a full pack into the first empty bay at the start of a run."""
-        bay = self._empty_bay()
+        bay = self._claim_empty_bay()
         assert bay is not None, "validation keeps charged_packs < bays"
         pack.soc = 1.0
         self._insert(bay, pack)
 
     def view(self) -> StationView:
         """What a robot deciding where to swap sees of this station now."""
+        self.advance()
         now = self.env.now
         nxt = math.inf
         for bay in self.bays:
@@ -317,6 +326,8 @@ class Station:
     # -- green packs -------------------------------------------------------------------------------
     def take_green(self) -> Bay | None:
         """Reserve the best green bay for a robot holding a position, or None (a stock-out)."""
+        if self._milestones:
+            self.advance()
         if not self.green:
             return None
         green = self.green
@@ -327,22 +338,30 @@ class Station:
 
     def wait_green(self) -> simpy.Event:
         """An event that fires with a reserved bay when the next pack turns green."""
+        self.advance()
         ev = self.env.event()
+        first = not self._waiters
         self._waiters.append(ev)
+        if first:  # from now on a robot waits: wake the station at every pending "turns green"
+            for t, _, bay, session, green in self._milestones:
+                if green and bay.session == session:
+                    self._wake_at(bay, session, t)
         return ev
 
-    def _turn_green(self, bay: Bay) -> None:
+    def _turn_green(self, bay: Bay, t: float | None = None) -> None:
+        """The pack in ``bay`` reads the ready threshold (at ``t``; default now): to the first robot
+        waiting, or onto the green list."""
         bay.green = True
         if self._waiters:
             self._waiters.popleft().succeed(bay)
         else:
             self.green.append(bay)
-            self.recorder.green_changed(self.index, len(self.green), self.env.now)
+            self.recorder.green_changed(self.index, len(self.green), self.env.now if t is None else t)
 
     # -- the exchange ------------------------------------------------------------------------------
     def exchange(self, drained: Pack, bay: Bay) -> Pack:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
-        empty = self._empty_bay(exclude=bay)
+        empty = self._claim_empty_bay()  # never ``bay``: it holds the green pack
         health = self.health
         stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
             and health.ageing else 0.0  # only calendar ageing reads it
@@ -350,13 +369,17 @@ class Station:
         drained.cycles += 1
         if health is not None:
             health.handed_out(taken, self, stay_soc)
-        self._receive(drained, empty if empty is not None else bay)
+        if empty is None:
+            self._receive(drained, bay)
+        else:
+            self._receive(drained, empty)
+            heapq.heappush(self._free, bay.index)
         return taken
 
     def wait_empty_bay(self) -> simpy.Event:
         """An event that fires with an empty bay reserved for a drop-off (at once if one is free)."""
         ev = self.env.event()
-        bay = self._empty_bay()
+        bay = self._claim_empty_bay()
         if bay is not None:
             bay.reserved = True
             ev.succeed(bay)
@@ -392,15 +415,18 @@ class Station:
         if self._bay_waiters:
             bay.reserved = True
             self._bay_waiters.popleft().succeed(bay)
+        else:
+            heapq.heappush(self._free, bay.index)
         return taken
 
-    def _empty_bay(self, exclude: Bay | None = None) -> Bay | None:
-        for b in self.bays:
-            if b.pack is None and not b.reserved and b is not exclude:
-                return b
-        return None
+    def _claim_empty_bay(self) -> Bay | None:
+        """The first (lowest-numbered) bay that is empty and not reserved, taken off the free list (the
+        caller fills or reserves it at once), or None if there is none."""
+        return self.bays[heapq.heappop(self._free)] if self._free else None
 
     def _insert(self, bay: Bay, pack: Pack) -> None:
+        if self._milestones:
+            self.advance()  # earlier milestones first: the green count is recorded in time order
         bay.pack = pack
         bay.session += 1
         bay.soc0 = pack.soc
@@ -424,6 +450,8 @@ class Station:
     def _remove(self, bay: Bay) -> Pack:
         pack = bay.pack
         assert pack is not None
+        if self._milestones:
+            self.advance()
         if bay.charging and not bay.full:
             self._end_session(bay, self.bay_soc(bay))
         elif bay.slot is not None:  # still waiting for a charger under the power cap
@@ -437,20 +465,25 @@ class Station:
         bay.charging = bay.green = bay.full = False
         return pack
 
-    def _end_session(self, bay: Bay, soc_end: float) -> None:
+    def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
         pack = bay.pack
         grid_wh = max(0.0, soc_end - pack.soc) * pack.usable_wh / self.efficiency
         pack.soc = soc_end
-        self.recorder.charge_ended(self.index, grid_wh, self.env.now)
+        self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t)
         bay.charging = False
         if bay.slot is not None:
             self.chargers.release(bay.slot)
             bay.slot = None
 
     # -- charging ------------------------------------------------------------------------------------
-    # Each milestone of a charge session is one timeout with a callback (no process per pack): under a
-    # power cap the session first waits for a charger (FIFO), then "turns green", then "full". A pack
-    # taken out meanwhile ends the session; its stale callbacks see a new ``bay.session`` and do nothing.
+    # A charge session has two milestones known in closed form when it starts: "turns green" (the
+    # ready threshold) and "full" (the cut-off current). Without a power cap nothing is scheduled for
+    # them: they wait in a heap and are applied at their own times, in time order, by advance(), which
+    # every method that reads or changes the bays or the green list calls first (and the engine before
+    # the warm-up reset and at the horizon). Only a robot waiting for a green pack has to be woken, so
+    # while one waits each pending "turns green" gets a timeout. Under a power cap the end of a session
+    # hands its charger to the next bay at that moment, so there each milestone is a timeout with a
+    # callback. A pack taken out ends its session; stale milestones see a new ``bay.session``.
     def _charge(self, bay: Bay) -> None:
         """Start the charge session of the pack just put into ``bay`` (or queue it for a charger)."""
         session = bay.session
@@ -459,9 +492,47 @@ class Station:
             bay.slot = req
             req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
             return
-        self._charging_from_now(bay, session)
+        now = self.env.now
+        bay.t_start = now
+        bay.charging = True
+        curve, soc0 = self.curve, bay.soc0
+        ms = self._milestones
+        if not bay.green:
+            t_green = now + curve.time_to_soc_h(soc0, self.ready)
+            self._seq += 1
+            heapq.heappush(ms, (t_green, self._seq, bay, session, True))
+            if self._waiters:
+                self._wake_at(bay, session, t_green)
+        self._seq += 1
+        heapq.heappush(ms, (now + curve.time_to_full_h(soc0), self._seq, bay, session, False))
+
+    def advance(self) -> None:
+        """Apply the charge milestones due by now, in time order, each at its own time."""
+        ms = self._milestones
+        now = self.env.now
+        while ms and ms[0][0] <= now:
+            t, _, bay, session, green = heapq.heappop(ms)
+            if bay.session != session:
+                continue
+            if green:
+                self._turn_green(bay, t)
+            else:
+                self._end_session(bay, 1.0, t)
+                bay.full = True
+
+    def _wake_at(self, bay: Bay, session: int, t: float) -> None:
+        """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then."""
+        if bay.wake_session == session:
+            return
+        bay.wake_session = session
+        timeout = self.env.timeout(max(0.0, t - self.env.now))
+        timeout.callbacks.append(self._woken)
+
+    def _woken(self, _event: simpy.Event) -> None:
+        self.advance()
 
     def _charging_from_now(self, bay: Bay, session: int) -> None:
+        """Power cap: the session starts now that ``bay`` has a charger; milestones are timeouts."""
         if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
             return
         bay.t_start = self.env.now

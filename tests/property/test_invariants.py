@@ -78,6 +78,9 @@ def test_model_invariants(data: dict) -> None:
     for station in fleet.stations:
         assert station.positions.count <= station.spec.positions
         assert sum(b.pack is not None for b in station.bays) <= station.spec.bays
+        # The station's free list is exactly its empty, unreserved bays (it hands out the lowest first).
+        assert sorted(station._free) == [b.index for b in station.bays if b.pack is None and not b.reserved]
+        assert station.positions.count + len(station.positions.queue) == station.busy + station.queued
 
     # Counts agree between the fleet, the stations and the robots.
     swaps = r.summary["swaps"]
