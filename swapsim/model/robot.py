@@ -344,6 +344,9 @@ class Robot:
     def _hold_place(self, station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
         """Wait in the queue until ``req`` hands the place over (True), or give it up (False) when the
         station goes down and another one is open."""
+        if not self.outages:  # nothing can close the station: just wait (as _wait_at does)
+            yield from self._wait(req, "queueing", self.station_w)
+            return True
         while not req.triggered:
             yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):
