@@ -17,7 +17,7 @@ from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, p
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import CountingEnvironment, Table
 from benchmarks.scenarios import factory_scaled
-from swapsim.config import scenario_from_dict
+from swapsim.config import OutputSpec
 from swapsim.engine import simulate
 
 HOURS = 6.0
@@ -45,7 +45,7 @@ def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
     assert run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
                          seed=3) == bare.__class__(bare.swaps, bare.mean_wait_h, None)
 
-    scenario = scenario_from_dict(bench_queue.mmcn_scenario(case))
+    scenario = case.scenario()
     env = CountingEnvironment()
     swaps, wait_min, stockouts = bench_queue.run_swapsim(scenario, 3, env=env)
     assert swaps > 0 and env.events_processed > swaps
@@ -53,8 +53,18 @@ def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
     assert bench_queue.run_swapsim(scenario, 3) == (swaps, wait_min, stockouts)
 
 
+def test_queue_benchmark_runs_the_validated_mmcn_scenario_without_warmup() -> None:
+    case = bench_queue.QueueCase(n_robots=7, positions=2, think_h=1.5, swap_mean_h=0.3, horizon_h=HOURS)
+    scenario = case.scenario()
+    assert scenario.fleet.robots == 7 and scenario.stations[0].positions == 2
+    assert scenario.horizon == HOURS and scenario.warmup == 0.0
+    # the validation builder's frame: no ageing, no health faults, default time-series bins
+    assert scenario.battery.ageing is False and scenario.health.fault_rate_per_cycle == 0.0
+    assert scenario.output.bin_width == OutputSpec().bin_width
+
+
 def test_simulate_refuses_a_used_environment() -> None:
-    scenario = scenario_from_dict(bench_queue.mmcn_scenario(bench_queue.QueueCase(horizon_h=HOURS)))
+    scenario = bench_queue.QueueCase(horizon_h=HOURS).scenario()
     env = simpy.Environment()
     env.run(until=1.0)
     with pytest.raises(ValueError, match="fresh environment"):
