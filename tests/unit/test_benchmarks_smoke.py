@@ -93,3 +93,12 @@ def test_table_renders_text_and_markdown() -> None:
     t.notes.append("n")
     assert t.text().splitlines()[2].split() == ["a", "bb"]
     assert "| 1 | x |" in t.markdown()
+
+
+def test_sweep_benchmark_runs_the_real_sweep_path_and_matches_a_plain_loop() -> None:
+    sweep = bench_sweep.benchmark_sweep(2, quick=True)
+    assert sweep.replications == 2 and sweep.base_scenario.horizon == 48.0
+    out = bench_sweep.SWEEP_RUNNER(sweep, 1)
+    assert out["runs"] == bench_sweep.simulate_loop(sweep)["runs"]
+    assert len(set(out["runs"])) == 2  # two seeds, two different runs
+    assert out["points_csv"].startswith("point,")
