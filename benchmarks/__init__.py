@@ -12,6 +12,6 @@
 
 Each prints a table; all three go to ``benchmarks/results/latest.json`` and ``latest.md`` (not
 versioned). ``--quick`` shrinks every benchmark to a smoke test of a few seconds.
-``python -m benchmarks.profile`` profiles a scenario with cProfile. Speed is measured here only,
+``python -m benchmarks.profiling`` profiles a scenario with cProfile. Speed is measured here only,
 never asserted in the test suite. See docs/performance.md.
 """

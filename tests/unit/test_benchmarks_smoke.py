@@ -85,6 +85,30 @@ def test_child_reports_one_json_line(monkeypatch, capsys) -> None:
     child.main()
     reply = json.loads(capsys.readouterr().out.strip())
     assert reply["robots"] == 3 and reply["wall_s"] > 0 and reply["peak_rss_mib"] >= reply["peak_rss_before_mib"] > 0
+    assert reply["bin_width_h"] == 0.25 and reply["timeseries_bins"] == 2 * 96
+    assert reply["timeseries_values"] == reply["timeseries_series"] * reply["timeseries_bins"]
+
+
+def test_child_memory_control_uses_the_coarse_bins(monkeypatch, capsys) -> None:
+    import io
+
+    job = {"robots": 3, "days": 2, "seed": 1, "bin_width": bench_scaling.CONTROL_BIN_WIDTH}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(job)))
+    child.main()
+    reply = json.loads(capsys.readouterr().out.strip())
+    assert reply["bin_width_h"] == 24.0 and reply["timeseries_bins"] == 2
+
+
+def test_scaling_notes_state_the_bins_share_of_memory() -> None:
+    rows = [{"days": d, "bin_width_h": 0.25, "timeseries_series": 27, "timeseries_bins": 96 * d,
+             "timeseries_values": 27 * 96 * d, "bins_expected_mib": bench_scaling.expected_bin_mib(27 * 96 * d),
+             "bins_measured_mib": 0.04 * d,
+             "control": {"timeseries_values": 27 * d, "peak_rss_mib": 50.0 + 0.001 * d}}
+            for d in (30, 90, 365)]
+    assert rows[-1]["bins_expected_mib"] == 27 * 96 * 365 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20
+    expected, measured = bench_scaling._bin_notes(rows)
+    assert "365 d: 27 series x 35,040 bins = 946,080 values = 36.1 MiB" in expected
+    assert "at 365 d 14.6 MiB" in measured and "50.0 -> 50.1 -> 50.4 MiB over 30 / 90 / 365 days" in measured
 
 
 def test_table_renders_text_and_markdown() -> None:
