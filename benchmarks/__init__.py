@@ -7,10 +7,11 @@
    both models' mean wait against the exact value.
 2. :mod:`benchmarks.bench_scaling`: wall time and peak memory against fleet size and horizon, each run
    in a fresh interpreter (:mod:`benchmarks.child`).
-3. :mod:`benchmarks.bench_sweep`: sweep throughput with 1 and 2 worker processes.
+3. :mod:`benchmarks.bench_sweep`: sweep throughput with 1 and 2 worker processes, through the real
+   sweep path (:func:`swapsim.experiments.run_sweep`, local executor).
 
 Each prints a table; all three go to ``benchmarks/results/latest.json`` and ``latest.md`` (not
 versioned). ``--quick`` shrinks every benchmark to a smoke test of a few seconds.
-``python -m benchmarks.profile`` profiles a scenario with cProfile. Speed is measured here only,
+``python -m benchmarks.profiling`` profiles a scenario with cProfile. Speed is measured here only,
 never asserted in the test suite. See docs/performance.md.
 """

@@ -1,11 +1,13 @@
 """Benchmark 1: swapsim against a bare SimPy model of the same finite-source queue M/M/c//N.
 
-The scenario makes a swap station exactly the machine-repairman queue (as in
-tests/validation/test_finite_source_queue.py): N robots work a fixed T hours between swaps (constant
-power chosen so a full pack reaches the trigger in T; go at once), c swap positions, exponential swap
-times of mean S, zero travel, no power drawn at the station, fast chargers and plentiful green packs
-(never a stock-out). No warm-up: the staggered start is close to the stationary state and a one-year
-horizon makes the start-up bias negligible (the transient lasts hours; the run 8,760 hours).
+The swapsim side is the queue scenario the validation tests check against the exact M/M/c//N law,
+built by :func:`swapsim.validation.mmcn_scenario` (one definition of the queue for both): N robots work
+a fixed T hours between swaps (constant power chosen so a full pack reaches the trigger in T; go at
+once), c swap positions, exponential swap times of mean S, zero travel, no power drawn at the station,
+fast chargers and one spare pack per robot (never a stock-out), pack ageing off and no health faults,
+default (15-min) time-series bins. No warm-up here: the staggered start is close to the stationary
+state and a one-year horizon makes the start-up bias negligible (the transient lasts hours; the run
+8,760 hours).
 
 Protocol: one untimed run of each model with a counting environment (events per swap; it also warms
 up imports and caches), then ``repeats`` timed pairs, interleaved (the order alternates each pair),
@@ -29,13 +31,12 @@ from typing import Any
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import CountingEnvironment, Table, fmt, mean_ci, median
 from swapsim.analytic_queue import mmcn
-from swapsim.config import Scenario, scenario_from_dict
+from swapsim.config import Scenario
 from swapsim.engine import simulate
+from swapsim.validation import mmcn_scenario
 
-__all__ = ["QueueCase", "mmcn_scenario", "run_swapsim", "run"]
+__all__ = ["QueueCase", "run_swapsim", "run"]
 
-USABLE_WH = 468 * 0.9   # default pack: 421.2 Wh usable
-TRIGGER = 0.2
 SEED = 1000
 CONFIDENCE = 0.99
 RATIO_TARGET = 2.0
@@ -56,30 +57,11 @@ class QueueCase:
         return (f"M/M/{self.positions}//{self.n_robots}, T = {self.think_h:g} h, S = {self.swap_mean_h:g} h, "
                 f"{self.horizon_h / 24:g} days")
 
-
-def mmcn_scenario(case: QueueCase) -> dict[str, Any]:
-    """A swapsim scenario (as a mapping) whose station is exactly the M/M/c//N queue of ``case``."""
-    walk_w = (1 - TRIGGER) * USABLE_WH / case.think_h  # a full pack reaches the trigger in think_h
-    spares = case.n_robots + 5
-    return {
-        "name": f"bench-mmcn-{case.n_robots}-{case.positions}",
-        "horizon": f"{case.horizon_h} h",
-        "warmup": "0 h",
-        "fleet": {"robots": case.n_robots, "initial_soc": "staggered"},
-        "power": {"activities": {"walk": f"{walk_w} W", "idle": "0 W"}, "at_station": "0 W"},
-        "workload": {"cycle": [{"activity": "walk", "duration": "100000 h"}]},
-        "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{
-            "name": "S",
-            "distance": "0 m",
-            "positions": case.positions,
-            "bays": spares + 1,
-            "charged_packs": spares,
-            "swap_duration": {"dist": "exponential", "mean": f"{case.swap_mean_h} h"},
-            "charger": {"rate_c": 20.0, "cv_soc": 0.85, "cutoff_c": 0.05},
-        }],
-        "output": {"bin_width": "1 d"},
-    }
+    def scenario(self) -> Scenario:
+        """The swapsim scenario of this queue: :func:`swapsim.validation.mmcn_scenario`, no warm-up."""
+        return mmcn_scenario(self.n_robots, self.positions, self.think_h, self.swap_mean_h,
+                             horizon_h=self.horizon_h, warmup_h=0.0,
+                             name=f"bench-mmcn-{self.n_robots}-{self.positions}")
 
 
 def run_swapsim(scenario: Scenario, seed: int, env: Any = None) -> tuple[int, float, int]:
@@ -100,7 +82,7 @@ def run(quick: bool = False, repeats: int = 5, case: QueueCase | None = None) ->
     """Run benchmark 1; returns the table and the raw numbers."""
     if case is None:
         case = QueueCase(horizon_h=14 * 24.0) if quick else QueueCase()
-    scenario = scenario_from_dict(mmcn_scenario(case), source="benchmarks/bench_queue.py")
+    scenario = case.scenario()
     bare_args = (case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h)
 
     # Untimed counted runs: events per swap of each model (same seed as the first timed pair).

@@ -16,6 +16,15 @@ since the model's own workload per robot-day changes with queueing.
 Peak memory must stay flat with the horizon: the table gives the peak RSS and its growth over the
 same process's peak before the run (interpreter, imports and the scenario), both read from VmHWM
 (see :func:`benchmarks.common.peak_rss_mib`; ``ru_maxrss`` would carry over the parent's peak).
+
+One part of a run's memory grows with the horizon by design: the Recorder's fixed-width time-series
+bins, one value per series (robot states, and busy, queue, green and down per hall) per bin for the
+whole run, so horizon / bin width values per series (15-min bins: 96 a day). The table says how
+much of the peak they are, two ways: expected, from the number of values held
+(:data:`BIN_BYTES_PER_VALUE` each), and measured, from a control run of each horizon point with
+``output.bin_width`` = :data:`CONTROL_BIN_WIDTH` (same scenario and seed; one run per point, after
+the repeats: memory does not vary between repeats as time does). What is left, the peak with daily
+bins, is what must stay flat.
 """
 
 from __future__ import annotations
@@ -25,13 +34,26 @@ from typing import Any
 from benchmarks.common import Table, fmt, median, run_child
 from benchmarks.scenarios import ROBOTS_PER_HALL
 
-__all__ = ["run", "FLEETS", "HORIZONS"]
+__all__ = ["run", "FLEETS", "HORIZONS", "CONTROL_BIN_WIDTH", "BIN_BYTES_PER_VALUE", "expected_bin_mib"]
 
 SEED = 1
 FLEETS = ((10, 30.0), (100, 30.0), (1000, 30.0))
 HORIZONS = ((100, 30.0), (100, 90.0), (100, 365.0))
 QUICK_FLEETS = ((5, 2.0), (20, 2.0), (80, 2.0))
 QUICK_HORIZONS = ((20, 2.0), (20, 4.0), (20, 8.0))
+CONTROL_BIN_WIDTH = "1 d"
+"""Time-series resolution of the memory control runs of the horizon series."""
+BIN_BYTES_PER_VALUE = 40
+"""Expected bytes per time-series value at the peak: while the run lasts, the Recorder keeps each
+series' bins in a Python list of floats (an 8-byte pointer and a 24-byte float object per bin once it
+has been written), and at the end the result holds them again as NumPy float64 arrays (8 bytes).
+Update this if swapsim.metrics changes how it stores bins; the measured column shows the real cost
+(it can be lower: the bins partly fill heap pages the run had already touched and freed)."""
+
+
+def expected_bin_mib(values: int) -> float:
+    """Expected memory (MiB) of ``values`` time-series values (:data:`BIN_BYTES_PER_VALUE` each)."""
+    return values * BIN_BYTES_PER_VALUE / 2**20
 
 
 def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, dict[str, Any]]:
@@ -49,6 +71,14 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
                      f"{reply['wall_s']:.2f} s wall, {reply['cpu_s']:.2f} s CPU, "
                      f"peak {reply['peak_rss_mib']:.1f} MiB")
 
+    # Memory controls: each horizon point once more with coarse bins (memory, not time, is compared).
+    controls: dict[tuple[int, float], dict[str, Any]] = {}
+    for robots, days in horizons:
+        reply = run_child({"robots": robots, "days": days, "seed": SEED, "bin_width": CONTROL_BIN_WIDTH})
+        controls[(robots, days)] = reply
+        progress(f"  scaling: memory control, {robots} robots x {days:g} days, bins {CONTROL_BIN_WIDTH}: "
+                 f"{reply['wall_s']:.2f} s wall, peak {reply['peak_rss_mib']:.1f} MiB")
+
     def summarise(robots: int, days: float) -> dict[str, Any]:
         rs = replies[(robots, days)]
         first = rs[0]
@@ -62,12 +92,16 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
             "wait_min_mean": first["wait_min_mean"], "stockouts": first["stockouts"],
             "swaps_per_robot_per_day": first["swaps_per_robot_per_day"],
             "timeseries_values": first["timeseries_values"],
+            "timeseries_series": first["timeseries_series"], "timeseries_bins": first["timeseries_bins"],
+            "bin_width_h": first["bin_width_h"],
+            "bins_expected_mib": expected_bin_mib(first["timeseries_values"]),
         }
 
     table = Table(
         title="Benchmark 2: wall time and peak memory against fleet size and horizon (factory, resized)",
         columns=["series", "robots", "days", "halls", "swaps", "stock-outs", "wait min", "wall s", "CPU s",
-                 "ms/robot-day", "vs first", "best ms/r-d", "best vs first", "peak RSS MiB", "growth MiB"])
+                 "ms/robot-day", "vs first", "best ms/r-d", "best vs first", "peak RSS MiB", "growth MiB",
+                 "bin values", "bins MiB exp.", f"peak RSS MiB, {CONTROL_BIN_WIDTH} bins", "bins MiB meas."])
     rows: dict[str, list[dict[str, Any]]] = {"fleet": [], "horizon": []}
     for series, pts in (("fleet", fleets), ("horizon", horizons)):
         base = base_best = None
@@ -79,11 +113,19 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
             base_best = best if base_best is None else base_best
             s.update(ms_per_robot_day=per * 1e3, ratio_to_first=per / base,
                      best_ms_per_robot_day=best * 1e3, best_ratio_to_first=best / base_best)
+            control = controls.get((robots, days)) if series == "horizon" else None
+            if control is not None:
+                s["control"] = {k: control[k] for k in ("bin_width_h", "timeseries_values", "peak_rss_mib",
+                                                        "peak_rss_before_mib", "wall_s", "cpu_s")}
+                s["bins_measured_mib"] = s["peak_rss_mib"] - control["peak_rss_mib"]
             rows[series].append(s)
             table.add(series, robots, f"{days:g}", s["stations"], f"{s['swaps']:,}",
                       f"{s['stockouts'] / max(1, s['swaps']):.0%}", f"{s['wait_min_mean']:.2f}",
                       fmt(s["wall_s"]), fmt(s["cpu_s"]), fmt(per * 1e3), f"{per / base:.2f}", fmt(best * 1e3),
-                      f"{best / base_best:.2f}", f"{s['peak_rss_mib']:.1f}", f"{s['rss_growth_mib']:.1f}")
+                      f"{best / base_best:.2f}", f"{s['peak_rss_mib']:.1f}", f"{s['rss_growth_mib']:.1f}",
+                      f"{s['timeseries_values']:,}", f"{s['bins_expected_mib']:.1f}",
+                      f"{control['peak_rss_mib']:.1f}" if control else "",
+                      f"{s['bins_measured_mib']:.1f}" if control else "")
     table.notes += [
         f"median of {repeats} interleaved repeats (best = fastest repeat: interference from other processes "
         "only adds time), each run in a fresh interpreter; times are of simulate() alone",
@@ -92,9 +134,34 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
         f"one swap hall per {ROBOTS_PER_HALL} robots (hall-A and hall-B of factory.yaml in turn); "
         "peak RSS = VmHWM (peak resident memory of the run's process) after the run; "
         "growth = peak after minus peak before simulate()",
-        "time-series values held (bins x series) on the horizon series: "
-        + ", ".join(f"{r['days']:g} d: {r['timeseries_values']:,}" for r in rows["horizon"])
-        + " (the only state that grows with the horizon; see docs/performance.md)",
+        *_bin_notes(rows["horizon"]),
     ]
     return table, {"repeats": repeats, "seed": SEED, "series": rows,
-                   "runs": [x for p in points for x in replies[p]]}
+                   "runs": [x for p in points for x in replies[p]],
+                   "memory_controls": [controls[p] for p in horizons],
+                   "control_bin_width": CONTROL_BIN_WIDTH, "bin_bytes_per_value_expected": BIN_BYTES_PER_VALUE}
+
+
+def _bin_notes(horizon_rows: list[dict[str, Any]]) -> list[str]:
+    """Notes on the time-series bins' share of peak memory in the horizon series."""
+    first, last = horizon_rows[0], horizon_rows[-1]
+    width_min = first["bin_width_h"] * 60
+    values = ", ".join(f"{r['days']:g} d: {r['timeseries_series']} series x {r['timeseries_bins']:,} bins = "
+                       f"{r['timeseries_values']:,} values = {r['bins_expected_mib']:.1f} MiB"
+                       for r in horizon_rows)
+    extra_values = last["timeseries_values"] - last["control"]["timeseries_values"]
+    per_value = last["bins_measured_mib"] * 2**20 / extra_values if extra_values > 0 else float("nan")
+    flat = " -> ".join(f"{r['control']['peak_rss_mib']:.1f}" for r in horizon_rows)
+    days = " / ".join(f"{r['days']:g}" for r in horizon_rows)
+    flat_change = last["control"]["peak_rss_mib"] - first["control"]["peak_rss_mib"]
+    return [
+        f"time-series bins (the Recorder keeps fixed-width bins for the whole run, so they grow with "
+        f"horizon / bin width by design): with the scenario's {width_min:g}-min bins, expected at "
+        f"{BIN_BYTES_PER_VALUE} B a value (a Python float in a list while the run lasts, 32 B, plus 8 B in the "
+        f"result's NumPy arrays): {values}",
+        f"bins MiB meas. = peak RSS - peak RSS of the same run with {CONTROL_BIN_WIDTH} bins (one control run "
+        f"per horizon point): at {last['days']:g} d {last['bins_measured_mib']:.1f} MiB, "
+        f"{per_value:.0f} B per extra value (can be below the expected bytes: bin values partly fill heap "
+        f"memory the run had already made resident); the peak without the bins' growth ({CONTROL_BIN_WIDTH} bins) goes "
+        f"{flat} MiB over {days} days ({flat_change:+.1f} MiB): that is the part that must stay flat",
+    ]

@@ -50,6 +50,9 @@ def main() -> None:
         "utilisation": summary["fleet"]["utilisation"],
         "stockouts": summary["swaps"]["stockouts"],
         "strandings": summary["fleet"]["strandings"],
+        "bin_width_h": scenario.output.bin_width,
+        "timeseries_series": n_series,
+        "timeseries_bins": len(result.timeseries["time_h"]),
         "timeseries_values": n_series * len(result.timeseries["time_h"]),
     }
     print(json.dumps(reply))

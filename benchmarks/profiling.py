@@ -4,8 +4,8 @@ Profiles one :func:`swapsim.engine.simulate` call of
 
 * ``factory``: scenarios/factory.yaml as shipped (30 robots, 30 days, two halls);
 * ``factory --robots N``: the same resized as in benchmark 2 (one hall per 15 robots);
-* ``mmcn``: benchmark 1's M/M/3//20 queue scenario (90 days by default; the shares of time do not
-  depend on the horizon).
+* ``mmcn``: benchmark 1's M/M/3//20 queue scenario (:func:`swapsim.validation.mmcn_scenario`, no
+  warm-up; 90 days by default; the shares of time do not depend on the horizon).
 
 The run prints the functions with the most *own* time (tottime, excluding callees) with their share of
 the profiled total, own time summed by module, and the model functions with the most cumulative
@@ -22,10 +22,10 @@ import pstats
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_queue import QueueCase, mmcn_scenario
+from benchmarks.bench_queue import QueueCase
 from benchmarks.common import RESULTS_DIR, REPO, Table, fmt
 from benchmarks.scenarios import FACTORY, factory_scaled
-from swapsim.config import Scenario, load_scenario, scenario_from_dict
+from swapsim.config import Scenario, load_scenario
 from swapsim.engine import simulate
 
 __all__ = ["profile_scenario", "scenario_named", "main"]
@@ -38,7 +38,7 @@ def scenario_named(name: str, days: float | None = None, robots: int | None = No
     if name == "factory":
         return load_scenario(FACTORY, [f"horizon={days} d"] if days else [])
     if name == "mmcn":
-        return scenario_from_dict(mmcn_scenario(QueueCase(horizon_h=(days or 90.0) * 24.0)))
+        return QueueCase(horizon_h=(days or 90.0) * 24.0).scenario()
     raise ValueError(f"unknown scenario {name!r}: choose factory or mmcn")
 
 

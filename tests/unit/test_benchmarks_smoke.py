@@ -17,7 +17,7 @@ from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, p
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import CountingEnvironment, Table
 from benchmarks.scenarios import factory_scaled
-from swapsim.config import scenario_from_dict
+from swapsim.config import OutputSpec
 from swapsim.engine import simulate
 
 HOURS = 6.0
@@ -45,7 +45,7 @@ def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
     assert run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
                          seed=3) == bare.__class__(bare.swaps, bare.mean_wait_h, None)
 
-    scenario = scenario_from_dict(bench_queue.mmcn_scenario(case))
+    scenario = case.scenario()
     env = CountingEnvironment()
     swaps, wait_min, stockouts = bench_queue.run_swapsim(scenario, 3, env=env)
     assert swaps > 0 and env.events_processed > swaps
@@ -53,8 +53,18 @@ def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
     assert bench_queue.run_swapsim(scenario, 3) == (swaps, wait_min, stockouts)
 
 
+def test_queue_benchmark_runs_the_validated_mmcn_scenario_without_warmup() -> None:
+    case = bench_queue.QueueCase(n_robots=7, positions=2, think_h=1.5, swap_mean_h=0.3, horizon_h=HOURS)
+    scenario = case.scenario()
+    assert scenario.fleet.robots == 7 and scenario.stations[0].positions == 2
+    assert scenario.horizon == HOURS and scenario.warmup == 0.0
+    # the validation builder's frame: no ageing, no health faults, default time-series bins
+    assert scenario.battery.ageing is False and scenario.health.fault_rate_per_cycle == 0.0
+    assert scenario.output.bin_width == OutputSpec().bin_width
+
+
 def test_simulate_refuses_a_used_environment() -> None:
-    scenario = scenario_from_dict(bench_queue.mmcn_scenario(bench_queue.QueueCase(horizon_h=HOURS)))
+    scenario = bench_queue.QueueCase(horizon_h=HOURS).scenario()
     env = simpy.Environment()
     env.run(until=1.0)
     with pytest.raises(ValueError, match="fresh environment"):
@@ -75,6 +85,30 @@ def test_child_reports_one_json_line(monkeypatch, capsys) -> None:
     child.main()
     reply = json.loads(capsys.readouterr().out.strip())
     assert reply["robots"] == 3 and reply["wall_s"] > 0 and reply["peak_rss_mib"] >= reply["peak_rss_before_mib"] > 0
+    assert reply["bin_width_h"] == 0.25 and reply["timeseries_bins"] == 2 * 96
+    assert reply["timeseries_values"] == reply["timeseries_series"] * reply["timeseries_bins"]
+
+
+def test_child_memory_control_uses_the_coarse_bins(monkeypatch, capsys) -> None:
+    import io
+
+    job = {"robots": 3, "days": 2, "seed": 1, "bin_width": bench_scaling.CONTROL_BIN_WIDTH}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(job)))
+    child.main()
+    reply = json.loads(capsys.readouterr().out.strip())
+    assert reply["bin_width_h"] == 24.0 and reply["timeseries_bins"] == 2
+
+
+def test_scaling_notes_state_the_bins_share_of_memory() -> None:
+    rows = [{"days": d, "bin_width_h": 0.25, "timeseries_series": 27, "timeseries_bins": 96 * d,
+             "timeseries_values": 27 * 96 * d, "bins_expected_mib": bench_scaling.expected_bin_mib(27 * 96 * d),
+             "bins_measured_mib": 0.04 * d,
+             "control": {"timeseries_values": 27 * d, "peak_rss_mib": 50.0 + 0.001 * d}}
+            for d in (30, 90, 365)]
+    assert rows[-1]["bins_expected_mib"] == 27 * 96 * 365 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20
+    expected, measured = bench_scaling._bin_notes(rows)
+    assert "365 d: 27 series x 35,040 bins = 946,080 values = 36.1 MiB" in expected
+    assert "at 365 d 14.6 MiB" in measured and "50.0 -> 50.1 -> 50.4 MiB over 30 / 90 / 365 days" in measured
 
 
 def test_table_renders_text_and_markdown() -> None:
@@ -83,3 +117,12 @@ def test_table_renders_text_and_markdown() -> None:
     t.notes.append("n")
     assert t.text().splitlines()[2].split() == ["a", "bb"]
     assert "| 1 | x |" in t.markdown()
+
+
+def test_sweep_benchmark_runs_the_real_sweep_path_and_matches_a_plain_loop() -> None:
+    sweep = bench_sweep.benchmark_sweep(2, quick=True)
+    assert sweep.replications == 2 and sweep.base_scenario.horizon == 48.0
+    out = bench_sweep.SWEEP_RUNNER(sweep, 1)
+    assert out["runs"] == bench_sweep.simulate_loop(sweep)["runs"]
+    assert len(set(out["runs"])) == 2  # two seeds, two different runs
+    assert out["points_csv"].startswith("point,")
