@@ -18,6 +18,7 @@ Times are hours; waits are reported in minutes.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,41 +43,48 @@ FAULT_KINDS: tuple[str, ...] = ("estop", "breakdown")
 """Faults that halt a robot (counted in ``faults``); failed swaps and station outages are counted apart."""
 
 
+def _zeros(n: int) -> array:
+    """``n`` zero doubles, 8 bytes each: time-series bins cover the whole run, so they are stored
+    compactly (a list of floats takes four times the memory)."""
+    return array("d", bytes(8 * n))
+
+
 class TimeWeighted:
     """Time integral of a piecewise-constant value.
 
     ``area`` and ``mean`` cover the time since the last :meth:`reset`; ``bins`` (when given a width)
     hold the integral over each fixed-width bin from time 0, never reset.
+
+    A change costs the same whether or not a bin edge was passed since the previous one: the
+    running integral is kept from the start, its value at each bin edge is noted when the edge is
+    passed, and the bins are the differences between edges when read.
     """
 
-    __slots__ = ("value", "t_last", "area", "t0", "peak", "bins", "width", "_k", "_edge")
+    __slots__ = ("value", "t_last", "total", "total_reset", "t0", "peak", "width", "_cum", "_k", "_edge")
 
     def __init__(self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0) -> None:
         self.value = value
         self.t_last = t0
         self.t0 = t0
-        self.area = 0.0
+        self.total = 0.0
+        """Integral from the start to ``t_last`` (never reset)."""
+        self.total_reset = 0.0
+        """``total`` at the last reset."""
         self.peak = value
         self.width = width
-        self.bins: list[float] | None = [0.0] * n_bins if n_bins else None
-        self._k = -1
-        """Bin of the last binned interval's end, and the end time of that bin (a change that stays
-        inside it is added without any bin arithmetic; -1/-inf: none yet)."""
-        self._edge = -math.inf
+        self._cum: array | None = _zeros(n_bins) if n_bins else None
+        """``_cum[k]``: integral from the start to the edge ``k * width`` (k >= 1), once passed."""
+        self._k = int(t0 / width) + 1
+        """The next edge to note, and its time (inf: none left)."""
+        self._edge = self._k * width if n_bins and self._k < n_bins else math.inf
 
     def set(self, now: float, value: float) -> None:
         """The value changes to ``value`` at time ``now``."""
         t_last = self.t_last
         if now > t_last:
-            v = self.value
-            if v:
-                d = v * (now - t_last)
-                self.area += d
-                if self.bins is not None:
-                    if now <= self._edge:  # t_last >= the start of that bin: both ends inside it
-                        self.bins[self._k] += d
-                    else:
-                        self._bin(t_last, now, v)
+            if now > self._edge:
+                self._pass_edges(now)
+            self.total += self.value * (now - t_last)
             self.t_last = now
         self.value = value
         if value > self.peak:
@@ -86,25 +94,37 @@ class TimeWeighted:
         """The value changes by ``delta`` at time ``now``."""
         self.set(now, self.value + delta)
 
-    def _bin(self, t0: float, t1: float, v: float) -> None:
+    def _pass_edges(self, now: float) -> None:
+        """Note the integral at every bin edge before ``now`` (the value was constant since ``t_last``)."""
+        cum = self._cum
+        n = len(cum)
         w = self.width
-        bins = self.bins
-        last = len(bins) - 1
-        i = min(int(t0 / w), last)
-        j = min(int(t1 / w), last)
-        self._k = j
-        self._edge = (j + 1) * w if j < last else math.inf
-        if i == j:
-            bins[i] += v * (t1 - t0)
-            return
-        bins[i] += v * ((i + 1) * w - t0)
-        for k in range(i + 1, j):
-            bins[k] += v * w
-        bins[j] += v * (t1 - j * w)
+        v, t_last, total = self.value, self.t_last, self.total
+        k, edge = self._k, self._edge
+        while edge < now:
+            cum[k] = total + v * (edge - t_last)
+            k += 1
+            edge = k * w if k < n else math.inf
+        self._k, self._edge = k, edge
+
+    @property
+    def bins(self) -> np.ndarray | None:
+        """Integral over each bin (up to ``t_last`` in the bin not closed yet; the last bin also takes
+        anything past the binned range), or None without bins."""
+        if self._cum is None:
+            return None
+        starts = np.asarray(self._cum, dtype=float)
+        starts[self._k:] = self.total  # edges not reached yet
+        return np.append(starts[1:], self.total) - starts
+
+    @property
+    def area(self) -> float:
+        """Integral since the last reset, up to ``t_last``."""
+        return self.total - self.total_reset
 
     def integral(self, now: float) -> float:
         """Integral since the last reset, up to ``now``."""
-        return self.area + self.value * (now - self.t_last)
+        return self.total - self.total_reset + self.value * (now - self.t_last)
 
     def mean(self, now: float) -> float:
         """Time average since the last reset (0 over an empty interval)."""
@@ -114,7 +134,7 @@ class TimeWeighted:
     def reset(self, now: float) -> None:
         """Forget the integral so far (the bins are kept)."""
         self.set(now, self.value)
-        self.area = 0.0
+        self.total_reset = self.total
         self.t0 = now
         self.peak = self.value
 
@@ -135,8 +155,8 @@ class StateBins:
     __slots__ = ("partial", "whole", "width", "last_bin")
 
     def __init__(self, n_bins: int, width: float) -> None:
-        self.partial = [0.0] * n_bins
-        self.whole = [0] * (n_bins + 1)
+        self.partial = _zeros(n_bins)
+        self.whole = array("l", bytes(array("l").itemsize * (n_bins + 1)))
         self.width = width
         self.last_bin = n_bins - 1
 
@@ -164,7 +184,7 @@ class StateBins:
     @property
     def bins(self) -> np.ndarray:
         """Robot-hours in the state per bin."""
-        return np.asarray(self.partial) + self.width * np.cumsum(self.whole[:-1])
+        return np.asarray(self.partial) + self.width * np.cumsum(np.asarray(self.whole)[:-1])
 
 
 class Tally:
@@ -351,10 +371,17 @@ class Recorder:
             w = sb.width
             i = int(t0 / w)
             j = int(now / w)
-            if i == j and j <= sb.last_bin:
+            if j > sb.last_bin:
+                sb.add(t0, now)
+            elif i == j:
                 sb.partial[i] += now - t0
             else:
-                sb.add(t0, now)
+                partial = sb.partial
+                partial[i] += (i + 1) * w - t0
+                partial[j] += now - j * w
+                whole = sb.whole
+                whole[i + 1] += 1
+                whole[j] -= 1
         r.since = r.entered = now
         r.state = state
         if self.trace_limit:
@@ -657,7 +684,10 @@ class Recorder:
     # -- battery health and technician hooks ---------------------------------------------------------
     def pack_checked(self, station: int, pack: int, estimated: float, true: float, now: float) -> None:
         """A station checked a pack just dropped off (estimated and true health, fractions)."""
-        self.battery.pack_checked(now)
+        b = self.battery  # BatteryStats.pack_checked, inlined (a check at every swap)
+        b.checks += 1
+        m = int(now / MONTH_H)
+        b.monthly_checks[m if m < b.n_months else b.n_months - 1] += 1
 
     def alert(self, kind: str, station: int, pack: int, estimated: float, true: float, now: float) -> None:
         """A health check raised an alert: ``warning``, ``retirement`` or ``fault``."""
@@ -765,13 +795,14 @@ class Recorder:
         health = b.survey_columns()
         h_time = np.asarray(health["time_h"], dtype=float)
         h_month = np.minimum((h_time / MONTH_H + 1e-9).astype(int), b.n_months - 1)
+        rostered_bins, busy_bins, blocked_bins = b.rostered.bins, b.busy.bins, b.blocked.bins
         rows = []
         for m in range(b.n_months):
             start = m * MONTH_H
             end = min((m + 1) * MONTH_H, self.horizon_h)
             days = (end - start) / 24.0
             sel = h_month == m
-            rostered = b.rostered.bins[m] if b.rostered.bins else 0.0
+            rostered = rostered_bins[m] if rostered_bins is not None else 0.0
             rows.append({
                 "month": m + 1,
                 "start_d": start / 24.0,
@@ -787,8 +818,8 @@ class Recorder:
                 "retirements": int(b.monthly["retirements"][m]),
                 "faults": int(b.monthly["faults"][m]),
                 "replaced": int(b.monthly["replaced"][m]),
-                "technician_utilisation": float(b.busy.bins[m] / rostered) if rostered > 0 else 0.0,
-                "blocked_bay_h": float(b.blocked.bins[m]),
+                "technician_utilisation": float(busy_bins[m] / rostered) if rostered > 0 else 0.0,
+                "blocked_bay_h": float(blocked_bins[m]),
             })
         return rows
 
@@ -823,7 +854,7 @@ class BatteryStats:
         self.alerts: list[AlertRecord] = []
         self.alerts_dropped = 0
         self.monthly = {k: [0] * self.n_months for k in ("checks", "warnings", "retirements", "faults", "replaced")}
-        self._checks = self.monthly["checks"]
+        self.monthly_checks = self.monthly["checks"]
         self.busy = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.rostered = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.blocked = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
@@ -844,7 +875,7 @@ class BatteryStats:
     def pack_checked(self, now: float) -> None:
         self.checks += 1
         m = int(now / MONTH_H)
-        self._checks[m if m < self.n_months else self.n_months - 1] += 1
+        self.monthly_checks[m if m < self.n_months else self.n_months - 1] += 1
 
     def alert(self, a: AlertRecord) -> None:
         kind = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}[a.kind]

@@ -227,22 +227,25 @@ class HealthMonitor:
         spec = self.spec
         now = self.env.now
         true = rec.pack.health
-        estimated = true + spec.check_noise_sd * self._noise[station.index].next()
+        i = station.index
+        estimated = true + spec.check_noise_sd * self._noise[i].next()
         # No draw when faults are off: the stream is this check's own, so nothing else moves.
-        fault = spec.fault_rate_per_cycle > 0 and self._fault[station.index].next() < spec.fault_rate_per_cycle
+        rate = spec.fault_rate_per_cycle
+        fault = rate > 0 and self._fault[i].next() < rate
         rec_ = self.recorder
-        rec_.pack_checked(station.index, rec.pack.id, estimated, true, now)
+        rec_.pack_checked(i, rec.pack.id, estimated, true, now)
         if estimated < spec.warn_below and math.isnan(rec.warned_h):
             rec.warned_h = now
-            rec_.alert("warning", station.index, rec.pack.id, estimated, true, now)
+            rec_.alert("warning", i, rec.pack.id, estimated, true, now)
             self._order(rec)
         reason = ""
         if fault:
             reason = "fault"
-        elif estimated < spec.retire_below or self.resistance_ratio(rec) >= spec.retire_resistance_ratio:
+        elif estimated < spec.retire_below or (self.ageing and  # without ageing the ratio stays 1 (< the limit)
+                                               self.resistance_ratio(rec) >= spec.retire_resistance_ratio):
             reason = "retirement"
         if reason:
-            rec_.alert(reason, station.index, rec.pack.id, estimated, true, now)
+            rec_.alert(reason, i, rec.pack.id, estimated, true, now)
             self._order(rec)
         return reason
 

@@ -310,7 +310,8 @@ class Robot:
               goal: Callable[[], bool] | None, park: bool) -> Proc:
         """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
-        station = self.pick_station()
+        stations = self.stations
+        station = stations[0] if len(stations) == 1 else self.pick_station()
         station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)

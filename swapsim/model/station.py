@@ -41,7 +41,10 @@ if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.health import HealthMonitor
 
-__all__ = ["Bay", "Station"]
+__all__ = ["Bay", "Places", "Station"]
+
+GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
+"""Kinds of charge milestone: the pack reads the ready threshold, charging ends, or both at once."""
 
 
 class Bay:
@@ -152,9 +155,11 @@ class Station:
         """Robots walking here to swap."""
         self.bays = [Bay(i, f"station:{self.name}:bay{i}") for i in range(spec.bays)]
         self._free: list[int] = list(range(spec.bays))
-        self._milestones: list[tuple[float, int, Bay, int, bool]] = []
-        """Charge milestones not applied yet: (time, order, bay, session, turns green (else full))."""
+        self._milestones: list[tuple[float, int, Bay, int, int]] = []
+        """Charge milestones not applied yet: (time, order, bay, session, GREEN, FULL or GREEN_AND_FULL)."""
         self._seq = 0
+        self._green_when_full = self.ready >= self.curve.end_soc
+        """The ready threshold is past the curve's end: a pack turns green when its charge ends."""
         """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
@@ -326,7 +331,8 @@ class Station:
     # -- green packs -------------------------------------------------------------------------------
     def take_green(self) -> Bay | None:
         """Reserve the best green bay for a robot holding a position, or None (a stock-out)."""
-        if self._milestones:
+        ms = self._milestones
+        if ms and ms[0][0] <= self.env.now:
             self.advance()
         if not self.green:
             return None
@@ -343,8 +349,8 @@ class Station:
         first = not self._waiters
         self._waiters.append(ev)
         if first:  # from now on a robot waits: wake the station at every pending "turns green"
-            for t, _, bay, session, green in self._milestones:
-                if green and bay.session == session:
+            for t, _, bay, session, kind in self._milestones:
+                if kind != FULL and bay.session == session:
                     self._wake_at(bay, session, t)
         return ev
 
@@ -425,17 +431,20 @@ class Station:
         return self.bays[heapq.heappop(self._free)] if self._free else None
 
     def _insert(self, bay: Bay, pack: Pack) -> None:
-        if self._milestones:
+        now = self.env.now
+        ms = self._milestones
+        if ms and ms[0][0] <= now:
             self.advance()  # earlier milestones first: the green count is recorded in time order
         bay.pack = pack
         bay.session += 1
         bay.soc0 = pack.soc
-        bay.t_start = self.env.now
+        bay.t_start = now
         bay.charging = False
         bay.green = False
         bay.full = False
         pack.location = bay.label
-        if pack.soc >= 1.0 or self.curve.time_to_full_h(pack.soc) == 0.0:
+        full_h = self.curve.time_to_full_h(pack.soc) if pack.soc < 1.0 else 0.0
+        if full_h == 0.0:
             if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
                 self.recorder.charge_ended(self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency,
                                            self.env.now)
@@ -445,12 +454,13 @@ class Station:
             return
         if pack.soc >= self.ready:
             self._turn_green(bay)
-        self._charge(bay)
+        self._charge(bay, full_h)
 
     def _remove(self, bay: Bay) -> Pack:
         pack = bay.pack
         assert pack is not None
-        if self._milestones:
+        ms = self._milestones
+        if ms and ms[0][0] <= self.env.now:
             self.advance()
         if bay.charging and not bay.full:
             self._end_session(bay, self.bay_soc(bay))
@@ -484,8 +494,9 @@ class Station:
     # while one waits each pending "turns green" gets a timeout. Under a power cap the end of a session
     # hands its charger to the next bay at that moment, so there each milestone is a timeout with a
     # callback. A pack taken out ends its session; stale milestones see a new ``bay.session``.
-    def _charge(self, bay: Bay) -> None:
-        """Start the charge session of the pack just put into ``bay`` (or queue it for a charger)."""
+    def _charge(self, bay: Bay, full_h: float) -> None:
+        """Start the charge session of the pack just put into ``bay``, ``full_h`` from full (or queue
+        it for a charger)."""
         session = bay.session
         if self.chargers is not None:
             req = self.chargers.request()
@@ -495,28 +506,33 @@ class Station:
         now = self.env.now
         bay.t_start = now
         bay.charging = True
-        curve, soc0 = self.curve, bay.soc0
         ms = self._milestones
-        if not bay.green:
-            t_green = now + curve.time_to_soc_h(soc0, self.ready)
-            self._seq += 1
-            heapq.heappush(ms, (t_green, self._seq, bay, session, True))
-            if self._waiters:
-                self._wake_at(bay, session, t_green)
         self._seq += 1
-        heapq.heappush(ms, (now + curve.time_to_full_h(soc0), self._seq, bay, session, False))
+        if bay.green:
+            heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
+            return
+        if self._green_when_full:  # one milestone: it turns green as charging ends
+            t_green = now + full_h
+            heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN_AND_FULL))
+        else:
+            t_green = now + self.curve.time_to_soc_h(bay.soc0, self.ready)
+            heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
+            self._seq += 1
+            heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
+        if self._waiters:
+            self._wake_at(bay, session, t_green)
 
     def advance(self) -> None:
         """Apply the charge milestones due by now, in time order, each at its own time."""
         ms = self._milestones
         now = self.env.now
         while ms and ms[0][0] <= now:
-            t, _, bay, session, green = heapq.heappop(ms)
+            t, _, bay, session, kind = heapq.heappop(ms)
             if bay.session != session:
                 continue
-            if green:
+            if kind != FULL:
                 self._turn_green(bay, t)
-            else:
+            if kind != GREEN:
                 self._end_session(bay, 1.0, t)
                 bay.full = True
 
