@@ -23,23 +23,42 @@ from dataclasses import dataclass, field
 __all__ = ["Pack", "ChargeCurve", "discharge_time_h"]
 
 
-@dataclass(slots=True, eq=False)
 class Pack:
-    """One battery pack and its history. Mutable: it is the entity that moves through the model."""
+    """One battery pack and its history. Mutable: it is the entity that moves through the model.
 
-    id: int
-    capacity_wh: float
-    usable_fraction: float
-    soc: float = 1.0
-    health: float = 1.0
-    cycles: int = 0
-    throughput_wh: float = 0.0
-    location: str = ""
+    ``usable_wh`` (energy from full to empty now) is kept up to date whenever ``health`` is set, so
+    the energy bookkeeping at every activity step reads an attribute instead of recomputing it.
+    """
+
+    __slots__ = ("id", "capacity_wh", "usable_fraction", "soc", "_health", "usable_wh", "cycles",
+                 "throughput_wh", "location")
+
+    def __init__(self, id: int, capacity_wh: float, usable_fraction: float, soc: float = 1.0,
+                 health: float = 1.0, cycles: int = 0, throughput_wh: float = 0.0, location: str = "") -> None:
+        self.id = id
+        self.capacity_wh = capacity_wh
+        self.usable_fraction = usable_fraction
+        self.soc = soc
+        self.health = health
+        self.cycles = cycles
+        self.throughput_wh = throughput_wh
+        self.location = location
+
+    def __repr__(self) -> str:
+        return (f"Pack(id={self.id}, capacity_wh={self.capacity_wh}, usable_fraction={self.usable_fraction}, "
+                f"soc={self.soc}, health={self.health}, cycles={self.cycles}, "
+                f"throughput_wh={self.throughput_wh}, location={self.location!r})")
 
     @property
-    def usable_wh(self) -> float:
+    def health(self) -> float:
+        """Capacity as a fraction of nominal (1.0 for a new pack)."""
+        return self._health
+
+    @health.setter
+    def health(self, value: float) -> None:
+        self._health = value
+        self.usable_wh = self.capacity_wh * self.usable_fraction * value
         """Energy the pack gives from full to empty now (Wh)."""
-        return self.capacity_wh * self.usable_fraction * self.health
 
     @property
     def equivalent_full_cycles(self) -> float:
@@ -48,8 +67,8 @@ class Pack:
 
     def draw(self, energy_wh: float) -> None:
         """Take ``energy_wh`` out of the pack (clamped at empty)."""
-        usable = self.usable_wh
-        self.soc = max(0.0, self.soc - energy_wh / usable)
+        soc = self.soc - energy_wh / self.usable_wh
+        self.soc = soc if soc > 0.0 else 0.0
         self.throughput_wh += energy_wh
 
     def set_soc(self, soc: float) -> None:

@@ -51,7 +51,7 @@ class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
     __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved", "quarantined", "label", "wake_session")
+                 "reserved", "quarantined", "label", "wake_session", "t_green")
 
     def __init__(self, index: int, label: str = "") -> None:
         self.index = index
@@ -69,6 +69,8 @@ class Bay:
         """Empty, but promised to a robot waiting to leave its drained pack."""
         self.quarantined = False
         self.wake_session = -1
+        self.t_green = math.inf
+        """When the pack charging here reads the ready threshold (set when its charging starts)."""
         """Session whose "turns green" milestone has a wake-up timeout (a robot was waiting)."""
 
 
@@ -277,7 +279,7 @@ class Station:
         nxt = math.inf
         for bay in self.bays:
             if bay.pack is not None and bay.charging and not bay.green:
-                nxt = min(nxt, bay.t_start + self.curve.time_to_soc_h(bay.soc0, self.ready) - now)
+                nxt = min(nxt, bay.t_green - now)
         return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.spec.positions,
                            busy=self.busy, queue=self.queued, green=len(self.green),
                            swap_mean_h=self.swap_mean_h, next_green_h=max(0.0, nxt))
@@ -519,6 +521,7 @@ class Station:
             heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
             self._seq += 1
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
+        bay.t_green = t_green
         if self._waiters:
             self._wake_at(bay, session, t_green)
 
@@ -556,7 +559,9 @@ class Station:
         if bay.green:
             self._schedule_full(bay, session)
             return
-        timeout = self.env.timeout(self.curve.time_to_soc_h(bay.soc0, self.ready))
+        to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
+        bay.t_green = bay.t_start + to_green
+        timeout = self.env.timeout(to_green)
         timeout.callbacks.append(lambda _ev: self._green_reached(bay, session))
 
     def _green_reached(self, bay: Bay, session: int) -> None:
