@@ -281,21 +281,22 @@ class Robot:
     def operate(self) -> Proc:
         """Work through the activity cycle forever, swapping packs when needed."""
         rng = self.work_rng
-        cycle = self.cycle
+        # Per step, once: its duration's sampler, state and power.
+        steps = [(spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
+                 for spec in self.cycle]
+        n_steps = len(steps)
+        early_swaps = self.opportunistic_below is not None
         step = self.start_step
         first = True
         while True:
             if not self.on_duty:
                 yield from self.go_off_duty()
-            spec = cycle[step]
-            duration = spec.duration.sample(rng)
+            sample, state, power = steps[step]
+            remaining = sample(rng)
             if first:
-                duration *= 1.0 - self.start_elapsed
+                remaining *= 1.0 - self.start_elapsed
                 first = False
-            state = "idle" if spec.activity == "idle" else "working"
-            power = self.powers[spec.activity]
-            remaining = duration
-            if state == "idle" and self.opportunistic_below is not None:
+            if early_swaps and state == "idle":
                 remaining = yield from self._swap_early_while_idle(remaining)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)
@@ -304,7 +305,9 @@ class Robot:
                 yield from self.replenish()
             if self.needs_swap:
                 yield from self.replenish()
-            step = (step + 1) % len(cycle)
+            step += 1
+            if step == n_steps:
+                step = 0
 
     def _trip(self, serve: Callable[["Station", Callable[[], bool] | None], Proc],
               goal: Callable[[], bool] | None, park: bool) -> Proc:
