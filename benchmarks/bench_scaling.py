@@ -43,12 +43,11 @@ QUICK_FLEETS = ((5, 2.0), (20, 2.0), (80, 2.0))
 QUICK_HORIZONS = ((20, 2.0), (20, 4.0), (20, 8.0))
 CONTROL_BIN_WIDTH = "1 d"
 """Time-series resolution of the memory control runs of the horizon series."""
-BIN_BYTES_PER_VALUE = 40
+BIN_BYTES_PER_VALUE = 16
 """Expected bytes per time-series value at the peak: while the run lasts, the Recorder keeps each
-series' bins in a Python list of floats (an 8-byte pointer and a 24-byte float object per bin once it
-has been written), and at the end the result holds them again as NumPy float64 arrays (8 bytes).
-Update this if swapsim.metrics changes how it stores bins; the measured column shows the real cost
-(it can be lower: the bins partly fill heap pages the run had already touched and freed)."""
+series' bins as 8-byte doubles (``array('d')``; a robot-state series also keeps an 8-byte count per
+bin), and at the end the result holds them again as NumPy float64 arrays (8 bytes). Update this if
+swapsim.metrics changes how it stores bins; the measured column shows the real cost either way."""
 
 
 def expected_bin_mib(values: int) -> float:
@@ -157,7 +156,7 @@ def _bin_notes(horizon_rows: list[dict[str, Any]]) -> list[str]:
     return [
         f"time-series bins (the Recorder keeps fixed-width bins for the whole run, so they grow with "
         f"horizon / bin width by design): with the scenario's {width_min:g}-min bins, expected at "
-        f"{BIN_BYTES_PER_VALUE} B a value (a Python float in a list while the run lasts, 32 B, plus 8 B in the "
+        f"{BIN_BYTES_PER_VALUE} B a value (an 8-byte double while the run lasts, plus 8 B in the "
         f"result's NumPy arrays): {values}",
         f"bins MiB meas. = peak RSS - peak RSS of the same run with {CONTROL_BIN_WIDTH} bins (one control run "
         f"per horizon point): at {last['days']:g} d {last['bins_measured_mib']:.1f} MiB, "

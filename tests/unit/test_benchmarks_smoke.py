@@ -107,7 +107,7 @@ def test_scaling_notes_state_the_bins_share_of_memory() -> None:
             for d in (30, 90, 365)]
     assert rows[-1]["bins_expected_mib"] == 27 * 96 * 365 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20
     expected, measured = bench_scaling._bin_notes(rows)
-    assert "365 d: 27 series x 35,040 bins = 946,080 values = 36.1 MiB" in expected
+    assert f"365 d: 27 series x 35,040 bins = 946,080 values = {946_080 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20:.1f} MiB" in expected
     assert "at 365 d 14.6 MiB" in measured and "50.0 -> 50.1 -> 50.4 MiB over 30 / 90 / 365 days" in measured
 
 
