@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 __all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
            "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
-@dataclass(frozen=True, slots=True)
-class StationView:
-    """What a robot knows about a station when it decides where to swap (times in hours)."""
+class StationView(NamedTuple):
+    """What a robot knows about a station when it decides where to swap (times in hours).
+
+    A named tuple (immutable, and cheap to build: a robot choosing among S stations builds S of them
+    per trip)."""
 
     travel_h: float
     incoming: int

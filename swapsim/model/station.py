@@ -160,6 +160,10 @@ class Station:
         self._milestones: list[tuple[float, int, Bay, int, int]] = []
         """Charge milestones not applied yet: (time, order, bay, session, GREEN, FULL or GREEN_AND_FULL)."""
         self._seq = 0
+        self._next_greens: list[tuple[float, int, Bay, int]] | None = None
+        """Heap of (green time, order, bay, session) of the packs charging towards green, kept once a
+        robot has looked at the station (views read the next green time off its top; stale entries
+        are dropped when they reach it)."""
         self._green_when_full = self.ready >= self.curve.end_soc
         """The ready threshold is past the curve's end: a pack turns green when its charge ends."""
         """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
@@ -274,12 +278,18 @@ class Station:
 
     def view(self) -> StationView:
         """What a robot deciding where to swap sees of this station now."""
-        self.advance()
         now = self.env.now
-        nxt = math.inf
-        for bay in self.bays:
-            if bay.pack is not None and bay.charging and not bay.green:
-                nxt = min(nxt, bay.t_green - now)
+        ms = self._milestones
+        if ms and ms[0][0] <= now:
+            self.advance()
+        greens = self._next_greens
+        if greens is None:  # first view: from now on every charge session is noted as it starts
+            greens = self._next_greens = [(b.t_green, -b.index - 1, b, b.session) for b in self.bays
+                                          if b.pack is not None and b.charging and not b.green]
+            heapq.heapify(greens)
+        while greens and (greens[0][2].session != greens[0][3] or greens[0][2].green):
+            heapq.heappop(greens)  # taken out, or green already
+        nxt = greens[0][0] - now if greens else math.inf
         return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.spec.positions,
                            busy=self.busy, queue=self.queued, green=len(self.green),
                            swap_mean_h=self.swap_mean_h, next_green_h=max(0.0, nxt))
@@ -522,6 +532,9 @@ class Station:
             self._seq += 1
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
         bay.t_green = t_green
+        if self._next_greens is not None:
+            self._seq += 1
+            heapq.heappush(self._next_greens, (t_green, self._seq, bay, session))
         if self._waiters:
             self._wake_at(bay, session, t_green)
 
@@ -561,6 +574,9 @@ class Station:
             return
         to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
         bay.t_green = bay.t_start + to_green
+        if self._next_greens is not None:
+            self._seq += 1
+            heapq.heappush(self._next_greens, (bay.t_green, self._seq, bay, session))
         timeout = self.env.timeout(to_green)
         timeout.callbacks.append(lambda _ev: self._green_reached(bay, session))
 

@@ -1,0 +1,100 @@
+"""Benchmark 1 counted in machine instructions: ``python -m benchmarks.instructions [--short D] [--long D]``.
+
+Timings on a shared machine move with whatever else runs (on the 2-core machine of
+docs/performance.md the same run varied by up to 2x within minutes). The number of instructions a
+run executes does not: this tool runs benchmark 1's two models (swapsim on the M/M/3//20 queue
+scenario, and the bare SimPy model) under Valgrind's callgrind, which counts every instruction
+executed (``Ir``), at two horizons. The difference between the two horizons, divided by the
+difference in swaps, is the cost of one more swap: start-up (imports, building the model, the
+summary) cancels out. The ratio swapsim / bare of that marginal cost says how much more work swapsim
+does per swap, whatever the machine's load. It is not the same as the time ratio: instructions differ
+in cost (cache misses, mispredicted branches), and swapsim's larger working set runs at fewer
+instructions per cycle than the tiny bare model.
+
+Needs the ``valgrind`` program on the PATH (a system tool, not a Python package); without it the
+tool says so and exits with status 2. Each run is about 50 times slower under callgrind: the default
+horizons (5 and 15 days) take about a minute in all, two runs at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from benchmarks.bench_queue import SEED, QueueCase
+from benchmarks.common import REPO, Table
+
+__all__ = ["count", "marginal", "main"]
+
+
+def _child(model: str, days: float) -> None:
+    """Run one model for ``days`` and print its number of swaps (the process valgrind counts)."""
+    case = QueueCase(horizon_h=days * 24.0)
+    if model == "swapsim":
+        from swapsim.engine import simulate
+        print(simulate(case.scenario(), seed=SEED).summary["swaps"]["count"])
+    else:
+        from benchmarks.bare_mmcn import run_bare_mmcn
+        print(run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
+                            seed=SEED).swaps)
+
+
+def count(model: str, days: float) -> tuple[int, int]:
+    """(swaps, instructions executed) of one run of ``model`` ("swapsim" or "bare") under callgrind."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(tmp) / 'out'}",
+             sys.executable, "-m", "benchmarks.instructions", "--child", model, str(days)],
+            cwd=REPO, capture_output=True, text=True, check=True)
+    swaps = int(proc.stdout.split()[-1])
+    match = re.search(r"Collected\s*:\s*(\d+)", proc.stderr)
+    if match is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{proc.stderr[-2000:]}")
+    return swaps, int(match.group(1))
+
+
+def marginal(model: str, short_days: float, long_days: float) -> dict[str, float]:
+    """Instructions per additional swap of ``model`` between the two horizons (two runs in parallel)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        (s1, i1), (s2, i2) = pool.map(lambda d: count(model, d), (short_days, long_days))
+    return {"swaps_short": s1, "swaps_long": s2, "ir_short": i1, "ir_long": i2,
+            "ir_per_swap": (i2 - i1) / (s2 - s1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.instructions", description=__doc__.splitlines()[0])
+    parser.add_argument("--short", type=float, default=5.0, help="shorter horizon (days, default 5)")
+    parser.add_argument("--long", type=float, default=15.0, help="longer horizon (days, default 15)")
+    parser.add_argument("--child", nargs=2, metavar=("MODEL", "DAYS"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args.child[0], float(args.child[1]))
+        return 0
+    if not 0 < args.short < args.long:
+        parser.error(f"--short and --long: need 0 < short < long (got {args.short:g} and {args.long:g})")
+    if shutil.which("valgrind") is None:
+        print("benchmarks.instructions: needs valgrind on the PATH (a system package); not found", file=sys.stderr)
+        return 2
+    results = {m: marginal(m, args.short, args.long) for m in ("bare", "swapsim")}
+    table = Table(title=f"Benchmark 1 in instructions: {QueueCase().label.rsplit(',', 1)[0]}, "
+                        f"{args.short:g} and {args.long:g} days, seed {SEED}",
+                  columns=["model", "swaps (short)", "swaps (long)", "instructions per swap"])
+    for m in ("bare", "swapsim"):
+        r = results[m]
+        table.add("bare SimPy" if m == "bare" else m, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}",
+                  f"{r['ir_per_swap']:,.0f}")
+    ratio = results["swapsim"]["ir_per_swap"] / results["bare"]["ir_per_swap"]
+    table.notes.append(f"instructions per swap, swapsim / bare: {ratio:.2f}x (marginal cost of one more "
+                       f"swap between the two horizons; counted by valgrind --tool=callgrind)")
+    print(table.text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
