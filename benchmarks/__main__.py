@@ -1,4 +1,7 @@
-"""``python -m benchmarks [--quick] [--only queue,scaling,sweep] [--repeats N]``: run and report.
+"""``python -m benchmarks [--quick] [--only queue,scaling,sweep,instructions] [--repeats N]``: run and report.
+
+``instructions`` (benchmark 1 counted in instructions under valgrind, :mod:`benchmarks.instructions`)
+runs by default only when valgrind is installed; the three timed benchmarks always run.
 
 Prints each benchmark's table as it finishes, then writes every table and the raw numbers (every
 timing of every repeat, the machine, the command) to ``benchmarks/results/latest.json`` and the tables
@@ -16,29 +19,35 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_queue, bench_scaling, bench_sweep
+from benchmarks import bench_queue, bench_scaling, bench_sweep, instructions
 from benchmarks.common import RESULTS_DIR, machine_info
 
-NAMES = ("queue", "scaling", "sweep")
-DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3}
-QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1}
+NAMES = ("queue", "scaling", "sweep", "instructions")
+DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3, "instructions": 1}
+QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1, "instructions": 1}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="tiny horizons and fleets, one or two repeats: a smoke test, not a measurement")
-    parser.add_argument("--only", default=",".join(NAMES),
-                        help=f"comma-separated subset of {', '.join(NAMES)} (default: all)")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated subset of {', '.join(NAMES)} (default: all; instructions "
+                             f"only if valgrind is installed)")
     parser.add_argument("--repeats", type=int, default=None,
                         help="repeats per benchmark (default: queue 5, scaling 3, sweep 3; quick: 2, 1, 1)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for latest.json and latest.md")
     args = parser.parse_args(argv)
+    args.partial = args.only is not None
+    if args.only is None:
+        args.only = ",".join(n for n in NAMES if n != "instructions" or instructions.available())
     chosen = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(chosen) - set(NAMES))
     if unknown or not chosen:
         parser.error(f"--only: unknown benchmark(s) {', '.join(unknown) or '(none given)'}; "
                      f"choose from {', '.join(NAMES)}")
+    if "instructions" in chosen and not instructions.available():
+        parser.error("--only instructions: needs valgrind on the PATH (a system package); not found")
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats: must be >= 1 (got {args.repeats})")
     args.only = chosen
@@ -61,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             table, data = bench_queue.run(quick=args.quick, repeats=repeats)
         elif name == "scaling":
             table, data = bench_scaling.run(quick=args.quick, repeats=repeats, progress=_progress)
-        else:
+        elif name == "sweep":
             table, data = bench_sweep.run(quick=args.quick, repeats=repeats, progress=_progress)
+        else:
+            table, data = instructions.run(quick=args.quick, repeats=repeats)
         print()
         print(table.text(), flush=True)
         tables.append(table)
@@ -78,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         "raw": raw,
     }
     # A smoke run or a partial run never overwrites a full measurement.
-    stem = "latest" + ("-quick" if args.quick else "") + ("" if args.only == list(NAMES) else "-" + "-".join(args.only))
+    stem = "latest" + ("-quick" if args.quick else "") + ("-" + "-".join(args.only) if args.partial else "")
     json_path, md_path = args.out / f"{stem}.json", args.out / f"{stem}.md"
     json_path.write_text(json.dumps(report, indent=2, default=_jsonable) + "\n")
     md = [f"# swapsim benchmarks ({stamp}{', QUICK MODE' if args.quick else ''})", "",

@@ -67,6 +67,32 @@ def marginal(model: str, short_days: float, long_days: float) -> dict[str, float
             "ir_per_swap": (i2 - i1) / (s2 - s1)}
 
 
+def available() -> bool:
+    """Whether valgrind is on the PATH."""
+    return shutil.which("valgrind") is not None
+
+
+def run(quick: bool = False, repeats: int = 1, short_days: float | None = None,
+        long_days: float | None = None) -> tuple[Table, dict]:
+    """Count both models at two horizons (5 and 15 days; quick: 1 and 3); returns the table and the
+    raw counts. Instruction counts do not vary between runs, so ``repeats`` is not used."""
+    short_days = short_days if short_days is not None else (1.0 if quick else 5.0)
+    long_days = long_days if long_days is not None else (3.0 if quick else 15.0)
+    results = {m: marginal(m, short_days, long_days) for m in ("bare", "swapsim")}
+    table = Table(title=f"Benchmark 1 in instructions: {QueueCase().label.rsplit(',', 1)[0]}, "
+                        f"{short_days:g} and {long_days:g} days, seed {SEED}",
+                  columns=["model", "swaps (short)", "swaps (long)", "instructions per swap"])
+    for m in ("bare", "swapsim"):
+        r = results[m]
+        table.add("bare SimPy" if m == "bare" else m, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}",
+                  f"{r['ir_per_swap']:,.0f}")
+    ratio = results["swapsim"]["ir_per_swap"] / results["bare"]["ir_per_swap"]
+    table.notes.append(f"instructions per swap, swapsim / bare: {ratio:.2f}x (the marginal cost of one more "
+                       f"swap between the two horizons, counted by valgrind --tool=callgrind: the same on a "
+                       f"busy machine as on an idle one)")
+    return table, {**results, "ratio": ratio, "short_days": short_days, "long_days": long_days}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.instructions", description=__doc__.splitlines()[0])
     parser.add_argument("--short", type=float, default=5.0, help="shorter horizon (days, default 5)")
@@ -78,23 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 0 < args.short < args.long:
         parser.error(f"--short and --long: need 0 < short < long (got {args.short:g} and {args.long:g})")
-    if shutil.which("valgrind") is None:
+    if not available():
         print("benchmarks.instructions: needs valgrind on the PATH (a system package); not found", file=sys.stderr)
         return 2
-    results = {m: marginal(m, args.short, args.long) for m in ("bare", "swapsim")}
-    table = Table(title=f"Benchmark 1 in instructions: {QueueCase().label.rsplit(',', 1)[0]}, "
-                        f"{args.short:g} and {args.long:g} days, seed {SEED}",
-                  columns=["model", "swaps (short)", "swaps (long)", "instructions per swap"])
-    for m in ("bare", "swapsim"):
-        r = results[m]
-        table.add("bare SimPy" if m == "bare" else m, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}",
-                  f"{r['ir_per_swap']:,.0f}")
-    ratio = results["swapsim"]["ir_per_swap"] / results["bare"]["ir_per_swap"]
-    table.notes.append(f"instructions per swap, swapsim / bare: {ratio:.2f}x (marginal cost of one more "
-                       f"swap between the two horizons; counted by valgrind --tool=callgrind)")
+    table, _ = run(short_days=args.short, long_days=args.long)
     print(table.text())
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

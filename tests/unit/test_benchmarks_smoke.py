@@ -126,3 +126,27 @@ def test_sweep_benchmark_runs_the_real_sweep_path_and_matches_a_plain_loop() -> 
     assert out["runs"] == bench_sweep.simulate_loop(sweep)["runs"]
     assert len(set(out["runs"])) == 2  # two seeds, two different runs
     assert out["points_csv"].startswith("point,")
+
+
+def test_instruction_benchmark_is_optional_and_says_why_when_valgrind_is_missing(monkeypatch, capsys) -> None:
+    """Without valgrind the default run leaves the instruction count out; asking for it is a clear error."""
+    from benchmarks import __main__ as bench_main
+    from benchmarks import instructions
+
+    monkeypatch.setattr(instructions, "available", lambda: False)
+    assert "instructions" not in bench_main._parse([]).only
+    with pytest.raises(SystemExit) as stop:
+        bench_main._parse(["--only", "instructions"])
+    assert stop.value.code == 2
+    assert "valgrind" in capsys.readouterr().err
+    assert instructions.main([]) == 2
+    monkeypatch.setattr(instructions, "available", lambda: True)
+    assert "instructions" in bench_main._parse([]).only
+
+
+def test_instruction_benchmark_needs_the_shorter_horizon_first() -> None:
+    from benchmarks import instructions
+
+    with pytest.raises(SystemExit) as stop:
+        instructions.main(["--short", "5", "--long", "3"])
+    assert stop.value.code == 2
