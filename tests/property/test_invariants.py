@@ -81,6 +81,11 @@ def test_model_invariants(data: dict) -> None:
         # The station's free list is exactly its empty, unreserved bays (it hands out the lowest first).
         assert sorted(station._free) == [b.index for b in station.bays if b.pack is None and not b.reserved]
         assert station.positions.count + len(station.positions.queue) == station.busy + station.queued
+        # A view's next green time (read off the station's heap) is the earliest among its charging bays.
+        for _ in range(2):  # the first view builds the heap, the second reads it
+            due = [b.t_green for b in station.bays if b.pack is not None and b.charging and not b.green]
+            expected = max(0.0, min(due) - station.env.now) if due else math.inf
+            assert station.view().next_green_h == expected
 
     # Counts agree between the fleet, the stations and the robots.
     swaps = r.summary["swaps"]
