@@ -1,7 +1,7 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the whole test suite
-#   make bench  same set-up, run the benchmarks (up to an hour; not part of `make test`);
+#   make bench  same set-up, run the benchmarks (about 25 min; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of a minute. See docs/performance.md.
 PYTHON ?= python3
 VENV   := .venv
