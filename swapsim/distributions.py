@@ -23,43 +23,11 @@ from typing import Annotated, Callable, Literal, Union
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from swapsim.streams import BlockDraws
 from swapsim.units import Duration
 
 __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
            "Empirical", "DIST_NAMES"]
-
-
-BLOCK = 256
-"""Draws taken at a time by :meth:`_Dist.sampler` for the distributions numpy can draw in blocks."""
-
-
-class _BlockSampler:
-    """Serves the draws of ``draw(n)`` one at a time, ``BLOCK`` at a time from the stream.
-
-    numpy's generators produce the same numbers one by one or ``n`` at a time, so as long as nothing
-    else draws from the stream the sequence is exactly that of repeated ``sample(rng)`` calls.
-    """
-
-    __slots__ = ("draw", "buf", "i", "nonnegative")
-
-    def __init__(self, draw: Callable[[int], np.ndarray], nonnegative: bool = False) -> None:
-        self.draw = draw
-        self.nonnegative = nonnegative
-        self.buf: list[float] = []
-        self.i = 0
-
-    def next(self) -> float:
-        if self.i >= len(self.buf):
-            block = self.draw(BLOCK)
-            if self.nonnegative:  # truncation by redrawing = dropping the negative draws
-                block = block[block >= 0]
-            self.buf = block.tolist()
-            self.i = 0
-            if not self.buf:
-                return self.next()
-        x = self.buf[self.i]
-        self.i += 1
-        return x
 
 
 class _Dist(BaseModel):
@@ -76,7 +44,7 @@ class _Dist(BaseModel):
             return lambda: self.sample(rng)
         return block.next
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler | None:
+    def _block(self, rng: np.random.Generator) -> BlockDraws | None:
         return None
 
 
@@ -120,8 +88,8 @@ class Uniform(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler:
-        return _BlockSampler(lambda n: rng.uniform(self.low, self.high, n))
+    def _block(self, rng: np.random.Generator) -> BlockDraws:
+        return BlockDraws(lambda n: rng.uniform(self.low, self.high, n))
 
 
 class Triangular(_Dist):
@@ -145,8 +113,8 @@ class Triangular(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.triangular(self.low, self.mode, self.high))
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler:
-        return _BlockSampler(lambda n: rng.triangular(self.low, self.mode, self.high, n))
+    def _block(self, rng: np.random.Generator) -> BlockDraws:
+        return BlockDraws(lambda n: rng.triangular(self.low, self.mode, self.high, n))
 
 
 class Exponential(_Dist):
@@ -164,8 +132,8 @@ class Exponential(_Dist):
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean_))
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler:
-        return _BlockSampler(lambda n: rng.exponential(self.mean_, n))
+    def _block(self, rng: np.random.Generator) -> BlockDraws:
+        return BlockDraws(lambda n: rng.exponential(self.mean_, n))
 
 
 class Normal(_Dist):
@@ -195,8 +163,8 @@ class Normal(_Dist):
             if x >= 0:
                 return x
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler:
-        return _BlockSampler(lambda n: rng.normal(self.mean_, self.sd, n), nonnegative=True)
+    def _block(self, rng: np.random.Generator) -> BlockDraws:
+        return BlockDraws(lambda n: rng.normal(self.mean_, self.sd, n), nonnegative=True)
 
 
 class LogNormal(_Dist):
@@ -220,9 +188,9 @@ class LogNormal(_Dist):
         mu, sigma = self._params()
         return float(rng.lognormal(mu, sigma))
 
-    def _block(self, rng: np.random.Generator) -> _BlockSampler:
+    def _block(self, rng: np.random.Generator) -> BlockDraws:
         mu, sigma = self._params()
-        return _BlockSampler(lambda n: rng.lognormal(mu, sigma, n))
+        return BlockDraws(lambda n: rng.lognormal(mu, sigma, n))
 
 
 class Empirical(_Dist):

@@ -11,10 +11,43 @@ durations and faults (common random numbers). There is no global random state an
 from __future__ import annotations
 
 import hashlib
+from typing import Callable
 
 import numpy as np
 
-__all__ = ["Streams", "stream_key"]
+__all__ = ["Streams", "stream_key", "BlockDraws", "BLOCK"]
+
+BLOCK = 256
+"""Draws taken at a time by :class:`BlockDraws`."""
+
+
+class BlockDraws:
+    """Serves the draws of ``draw(n)`` one at a time, taking ``BLOCK`` at a time from the stream.
+
+    numpy's generators produce the same numbers one by one or ``n`` at a time, so as long as nothing
+    else draws from the stream the sequence is exactly that of one draw per call (and a sampler
+    truncated by redrawing, ``nonnegative``, is the block with its negative draws dropped).
+    """
+
+    __slots__ = ("draw", "buf", "i", "nonnegative")
+
+    def __init__(self, draw: Callable[[int], np.ndarray], nonnegative: bool = False) -> None:
+        self.draw = draw
+        self.nonnegative = nonnegative
+        self.buf: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        """The next draw."""
+        while self.i >= len(self.buf):
+            block = self.draw(BLOCK)
+            if self.nonnegative:
+                block = block[block >= 0]
+            self.buf = block.tolist()
+            self.i = 0
+        x = self.buf[self.i]
+        self.i += 1
+        return x
 
 
 def stream_key(*name: object) -> tuple[int, ...]:

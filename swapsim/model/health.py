@@ -35,12 +35,12 @@ import simpy
 from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
 from swapsim.model.pack import Pack
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
+from swapsim.streams import BlockDraws, Streams
 
 if TYPE_CHECKING:
     from swapsim.config import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.station import Bay, Station
-    from swapsim.streams import Streams
 
 __all__ = ["PackRecord", "HealthMonitor", "mean_cycle_power_w", "PACK_STATUSES"]
 
@@ -69,27 +69,6 @@ class PackRecord:
     quarantine_reason: str = ""
     retired_h: float = math.nan
     entered_h: float = 0.0
-
-
-class _Draws:
-    """Standard normal or uniform draws from one stream, taken in blocks (same stream, fewer calls)."""
-
-    __slots__ = ("rng", "normal", "buf", "i")
-
-    def __init__(self, rng: np.random.Generator, normal: bool) -> None:
-        self.rng = rng
-        self.normal = normal
-        self.buf: list[float] = []
-        self.i = 0
-
-    def next(self) -> float:
-        if self.i >= len(self.buf):
-            block = self.rng.standard_normal(256) if self.normal else self.rng.random(256)
-            self.buf = block.tolist()
-            self.i = 0
-        x = self.buf[self.i]
-        self.i += 1
-        return x
 
 
 def mean_cycle_power_w(scenario: "Scenario") -> float:
@@ -140,8 +119,9 @@ class HealthMonitor:
         self.horizon_h = scenario.horizon
         self.survey_h = scenario.output.health_bin_width
         n_st = len(scenario.stations)
-        self._noise = [_Draws(streams.get("health_check", i), True) for i in range(n_st)]
-        self._fault = [_Draws(streams.get("pack_fault", i), False) for i in range(n_st)]
+        # Standard normal check noise and uniform fault draws, each station's from its own streams.
+        self._noise = [BlockDraws(streams.get("health_check", i).standard_normal) for i in range(n_st)]
+        self._fault = [BlockDraws(streams.get("pack_fault", i).random) for i in range(n_st)]
         self._c_rate = [0.5 * (self.discharge_c + st.charger.rate_c * scenario.pack.usable_fraction)
                         for st in scenario.stations]
 
