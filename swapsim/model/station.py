@@ -524,10 +524,12 @@ class Station:
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
             return
         if self._green_when_full:  # one milestone: it turns green as charging ends
-            t_green = now + full_h
+            to_green = full_h
+            t_green = now + to_green
             heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN_AND_FULL))
         else:
-            t_green = now + self.curve.time_to_soc_h(bay.soc0, self.ready)
+            to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
+            t_green = now + to_green
             heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
             self._seq += 1
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
@@ -536,7 +538,7 @@ class Station:
             self._seq += 1
             heapq.heappush(self._next_greens, (t_green, self._seq, bay, session))
         if self._waiters:
-            self._wake_at(bay, session, t_green)
+            self._wake_at(bay, session, t_green, to_green)
 
     def advance(self) -> None:
         """Apply the charge milestones due by now, in time order, each at its own time."""
@@ -552,12 +554,23 @@ class Station:
                 self._end_session(bay, 1.0, t)
                 bay.full = True
 
-    def _wake_at(self, bay: Bay, session: int, t: float) -> None:
-        """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then."""
+    def _wake_at(self, bay: Bay, session: int, t: float, delay: float | None = None) -> None:
+        """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then.
+
+        ``delay``: the hours from now to ``t`` as the session computed them (its charge time, when the
+        session starts now), so the timeout fires at exactly ``t``. Without it the delay is ``t - now``,
+        nudged up by the last bit if rounding would make the timeout fire just before ``t`` (it would
+        then find the milestone not yet due).
+        """
         if bay.wake_session == session:
             return
         bay.wake_session = session
-        timeout = self.env.timeout(max(0.0, t - self.env.now))
+        now = self.env.now
+        if delay is None:
+            delay = max(0.0, t - now)
+            while now + delay < t:
+                delay = math.nextafter(delay, math.inf)
+        timeout = self.env.timeout(delay)
         timeout.callbacks.append(self._woken)
 
     def _woken(self, _event: simpy.Event) -> None:

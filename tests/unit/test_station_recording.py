@@ -7,6 +7,8 @@ robot A swaps during [T, T+1), robot B queues during [T, T+1) and swaps during [
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from swapsim.config import scenario_from_dict
@@ -39,3 +41,31 @@ def test_busy_and_queue_follow_the_handover() -> None:
     assert station["swap_utilisation"] * horizon == pytest.approx(2.0, abs=1e-9)
     assert station["mean_queue_length"] * horizon == pytest.approx(1.0, abs=1e-9)
     assert result.summary["swaps"]["wait_min"]["mean"] == pytest.approx(30.0, abs=1e-9)  # (0 + 60) / 2
+
+
+def test_a_robot_waiting_for_a_green_pack_gets_it_when_it_turns_green_despite_rounding() -> None:
+    """Charge milestones cost no event; a robot that starts waiting after a pack began charging gets
+    a wake-up timeout at the pack's green time. Here ``now + (t_green - now)`` rounds to just below
+    ``t_green``: the wake-up must still find the pack green (a timeout one bit early would leave the
+    robot waiting for whatever event came next)."""
+    import numpy as np
+    import simpy
+
+    from swapsim.metrics import Recorder
+    from swapsim.model.pack import Pack
+    from swapsim.model.station import Station
+
+    sc = scenario_from_dict(two_robot_scenario(10.0))
+    env = simpy.Environment()
+    rec = Recorder(n_robots=1, stations=[("S", 1)], horizon_h=10.0, bin_width_h=1.0)
+    station = Station(env, 0, sc.stations[0], 1.0, 1.0, 400.0, rec, np.random.default_rng(0))
+    inserted_h, waits_from_h = 0.002, 0.1664
+    env.run(until=inserted_h)
+    station._insert(station.bays[0], Pack(0, 1000.0, 1.0, soc=0.2))
+    t_green = station.bays[0].t_green
+    env.run(until=waits_from_h)
+    assert waits_from_h + (t_green - waits_from_h) < t_green  # the case this test is about
+    green = station.wait_green()
+    env.run()
+    assert green.triggered and green.value is station.bays[0]
+    assert env.now == math.nextafter(t_green, math.inf) or env.now == t_green
