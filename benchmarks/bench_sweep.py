@@ -34,14 +34,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
-
 from benchmarks.common import Table, fmt, median
 from benchmarks.scenarios import FACTORY
 from swapsim.config import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.experiments import Sweep, run_sweep, sweep_from_scenario
-from swapsim.io import flatten
+from swapsim.io import flatten, json_default
 
 __all__ = ["benchmark_sweep", "simulate_loop", "experiments_sweep", "SWEEP_RUNNER", "run"]
 
@@ -52,17 +50,9 @@ SweepOutput = dict[str, Any]
 ``executor`` (how the sweep described its executor)."""
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
-
-
 def _canonical(kpis: dict[str, Any]) -> str:
     """The KPIs as sorted JSON text (NaN written as NaN, so two NaNs compare equal)."""
-    return json.dumps(kpis, sort_keys=True, default=_plain)
+    return json.dumps(kpis, sort_keys=True, default=json_default)
 
 
 def benchmark_sweep(n_tasks: int, quick: bool) -> Sweep:

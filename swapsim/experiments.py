@@ -736,9 +736,9 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.io import _json_default
+    from swapsim.io import json_default
 
-    _atomic_write_text(path, json.dumps(data, indent=1, default=_json_default) + "\n")
+    _atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
 
 
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:

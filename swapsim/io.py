@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from swapsim.engine import RunResult
 
 __all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten",
-           "ResultsError", "results_kind", "check_results_dir"]
+           "json_default", "ResultsError", "results_kind", "check_results_dir"]
 
 
 def _cell(value: Any) -> str:
@@ -94,11 +94,12 @@ def read_csv(path: Path) -> dict[str, list[Any]]:
 
 def write_json(path: Path, data: Any) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=_json_default)
+        json.dump(data, fh, indent=2, sort_keys=False, default=json_default)
         fh.write("\n")
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
+    """``json.dump(..., default=json_default)``: NumPy scalars and arrays as plain numbers and lists."""
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
