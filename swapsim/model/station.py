@@ -11,14 +11,18 @@ be emptied by a robot ahead of it taking its green pack; such a robot always exi
 station never holds more than ``charged_packs`` packs plus the drained packs of waiting robots.
 
 Each bay charges its pack along the closed-form CC-CV curve (:class:`~swapsim.model.pack.ChargeCurve`):
-one timeout to "turns green" and one to "charge complete", nothing in between. With a station power
-cap, at most ``floor(cap / charger power)`` bays charge at once, the others wait in FIFO order.
+two milestones, "turns green" and "charge complete" (one when they coincide), nothing in between.
+They cost no event: the station applies them at their own times when it is next looked at
+(:meth:`Station.advance`), and wakes itself only for a robot waiting for a green pack (see the notes
+above :meth:`Station._charge`). With a station power cap, at most ``floor(cap / charger power)`` bays
+charge at once, the others wait in FIFO order, and milestones are timeouts.
 
 A station can go down (:meth:`Station.go_down`, an outage from :mod:`swapsim.model.faults`): it then
 admits no robot until :meth:`Station.come_up`; robots waiting there learn it from the ``closing`` event
 and may give up their place (:meth:`Station.withdraw_request`, :meth:`Station.cancel_bay_wait`); a
 robot that has already left its drained pack in a bay stays for a green one (bays keep charging).
-For the ``plug_in`` strategy a station also has ``docks`` (a FIFO resource, one robot each) where robots
+Swap positions and docks are :class:`Places` (a FIFO lighter than ``simpy.Resource``). For the
+``plug_in`` strategy a station also has ``docks`` (one robot each) where robots
 charge their own packs; its busy/queue hooks then report docks. ``freed_listeners`` are told whenever a
 position or dock is freed (opportunistic swaps). Times in hours, energies in Wh, powers in W.
 """
