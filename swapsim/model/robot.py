@@ -151,14 +151,10 @@ class Robot:
 
     def _enter(self, state: str, power_w: float) -> None:
         """Change state and power draw now (the energy drawn so far is settled first)."""
-        now = self.env.now
-        dt = now - self.t_last
-        if dt > 0 and self.power_w > 0:
-            self.packs[self.active].draw(self.power_w * dt)
-        self.t_last = now
+        self._settle()
         if state != self.state:
             self.state = state
-            self.recorder.robot_state(self.id, state, now)
+            self.recorder.robot_state(self.id, state, self.t_last)
         self.power_w = power_w
 
     def _next_energy_event(self) -> tuple[float, float]:
@@ -201,8 +197,8 @@ class Robot:
         """Spend ``duration_h`` in ``state`` at ``power_w``; returns the time left if stopped for a swap.
 
         Each wait is one timeout: to the end, or to the active pack's next threshold if that comes
-        first. A fault halting the robot meanwhile is served here (as in :meth:`_sleep`), and the rest
-        of the time is re-planned.
+        first. A fault halting the robot meanwhile is served here (the robot is ``down``, then back in
+        the state it was in), and the rest of the time is re-planned.
         """
         self._enter(state, power_w)
         env = self.env
@@ -211,17 +207,7 @@ class Robot:
             if stop_for_swap and self.needs_swap:
                 return remaining
             t0 = env.now
-            # The next energy event (as _next_energy_event; inlined: this loop runs at every wait).
-            power = self.power_w
-            if power > 0:
-                pack = self.packs[self.active]
-                soc, usable = pack.soc, pack.usable_wh
-                target = self.trigger if soc > self.trigger else 0.0
-                dt = (soc - power * (t0 - self.t_last) / usable - target) * usable / power
-                if dt < 0.0:
-                    dt = 0.0
-            else:
-                dt, target = math.inf, 0.0
+            dt, target = self._next_energy_event()
             to_end = dt >= remaining
             self.strikeable = self.state in STRIKEABLE
             try:
@@ -239,25 +225,6 @@ class Robot:
                 yield from self.strand()
                 self._enter(state, power_w)
         return 0.0
-
-    def _sleep(self, hours: float) -> Proc:
-        """Wait ``hours``, or less if a fault halts the robot; returns (hours waited, whether halted).
-
-        A halt is served here (the robot is ``down``, then back in the state it was in), so the caller
-        only re-plans the rest of its activity.
-        """
-        env = self.env
-        t0 = env.now
-        self.strikeable = self.state in STRIKEABLE
-        try:
-            yield env.timeout(hours)
-        except simpy.Interrupt as stop:
-            self.strikeable = False
-            waited = env.now - t0
-            yield from self.halt(stop.cause)
-            return waited, True
-        self.strikeable = False
-        return hours, False
 
     def _wait(self, event: simpy.Event, state: str, power_w: float) -> Proc:
         """Wait for ``event`` in ``state`` at ``power_w``, handling energy events meanwhile."""
@@ -313,8 +280,7 @@ class Robot:
               goal: Callable[[], bool] | None, park: bool) -> Proc:
         """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
-        stations = self.stations
-        station = stations[0] if len(stations) == 1 else self.pick_station()
+        station = self.pick_station()
         station.incoming += 1
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
@@ -363,12 +329,7 @@ class Robot:
         per pack; no goal: until no pack needs a swap). False if it is down and another one is open."""
         env = self.env
         rec = self.recorder
-        if station.up:  # the usual arrival, as in _join_queue without its generator
-            rec.robot_arrived(self.id, station.index, env.now)
-            req = station.request_position()
-            if req is not None and not (yield from self._hold_place(station, req, station.withdraw_request)):
-                return False
-        elif not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
+        if not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
             return False
         n_packs = len(self.packs)
         exchanges = 0
