@@ -73,9 +73,9 @@ class Bay:
         """Empty, but promised to a robot waiting to leave its drained pack."""
         self.quarantined = False
         self.wake_session = -1
+        """Session whose "turns green" milestone has a wake-up timeout (a robot was waiting)."""
         self.t_green = math.inf
         """When the pack charging here reads the ready threshold (set when its charging starts)."""
-        """Session whose "turns green" milestone has a wake-up timeout (a robot was waiting)."""
 
 
 class Places:
@@ -161,6 +161,7 @@ class Station:
         """Robots walking here to swap."""
         self.bays = [Bay(i, f"station:{self.name}:bay{i}") for i in range(spec.bays)]
         self._free: list[int] = list(range(spec.bays))
+        """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
         self._milestones: list[tuple[float, int, Bay, int, int]] = []
         """Charge milestones not applied yet: (time, order, bay, session, GREEN, FULL or GREEN_AND_FULL)."""
         self._seq = 0
@@ -170,7 +171,6 @@ class Station:
         are dropped when they reach it)."""
         self._green_when_full = self.ready >= self.curve.end_soc
         """The ready threshold is past the curve's end: a pack turns green when its charge ends."""
-        """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
@@ -601,7 +601,10 @@ class Station:
         if bay.session != session:
             return
         self._turn_green(bay)
-        self._schedule_full(bay, session)
+        if self._green_when_full:  # the same instant by definition (as GREEN_AND_FULL without a cap)
+            self._full_reached(bay, session)
+        else:
+            self._schedule_full(bay, session)
 
     def _schedule_full(self, bay: Bay, session: int) -> None:
         rest = self.curve.time_to_full_h(bay.soc0) - (self.env.now - bay.t_start)
