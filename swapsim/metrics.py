@@ -365,23 +365,7 @@ class Recorder:
         if old == state:
             return
         r.time_h[old] += now - r.since
-        t0 = r.entered
-        if now > t0:  # StateBins.add, inlined (the hook runs at every state change)
-            sb = self.state_counts[old]
-            w = sb.width
-            i = int(t0 / w)
-            j = int(now / w)
-            if j > sb.last_bin:
-                sb.add(t0, now)
-            elif i == j:
-                sb.partial[i] += now - t0
-            else:
-                partial = sb.partial
-                partial[i] += (i + 1) * w - t0
-                partial[j] += now - j * w
-                whole = sb.whole
-                whole[i + 1] += 1
-                whole[j] -= 1
+        self.state_counts[old].add(r.entered, now)
         r.since = r.entered = now
         r.state = state
         if self.trace_limit:
@@ -684,10 +668,7 @@ class Recorder:
     # -- battery health and technician hooks ---------------------------------------------------------
     def pack_checked(self, station: int, pack: int, estimated: float, true: float, now: float) -> None:
         """A station checked a pack just dropped off (estimated and true health, fractions)."""
-        b = self.battery  # BatteryStats.pack_checked, inlined (a check at every swap)
-        b.checks += 1
-        m = int(now / MONTH_H)
-        b.monthly_checks[m if m < b.n_months else b.n_months - 1] += 1
+        self.battery.pack_checked(now)
 
     def alert(self, kind: str, station: int, pack: int, estimated: float, true: float, now: float) -> None:
         """A health check raised an alert: ``warning``, ``retirement`` or ``fault``."""
@@ -854,7 +835,6 @@ class BatteryStats:
         self.alerts: list[AlertRecord] = []
         self.alerts_dropped = 0
         self.monthly = {k: [0] * self.n_months for k in ("checks", "warnings", "retirements", "faults", "replaced")}
-        self.monthly_checks = self.monthly["checks"]
         self.busy = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.rostered = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
         self.blocked = TimeWeighted(n_bins=self.n_months, width=MONTH_H)
@@ -874,8 +854,7 @@ class BatteryStats:
 
     def pack_checked(self, now: float) -> None:
         self.checks += 1
-        m = int(now / MONTH_H)
-        self.monthly_checks[m if m < self.n_months else self.n_months - 1] += 1
+        self.monthly["checks"][self.month(now)] += 1
 
     def alert(self, a: AlertRecord) -> None:
         kind = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}[a.kind]
