@@ -1,10 +1,11 @@
 """Shared pieces of the benchmarks: an event-counting environment, timing, tables, the machine.
 
-Nothing here touches SimPy's internals: :class:`CountingEnvironment` is a plain subclass whose
-``step()`` counts the events it processes (``Environment.run`` calls ``step()`` once per event), and it
-is handed to :func:`swapsim.engine.simulate` through its ``env`` argument. Timed runs use a plain
-``simpy.Environment``; events are counted in a separate, identical run (same scenario, same seed, so
-the same events), so the counter's own cost never enters a timing.
+:class:`CountingEnvironment` is a subclass of swapsim's environment (:class:`swapsim.engine.Environment`,
+SimPy's with a cheaper clock read) whose ``step()`` counts the events it processes (``Environment.run``
+calls ``step()`` once per event); it is handed to :func:`swapsim.engine.simulate` through its ``env``
+argument. Timed runs use each model's own environment (swapsim's for swapsim, a plain
+``simpy.Environment`` for the bare model); events are counted in a separate, identical run (same
+scenario, same seed, so the same events), so the counter's own cost never enters a timing.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from typing import Any, Sequence
 
 import simpy
 
+from swapsim.engine import Environment
+
 REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO / "benchmarks" / "results"
 
 
-class CountingEnvironment(simpy.Environment):
+class CountingEnvironment(Environment):
     """A SimPy environment that counts the events it processes (``events_processed``)."""
 
     def __init__(self, initial_time: float = 0) -> None:

@@ -11,6 +11,7 @@ version, the wall time, the KPIs and the tables. It writes nothing to disk (see 
 from __future__ import annotations
 
 import math
+import operator
 import platform
 import time
 from dataclasses import dataclass, field
@@ -25,7 +26,20 @@ from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.streams import Streams
 
-__all__ = ["RunResult", "simulate"]
+__all__ = ["Environment", "RunResult", "simulate"]
+
+
+class Environment(simpy.Environment):
+    """``simpy.Environment`` with a cheaper clock read.
+
+    The model reads ``env.now`` about twenty times per swap. SimPy's ``now`` is a Python property
+    returning the private ``_now``; here the same read is a C-level getter, with no Python frame per
+    read (about 2 % of a run's instructions). Everything else is SimPy's. A unit test checks that
+    ``now`` follows SimPy's clock, so a SimPy release renaming ``_now`` fails the test suite rather
+    than a run.
+    """
+
+    now = property(operator.attrgetter("_now"), doc="The current simulation time (h).")
 
 
 @dataclass
@@ -80,7 +94,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         scenario: a validated scenario.
         seed: root seed of the random streams; defaults to ``scenario.seed``.
         keep_entities: keep the robots, stations and packs in the result (tests and debugging).
-        env: a fresh environment at time 0 to run in (default: a new ``simpy.Environment``). For
+        env: a fresh environment at time 0 to run in (default: a new :class:`Environment`). For
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
     """
     seed = scenario.seed if seed is None else int(seed)
@@ -88,7 +102,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         scenario = scenario.model_copy(update={"seed": seed})
     started = time.perf_counter()
     if env is None:
-        env = simpy.Environment()
+        env = Environment()
     elif env.now != 0 or env.peek() != math.inf:
         raise ValueError(f"simulate: env must be a fresh environment at time 0 (now={env.now})")
     streams = Streams(seed)

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "TimeWeighted", "Tally", "Recorder", "TraceEvent", "AlertRecord",
-           "BatteryStats", "MONTH_H", "StateBins"]
+           "BatteryStats", "MONTH_H", "FleetStates", "LOG_ROWS"]
 
 ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded",
                                  "charging", "down", "off_duty")
@@ -41,6 +41,12 @@ ON_DUTY_STATES: tuple[str, ...] = tuple(s for s in ROBOT_STATES if s != "off_dut
 
 FAULT_KINDS: tuple[str, ...] = ("estop", "breakdown")
 """Faults that halt a robot (counted in ``faults``); failed swaps and station outages are counted apart."""
+
+
+LOG_ROWS = 16_384
+"""Rows a log gathers before it is folded into its tallies (bounds the log's memory)."""
+
+STATE_INDEX: dict[str, int] = {s: i for i, s in enumerate(ROBOT_STATES)}
 
 
 def _zeros(n: int) -> array:
@@ -139,52 +145,79 @@ class TimeWeighted:
         self.peak = self.value
 
 
-class StateBins:
-    """Robot-hours spent in one state within each fixed-width time bin (the fleet's time series).
+class FleetStates:
+    """Robot-hours per robot and state since the last reset, and per state and time bin since the start.
 
-    Fed one closed interval of one robot at a time (:meth:`add`), when the robot leaves the state;
-    the bins are never reset. The sum over robots of their intervals is the integral of the number
-    of robots in the state, so ``bins[k] / width`` is the mean count in bin ``k``.
+    The Recorder logs each closed interval of one robot in one state as a row ``(robot, state index,
+    t0, t1)`` in a flat buffer (:attr:`log`, one ``array.extend`` per state change) and folds the rows
+    into both tallies with NumPy once :data:`LOG_ROWS` have gathered, at :meth:`reset` and whenever
+    they are read, so memory stays bounded and a state change costs no per-bin Python work.
 
-    An interval costs the same whatever its length: one inside a bin adds its length to that bin;
-    a longer one adds its partial first and last bins and marks the whole bins between in a
-    difference array (``+1`` after its first bin, ``-1`` from its last), summed when :attr:`bins`
-    is read.
+    An interval's hours count from ``max(t0, reset time)`` in the per-robot tally (they are the run's
+    KPIs) and from ``t0`` in the bins (which cover the warm-up). In the bins, an interval inside one bin
+    adds its length to it; a longer one adds its partial first and last bins and marks the whole bins
+    between in a difference array (``+1`` after its first bin, ``-1`` from its last), summed when
+    :meth:`bins` is read. Intervals past the binned range land in the last bin.
     """
 
-    __slots__ = ("partial", "whole", "width", "last_bin")
+    __slots__ = ("log", "n_robots", "n_bins", "width", "t_reset", "_hours", "_partial", "_whole")
 
-    def __init__(self, n_bins: int, width: float) -> None:
-        self.partial = _zeros(n_bins)
-        self.whole = array("l", bytes(array("l").itemsize * (n_bins + 1)))
+    def __init__(self, n_robots: int, n_bins: int, width: float) -> None:
+        self.log = array("d")
+        """Unfolded rows ``robot, state index, t0, t1``, flat."""
+        self.n_robots = n_robots
+        self.n_bins = n_bins
         self.width = width
-        self.last_bin = n_bins - 1
+        self.t_reset = 0.0
+        n_states = len(ROBOT_STATES)
+        self._hours = np.zeros(n_robots * n_states)
+        self._partial = np.zeros(n_states * n_bins)
+        self._whole = np.zeros(n_states * (n_bins + 1), dtype=np.int64)
 
-    def add(self, t0: float, t1: float) -> None:
-        """One robot was in the state from ``t0`` to ``t1`` (h)."""
-        if t1 <= t0:
+    def fold(self) -> None:
+        """Add the logged rows to the tallies and empty the log."""
+        if not self.log:
             return
-        w = self.width
-        last = self.last_bin
-        i = int(t0 / w)
-        j = int(t1 / w)
-        if j > last:
-            j = last
-            if i > last:
-                i = last
-        partial = self.partial
-        if i == j:
-            partial[i] += t1 - t0
-            return
-        partial[i] += (i + 1) * w - t0
-        partial[j] += t1 - j * w
-        self.whole[i + 1] += 1
-        self.whole[j] -= 1
+        rows = np.array(self.log).reshape(-1, 4)  # a copy: the log can be emptied
+        del self.log[:]
+        robot, state = rows[:, 0].astype(np.intp), rows[:, 1].astype(np.intp)
+        t0, t1 = rows[:, 2], rows[:, 3]
+        n_states = len(ROBOT_STATES)
+        self._hours += np.bincount(robot * n_states + state, weights=t1 - np.maximum(t0, self.t_reset),
+                                   minlength=self._hours.size)
+        keep = t1 > t0
+        state, t0, t1 = state[keep], t0[keep], t1[keep]
+        w, n, last = self.width, self.n_bins, self.n_bins - 1
+        i = np.minimum((t0 / w).astype(np.intp), last)
+        j = np.minimum((t1 / w).astype(np.intp), last)
+        one = i == j
+        span = ~one
+        at_i, at_j = state * n + i, state * n + j
+        idx = np.concatenate((at_i[one], at_i[span], at_j[span]))
+        add = np.concatenate(((t1 - t0)[one], ((i + 1) * w - t0)[span], (t1 - j * w)[span]))
+        self._partial += np.bincount(idx, weights=add, minlength=self._partial.size)
+        row = state[span] * (n + 1)
+        self._whole += np.bincount(row + i[span] + 1, minlength=self._whole.size)
+        self._whole -= np.bincount(row + j[span], minlength=self._whole.size)
 
-    @property
-    def bins(self) -> np.ndarray:
-        """Robot-hours in the state per bin."""
-        return np.asarray(self.partial) + self.width * np.cumsum(np.asarray(self.whole)[:-1])
+    def reset(self, now: float) -> None:
+        """Forget the per-robot hours so far; from now on they count from ``now`` (bins are kept)."""
+        self.fold()
+        self._hours[:] = 0.0
+        self.t_reset = now
+
+    def hours(self) -> np.ndarray:
+        """Hours since the reset, one row per robot, one column per state of :data:`ROBOT_STATES`."""
+        self.fold()
+        return self._hours.reshape(self.n_robots, len(ROBOT_STATES))
+
+    def bins(self, state: str) -> np.ndarray:
+        """Robot-hours in ``state`` per bin (from time 0)."""
+        self.fold()
+        k = ROBOT_STATES.index(state)
+        n = self.n_bins
+        whole = self._whole[k * (n + 1):(k + 1) * (n + 1) - 1]
+        return self._partial[k * n:(k + 1) * n] + self.width * np.cumsum(whole)
 
 
 class Tally:
@@ -285,13 +318,11 @@ class _StationStats:
 @dataclass(slots=True)
 class _RobotStats:
     state: str
-    since: float
-    time_h: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ROBOT_STATES, 0.0))
     swaps: int = 0
     strandings: int = 0
     arrived: float = 0.0
     entered: float = 0.0
-    """When it entered its current state (``since`` restarts at the warm-up reset; this does not)."""
+    """When it entered its current state."""
 
 
 class Recorder:
@@ -315,8 +346,8 @@ class Recorder:
         self.bin_width_h = bin_width_h
         self.n_bins = max(1, int(math.ceil(horizon_h / bin_width_h - 1e-9)))
         self.t_reset = 0.0
-        self.state_counts = {s: StateBins(self.n_bins, bin_width_h) for s in ROBOT_STATES}
-        self.robots = [_RobotStats(state="working", since=0.0) for _ in range(n_robots)]
+        self.fleet_states = FleetStates(n_robots, self.n_bins, bin_width_h)
+        self.robots = [_RobotStats(state="working") for _ in range(n_robots)]
         self.stations = [
             _StationStats(name, positions,
                           busy=TimeWeighted(n_bins=self.n_bins, width=bin_width_h),
@@ -364,9 +395,11 @@ class Recorder:
         old = r.state
         if old == state:
             return
-        r.time_h[old] += now - r.since
-        self.state_counts[old].add(r.entered, now)
-        r.since = r.entered = now
+        log = self.fleet_states.log
+        log.extend((robot, STATE_INDEX[old], r.entered, now))
+        if len(log) >= 4 * LOG_ROWS:
+            self.fleet_states.fold()
+        r.entered = now
         r.state = state
         if self.trace_limit:
             self._trace(now, "state", robot, None, state)
@@ -496,9 +529,8 @@ class Recorder:
     def reset(self, now: float) -> None:
         """Start the statistics afresh at ``now`` (end of warm-up); time series are kept."""
         self.t_reset = now
+        self.fleet_states.reset(now)
         for r in self.robots:
-            r.time_h = dict.fromkeys(ROBOT_STATES, 0.0)
-            r.since = now
             r.swaps = 0
             r.strandings = 0
         for st in self.stations:
@@ -528,10 +560,11 @@ class Recorder:
 
     def finalise(self, now: float) -> None:
         """Close every open interval at ``now`` (the horizon)."""
-        for r in self.robots:
-            r.time_h[r.state] += now - r.since
-            self.state_counts[r.state].add(r.entered, now)
-            r.since = r.entered = now
+        log = self.fleet_states.log
+        for i, r in enumerate(self.robots):
+            log.extend((i, STATE_INDEX[r.state], r.entered, now))
+            r.entered = now
+        self.fleet_states.fold()
         for st in self.stations:
             for tw in (st.busy, st.queue, st.green):
                 tw.set(now, tw.value)
@@ -543,7 +576,7 @@ class Recorder:
     def summary(self, now: float) -> dict[str, Any]:
         """KPIs since the last reset, as nested plain data (call after :meth:`finalise`)."""
         span = now - self.t_reset
-        fleet_time = {s: sum(r.time_h[s] for r in self.robots) for s in ROBOT_STATES}
+        fleet_time = dict(zip(ROBOT_STATES, self.fleet_states.hours().sum(axis=0).tolist()))
         total = sum(fleet_time.values())
         on_duty = total - fleet_time["off_duty"]
         fractions = {s: (fleet_time[s] / on_duty if on_duty > 0 else 0.0) for s in ON_DUTY_STATES}
@@ -630,19 +663,24 @@ class Recorder:
         """One row per robot: hours and fractions in each state, swaps, strandings (since reset)."""
         rows = []
         for i, r in enumerate(self.robots):
-            total = sum(r.time_h.values())
-            on_duty = total - r.time_h["off_duty"]
+            time_h = self.robot_hours(i)
+            total = sum(time_h.values())
+            on_duty = total - time_h["off_duty"]
             row: dict[str, Any] = {"robot": i}
             for s in ROBOT_STATES:
-                row[f"{s}_h"] = r.time_h[s]
+                row[f"{s}_h"] = time_h[s]
             for s in ON_DUTY_STATES:
-                row[f"{s}_fraction"] = r.time_h[s] / on_duty if on_duty > 0 else 0.0
-            row["off_duty_fraction"] = r.time_h["off_duty"] / total if total > 0 else 0.0
+                row[f"{s}_fraction"] = time_h[s] / on_duty if on_duty > 0 else 0.0
+            row["off_duty_fraction"] = time_h["off_duty"] / total if total > 0 else 0.0
             row["utilisation"] = row["working_fraction"]
             row["swaps"] = r.swaps
             row["strandings"] = r.strandings
             rows.append(row)
         return rows
+
+    def robot_hours(self, robot: int) -> dict[str, float]:
+        """Hours robot ``robot`` spent in each state since the reset (closed intervals)."""
+        return dict(zip(ROBOT_STATES, self.fleet_states.hours()[robot].tolist()))
 
     def timeseries(self) -> dict[str, np.ndarray]:
         """Bin start times (h) and the time-average of each series within each bin (whole run)."""
@@ -652,7 +690,7 @@ class Recorder:
         widths = np.where(widths > 0, widths, w)
         cols: dict[str, np.ndarray] = {"time_h": starts}
         for s in ROBOT_STATES:
-            cols[f"robots_{s}"] = np.asarray(self.state_counts[s].bins) / widths
+            cols[f"robots_{s}"] = self.fleet_states.bins(s) / widths
         for st in self.stations:
             cols[f"{st.name}_busy"] = np.asarray(st.busy.bins) / widths
             cols[f"{st.name}_queue"] = np.asarray(st.queue.bins) / widths
@@ -770,8 +808,8 @@ class Recorder:
         b = self.battery
         w = self.bin_width_h
         month_of_bin = np.minimum((np.arange(self.n_bins) * w / MONTH_H + 1e-9).astype(int), b.n_months - 1)
-        areas = {s: np.bincount(month_of_bin, weights=np.asarray(tw.bins, dtype=float), minlength=b.n_months)
-                 for s, tw in self.state_counts.items()}
+        areas = {s: np.bincount(month_of_bin, weights=self.fleet_states.bins(s), minlength=b.n_months)
+                 for s in ROBOT_STATES}
         on_duty = sum(a for s, a in areas.items() if s != "off_duty")
         health = b.survey_columns()
         h_time = np.asarray(health["time_h"], dtype=float)
@@ -790,7 +828,7 @@ class Recorder:
                 "end_d": end / 24.0,
                 "utilisation": float(areas["working"][m] / on_duty[m]) if on_duty[m] > 0 else 0.0,
                 **{f"{st}_fraction": (float(areas[st][m] / on_duty[m]) if on_duty[m] > 0 else 0.0)
-                   for st in self.state_counts if st not in ("working", "off_duty")},
+                   for st in ROBOT_STATES if st not in ("working", "off_duty")},
                 "swaps": int(b.monthly["checks"][m]),
                 "swaps_per_robot_per_day": float(b.monthly["checks"][m] / self.n_robots / days) if days > 0 else 0.0,
                 "health_mean": float(np.mean(health["health_mean"][sel])) if sel.any() else None,

@@ -145,7 +145,7 @@ class Robot:
         """Draw the energy used since the last settlement from the active pack."""
         now = self.env.now
         dt = now - self.t_last
-        if dt > 0 and self.power_w > 0:
+        if dt > 0.0 and self.power_w > 0.0:
             self.packs[self.active].draw(self.power_w * dt)
         self.t_last = now
 
@@ -159,13 +159,15 @@ class Robot:
 
     def _next_energy_event(self) -> tuple[float, float]:
         """(hours until the active pack reaches its next threshold, that threshold)."""
-        pack = self.packs[self.active]
-        if self.power_w <= 0:
+        power_w = self.power_w
+        if power_w <= 0.0:
             return math.inf, 0.0
-        target = self.trigger if pack.soc > self.trigger else 0.0
-        elapsed = self.env.now - self.t_last
-        soc_now = pack.soc - self.power_w * elapsed / pack.usable_wh
-        return max(0.0, (soc_now - target) * pack.usable_wh / self.power_w), target
+        pack = self.packs[self.active]
+        soc, usable_wh = pack.soc, pack.usable_wh
+        target = self.trigger if soc > self.trigger else 0.0
+        soc_now = soc - power_w * (self.env.now - self.t_last) / usable_wh
+        dt = (soc_now - target) * usable_wh / power_w
+        return (dt if dt > 0.0 else 0.0), target
 
     def _on_energy_event(self, target: float) -> bool:
         """The active pack has reached ``target``; returns False if the robot is now stranded."""
@@ -203,7 +205,7 @@ class Robot:
         self._enter(state, power_w)
         env = self.env
         remaining = duration_h
-        while remaining > 0:
+        while remaining > 0.0:
             if stop_for_swap and self.needs_swap:
                 return remaining
             t0 = env.now
@@ -267,7 +269,7 @@ class Robot:
                 remaining = yield from self._swap_early_while_idle(remaining)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)
-                if remaining <= 0:
+                if remaining <= 0.0:
                     break
                 yield from self.replenish()
             if self.needs_swap:
@@ -282,7 +284,7 @@ class Robot:
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
         station = self.pick_station()
         station.incoming += 1
-        if station.travel_h > 0:
+        if station.travel_h > 0.0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         station.incoming -= 1
         while not (yield from serve(station, goal)):
@@ -292,7 +294,7 @@ class Robot:
             if hop_h > 0:
                 yield from self._spend(hop_h, "travelling", self.walk_w, False)
             station = other
-        if not park and station.travel_h > 0:
+        if not park and station.travel_h > 0.0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         return station
 
@@ -440,13 +442,16 @@ class Robot:
         return cands[choose_station(self.station_rule, [self.view_of(s) for s in cands])]
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
-        """Get energy the strategy's way; returns the station used.
+        """Get energy the strategy's way: the process of the trip (run it with ``yield from``; it
+        returns the station used).
 
         Here a swap trip: walk to a station, queue, swap drained packs for green ones, walk back.
         ``goal``: swap (lowest pack first, at most one exchange per pack) until ``goal()`` holds;
         default: until no pack needs a swap. ``park``: stay at the station afterwards (going off duty).
+        The trip's own generator is returned, not wrapped in another one: every wait on the trip
+        resumes one frame less.
         """
-        return (yield from self._trip(self._visit, goal, park))
+        return self._trip(self._visit, goal, park)
 
     def _socs_now(self) -> list[float]:
         """State of charge of each pack now, the active one's unsettled draw included."""
@@ -716,11 +721,11 @@ class PlugInRobot(Robot):
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
         """A charge trip (``goal`` is met by charging both packs to the ready threshold)."""
-        return (yield from self.charge_trip(park))
+        return self.charge_trip(park)
 
     def charge_trip(self, park: bool = False) -> Proc:
         """Walk to a station, queue for a dock, charge both packs, walk back (unless parking)."""
-        return (yield from self._trip(self._dock, None, park))
+        return self._trip(self._dock, None, park)
 
     def _dock(self, station: "Station", _goal: Callable[[], bool] | None = None) -> Proc:
         """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""

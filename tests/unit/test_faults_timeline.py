@@ -64,8 +64,8 @@ def test_estop_halts_mid_activity_and_energy_stops_while_down():
     assert robot.packs[0].soc == pytest.approx(1.0 - 250.0 / 1000.0)
     assert rec.fault_counts["estops"] == 1
     rec.finalise(env.now)
-    assert rec.robots[0].time_h["down"] == pytest.approx(0.5)
-    assert rec.robots[0].time_h["working"] == pytest.approx(2.5)
+    assert rec.robot_hours(0)["down"] == pytest.approx(0.5)
+    assert rec.robot_hours(0)["working"] == pytest.approx(2.5)
 
 
 def test_estop_resumes_the_rest_of_the_activity_and_keeps_the_swap_timing():

@@ -178,8 +178,8 @@ def test_recorder_accounts_robot_states_exactly() -> None:
     s = rec.summary(4.0)
     expected = dict.fromkeys(ROBOT_STATES, 0.0)
     expected.update({"working": 2.5, "travelling": 0.5, "queueing": 0.5, "swapping": 0.5})
-    assert rec.robots[0].time_h == pytest.approx(expected)
-    assert rec.robots[1].time_h["idle"] == 4.0
+    assert rec.robot_hours(0) == pytest.approx(expected)
+    assert rec.robot_hours(1)["idle"] == 4.0
     assert s["fleet"]["utilisation"] == pytest.approx(2.5 / 8)
     assert sum(s["fleet"]["state_fraction"].values()) == pytest.approx(1.0)
     assert s["fleet"]["state_fraction"]["idle"] == pytest.approx(0.5)
@@ -229,8 +229,8 @@ def test_recorder_reset_starts_statistics_at_the_warmup() -> None:
     rec.robot_state(0, "working", 2.0)
     rec.finalise(3.0)
     s = rec.summary(3.0)
-    assert rec.robots[0].time_h["idle"] == pytest.approx(1.0)
-    assert rec.robots[0].time_h["working"] == pytest.approx(1.0)
+    assert rec.robot_hours(0)["idle"] == pytest.approx(1.0)
+    assert rec.robot_hours(0)["working"] == pytest.approx(1.0)
     assert s["swaps"]["count"] == 0
     assert s["stations"][0]["swap_utilisation"] == pytest.approx(1.0)
     assert s["swaps"]["per_robot_per_day"] == 0.0

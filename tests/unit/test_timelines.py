@@ -10,6 +10,7 @@ start at a chosen step or charge it builds the entities directly (``builders.bui
 from __future__ import annotations
 
 import pytest
+import simpy
 
 from builders import build_entities, events, make_scenario, states
 from swapsim.engine import simulate
@@ -288,7 +289,7 @@ def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     (ev,) = events(rec.trace, "stranded")
     assert (ev.robot, ev.time_h) == (1, approx(stranded))
     rec.finalise(env.now)
-    assert rec.robots[1].time_h["stranded"] == approx(0.25)
+    assert rec.robot_hours(1)["stranded"] == approx(0.25)
     assert rec.robots[1].strandings == 1
     assert rec.rescue_wh == approx(2 * 90.0)  # the crew recharged both empty packs
 
@@ -369,3 +370,21 @@ def test_power_cap_charges_one_pack_at_a_time_in_arrival_order() -> None:
     assert starts == {0: approx(arrive + wait), 1: approx(arrive + 2 * wait), 2: approx(arrive + 3 * wait)}
     # Each session ended at 95 % when its pack was taken: grid energy = 0.75 x 421.2 Wh / 0.9, three times.
     assert r.summary["energy"]["stations_kwh"] == approx(3 * 0.75 * USABLE_WH / 0.9 / 1000)
+
+
+def test_the_engine_clock_is_simpys_clock() -> None:
+    # swapsim.engine.Environment reads SimPy's private ``_now`` through a C-level getter; if a SimPy
+    # release renamed it, this fails here instead of in a run.
+    from swapsim.engine import Environment
+
+    env = Environment(initial_time=2.5)
+    seen = []
+
+    def proc():
+        yield env.timeout(1.25)
+        seen.append(env.now)
+
+    env.process(proc())
+    env.run(until=10.0)
+    assert seen == [3.75]
+    assert env.now == 10.0 == simpy.Environment.now.fget(env)
