@@ -34,12 +34,20 @@ class Environment(simpy.Environment):
 
     The model reads ``env.now`` about twenty times per swap. SimPy's ``now`` is a Python property
     returning the private ``_now``; here the same read is a C-level getter, with no Python frame per
-    read (about 2 % of a run's instructions). Everything else is SimPy's. A unit test checks that
-    ``now`` follows SimPy's clock, so a SimPy release renaming ``_now`` fails the test suite rather
-    than a run.
+    read. Everything else is SimPy's. A unit test checks that ``now`` follows SimPy's clock, so a
+    SimPy release renaming ``_now`` fails the test suite rather than a run.
     """
 
     now = property(operator.attrgetter("_now"), doc="The current simulation time (h).")
+
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        # SimPy binds its event shortcuts (timeout, event, process, any_of, ...) to the instance so that
+        # ``env.timeout`` is a plain attribute read, but only those of the instance's own class: bind the
+        # inherited ones the same way (without this each ``env.timeout`` builds a bound method).
+        for name, attr in vars(simpy.Environment).items():
+            if isinstance(attr, simpy.core.BoundClass):
+                setattr(self, name, getattr(self, name))
 
 
 @dataclass

@@ -149,7 +149,7 @@ class FleetStates:
     """Robot-hours per robot and state since the last reset, and per state and time bin since the start.
 
     The Recorder logs each closed interval of one robot in one state as a row ``(robot, state index,
-    t0, t1)`` in a flat buffer (:attr:`log`, one ``array.extend`` per state change) and folds the rows
+    t0, t1)`` in a flat list (:attr:`log`, one ``list.extend`` per state change) and folds the rows
     into both tallies with NumPy once :data:`LOG_ROWS` have gathered, at :meth:`reset` and whenever
     they are read, so memory stays bounded and a state change costs no per-bin Python work.
 
@@ -163,8 +163,9 @@ class FleetStates:
     __slots__ = ("log", "n_robots", "n_bins", "width", "t_reset", "_hours", "_partial", "_whole")
 
     def __init__(self, n_robots: int, n_bins: int, width: float) -> None:
-        self.log = array("d")
-        """Unfolded rows ``robot, state index, t0, t1``, flat."""
+        self.log: list[float] = []
+        """Unfolded rows ``robot, state index, t0, t1``, flat (a list: ``list.extend`` of a tuple is
+        cheaper than ``array.extend``, which converts item by item)."""
         self.n_robots = n_robots
         self.n_bins = n_bins
         self.width = width
@@ -178,8 +179,8 @@ class FleetStates:
         """Add the logged rows to the tallies and empty the log."""
         if not self.log:
             return
-        rows = np.array(self.log).reshape(-1, 4)  # a copy: the log can be emptied
-        del self.log[:]
+        rows = np.array(self.log, dtype=float).reshape(-1, 4)
+        self.log.clear()
         robot, state = rows[:, 0].astype(np.intp), rows[:, 1].astype(np.intp)
         t0, t1 = rows[:, 2], rows[:, 3]
         n_states = len(ROBOT_STATES)

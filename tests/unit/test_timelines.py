@@ -388,3 +388,5 @@ def test_the_engine_clock_is_simpys_clock() -> None:
     env.run(until=10.0)
     assert seen == [3.75]
     assert env.now == 10.0 == simpy.Environment.now.fget(env)
+    # SimPy's event shortcuts are bound to the instance, as on a plain simpy.Environment
+    assert {"timeout", "event", "process", "any_of", "all_of"} <= set(vars(env))
