@@ -889,7 +889,9 @@ class BatteryStats:
         self.response_h = 0.0
 
     def month(self, now: float) -> int:
-        return min(int(now / MONTH_H), self.n_months - 1)
+        """Index of the month ``now`` falls in (the last month takes anything past the horizon)."""
+        m = int(now / MONTH_H)
+        return m if m < self.n_months else self.n_months - 1
 
     def pack_checked(self, now: float) -> None:
         self.checks += 1

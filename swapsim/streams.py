@@ -11,7 +11,8 @@ durations and faults (common random numbers). There is no global random state an
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+import itertools
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -27,27 +28,23 @@ class BlockDraws:
     numpy's generators produce the same numbers one by one or ``n`` at a time, so as long as nothing
     else draws from the stream the sequence is exactly that of one draw per call (and a sampler
     truncated by redrawing, ``nonnegative``, is the block with its negative draws dropped).
+
+    :attr:`next` is the ``__next__`` of an endless ``itertools.chain`` over the blocks: a draw is a
+    C-level call, and Python code runs once per block only.
     """
 
-    __slots__ = ("draw", "buf", "i", "nonnegative")
+    __slots__ = ("next",)
 
     def __init__(self, draw: Callable[[int], np.ndarray], nonnegative: bool = False) -> None:
-        self.draw = draw
-        self.nonnegative = nonnegative
-        self.buf: list[float] = []
-        self.i = 0
+        def blocks() -> Iterator[list[float]]:
+            while True:
+                block = draw(BLOCK)
+                if nonnegative:
+                    block = block[block >= 0]
+                yield block.tolist()
 
-    def next(self) -> float:
+        self.next: Callable[[], float] = itertools.chain.from_iterable(blocks()).__next__
         """The next draw."""
-        while self.i >= len(self.buf):
-            block = self.draw(BLOCK)
-            if self.nonnegative:
-                block = block[block >= 0]
-            self.buf = block.tolist()
-            self.i = 0
-        x = self.buf[self.i]
-        self.i += 1
-        return x
 
 
 def stream_key(*name: object) -> tuple[int, ...]:

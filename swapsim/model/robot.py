@@ -311,14 +311,14 @@ class Robot:
         req = request()
         if req is None:
             return True
+        if not self.outages:  # nothing can close the station: just wait (as _wait_at does)
+            yield from self._wait(req, "queueing", self.station_w)
+            return True
         return (yield from self._hold_place(station, req, withdraw))
 
     def _hold_place(self, station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
         """Wait in the queue until ``req`` hands the place over (True), or give it up (False) when the
-        station goes down and another one is open."""
-        if not self.outages:  # nothing can close the station: just wait (as _wait_at does)
-            yield from self._wait(req, "queueing", self.station_w)
-            return True
+        station goes down and another one is open (outages on; without them _join_queue just waits)."""
         while not req.triggered:
             yield from self._wait_at(station, req)
             if not req.triggered and self._elsewhere(station):

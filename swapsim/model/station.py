@@ -493,7 +493,8 @@ class Station:
 
     def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
         pack = bay.pack
-        grid_wh = max(0.0, soc_end - pack.soc) * pack.usable_wh / self.efficiency
+        gained = soc_end - pack.soc
+        grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
         pack.soc = soc_end
         self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t)
         bay.charging = False
