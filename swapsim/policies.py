@@ -12,15 +12,15 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-__all__ = ["StationView", "choose_station", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
+__all__ = ["StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
            "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
 class StationView(NamedTuple):
     """What a robot knows about a station when it decides where to swap (times in hours).
 
-    A named tuple (immutable, and cheap to build: a robot choosing among S stations builds S of them
-    per trip)."""
+    A named tuple (immutable, and cheap to build: a robot choosing among S stations builds up to S of
+    them per trip, see :func:`choose_station_lazily`)."""
 
     travel_h: float
     incoming: int
@@ -60,6 +60,37 @@ def choose_station(rule: str, views: Sequence[StationView]) -> int:
     else:
         raise ValueError(f"unknown station choice rule {rule!r}")
     return min(range(len(views)), key=key.__getitem__)
+
+
+def choose_station_lazily(rule: str, travel_h: Sequence[float], view: Callable[[int], StationView],
+                          order: Sequence[int] | None = None) -> int:
+    """:func:`choose_station` that builds ``view(i)`` only for the stations that can still win.
+
+    ``travel_h[i]`` is ``view(i).travel_h``, known without building the view; ``order`` lists the
+    indices by walk, ties in list order (computed when not given). A station's key is its walk plus a
+    wait that is never negative (``nearest``: its walk alone), so the stations are looked at in order
+    of walk and the search stops at the first whose walk alone exceeds the best key so far. A station
+    whose walk equals the best key can still tie, and wins the tie only if listed before the best one.
+    The answer is always :func:`choose_station`'s on all the views; with a station that has a free
+    position and a green pack near the front, it costs one view instead of one per station.
+    """
+    if rule not in ("nearest", "shortest_wait"):
+        raise ValueError(f"unknown station choice rule {rule!r}")
+    if order is None:
+        order = sorted(range(len(travel_h)), key=travel_h.__getitem__)
+    best_i, best = -1, math.inf
+    for i in order:
+        walk = travel_h[i]
+        if walk > best:
+            break  # every station from here on walks at least this far
+        if walk == best and i > best_i:
+            continue  # at best a tie, which the station listed first wins
+        key = walk if rule == "nearest" else walk + expected_wait_h(view(i))
+        if key < best or (key == best and i < best_i):
+            best_i, best = i, key
+    if best_i < 0:
+        raise ValueError("choose_station_lazily: no station to choose from")
+    return best_i
 
 
 def choose_pack(socs: Iterable[float]) -> int:

@@ -49,7 +49,7 @@ import numpy as np
 import simpy
 
 from swapsim.model.pack import ChargeCurve, Pack
-from swapsim.policies import StationView, choose_station, swap_early
+from swapsim.policies import StationView, choose_station_lazily, swap_early
 
 if TYPE_CHECKING:
     from swapsim.config import Scenario
@@ -94,6 +94,9 @@ class Robot:
             p.location = self.label
         self.active = 0
         self.stations = stations
+        self._travel_h = [s.travel_h for s in stations]
+        self._by_walk = sorted(range(len(stations)), key=self._travel_h.__getitem__)
+        """Station indices by walk, ties in scenario order (the station choice looks at them in this order)."""
         self.recorder = recorder
         self.work_rng = work_rng
         self.start_step = start_step
@@ -439,7 +442,11 @@ class Robot:
             cands = [s for s in self.stations if s is not avoid] or list(self.stations)
         if len(cands) == 1:  # nothing to choose: skip building the views (hot path with one station)
             return cands[0]
-        return cands[choose_station(self.station_rule, [self.view_of(s) for s in cands])]
+        if len(cands) == len(self.stations):  # all of them, in scenario order
+            travel_h, order = self._travel_h, self._by_walk
+        else:
+            travel_h, order = [s.travel_h for s in cands], None
+        return cands[choose_station_lazily(self.station_rule, travel_h, lambda i: self.view_of(cands[i]), order)]
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
         """Get energy the strategy's way: the process of the trip (run it with ``yield from``; it

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from swapsim.policies import StationView, choose_pack, choose_station, expected_wait_h
+from swapsim.policies import StationView, choose_pack, choose_station, choose_station_lazily, expected_wait_h
 
 SWAP = 3 / 60
 
@@ -65,6 +65,35 @@ def test_shortest_wait_trades_walking_against_queueing() -> None:
 def test_unknown_station_rule_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown station choice rule"):
         choose_station("random", [view(0.1)])
+    with pytest.raises(ValueError, match="unknown station choice rule"):
+        choose_station_lazily("random", [0.1], lambda i: view(0.1))
+
+
+def test_lazy_choice_builds_only_the_views_that_can_win() -> None:
+    # Two walks (as the resized factory's halls): the first near station with a free position and a
+    # green pack has key = its walk, which no later station can beat, so one view is built.
+    views = [view(0.02, busy=1), view(0.01, busy=1, queue=3), view(0.01), view(0.02), view(0.01)]
+    built = []
+
+    def look(i: int) -> StationView:
+        built.append(i)
+        return views[i]
+
+    travel = [v.travel_h for v in views]
+    assert choose_station_lazily("shortest_wait", travel, look) == choose_station("shortest_wait", views) == 2
+    assert built == [1, 2]  # by walk: 1 (queue, key 0.01 + 4 swaps), 2 (free: key 0.01); 4, 0, 3 skipped
+    built.clear()
+    assert choose_station_lazily("nearest", travel, look) == choose_station("nearest", views) == 1
+    assert built == []  # the walk is the key: no view needed
+
+
+def test_lazy_choice_breaks_ties_by_list_order_like_the_eager_one() -> None:
+    # Station 1 walks 0.05 and waits 0.05 (key 0.10); station 0 walks 0.10 with no wait (key 0.10): a tie,
+    # which station 0, listed first, wins although it is looked at second.
+    views = [view(0.10), view(0.05, positions=1, busy=1)]
+    travel = [v.travel_h for v in views]
+    assert choose_station("shortest_wait", views) == 0
+    assert choose_station_lazily("shortest_wait", travel, views.__getitem__) == 0
 
 
 def test_choose_pack_takes_the_fullest_first_on_ties() -> None:
