@@ -13,6 +13,11 @@ shared machine other processes only ever add time, so the fastest repeat is the 
 the run's own cost). Time must grow linearly: the table gives the wall time per robot-day and its
 ratio to the first point of the series (1.0 = linear), and the share of swaps that met a stock-out,
 since the model's own workload per robot-day changes with queueing.
+A DES on SimPy is itself not linear in the number of processes (its event heap costs O(log n) per
+event, and the working set outgrows the processor's caches), so each repeat also times the bare SimPy
+model of benchmark 1 at the fleet series' sizes (:func:`bare_point`: the same load per robot, 3 swap
+positions per 20 robots, about :data:`BARE_SWAPS` swaps a run, in this process), and the table sets
+its cost per swap against the first size beside swapsim's.
 Peak memory must stay flat with the horizon: the table gives the peak RSS and its growth over the
 same process's peak before the run (interpreter, imports and the scenario), both read from VmHWM
 (see :func:`benchmarks.common.peak_rss_mib`; ``ru_maxrss`` would carry over the parent's peak).
@@ -29,12 +34,15 @@ bins, is what must stay flat.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import Table, fmt, median, run_child
 from benchmarks.scenarios import ROBOTS_PER_HALL
 
-__all__ = ["run", "FLEETS", "HORIZONS", "CONTROL_BIN_WIDTH", "BIN_BYTES_PER_VALUE", "expected_bin_mib"]
+__all__ = ["run", "FLEETS", "HORIZONS", "CONTROL_BIN_WIDTH", "BIN_BYTES_PER_VALUE", "expected_bin_mib", "bare_point",
+           "BARE_SWAPS"]
 
 SEED = 1
 FLEETS = ((10, 30.0), (100, 30.0), (1000, 30.0))
@@ -50,6 +58,23 @@ bin), and at the end the result holds them again as NumPy float64 arrays (8 byte
 swapsim.metrics changes how it stores bins; the measured column shows the real cost either way."""
 
 
+BARE_SWAPS = 100_000
+"""Swaps per bare-model run in the fleet-size control (a run of about 1 to 3 s)."""
+QUICK_BARE_SWAPS = 5_000
+
+
+def bare_point(robots: int, swaps: int) -> dict[str, Any]:
+    """One run of the bare SimPy model with ``robots`` robots, 3 positions per 20 robots (as benchmark 1),
+    T = 1 h, S = 0.2 h, long enough for about ``swaps`` swaps; its CPU time per swap."""
+    positions = max(1, round(robots * 3 / 20))
+    horizon_h = swaps * 1.3 / robots  # a robot swaps about once per T + S + its wait
+    t0 = time.process_time()
+    result = run_bare_mmcn(robots, positions, 1.0, 0.2, horizon_h, seed=SEED)
+    cpu = time.process_time() - t0
+    return {"robots": robots, "positions": positions, "horizon_h": horizon_h, "swaps": result.swaps,
+            "cpu_s": cpu, "cpu_us_per_swap": cpu / result.swaps * 1e6}
+
+
 def expected_bin_mib(values: int) -> float:
     """Expected memory (MiB) of ``values`` time-series values (:data:`BIN_BYTES_PER_VALUE` each)."""
     return values * BIN_BYTES_PER_VALUE / 2**20
@@ -61,6 +86,8 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
     horizons = QUICK_HORIZONS if quick else HORIZONS
     points = list(dict.fromkeys(fleets + horizons))
     replies: dict[tuple[int, float], list[dict[str, Any]]] = {p: [] for p in points}
+    bare_swaps = QUICK_BARE_SWAPS if quick else BARE_SWAPS
+    bare: dict[int, list[dict[str, Any]]] = {robots: [] for robots, _ in fleets}
     for r in range(repeats):
         order = points if r % 2 == 0 else points[::-1]
         for robots, days in order:
@@ -69,6 +96,11 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
             progress(f"  scaling: repeat {r + 1}/{repeats}, {robots} robots x {days:g} days: "
                      f"{reply['wall_s']:.2f} s wall, {reply['cpu_s']:.2f} s CPU, "
                      f"peak {reply['peak_rss_mib']:.1f} MiB")
+        for robots in (list(bare) if r % 2 == 0 else list(bare)[::-1]):
+            point = bare_point(robots, bare_swaps)
+            bare[robots].append(point)
+            progress(f"  scaling: repeat {r + 1}/{repeats}, bare SimPy model, {robots} robots: "
+                     f"{point['cpu_us_per_swap']:.1f} us CPU per swap")
 
     # Memory controls: each horizon point once more with coarse bins (memory, not time, is compared).
     controls: dict[tuple[int, float], dict[str, Any]] = {}
@@ -100,7 +132,10 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
         title="Benchmark 2: wall time and peak memory against fleet size and horizon (factory, resized)",
         columns=["series", "robots", "days", "halls", "swaps", "stock-outs", "wait min", "wall s", "CPU s",
                  "ms/robot-day", "vs first", "best ms/r-d", "best vs first", "peak RSS MiB", "growth MiB",
-                 "bin values", "bins MiB exp.", f"peak RSS MiB, {CONTROL_BIN_WIDTH} bins", "bins MiB meas."])
+                 "bin values", "bins MiB exp.", f"peak RSS MiB, {CONTROL_BIN_WIDTH} bins", "bins MiB meas.",
+                 "bare µs/swap", "bare vs first"])
+    bare_us = {robots: median([p["cpu_us_per_swap"] for p in pts]) for robots, pts in bare.items()}
+    bare_first = bare_us[fleets[0][0]]
     rows: dict[str, list[dict[str, Any]]] = {"fleet": [], "horizon": []}
     for series, pts in (("fleet", fleets), ("horizon", horizons)):
         base = base_best = None
@@ -124,7 +159,12 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
                       f"{best / base_best:.2f}", f"{s['peak_rss_mib']:.1f}", f"{s['rss_growth_mib']:.1f}",
                       f"{s['timeseries_values']:,}", f"{s['bins_expected_mib']:.1f}",
                       f"{control['peak_rss_mib']:.1f}" if control else "",
-                      f"{s['bins_measured_mib']:.1f}" if control else "")
+                      f"{s['bins_measured_mib']:.1f}" if control else "",
+                      f"{bare_us[robots]:.1f}" if series == "fleet" else "",
+                      f"{bare_us[robots] / bare_first:.2f}" if series == "fleet" else "")
+            if series == "fleet":
+                s["bare_cpu_us_per_swap"] = bare_us[robots]
+                s["bare_ratio_to_first"] = bare_us[robots] / bare_first
     table.notes += [
         f"median of {repeats} interleaved repeats (best = fastest repeat: interference from other processes "
         "only adds time), each run in a fresh interpreter; times are of simulate() alone",
@@ -133,9 +173,13 @@ def run(quick: bool = False, repeats: int = 3, progress=print) -> tuple[Table, d
         f"one swap hall per {ROBOTS_PER_HALL} robots (hall-A and hall-B of factory.yaml in turn); "
         "peak RSS = VmHWM (peak resident memory of the run's process) after the run; "
         "growth = peak after minus peak before simulate()",
+        "bare = the bare SimPy model of benchmark 1 at the same number of robots (3 swap positions per 20 "
+        f"robots, T = 1 h, S = 0.2 h, about {bare_swaps:,} swaps a run, in this process; median CPU time per "
+        "swap over the repeats): SimPy's own cost per event grows with the number of processes (its event "
+        "heap, the working set), so compare swapsim's 'vs first' with the bare model's",
         *_bin_notes(rows["horizon"]),
     ]
-    return table, {"repeats": repeats, "seed": SEED, "series": rows,
+    return table, {"repeats": repeats, "seed": SEED, "series": rows, "bare_fleet_control": bare,
                    "runs": [x for p in points for x in replies[p]],
                    "memory_controls": [controls[p] for p in horizons],
                    "control_bin_width": CONTROL_BIN_WIDTH, "bin_bytes_per_value_expected": BIN_BYTES_PER_VALUE}

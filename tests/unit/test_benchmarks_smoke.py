@@ -150,3 +150,10 @@ def test_instruction_benchmark_needs_the_shorter_horizon_first() -> None:
     with pytest.raises(SystemExit) as stop:
         instructions.main(["--short", "5", "--long", "3"])
     assert stop.value.code == 2
+
+
+def test_scaling_bare_control_runs_the_bare_model_at_the_fleet_size() -> None:
+    point = bench_scaling.bare_point(20, 300)
+    assert point["positions"] == 3  # 3 positions per 20 robots, as benchmark 1
+    assert 200 < point["swaps"] < 450  # about the swaps asked for
+    assert point["cpu_us_per_swap"] > 0
