@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-__all__ = ["StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot", "can_do_task",
-           "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
+__all__ = ["StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot",
+           "can_do_task", "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
 class StationView(NamedTuple):
