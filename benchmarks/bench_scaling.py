@@ -38,6 +38,7 @@ import time
 from typing import Any
 
 from benchmarks.bare_mmcn import run_bare_mmcn
+from benchmarks.bench_queue import QueueCase
 from benchmarks.common import Table, fmt, median, run_child
 from benchmarks.scenarios import ROBOTS_PER_HALL
 
@@ -64,12 +65,14 @@ QUICK_BARE_SWAPS = 5_000
 
 
 def bare_point(robots: int, swaps: int) -> dict[str, Any]:
-    """One run of the bare SimPy model with ``robots`` robots, 3 positions per 20 robots (as benchmark 1),
-    T = 1 h, S = 0.2 h, long enough for about ``swaps`` swaps; its CPU time per swap."""
-    positions = max(1, round(robots * 3 / 20))
-    horizon_h = swaps * 1.3 / robots  # a robot swaps about once per T + S + its wait
+    """One run of the bare SimPy model of benchmark 1's queue (:class:`~benchmarks.bench_queue.QueueCase`:
+    3 positions per 20 robots, T = 1 h, S = 0.2 h) resized to ``robots`` robots, long enough for about
+    ``swaps`` swaps; its CPU time per swap."""
+    case = QueueCase()
+    positions = max(1, round(robots * case.positions / case.n_robots))
+    horizon_h = swaps * 1.3 * case.think_h / robots  # a robot swaps about once per T + S + its wait
     t0 = time.process_time()
-    result = run_bare_mmcn(robots, positions, 1.0, 0.2, horizon_h, seed=SEED)
+    result = run_bare_mmcn(robots, positions, case.think_h, case.swap_mean_h, horizon_h, seed=SEED)
     cpu = time.process_time() - t0
     return {"robots": robots, "positions": positions, "horizon_h": horizon_h, "swaps": result.swaps,
             "cpu_s": cpu, "cpu_us_per_swap": cpu / result.swaps * 1e6}
