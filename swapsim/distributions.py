@@ -30,7 +30,7 @@ from typing import Annotated, Callable, Literal, Union
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from swapsim.streams import BlockDraws
+from swapsim.streams import BlockDraws, uniform
 from swapsim.units import Duration
 
 __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
@@ -93,8 +93,7 @@ class Uniform(_Dist):
         return 0.5 * (self.low + self.high)
 
     def sample(self, rng: np.random.Generator) -> float:
-        # numpy's uniform(low, high): low + (high - low) * one standard uniform
-        return self.low + (self.high - self.low) * rng.random()
+        return uniform(rng, self.low, self.high)
 
     def _block(self, rng: np.random.Generator) -> BlockDraws:
         return BlockDraws(lambda n: rng.uniform(self.low, self.high, n))

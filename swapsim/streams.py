@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-__all__ = ["Streams", "stream_key", "BlockDraws", "BLOCK"]
+__all__ = ["Streams", "stream_key", "BlockDraws", "BLOCK", "uniform"]
 
 BLOCK = 256
 """Draws taken at a time by :class:`BlockDraws`."""
@@ -45,6 +45,15 @@ class BlockDraws:
 
         self.next: Callable[[], float] = itertools.chain.from_iterable(blocks()).__next__
         """The next draw."""
+
+
+def uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    """``rng.uniform(low, high)``: the same number, and the stream moved as far, at a quarter of the cost.
+
+    numpy computes ``low + (high - low) * u`` from one standard uniform ``u`` (``rng.random()``); doing
+    that here skips numpy's per-call argument handling (about 0.5 instead of 2 us a draw).
+    """
+    return low + (high - low) * rng.random()
 
 
 def stream_key(*name: object) -> tuple[int, ...]:

@@ -465,12 +465,13 @@ class Robot:
         socs = [p.soc for p in self.packs]
         if self.power_w > 0:
             pack = self.packs[self.active]
-            socs[self.active] = max(0.0, pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh)
+            soc = pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh
+            socs[self.active] = soc if soc > 0.0 else 0.0  # max(0.0, soc), without the builtin's call cost
         return socs
 
     def energy_wh(self) -> float:
         """Energy left in all packs now (Wh)."""
-        return sum(s * p.usable_wh for s, p in zip(self._socs_now(), self.packs))
+        return sum([s * p.usable_wh for s, p in zip(self._socs_now(), self.packs)])
 
     def lowest_soc(self) -> float:
         """State of charge of the emptiest pack now."""

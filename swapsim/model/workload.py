@@ -30,11 +30,12 @@ import bisect
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generator, Sequence
+from typing import TYPE_CHECKING, Any, Generator, Iterable, Sequence
 
 import simpy
 
 from swapsim.policies import can_do_task, choose_robots_lazily, swap_early
+from swapsim.streams import uniform
 
 if TYPE_CHECKING:
     from swapsim.config import ArrivalSpec, Scenario, ShiftSpec
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station
 
-__all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m"]
+__all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m",
+           "manhattan_from_m"]
 
 Proc = Generator[simpy.Event, Any, Any]
 
@@ -50,6 +52,13 @@ Proc = Generator[simpy.Event, Any, Any]
 def manhattan_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Rectilinear (aisle) walking distance between two floor points (m)."""
     return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def manhattan_from_m(points: Iterable[tuple[float, float]], b: tuple[float, float]) -> list[float]:
+    """:func:`manhattan_m` from each of ``points`` to ``b`` (m), the same numbers, in one call (the
+    dispatcher measures every idle robot's walk to a task)."""
+    bx, by = b
+    return [abs(x - bx) + abs(y - by) for x, y in points]
 
 
 class RateProfile:
@@ -225,7 +234,8 @@ class TaskBoard:
     def make_task(self) -> Task:
         """A new task arriving now: its location and step durations drawn from their own streams."""
         floor = self.spec.floor
-        loc = (float(self.location_rng.uniform(0.0, floor.width)), float(self.location_rng.uniform(0.0, floor.depth)))
+        rng = self.location_rng
+        loc = (uniform(rng, 0.0, floor.width), uniform(rng, 0.0, floor.depth))
         steps = tuple(TaskStep(a, state, p, d.sample(self.steps_rng)) for a, state, p, d in self.step_specs)
         task = Task(self.next_id, self.env.now, loc, steps, sum(s.power_w * s.duration_h for s in steps))
         self.next_id += 1
@@ -286,7 +296,7 @@ class TaskBoard:
             task = self.queue[0]
             robots = list(self.idle)
             since = [self.idle[r].since_h for r in robots]
-            dist = [manhattan_m(r.position, task.location) for r in robots] if self.spec.dispatch == "nearest" \
+            dist = manhattan_from_m([r.position for r in robots], task.location) if self.spec.dispatch == "nearest" \
                 else [0.0] * len(robots)
             verdict: dict[int, bool] = {}
 
