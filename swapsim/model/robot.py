@@ -437,9 +437,12 @@ class Robot:
         """The station to walk to by the policy, among the open ones (all of them if none is open)."""
         if len(self.stations) == 1:  # nothing to choose (the rules below would pick it too)
             return self.stations[0]
-        cands = [s for s in self.stations if s.up and s is not avoid]
-        if not cands:
-            cands = [s for s in self.stations if s is not avoid] or list(self.stations)
+        if avoid is None and not self.outages:  # no station ever closes: all are open (no O(stations) scan)
+            cands = self.stations
+        else:
+            cands = [s for s in self.stations if s.up and s is not avoid]
+            if not cands:
+                cands = [s for s in self.stations if s is not avoid] or list(self.stations)
         if len(cands) == 1:  # nothing to choose: skip building the views (hot path with one station)
             return cands[0]
         if len(cands) == len(self.stations):  # all of them, in scenario order

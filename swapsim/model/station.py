@@ -294,9 +294,10 @@ class Station:
         while greens and (greens[0][2].session != greens[0][3] or greens[0][2].green):
             heapq.heappop(greens)  # taken out, or green already
         nxt = greens[0][0] - now if greens else math.inf
-        return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.spec.positions,
-                           busy=self.busy, queue=self.queued, green=len(self.green),
-                           swap_mean_h=self.swap_mean_h, next_green_h=max(0.0, nxt))
+        # positional, in StationView's field order (travel_h, incoming, positions, busy, queue, green,
+        # swap_mean_h, next_green_h): cheaper than keywords; a robot may build one per station per trip
+        return StationView(self.travel_h, self.incoming, self.spec.positions, self.busy, self.queued,
+                           len(self.green), self.swap_mean_h, nxt if nxt > 0.0 else 0.0)
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
