@@ -15,11 +15,11 @@ All values are parsed to hours. Each distribution knows its mean (in hours) and 
 generator it is given; it holds no random state of its own.
 
 One draw (:meth:`sample`) gives exactly the number numpy's own method gives and advances the stream
-exactly as much; where numpy's method is a formula on one standard draw (``uniform``, ``triangular``,
-``normal``, ``lognormal``, weighted ``choice``), that formula is applied here to ``rng.random()`` or
-``rng.standard_normal()``, which skips numpy's per-call argument handling (a uniform draw costs
-a quarter of the time). ``tests/unit/test_distributions.py`` checks the numbers and the stream state
-against numpy's methods.
+exactly as much. Where numpy's method is a formula on one standard draw (``uniform``, ``triangular``,
+``normal``, ``lognormal``), that formula is applied here, in numpy's order of operations, to
+``rng.random()`` or ``rng.standard_normal()``: this skips numpy's per-call argument handling (a
+uniform draw costs a quarter of the time). ``tests/unit/test_distributions.py`` checks the numbers
+and the stream state against numpy's methods.
 """
 
 from __future__ import annotations
