@@ -24,6 +24,7 @@ and the stream state against numpy's methods.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Callable, Literal, Union
 
@@ -182,6 +183,14 @@ class Normal(_Dist):
         return BlockDraws(lambda n: rng.normal(self.mean_, self.sd, n), nonnegative=True)
 
 
+@functools.lru_cache(maxsize=256)
+def _lognormal_params(mean: float, sd: float) -> tuple[float, float]:
+    """(mu, sigma) of the underlying normal of a lognormal duration with this ``mean`` and ``sd``
+    (cached: a draw would otherwise compute three logarithms and a root)."""
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return math.log(mean) - 0.5 * sigma2, math.sqrt(sigma2)
+
+
 class LogNormal(_Dist):
     """Lognormal given by the mean and standard deviation of the duration itself."""
 
@@ -196,8 +205,7 @@ class LogNormal(_Dist):
         return self.mean_
 
     def _params(self) -> tuple[float, float]:
-        sigma2 = math.log1p((self.sd / self.mean_) ** 2)
-        return math.log(self.mean_) - 0.5 * sigma2, math.sqrt(sigma2)
+        return _lognormal_params(self.mean_, self.sd)
 
     def sample(self, rng: np.random.Generator) -> float:
         mu, sigma = self._params()
