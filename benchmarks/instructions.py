@@ -11,9 +11,15 @@ does per swap, whatever the machine's load. It is not the same as the time ratio
 in cost (cache misses, mispredicted branches), and swapsim's larger working set runs at fewer
 instructions per cycle than the tiny bare model.
 
+``--scenario FILE`` (repeatable) counts a scenario file instead, the same way: the marginal
+instructions per swap of ``simulate()`` with seed 1 and no warm-up, between the two horizons. That is
+what users' runs cost per swap (docs/performance.md, third pass); there is no baseline to divide by.
+
 Needs the ``valgrind`` program on the PATH (a system tool, not a Python package); without it the
 tool says so and exits with status 2. Each run is about 50 times slower under callgrind: the default
-horizons (5 and 15 days) take about a minute in all, two runs at a time.
+horizons (5 and 15 days) take about a minute in all for benchmark 1, two runs at a time. Scenario
+files cost more per simulated day (the warehouse about 10 minutes for 5 and 15 days): shorter
+horizons, such as ``--short 1 --long 3``, count the same marginal cost.
 """
 
 from __future__ import annotations
@@ -31,13 +37,26 @@ from pathlib import Path
 from benchmarks.bench_queue import SEED, QueueCase
 from benchmarks.common import REPO, Table
 
-__all__ = ["count", "marginal", "main"]
+__all__ = ["count", "marginal", "run_scenarios", "main"]
+
+SCENARIO_SEED = 1
+"""Seed of the scenario-file counts."""
+
+
+def _scenario(path: str, days: float):
+    """The scenario file at ``path`` run for ``days`` with no warm-up."""
+    from swapsim.config import load_scenario
+    return load_scenario(path, [f"horizon={days!r} d", "warmup=0 h"])
 
 
 def _child(model: str, days: float) -> None:
-    """Run one model for ``days`` and print its number of swaps (the process valgrind counts)."""
+    """Run one model (``swapsim``, ``bare`` or ``scenario=FILE``) for ``days`` and print its number of
+    swaps (the process valgrind counts)."""
     case = QueueCase(horizon_h=days * 24.0)
-    if model == "swapsim":
+    if model.startswith("scenario="):
+        from swapsim.engine import simulate
+        print(simulate(_scenario(model.split("=", 1)[1], days), seed=SCENARIO_SEED).summary["swaps"]["count"])
+    elif model == "swapsim":
         from swapsim.engine import simulate
         print(simulate(case.scenario(), seed=SEED).summary["swaps"]["count"])
     else:
@@ -47,7 +66,8 @@ def _child(model: str, days: float) -> None:
 
 
 def count(model: str, days: float) -> tuple[int, int]:
-    """(swaps, instructions executed) of one run of ``model`` ("swapsim" or "bare") under callgrind."""
+    """(swaps, instructions executed) of one run of ``model`` ("swapsim", "bare" or "scenario=FILE")
+    under callgrind."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(tmp) / 'out'}",
@@ -95,10 +115,25 @@ def run(quick: bool = False, repeats: int = 1, short_days: float | None = None,
     return table, {**results, "ratio": ratio, "short_days": short_days, "long_days": long_days}
 
 
+def run_scenarios(paths: list[str], short_days: float, long_days: float) -> Table:
+    """Count each scenario file at the two horizons; the table of instructions per swap."""
+    table = Table(title=f"Instructions per swap of scenario files, {short_days:g} and {long_days:g} days, "
+                        f"seed {SCENARIO_SEED}, no warm-up",
+                  columns=["scenario", "swaps (short)", "swaps (long)", "instructions per swap"])
+    for path in paths:
+        r = marginal(f"scenario={Path(path).resolve()}", short_days, long_days)
+        table.add(path, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}", f"{r['ir_per_swap']:,.0f}")
+    table.notes.append("the marginal cost of one more swap between the two horizons (start-up excluded), counted "
+                       "by valgrind --tool=callgrind with PYTHONHASHSEED=0")
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.instructions", description=__doc__.splitlines()[0])
     parser.add_argument("--short", type=float, default=5.0, help="shorter horizon (days, default 5)")
     parser.add_argument("--long", type=float, default=15.0, help="longer horizon (days, default 15)")
+    parser.add_argument("--scenario", action="append", metavar="FILE",
+                        help="count this scenario file instead of benchmark 1 (repeatable)")
     parser.add_argument("--child", nargs=2, metavar=("MODEL", "DAYS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -106,9 +141,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not 0 < args.short < args.long:
         parser.error(f"--short and --long: need 0 < short < long (got {args.short:g} and {args.long:g})")
+    for path in args.scenario or []:
+        from swapsim.config import ScenarioError
+        try:
+            _scenario(path, args.long)  # a bad file or horizon fails here, readably, not under valgrind
+        except ScenarioError as err:
+            parser.error(f"--scenario: {err}")
     if not available():
         print("benchmarks.instructions: needs valgrind on the PATH (a system package); not found", file=sys.stderr)
         return 2
+    if args.scenario:
+        print(run_scenarios(args.scenario, args.short, args.long).text())
+        return 0
     table, _ = run(short_days=args.short, long_days=args.long)
     print(table.text())
     return 0

@@ -15,7 +15,7 @@ import simpy
 
 from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, profiling  # noqa: F401
 from benchmarks.bare_mmcn import run_bare_mmcn
-from benchmarks.common import CountingEnvironment, Table
+from benchmarks.common import REPO, CountingEnvironment, Table
 from benchmarks.scenarios import factory_scaled
 from swapsim.config import OutputSpec
 from swapsim.engine import simulate
@@ -157,3 +157,28 @@ def test_scaling_bare_control_runs_the_bare_model_at_the_fleet_size() -> None:
     assert point["positions"] == 3  # 3 positions per 20 robots, as benchmark 1
     assert 200 < point["swaps"] < 450  # about the swaps asked for
     assert point["cpu_us_per_swap"] > 0
+
+
+def test_instruction_benchmark_checks_a_scenario_file_before_counting(tmp_path, capsys) -> None:
+    """A missing or invalid scenario file is one readable error (exit 2), before valgrind is started."""
+    from benchmarks import instructions
+
+    with pytest.raises(SystemExit) as stop:
+        instructions.main(["--scenario", str(tmp_path / "nowhere.yaml")])
+    assert stop.value.code == 2
+    assert "nowhere.yaml: file not found" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fleet: {robots: 0}\n")
+    with pytest.raises(SystemExit) as stop:
+        instructions.main(["--scenario", str(bad)])
+    assert stop.value.code == 2
+    assert "fleet.robots" in capsys.readouterr().err
+
+
+def test_instruction_benchmark_child_runs_a_scenario_file(capsys) -> None:
+    """The process valgrind counts in --scenario mode: the file's scenario, seed 1, no warm-up."""
+    from benchmarks import instructions
+
+    instructions._child(f"scenario={REPO / 'scenarios' / 'factory.yaml'}", 0.5)
+    swaps = int(capsys.readouterr().out.split()[-1])
+    assert swaps > 0
