@@ -163,7 +163,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         timeseries=recorder.timeseries(),
         robots=recorder.robot_rows(),
         packs=_pack_rows(fleet),
-        wait_histogram=recorder.waits_min.histogram(),
+        wait_histogram=recorder.wait_histogram(),
         trace=list(recorder.trace),
         fleet=fleet if keep_entities else None,
         alerts=recorder.alert_rows(),
@@ -174,11 +174,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
 
 def _add_battery_kpis(summary: dict[str, Any], recorder: Recorder, fleet: Fleet, now: float) -> None:
     """Merge pack-health, alert and technician KPIs into the summary (``packs`` gains keys)."""
-    battery = recorder.battery_summary(now)
-    packs = summary["packs"]
-    packs.update(battery["packs"])
-    if fleet.health is not None:
-        packs.update(fleet.health.end_kpis())
+    battery = recorder.battery_summary(now, fleet.health.at_horizon() if fleet.health is not None else None)
+    summary["packs"].update(battery["packs"])
     summary["alerts"] = battery["alerts"]
     summary["technicians"] = {"crew": fleet.health.crew.size if fleet.health is not None else 0,
                               **battery["technicians"]}

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Generator
 import numpy as np
 import simpy
 
+from swapsim.metrics.battery import PacksAtHorizon
 from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
 from swapsim.model.pack import Pack
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
@@ -330,25 +331,19 @@ class HealthMonitor:
         self.snapshot()
 
     # -- results -------------------------------------------------------------------------------------
-    def end_kpis(self) -> dict[str, Any]:
-        """Entity counts and health of the packs in service at the horizon (call after finalise)."""
-        c = self.counts()
-        in_service = [r.fade.health for r in self.records.values() if r.status in ("in_robot", "in_bay")]
-        new_total = len(self.records) - self.initial_packs
-        return {
-            "initial": self.initial_packs,
-            "new_total": new_total,
-            "in_service": len(in_service),
-            "quarantined": c["quarantined"],
-            "with_technicians": c["with_technician"],
-            "retired_total": c["retired"],
-            "spare_stock": self.crew.stock.count,
-            "on_order": self.crew.stock.on_order,
-            "ordered_total": self.crew.stock.ordered,
-            "mean_health_end": float(np.mean(in_service)) if in_service else None,
-            "min_health_end": float(np.min(in_service)) if in_service else None,
-            "open_jobs_end": self.crew.open_jobs,
-        }
+    def at_horizon(self) -> PacksAtHorizon:
+        """What the health model holds now (call after :meth:`finalise`): counts by status, the health of
+        the packs in service, the shelf and the crew's open jobs. The KPIs are computed by the recorder."""
+        return PacksAtHorizon(
+            initial=self.initial_packs,
+            registered=len(self.records),
+            counts=self.counts(),
+            in_service_health=[r.fade.health for r in self.records.values() if r.status in ("in_robot", "in_bay")],
+            spare_stock=self.crew.stock.count,
+            on_order=self.crew.stock.on_order,
+            ordered_total=self.crew.stock.ordered,
+            open_jobs=self.crew.open_jobs,
+        )
 
     def pack_columns(self, pack: Pack) -> dict[str, Any]:
         """Extra packs.csv columns for ``pack``."""

@@ -62,7 +62,7 @@ def test_estop_halts_mid_activity_and_energy_stops_while_down():
     assert states(rec) == [(1.0, "down"), (1.5, "working")]
     # 100 W for 2.5 h of work; nothing drawn while down (faults.down_power defaults to 0 W)
     assert robot.packs[0].soc == pytest.approx(1.0 - 250.0 / 1000.0)
-    assert rec.fault_counts["estops"] == 1
+    assert rec.faults.counts["estops"] == 1
     rec.finalise(env.now)
     assert rec.robot_hours(0)["down"] == pytest.approx(0.5)
     assert rec.robot_hours(0)["working"] == pytest.approx(2.5)
@@ -83,7 +83,7 @@ def test_estop_resumes_the_rest_of_the_activity_and_keeps_the_swap_timing():
     timeline = states(rec)
     # a free position is taken at once: no queueing spell
     assert timeline[:4] == [(2.0, "down"), (2.5, "working"), (8.5, "swapping"), (8.6, "working")]
-    assert rec.fault_counts["breakdowns"] == 1
+    assert rec.faults.counts["breakdowns"] == 1
 
 
 def test_down_power_draws_energy_while_halted():
@@ -105,7 +105,7 @@ def test_failed_swap_attempts_cost_the_retry_time_in_down_then_succeed():
     env, rec, fleet = build(sc, seed=3)
     robot = fleet.robots[0]
     env.run(until=9.0)
-    failures = rec.fault_counts["failed_swaps"]
+    failures = rec.faults.counts["failed_swaps"]
     timeline = states(rec)
     # trigger at 8 h, a free position: one 2-min 'down' per failed attempt, then the 6-min swap
     assert failures >= 1, "seed 3 should give at least one failed attempt"
@@ -144,8 +144,8 @@ def test_station_outage_reroutes_a_queued_robot_to_the_open_station():
     # at 8.5 h robot 1 leaves A and walks to B through the work area: 0 + 360 m at 1 m/s = 0.1 h
     assert (8.5, "travelling") in r1
     assert (8.6, "queueing") in r1 or (8.6, "swapping") in r1
-    assert rec.fault_counts["reroutes"] == 1
-    assert rec.fault_counts["station_outages"] == 1
+    assert rec.faults.counts["reroutes"] == 1
+    assert rec.faults.counts["station_outages"] == 1
     # robot 0 was already swapping at A: it finishes its swap during the outage
     r0 = states(rec, 0)
     assert (8.0, "swapping") in r0 and (9.0, "working") in r0

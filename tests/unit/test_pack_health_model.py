@@ -37,25 +37,31 @@ def tiny(*overrides: str):
 
 
 class SpyRecorder(Recorder):
-    """A Recorder that also remembers every check and alert (tests only: unbounded)."""
+    """A Recorder that also remembers every check and alert (tests only: unbounded).
 
-    def __init__(self, *a, **k):
-        super().__init__(*a, **k)
+    The Recorder's hooks are its concerns' bound methods, set in ``_bind_hooks``: the spy wraps them there.
+    """
+
+    def _bind_hooks(self):
+        super()._bind_hooks()
         self.checks: list[tuple[float, int, float, float]] = []
         self.alerts_seen: list[tuple[float, str, int]] = []
         self.jobs_started: list[float] = []
+        checked, alerted, started = self.pack_checked, self.alert, self.technician_job_started
 
-    def pack_checked(self, station, pack, estimated, true, now):
-        self.checks.append((now, pack, estimated, true))
-        super().pack_checked(station, pack, estimated, true, now)
+        def pack_checked(station, pack, estimated, true, now):
+            self.checks.append((now, pack, estimated, true))
+            checked(station, pack, estimated, true, now)
 
-    def alert(self, kind, station, pack, estimated, true, now):
-        self.alerts_seen.append((now, kind, pack))
-        super().alert(kind, station, pack, estimated, true, now)
+        def alert(kind, station, pack, estimated, true, now):
+            self.alerts_seen.append((now, kind, pack))
+            alerted(kind, station, pack, estimated, true, now)
 
-    def technician_job_started(self, member, kind, station, now):
-        self.jobs_started.append(now)
-        super().technician_job_started(member, kind, station, now)
+        def technician_job_started(member, kind, station, now):
+            self.jobs_started.append(now)
+            started(member, kind, station, now)
+
+        self.pack_checked, self.alert, self.technician_job_started = pack_checked, alert, technician_job_started
 
 
 def build(scenario, seed=1):

@@ -290,8 +290,8 @@ def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     assert (ev.robot, ev.time_h) == (1, approx(stranded))
     rec.finalise(env.now)
     assert rec.robot_hours(1)["stranded"] == approx(0.25)
-    assert rec.robots[1].strandings == 1
-    assert rec.rescue_wh == approx(2 * 90.0)  # the crew recharged both empty packs
+    assert rec.states.strandings[1] == 1
+    assert rec.energy.rescue_wh == approx(2 * 90.0)  # the crew recharged both empty packs
 
 
 def test_stranded_on_the_way_for_exactly_the_rescue_time() -> None:

@@ -48,7 +48,7 @@ def test_task_arrivals_follow_the_daily_profile():
             assert count == 0
         else:
             assert within(count, mean), (lo, hi, count, mean)
-    assert rec.tasks_arrived == len(board.queue)
+    assert rec.demand.tasks_arrived == len(board.queue)
 
 
 def test_emergency_stops_strike_at_their_rate_per_working_day():

@@ -1,0 +1,15 @@
+"""Statistics of a run: the Recorder, its concerns and the accumulators they are built from.
+
+The model reports domain events to a :class:`Recorder`; each concern (robot states, swaps, energy,
+demand, faults, battery) keeps bounded statistics of its own events and writes its section of the
+summary. Nothing here runs a simulation or touches files.
+"""
+
+from swapsim.metrics.accumulators import LOG_ROWS, FleetStates, Tally, TimeWeighted
+from swapsim.metrics.battery import AlertRecord, BatteryStats, PacksAtHorizon
+from swapsim.metrics.glossary import FAULT_KINDS, MONTH_H, ON_DUTY_STATES, ROBOT_STATES
+from swapsim.metrics.recorder import Recorder
+from swapsim.metrics.trace import Trace, TraceEvent
+
+__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "FAULT_KINDS", "MONTH_H", "TimeWeighted", "Tally", "FleetStates",
+           "LOG_ROWS", "Recorder", "Trace", "TraceEvent", "AlertRecord", "BatteryStats", "PacksAtHorizon"]

@@ -1,0 +1,210 @@
+"""The Recorder: one object the model reports to, made of one concern per kind of statistic.
+
+The model never computes statistics. Its processes call one domain hook per event
+(``recorder.robot_state(robot, "queueing", now)``, ``recorder.swap_started(...)``, ...). Each hook
+belongs to exactly one concern, which owns its state, its reset and its section of the summary:
+
+=================  ===========================================  =========================================
+concern            hooks                                        summary sections
+=================  ===========================================  =========================================
+``states``         robot_state, robot_stranded                  ``fleet``; per-robot rows
+``swaps``          robot_arrived, swap_started, swap_done,      ``swaps``; stations' swap columns
+                   queue_changed, busy_changed, green_changed
+``energy``         charge_ended, rescue_charged,                ``energy``, ``charging`` (plug-in)
+                   parking_charged, charge_started,
+                   robot_charged
+``demand``         task_arrived, task_started, task_done,       ``tasks`` (task scenarios)
+                   roster_changed
+``faults``         robot_fault, swap_failed, station_outage,    ``faults``; stations' outage columns
+                   station_restored, robot_rerouted
+``battery``        pack_checked, alert, pack_quarantined, ...   ``packs``, ``alerts``, ``technicians``
+=================  ===========================================  =========================================
+
+The hooks are the concerns' own bound methods, set as attributes of the Recorder, so a hook costs
+one call (the robot-state hook runs once per activity step). Adding a KPI touches one concern (and
+the labels of the glossary); adding a hook adds one line to :meth:`Recorder._bind_hooks`.
+
+Warm-up is handled by the engine calling :meth:`Recorder.reset` once; no process checks the clock.
+Times are hours; waits are reported in minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from swapsim.metrics.battery import BatteryStats, PacksAtHorizon
+from swapsim.metrics.demand import DemandStats
+from swapsim.metrics.energy import EnergyStats
+from swapsim.metrics.faults import FaultStats
+from swapsim.metrics.monthly import monthly_rows
+from swapsim.metrics.robot_states import RobotStates
+from swapsim.metrics.swaps import SwapStats
+from swapsim.metrics.trace import Trace
+
+__all__ = ["Recorder"]
+
+
+class Recorder:
+    """Receives the model's domain events and keeps bounded statistics of them.
+
+    Args:
+        n_robots: fleet size.
+        stations: (name, swap positions) per station, in scenario order.
+        horizon_h: run length (h); sizes the time-series bins.
+        bin_width_h: width of the time-series bins (h).
+        trace_limit: keep the first ``trace_limit`` events as :class:`~swapsim.metrics.trace.TraceEvent` (0: none).
+        wait_resolution_min: histogram resolution of swap, dock and task waits (min).
+        tasks: the scenario has task demand.
+        strategy: the power strategy (``plug_in`` reports the ``charging`` section).
+        alerts_limit: keep the first ``alerts_limit`` pack alerts as rows (the rest are counted).
+    """
+
+    def __init__(self, n_robots: int, stations: list[tuple[str, int]], horizon_h: float,
+                 bin_width_h: float, trace_limit: int = 0, wait_resolution_min: float = 0.05,
+                 tasks: bool = False, strategy: str = "hot_swap", alerts_limit: int = 10_000) -> None:
+        self.n_robots = n_robots
+        self.horizon_h = horizon_h
+        self.bin_width_h = bin_width_h
+        self.n_bins = n_bins = max(1, int(math.ceil(horizon_h / bin_width_h - 1e-9)))
+        self.t_reset = 0.0
+        self.strategy = strategy
+        names = [name for name, _ in stations]
+        self.trace = Trace(trace_limit)
+        self.states = RobotStates(n_robots, n_bins, bin_width_h, self.trace)
+        self.swaps = SwapStats(n_robots, stations, n_bins, bin_width_h, wait_resolution_min, self.trace)
+        self.energy = EnergyStats(n_robots, len(stations), self.swaps.arrived, strategy == "plug_in",
+                                  wait_resolution_min, self.trace)
+        self.demand = DemandStats(n_robots, tasks, n_bins, bin_width_h, wait_resolution_min, self.trace)
+        self.faults = FaultStats(names, n_bins, bin_width_h, self.trace)
+        self.battery = BatteryStats(horizon_h, names, alerts_limit, self.trace)
+        self._bind_hooks()
+
+    def _bind_hooks(self) -> None:
+        """Every hook the model calls, each the bound method of the concern that owns it."""
+        states, swaps, energy, demand, faults, battery = (self.states, self.swaps, self.energy, self.demand,
+                                                          self.faults, self.battery)
+        self.robot_state = states.robot_state
+        self.robot_stranded = states.robot_stranded
+        self.robot_arrived = swaps.robot_arrived
+        self.swap_started = swaps.swap_started
+        self.swap_done = swaps.swap_done
+        self.queue_changed = swaps.queue_changed
+        self.busy_changed = swaps.busy_changed
+        self.green_changed = swaps.green_changed
+        self.charge_ended = energy.charge_ended
+        self.rescue_charged = energy.rescue_charged
+        self.parking_charged = energy.parking_charged
+        self.charge_started = energy.charge_started
+        self.robot_charged = energy.robot_charged
+        self.task_arrived = demand.task_arrived
+        self.task_started = demand.task_started
+        self.task_done = demand.task_done
+        self.roster_changed = demand.roster_changed
+        self.robot_fault = faults.robot_fault
+        self.swap_failed = faults.swap_failed
+        self.station_outage = faults.station_outage
+        self.station_restored = faults.station_restored
+        self.robot_rerouted = faults.robot_rerouted
+        self.pack_checked = battery.pack_checked
+        self.alert = battery.alert
+        self.pack_quarantined = battery.pack_quarantined
+        self.pack_replaced = battery.pack_replaced
+        self.health_survey = battery.health_survey
+        self.spare_ordered = battery.spare_ordered
+        self.spares_changed = battery.spares_changed
+        self.spare_stockout = battery.spare_stockout
+        self.technicians_rostered = battery.technicians_rostered
+        self.technician_job_raised = battery.technician_job_raised
+        self.technician_job_started = battery.technician_job_started
+        self.technician_on_site = battery.technician_on_site
+        self.technician_job_done = battery.technician_job_done
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def reset(self, now: float) -> None:
+        """Start the statistics afresh at ``now`` (end of warm-up); time series are kept."""
+        self.t_reset = now
+        self.states.reset(now)
+        self.swaps.reset(now)
+        self.energy.reset(now)
+        self.demand.reset(now)
+        self.faults.reset(now)
+        self.battery.reset(now)
+
+    def finalise(self, now: float) -> None:
+        """Close every open interval at ``now`` (the horizon)."""
+        self.states.finalise(now)
+        self.swaps.finalise(now)
+        self.demand.finalise(now)
+        self.faults.finalise(now)
+        self.battery.finalise(now)
+
+    # -- results ---------------------------------------------------------------------------------
+    def summary(self, now: float) -> dict[str, Any]:
+        """KPIs since the last reset, as nested plain data (call after :meth:`finalise`)."""
+        span = now - self.t_reset
+        days = span / 24.0
+        out: dict[str, Any] = {
+            "fleet": self.states.summary(span),
+            "swaps": self.swaps.summary(days),
+            "stations": [{**self.swaps.station_columns(k, now), **self.energy.station_columns(k),
+                          **self.faults.station_columns(k, now)} for k in range(len(self.swaps.stations))],
+            "energy": self.energy.summary(),
+        }
+        if self.demand.tasks_used:
+            out["tasks"] = self.demand.summary(days, now)
+        out["faults"] = self.faults.summary(self.states.fleet_time()["down"], now)
+        if self.strategy == "plug_in":
+            out["charging"] = self.energy.charging_summary(days)
+        return out
+
+    def battery_summary(self, now: float, at_horizon: PacksAtHorizon | None = None) -> dict[str, Any]:
+        """The ``packs``, ``alerts`` and ``technicians`` sections; ``packs`` gains the counts and health at
+        the horizon when the health model's ``at_horizon`` facts are given."""
+        out = self.battery.summary(now)
+        if at_horizon is not None:
+            out["packs"].update(self.battery.packs_at_horizon(at_horizon))
+        return out
+
+    def robot_rows(self) -> list[dict[str, Any]]:
+        """One row per robot: hours and fractions in each state, swaps, strandings (since reset)."""
+        rows = []
+        for i in range(self.n_robots):
+            row = self.states.robot_row(i)
+            row["swaps"] = self.swaps.per_robot[i]
+            row["strandings"] = self.states.strandings[i]
+            rows.append(row)
+        return rows
+
+    def robot_hours(self, robot: int) -> dict[str, float]:
+        """Hours robot ``robot`` spent in each state since the reset (closed intervals)."""
+        return self.states.robot_hours(robot)
+
+    def timeseries(self) -> dict[str, np.ndarray]:
+        """Bin start times (h) and the time-average of each series within each bin (whole run)."""
+        w = self.bin_width_h
+        starts = np.arange(self.n_bins) * w
+        widths = np.minimum(starts + w, self.horizon_h) - starts
+        widths = np.where(widths > 0, widths, w)
+        return {"time_h": starts, **self.states.columns(widths), **self.swaps.columns(widths),
+                **self.demand.roster_columns(widths), **self.faults.columns(widths),
+                **self.demand.task_columns(widths)}
+
+    def wait_histogram(self) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
+        """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
+        return self.swaps.waits_min.histogram()
+
+    def alert_rows(self) -> list[dict[str, Any]]:
+        """The kept alerts, one row each (whole run, warm-up included)."""
+        return self.battery.alert_rows()
+
+    def health_rows(self) -> dict[str, np.ndarray]:
+        """The health snapshots as columns (whole run)."""
+        return self.battery.survey_columns()
+
+    def monthly_rows(self) -> list[dict[str, Any]]:
+        """One row per 30-day month of the whole run (see :func:`~swapsim.metrics.monthly.monthly_rows`)."""
+        return monthly_rows(self.states, self.battery, self.n_bins, self.bin_width_h, self.horizon_h,
+                            self.n_robots)
