@@ -461,7 +461,7 @@ class _Station:
     def divert_probability(self, rate: float, gap_h: float, pack_wait: float, p_stock: float) -> float:
         """Chance that a robot choosing by ``shortest_wait`` passes this station for the next one.
 
-        The robot compares walk + expected wait (:func:`swapsim.policies.expected_wait_h`). With the
+        The robot compares walk + expected wait (:func:`swapsim.model.policies.expected_wait_h`). With the
         next station ``gap_h`` further and assumed free, it passes this one when (a) the positions
         are so busy that (robots ahead + 1 - c) x swap / c > gap, i.e. at least
         k* = c + floor(gap c / swap) robots hold or wait for a position, or (b) no pack is green and

@@ -135,7 +135,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     for station in fleet.stations:
         station.advance()
     for robot in fleet.robots:
-        robot._settle()
+        robot.settle()
     if fleet.health is not None:
         fleet.health.finalise(env.now)
     recorder.finalise(env.now)

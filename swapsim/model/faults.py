@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING, Any, Generator, Sequence
 
 import simpy
 
-from swapsim.model.robot import STRIKEABLE
 
 if TYPE_CHECKING:
     from swapsim.config import FaultsSpec
@@ -119,9 +118,7 @@ class FaultInjector:
             gap_h = float(rng.exponential(mean_gap_h))
             hours = duration.sample(rng)
             yield env.timeout(gap_h)
-            if robot.strikeable and robot.state in STRIKEABLE and robot.process is not None:
-                robot.strikeable = False
-                robot.process.interrupt(Fault(kind, hours))
+            robot.halt_if_strikeable(Fault(kind, hours))
 
     def break_down(self, station: "Station") -> Proc:
         """Alternate up times (exponential) and repairs (sampled) at one station."""

@@ -22,7 +22,7 @@ from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
 from swapsim.model.faults import FaultInjector, SwapFaults
-from swapsim.model.robot import ColdSwapRobot, robot_class
+from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.station import Station
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
 from swapsim.streams import Streams
@@ -104,6 +104,8 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
         robots.append(robot)
     fleet = Fleet(robots=robots, stations=stations, packs=packs)
     fleet.health = HealthMonitor(env, scenario, streams, recorder, packs)
+    for station in stations:
+        station.health = fleet.health
     fleet.health.start(robots, stations)
     _wire_realistic_work(env, scenario, streams, recorder, fleet)
     return fleet

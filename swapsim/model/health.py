@@ -153,12 +153,15 @@ class HealthMonitor:
             for pack in robot.packs:
                 self.register(pack, "in_robot")
         for station in stations:
-            station.health = self
             for bay in station.bays:
                 if bay.pack is not None:
                     self.register(bay.pack, "in_bay", station, bay)
         self.initial_packs = len(self.records)
         self.env.process(self.survey())
+
+    def last_update_h(self, pack: Pack) -> float:
+        """When ``pack``'s ageing was last brought up to date (h): its arrival in its bay, for a pack in one."""
+        return self.records[pack.id].t_last
 
     def new_pack(self, member: int) -> Pack:
         """A technician takes a new pack off the shelf: create and register it."""

@@ -1,5 +1,9 @@
 """The robot process: work, draw energy from one of two packs, swap the drained one, come back.
 
+This module holds the robot's energy bookkeeping, its wait primitives and the activity cycle; the swap
+trip is in :mod:`swapsim.model.trip`, task demand and shifts in :mod:`swapsim.model.duty`, the other power
+strategies in :mod:`swapsim.model.strategies`.
+
 A robot carries two packs and draws from the *active* one. Energy is event-driven: between events
 the robot draws a constant power, so the time at which the active pack reaches the swap trigger
 (or empty) is known in closed form and is a single timeout, re-planned whenever the power changes.
@@ -15,7 +19,7 @@ the robot draws a constant power, so the time at which the active pack reaches t
   charge, so that slot is empty (``None``) until it takes the first pack to turn green; from then on
   it stays at that station (an outage does not send it elsewhere without its pack).
 
-Power strategies (``strategy.kind``): :class:`Robot` is the ``hot_swap`` robot above.
+Power strategies (``strategy.kind``, :mod:`swapsim.model.strategies`): :class:`Robot` is the ``hot_swap`` robot above.
 :class:`ColdSwapRobot` (``cold_swap``) carries one pack: it must go when that pack reaches the trigger
 (at once, whatever ``policy.go`` says), powers down for the swap (state ``swapping``, no draw) and boots
 on the fresh pack for ``strategy.boot_time`` (also ``swapping``, at station power).
@@ -37,8 +41,10 @@ it was doing. Station outages are seen at the station: queued robots re-route (v
 when another station is open, and wait for the repair otherwise. A failed swap attempt costs the
 retry time in state ``down`` and is tried again.
 
-Robot states, exactly one at a time: see :data:`swapsim.metrics.ROBOT_STATES`. Hours, Wh, W.
+Robot states, exactly one at a time: see :data:`swapsim.metrics.glossary.ROBOT_STATES`. Hours, Wh, W.
 """
+
+from __future__ import annotations
 
 from __future__ import annotations
 
@@ -48,17 +54,18 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Sequence
 import numpy as np
 import simpy
 
+from swapsim.model.duty import Duty
 from swapsim.model.pack import ChargeCurve, Pack
-from swapsim.policies import StationView, choose_station_lazily, swap_early
+from swapsim.model.policies import StationView, choose_station_lazily
+from swapsim.model.trip import SwapTrip
 
 if TYPE_CHECKING:
     from swapsim.config import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
     from swapsim.model.station import Station
-    from swapsim.model.workload import Task, TaskBoard
 
-__all__ = ["Robot", "ColdSwapRobot", "PlugInRobot", "STRIKEABLE", "robot_class"]
+__all__ = ["Robot", "STRIKEABLE", "Proc"]
 
 Proc = Generator[simpy.Event, Any, Any]
 
@@ -66,7 +73,7 @@ STRIKEABLE = frozenset({"working", "idle", "travelling"})
 """States in which an emergency stop or a breakdown can halt a robot."""
 
 
-class Robot:
+class Robot(SwapTrip, Duty):
     """One robot and its ``operate`` process.
 
     Args:
@@ -144,7 +151,7 @@ class Robot:
     def active_pack(self) -> Pack:
         return self.packs[self.active]
 
-    def _settle(self) -> None:
+    def settle(self) -> None:
         """Draw the energy used since the last settlement from the active pack."""
         now = self.env.now
         dt = now - self.t_last
@@ -154,7 +161,7 @@ class Robot:
 
     def _enter(self, state: str, power_w: float) -> None:
         """Change state and power draw now (the energy drawn so far is settled first)."""
-        self._settle()
+        self.settle()
         if state != self.state:
             self.state = state
             self.recorder.robot_state(self.id, state, self.t_last)
@@ -172,9 +179,9 @@ class Robot:
         dt = (soc_now - target) * usable_wh / power_w
         return (dt if dt > 0.0 else 0.0), target
 
-    def _on_energy_event(self, target: float) -> bool:
+    def on_energy_event(self, target: float) -> bool:
         """The active pack has reached ``target``; returns False if the robot is now stranded."""
-        self._settle()
+        self.settle()
         pack = self.packs[self.active]
         pack.set_soc(target)
         other = self.packs[1 - self.active]  # None while its pack charges at a station
@@ -189,7 +196,7 @@ class Robot:
             return True
         return False
 
-    def _rebalance(self) -> None:
+    def rebalance(self) -> None:
         """After a swap: run on the fuller pack if the active one is at or below the trigger."""
         pack = self.packs[self.active]
         other = self.packs[1 - self.active]
@@ -226,7 +233,7 @@ class Robot:
             if to_end:
                 return 0.0
             remaining -= dt
-            if not self._on_energy_event(target):
+            if not self.on_energy_event(target):
                 yield from self.strand()
                 self._enter(state, power_w)
         return 0.0
@@ -243,7 +250,7 @@ class Robot:
             yield event | timeout
             if event.triggered:
                 break
-            if not self._on_energy_event(target):
+            if not self.on_energy_event(target):
                 yield from self.strand()
                 self._enter(state, power_w)
         value = yield event
@@ -280,153 +287,6 @@ class Robot:
             step += 1
             if step == n_steps:
                 step = 0
-
-    def _trip(self, serve: Callable[["Station", Callable[[], bool] | None], Proc],
-              goal: Callable[[], bool] | None, park: bool) -> Proc:
-        """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
-        area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
-        station = self.pick_station()
-        station.incoming += 1
-        if station.travel_h > 0.0:
-            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        station.incoming -= 1
-        while not (yield from serve(station, goal)):
-            other = self.pick_station(avoid=station)
-            self.recorder.robot_rerouted(self.id, station.index, self.env.now)
-            hop_h = station.travel_h + other.travel_h  # back through the work area
-            if hop_h > 0:
-                yield from self._spend(hop_h, "travelling", self.walk_w, False)
-            station = other
-        if not park and station.travel_h > 0.0:
-            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        return station
-
-    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event | None],
-                    withdraw: Callable[[simpy.Event], None]) -> Proc:
-        """Arrive at ``station`` and queue for a place (``request``: None when granted at once, else the
-        event of the place in the queue); returns True once the place is held, or False if the station
-        is down and another one is open (the place given up with ``withdraw``)."""
-        if not station.up:
-            if self._elsewhere(station):
-                return False
-            yield from self._wait(station.reopening, "queueing", self.station_w)
-        self.recorder.robot_arrived(self.id, station.index, self.env.now)
-        req = request()
-        if req is None:
-            return True
-        if not self.outages:  # nothing can close the station: just wait (as _wait_at does)
-            yield from self._wait(req, "queueing", self.station_w)
-            return True
-        return (yield from self._hold_place(station, req, withdraw))
-
-    def _hold_place(self, station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
-        """Wait in the queue until ``req`` hands the place over (True), or give it up (False) when the
-        station goes down and another one is open (outages on; without them _join_queue just waits)."""
-        while not req.triggered:
-            yield from self._wait_at(station, req)
-            if not req.triggered and self._elsewhere(station):
-                withdraw(req)
-                return False
-        return True
-
-    def _visit(self, station: "Station", goal: Callable[[], bool] | None) -> Proc:
-        """Queue at ``station`` and swap until ``goal()`` holds (lowest pack first, at most one exchange
-        per pack; no goal: until no pack needs a swap). False if it is down and another one is open."""
-        env = self.env
-        rec = self.recorder
-        if not (yield from self._join_queue(station, station.request_position, station.withdraw_request)):
-            return False
-        n_packs = len(self.packs)
-        exchanges = 0
-        while exchanges < n_packs and (self.needs_swap if goal is None else not goal()):
-            if not station.up:
-                if self._elsewhere(station):
-                    station.release_position()
-                    return False
-                yield from self._wait(station.reopening, "queueing", self.station_w)
-                continue
-            bay = station.take_green()
-            stockout = bay is None
-            if stockout:
-                # Leave the drained pack to charge (waiting for a bay if all are full), then wait for
-                # the first pack to turn green. Once its pack is in a bay the robot stays here.
-                empty = station.wait_empty_bay()
-                yield from self._wait_at(station, empty)
-                if not empty.triggered:
-                    station.cancel_bay_wait(empty)
-                    continue
-                self._settle()
-                out = self._pack_to_swap()
-                drained, self.packs[out] = self.packs[out], None
-                green = station.wait_green()  # first in line, so a pack that is green at once is its own
-                station.drop_off(drained, empty.value)
-                power = self.station_w if self.packs[self.active] is not None else 0.0  # one-pack robot: off
-                bay = yield from self._wait(green, "queueing", power)
-            rec.swap_started(self.id, station.index, env.now, stockout)
-            if self.swap_faults is not None:
-                yield from self._retry_failed_attempts(station)
-            self._settle()
-            if stockout:
-                fresh = station.take(bay)
-            else:
-                out = self._pack_to_swap()
-                self.packs[out].location = ""
-                fresh = station.exchange(self.packs[out], bay)
-            fresh.location = self.label
-            self.packs[out] = fresh
-            self.needs_swap = False
-            for hours, state, power_w in self._swap_legs(station):
-                yield from self._spend(hours, state, power_w, False)
-            rec.swap_done(self.id, station.index, env.now)
-            self._rebalance()
-            exchanges += 1
-        station.release_position()
-        return True
-
-    def _swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
-        """The swap itself as (hours, state, power W) legs: hot, at station power drawn from the active pack."""
-        return ((station.sample_swap_h(), "swapping", self.station_w),)
-
-    def _pack_to_swap(self) -> int:
-        """Index of the pack to exchange: the emptier one (the robot runs on the fuller one meanwhile)."""
-        if self.packs[self.active].soc < self.packs[1 - self.active].soc:
-            self.active = 1 - self.active
-        return 1 - self.active
-
-    def _retry_failed_attempts(self, station: "Station") -> Proc:
-        """Failed swap attempts (misread light, connector fault): each costs the retry time, ``down``."""
-        faults = self.swap_faults
-        if faults is None:
-            return
-        while faults.attempt_fails(station.index):
-            self.recorder.swap_failed(self.id, station.index, self.env.now)
-            yield from self._spend(faults.retry_h(station.index), "down", self.station_w, False)
-
-    def _wait_at(self, station: "Station", event: simpy.Event) -> Proc:
-        """Queue at ``station`` until ``event`` fires or, when outages can happen, the station goes down.
-
-        Waits on a flat ``any_of`` of the events and the energy timeout: SimPy disarms the events of a
-        nested condition when the outer one fires, so conditions are never nested here.
-        """
-        if not self.outages or not station.up:
-            yield from self._wait(event, "queueing", self.station_w)
-            return
-        self._enter("queueing", self.station_w)
-        env = self.env
-        closing = station.closing
-        while not (event.triggered or closing.triggered):
-            dt, target = self._next_energy_event()
-            waits = [event, closing] if dt == math.inf else [event, closing, env.timeout(dt)]
-            yield env.any_of(waits)
-            if event.triggered or closing.triggered:
-                break
-            if not self._on_energy_event(target):
-                yield from self.strand()
-                self._enter("queueing", self.station_w)
-
-    def _elsewhere(self, station: "Station") -> bool:
-        """Whether another station is open (worth re-routing to)."""
-        return any(s.up for s in self.stations if s is not station)
 
     # -- stations, energy and strategy hooks -------------------------------------------------------
     def view_of(self, station: "Station") -> StationView:
@@ -495,156 +355,19 @@ class Robot:
         return max(0.0, self._socs_now()[self.active] - self.trigger) * pack.usable_wh
 
     # -- faults ------------------------------------------------------------------------------------
+    def halt_if_strikeable(self, fault: "Fault") -> None:
+        """A fault strikes: interrupt the robot's process if it waits in a state a fault can halt
+        (working, idle or travelling); otherwise the fault passes it by."""
+        if self.strikeable and self.state in STRIKEABLE and self.process is not None:
+            self.strikeable = False
+            self.process.interrupt(fault)
+
     def halt(self, fault: "Fault") -> Proc:
         """A fault halts the robot where it is: ``down`` for the fault's duration, then back as it was."""
         state, power = self.state, self.power_w
         self.recorder.robot_fault(self.id, fault.kind, fault.duration_h, self.env.now)
         yield from self._spend(fault.duration_h, "down", self.down_w, False)
         self._enter(state, power)
-
-    # -- task demand -------------------------------------------------------------------------------
-    def serve(self, board: "TaskBoard") -> Proc:
-        """Task demand: offer itself when idle, do the tasks it is given, swap when it needs to."""
-        while True:
-            if not self.on_duty:
-                yield from self.go_off_duty()
-                continue
-            if self.needs_swap:
-                yield from self.replenish()
-                continue
-            if self._wants_early_swap():
-                yield from self.replenish(self._above_opportunistic)
-                continue
-            call = yield from self.await_call(board)
-            if call is None or call == "duty":
-                continue
-            if call == "swap":
-                yield from self.replenish(self._above_opportunistic)
-                continue
-            yield from self.do_task(board, call)
-
-    def await_call(self, board: "TaskBoard") -> Proc:
-        """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap."""
-        env = self.env
-        call = board.offer(self)
-        self._enter("idle", self.idle_w)
-        while not call.triggered:
-            dt, target = self._next_energy_event()
-            waits = call if dt == math.inf else call | env.timeout(dt)
-            self.strikeable = True
-            try:
-                yield waits
-            except simpy.Interrupt as stop:
-                self.strikeable = False
-                board.withdraw(self)
-                yield from self.halt(stop.cause)
-                if not call.triggered:
-                    call = board.offer(self)
-                continue
-            self.strikeable = False
-            if call.triggered:
-                break
-            if not self._on_energy_event(target):
-                board.withdraw(self)
-                yield from self.strand()
-                return None
-            if self.needs_swap:
-                board.withdraw(self)
-                return None
-        return call.value
-
-    def do_task(self, board: "TaskBoard", task: "Task") -> Proc:
-        """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""
-        if task.swap_first:
-            yield from self.replenish(lambda: board.feasible(self, task))
-        self.recorder.task_started(task.id, self.id, task.arrived_h, self.env.now)
-        legs = [(board.approach_h(self, task), "working", board.approach_w)]
-        legs += [(st.duration_h, st.state, st.power_w) for st in task.steps]
-        for hours, state, power in legs:
-            remaining = hours
-            while True:
-                remaining = yield from self._spend(remaining, state, power, self.go_at_once)
-                if remaining <= 0:
-                    break
-                yield from self.replenish()
-        self.position = task.location
-        self.recorder.task_done(task.id, self.id, self.env.now)
-
-    # -- opportunistic swaps -----------------------------------------------------------------------
-    def _wants_early_swap(self) -> bool:
-        if self.opportunistic_below is None:
-            return False
-        soc = self.lowest_soc()
-        if soc >= self.opportunistic_below:  # spare the station views
-            return False
-        return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
-
-    def _above_opportunistic(self) -> bool:
-        return self.lowest_soc() >= self.opportunistic_below
-
-    def _swap_early_while_idle(self, idle_h: float) -> Proc:
-        """Activity cycle: at the start of an idle step, swap early if a station is free; returns idle time left."""
-        if not self._wants_early_swap():
-            return idle_h
-        t0 = self.env.now
-        yield from self.replenish(self._above_opportunistic)
-        return max(0.0, idle_h - (self.env.now - t0))
-
-    # -- shifts ------------------------------------------------------------------------------------
-    def _packs_ready(self) -> bool:
-        return self.lowest_soc() >= self.ready
-
-    def go_off_duty(self) -> Proc:
-        """Off duty: replenish the packs (or walk to the parking), park until called, walk back to work.
-
-        With ``shifts.off_duty: replenish`` the robot swaps (or charges at a dock) every pack below the
-        ready threshold and parks at that station; with ``park_charging`` it walks to the nearest station's
-        parking and its packs charge there while it is parked (along that station's charge curve).
-        A robot called back before it has parked walks straight back to work.
-        """
-        env = self.env
-        station = None
-        if not self.parked:
-            if self.off_duty_mode == "replenish" and not self._packs_ready():
-                station = yield from self.replenish(self._packs_ready, park=True)
-            else:  # walk to the parking by the nearest station
-                station = self._nearest_station()
-                if station.travel_h > 0:
-                    yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        while not self.on_duty:
-            self.parked = True
-            self.duty_call = env.event()
-            self._enter("off_duty", 0.0)
-            t0 = env.now
-            yield self.duty_call
-            self.duty_call = None
-            self.parked = False
-            if self.off_duty_mode == "park_charging":
-                self._charge_parked(env.now - t0)
-        self.parked = False
-        station = station or self._nearest_station()
-        if station.travel_h > 0:
-            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-
-    def call_to_duty(self) -> None:
-        """The shift manager wants this robot on duty."""
-        self.on_duty = True
-        if self.duty_call is not None and not self.duty_call.triggered:
-            self.duty_call.succeed()
-
-    def _nearest_station(self) -> "Station":
-        return min(self.stations, key=lambda s: (s.travel_h, s.index))
-
-    def _charge_parked(self, hours: float) -> None:
-        """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
-        self._settle()
-        grid_wh = 0.0
-        for pack in self.packs:
-            soc = self.park_curve.soc_after(pack.soc, hours)
-            grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
-            pack.soc = soc
-        self._after_charge()
-        self.recorder.parking_charged(self.id, grid_wh, self.env.now)
 
     def _after_charge(self) -> None:
         """Run on the fullest pack; nothing needs a swap unless a pack is still at the trigger."""
@@ -665,104 +388,3 @@ class Robot:
             pack.soc = 1.0
         self.recorder.rescue_charged(self.id, grid_wh, env.now)
         self.needs_swap = False
-
-
-class ColdSwapRobot(Robot):
-    """``cold_swap``: one pack. At the trigger the robot must go at once; it powers down for the swap
-    (``swapping``, no draw) and boots on the fresh pack for ``strategy.boot_time`` (``swapping``, at
-    station power). The pack list has one entry; ``active`` is always 0."""
-
-    def __init__(self, *args: Any, boot_rng: np.random.Generator | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.go_at_once = True
-        self.boot = self.scenario.strategy.boot_time
-        self.boot_rng = boot_rng
-
-    def _on_energy_event(self, target: float) -> bool:
-        self._settle()
-        self.packs[0].set_soc(target)
-        if target > 0.0:
-            self.needs_swap = True
-            return True
-        return False
-
-    def _rebalance(self) -> None:
-        self.needs_swap = self.packs[0].soc <= self.trigger
-
-    def _pack_to_swap(self) -> int:
-        return 0
-
-    def _swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
-        return ((station.sample_swap_h(), "swapping", 0.0),
-                (self.boot.sample(self.boot_rng), "swapping", self.station_w))
-
-    def swap_budget_wh(self) -> float:
-        return max(0.0, self._socs_now()[0] - self.trigger) * self.packs[0].usable_wh
-
-
-class PlugInRobot(Robot):
-    """``plug_in``: two packs that stay in the robot. It runs on one pack to the trigger, then on the
-    other; when both are at the trigger it walks to a station, waits for a dock and charges both packs
-    in parallel (state ``charging``, no draw from the packs) until both read the ready threshold."""
-
-    def _on_energy_event(self, target: float) -> bool:
-        self._settle()
-        pack = self.packs[self.active]
-        pack.set_soc(target)
-        other = self.packs[1 - self.active]
-        if target > 0.0:
-            if other.soc > self.trigger:
-                self.active = 1 - self.active
-            else:
-                self.needs_swap = True
-            return True
-        if other.soc > 0.0:
-            self.active = 1 - self.active
-            self.needs_swap = True
-            return True
-        return False
-
-    def view_of(self, station: "Station") -> StationView:
-        return station.dock_view(station.curve.time_to_soc_h(self.trigger, self.ready))
-
-    def swap_budget_wh(self) -> float:
-        if not self.go_at_once:
-            return self.energy_wh()
-        return sum(max(0.0, s - self.trigger) * p.usable_wh for s, p in zip(self._socs_now(), self.packs))
-
-    def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
-        """A charge trip (``goal`` is met by charging both packs to the ready threshold)."""
-        return self.charge_trip(park)
-
-    def charge_trip(self, park: bool = False) -> Proc:
-        """Walk to a station, queue for a dock, charge both packs, walk back (unless parking)."""
-        return self._trip(self._dock, None, park)
-
-    def _dock(self, station: "Station", _goal: Callable[[], bool] | None = None) -> Proc:
-        """Queue for a dock at ``station`` and charge; False if it is down and another one is open."""
-        env = self.env
-        rec = self.recorder
-        if not (yield from self._join_queue(station, station.request_dock, station.withdraw_dock_request)):
-            return False
-        while not station.up:  # docked while the station is down and nowhere else to go
-            yield from self._wait(station.reopening, "queueing", self.station_w)
-        rec.charge_started(self.id, station.index, env.now)
-        self._enter("charging", 0.0)
-        curve = station.curve
-        socs0 = [p.soc for p in self.packs]
-        hours = max(curve.time_to_soc_h(s, self.ready) for s in socs0)
-        yield env.timeout(hours)
-        grid_wh = 0.0
-        for pack, s0 in zip(self.packs, socs0):
-            s1 = curve.soc_after(s0, hours)
-            grid_wh += (s1 - s0) * pack.usable_wh / station.efficiency
-            pack.soc = s1
-        self._after_charge()
-        rec.robot_charged(self.id, station.index, grid_wh, hours, env.now)
-        station.release_dock()
-        return True
-
-
-def robot_class(kind: str) -> type[Robot]:
-    """The robot class of a power strategy."""
-    return {"hot_swap": Robot, "cold_swap": ColdSwapRobot, "plug_in": PlugInRobot}[kind]

@@ -10,6 +10,9 @@ charged pack at all, it is the robot's own). When every bay is full the robot wa
 be emptied by a robot ahead of it taking its green pack; such a robot always exists, because the
 station never holds more than ``charged_packs`` packs plus the drained packs of waiting robots.
 
+The bays' charging (milestones, power cap, the mean charge a pack saw) is in :mod:`swapsim.model.charging`;
+bays and the swap positions' FIFO are in :mod:`swapsim.model.places`.
+
 Each bay charges its pack along the closed-form CC-CV curve (:class:`~swapsim.model.pack.ChargeCurve`):
 two milestones, "turns green" and "charge complete" (one when they coincide), nothing in between.
 They cost no event: the station applies them at their own times when it is next looked at
@@ -37,90 +40,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
+from swapsim.model.charging import FULL, BayCharging
 from swapsim.model.pack import ChargeCurve, Pack
-from swapsim.policies import StationView, choose_pack
+from swapsim.model.places import Bay, Places
+from swapsim.model.policies import StationView, choose_pack
 
 if TYPE_CHECKING:
     from swapsim.config import StationSpec
     from swapsim.metrics import Recorder
     from swapsim.model.health import HealthMonitor
 
-__all__ = ["Bay", "Places", "Station"]
-
-GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
-"""Kinds of charge milestone: the pack reads the ready threshold, charging ends, or both at once."""
-
-
-class Bay:
-    """One bay of a station and the charge session of the pack in it."""
-
-    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved", "quarantined", "label", "wake_session", "t_green")
-
-    def __init__(self, index: int, label: str = "") -> None:
-        self.index = index
-        self.label = label
-        """Where a pack in this bay is (``Pack.location``)."""
-        self.pack: Pack | None = None
-        self.soc0 = 0.0
-        self.t_start = 0.0
-        self.session = 0
-        self.charging = False
-        self.green = False
-        self.full = False
-        self.slot: simpy.resources.resource.Request | None = None
-        self.reserved = False
-        """Empty, but promised to a robot waiting to leave its drained pack."""
-        self.quarantined = False
-        self.wake_session = -1
-        """Session whose "turns green" milestone has a wake-up timeout (a robot was waiting)."""
-        self.t_green = math.inf
-        """When the pack charging here reads the ready threshold (set when its charging starts)."""
-
-
-class Places:
-    """``capacity`` identical places (swap positions, plug-in docks), granted first come, first served.
-
-    :meth:`request` grants a free place at once and returns None, without scheduling anything;
-    otherwise it returns an event that fires when the place is handed over. :meth:`release` hands
-    the place to the first robot waiting (its event fires) or frees it. Lighter than
-    ``simpy.Resource``, which schedules an event for every request and every release.
-    """
-
-    __slots__ = ("env", "capacity", "count", "queue")
-
-    def __init__(self, env: simpy.Environment, capacity: int) -> None:
-        self.env = env
-        self.capacity = capacity
-        self.count = 0
-        """Places held (a place being handed over counts as held), as ``simpy.Resource.count``."""
-        self.queue: deque[simpy.Event] = deque()
-
-    def request(self) -> simpy.Event | None:
-        """None if a place is free (it is now held), else the event of a place in the queue."""
-        if self.count < self.capacity and not self.queue:
-            self.count += 1
-            return None
-        ev = simpy.Event(self.env)
-        self.queue.append(ev)
-        return ev
-
-    def release(self) -> None:
-        """Give the place up: to the first robot waiting, or free."""
-        if self.queue:
-            self.queue.popleft().succeed()
-        else:
-            self.count -= 1
-
-    def withdraw(self, ev: simpy.Event) -> None:
-        """Give up a place in the queue (or the place itself, if it was handed over already)."""
-        if ev.triggered:
-            self.release()
-        else:
-            self.queue.remove(ev)
-
-
-class Station:
+class Station(BayCharging):
     """A swap station and its charging bays.
 
     Args:
@@ -299,14 +229,6 @@ class Station:
         return StationView(self.travel_h, self.incoming, self.spec.positions, self.busy, self.queued,
                            len(self.green), self.swap_mean_h, nxt if nxt > 0.0 else 0.0)
 
-    def bay_soc(self, bay: Bay) -> float:
-        """State of charge of the pack in ``bay`` now (closed form)."""
-        if bay.full:
-            return 1.0
-        if not bay.charging:
-            return bay.soc0
-        return self.curve.soc_after(bay.soc0, self.env.now - bay.t_start)
-
     def packs(self) -> list[Pack]:
         return [b.pack for b in self.bays if b.pack is not None]
 
@@ -386,7 +308,7 @@ class Station:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._claim_empty_bay()  # never ``bay``: it holds the green pack
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
+        stay_soc = self.bay_mean_soc(bay, health.last_update_h(bay.pack)) if health is not None \
             and health.ageing else 0.0  # only calendar ageing reads it
         taken = self._remove(bay)
         drained.cycles += 1
@@ -430,7 +352,7 @@ class Station:
     def take(self, bay: Bay) -> Pack:
         """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
+        stay_soc = self.bay_mean_soc(bay, health.last_update_h(bay.pack)) if health is not None \
             and health.ageing else 0.0  # only calendar ageing reads it
         taken = self._remove(bay)
         if health is not None:
@@ -446,196 +368,6 @@ class Station:
         """The first (lowest-numbered) bay that is empty and not reserved, taken off the free list (the
         caller fills or reserves it at once), or None if there is none."""
         return self.bays[heapq.heappop(self._free)] if self._free else None
-
-    def _insert(self, bay: Bay, pack: Pack) -> None:
-        now = self.env.now
-        ms = self._milestones
-        if ms and ms[0][0] <= now:
-            self.advance()  # earlier milestones first: the green count is recorded in time order
-        bay.pack = pack
-        bay.session += 1
-        bay.soc0 = pack.soc
-        bay.t_start = now
-        bay.charging = False
-        bay.green = False
-        bay.full = False
-        pack.location = bay.label
-        full_h = self.curve.time_to_full_h(pack.soc) if pack.soc < 1.0 else 0.0
-        if full_h == 0.0:
-            if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
-                self.recorder.charge_ended(self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency,
-                                           self.env.now)
-            pack.soc = 1.0
-            bay.full = True
-            self._turn_green(bay)
-            return
-        if pack.soc >= self.ready:
-            self._turn_green(bay)
-        self._charge(bay, full_h)
-
-    def _remove(self, bay: Bay) -> Pack:
-        pack = bay.pack
-        assert pack is not None
-        ms = self._milestones
-        if ms and ms[0][0] <= self.env.now:
-            self.advance()
-        if bay.charging and not bay.full:
-            self._end_session(bay, self.bay_soc(bay))
-        elif bay.slot is not None:  # still waiting for a charger under the power cap
-            if bay.slot.triggered:  # granted this instant, not yet started: give the charger back
-                self.chargers.release(bay.slot)
-            else:
-                bay.slot.cancel()
-            bay.slot = None
-        bay.pack = None
-        bay.session += 1
-        bay.charging = bay.green = bay.full = False
-        return pack
-
-    def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
-        pack = bay.pack
-        gained = soc_end - pack.soc
-        grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
-        pack.soc = soc_end
-        self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t)
-        bay.charging = False
-        if bay.slot is not None:
-            self.chargers.release(bay.slot)
-            bay.slot = None
-
-    # -- charging ------------------------------------------------------------------------------------
-    # A charge session has two milestones known in closed form when it starts: "turns green" (the
-    # ready threshold) and "full" (the cut-off current). Without a power cap nothing is scheduled for
-    # them: they wait in a heap and are applied at their own times, in time order, by advance(), which
-    # every method that reads or changes the bays or the green list calls first (and the engine before
-    # the warm-up reset and at the horizon). Only a robot waiting for a green pack has to be woken, so
-    # while one waits each pending "turns green" gets a timeout. Under a power cap the end of a session
-    # hands its charger to the next bay at that moment, so there each milestone is a timeout with a
-    # callback. A pack taken out ends its session; stale milestones see a new ``bay.session``.
-    def _charge(self, bay: Bay, full_h: float) -> None:
-        """Start the charge session of the pack just put into ``bay``, ``full_h`` from full (or queue
-        it for a charger)."""
-        session = bay.session
-        if self.chargers is not None:
-            req = self.chargers.request()
-            bay.slot = req
-            req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
-            return
-        now = self.env.now
-        bay.t_start = now
-        bay.charging = True
-        ms = self._milestones
-        self._seq += 1
-        if bay.green:
-            heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
-            return
-        if self._green_when_full:  # one milestone: it turns green as charging ends
-            to_green = full_h
-            t_green = now + to_green
-            heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN_AND_FULL))
-        else:
-            to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
-            t_green = now + to_green
-            heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
-            self._seq += 1
-            heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
-        bay.t_green = t_green
-        if self._next_greens is not None:
-            self._seq += 1
-            heapq.heappush(self._next_greens, (t_green, self._seq, bay, session))
-        if self._waiters:
-            self._wake_at(bay, session, t_green, to_green)
-
-    def advance(self) -> None:
-        """Apply the charge milestones due by now, in time order, each at its own time."""
-        ms = self._milestones
-        now = self.env.now
-        while ms and ms[0][0] <= now:
-            t, _, bay, session, kind = heapq.heappop(ms)
-            if bay.session != session:
-                continue
-            if kind != FULL:
-                self._turn_green(bay, t)
-            if kind != GREEN:
-                self._end_session(bay, 1.0, t)
-                bay.full = True
-
-    def _wake_at(self, bay: Bay, session: int, t: float, delay: float | None = None) -> None:
-        """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then.
-
-        ``delay``: the hours from now to ``t`` as the session computed them (its charge time, when the
-        session starts now), so the timeout fires at exactly ``t``. Without it the delay is ``t - now``,
-        nudged up by the last bit if rounding would make the timeout fire just before ``t`` (it would
-        then find the milestone not yet due).
-        """
-        if bay.wake_session == session:
-            return
-        bay.wake_session = session
-        now = self.env.now
-        if delay is None:
-            delay = max(0.0, t - now)
-            while now + delay < t:
-                delay = math.nextafter(delay, math.inf)
-        timeout = self.env.timeout(delay)
-        timeout.callbacks.append(self._woken)
-
-    def _woken(self, _event: simpy.Event) -> None:
-        self.advance()
-
-    def _charging_from_now(self, bay: Bay, session: int) -> None:
-        """Power cap: the session starts now that ``bay`` has a charger; milestones are timeouts."""
-        if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
-            return
-        bay.t_start = self.env.now
-        bay.charging = True
-        if bay.green:
-            self._schedule_full(bay, session)
-            return
-        to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
-        bay.t_green = bay.t_start + to_green
-        if self._next_greens is not None:
-            self._seq += 1
-            heapq.heappush(self._next_greens, (bay.t_green, self._seq, bay, session))
-        timeout = self.env.timeout(to_green)
-        timeout.callbacks.append(lambda _ev: self._green_reached(bay, session))
-
-    def _green_reached(self, bay: Bay, session: int) -> None:
-        if bay.session != session:
-            return
-        self._turn_green(bay)
-        if self._green_when_full:  # the same instant by definition (as GREEN_AND_FULL without a cap)
-            self._full_reached(bay, session)
-        else:
-            self._schedule_full(bay, session)
-
-    def _schedule_full(self, bay: Bay, session: int) -> None:
-        rest = self.curve.time_to_full_h(bay.soc0) - (self.env.now - bay.t_start)
-        if rest > 0:
-            timeout = self.env.timeout(rest)
-            timeout.callbacks.append(lambda _ev: self._full_reached(bay, session))
-            return
-        self._full_reached(bay, session)
-
-    def _full_reached(self, bay: Bay, session: int) -> None:
-        if bay.session != session:
-            return
-        self._end_session(bay, 1.0)
-        bay.full = True
-
-    # -- battery health: quarantine and replacement ----------------------------------------------------
-    def bay_mean_soc(self, bay: Bay, since_h: float) -> float:
-        """Mean state of charge of the pack in ``bay`` from ``since_h`` (its arrival) to now.
-
-        Closed form: the charge it arrived with until its charger started, then the charge curve.
-        """
-        span = self.env.now - since_h
-        if span <= 0 or bay.pack is None:
-            return bay.soc0 if bay.pack is not None else 0.0
-        if not (bay.charging or bay.full) or bay.quarantined:
-            return bay.soc0
-        wait = max(0.0, bay.t_start - since_h)
-        charged = max(0.0, self.env.now - max(bay.t_start, since_h))
-        return (bay.soc0 * wait + self.curve.soc_integral(bay.soc0, charged)) / span
 
     def bay_pack(self, bay: Bay) -> Pack:
         """The pack in ``bay`` (which must hold one)."""

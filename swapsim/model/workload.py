@@ -12,7 +12,7 @@ may give **task demand** (``workload.tasks``):
   so every strategy or policy run with the same seed sees the very same tasks.
 * The :class:`TaskBoard` queues tasks in arrival order and gives the oldest one to an idle robot
   (``fifo``: the robot idle longest; ``nearest``: the shortest rectilinear walk to the task), preferring
-  robots that can do it on their packs (:func:`swapsim.policies.can_do_task`); if no idle robot can,
+  robots that can do it on their packs (:func:`swapsim.model.policies.can_do_task`); if no idle robot can,
   the chosen one swaps (or charges) first. Exact ties are broken with the ``("dispatch",)`` stream.
   A robot's position is where its last task was; stations are ``distance`` away from anywhere on the floor.
 
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Generator, Iterable, Sequence
 
 import simpy
 
-from swapsim.policies import can_do_task, choose_robots_lazily, swap_early
+from swapsim.model.policies import can_do_task, choose_robots_lazily, swap_early
 from swapsim.streams import uniform
 
 if TYPE_CHECKING:

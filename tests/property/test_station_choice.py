@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swapsim.policies import StationView, choose_station, choose_station_lazily
+from swapsim.model.policies import StationView, choose_station, choose_station_lazily
 
 # Walks from a small set, so that equal walks (and equal keys) are common.
 WALKS = st.sampled_from([0.0, 0.01, 0.02, 0.05, 0.1]) | st.floats(0.0, 0.2)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swapsim.model.workload import DutyCalendar, RateProfile
-from swapsim.policies import IdleRobot, can_do_task, choose_robots, choose_robots_lazily
+from swapsim.model.policies import IdleRobot, can_do_task, choose_robots, choose_robots_lazily
 
 
 @st.composite

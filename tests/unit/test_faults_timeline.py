@@ -58,7 +58,7 @@ def test_estop_halts_mid_activity_and_energy_stops_while_down():
 
     env.process(press_estop())
     env.run(until=3.0)
-    robot._settle()
+    robot.settle()
     assert states(rec) == [(1.0, "down"), (1.5, "working")]
     # 100 W for 2.5 h of work; nothing drawn while down (faults.down_power defaults to 0 W)
     assert robot.packs[0].soc == pytest.approx(1.0 - 250.0 / 1000.0)
@@ -96,7 +96,7 @@ def test_down_power_draws_energy_while_halted():
 
     env.process(press_estop())
     env.run(until=3.0)
-    robot._settle()
+    robot.settle()
     assert robot.packs[0].soc == pytest.approx(1.0 - (2.0 * 100 + 1.0 * 40) / 1000.0)
 
 

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.policies: station choice, the expected-wait estimate and pack choice."""
+"""Unit tests for swapsim.model.policies: station choice, the expected-wait estimate and pack choice."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from swapsim.policies import StationView, choose_pack, choose_station, choose_station_lazily, expected_wait_h
+from swapsim.model.policies import StationView, choose_pack, choose_station, choose_station_lazily, expected_wait_h
 
 SWAP = 3 / 60
 

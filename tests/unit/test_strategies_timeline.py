@@ -39,7 +39,7 @@ def run(sc, until):
     rec = Recorder(1, [("A", 1)], sc.horizon, 0.25, trace_limit=1000, strategy=sc.strategy.kind)
     fleet = build_fleet(env, sc, Streams(1), rec)
     env.run(until=until)
-    fleet.robots[0]._settle()
+    fleet.robots[0].settle()
     return rec, fleet
 
 

@@ -238,7 +238,7 @@ def test_go_after_activity_waits_for_the_end_of_the_activity() -> None:
     env.run(until=2.0 + 1e-9)
     assert states(rec.trace) == [(approx(2.0), "travelling")]
     robot = fleet.robots[0]
-    robot._settle()
+    robot.settle()
     # Switched to pack 1 at the trigger and walked on with it until the activity ended.
     assert robot.active_pack.id == 1
     assert robot.active_pack.soc == pytest.approx(1 - WALK_W * (2.0 - T_WALK) / USABLE_WH, rel=1e-9)

@@ -1,0 +1,172 @@
+"""Task demand and shifts: how a robot serves a task board, swaps early when a station is free, and goes
+off and on duty.
+
+A mixin of :class:`~swapsim.model.robot.Robot` (its methods run on the robot). In task mode the walk to
+a task and every non-``idle`` step count as ``working``; ``policy.go: after_activity`` means after the
+task. A robot whose ``on_duty`` the shift manager clears finishes its task or activity step and goes off
+duty (:meth:`Duty.go_off_duty`). Hours, Wh, W.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import simpy
+
+from swapsim.model.policies import swap_early
+
+if TYPE_CHECKING:
+    from swapsim.model.robot import Proc, Robot
+    from swapsim.model.station import Station
+    from swapsim.model.workload import Task, TaskBoard
+
+__all__ = ["Duty"]
+
+
+class Duty:
+    """Task demand, opportunistic swaps and shifts (mixin of :class:`~swapsim.model.robot.Robot`)."""
+
+    # -- task demand -------------------------------------------------------------------------------
+    def serve(self: "Robot", board: "TaskBoard") -> Proc:
+        """Task demand: offer itself when idle, do the tasks it is given, swap when it needs to."""
+        while True:
+            if not self.on_duty:
+                yield from self.go_off_duty()
+                continue
+            if self.needs_swap:
+                yield from self.replenish()
+                continue
+            if self._wants_early_swap():
+                yield from self.replenish(self._above_opportunistic)
+                continue
+            call = yield from self.await_call(board)
+            if call is None or call == "duty":
+                continue
+            if call == "swap":
+                yield from self.replenish(self._above_opportunistic)
+                continue
+            yield from self.do_task(board, call)
+
+    def await_call(self: "Robot", board: "TaskBoard") -> Proc:
+        """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap."""
+        env = self.env
+        call = board.offer(self)
+        self._enter("idle", self.idle_w)
+        while not call.triggered:
+            dt, target = self._next_energy_event()
+            waits = call if dt == math.inf else call | env.timeout(dt)
+            self.strikeable = True
+            try:
+                yield waits
+            except simpy.Interrupt as stop:
+                self.strikeable = False
+                board.withdraw(self)
+                yield from self.halt(stop.cause)
+                if not call.triggered:
+                    call = board.offer(self)
+                continue
+            self.strikeable = False
+            if call.triggered:
+                break
+            if not self.on_energy_event(target):
+                board.withdraw(self)
+                yield from self.strand()
+                return None
+            if self.needs_swap:
+                board.withdraw(self)
+                return None
+        return call.value
+
+    def do_task(self: "Robot", board: "TaskBoard", task: "Task") -> Proc:
+        """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""
+        if task.swap_first:
+            yield from self.replenish(lambda: board.feasible(self, task))
+        self.recorder.task_started(task.id, self.id, task.arrived_h, self.env.now)
+        legs = [(board.approach_h(self, task), "working", board.approach_w)]
+        legs += [(st.duration_h, st.state, st.power_w) for st in task.steps]
+        for hours, state, power in legs:
+            remaining = hours
+            while True:
+                remaining = yield from self._spend(remaining, state, power, self.go_at_once)
+                if remaining <= 0:
+                    break
+                yield from self.replenish()
+        self.position = task.location
+        self.recorder.task_done(task.id, self.id, self.env.now)
+
+    # -- opportunistic swaps -----------------------------------------------------------------------
+    def _wants_early_swap(self: "Robot") -> bool:
+        if self.opportunistic_below is None:
+            return False
+        soc = self.lowest_soc()
+        if soc >= self.opportunistic_below:  # spare the station views
+            return False
+        return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
+
+    def _above_opportunistic(self: "Robot") -> bool:
+        return self.lowest_soc() >= self.opportunistic_below
+
+    def _swap_early_while_idle(self: "Robot", idle_h: float) -> Proc:
+        """Activity cycle: at the start of an idle step, swap early if a station is free; returns idle time left."""
+        if not self._wants_early_swap():
+            return idle_h
+        t0 = self.env.now
+        yield from self.replenish(self._above_opportunistic)
+        return max(0.0, idle_h - (self.env.now - t0))
+
+    # -- shifts ------------------------------------------------------------------------------------
+    def _packs_ready(self: "Robot") -> bool:
+        return self.lowest_soc() >= self.ready
+
+    def go_off_duty(self: "Robot") -> Proc:
+        """Off duty: replenish the packs (or walk to the parking), park until called, walk back to work.
+
+        With ``shifts.off_duty: replenish`` the robot swaps (or charges at a dock) every pack below the
+        ready threshold and parks at that station; with ``park_charging`` it walks to the nearest station's
+        parking and its packs charge there while it is parked (along that station's charge curve).
+        A robot called back before it has parked walks straight back to work.
+        """
+        env = self.env
+        station = None
+        if not self.parked:
+            if self.off_duty_mode == "replenish" and not self._packs_ready():
+                station = yield from self.replenish(self._packs_ready, park=True)
+            else:  # walk to the parking by the nearest station
+                station = self._nearest_station()
+                if station.travel_h > 0:
+                    yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+        while not self.on_duty:
+            self.parked = True
+            self.duty_call = env.event()
+            self._enter("off_duty", 0.0)
+            t0 = env.now
+            yield self.duty_call
+            self.duty_call = None
+            self.parked = False
+            if self.off_duty_mode == "park_charging":
+                self._charge_parked(env.now - t0)
+        self.parked = False
+        station = station or self._nearest_station()
+        if station.travel_h > 0:
+            yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+
+    def call_to_duty(self: "Robot") -> None:
+        """The shift manager wants this robot on duty."""
+        self.on_duty = True
+        if self.duty_call is not None and not self.duty_call.triggered:
+            self.duty_call.succeed()
+
+    def _nearest_station(self: "Robot") -> "Station":
+        return min(self.stations, key=lambda s: (s.travel_h, s.index))
+
+    def _charge_parked(self: "Robot", hours: float) -> None:
+        """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
+        self.settle()
+        grid_wh = 0.0
+        for pack in self.packs:
+            soc = self.park_curve.soc_after(pack.soc, hours)
+            grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
+            pack.soc = soc
+        self._after_charge()
+        self.recorder.parking_charged(self.id, grid_wh, self.env.now)
