@@ -1,6 +1,6 @@
 """Charging in a station's bays: each pack along the closed-form CC-CV curve, with two milestones.
 
-A mixin of :class:`~swapsim.model.station.Station` (its methods run on the station). A charge session
+A mixin of :class:`~swapsim.model.station.Station`. A charge session
 has two milestones known in closed form when it starts: "turns green" (the ready threshold) and "full"
 (the cut-off current); see the notes above :meth:`BayCharging._charge`. Times in hours, energies in Wh.
 """
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from typing import TYPE_CHECKING
 
 import simpy
 
-from swapsim.model.pack import Pack
+from swapsim.model.pack import ChargeCurve, Pack
 
 if TYPE_CHECKING:
+    from swapsim.metrics import Recorder
     from swapsim.model.places import Bay
-    from swapsim.model.station import Station
 
 __all__ = ["BayCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
 
@@ -27,9 +28,37 @@ GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
 
 
 class BayCharging:
-    """Putting packs into bays and taking them out, and charging them (mixin of :class:`~swapsim.model.station.Station`)."""
+    """Putting packs into bays and taking them out, charging them, and turning them green (a mixin of
+    :class:`~swapsim.model.station.Station`, which sets the attributes declared here)."""
 
-    def bay_soc(self: "Station", bay: Bay) -> float:
+    env: simpy.Environment
+    recorder: "Recorder"
+    index: int
+    curve: ChargeCurve
+    efficiency: float
+    """Charger efficiency (grid energy = pack energy / efficiency)."""
+    ready: float
+    """Ready threshold: a pack at or above it is green."""
+    chargers: simpy.Resource | None
+    """Chargers under a station power cap (None: every bay charges at once)."""
+    green: list[Bay]
+    _waiters: deque[simpy.Event]
+    _milestones: list[tuple[float, int, Bay, int, int]]
+    _next_greens: list[tuple[float, int, Bay, int]] | None
+    _green_when_full: bool
+    _seq: int
+
+    def _turn_green(self, bay: Bay, t: float | None = None) -> None:
+        """The pack in ``bay`` reads the ready threshold (at ``t``; default now): to the first robot
+        waiting, or onto the green list."""
+        bay.green = True
+        if self._waiters:
+            self._waiters.popleft().succeed(bay)
+        else:
+            self.green.append(bay)
+            self.recorder.green_changed(self.index, len(self.green), self.env.now if t is None else t)
+
+    def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
         if bay.full:
             return 1.0
@@ -37,7 +66,7 @@ class BayCharging:
             return bay.soc0
         return self.curve.soc_after(bay.soc0, self.env.now - bay.t_start)
 
-    def _insert(self: "Station", bay: Bay, pack: Pack) -> None:
+    def _insert(self, bay: Bay, pack: Pack) -> None:
         now = self.env.now
         ms = self._milestones
         if ms and ms[0][0] <= now:
@@ -63,7 +92,7 @@ class BayCharging:
             self._turn_green(bay)
         self._charge(bay, full_h)
 
-    def _remove(self: "Station", bay: Bay) -> Pack:
+    def _remove(self, bay: Bay) -> Pack:
         pack = bay.pack
         assert pack is not None
         ms = self._milestones
@@ -82,7 +111,7 @@ class BayCharging:
         bay.charging = bay.green = bay.full = False
         return pack
 
-    def _end_session(self: "Station", bay: Bay, soc_end: float, t: float | None = None) -> None:
+    def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
         pack = bay.pack
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
@@ -102,7 +131,7 @@ class BayCharging:
     # while one waits each pending "turns green" gets a timeout. Under a power cap the end of a session
     # hands its charger to the next bay at that moment, so there each milestone is a timeout with a
     # callback. A pack taken out ends its session; stale milestones see a new ``bay.session``.
-    def _charge(self: "Station", bay: Bay, full_h: float) -> None:
+    def _charge(self, bay: Bay, full_h: float) -> None:
         """Start the charge session of the pack just put into ``bay``, ``full_h`` from full (or queue
         it for a charger)."""
         session = bay.session
@@ -136,7 +165,7 @@ class BayCharging:
         if self._waiters:
             self._wake_at(bay, session, t_green, to_green)
 
-    def advance(self: "Station") -> None:
+    def advance(self) -> None:
         """Apply the charge milestones due by now, in time order, each at its own time."""
         ms = self._milestones
         now = self.env.now
@@ -150,7 +179,7 @@ class BayCharging:
                 self._end_session(bay, 1.0, t)
                 bay.full = True
 
-    def _wake_at(self: "Station", bay: Bay, session: int, t: float, delay: float | None = None) -> None:
+    def _wake_at(self, bay: Bay, session: int, t: float, delay: float | None = None) -> None:
         """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then.
 
         ``delay``: the hours from now to ``t`` as the session computed them (its charge time, when the
@@ -169,10 +198,10 @@ class BayCharging:
         timeout = self.env.timeout(delay)
         timeout.callbacks.append(self._woken)
 
-    def _woken(self: "Station", _event: simpy.Event) -> None:
+    def _woken(self, _event: simpy.Event) -> None:
         self.advance()
 
-    def _charging_from_now(self: "Station", bay: Bay, session: int) -> None:
+    def _charging_from_now(self, bay: Bay, session: int) -> None:
         """Power cap: the session starts now that ``bay`` has a charger; milestones are timeouts."""
         if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
             return
@@ -189,7 +218,7 @@ class BayCharging:
         timeout = self.env.timeout(to_green)
         timeout.callbacks.append(lambda _ev: self._green_reached(bay, session))
 
-    def _green_reached(self: "Station", bay: Bay, session: int) -> None:
+    def _green_reached(self, bay: Bay, session: int) -> None:
         if bay.session != session:
             return
         self._turn_green(bay)
@@ -198,7 +227,7 @@ class BayCharging:
         else:
             self._schedule_full(bay, session)
 
-    def _schedule_full(self: "Station", bay: Bay, session: int) -> None:
+    def _schedule_full(self, bay: Bay, session: int) -> None:
         rest = self.curve.time_to_full_h(bay.soc0) - (self.env.now - bay.t_start)
         if rest > 0:
             timeout = self.env.timeout(rest)
@@ -206,14 +235,14 @@ class BayCharging:
             return
         self._full_reached(bay, session)
 
-    def _full_reached(self: "Station", bay: Bay, session: int) -> None:
+    def _full_reached(self, bay: Bay, session: int) -> None:
         if bay.session != session:
             return
         self._end_session(bay, 1.0)
         bay.full = True
 
     # -- battery health: quarantine and replacement ----------------------------------------------------
-    def bay_mean_soc(self: "Station", bay: Bay, since_h: float) -> float:
+    def bay_mean_soc(self, bay: Bay, since_h: float) -> float:
         """Mean state of charge of the pack in ``bay`` from ``since_h`` (its arrival) to now.
 
         Closed form: the charge it arrived with until its charger started, then the charge curve.

@@ -1,7 +1,7 @@
 """Task demand and shifts: how a robot serves a task board, swaps early when a station is free, and goes
 off and on duty.
 
-A mixin of :class:`~swapsim.model.robot.Robot` (its methods run on the robot). In task mode the walk to
+A layer of :class:`~swapsim.model.robot.Robot` on top of :class:`~swapsim.model.trip.SwapTrip`. In task mode the walk to
 a task and every non-``idle`` step count as ``working``; ``policy.go: after_activity`` means after the
 task. A robot whose ``on_duty`` the shift manager clears finishes its task or activity step and goes off
 duty (:meth:`Duty.go_off_duty`). Hours, Wh, W.
@@ -16,19 +16,21 @@ import simpy
 
 from swapsim.model.policies import swap_early
 
+from swapsim.model.robot_energy import Proc
+from swapsim.model.trip import SwapTrip
+
 if TYPE_CHECKING:
-    from swapsim.model.robot import Proc, Robot
     from swapsim.model.station import Station
     from swapsim.model.workload import Task, TaskBoard
 
 __all__ = ["Duty"]
 
 
-class Duty:
-    """Task demand, opportunistic swaps and shifts (mixin of :class:`~swapsim.model.robot.Robot`)."""
+class Duty(SwapTrip):
+    """A robot that serves task demand, swaps early when a station is free, and works shifts."""
 
     # -- task demand -------------------------------------------------------------------------------
-    def serve(self: "Robot", board: "TaskBoard") -> Proc:
+    def serve(self, board: "TaskBoard") -> Proc:
         """Task demand: offer itself when idle, do the tasks it is given, swap when it needs to."""
         while True:
             if not self.on_duty:
@@ -48,7 +50,7 @@ class Duty:
                 continue
             yield from self.do_task(board, call)
 
-    def await_call(self: "Robot", board: "TaskBoard") -> Proc:
+    def await_call(self, board: "TaskBoard") -> Proc:
         """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap."""
         env = self.env
         call = board.offer(self)
@@ -78,7 +80,7 @@ class Duty:
                 return None
         return call.value
 
-    def do_task(self: "Robot", board: "TaskBoard", task: "Task") -> Proc:
+    def do_task(self, board: "TaskBoard", task: "Task") -> Proc:
         """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""
         if task.swap_first:
             yield from self.replenish(lambda: board.feasible(self, task))
@@ -96,7 +98,7 @@ class Duty:
         self.recorder.task_done(task.id, self.id, self.env.now)
 
     # -- opportunistic swaps -----------------------------------------------------------------------
-    def _wants_early_swap(self: "Robot") -> bool:
+    def _wants_early_swap(self) -> bool:
         if self.opportunistic_below is None:
             return False
         soc = self.lowest_soc()
@@ -104,10 +106,10 @@ class Duty:
             return False
         return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
 
-    def _above_opportunistic(self: "Robot") -> bool:
+    def _above_opportunistic(self) -> bool:
         return self.lowest_soc() >= self.opportunistic_below
 
-    def _swap_early_while_idle(self: "Robot", idle_h: float) -> Proc:
+    def _swap_early_while_idle(self, idle_h: float) -> Proc:
         """Activity cycle: at the start of an idle step, swap early if a station is free; returns idle time left."""
         if not self._wants_early_swap():
             return idle_h
@@ -116,10 +118,10 @@ class Duty:
         return max(0.0, idle_h - (self.env.now - t0))
 
     # -- shifts ------------------------------------------------------------------------------------
-    def _packs_ready(self: "Robot") -> bool:
+    def _packs_ready(self) -> bool:
         return self.lowest_soc() >= self.ready
 
-    def go_off_duty(self: "Robot") -> Proc:
+    def go_off_duty(self) -> Proc:
         """Off duty: replenish the packs (or walk to the parking), park until called, walk back to work.
 
         With ``shifts.off_duty: replenish`` the robot swaps (or charges at a dock) every pack below the
@@ -151,16 +153,16 @@ class Duty:
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
 
-    def call_to_duty(self: "Robot") -> None:
+    def call_to_duty(self) -> None:
         """The shift manager wants this robot on duty."""
         self.on_duty = True
         if self.duty_call is not None and not self.duty_call.triggered:
             self.duty_call.succeed()
 
-    def _nearest_station(self: "Robot") -> "Station":
+    def _nearest_station(self) -> "Station":
         return min(self.stations, key=lambda s: (s.travel_h, s.index))
 
-    def _charge_parked(self: "Robot", hours: float) -> None:
+    def _charge_parked(self, hours: float) -> None:
         """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
         self.settle()
         grid_wh = 0.0

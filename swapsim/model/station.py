@@ -293,16 +293,6 @@ class Station(BayCharging):
                     self._wake_at(bay, session, t)
         return ev
 
-    def _turn_green(self, bay: Bay, t: float | None = None) -> None:
-        """The pack in ``bay`` reads the ready threshold (at ``t``; default now): to the first robot
-        waiting, or onto the green list."""
-        bay.green = True
-        if self._waiters:
-            self._waiters.popleft().succeed(bay)
-        else:
-            self.green.append(bay)
-            self.recorder.green_changed(self.index, len(self.green), self.env.now if t is None else t)
-
     # -- the exchange ------------------------------------------------------------------------------
     def exchange(self, drained: Pack, bay: Bay) -> Pack:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""

@@ -1,7 +1,7 @@
 """The swap trip: walk to a station, queue for a position, exchange drained packs for green ones, walk back.
 
-A mixin of :class:`~swapsim.model.robot.Robot` (its methods run on the robot, with its energy bookkeeping
-and wait primitives). The station owns its positions and bays; the robot asks for a position, takes a
+A layer of :class:`~swapsim.model.robot.Robot` on top of :class:`~swapsim.model.robot_energy.EnergyRobot`
+(its energy bookkeeping and wait primitives). The station owns its positions and bays; the robot asks for a position, takes a
 green pack (or, in a stock-out, leaves its drained pack in an empty bay and waits for the first pack to
 turn green), and spends the swap legs the strategy gives (:meth:`~swapsim.model.robot.Robot.swap_legs`).
 Station outages re-route queued robots through the work area when another station is open. Hours, W.
@@ -14,17 +14,30 @@ from typing import TYPE_CHECKING, Callable
 
 import simpy
 
+from swapsim.model.robot_energy import EnergyRobot, Proc
+
 if TYPE_CHECKING:
-    from swapsim.model.robot import Proc, Robot
     from swapsim.model.station import Station
 
 __all__ = ["SwapTrip"]
 
 
-class SwapTrip:
-    """The robot's trip to a station and its visit there (mixin of :class:`~swapsim.model.robot.Robot`)."""
+class SwapTrip(EnergyRobot):
+    """A robot that restores its energy by swap trips: the trip to a station and the visit there."""
 
-    def _trip(self: "Robot", serve: Callable[["Station", Callable[[], bool] | None], Proc],
+    def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
+        """Get energy the strategy's way: the process of the trip (run it with ``yield from``; it
+        returns the station used).
+
+        Here a swap trip: walk to a station, queue, swap drained packs for green ones, walk back.
+        ``goal``: swap (lowest pack first, at most one exchange per pack) until ``goal()`` holds;
+        default: until no pack needs a swap. ``park``: stay at the station afterwards (going off duty).
+        The trip's own generator is returned, not wrapped in another one: every wait on the trip
+        resumes one frame less.
+        """
+        return self._trip(self._visit, goal, park)
+
+    def _trip(self, serve: Callable[["Station", Callable[[], bool] | None], Proc],
               goal: Callable[[], bool] | None, park: bool) -> Proc:
         """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
@@ -44,7 +57,7 @@ class SwapTrip:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         return station
 
-    def _join_queue(self: "Robot", station: "Station", request: Callable[[], simpy.Event | None],
+    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event | None],
                     withdraw: Callable[[simpy.Event], None]) -> Proc:
         """Arrive at ``station`` and queue for a place (``request``: None when granted at once, else the
         event of the place in the queue); returns True once the place is held, or False if the station
@@ -62,7 +75,7 @@ class SwapTrip:
             return True
         return (yield from self._hold_place(station, req, withdraw))
 
-    def _hold_place(self: "Robot", station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
+    def _hold_place(self, station: "Station", req: simpy.Event, withdraw: Callable[[simpy.Event], None]) -> Proc:
         """Wait in the queue until ``req`` hands the place over (True), or give it up (False) when the
         station goes down and another one is open (outages on; without them _join_queue just waits)."""
         while not req.triggered:
@@ -72,7 +85,7 @@ class SwapTrip:
                 return False
         return True
 
-    def _visit(self: "Robot", station: "Station", goal: Callable[[], bool] | None) -> Proc:
+    def _visit(self, station: "Station", goal: Callable[[], bool] | None) -> Proc:
         """Queue at ``station`` and swap until ``goal()`` holds (lowest pack first, at most one exchange
         per pack; no goal: until no pack needs a swap). False if it is down and another one is open."""
         env = self.env
@@ -126,17 +139,17 @@ class SwapTrip:
         station.release_position()
         return True
 
-    def swap_legs(self: "Robot", station: "Station") -> tuple[tuple[float, str, float], ...]:
+    def swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
         """The swap itself as (hours, state, power W) legs: hot, at station power drawn from the active pack."""
         return ((station.sample_swap_h(), "swapping", self.station_w),)
 
-    def pack_to_swap(self: "Robot") -> int:
+    def pack_to_swap(self) -> int:
         """Index of the pack to exchange: the emptier one (the robot runs on the fuller one meanwhile)."""
         if self.packs[self.active].soc < self.packs[1 - self.active].soc:
             self.active = 1 - self.active
         return 1 - self.active
 
-    def _retry_failed_attempts(self: "Robot", station: "Station") -> Proc:
+    def _retry_failed_attempts(self, station: "Station") -> Proc:
         """Failed swap attempts (misread light, connector fault): each costs the retry time, ``down``."""
         faults = self.swap_faults
         if faults is None:
@@ -145,7 +158,7 @@ class SwapTrip:
             self.recorder.swap_failed(self.id, station.index, self.env.now)
             yield from self._spend(faults.retry_h(station.index), "down", self.station_w, False)
 
-    def _wait_at(self: "Robot", station: "Station", event: simpy.Event) -> Proc:
+    def _wait_at(self, station: "Station", event: simpy.Event) -> Proc:
         """Queue at ``station`` until ``event`` fires or, when outages can happen, the station goes down.
 
         Waits on a flat ``any_of`` of the events and the energy timeout: SimPy disarms the events of a
@@ -167,6 +180,6 @@ class SwapTrip:
                 yield from self.strand()
                 self._enter("queueing", self.station_w)
 
-    def _elsewhere(self: "Robot", station: "Station") -> bool:
+    def _elsewhere(self, station: "Station") -> bool:
         """Whether another station is open (worth re-routing to)."""
         return any(s.up for s in self.stations if s is not station)
