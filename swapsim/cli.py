@@ -239,7 +239,7 @@ def plot(results_dir: Path, fmt: str) -> None:
     compare.csv). The kind of directory is told by its files.
     """
     from swapsim.io import ResultsError
-    from swapsim.plots import plot_results
+    from swapsim.output import plot_results
 
     try:
         paths = plot_results(results_dir, fmt)
@@ -261,7 +261,7 @@ def report(results_dir: Path, redraw: bool) -> None:
     as one file. Never simulates; figures missing from the directory are drawn from the saved files.
     """
     from swapsim.io import ResultsError
-    from swapsim.report import write_report
+    from swapsim.output import write_report
 
     try:
         path = write_report(results_dir, redraw=redraw)
@@ -411,7 +411,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         sys.exit(EXIT_INTERRUPTED)
     figs = []
     if figures:
-        from swapsim.plots import plot_sweep
+        from swapsim.output import plot_sweep
 
         try:
             figs = plot_sweep(out, fmt=fmt, kpis=kpis)

@@ -114,6 +114,6 @@ def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file
             "common_random_numbers": True,
         })
         if figures:
-            from swapsim.plots import plot_compare
+            from swapsim.output import plot_compare
             plot_compare(tmp, fmt=fmt)
     return out_dir

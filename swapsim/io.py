@@ -170,7 +170,7 @@ def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str
         })
         _write_battery_tables(tmp, result)
         if figures:
-            from swapsim.plots import plot_run
+            from swapsim.output import plot_run
             plot_run(tmp, fmt=fmt)
     return out_dir
 

@@ -686,7 +686,7 @@ def _figures(data: dict[str, Any], fig_dir: Any) -> dict[str, str]:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from swapsim.plots import OKABE_ITO, report_style
+    from swapsim.output import OKABE_ITO, report_style
 
     fig_dir = Path(fig_dir)
     fig_dir.mkdir(parents=True, exist_ok=True)

@@ -224,6 +224,6 @@ def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool
             },
         })
         if figures:
-            from swapsim.plots import plot_warmup
+            from swapsim.output import plot_warmup
             plot_warmup(tmp, fmt=fmt)
     return sorted(out_dir.iterdir())

@@ -319,12 +319,12 @@ def test_there_are_four_shipped_scenarios() -> None:
 
 @pytest.mark.parametrize("error", [RuntimeError("plotting failed"), KeyboardInterrupt()])
 def test_a_failed_run_leaves_no_results_directory(tmp_path, monkeypatch, error) -> None:
-    import swapsim.plots
+    import swapsim.output
 
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(swapsim.plots, "plot_run", broken)
+    monkeypatch.setattr(swapsim.output, "plot_run", broken)
     path = write(tmp_path / "s.yaml", small_scenario())
     out = tmp_path / "results" / "small"
     result = invoke("run", path, "--out", out)
@@ -334,7 +334,7 @@ def test_a_failed_run_leaves_no_results_directory(tmp_path, monkeypatch, error) 
 
 
 def test_a_failed_rerun_keeps_the_previous_results(tmp_path, monkeypatch) -> None:
-    import swapsim.plots
+    import swapsim.output
 
     path = write(tmp_path / "s.yaml", small_scenario())
     out = tmp_path / "res"
@@ -344,7 +344,7 @@ def test_a_failed_rerun_keeps_the_previous_results(tmp_path, monkeypatch) -> Non
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(swapsim.plots, "plot_run", broken)
+    monkeypatch.setattr(swapsim.output, "plot_run", broken)
     result = invoke("run", path, "--out", out, "--seed", "99")
     assert result.exit_code != 0
     assert (out / "summary.json").read_text() == before

@@ -15,7 +15,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from swapsim import plots, style
+from swapsim.output import figures, figures_common, figures_run, style
 from swapsim.io import ResultsError, check_results_dir, read_csv, results_kind
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -41,7 +41,7 @@ def png_size(path: Path) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def run_png(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     run = copy_fixture("run_small", tmp_path_factory.mktemp("plots"))
-    return run, plots.plot_run(run, "png")
+    return run, figures_run.plot_run(run, "png")
 
 
 def test_run_figures_are_png_of_the_expected_size(run_png: tuple[Path, list[Path]]) -> None:
@@ -64,7 +64,7 @@ def test_run_figure_as_pdf(tmp_path: Path) -> None:
     import json
 
     summary = json.loads((DATA / "run_small" / "summary.json").read_text())
-    path = plots.plot_robot_breakdown(read_csv(DATA / "run_small" / "robots.csv"), summary, tmp_path, "pdf")
+    path = figures_run.plot_robot_breakdown(read_csv(DATA / "run_small" / "robots.csv"), summary, tmp_path, "pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and b"%%EOF" in data[-64:]
     assert b"/MediaBox [ 0 0 648 345.6 ]" in data  # 9 x 4.8 in, in points
@@ -76,7 +76,7 @@ def test_swap_wait_cdf_crosses_95_percent_at_the_p95_kpi() -> None:
 
     waits = read_csv(DATA / "run_small" / "swap_waits.csv")
     summary = json.loads((DATA / "run_small" / "summary.json").read_text())
-    x, share = plots.swap_wait_cdf(waits)
+    x, share = figures_run.swap_wait_cdf(waits)
     assert share[0] == 0 and share[-1] == pytest.approx(1.0)
     assert np.all(np.diff(share) >= -1e-12) and np.all(np.diff(x) >= -1e-12)
     assert share[1] == pytest.approx(waits["count"][0] / sum(waits["count"]))  # the jump at zero
@@ -87,9 +87,9 @@ def test_swap_wait_cdf_crosses_95_percent_at_the_p95_kpi() -> None:
 
 def test_swap_waits_figure_without_swaps(tmp_path: Path) -> None:
     summary = {"manifest": {"scenario": "idle", "seed": 1}, "swaps": {"wait_min": {"mean": 0.0, "p95": 0.0}}}
-    path = plots.plot_swap_waits({"wait_min_low": [0.0], "wait_min_high": [0.0], "count": [0]}, summary, tmp_path)
+    path = figures_run.plot_swap_waits({"wait_min_low": [0.0], "wait_min_high": [0.0], "count": [0]}, summary, tmp_path)
     assert png_size(path)[0] == 1800
-    assert plots.swap_wait_cdf({"wait_min_low": [], "wait_min_high": [], "count": []})[0].size == 0
+    assert figures_run.swap_wait_cdf({"wait_min_low": [], "wait_min_high": [], "count": []})[0].size == 0
 
 
 def test_coarsen_keeps_time_weighted_means_and_a_nice_width() -> None:
@@ -99,26 +99,64 @@ def test_coarsen_keeps_time_weighted_means_and_a_nice_width() -> None:
     horizon = t[-1] + 5 / 60
     rng = np.random.default_rng(4)
     values = rng.uniform(0, 10, n)
-    out, width = plots.coarsen({"time_h": t, "x": values}, horizon, max_bins=300)
+    out, width = figures_common.coarsen({"time_h": t, "x": values}, horizon, max_bins=300)
     assert width == 1.0 and len(out["time_h"]) == 250 and len(out["x"]) == 250
     widths = np.diff(np.append(t, horizon))
     merged_widths = np.diff(np.append(out["time_h"], horizon))
     assert np.sum(out["x"] * merged_widths) == pytest.approx(np.sum(values * widths))
     assert out["x"][0] == pytest.approx(values[:4].mean())
     assert out["x"][-1] == pytest.approx(np.average(values[-4:], weights=widths[-4:]))
-    same, w_same = plots.coarsen({"time_h": t[:100], "x": values[:100]}, None, max_bins=300)
+    same, w_same = figures_common.coarsen({"time_h": t[:100], "x": values[:100]}, None, max_bins=300)
     assert w_same == w and np.array_equal(same["x"], values[:100])
 
 
-def test_style_is_shared_and_importable_from_plots() -> None:
-    assert plots.OKABE_ITO is style.OKABE_ITO and plots.STATE_COLOURS is style.STATE_COLOURS
-    assert plots.report_style is style.report_style
+def test_style_is_shared_and_importable_from_swapsim_output() -> None:
+    import swapsim.output
+
+    assert swapsim.output.OKABE_ITO is style.OKABE_ITO and swapsim.output.STATE_COLOURS is style.STATE_COLOURS
+    assert swapsim.output.report_style is style.report_style
     import matplotlib as mpl
 
-    with plots.report_style():
+    with swapsim.output.report_style():
         assert mpl.rcParams["savefig.dpi"] == 200
         assert mpl.rcParams["font.size"] >= 10
     assert set(style.STATE_COLOURS.values()) - {"#BBBBBB", "#666666"} <= set(style.OKABE_ITO)
+
+
+BACKEND_PROBE = """
+import json, shutil, sys
+from pathlib import Path
+import matplotlib
+if sys.argv[1] != "default":
+    matplotlib.use(sys.argv[1])
+before = dict.__getitem__(matplotlib.rcParams, "backend")  # read without resolving the auto backend
+import swapsim.output
+from swapsim.output import plot_results
+for name in ("run_small", "sweep_small", "compare_small"):
+    shutil.copytree(Path(sys.argv[2]) / name, Path(sys.argv[3]) / name)
+    assert plot_results(Path(sys.argv[3]) / name, "png")
+after = dict.__getitem__(matplotlib.rcParams, "backend")
+print(json.dumps({"unchanged": after is before, "backend": str(after), "pyplot": "matplotlib.pyplot" in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("chosen", ["default", "svg"])
+def test_drawing_sets_no_matplotlib_backend(tmp_path: Path, chosen: str) -> None:
+    """Importing swapsim.output and drawing every figure kind leaves the backend a user chose (or the
+    automatic choice) alone and never imports pyplot: a notebook keeps its inline backend."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    out = subprocess.run([sys.executable, "-c", BACKEND_PROBE, chosen, str(DATA), str(tmp_path)], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    probe = json.loads(out)
+    assert probe["unchanged"], f"the backend became {probe['backend']}"
+    assert not probe["pyplot"], "drawing imported matplotlib.pyplot"
+    if chosen == "svg":
+        assert probe["backend"] == "svg"
 
 
 # -- telling the kind of a results directory --------------------------------------------------------
@@ -158,7 +196,7 @@ def test_results_kind_errors_name_the_problem(tmp_path: Path) -> None:
                                             ("compare_small", "compare", "plot_compare")])
 def test_plot_results_draws_sweeps_and_comparisons(tmp_path: Path, name: str, kind: str, fn: str) -> None:
     d = copy_fixture(name, tmp_path)
-    paths = plots.plot_results(d, "png")
+    paths = figures.plot_results(d, "png")
     assert paths, f"{fn} drew nothing"
     for path in paths:
         width, height = png_size(path)

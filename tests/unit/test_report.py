@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from swapsim import plots
+from swapsim.output import figures, figures_run
 from swapsim.io import ResultsError, read_csv
-from swapsim.report import REPORT_NAME, fmt_mean_ci, fmt_value, write_report
+from swapsim.output.report import REPORT_NAME, write_report
+from swapsim.output.report_tables import fmt_mean_ci, fmt_value
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -153,13 +154,13 @@ def test_report_embeds_existing_figures_without_redrawing(tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     run = copy_fixture("run_small", tmp_path)
     summary = json.loads((run / "summary.json").read_text())
-    plots.plot_robot_breakdown(read_csv(run / "robots.csv"), summary, run, "svg")
+    figures_run.plot_robot_breakdown(read_csv(run / "robots.csv"), summary, run, "svg")
     html = write_report(run).read_text()
     page = check_self_contained(html)
     assert [i["src"][:26] for i in page.imgs] == ["data:image/svg+xml;base64,"]
     assert not list(run.glob("*.png")), "figures were there: nothing should be drawn"
     drawn = []
-    monkeypatch.setattr(plots, "plot_results", lambda d, fmt="png": drawn.append((Path(d), fmt)) or [])
+    monkeypatch.setattr(figures, "plot_results", lambda d, fmt="png": drawn.append((Path(d), fmt)) or [])
     write_report(run, redraw=True)
     assert drawn == [(run, "png")]
 

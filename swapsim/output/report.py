@@ -9,31 +9,33 @@ simulated, with which version and seed.
 
 Making a report never runs a simulation. It embeds the figure files it finds in the directory; when
 there are none (a run written with ``--no-figures``, or figures saved as PDF only), or when asked to
-redraw, it draws them first with :mod:`swapsim.plots`, which reads the same saved files. Pages are
-built with :func:`html.escape` and string formatting from the standard library: a page of tables and
-images needs no template engine.
+redraw, it draws them first with :mod:`swapsim.output.figures`, which reads the same saved files. Pages
+are built with :func:`html.escape` and string formatting from the standard library: a page of tables
+and images needs no template engine.
+
+This module holds what each kind of results shows (labels, captions, the sections of a run, sweep and
+comparison page) and the entry points; :mod:`swapsim.output.report_tables` formats values and tables,
+:mod:`swapsim.output.report_html` embeds figures and wraps the page.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime as _dt
 import json
-import math
-import struct
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
-from swapsim import __version__
-from swapsim.io import ResultsError, check_results_dir, flatten, read_csv
+from swapsim.io import ResultsError, check_results_dir, flatten
+from swapsim.output.report_html import (
+    ensure_figures, figures_section, html_page, ordered_figures, scenario_description, yaml_section,
+)
+from swapsim.output.report_tables import (
+    fmt_hours, fmt_mean_ci, fmt_number, fmt_value, html_table, kv_table, read_json, read_table, records,
+)
 
 __all__ = ["write_report", "build_report", "REPORT_NAME"]
 
 REPORT_NAME = "report.html"
-
-_FIGURE_SUFFIXES = (".png", ".svg")
-_MIME = {".png": "image/png", ".svg": "image/svg+xml"}
 
 RUN_FIGURE_CAPTIONS: dict[str, str] = {
     "fleet_state": "Robots in each state over the whole run (warm-up shaded, not in the KPIs). The lower "
@@ -103,298 +105,6 @@ _STATION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("grid_kwh", "grid energy (kWh)"),
 )
 
-_CSS = """
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-       color: #1b1b1b; background: #fff; line-height: 1.45; font-size: 15px;
-       max-width: 68rem; margin: 1.5rem auto 3rem; padding: 0 1.5rem; }
-header { border-bottom: 2px solid #0072B2; margin-bottom: 1rem; padding-bottom: .5rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 1px solid #ccc; }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
-p { margin: .4rem 0 .8rem; }
-.lead { font-size: 1.02rem; color: #333; }
-.meta { color: #555; font-size: .9rem; }
-.note { color: #555; font-size: .9rem; font-style: italic; }
-nav { font-size: .9rem; margin: .6rem 0 1rem; }
-nav a { color: #0072B2; margin-right: 1rem; text-decoration: none; }
-.table-wrap { overflow-x: auto; margin: .4rem 0 1rem; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
-p.caption { font-size: .88rem; color: #555; margin: -.6rem 0 1.2rem; max-width: 46rem; }
-th, td { padding: .28rem .65rem; border-bottom: 1px solid #e2e2e2; text-align: left; vertical-align: top; }
-thead th { border-bottom: 2px solid #777; background: #f4f6f8; font-weight: 600; }
-tbody th { font-weight: normal; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-tr.sub th { padding-left: 1.6rem; color: #444; }
-figure { margin: 1rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
-figure img { display: block; width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: .88rem; color: #444; margin-top: .35rem; }
-pre { background: #f6f7f8; border: 1px solid #e5e5e5; padding: .7rem .9rem; font-size: .8rem;
-      line-height: 1.35; white-space: pre-wrap; word-break: break-word; }
-details { margin: .4rem 0 1rem; }
-.print-only { display: none; }
-summary { cursor: pointer; color: #0072B2; }
-.kv th { width: 22rem; }
-footer { margin-top: 3rem; font-size: .82rem; color: #666; border-top: 1px solid #ddd; padding-top: .5rem; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  nav, details { display: none; }
-  .print-only { display: block; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  h3 { break-after: avoid; page-break-after: avoid; }
-  table { break-inside: auto; font-size: 9pt; }
-  tr { break-inside: avoid; }
-  .keep { break-inside: avoid; page-break-inside: avoid; }
-  figure { break-inside: avoid; }
-  figure img { border: none; max-height: 235mm; object-fit: contain; }
-  pre { font-size: 7.5pt; }
-  .table-wrap { overflow: visible; }
-}
-"""
-
-
-# -- formatting ------------------------------------------------------------------------------------
-
-def _is_fraction(key: str) -> bool:
-    """KPIs stored as a fraction of 1 and shown as a percentage."""
-    last = key.rsplit(".", 1)[-1]
-    return (last in {"utilisation", "swap_utilisation"} or last.endswith("_fraction")
-            or ".state_fraction." in f".{key}." or last.endswith("_share"))
-
-
-def _number(value: float) -> str:
-    if value == 0:
-        return "0"
-    a = abs(value)
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 100:
-        return f"{value:.1f}"
-    if a >= 1:
-        return f"{value:.2f}"
-    return f"{value:.3g}"
-
-
-def fmt_value(key: str, value: Any) -> str:
-    """One value for a table cell: fractions as percentages, floats to readable precision."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if _is_fraction(key):
-            return f"{value * 100:.1f} %"
-        return _number(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(fmt_value(key, v) for v in value)
-    return str(value)
-
-
-def fmt_mean_ci(key: str, mean: Any, ci95: Any) -> str:
-    """``mean ± half-width`` with the half-width to two significant digits and the mean to match."""
-    if mean is None or (isinstance(mean, float) and math.isnan(mean)):
-        return "–"
-    if ci95 is None or (isinstance(ci95, float) and (math.isnan(ci95) or math.isinf(ci95))):
-        return fmt_value(key, float(mean))
-    scale, unit = (100.0, " %") if _is_fraction(key) else (1.0, "")
-    m, h = float(mean) * scale, abs(float(ci95)) * scale
-    if h == 0:
-        return f"{_number(m)}{unit} ± 0"
-    decimals = min(6, max(0, 1 - int(math.floor(math.log10(h)))))
-    return f"{m:.{decimals}f} ± {h:.{decimals}f}{unit}"
-
-
-def _num_class(text: str) -> str:
-    t = text.replace("±", "").replace("%", "").replace(",", "").replace("–", "").strip().split(" ")[0]
-    try:
-        float(t)
-        return ' class="num"'
-    except ValueError:
-        return ""
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
-           row_headers: bool = True, classes: str = "", row_classes: Sequence[str] | None = None) -> str:
-    """An HTML table; cells are plain text (escaped here). Numeric cells are right-aligned."""
-    rows = list(rows)
-    cls = f' class="{classes}"' if classes else ""
-    keep = " keep" if len(rows) <= 15 else ""  # short tables are not split across printed pages
-    out = [f'<div class="table-wrap{keep}"><table{cls}>']
-    if header:
-        cells = "".join(f"<th{_num_class(h) if i else ''} scope=\"col\">{escape(h)}</th>"
-                        for i, h in enumerate(header))
-        out.append(f"<thead><tr>{cells}</tr></thead>")
-    out.append("<tbody>")
-    for r, row in enumerate(rows):
-        cls = f' class="{row_classes[r]}"' if row_classes and row_classes[r] else ""
-        cells = []
-        for i, cell in enumerate(row):
-            text = escape(str(cell))
-            if i == 0 and row_headers:
-                cells.append(f'<th scope="row">{text}</th>')
-            else:
-                cells.append(f"<td{_num_class(str(cell))}>{text}</td>")
-        out.append(f"<tr{cls}>{''.join(cells)}</tr>")
-    out.append("</tbody></table></div>")
-    if caption:
-        out.append(f'<p class="caption">{escape(caption)}</p>')
-    return "\n".join(out)
-
-
-def _kv_table(data: dict[str, Any], caption: str | None = None) -> str:
-    return _table([], [(k, fmt_value(k, v)) for k, v in data.items()], caption=caption, classes="kv")
-
-
-# -- figures -----------------------------------------------------------------------------------------
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])
-    return None
-
-
-def _find_figures(directory: Path) -> dict[str, Path]:
-    """Figure files in ``directory`` by stem, PNG preferred over SVG when both exist."""
-    found: dict[str, Path] = {}
-    for suffix in reversed(_FIGURE_SUFFIXES):
-        for path in sorted(directory.glob(f"*{suffix}")):
-            if path.is_file():
-                found[path.stem] = path
-    return found
-
-
-def _ordered(figures: dict[str, Path], known: Sequence[str]) -> list[tuple[str, Path]]:
-    first = [(s, figures[s]) for s in known if s in figures]
-    rest = [(s, figures[s]) for s in sorted(figures) if s not in known]
-    return first + rest
-
-
-def _humanise(stem: str) -> str:
-    return stem.replace("_", " ").replace("-", " ").strip().capitalize()
-
-
-def _figure_html(path: Path, caption: str, anchor: str) -> str:
-    data = path.read_bytes()
-    mime = _MIME[path.suffix.lower()]
-    size = _png_size(data) if mime == "image/png" else None
-    dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
-    uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return (f'<figure id="{escape(anchor)}"><img src="{uri}" alt="{escape(caption)}"{dims}>'
-            f"<figcaption>{escape(caption)} <span class=\"meta\">({escape(path.name)})</span></figcaption>"
-            f"</figure>")
-
-
-def _ensure_figures(results_dir: Path, kind: str, redraw: bool) -> tuple[dict[str, Path], str | None]:
-    """The figure files to embed, drawing PNGs first when there are none (or when ``redraw``).
-
-    Returns the figures by stem and, when figures could not be drawn, a note saying why.
-    """
-    from swapsim import plots
-
-    figures = _find_figures(results_dir)
-    if figures and not redraw:
-        return figures, None
-    try:
-        plots.plot_results(results_dir, "png")
-    except ResultsError as exc:
-        note = f"No figures drawn: {exc}." if not figures else f"Figures not redrawn: {exc}."
-        return figures, note
-    return _find_figures(results_dir), None
-
-
-def _figures_section(figures: list[tuple[str, Path]], captions: dict[str, str], note: str | None) -> str:
-    out = ['<section id="figures"><h2>Figures</h2>']
-    if note:
-        out.append(f'<p class="note">{escape(note)}</p>')
-    if not figures and not note:
-        out.append('<p class="note">No figures in this directory.</p>')
-    for stem, path in figures:
-        out.append(_figure_html(path, captions.get(stem, _humanise(stem)), f"fig-{stem}"))
-    out.append("</section>")
-    return "\n".join(out)
-
-
-# -- page ----------------------------------------------------------------------------------------------
-
-def _page(title: str, subtitle: list[str], sections: list[tuple[str, str, str]], source: Path) -> str:
-    """The whole document. ``subtitle``: plain-text paragraphs; ``sections``: (anchor, nav label, html)."""
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    nav = " ".join(f'<a href="#{escape(a)}">{escape(label)}</a>' for a, label, _ in sections if label)
-    body = "\n".join(html for _, _, html in sections)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="swapsim {escape(__version__)}">
-<title>{escape(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<header>
-<h1>{escape(title)}</h1>
-{"".join(f'<p class="lead">{escape(p)}</p>' for p in subtitle if p)}
-<p class="meta">Written from the saved results in <code>{escape(str(source))}</code> by swapsim
-{escape(__version__)} on {now}; no simulation was run to write this page.</p>
-<nav>{nav}</nav>
-</header>
-{body}
-<footer>swapsim {escape(__version__)}: discrete-event simulation of humanoid robot fleets that hot-swap
-their batteries. Every number on this page comes from the files beside it.</footer>
-</body>
-</html>
-"""
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot be read as JSON ({exc})") from None
-
-
-def _read_table(path: Path) -> dict[str, list[Any]]:
-    try:
-        return read_csv(path)
-    except (OSError, UnicodeDecodeError, StopIteration) as exc:
-        raise ResultsError(f"{path}: cannot be read as a CSV table ({exc or 'empty file'})") from None
-
-
-def _rows(table: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    cols = list(table)
-    n = len(table[cols[0]]) if cols else 0
-    return [{c: table[c][i] for c in cols} for i in range(n)]
-
-
-def _yaml_section(anchor: str, title: str, files: list[Path], intro: str) -> str:
-    out = [f'<section id="{anchor}"><h2>{escape(title)}</h2><p>{intro}</p>']
-    for path in files:
-        out.append(f"<h3>{escape(path.name)}</h3><pre>{escape(path.read_text(encoding='utf-8'))}</pre>")
-    if not files:
-        out.append('<p class="note">No resolved scenario file in this directory.</p>')
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _scenario_description(path: Path) -> str:
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return ""
-    return str(data.get("description") or "").strip() if isinstance(data, dict) else ""
-
-
-def _hours(h: Any) -> str:
-    if not isinstance(h, (int, float)):
-        return "–"
-    return f"{h / 24:g} d" if h >= 48 else f"{h:g} h"
-
 
 # -- run ---------------------------------------------------------------------------------------------
 
@@ -425,7 +135,7 @@ def _state_rows(summary: dict[str, Any], robots: dict[str, list] | None) -> list
     rows = []
     for state, frac in fractions.items():
         hours = sum(robots.get(f"{state}_h", []) or [0]) if robots else None
-        rows.append((state, fmt_value("x_fraction", frac), _number(float(hours)) if hours is not None else "–"))
+        rows.append((state, fmt_value("x_fraction", frac), fmt_number(float(hours)) if hours is not None else "–"))
     return rows
 
 
@@ -436,14 +146,14 @@ MAX_ROBOT_ROWS = 40
 def _robots_section(robots: dict[str, list]) -> str:
     states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction")]
     others = [s for s in states if s != "working"]
-    rows_in = _rows(robots)
+    rows_in = records(robots)
     out = ['<section id="robots"><h2>Robots</h2>']
     if len(rows_in) <= MAX_ROBOT_ROWS:
         header = ["robot", "utilisation", *[f"{s}" for s in others], "swaps", "strandings"]
         rows = [[str(r["robot"]), fmt_value("utilisation", r.get("utilisation")),
                  *[fmt_value("x_fraction", r.get(f"{s}_fraction")) for s in others],
                  fmt_value("", r.get("swaps")), fmt_value("", r.get("strandings"))] for r in rows_in]
-        out.append(_table(header, rows, caption="Each robot's share of time in each state after warm-up, its "
+        out.append(html_table(header, rows, caption="Each robot's share of time in each state after warm-up, its "
                                                 "swaps and strandings (robots.csv)."))
     else:
         import numpy as np
@@ -457,33 +167,33 @@ def _robots_section(robots: dict[str, list]) -> str:
             if values.size:
                 fmt_key = "x_fraction" if key.endswith("_fraction") or key == "utilisation" else key
                 rows.append([lab, *[fmt_value(fmt_key, float(np.quantile(values, q))) for _, q in qs]])
-        out.append(_table(["per robot", *[q for q, _ in qs]], rows,
-                          caption=f"Spread over the {len(rows_in)} robots (one row per robot in robots.csv)."))
+        out.append(html_table(["per robot", *[q for q, _ in qs]], rows,
+                              caption=f"Spread over the {len(rows_in)} robots (one row per robot in robots.csv)."))
     out.append("</section>")
     return "\n".join(out)
 
 
 def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
-    summary = _read_json(run_dir / "summary.json")
+    summary = read_json(run_dir / "summary.json")
     man = summary.get("manifest", {})
-    robots = _read_table(run_dir / "robots.csv") if (run_dir / "robots.csv").exists() else None
+    robots = read_table(run_dir / "robots.csv") if (run_dir / "robots.csv").exists() else None
     scenario_path = run_dir / "scenario.resolved.yaml"
-    description = _scenario_description(scenario_path) if scenario_path.exists() else ""
+    description = scenario_description(scenario_path) if scenario_path.exists() else ""
     fleet = summary.get("fleet", {})
     title = f"swapsim run: {man.get('scenario', run_dir.name)}"
     subtitle = (f"{fleet.get('robots', '?')} robots, {len(summary.get('stations', []))} swap station(s); "
-                f"KPIs over {_hours((man.get('horizon_h') or 0) - (man.get('warmup_h') or 0))} after "
-                f"{_hours(man.get('warmup_h'))} of warm-up; seed {man.get('seed', '?')}.")
+                f"KPIs over {fmt_hours((man.get('horizon_h') or 0) - (man.get('warmup_h') or 0))} after "
+                f"{fmt_hours(man.get('warmup_h'))} of warm-up; seed {man.get('seed', '?')}.")
     subtitle = [description, subtitle]
     sections: list[tuple[str, str, str]] = []
 
     kpi = ['<section id="kpis"><h2>Headline KPIs</h2>',
-           _table(["KPI", "value"], _run_headline(summary),
-                  caption="After warm-up. Utilisation is the share of on-duty robot time spent working.")]
+           html_table(["KPI", "value"], _run_headline(summary),
+                      caption="After warm-up. Utilisation is the share of on-duty robot time spent working.")]
     kpi.append("<h3>Where the robots' time goes</h3>")
-    kpi.append(_table(["state", "share of robot time", "robot-hours"], _state_rows(summary, robots),
-                      caption="Share of all robots' time after warm-up in each state, and the robot-hours it adds "
-                              "up to."))
+    kpi.append(html_table(["state", "share of robot time", "robot-hours"], _state_rows(summary, robots),
+                          caption="Share of all robots' time after warm-up in each state, and the robot-hours it adds "
+                                  "up to."))
     kpi.append("</section>")
     sections.append(("kpis", "KPIs", "\n".join(kpi)))
 
@@ -496,34 +206,34 @@ def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tup
         caption = ("After warm-up. Swap positions busy: share of the time the positions are occupied by a swap; "
                    "green packs: charged packs ready in the bays.")
         sections.append(("stations", "Stations", '<section id="stations"><h2>Swap stations</h2>'
-                         + _table(header, rows, caption=caption) + "</section>"))
+                         + html_table(header, rows, caption=caption) + "</section>"))
 
     packs = summary.get("packs")
     if isinstance(packs, dict) and packs:
         flat = flatten(packs)
-        sections.append(("packs", "Packs", '<section id="packs"><h2>Battery packs</h2>' + _table(
+        sections.append(("packs", "Packs", '<section id="packs"><h2>Battery packs</h2>' + html_table(
             ["where", "packs"], [(k if k == "total" else f"in {k}".replace("in in_", "in "), fmt_value(k, v))
                                  for k, v in flat.items()],
             caption="Where the packs are at the horizon (total = in robots + in bays + elsewhere).") +
             "</section>"))
 
-    figures, note = _ensure_figures(run_dir, "run", redraw)
-    sections.append(("figures", "Figures", _figures_section(
-        _ordered(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note)))
+    figures, note = ensure_figures(run_dir, "run", redraw)
+    sections.append(("figures", "Figures", figures_section(
+        ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note)))
 
     if robots and "robot" in robots:
         sections.append(("robots", "Robots", _robots_section(robots)))
 
     flat = flatten({k: v for k, v in summary.items() if k != "manifest"})
-    sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs</h2>' + _table(
+    sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs</h2>' + html_table(
         ["KPI (dotted key in summary.json)", "value"], [(k, fmt_value(k, v)) for k, v in flat.items()],
         caption="Every KPI of the run, after warm-up, under its dotted key (the column names of sweep tables).")
         + "</section>"))
-    sections.append(("scenario", "Scenario", _yaml_section(
+    sections.append(("scenario", "Scenario", yaml_section(
         "scenario", "Resolved scenario", [scenario_path] if scenario_path.exists() else [],
         "The scenario with every default filled in: <code>swapsim run scenario.resolved.yaml --seed "
         f"{escape(str(man.get('seed', 'SEED')))}</code> reproduces this run.")))
-    sections.append(("manifest", "Manifest", '<section id="manifest"><h2>Manifest</h2>' + _kv_table(
+    sections.append(("manifest", "Manifest", '<section id="manifest"><h2>Manifest</h2>' + kv_table(
         {k: (f"{v:.2f} s" if k == "wall_time_s" and isinstance(v, float) else v) for k, v in man.items()},
         caption="What produced these results: versions, scenario, seed, horizon and warm-up (hours), wall time.")
         + "</section>"))
@@ -533,15 +243,15 @@ def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tup
 # -- sweep -------------------------------------------------------------------------------------------
 
 def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
-    spec = _read_json(sweep_dir / "sweep.json")
-    points = _read_table(sweep_dir / "points.csv")
+    spec = read_json(sweep_dir / "sweep.json")
+    points = read_table(sweep_dir / "points.csv")
     cols = list(points)
     factors = list((spec.get("factors") or {}).keys()) if isinstance(spec.get("factors"), dict) else []
     if not factors and "point" in cols and "n" in cols:
         factors = cols[cols.index("point") + 1: cols.index("n")]
     factors = [f for f in factors if f in points]
     kpis = [c[: -len(".mean")] for c in cols if c.endswith(".mean")]
-    rows = _rows(points)
+    rows = records(points)
     headline = [k for k in HEADLINE_KPIS if k in kpis] or kpis[:6]
     all_zero = [k for k in headline if all(r.get(f"{k}.mean") in (0, 0.0) for r in rows)]
     headline = [k for k in headline if k not in all_zero]
@@ -571,10 +281,10 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
                          for k in all_zero)
                + " Full table: points.csv; every replication: runs.csv.")
     sections.append(("points", "Points", '<section id="points"><h2>Points</h2>'
-                     + _table(header, table_rows, caption=caption) + "</section>"))
+                     + html_table(header, table_rows, caption=caption) + "</section>"))
 
-    figures, note = _ensure_figures(sweep_dir, "sweep", redraw)
-    sections.append(("figures", "Figures", _figures_section(_ordered(figures, []), {}, note)))
+    figures, note = ensure_figures(sweep_dir, "sweep", redraw)
+    sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
 
     long_rows = []
     for r in rows:
@@ -583,20 +293,20 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
             cell = fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95"))
             long_rows.append([str(r.get("point", "")), label, k, cell, fmt_value(k, r.get(f"{k}.sd"))])
     sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs by point</h2><details><summary>'
-                     f"Show all {len(kpis)} KPIs for each of the {len(rows)} points</summary>" + _table(
+                     f"Show all {len(kpis)} KPIs for each of the {len(rows)} points</summary>" + html_table(
                          ["point", "parameters", "KPI", "mean ± ci95", "sd"], long_rows) + "</details>"
                      '<p class="print-only note">Every KPI of every point: points.csv (not printed).</p>'
                      "</section>"))
 
     runs_note = ""
     if (sweep_dir / "runs.csv").exists():
-        runs = _read_table(sweep_dir / "runs.csv")
+        runs = read_table(sweep_dir / "runs.csv")
         n_runs = len(next(iter(runs.values()), []))
         wall = sum(v for v in runs.get("wall_time_s", []) if isinstance(v, (int, float)))
         runs_note = f"runs.csv holds {n_runs} run(s), {wall:.1f} s of simulation wall time in total."
     yaml_files = sorted(p for p in sweep_dir.glob("*.yaml") if p.is_file())
     if yaml_files:
-        sections.append(("scenario", "Scenario", _yaml_section(
+        sections.append(("scenario", "Scenario", yaml_section(
             "scenario", "Scenario", yaml_files, "Scenario files saved with the sweep.")))
     sections.append(("manifest", "Sweep spec", '<section id="manifest"><h2>Sweep specification</h2>'
                      "<p>The resolved sweep, as saved in sweep.json. " + escape(runs_note) + "</p>"
@@ -615,8 +325,8 @@ _RUN_EXTRAS: tuple[tuple[str, str], ...] = (
 
 
 def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
-    spec = _read_json(cmp_dir / "compare.json")
-    table = _read_table(cmp_dir / "compare.csv")
+    spec = read_json(cmp_dir / "compare.json")
+    table = read_table(cmp_dir / "compare.csv")
     if "strategy" not in table:
         raise ResultsError(f"{cmp_dir / 'compare.csv'}: no 'strategy' column")
     strategies = [str(s) for s in table["strategy"]]
@@ -628,7 +338,7 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
                 f"({spec.get('seed', '?')}), so they see the same random work (common random numbers).")
     subtitle = [subtitle]
     from swapsim.metrics import ROBOT_STATES
-    from swapsim.style import STATE_COLOURS
+    from swapsim.output.style import STATE_COLOURS
 
     known_states = set(ROBOT_STATES) | set(STATE_COLOURS)
     state_cols = [c for c in metrics if c in known_states]
@@ -648,27 +358,27 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
         path = cmp_dir / s / "summary.json"
         if path.is_file():
             try:
-                summaries[s] = flatten({k: v for k, v in _read_json(path).items() if k != "manifest"})
+                summaries[s] = flatten({k: v for k, v in read_json(path).items() if k != "manifest"})
             except ResultsError:
                 pass
     for key, lab in _RUN_EXTRAS:
         if summaries and any(key in f for f in summaries.values()):
             rows.append([lab, *[fmt_value(key, summaries.get(s, {}).get(key)) for s in strategies]])
             classes.append("")
-    sections = [("table", "Side by side", '<section id="table"><h2>Strategies side by side</h2>' + _table(
+    sections = [("table", "Side by side", '<section id="table"><h2>Strategies side by side</h2>' + html_table(
         ["KPI", *strategies], rows, row_classes=classes,
         caption="After warm-up. Rows from compare.csv; the last rows from each strategy's own run directory.")
         + "</section>")]
 
-    figures, note = _ensure_figures(cmp_dir, "compare", redraw)
-    sections.append(("figures", "Figures", _figures_section(_ordered(figures, []), {}, note)))
+    figures, note = ensure_figures(cmp_dir, "compare", redraw)
+    sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
 
     manifests = {}
     for s in strategies:
         path = cmp_dir / s / "summary.json"
         if path.is_file():
             try:
-                manifests[s] = _read_json(path).get("manifest", {})
+                manifests[s] = read_json(path).get("manifest", {})
             except ResultsError:
                 pass
     with_yaml = [s for s in strategies if (cmp_dir / s / "scenario.resolved.yaml").is_file()]
@@ -692,8 +402,8 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
            f"<pre>{escape(json.dumps(spec, indent=2))}</pre>"]
     if manifests:
         keys = list(dict.fromkeys(k for m in manifests.values() for k in m))
-        man.append(_table(["", *manifests], [[k, *[fmt_value(k, m.get(k)) for m in manifests.values()]]
-                                             for k in keys], caption="Each strategy's run manifest."))
+        man.append(html_table(["", *manifests], [[k, *[fmt_value(k, m.get(k)) for m in manifests.values()]]
+                                                 for k in keys], caption="Each strategy's run manifest."))
     man.append("</section>")
     sections.append(("manifest", "Manifest", "\n".join(man)))
     return title, subtitle, sections
@@ -713,7 +423,7 @@ def build_report(results_dir: Path, redraw: bool = False) -> str:
     results_dir = Path(results_dir)
     kind = check_results_dir(results_dir)
     title, subtitle, sections = _BUILDERS[kind](results_dir, redraw)
-    return _page(title, subtitle, sections, results_dir)
+    return html_page(title, subtitle, sections, results_dir)
 
 
 def write_report(results_dir: Path, redraw: bool = False) -> Path:

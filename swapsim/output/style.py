@@ -3,10 +3,11 @@
 Figures go into reports and papers, so they are drawn for print: one width for every figure
 (:data:`FIGURE_WIDTH_IN`, so they line up in a report column), fonts that stay readable when a page
 shrinks the figure to about 16 cm, the Okabe-Ito colour-blind-safe palette, fixed colours per robot
-state (the same state has the same colour in every figure), 200 dpi PNG, a layout engine that keeps
-labels inside a fixed canvas (so the pixel size of a figure is known in advance), and the headless Agg
-backend. Units belong on every axis; titles say what is shown. :mod:`swapsim.plots` and any other
-module that draws re-uses :func:`report_style` and the constants here.
+state (the same state has the same colour in every figure), 200 dpi PNG, and a layout engine that
+keeps labels inside a fixed canvas (so the pixel size of a figure is known in advance). Units belong
+on every axis; titles say what is shown. The figure modules of :mod:`swapsim.output` and any other
+module that draws re-use :func:`report_style` and the constants here. Nothing here chooses a
+matplotlib backend: the figures are :class:`matplotlib.figure.Figure` objects saved without pyplot.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 
 __all__ = [
     "OKABE_ITO", "STATE_COLOURS", "REPORT_RC", "DPI", "FIGURE_WIDTH_IN", "MARK_COLOUR", "report_style",
@@ -84,5 +82,5 @@ REPORT_RC = {
 @contextmanager
 def report_style() -> Iterator[None]:
     """Apply the report style inside a ``with`` block (restores the previous settings after it)."""
-    with plt.rc_context(REPORT_RC):
+    with matplotlib.rc_context(REPORT_RC):
         yield
