@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from swapsim.analytic_queue import (
+from swapsim.analysis.queueing import (
     MMCNResult,
     erlang_b,
     mmcn,
@@ -306,7 +306,7 @@ def test_numpy_integers_accepted() -> None:
 
 # --------------------------------------------------------------------------- M/D/c (Crommelin)
 
-from swapsim.analytic_queue import (  # noqa: E402
+from swapsim.analysis.queueing import (  # noqa: E402
     MDCResult,
     erlang_c,
     mdc,

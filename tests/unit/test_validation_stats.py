@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from swapsim.validation import mean_ci, student_t_cdf, student_t_quantile
+from swapsim.analysis.validation import mean_ci, student_t_cdf, student_t_quantile
 
 # two-sided 95 % and 99 % critical values from printed tables
 TABLE = [(1, 0.975, 12.706), (2, 0.975, 4.303), (5, 0.975, 2.571), (10, 0.975, 2.228), (30, 0.975, 2.042),

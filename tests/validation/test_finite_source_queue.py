@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from swapsim.analytic_queue import mmcn
+from swapsim.analysis.queueing import mmcn
 from swapsim.config import scenario_from_dict
 from swapsim.engine import simulate
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.validation import mmcn_point
+from swapsim.analysis.validation import mmcn_point
 
 LEVEL = 0.999
 MEASURES = ("wait_min", "p_wait", "utilisation", "lq", "throughput_per_h")

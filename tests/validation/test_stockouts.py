@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.validation import OFFERED_PACK_LOAD, TRIGGER, stockout_point
+from swapsim.analysis.validation import OFFERED_PACK_LOAD, TRIGGER, stockout_point
 from swapsim.model.pack import ChargeCurve
 
 D_H = ChargeCurve(0.8, 0.85, 0.05).time_to_soc_h(TRIGGER, 1.0)

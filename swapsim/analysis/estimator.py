@@ -34,7 +34,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from swapsim.analytic_queue import (
+from swapsim.analysis.queueing import (
     mdc,
     mmc,
     mmcn,

@@ -366,8 +366,8 @@ def mmcn_point(robots: int, positions: int, load: float, *, work: str = "fixed",
     same scenario, which should reproduce the exact value, and Little's law on each replication's
     own sample path.
     """
-    from swapsim.analytic import estimate
-    from swapsim.analytic_queue import mmcn
+    from swapsim.analysis.estimator import estimate
+    from swapsim.analysis.queueing import mmcn
 
     swap_h = load * positions * work_h / robots
     sc = mmcn_scenario(robots, positions, work_h, swap_h, work=work, horizon_h=horizon_h, warmup_h=warmup_h)
@@ -424,7 +424,7 @@ def stockout_point(robots: int, spares: int, work_h: float, *, work: str = "expo
       held back until a green one leaves), an upper bound here;
     * periodic: :func:`~swapsim.analytic_queue.prob_no_ready_pack_periodic`, for fixed working times.
     """
-    from swapsim.analytic_queue import mdc, prob_no_ready_pack, prob_no_ready_pack_periodic
+    from swapsim.analysis.queueing import mdc, prob_no_ready_pack, prob_no_ready_pack_periodic
     from swapsim.model.pack import ChargeCurve
 
     sc = stockout_scenario(robots, spares, work_h, work=work, horizon_h=horizon_h, warmup_h=warmup_h)
@@ -537,7 +537,7 @@ def estimate_vs_simulation(scenario: Scenario, replications: int = 3, first_seed
     """
     import time
 
-    from swapsim.analytic import estimate
+    from swapsim.analysis.estimator import estimate
     from swapsim.engine import simulate
 
     t0 = time.perf_counter()
