@@ -15,18 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from swapsim.analysis.estimator import (
+from swapsim.analysis.cycle import (
     charge_times_h,
     chargers_at,
     cycle_profile,
     duration_moment_h,
     duration_variance_h2,
-    estimate,
-    estimate_points,
-    format_estimate,
     fresh_soc,
     swap_interval_cv,
 )
+from swapsim.analysis.estimator import estimate, estimate_points, format_estimate
 from swapsim.analysis.queueing import mmcn
 from swapsim.config import load_scenario, scenario_from_dict
 from swapsim.distributions import Empirical, Exponential, Fixed, LogNormal, Normal, Triangular, Uniform
