@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.analytic: the scenario-level estimate, its parts and its guarantees.
+"""Unit tests for swapsim.analysis.estimator and its parts (cycle, energy_balance): the estimate and its guarantees.
 
 Exact cases: the energy balance (no waits), the M/M/c//N configuration (the estimate must equal
 the exact queue), the cycle averages, distribution moments and charge times. Approximate parts are

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.analytic_queue: closed forms, a generator solve, and argument checks."""
+"""Unit tests for swapsim.analysis.queueing and spare_packs: closed forms, a generator solve, and argument checks."""
 
 from __future__ import annotations
 
