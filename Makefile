@@ -33,4 +33,4 @@ clean:
 # Rerun the validation experiments and rewrite docs/validation.md, its data and figures (about 15 min).
 .PHONY: validation
 validation: $(STAMP)
-	$(BIN)/python -m swapsim.validation
+	$(BIN)/python -m swapsim.analysis.validation

@@ -30,10 +30,10 @@ from typing import Any
 
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import CountingEnvironment, Table, fmt, mean_ci, median
-from swapsim.analytic_queue import mmcn
+from swapsim.analysis.queueing import mmcn
 from swapsim.config import Scenario
 from swapsim.engine import simulate
-from swapsim.validation import mmcn_scenario
+from swapsim.analysis.validation import mmcn_scenario
 
 __all__ = ["QueueCase", "run_swapsim", "run"]
 

@@ -506,7 +506,7 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
     import json
     import math
 
-    from swapsim.analytic import estimate, format_estimate
+    from swapsim.analysis import estimate, format_estimate
 
     sc = load_scenario(scenario, overrides)
     try:

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.analytic: the scenario-level estimate, its parts and its guarantees.
+"""Unit tests for swapsim.analysis.estimator and its parts (cycle, energy_balance): the estimate and its guarantees.
 
 Exact cases: the energy balance (no waits), the M/M/c//N configuration (the estimate must equal
 the exact queue), the cycle averages, distribution moments and charge times. Approximate parts are
@@ -15,23 +15,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from swapsim.analytic import (
+from swapsim.analysis.cycle import (
     charge_times_h,
     chargers_at,
     cycle_profile,
     duration_moment_h,
     duration_variance_h2,
-    estimate,
-    estimate_points,
-    format_estimate,
     fresh_soc,
     swap_interval_cv,
 )
-from swapsim.analytic_queue import mmcn
+from swapsim.analysis.estimator import estimate, estimate_points, format_estimate
+from swapsim.analysis.queueing import mmcn
 from swapsim.config import load_scenario, scenario_from_dict
 from swapsim.distributions import Empirical, Exponential, Fixed, LogNormal, Normal, Triangular, Uniform
 from swapsim.model.pack import ChargeCurve
-from swapsim.validation import mmcn_scenario
+from swapsim.analysis.validation import mmcn_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -274,7 +272,7 @@ def test_estimate_points_applies_each_point() -> None:
 
 
 def test_estimate_kpis_use_the_run_summary_keys() -> None:
-    from swapsim.analytic import estimate_kpis
+    from swapsim.analysis.estimator import estimate_kpis
 
     flat = estimate_kpis(load_scenario(ROOT / "scenarios" / "factory.yaml"))
     for key in ("fleet.utilisation", "fleet.state_fraction.queueing", "swaps.count", "swaps.per_robot_per_day",
@@ -284,7 +282,7 @@ def test_estimate_kpis_use_the_run_summary_keys() -> None:
 
 
 def test_estimate_path_imports_neither_simpy_nor_matplotlib() -> None:
-    code = ("import sys, swapsim.cli, swapsim.analytic; "
+    code = ("import sys, swapsim.cli, swapsim.analysis; "
             "bad = [m for m in ('simpy', 'matplotlib') if m in sys.modules]; "
             "print(','.join(bad)); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.analytic_queue: closed forms, a generator solve, and argument checks."""
+"""Unit tests for swapsim.analysis.queueing and spare_packs: closed forms, a generator solve, and argument checks."""
 
 from __future__ import annotations
 
@@ -7,14 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from swapsim.analytic_queue import (
-    MMCNResult,
-    erlang_b,
-    mmcn,
-    poisson_cdf,
-    prob_no_ready_pack,
-    prob_no_ready_pack_limited_chargers,
-)
+from swapsim.analysis.queueing import MMCNResult, erlang_b, mmcn
+from swapsim.analysis.spare_packs import poisson_cdf, prob_no_ready_pack, prob_no_ready_pack_limited_chargers
 
 
 def solve_generator(birth: list[float], death: list[float]) -> np.ndarray:
@@ -306,14 +300,8 @@ def test_numpy_integers_accepted() -> None:
 
 # --------------------------------------------------------------------------- M/D/c (Crommelin)
 
-from swapsim.analytic_queue import (  # noqa: E402
-    MDCResult,
-    erlang_c,
-    mdc,
-    mdc_roots,
-    mmc,
-    prob_no_ready_pack_periodic,
-)
+from swapsim.analysis.queueing import MDCResult, erlang_c, mdc, mdc_roots, mmc  # noqa: E402
+from swapsim.analysis.spare_packs import prob_no_ready_pack_periodic  # noqa: E402
 
 
 def mdc_by_embedded_chain(c: int, a: float, size: int = 600) -> tuple[float, float]:

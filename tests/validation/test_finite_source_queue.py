@@ -6,7 +6,7 @@ fixed working time T between swaps (each robot walks non-stop at a constant powe
 fresh pack reaches the swap trigger after exactly T hours; go: immediately). Chargers are fast and
 spares plentiful, so a green (full) pack is always there: no stock-outs. The station is then exactly
 the machine-repairman model, whose mean wait and server utilisation are known in closed form
-(:func:`swapsim.analytic_queue.mmcn`; the result is insensitive to the working-time distribution).
+(:func:`swapsim.analysis.queueing.mmcn`; the result is insensitive to the working-time distribution).
 
 Each case runs R independent replications and checks that the exact value lies inside the 99 %
 Student-t confidence interval of the replication means. The test can fail: a model that mis-times
@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from swapsim.analytic_queue import mmcn
+from swapsim.analysis.queueing import mmcn
 from swapsim.config import scenario_from_dict
 from swapsim.engine import simulate
 

@@ -1,6 +1,6 @@
 """The simulator against the exact finite-source queue M/M/c//N, insensitivity, and Little's law.
 
-Configuration: swapsim.validation.mmcn_scenario (one station at 0 m, packs always ready, no draw at
+Configuration: swapsim.analysis.validation.mmcn_scenario (one station at 0 m, packs always ready, no draw at
 the station, exponential swap times, fixed or exponential working time of 2 h).
 
 Tolerance: each exact value must lie inside the 99.9 % Student-t interval of the replication mean
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.validation import mmcn_point
+from swapsim.analysis.validation import mmcn_point
 
 LEVEL = 0.999
 MEASURES = ("wait_min", "p_wait", "utilisation", "lq", "throughput_per_h")

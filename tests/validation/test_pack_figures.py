@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.validation import pack_checks
+from swapsim.analysis.validation import pack_checks
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Spare-pack stock-outs: the simulator against Palm's formula, M/D/S and the periodic count.
 
 Compared quantity: the share of swaps that found no green pack when the robot reached its position
-(arrival average). Configuration: swapsim.validation.stockout_scenario (as many positions as robots,
+(arrival average). Configuration: swapsim.analysis.validation.stockout_scenario (as many positions as robots,
 an empty bay for every robot, one charger per bay, fixed time to green D = 79.9 min, offered pack
 load λD about 5). A robot that finds no green pack leaves its drained pack to charge at once, so the
 packs charging are the drained packs of the last D hours: an M/D/infinity count.
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.validation import OFFERED_PACK_LOAD, TRIGGER, stockout_point
+from swapsim.analysis.validation import OFFERED_PACK_LOAD, TRIGGER, stockout_point
 from swapsim.model.pack import ChargeCurve
 
 D_H = ChargeCurve(0.8, 0.85, 0.05).time_to_soc_h(TRIGGER, 1.0)

@@ -1,0 +1,37 @@
+"""Regression (not validation): docs/validation.md rendered from the saved docs/validation-data.json
+is byte for byte the committed page.
+
+The page is a template of prose (swapsim/analysis/validation/page.md.tmpl) filled from the data.
+This pins the template and the numbers it quotes to the page in the repository: after a change to
+either, rerender with ``python -m swapsim.analysis.validation --from-data`` and commit the page.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from swapsim.analysis.validation import page_text
+from swapsim.analysis.validation.figures import figure_names
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+def test_page_from_saved_data_is_the_committed_page() -> None:
+    data = json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))
+    text = page_text(data, figure_names(data), "figures")
+    assert text == (DOCS / "validation.md").read_text(encoding="utf-8")
+
+
+def test_from_data_command_writes_the_committed_page(tmp_path: Path) -> None:
+    out = tmp_path / "validation.md"
+    proc = subprocess.run([sys.executable, "-m", "swapsim.analysis.validation", "--from-data",
+                           "--data", str(DOCS / "validation-data.json"), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == (DOCS / "validation.md").read_bytes()
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(
+        figure_names(json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))).values())
