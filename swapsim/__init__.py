@@ -1,12 +1,45 @@
-"""swapsim: a discrete-event simulator for fleets of humanoid robots that hot-swap their own batteries.
+"""swapsim: a discrete-event simulator for fleets of humanoid robots that swap their own batteries.
 
-Typical use::
+The Python API (see docs/api.md)::
 
-    from swapsim.config import load_scenario
-    from swapsim.engine import simulate
+    import swapsim
 
-    result = simulate(load_scenario("scenarios/factory.yaml"), seed=7)
+    scenario = swapsim.load_scenario("scenarios/factory.yaml", overrides=["horizon=7 d"])
+    result = swapsim.simulate(scenario, seed=7)
     print(result.summary["fleet"]["utilisation"])
+    frames = result.to_frames()      # pandas DataFrames (pip install 'swapsim[notebook]')
+
+``load_scenario``, ``simulate`` and ``RunResult`` are imported on first use, so ``import swapsim``
+stays light (no SimPy, NumPy or pydantic until they are needed).
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from swapsim._version import __version__
+
+if TYPE_CHECKING:
+    from swapsim.config import ScenarioError, load_scenario
+    from swapsim.engine import RunResult, simulate
+
+__all__ = ["__version__", "load_scenario", "simulate", "RunResult", "ScenarioError"]
+
+_LAZY = {"load_scenario": "swapsim.config", "ScenarioError": "swapsim.config", "simulate": "swapsim.engine",
+         "RunResult": "swapsim.engine"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'swapsim' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from swapsim import __version__
+from swapsim._version import __version__
 from swapsim.config import ScenarioError, dump_scenario, load_scenario
 from swapsim.units import format_duration
 

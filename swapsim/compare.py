@@ -27,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Sequence
 
-from swapsim import __version__
+from swapsim._version import __version__
 from swapsim.config import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.engine import RunResult, simulate
 from swapsim.metrics import ON_DUTY_STATES

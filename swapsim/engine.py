@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from swapsim import __version__
+from swapsim._version import __version__
 from swapsim.config import Scenario
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
@@ -76,6 +76,47 @@ class RunResult:
     def kpis(self) -> dict[str, Any]:
         """The summary with the manifest, as written to ``summary.json``."""
         return {"manifest": self.manifest, **self.summary}
+
+    def to_frames(self) -> dict[str, Any]:
+        """The run's tables as pandas DataFrames (needs pandas: ``pip install 'swapsim[notebook]'``).
+
+        Keys: ``kpis`` (one row per KPI: dotted key and value, manifest included), ``timeseries`` (one
+        row per time bin, ``time_h`` the bin start), ``robots``, ``packs``, ``alerts``, ``health``,
+        ``monthly`` (empty for runs of a month or less) and ``swap_waits`` (histogram: bin start and
+        end in minutes, count; exact zeros in the first row). The same columns as the run directory's
+        CSV files.
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("RunResult.to_frames needs pandas: pip install 'swapsim[notebook]'") from None
+        from swapsim.io import flatten
+
+        kpis = flatten(self.kpis())
+        frames = {
+            "kpis": pd.DataFrame({"kpi": list(kpis), "value": list(kpis.values())}),
+            "timeseries": pd.DataFrame({k: np.asarray(v) for k, v in self.timeseries.items()}),
+            "robots": pd.DataFrame(self.robots),
+            "packs": pd.DataFrame(self.packs),
+            "alerts": pd.DataFrame(self.alerts, columns=["time_h", "pack", "station", "kind",
+                                                         "estimated_health", "true_health"]),
+            "health": pd.DataFrame({k: np.asarray(v) for k, v in self.health.items()}),
+            "monthly": pd.DataFrame(self.monthly),
+        }
+        frames["swap_waits"] = pd.DataFrame(self.swap_wait_table())
+        return frames
+
+    def swap_wait_table(self) -> dict[str, list[float]]:
+        """The swap-wait histogram as columns (``swap_waits.csv``): bin low and high edges (min) and count;
+        non-empty bins only; the first row counts exact zeros, and each wait past the histogram's
+        limit is a row of its own."""
+        edges, counts, zeros, overflow = self.wait_histogram
+        nz = np.flatnonzero(counts)
+        return {
+            "wait_min_low": [0.0, *edges[nz].tolist(), *overflow],
+            "wait_min_high": [0.0, *edges[nz + 1].tolist(), *overflow],
+            "count": [zeros, *counts[nz].tolist(), *([1] * len(overflow))],
+        }
 
 
 def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:

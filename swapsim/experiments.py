@@ -52,7 +52,7 @@ from typing import Annotated, Any, Callable, Iterable, Iterator, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from swapsim import __version__
+from swapsim._version import __version__
 from swapsim.config import (
     Scenario,
     ScenarioError,

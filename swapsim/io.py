@@ -161,13 +161,7 @@ def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str
         write_csv(tmp / "timeseries.csv", result.timeseries)
         write_csv(tmp / "robots.csv", result.robots)
         write_csv(tmp / "packs.csv", result.packs)
-        edges, counts, zeros, overflow = result.wait_histogram
-        nz = np.flatnonzero(counts)
-        write_csv(tmp / "swap_waits.csv", {
-            "wait_min_low": [0.0, *edges[nz].tolist(), *overflow],
-            "wait_min_high": [0.0, *edges[nz + 1].tolist(), *overflow],
-            "count": [zeros, *counts[nz].tolist(), *([1] * len(overflow))],
-        })
+        write_csv(tmp / "swap_waits.csv", result.swap_wait_table())
         _write_battery_tables(tmp, result)
         if figures:
             from swapsim.output import plot_run

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Sequence
 
-from swapsim import __version__
+from swapsim._version import __version__
 from swapsim.io import ResultsError
 from swapsim.output import figures
 

@@ -38,7 +38,7 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
     import platform
     import time
 
-    from swapsim import __version__
+    from swapsim._version import __version__
     from swapsim.config import load_scenario
     from swapsim.model.pack import ChargeCurve
 
