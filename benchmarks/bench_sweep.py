@@ -36,10 +36,10 @@ from typing import Any, Callable
 
 from benchmarks.common import Table, fmt, median
 from benchmarks.scenarios import FACTORY
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.experiments import Sweep, run_sweep, sweep_from_scenario
-from swapsim.io import flatten, json_default
+from swapsim.results import flatten, json_default
 
 __all__ = ["benchmark_sweep", "simulate_loop", "experiments_sweep", "SWEEP_RUNNER", "run"]
 

@@ -25,7 +25,7 @@ def main() -> None:
 
     scenario = factory_scaled(int(job["robots"]), float(job["days"]))
     if "bin_width" in job:
-        from swapsim.config import scenario_from_dict, scenario_to_dict
+        from swapsim.scenario import scenario_from_dict, scenario_to_dict
 
         data = scenario_to_dict(scenario)
         data["output"]["bin_width"] = job["bin_width"]

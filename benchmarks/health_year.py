@@ -15,7 +15,7 @@ import resource
 import time
 import tracemalloc
 
-from swapsim.config import load_scenario
+from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
 
 

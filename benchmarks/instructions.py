@@ -45,7 +45,7 @@ SCENARIO_SEED = 1
 
 def _scenario(path: str, days: float):
     """The scenario file at ``path`` run for ``days`` with no warm-up."""
-    from swapsim.config import load_scenario
+    from swapsim.scenario import load_scenario
     return load_scenario(path, [f"horizon={days!r} d", "warmup=0 h"])
 
 
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0 < args.short < args.long:
         parser.error(f"--short and --long: need 0 < short < long (got {args.short:g} and {args.long:g})")
     for path in args.scenario or []:
-        from swapsim.config import ScenarioError
+        from swapsim.scenario import ScenarioError
         try:
             _scenario(path, args.long)  # a bad file or horizon fails here, readably, not under valgrind
         except ScenarioError as err:

@@ -25,7 +25,7 @@ from typing import Any
 from benchmarks.bench_queue import QueueCase
 from benchmarks.common import RESULTS_DIR, REPO, Table, fmt
 from benchmarks.scenarios import FACTORY, factory_scaled
-from swapsim.config import Scenario, load_scenario
+from swapsim.scenario import Scenario, load_scenario
 from swapsim.engine import simulate
 
 __all__ = ["profile_scenario", "scenario_named", "main"]

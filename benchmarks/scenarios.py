@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from benchmarks.common import REPO
-from swapsim.config import Scenario, read_yaml, scenario_from_dict
+from swapsim.scenario import Scenario, read_yaml, scenario_from_dict
 
 __all__ = ["ROBOTS_PER_HALL", "FACTORY", "factory_scaled_dict", "factory_scaled"]
 

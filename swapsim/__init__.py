@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from swapsim._version import __version__
 
 if TYPE_CHECKING:
-    from swapsim.config import ScenarioError, load_scenario
+    from swapsim.scenario import ScenarioError, load_scenario
     from swapsim.engine import RunResult, simulate
 
 __all__ = ["__version__", "load_scenario", "simulate", "RunResult", "ScenarioError"]
 
-_LAZY = {"load_scenario": "swapsim.config", "ScenarioError": "swapsim.config", "simulate": "swapsim.engine",
+_LAZY = {"load_scenario": "swapsim.scenario", "ScenarioError": "swapsim.scenario", "simulate": "swapsim.engine",
          "RunResult": "swapsim.engine"}
 
 

@@ -1,7 +1,7 @@
 """The ``swapsim`` command line: thin click commands over library functions.
 
 User errors (a bad scenario file, a bad ``--set``, a bad flag) print one readable message and exit
-with status 2, without a traceback. Results are written atomically (see :mod:`swapsim.io`).
+with status 2, without a traceback. Results are written atomically (see :mod:`swapsim.results`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any, Callable
 import click
 
 from swapsim._version import __version__
-from swapsim.config import ScenarioError, dump_scenario, load_scenario
-from swapsim.units import format_duration
+from swapsim.scenario import ScenarioError, dump_scenario, load_scenario
+from swapsim.scenario.units import format_duration
 
 __all__ = ["main", "cli"]
 
@@ -127,7 +127,7 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
         fmt: str, quiet: bool) -> None:
     """Run SCENARIO once and write its results and figures."""
     from swapsim.engine import simulate
-    from swapsim.io import write_run
+    from swapsim.results import write_run
 
     sc = load_scenario(scenario, overrides)
     out = out or Path("results") / sc.name
@@ -191,7 +191,7 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
 def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None, overrides: tuple[str, ...],
             figures: bool, fmt: str, quiet: bool) -> None:
     """Run SCENARIO under each power strategy with common random numbers and compare them."""
-    from swapsim.compare import compare_rows, parse_strategies, run_compare, write_compare
+    from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
 
     kinds = parse_strategies(strategies)
     sc = load_scenario(scenario, overrides)
@@ -238,7 +238,7 @@ def plot(results_dir: Path, fmt: str) -> None:
     Never simulates: the figures are drawn from summary.json and the CSV tables (or points.csv,
     compare.csv). The kind of directory is told by its files.
     """
-    from swapsim.io import ResultsError
+    from swapsim.results import ResultsError
     from swapsim.output import plot_results
 
     try:
@@ -260,7 +260,7 @@ def report(results_dir: Path, redraw: bool) -> None:
     The page embeds its figures and links nothing outside itself, so it opens offline and can be sent
     as one file. Never simulates; figures missing from the directory are drawn from the saved files.
     """
-    from swapsim.io import ResultsError
+    from swapsim.results import ResultsError
     from swapsim.output import write_report
 
     try:
@@ -269,7 +269,7 @@ def report(results_dir: Path, redraw: bool) -> None:
         _fail(str(exc))
     click.echo(f"report written to {path}")
 # ---------------------------------------------------------------------------------------------
-# swapsim sweep / swapsim warmup: experiments at scale (swapsim.experiments, swapsim.warmup)
+# swapsim sweep / swapsim warmup: experiments at scale (swapsim.experiments, swapsim.experiments.warmup)
 
 EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130
@@ -277,7 +277,7 @@ EXIT_INTERRUPTED = 130
 
 def _is_sweep_file(path: Path) -> bool:
     """A sweep file is a mapping with ``base`` or ``factors``; anything else is read as a scenario."""
-    from swapsim.config import read_yaml
+    from swapsim.scenario import read_yaml
 
     data = read_yaml(path)
     return isinstance(data, dict) and ("factors" in data or "base" in data)
@@ -296,7 +296,7 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
     """Per point: factor values, n and the headline KPIs (mean ± 95 % half-width)."""
     import json
 
-    from swapsim.io import read_csv
+    from swapsim.results import read_csv
 
     meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
     pts = read_csv(out / "points.csv")
@@ -392,10 +392,10 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         known = ex.kpi_names(sw)
         for k in kpis:
             if k not in known:
-                raise ScenarioError(ex._unknown_kpi(k, known, "--kpi"))
+                raise ScenarioError(ex.sweep._unknown_kpi(k, known, "--kpi"))
     out = out or Path("results") / f"{sw.name}-sweep"
     if not quiet:
-        names = "; ".join(f"{f} {ex._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
+        names = "; ".join(f"{f} {ex.sweep._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(f"{sw.name} sweep: {len(sw.points)} point(s) x {sw.replications} replication(s) "
                    f"({sw.design}: {names}); root seed {sw.seed}")
     show_bar = not quiet and sys.stderr.isatty()
@@ -464,8 +464,8 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
     MSER-5 to the fleet utilisation and to the robots queueing (replication means), and writes
     warmup.json, warmup_series.csv, warmup_mser.csv and warmup.png.
     """
-    from swapsim.units import UnitError, format_duration, parse_duration_h
-    from swapsim.warmup import advise_warmup, pilot_series, write_warmup
+    from swapsim.scenario.units import UnitError, format_duration, parse_duration_h
+    from swapsim.experiments.warmup import advise_warmup, pilot_series, write_warmup
 
     try:
         bin_h = parse_duration_h(bin_width)

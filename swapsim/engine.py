@@ -5,7 +5,7 @@ hours (energies in Wh, powers in W, so energy = power x time needs no conversion
 
 :func:`simulate` is the only entry point that runs a model. It returns a :class:`RunResult` holding
 everything needed to reproduce and report the run: the resolved scenario, the seed, the swapsim
-version, the wall time, the KPIs and the tables. It writes nothing to disk (see :mod:`swapsim.io`).
+version, the wall time, the KPIs and the tables. It writes nothing to disk (see :mod:`swapsim.results`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from swapsim._version import __version__
-from swapsim.config import Scenario
+from swapsim.scenario import Scenario
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.streams import Streams
@@ -90,7 +90,7 @@ class RunResult:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("RunResult.to_frames needs pandas: pip install 'swapsim[notebook]'") from None
-        from swapsim.io import flatten
+        from swapsim.results import flatten
 
         kpis = flatten(self.kpis())
         frames = {

@@ -13,7 +13,7 @@ from typing import Any
 
 import simpy
 
-from swapsim.config import Scenario, scenario_from_dict
+from swapsim.scenario import Scenario, scenario_from_dict
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import Fleet, charger_power_w
 from swapsim.model.pack import Pack

@@ -3,7 +3,7 @@
 The activity cycle's long-run averages (mean power, working share), the moments of the duration
 distributions, the spread of a robot's time between swaps, a pack's charge times on the CC-CV curve,
 the charge of the pack a robot is handed and the chargers a station can run at once. Each function
-reads a validated :class:`~swapsim.config.Scenario` and says which approximation it makes. Units:
+reads a validated :class:`~swapsim.scenario.Scenario` and says which approximation it makes. Units:
 hours, Wh, W. Imports numpy and the scenario schema only.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from swapsim.analysis.spare_packs import poisson_cdf
-from swapsim.config import Scenario
+from swapsim.scenario import Scenario
 from swapsim.model.pack import ChargeCurve
 
 __all__ = [
@@ -74,7 +74,7 @@ def cycle_profile(scenario: Scenario) -> CycleProfile:
 
 
 def duration_moment_h(dist: Any, k: int) -> float | None:
-    """E[d^k] (h^k), k = 1, 2 or 3, of a duration distribution of :mod:`swapsim.distributions`.
+    """E[d^k] (h^k), k = 1, 2 or 3, of a duration distribution of :mod:`swapsim.scenario.distributions`.
 
     Closed forms where short (fixed, uniform, exponential, lognormal, empirical); a 4001-point
     Simpson rule over the density for the triangular and the zero-truncated normal. None if the
@@ -119,7 +119,7 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
 
 
 def duration_variance_h2(dist: Any) -> float | None:
-    """Variance (h^2) of a duration distribution of :mod:`swapsim.distributions`; None if unknown."""
+    """Variance (h^2) of a duration distribution of :mod:`swapsim.scenario.distributions`; None if unknown."""
     m1, m2 = duration_moment_h(dist, 1), duration_moment_h(dist, 2)
     if m1 is None or m2 is None:
         return None

@@ -29,7 +29,7 @@ from swapsim.analysis.spare_packs import (
     prob_no_ready_pack_limited_chargers,
     prob_no_ready_pack_periodic,
 )
-from swapsim.config import Scenario, StationSpec
+from swapsim.scenario import Scenario, StationSpec
 
 # ---------------------------------------------------------------------------------------------
 # One station at a given swap rate

@@ -1,6 +1,6 @@
 """Instant estimates of a scenario's long-run behaviour, in closed form: no simulation.
 
-:func:`estimate` turns a :class:`~swapsim.config.Scenario` into the numbers a planner wants before
+:func:`estimate` turns a :class:`~swapsim.scenario.Scenario` into the numbers a planner wants before
 running anything (swaps a day, the wait at the stations, the chance that no charged pack is ready,
 grid energy, utilisation and the share of time in each robot state) in milliseconds. The result is
 plain nested data shaped like a run's ``summary.json`` (same key names where the quantity is the
@@ -37,7 +37,7 @@ import math
 from typing import Any, Iterable, Mapping
 
 from swapsim.analysis.energy_balance import _Model, _StationState
-from swapsim.config import Scenario, apply_override, scenario_from_dict
+from swapsim.scenario import Scenario, apply_override, scenario_from_dict
 
 __all__ = [
     "estimate",
@@ -246,10 +246,10 @@ def estimate_points(base: Scenario | Mapping[str, Any], points: Iterable[Mapping
     ``base`` is a validated scenario or the raw mapping read from its YAML; values are given as they
     would be written with ``--set`` (e.g. ``{"fleet.robots": 40, "stations[0].bays": 12}``).
     Returns one :func:`estimate` result per point, in order, each with the point under ``"point"``.
-    Raises :class:`~swapsim.config.ScenarioError` for a point that does not validate.
+    Raises :class:`~swapsim.scenario.ScenarioError` for a point that does not validate.
     """
     if isinstance(base, Scenario):
-        from swapsim.config import scenario_to_dict
+        from swapsim.scenario import scenario_to_dict
         data: dict[str, Any] = scenario_to_dict(base)
     else:
         data = dict(base)
@@ -267,8 +267,8 @@ def estimate_points(base: Scenario | Mapping[str, Any], points: Iterable[Mapping
 def estimate_kpis(scenario: Scenario) -> dict[str, Any]:
     """:func:`estimate` flattened to dotted keys (``fleet.utilisation``, ``stations.hall-A.swaps``, ...),
     without the text list of approximations: the same keys as a run's flattened ``summary.json``
-    where the quantity is the same, for a sweep's table (:func:`swapsim.io.flatten`)."""
-    from swapsim.io import flatten
+    where the quantity is the same, for a sweep's table (:func:`swapsim.results.flatten`)."""
+    from swapsim.results import flatten
 
     est = estimate(scenario)
     est.pop("approximations")

@@ -40,8 +40,8 @@ import simpy
 
 
 if TYPE_CHECKING:
-    from swapsim.config import FaultsSpec
-    from swapsim.distributions import DurationDist
+    from swapsim.scenario import FaultsSpec
+    from swapsim.scenario.distributions import DurationDist
     from swapsim.metrics import Recorder
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station

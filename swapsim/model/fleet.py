@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import simpy
 
-from swapsim.config import Scenario
+from swapsim.scenario import Scenario
 from swapsim.metrics import Recorder
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack

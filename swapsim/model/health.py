@@ -39,7 +39,7 @@ from swapsim.model.technician import TechnicianCrew, TechnicianJob
 from swapsim.streams import BlockDraws, Streams
 
 if TYPE_CHECKING:
-    from swapsim.config import Scenario
+    from swapsim.scenario import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.station import Bay, Station
 

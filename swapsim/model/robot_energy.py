@@ -22,7 +22,7 @@ from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
 
 if TYPE_CHECKING:
-    from swapsim.config import Scenario
+    from swapsim.scenario import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
     from swapsim.model.station import Station

@@ -46,7 +46,7 @@ from swapsim.model.places import Bay, Places
 from swapsim.model.policies import StationView, choose_pack
 
 if TYPE_CHECKING:
-    from swapsim.config import StationSpec
+    from swapsim.scenario import StationSpec
     from swapsim.metrics import Recorder
     from swapsim.model.health import HealthMonitor
 

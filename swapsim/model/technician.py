@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Sequence
 import simpy
 
 if TYPE_CHECKING:
-    from swapsim.config import TechnicianSpec
+    from swapsim.scenario import TechnicianSpec
     from swapsim.metrics import Recorder
     from swapsim.model.pack import Pack
     from swapsim.streams import Streams

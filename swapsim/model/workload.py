@@ -38,7 +38,7 @@ from swapsim.model.policies import can_do_task, choose_robots_lazily, swap_early
 from swapsim.streams import uniform
 
 if TYPE_CHECKING:
-    from swapsim.config import ArrivalSpec, Scenario, ShiftSpec
+    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
     from swapsim.metrics import Recorder
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station

@@ -1,7 +1,7 @@
 """Figures and the HTML report, drawn only from saved results: nothing in this package runs a simulation.
 
 Every function here reads a results directory (a run, a sweep, a comparison or a warm-up analysis, as
-written by :mod:`swapsim.io`) and writes figure files or ``report.html`` beside it. :mod:`.style` sets
+written by :mod:`swapsim.results`) and writes figure files or ``report.html`` beside it. :mod:`.style` sets
 the look of every figure; the figures are split by the kind of results they draw (:mod:`.figures_run`
 and :mod:`.figures_health` for a run, :mod:`.figures_sweep`, :mod:`.figures_compare`,
 :mod:`.figures_warmup`), and :func:`plot_results` (:mod:`.figures`) redraws a directory's figures by its

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from swapsim.io import check_results_dir
+from swapsim.results import check_results_dir
 from swapsim.output.figures_compare import plot_compare
 from swapsim.output.figures_run import plot_run
 from swapsim.output.figures_sweep import plot_sweep
@@ -17,10 +17,10 @@ __all__ = ["plot_results"]
 def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
     """Redraw every figure of a run, sweep or comparison directory from its saved files.
 
-    Never simulates. The kind of directory is told by its files (:func:`swapsim.io.results_kind`).
+    Never simulates. The kind of directory is told by its files (:func:`swapsim.results.results_kind`).
 
     Raises:
-        swapsim.io.ResultsError: not a results directory, or a file it needs is missing or unreadable.
+        swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
     plotter = {"run": plot_run, "sweep": plot_sweep, "compare": plot_compare}[check_results_dir(results_dir)]

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import save_figure
 from swapsim.output.style import OKABE_ITO, report_style

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.output.figures_common import save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, STATE_COLOURS, report_style
 

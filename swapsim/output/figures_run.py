@@ -24,7 +24,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import duration_label, save_figure, shade_warmup, step_edges, time_frame
 from swapsim.output.figures_health import plot_battery_health

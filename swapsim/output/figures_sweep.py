@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.output.figures_common import save_figure
 from swapsim.output.style import OKABE_ITO, report_style
 

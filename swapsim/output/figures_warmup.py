@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.output.figures_common import save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, report_style
 

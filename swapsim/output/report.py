@@ -25,7 +25,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.io import ResultsError, check_results_dir, flatten
+from swapsim.results import ResultsError, check_results_dir, flatten
 from swapsim.output.report_html import (
     ensure_figures, figures_section, html_page, ordered_figures, scenario_description, yaml_section,
 )
@@ -418,7 +418,7 @@ def build_report(results_dir: Path, redraw: bool = False) -> str:
     """The report page of ``results_dir`` as an HTML string (may draw missing figures into the directory).
 
     Raises:
-        swapsim.io.ResultsError: not a results directory, or a file it needs is missing or unreadable.
+        swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
     kind = check_results_dir(results_dir)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from swapsim._version import __version__
-from swapsim.io import ResultsError
+from swapsim.results import ResultsError
 from swapsim.output import figures
 
 __all__ = ["ensure_figures", "figures_section", "html_page", "ordered_figures", "scenario_description",

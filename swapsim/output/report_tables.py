@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from swapsim.io import ResultsError, read_csv
+from swapsim.results import ResultsError, read_csv
 
 __all__ = ["fmt_value", "fmt_mean_ci", "fmt_number", "fmt_hours", "html_table", "kv_table", "read_json",
            "read_table", "records"]

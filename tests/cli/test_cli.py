@@ -15,8 +15,8 @@ from click.testing import CliRunner, Result
 
 from builders import scenario_dict
 from swapsim.cli import cli
-from swapsim.config import load_scenario, scenario_from_dict
-from swapsim.io import flatten, read_csv
+from swapsim.scenario import load_scenario, scenario_from_dict
+from swapsim.results import flatten, read_csv
 from swapsim.metrics import ROBOT_STATES
 
 ROOT = Path(__file__).resolve().parents[2]

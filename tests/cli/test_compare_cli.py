@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from swapsim.cli import cli
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 from swapsim.metrics import ON_DUTY_STATES
 
 TINY = {

@@ -9,7 +9,7 @@ import yaml
 from click.testing import CliRunner
 
 from swapsim.cli import cli
-from swapsim.io import read_csv
+from swapsim.results import read_csv
 
 SCENARIO = {
     "name": "tiny-health", "horizon": "35 d", "seed": 5,

@@ -22,9 +22,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from swapsim.config import load_scenario
+from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
-from swapsim.io import write_run
+from swapsim.results import write_run
 
 HERE = Path(__file__).resolve().parent
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "factory.yaml"
@@ -54,7 +54,7 @@ def make_sweep() -> None:
 
 
 def make_compare() -> None:
-    from swapsim.compare import run_compare, write_compare
+    from swapsim.experiments.compare import run_compare, write_compare
 
     out = HERE / "compare_small"
     shutil.rmtree(out, ignore_errors=True)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swapsim.metrics import Tally, TimeWeighted
-from swapsim.units import (
+from swapsim.scenario.units import (
     format_distance,
     format_duration,
     format_energy,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from swapsim.config import apply_override, scenario_from_dict
+from swapsim.scenario import apply_override, scenario_from_dict
 from swapsim.engine import simulate
 
 

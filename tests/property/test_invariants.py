@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import scenarios
-from swapsim.config import dump_scenario, scenario_from_dict
+from swapsim.scenario import dump_scenario, scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import ON_DUTY_STATES, ROBOT_STATES
 

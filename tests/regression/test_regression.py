@@ -12,7 +12,7 @@ change, saying why the numbers moved::
 
     SWAPSIM_REGEN=1 python -m pytest tests/regression
 
-The run goes through the on-disk format (``swapsim.io.write_run`` -> ``summary.json``). Integers must
+The run goes through the on-disk format (``swapsim.results.write_run`` -> ``summary.json``). Integers must
 match exactly and floats to a relative 1e-9 (the same code and seed give bit-identical results on
 one machine; the tolerance only absorbs platform floating-point differences).
 """
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.config import load_scenario
+from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
-from swapsim.io import flatten, write_json, write_run
+from swapsim.results import flatten, write_json, write_run
 
 DATA = Path(__file__).parent / "data"
 SCENARIO = DATA / "small_factory.yaml"

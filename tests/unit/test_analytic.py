@@ -26,8 +26,8 @@ from swapsim.analysis.cycle import (
 )
 from swapsim.analysis.estimator import estimate, estimate_points, format_estimate
 from swapsim.analysis.queueing import mmcn
-from swapsim.config import load_scenario, scenario_from_dict
-from swapsim.distributions import Empirical, Exponential, Fixed, LogNormal, Normal, Triangular, Uniform
+from swapsim.scenario import load_scenario, scenario_from_dict
+from swapsim.scenario.distributions import Empirical, Exponential, Fixed, LogNormal, Normal, Triangular, Uniform
 from swapsim.model.pack import ChargeCurve
 from swapsim.analysis.validation import mmcn_scenario
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import swapsim
-from swapsim.io import write_run
+from swapsim.results import write_run
 
 
 def test_import_swapsim_is_light():

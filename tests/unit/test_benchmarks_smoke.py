@@ -17,7 +17,7 @@ from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, p
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import REPO, CountingEnvironment, Table
 from benchmarks.scenarios import factory_scaled
-from swapsim.config import OutputSpec
+from swapsim.scenario import OutputSpec
 from swapsim.engine import simulate
 
 HOURS = 6.0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.config import ScenarioError, load_scenario, scenario_from_dict
+from swapsim.scenario import ScenarioError, load_scenario, scenario_from_dict
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -103,7 +103,7 @@ def test_arrival_mean_rate():
 
 @pytest.mark.parametrize("name", ["factory", "warehouse", "airport", "hospital"])
 def test_resolved_scenario_loads_back_equal(name, tmp_path):
-    from swapsim.config import dump_scenario
+    from swapsim.scenario import dump_scenario
 
     sc = load_scenario(SCENARIOS / f"{name}.yaml")
     path = tmp_path / f"{name}.yaml"

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.distributions: parsing, means, sample bounds and sample means."""
+"""Unit tests for swapsim.scenario.distributions: parsing, means, sample bounds and sample means."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from swapsim.distributions import (
+from swapsim.scenario.distributions import (
     DurationDist,
     Empirical,
     Exponential,

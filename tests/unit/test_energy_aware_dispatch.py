@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from swapsim import experiments as ex
-from swapsim.config import ScenarioError, load_scenario
+from swapsim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTORY = ROOT / "scenarios" / "factory.yaml"

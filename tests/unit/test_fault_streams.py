@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 
 ZERO_FAULTS = {

@@ -9,7 +9,7 @@ import math
 import pytest
 import simpy
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.metrics import Recorder
 from swapsim.model.faults import Fault, SwapFaults
 from swapsim.model.fleet import build_fleet

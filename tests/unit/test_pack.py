@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from swapsim.config import ChargerSpec
+from swapsim.scenario import ChargerSpec
 from swapsim.model.pack import ChargeCurve, Pack, discharge_time_h
 
 DEFAULT = ChargerSpec()

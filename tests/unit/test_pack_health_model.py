@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import simpy
 
-from swapsim.config import apply_override, scenario_from_dict
+from swapsim.scenario import apply_override, scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import build_fleet

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from swapsim.output import figures, figures_common, figures_run, style
-from swapsim.io import ResultsError, check_results_dir, read_csv, results_kind
+from swapsim.results import ResultsError, check_results_dir, read_csv, results_kind
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from swapsim.output import figures, figures_run
-from swapsim.io import ResultsError, read_csv
+from swapsim.results import ResultsError, read_csv
 from swapsim.output.report import REPORT_NAME, write_report
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.model.workload import DutyCalendar
 

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 
 

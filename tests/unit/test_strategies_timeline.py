@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import build_fleet

@@ -1,4 +1,4 @@
-"""Unit tests for swapsim.units: quantities with units in, model units out, and back again."""
+"""Unit tests for swapsim.scenario.units: quantities with units in, model units out, and back again."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from swapsim.units import (
+from swapsim.scenario.units import (
     Distance,
     Duration,
     Energy,

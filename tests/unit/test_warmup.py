@@ -1,4 +1,4 @@
-"""MSER-5 (swapsim.warmup.mser) on synthetic series with a known transient, and the pilot runs."""
+"""MSER-5 (swapsim.experiments.warmup.mser) on synthetic series with a known transient, and the pilot runs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from swapsim.config import load_scenario
-from swapsim.warmup import advise_warmup, mser, pilot_series, write_warmup
+from swapsim.scenario import load_scenario
+from swapsim.experiments.warmup import advise_warmup, mser, pilot_series, write_warmup
 
 ROOT = Path(__file__).resolve().parents[2]
 

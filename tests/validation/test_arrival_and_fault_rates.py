@@ -11,7 +11,7 @@ import math
 
 import simpy
 
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.workload import TaskBoard

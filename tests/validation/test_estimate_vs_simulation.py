@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.config import load_scenario
+from swapsim.scenario import load_scenario
 from swapsim.analysis.validation import estimate_vs_simulation
 
 ROOT = Path(__file__).resolve().parents[2]

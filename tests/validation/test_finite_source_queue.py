@@ -22,7 +22,7 @@ import pytest
 from scipy import stats
 
 from swapsim.analysis.queueing import mmcn
-from swapsim.config import scenario_from_dict
+from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 
 THINK_H = 1.0          # working time between swaps (h)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from swapsim.compare import run_compare
-from swapsim.config import load_scenario
+from swapsim.experiments.compare import run_compare
+from swapsim.scenario import load_scenario
 
 FACTORY = Path(__file__).resolve().parents[2] / "scenarios" / "factory.yaml"
 

@@ -11,7 +11,7 @@ import math
 from typing import Any, Sequence
 
 from swapsim.analysis.validation.replications import CI, mean_ci
-from swapsim.config import Scenario
+from swapsim.scenario import Scenario
 
 __all__ = ["ESTIMATE_KPIS", "simulated_kpis", "estimate_vs_simulation", "autocorrelation"]
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from swapsim.config import Scenario
+from swapsim.scenario import Scenario
 
 __all__ = ["CI", "mean_ci", "replicate", "queue_metrics", "columns"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from swapsim.config import Scenario, scenario_from_dict
+from swapsim.scenario import Scenario, scenario_from_dict
 
 __all__ = [
     "BURST_H",

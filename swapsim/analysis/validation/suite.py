@@ -39,7 +39,7 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
     import time
 
     from swapsim._version import __version__
-    from swapsim.config import load_scenario
+    from swapsim.scenario import load_scenario
     from swapsim.model.pack import ChargeCurve
 
     started = time.perf_counter()

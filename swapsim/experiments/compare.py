@@ -17,7 +17,7 @@ streams (cold-swap boot times) are new streams and shift nothing else.
                    demand only), ``strandings``, ``down_h``, ``grid_kwh``, ``wall_time_s``
 ``compare.json``   ``scenario`` (name), ``scenario_file``, ``seed``, ``strategies``, ``overrides``,
                    horizon and warm-up, swapsim version, ``common_random_numbers: true``
-``<strategy>/``    a normal run directory per strategy (see :mod:`swapsim.io`)
+``<strategy>/``    a normal run directory per strategy (see :mod:`swapsim.results`)
 ``compare.png``    the grouped bar chart (:func:`swapsim.plots.plot_compare`)
 =================  ================================================================================
 """
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from swapsim._version import __version__
-from swapsim.config import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from swapsim.scenario import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.engine import RunResult, simulate
 from swapsim.metrics import ON_DUTY_STATES
 
@@ -94,7 +94,7 @@ def compare_rows(results: dict[str, RunResult]) -> list[dict[str, Any]]:
 def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file: str | Path | None = None,
                   overrides: Sequence[str] = (), figures: bool = True, fmt: str = "png") -> Path:
     """Write the compare directory atomically (run directories, ``compare.csv``, ``compare.json``, figure)."""
-    from swapsim.io import atomic_dir, write_csv, write_json, write_run
+    from swapsim.results import atomic_dir, write_csv, write_json, write_run
 
     first = next(iter(results.values()))
     out_dir = Path(out_dir)

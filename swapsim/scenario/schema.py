@@ -9,7 +9,7 @@ the dotted path of the field, the offending value and what was expected, e.g.::
     scenarios/airport.yaml: stations[1].bays: must be >= 2 (got 0)
 
 Quantities are written with units in the file and held in model units afterwards (hours, Wh, W,
-m, m/s; see :mod:`swapsim.units`). :func:`dump_scenario` writes the resolved scenario, every default
+m, m/s; see :mod:`swapsim.scenario.units`). :func:`dump_scenario` writes the resolved scenario, every default
 filled in, back to YAML that loads to an equal scenario.
 """
 
@@ -23,8 +23,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from swapsim.distributions import DIST_NAMES, DurationDist
-from swapsim.units import Distance, Duration, Energy, Power, Speed
+from swapsim.scenario.distributions import DIST_NAMES, DurationDist
+from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
 
 __all__ = [
     "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
@@ -349,7 +349,7 @@ def _parse_time_of_day(value: object) -> float:
             if minutes >= 60:
                 raise ValueError(f"minutes must be < 60 in {value!r}")
             return hours + minutes / 60.0
-    from swapsim.units import UnitError, parse_duration_h
+    from swapsim.scenario.units import UnitError, parse_duration_h
     try:
         return parse_duration_h(value)
     except UnitError as exc:
@@ -361,7 +361,7 @@ def _format_time_of_day(hours: float) -> str:
     if abs(minutes - round(minutes)) < 1e-9:
         m = int(round(minutes))
         return f"{m // 60:02d}:{m % 60:02d}"
-    from swapsim.units import format_duration
+    from swapsim.scenario.units import format_duration
     return format_duration(hours)
 
 
@@ -554,7 +554,7 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
 
 
 def _raw_duration(hours: float) -> str:
-    from swapsim.units import format_duration
+    from swapsim.scenario.units import format_duration
     return format_duration(hours)
 
 

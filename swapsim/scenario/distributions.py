@@ -32,7 +32,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from swapsim.streams import BlockDraws, uniform
-from swapsim.units import Duration
+from swapsim.scenario.units import Duration
 
 __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
            "Empirical", "DIST_NAMES"]

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.config import Scenario, scenario_from_dict, scenario_to_dict
-from swapsim.units import format_duration
+from swapsim.scenario import Scenario, scenario_from_dict, scenario_to_dict
+from swapsim.scenario.units import format_duration
 
 __all__ = ["MserResult", "mser", "PilotSeries", "pilot_series", "WarmupAdvice", "advise_warmup",
            "write_warmup"]
@@ -121,7 +121,7 @@ def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = N
 
     Seeds are those of a sweep's replications with the same root seed (default: the scenario's).
     """
-    from swapsim.experiments import make_executor, replication_seed
+    from swapsim.experiments.sweep import make_executor, replication_seed
 
     data = scenario_to_dict(scenario)
     data["warmup"] = "0 h"
@@ -178,7 +178,7 @@ def advise_warmup(series: PilotSeries, batch: int = 5) -> WarmupAdvice:
 def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool = True,
                  fmt: str = "png") -> list[Path]:
     """Write ``warmup.json``, ``warmup_series.csv``, ``warmup_mser.csv`` and the figure, atomically."""
-    from swapsim.io import atomic_dir, write_csv, write_json
+    from swapsim.results import atomic_dir, write_csv, write_json
 
     advise = advice
     ps = advice.series

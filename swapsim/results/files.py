@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from swapsim.config import dump_scenario
+from swapsim.scenario import dump_scenario
 
 if TYPE_CHECKING:
     from swapsim.engine import RunResult

@@ -53,7 +53,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from swapsim._version import __version__
-from swapsim.config import (
+from swapsim.scenario.schema import (
     Scenario,
     ScenarioError,
     WILDCARD,
@@ -365,7 +365,7 @@ def _unknown_kpi(kpi: str, known: list[str], what: str) -> str:
 def kpi_names(sweep: Sweep) -> list[str]:
     """The KPI columns a run of this sweep gives (found by a few simulated minutes of point 0)."""
     from swapsim.engine import simulate
-    from swapsim.io import flatten
+    from swapsim.results import flatten
 
     sc = scenario_from_dict(sweep.points[0].scenario)
     probe = sc.model_copy(update={"horizon": min(sc.horizon, 0.1), "warmup": 0.0})
@@ -539,7 +539,7 @@ def execute_run(task: RunTask) -> dict[str, Any]:
     ``wall_time_s`` is the run's own time.
     """
     from swapsim.engine import simulate
-    from swapsim.io import flatten
+    from swapsim.results import flatten
 
     started = time.perf_counter()
     record: dict[str, Any] = {"point": task.point, "replication": task.replication, "seed": task.seed,
@@ -736,7 +736,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.io import json_default
+    from swapsim.results import json_default
 
     _atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
 
@@ -945,7 +945,7 @@ def _cell_value(value: Any) -> Any:
 
 
 def _atomic_csv(path: Path, columns: dict[str, list[Any]]) -> None:
-    from swapsim.io import write_csv
+    from swapsim.results import write_csv
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write_csv(tmp, columns)
