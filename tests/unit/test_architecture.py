@@ -1,0 +1,109 @@
+"""Structure tests: module size, import cycles and the direction of the flow between packages.
+
+The flow is scenario -> model -> metrics -> results -> output, with experiments and analysis above a
+run (docs/architecture.md). Imports under ``if TYPE_CHECKING:`` are for annotations only and are not
+counted; imports inside functions are (a lazy import is still a dependency).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parents[2] / "swapsim"
+MODULES = sorted(p for p in PKG.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(PKG.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _imports(path: Path) -> set[str]:
+    """swapsim modules imported by ``path`` at run time (TYPE_CHECKING blocks left out)."""
+    out: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child):
+                for sub in child.orelse:
+                    visit(sub)
+                continue
+            if isinstance(child, ast.Import):
+                out.update(a.name for a in child.names if a.name.startswith("swapsim"))
+            elif isinstance(child, ast.ImportFrom) and child.module and child.module.startswith("swapsim"):
+                out.add(child.module)
+                out.update(f"{child.module}.{a.name}" for a in child.names)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    names = {_name(p) for p in MODULES}
+    return {m for m in out if m in names}
+
+
+GRAPH = {_name(p): _imports(p) for p in MODULES}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG)))
+def test_no_module_over_500_lines(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 500, f"{path.relative_to(PKG)} has {lines} lines"
+
+
+def _strip_parents(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Leave out edges from a package to its own submodules (an __init__ re-exporting them) and from a
+    module to its parent package (a submodule importing a sibling through the package)."""
+    return {m: {d for d in deps if not d.startswith(m + ".") and not m.startswith(d + ".") and d != m}
+            for m, deps in graph.items()}
+
+
+def test_no_import_cycles():
+    graph = _strip_parents(GRAPH)
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def dfs(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                cycles.append(stack[stack.index(dep):] + [dep])
+            elif dep not in state:
+                dfs(dep, stack + [dep])
+        state[node] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            dfs(module, [module])
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+# package -> packages it must never import at run time (the flow only goes one way)
+FORBIDDEN = {
+    "swapsim.scenario": ("swapsim.model", "swapsim.metrics", "swapsim.results", "swapsim.output",
+                         "swapsim.experiments", "swapsim.analysis", "swapsim.engine", "swapsim.cli"),
+    "swapsim.model": ("swapsim.results", "swapsim.output", "swapsim.experiments", "swapsim.analysis",
+                      "swapsim.engine", "swapsim.cli"),
+    "swapsim.metrics": ("swapsim.model", "swapsim.results", "swapsim.output", "swapsim.experiments",
+                        "swapsim.analysis", "swapsim.engine", "swapsim.cli"),
+    "swapsim.results": ("swapsim.model", "swapsim.output", "swapsim.experiments", "swapsim.analysis",
+                        "swapsim.cli"),
+    "swapsim.output": ("swapsim.model", "swapsim.engine", "swapsim.experiments", "swapsim.cli"),
+}
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_the_flow_goes_one_way(package):
+    bad = sorted(f"{m} imports {d}" for m, deps in GRAPH.items()
+                 if m == package or m.startswith(package + ".")
+                 for d in deps for f in FORBIDDEN[package] if d == f or d.startswith(f + "."))
+    assert not bad, "; ".join(bad)
