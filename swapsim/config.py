@@ -506,9 +506,10 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if s.policy.ready_threshold <= s.policy.swap_trigger:
         errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
                        s.policy.ready_threshold))
-    if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) <= 0:
-        errors.append(("workload.cycle", "the steps' mean durations must add up to more than zero",
-                       [step.activity for step in s.workload.cycle]))
+    if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) < lim.MIN_CYCLE_H:
+        errors.append(("workload.cycle", "the steps' mean durations must add up to at least 1 min "
+                       "(a shorter cycle stops the clock)",
+                       _raw_duration(sum(step.duration.mean for step in s.workload.cycle))))
     usable_wh = s.pack.capacity * s.pack.usable_fraction
     for i, st in enumerate(s.stations):
         charger_w = st.charger.rate_c * usable_wh / st.charger.efficiency

@@ -33,7 +33,7 @@ __all__ = ["Int", "Real", "show", "runnable_checks", "estimate_memory_bytes", "c
            "memory_limit_bytes", "parse_size", "format_size", "MEMORY_ENV", "DEFAULT_MAX_MEMORY",
            "MAX_ROBOTS", "MAX_STATIONS", "MAX_POSITIONS", "MAX_BAYS", "MAX_HORIZON_H", "MIN_BIN_WIDTH_H",
            "MAX_SEED", "MAX_ARRIVAL_RATE_PER_H", "MAX_FAULT_RATE_PER_DAY", "MAX_FAILED_SWAP_PROBABILITY",
-           "MIN_PERIOD_H", "MIN_SEGMENT_H", "MIN_WORK_PER_SWAP_H", "MAX_LOGNORMAL_CV", "MAX_SET_PATH_PARTS"]
+           "MIN_PERIOD_H", "MIN_SEGMENT_H", "MIN_CYCLE_H", "MIN_WORK_PER_SWAP_H", "MAX_LOGNORMAL_CV", "MAX_SET_PATH_PARTS"]
 
 # -- field bounds (used by swapsim.config) --------------------------------------------------------
 MAX_ROBOTS = 10_000
@@ -62,6 +62,8 @@ MIN_SEGMENT_H = 1 / 3600
 """Shortest segment of an arrival profile or a shift calendar: 1 s, in hours."""
 MIN_WORK_PER_SWAP_H = 1 / 60
 """Least work a swap must buy at the highest power the robot draws: 1 min, in hours."""
+MIN_CYCLE_H = 1 / 60
+"""Shortest mean length of one pass through an activity cycle: 1 min, in hours."""
 MAX_LOGNORMAL_CV = 100.0
 """Largest coefficient of variation (sd / mean) of a lognormal duration."""
 MAX_SET_PATH_PARTS = 32
