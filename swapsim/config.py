@@ -371,7 +371,6 @@ def _format_time_of_day(hours: float) -> str:
 
 
 from pydantic import BeforeValidator, PlainSerializer, model_validator  # noqa: E402
-from typing import Annotated  # noqa: E402
 
 TimeOfDay = Annotated[float, BeforeValidator(_parse_time_of_day),
                       PlainSerializer(_format_time_of_day, when_used="json")]

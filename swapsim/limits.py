@@ -206,7 +206,8 @@ _UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "t": 1000**4}
 
 
 def parse_size(text: str) -> int:
-    """``"8GB"``, ``"512 MB"``, ``"2GiB"``, ``"1e9"``-free plain bytes ``"1000000"`` -> bytes."""
+    """A size such as ``"8GB"``, ``"512 MB"``, ``"2GiB"`` or plain bytes ``"1000000"``; returns bytes (kB, MB, GB, TB
+    are powers of 1000, KiB, MiB, GiB, TiB powers of 1024)."""
     m = _SIZE.match(str(text))
     if not m:
         raise ValueError(f"expected a size like 2GB, 512MB or 8GiB (got {show(text, 40)})")
