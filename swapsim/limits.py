@@ -60,8 +60,9 @@ MIN_PERIOD_H = 1 / 60
 """Shortest repeating period of an arrival profile or a shift calendar: 1 min, in hours."""
 MIN_SEGMENT_H = 1 / 3600
 """Shortest segment of an arrival profile or a shift calendar: 1 s, in hours."""
-MIN_WORK_PER_SWAP_H = 1 / 60
-"""Least work a swap must buy at the highest power the robot draws: 1 min, in hours."""
+MIN_WORK_PER_SWAP_H = 1 / 3600
+"""Least work a swap must buy at the highest power the robot draws: 1 s, in hours (the validation
+scenarios' bursts use a whole pack in 3.6 s on purpose)."""
 MIN_CYCLE_H = 1 / 60
 """Shortest mean length of one pass through an activity cycle: 1 min, in hours."""
 MAX_LOGNORMAL_CV = 100.0
@@ -153,7 +154,7 @@ def runnable_checks(s: "Scenario") -> list[tuple[str, str, Any]]:
     window = s.policy.ready_threshold - s.policy.swap_trigger
     if top_w > 0 and window * usable_wh / top_w < MIN_WORK_PER_SWAP_H:
         errors.append(("pack.capacity",
-                       f"a swap must buy at least 1 min of work: (policy.ready_threshold - policy.swap_trigger) "
+                       f"a swap must buy at least 1 s of work: (policy.ready_threshold - policy.swap_trigger) "
                        f"x usable energy = {window * usable_wh:.3g} Wh lasts "
                        f"{window * usable_wh / top_w * 3600:.3g} s at {top_name} {format_power(top_w)}",
                        f"{s.pack.capacity:g} Wh"))

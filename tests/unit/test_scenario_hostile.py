@@ -206,10 +206,11 @@ def test_activity_cycles_too_short_to_advance_the_clock_are_refused(cycle):
     rejected(scenario_dict(workload={"cycle": cycle}), "s.yaml: workload.cycle: ", "at least 1 min")
 
 
-def test_a_swap_must_buy_a_minute_of_work():
-    rejected(scenario_dict(pack={"capacity": "1 Wh"}), "s.yaml: pack.capacity: a swap must buy at least 1 min")
+def test_a_swap_must_buy_a_second_of_work():
+    # 0.75 x 0.9 x 0.01 Wh at 210 W: 0.12 s
+    rejected(scenario_dict(pack={"capacity": "0.01 Wh"}), "s.yaml: pack.capacity: a swap must buy at least 1 s")
     rejected(scenario_dict(policy={"swap_trigger": 0.2, "ready_threshold": 0.2000001}), "pack.capacity")
-    make_scenario(pack={"capacity": "20 Wh"})  # 0.75 x 18 Wh at 210 W: 3.9 min, fine
+    make_scenario(pack={"capacity": "0.1 Wh"})  # 0.0675 Wh at 210 W: 1.16 s, accepted
 
 
 @pytest.mark.parametrize("faults, path", [
