@@ -32,7 +32,9 @@ def assert_one_line_error(result: Result, *fragments: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _no_memory_limit_leak(monkeypatch):
-    monkeypatch.delenv(limits.MEMORY_ENV, raising=False)  # --max-memory sets it in this process
+    # --max-memory sets the variable in this process: record it as absent so that teardown removes it
+    monkeypatch.setenv(limits.MEMORY_ENV, str(limits.DEFAULT_MAX_MEMORY))
+    monkeypatch.delenv(limits.MEMORY_ENV)
 
 
 @pytest.mark.parametrize("assignment, fragments", [

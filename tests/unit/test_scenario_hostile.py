@@ -244,6 +244,7 @@ def test_memory_estimate_grows_with_bins_and_robots():
 
 
 def test_a_run_past_the_memory_limit_is_refused_before_running(monkeypatch):
+    monkeypatch.delenv(limits.MEMORY_ENV, raising=False)
     sc = load_scenario(SCENARIOS / "factory.yaml", ["horizon=365 d", "output.bin_width=1 s"])
     with pytest.raises(ScenarioError, match=r"factory: a run would need about .* GB of memory, more than the 2 GB "
                                             r"limit .*--max-memory"):
