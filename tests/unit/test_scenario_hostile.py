@@ -206,11 +206,23 @@ def test_activity_cycles_too_short_to_advance_the_clock_are_refused(cycle):
     rejected(scenario_dict(workload={"cycle": cycle}), "s.yaml: workload.cycle: ", "at least 1 min")
 
 
-def test_a_swap_must_buy_a_second_of_work():
-    # 0.75 x 0.9 x 0.01 Wh at 210 W: 0.12 s
-    rejected(scenario_dict(pack={"capacity": "0.01 Wh"}), "s.yaml: pack.capacity: a swap must buy at least 1 s")
+def test_a_swap_must_buy_a_minute_of_work():
+    # 0.75 x 0.9 x 1 Wh = 0.675 Wh at 210 W (walking the whole cycle): 11.6 s
+    rejected(scenario_dict(pack={"capacity": "1 Wh"}), "s.yaml: pack.capacity: a swap must buy at least 1 min",
+             "lasts 11.6 s at walk 210 W")
     rejected(scenario_dict(policy={"swap_trigger": 0.2, "ready_threshold": 0.2000001}), "pack.capacity")
-    make_scenario(pack={"capacity": "0.1 Wh"})  # 0.0675 Wh at 210 W: 1.16 s, accepted
+    make_scenario(pack={"capacity": "20 Wh"})  # 13.5 Wh at 210 W: 3.9 min, accepted
+
+
+def test_a_short_burst_counts_at_its_cycle_mean_power():
+    """A 3.6 s burst at 800 kW uses a whole 1000 Wh pack, but the cycle's mean power is low."""
+    cycle = [{"activity": "idle", "duration": "2 h"}, {"activity": "walk", "duration": "3.6 s"}]
+    stations = [{"name": "A", "distance": "0 m", "bays": 2, "charged_packs": 1}]
+    power = {"activities": {"walk": "800 kW", "idle": "0 W"}, "at_station": "0 W"}
+    make_scenario(workload={"cycle": cycle}, stations=stations, power=power, pack={"capacity": "1000 Wh"})
+    cycle[0]["duration"] = "0 s"
+    rejected(scenario_dict(workload={"cycle": cycle}, stations=stations, power=power, pack={"capacity": "1000 Wh"}),
+             "pack.capacity: a swap must buy at least 1 min")
 
 
 @pytest.mark.parametrize("faults, path", [
