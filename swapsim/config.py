@@ -23,11 +23,11 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from swapsim.distributions import DIST_NAMES, DurationDist
 from swapsim import limits as lim
+from swapsim.distributions import DIST_NAMES, DurationDist
 from swapsim.limits import Int, Real, runnable_checks, show
-from swapsim.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 from swapsim.units import Distance, Duration, Energy, Power, Speed
+from swapsim.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 
 __all__ = [
     "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
