@@ -14,6 +14,7 @@ import click
 
 from swapsim._version import __version__
 from swapsim.scenario import ScenarioError, dump_scenario, load_scenario
+from swapsim.scenario.limits import check_sweep_memory, max_memory_option
 from swapsim.scenario.units import format_duration
 
 __all__ = ["main", "cli"]
@@ -114,6 +115,7 @@ def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @cli.command()
+@max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -177,6 +179,7 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @cli.command()
+@max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--strategies", default="hot_swap,cold_swap,plug_in", show_default=True,
               help="Comma-separated power strategies to compare (hot_swap, cold_swap, plug_in).")
@@ -317,6 +320,7 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
 
 
 @cli.command()
+@max_memory_option
 @click.argument("spec", type=click.Path(exists=True, path_type=Path))
 @click.option("--vary", "vary", multiple=True, metavar="PATH=V1,V2,...",
               help="A factor and its values, e.g. --vary fleet.robots=20,40,60 --vary "
@@ -393,6 +397,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         for k in kpis:
             if k not in known:
                 raise ScenarioError(ex.sweep._unknown_kpi(k, known, "--kpi"))
+    check_sweep_memory(sw)
     out = out or Path("results") / f"{sw.name}-sweep"
     if not quiet:
         names = "; ".join(f"{f} {ex.sweep._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
@@ -443,6 +448,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
 
 
 @cli.command()
+@max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-r", "--replications", type=click.IntRange(min=1), default=5, show_default=True,
               help="Pilot replications (averaged before MSER-5).")

@@ -242,8 +242,14 @@ class EnergyRobot:
         return cands[choose_station_lazily(self.station_rule, travel_h, lambda i: self.view_of(cands[i]), order)]
 
     def _socs_now(self) -> list[float]:
-        """State of charge of each pack now, the active one's unsettled draw included."""
-        socs = [p.soc for p in self.packs]
+        """State of charge of each pack slot now, the active one's unsettled draw included.
+
+        A slot is empty (``None``) while its pack charges in a bay during a stock-out
+        (:meth:`~swapsim.model.trip.SwapTrip._visit`): the robot holds no energy there, so the slot reads
+        0. The robot may be asked meanwhile, e.g. by the shift manager ranking robots by energy at a
+        roster change.
+        """
+        socs = [0.0 if p is None else p.soc for p in self.packs]
         if self.power_w > 0:
             pack = self.packs[self.active]
             soc = pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh
@@ -251,8 +257,8 @@ class EnergyRobot:
         return socs
 
     def energy_wh(self) -> float:
-        """Energy left in all packs now (Wh)."""
-        return sum([s * p.usable_wh for s, p in zip(self._socs_now(), self.packs)])
+        """Energy left in the packs the robot holds now (Wh); an empty slot holds none."""
+        return sum([s * p.usable_wh for s, p in zip(self._socs_now(), self.packs) if p is not None])
 
     def lowest_soc(self) -> float:
         """State of charge of the emptiest pack now."""

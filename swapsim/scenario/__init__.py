@@ -1,5 +1,6 @@
 """Scenarios: the schema (pydantic, frozen, unknown keys rejected), loading with ``--set`` overrides and
-path-aware errors, units (``"3 min"``, ``"468 Wh"``) and duration distributions.
+path-aware errors, bounds on every input (:mod:`~swapsim.scenario.limits`, :mod:`~swapsim.scenario.yaml_loader`),
+units (``"3 min"``, ``"468 Wh"``) and duration distributions.
 
 Validate once, at the edge, then freeze: everything downstream receives a :class:`Scenario` and
 never reads YAML.
@@ -35,6 +36,8 @@ from swapsim.scenario.schema import (
     HealthSpec,
     ShiftWindow,
     TechnicianSpec,
+    read_yaml,
+    scenario_to_dict,
 )
 
 __all__ = [
@@ -67,15 +70,6 @@ __all__ = [
     "HealthSpec",
     "ShiftWindow",
     "TechnicianSpec",
+    "read_yaml",
+    "scenario_to_dict",
 ]
-from swapsim.scenario.schema import (  # noqa: E402  public helpers not in schema.__all__
-    STRATEGIES,
-    ArrivalSpec,
-    FaultsSpec,
-    ShiftSpec,
-    TechnicianSpec,
-    read_yaml,
-    scenario_to_dict,
-)
-
-__all__ += ["STRATEGIES", "ArrivalSpec", "FaultsSpec", "ShiftSpec", "TechnicianSpec", "read_yaml", "scenario_to_dict"]

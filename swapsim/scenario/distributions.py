@@ -32,6 +32,7 @@ import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from swapsim.streams import BlockDraws, uniform
+from swapsim.scenario.limits import Real
 from swapsim.scenario.units import Duration
 
 __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
@@ -39,7 +40,7 @@ __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Nor
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
@@ -138,7 +139,7 @@ class Exponential(_Dist):
     dist: Literal["exponential"]
     mean_: Duration = Field(alias="mean", gt=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -161,7 +162,7 @@ class Normal(_Dist):
     mean_: Duration = Field(alias="mean", ge=0)
     sd: Duration = Field(ge=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -198,7 +199,7 @@ class LogNormal(_Dist):
     mean_: Duration = Field(alias="mean", gt=0)
     sd: Duration = Field(ge=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     @property
     def mean(self) -> float:
@@ -221,7 +222,7 @@ class Empirical(_Dist):
 
     dist: Literal["empirical"]
     values: list[Duration] = Field(min_length=1)
-    weights: list[float] | None = None
+    weights: list[Real] | None = None
 
     @field_validator("values")
     @classmethod
@@ -235,8 +236,8 @@ class Empirical(_Dist):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError("weights must have one entry per value")
-            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
-                raise ValueError("weights must be >= 0 with a positive sum")
+            if any(w < 0 for w in self.weights) or not 0 < sum(self.weights) < math.inf:
+                raise ValueError("weights must be >= 0 with a positive sum (a finite one)")
         return self
 
     def _p(self) -> np.ndarray | None:

@@ -18,13 +18,16 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+import swapsim.scenario.limits as lim
 from swapsim.scenario.distributions import DIST_NAMES, DurationDist
+from swapsim.scenario.limits import Int, Real, runnable_checks, show
 from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
+from swapsim.scenario.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 
 __all__ = [
     "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
@@ -40,15 +43,15 @@ class ScenarioError(Exception):
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PackSpec(_Frozen):
     """A battery pack. Defaults: the Walker S2 class 48 V pack (shared/reference/walker-s2.md)."""
 
     capacity: Energy = Field(default=468.0, gt=0, description="nominal energy (Wh)")
-    usable_fraction: float = Field(default=0.9, gt=0, le=1, description="share of capacity the BMS lets out")
-    voltage_v: float = Field(default=46.8, gt=0, description="nominal voltage (V), for reports only")
+    usable_fraction: Real = Field(default=0.9, gt=0, le=1, description="share of capacity the BMS lets out")
+    voltage_v: Real = Field(default=46.8, gt=0, description="nominal voltage (V), for reports only")
 
 
 class ChargerSpec(_Frozen):
@@ -58,10 +61,10 @@ class ChargerSpec(_Frozen):
     charging ends when the taper current falls to ``cutoff_c``; the pack then reads 100 %.
     """
 
-    rate_c: float = Field(default=0.8, gt=0, description="CC rate (1/h)")
-    cv_soc: float = Field(default=0.85, gt=0, lt=1, description="state of charge where CV starts")
-    cutoff_c: float = Field(default=0.05, gt=0, description="taper current where charging ends (1/h)")
-    efficiency: float = Field(default=0.9, gt=0, le=1, description="grid-to-pack efficiency")
+    rate_c: Real = Field(default=0.8, gt=0, description="CC rate (1/h)")
+    cv_soc: Real = Field(default=0.85, gt=0, lt=1, description="state of charge where CV starts")
+    cutoff_c: Real = Field(default=0.05, gt=0, description="taper current where charging ends (1/h)")
+    efficiency: Real = Field(default=0.9, gt=0, le=1, description="grid-to-pack efficiency")
 
     @field_validator("cutoff_c")
     @classmethod
@@ -77,13 +80,13 @@ class StationSpec(_Frozen):
 
     name: str = Field(min_length=1)
     distance: Distance = Field(ge=0, description="one-way walking distance from the work area (m)")
-    positions: int = Field(default=1, ge=1, description="robots that can swap at once")
-    bays: int = Field(ge=1, description="pack bays, one charger each")
-    charged_packs: int = Field(ge=0, description="full packs in the bays at the start")
+    positions: Int = Field(default=1, ge=1, le=lim.MAX_POSITIONS, description="robots that can swap at once")
+    bays: Int = Field(ge=1, le=lim.MAX_BAYS, description="pack bays, one charger each")
+    charged_packs: Int = Field(ge=0, description="full packs in the bays at the start")
     swap_duration: DurationDist = Field(default="3 min", validate_default=True)
     charger: ChargerSpec = ChargerSpec()
     power_cap: Power | None = Field(default=None, gt=0, description="grid power shared by the chargers (W)")
-    docks: int | None = Field(default=None, ge=1,
+    docks: Int | None = Field(default=None, ge=1, le=lim.MAX_POSITIONS,
                               description="plug_in: charging docks, one robot each; default bays // 2")
 
     @property
@@ -103,7 +106,7 @@ class StationSpec(_Frozen):
 class FleetSpec(_Frozen):
     """The robots."""
 
-    robots: int = Field(ge=1, description="number of robots")
+    robots: Int = Field(ge=1, le=lim.MAX_ROBOTS, description="number of robots")
     initial_soc: Literal["staggered", "full"] = Field(
         default="staggered",
         description="staggered: each robot's active pack starts at a random charge above the trigger")
@@ -154,30 +157,31 @@ class RateSegment(_Frozen):
     """From ``start`` (time of day) until the next segment, tasks arrive at ``rate_per_h``."""
 
     start: Duration = Field(ge=0)
-    rate_per_h: float = Field(ge=0, description="tasks per hour")
+    rate_per_h: Real = Field(ge=0, le=lim.MAX_ARRIVAL_RATE_PER_H, description="tasks per hour")
 
 
 def _check_segments(segments: list, period: float, what: str) -> None:
     if segments[0].start != 0.0:
         raise ValueError(f"the first {what} must start at 0 h")
     for a, b in zip(segments, segments[1:]):
-        if b.start <= a.start:
-            raise ValueError(f"{what} starts must increase")
-    if segments[-1].start >= period:
-        raise ValueError(f"every {what} must start before the period ({period:g} h)")
+        if b.start - a.start < lim.MIN_SEGMENT_H:
+            raise ValueError(f"{what} starts must increase by at least 1 s")
+    if period - segments[-1].start < lim.MIN_SEGMENT_H:
+        raise ValueError(f"every {what} must start before the period ({period:g} h), by at least 1 s")
 
 
 class ArrivalSpec(_Frozen):
     """Task arrivals: a Poisson process whose rate follows a repeating piecewise-constant profile."""
 
-    period: Duration = Field(default=24.0, gt=0, description="length of the repeating profile (h)")
+    period: Annotated[Duration, lim.duration_at_least(lim.MIN_PERIOD_H)] = Field(
+        default=24.0, description="length of the repeating profile (h)")
     profile: list[RateSegment] = Field(min_length=1)
-    scale: float = Field(default=1.0, ge=0, description="multiplies every rate (for sweeps)")
+    scale: Real = Field(default=1.0, gt=0, description="multiplies every rate (for sweeps)")
 
     @model_validator(mode="after")
     def _ordered(self) -> "ArrivalSpec":
         _check_segments(self.profile, self.period, "profile segment")
-        if self.scale > 0 and not any(seg.rate_per_h > 0 for seg in self.profile):
+        if not any(seg.rate_per_h > 0 for seg in self.profile):
             raise ValueError("at least one segment needs rate_per_h > 0")
         return self
 
@@ -206,7 +210,7 @@ class TaskSpec(_Frozen):
     floor: FloorSpec = FloorSpec()
     approach_activity: str = Field(default="walk", description="activity of the walk to a task's location")
     energy_aware: bool = Field(default=True, description="check a robot's energy before giving it a task")
-    reserve: float = Field(default=0.05, ge=0, lt=1,
+    reserve: Real = Field(default=0.05, ge=0, lt=1,
                            description="energy kept after a task and the walk to a station, "
                                        "as a fraction of one pack's usable energy")
 
@@ -215,13 +219,13 @@ class DutySegment(_Frozen):
     """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty."""
 
     start: Duration = Field(ge=0)
-    robots: int = Field(ge=0)
+    robots: Int = Field(ge=0)
 
 
 class ShiftSpec(_Frozen):
     """A calendar of on-duty robot counts, repeating every ``period``."""
 
-    period: Duration = Field(default=24.0, gt=0)
+    period: Annotated[Duration, lim.duration_at_least(lim.MIN_PERIOD_H)] = 24.0
     calendar: list[DutySegment] = Field(min_length=1)
     off_duty: Literal["replenish", "park_charging"] = Field(
         default="replenish",
@@ -237,7 +241,7 @@ class ShiftSpec(_Frozen):
 class EstopSpec(_Frozen):
     """Emergency stops: the robot halts where it is for ``duration``, then resumes what it was doing."""
 
-    rate_per_day: float = Field(default=0.0, ge=0,
+    rate_per_day: Real = Field(default=0.0, ge=0, le=lim.MAX_FAULT_RATE_PER_DAY,
                                 description="per robot, per day spent working, idle or travelling")
     duration: DurationDist = Field(default="5 min", validate_default=True)
 
@@ -245,7 +249,7 @@ class EstopSpec(_Frozen):
 class BreakdownSpec(_Frozen):
     """Robot breakdowns: down until a technician has repaired it (response plus repair, one distribution)."""
 
-    rate_per_day: float = Field(default=0.0, ge=0,
+    rate_per_day: Real = Field(default=0.0, ge=0, le=lim.MAX_FAULT_RATE_PER_DAY,
                                 description="per robot, per day spent working, idle or travelling")
     repair: DurationDist = Field(default="4 h", validate_default=True)
 
@@ -253,14 +257,14 @@ class BreakdownSpec(_Frozen):
 class StationOutageSpec(_Frozen):
     """Station outages: the station admits no robot until repaired; queued robots re-route."""
 
-    rate_per_day: float = Field(default=0.0, ge=0, description="per station, per day")
+    rate_per_day: Real = Field(default=0.0, ge=0, le=lim.MAX_FAULT_RATE_PER_DAY, description="per station, per day")
     repair: DurationDist = Field(default="2 h", validate_default=True)
 
 
 class FailedSwapSpec(_Frozen):
     """Failed swap attempts (misread green light, connector fault): time lost, then retried."""
 
-    probability: float = Field(default=0.0, ge=0, lt=1, description="chance that one attempt fails")
+    probability: Real = Field(default=0.0, ge=0, le=lim.MAX_FAILED_SWAP_PROBABILITY, description="chance that one attempt fails")
     retry: DurationDist = Field(default="1 min", validate_default=True)
 
 
@@ -304,13 +308,13 @@ class WorkloadSpec(_Frozen):
 class PolicySpec(_Frozen):
     """Swap decisions."""
 
-    swap_trigger: float = Field(default=0.2, ge=0, lt=1,
+    swap_trigger: Real = Field(default=0.2, ge=0, lt=1,
                                 description="state of charge at which the active pack is given up")
-    ready_threshold: float = Field(default=0.95, gt=0, le=1,
+    ready_threshold: Real = Field(default=0.95, gt=0, le=1,
                                    description="state of charge at which a bay shows green")
     go: Literal["immediately", "after_activity"] = "immediately"
     station_choice: Literal["nearest", "shortest_wait"] = "nearest"
-    opportunistic_below: float | None = Field(
+    opportunistic_below: Real | None = Field(
         default=None, gt=0, le=1,
         description="an idle robot with a pack below this state of charge swaps early when a station is free")
 
@@ -324,12 +328,13 @@ class TravelSpec(_Frozen):
 class OutputSpec(_Frozen):
     """What a run records besides its KPIs."""
 
-    bin_width: Duration = Field(default=0.25, gt=0, description="time-series bin width")
-    trace_events: int = Field(default=0, ge=0, le=1_000_000,
+    bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(
+        default=0.25, description="time-series bin width")
+    trace_events: Int = Field(default=0, ge=0, le=1_000_000,
                               description="keep the first N model events (0: none)")
-    health_bin_width: Duration = Field(default=24.0, gt=0,
+    health_bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(default=24.0,
                                        description="interval between pack-health snapshots (health.csv)")
-    alerts_limit: int = Field(default=10_000, ge=0, le=1_000_000,
+    alerts_limit: Int = Field(default=10_000, ge=0, le=1_000_000,
                               description="keep the first N alerts as alerts.csv rows; count the rest")
 
 
@@ -366,7 +371,6 @@ def _format_time_of_day(hours: float) -> str:
 
 
 from pydantic import BeforeValidator, PlainSerializer, model_validator  # noqa: E402
-from typing import Annotated  # noqa: E402
 
 TimeOfDay = Annotated[float, BeforeValidator(_parse_time_of_day),
                       PlainSerializer(_format_time_of_day, when_used="json")]
@@ -376,8 +380,8 @@ TimeOfDay = Annotated[float, BeforeValidator(_parse_time_of_day),
 class TemperatureSpec(_Frozen):
     """Pack temperature (degC) in each place a pack can be; held constant there [G]."""
 
-    in_robot: float = Field(default=30.0, ge=-30, le=80, description="pack in a robot, under load (degC)")
-    in_bay: float = Field(default=30.0, ge=-30, le=80, description="pack in a station bay (degC)")
+    in_robot: Real = Field(default=30.0, ge=-30, le=80, description="pack in a robot, under load (degC)")
+    in_bay: Real = Field(default=30.0, ge=-30, le=80, description="pack in a station bay (degC)")
 
 
 class BatterySpec(_Frozen):
@@ -387,28 +391,28 @@ class BatterySpec(_Frozen):
     chemistry: Literal["nmc811", "lfp", "lfp_wang2011"] = Field(
         default="nmc811", description="cell ageing fit (degradation.CHEMISTRIES)")
     temperature_c: TemperatureSpec = TemperatureSpec()
-    wear_sigma: float = Field(default=0.12, ge=0, le=1,
+    wear_sigma: Real = Field(default=0.12, ge=0, le=1,
                               description="per-pack wear multiplier ~ lognormal(0, sigma) [G]")
-    wear_scale: float = Field(default=1.0, gt=0, le=100,
+    wear_scale: Real = Field(default=1.0, gt=0, le=100,
                               description="multiplies every pack's wear (sensitivity studies)")
-    initial_capacity_sd: float = Field(default=0.015, ge=0, le=0.2,
+    initial_capacity_sd: Real = Field(default=0.015, ge=0, le=0.2,
                                        description="initial capacity Q0 ~ N(1, sd) [G]")
-    resistance_growth: float = Field(default=2.5, ge=0,
+    resistance_growth: Real = Field(default=2.5, ge=0,
                                      description="R/R0 = 1 + growth x (1 - retained capacity) [G]")
 
 
 class HealthSpec(_Frozen):
     """The station's health check at every drop-off: noisy estimate, thresholds, faults."""
 
-    check_noise_sd: float = Field(default=0.01, ge=0, le=0.2,
+    check_noise_sd: Real = Field(default=0.01, ge=0, le=0.2,
                                   description="sd of estimated minus true health [G]")
-    warn_below: float = Field(default=0.85, gt=0, le=1.5,
+    warn_below: Real = Field(default=0.85, gt=0, le=1.5,
                               description="estimated health below this: warning, order a replacement [G]")
-    retire_below: float = Field(default=0.80, gt=0, le=1.5,
+    retire_below: Real = Field(default=0.80, gt=0, le=1.5,
                                 description="estimated health below this: quarantine and replace [G]")
-    retire_resistance_ratio: float = Field(default=2.0, gt=1,
+    retire_resistance_ratio: Real = Field(default=2.0, gt=1,
                                            description="R/R0 at or above this: quarantine and replace")
-    fault_rate_per_cycle: float = Field(default=2e-5, ge=0, le=1,
+    fault_rate_per_cycle: Real = Field(default=2e-5, ge=0, le=1,
                                         description="chance a drop-off finds a safety fault [G]")
 
     @model_validator(mode="after")
@@ -439,7 +443,7 @@ class ShiftWindow(_Frozen):
 class TechnicianSpec(_Frozen):
     """The crew that replaces quarantined packs, and its spare-pack stock."""
 
-    crew: int = Field(default=1, ge=0, le=1000, description="technicians on duty in each shift window")
+    crew: Int = Field(default=1, ge=0, le=1000, description="technicians on duty in each shift window")
     shifts: list[ShiftWindow] = Field(
         default_factory=lambda: [ShiftWindow(start="00:00", end="24:00")], min_length=1,
         description="daily on-duty windows (model time 0 is midnight); default around the clock")
@@ -449,10 +453,10 @@ class TechnicianSpec(_Frozen):
     job_duration: DurationDist = Field(
         default={"dist": "triangular", "low": "10 min", "mode": "15 min", "high": "25 min"},
         validate_default=True, description="on site: take out the old pack, fit a new one [G]")
-    spare_packs: int = Field(default=4, ge=0, le=100_000, description="new packs in stock at the start [G]")
+    spare_packs: Int = Field(default=4, ge=0, le=100_000, description="new packs in stock at the start [G]")
     reorder_lead_time: Duration = Field(default=336.0, ge=0,
                                         description="from ordering a new pack to its delivery [G]")
-    new_pack_soc: float = Field(default=0.5, ge=0, le=1, description="charge of a new pack as delivered [G]")
+    new_pack_soc: Real = Field(default=0.5, ge=0, le=1, description="charge of a new pack as delivered [G]")
 
 
 class Scenario(_Frozen):
@@ -460,16 +464,16 @@ class Scenario(_Frozen):
 
     name: str = Field(min_length=1)
     description: str = ""
-    horizon: Duration = Field(gt=0)
+    horizon: Annotated[Duration, lim.duration_at_most(lim.MAX_HORIZON_H)] = Field(gt=0)
     warmup: Duration = Field(default=0.0, ge=0)
-    seed: int = Field(default=1, ge=0)
+    seed: Int = Field(default=1, ge=0, le=lim.MAX_SEED)
     fleet: FleetSpec
     pack: PackSpec = PackSpec()
     power: PowerSpec = PowerSpec()
     workload: WorkloadSpec
     policy: PolicySpec = PolicySpec()
     travel: TravelSpec = TravelSpec()
-    stations: list[StationSpec] = Field(min_length=1)
+    stations: list[StationSpec] = Field(min_length=1, max_length=lim.MAX_STATIONS)
     output: OutputSpec = OutputSpec()
     strategy: StrategySpec = StrategySpec()
     shifts: ShiftSpec | None = None
@@ -501,9 +505,10 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if s.policy.ready_threshold <= s.policy.swap_trigger:
         errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
                        s.policy.ready_threshold))
-    if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) <= 0:
-        errors.append(("workload.cycle", "the steps' mean durations must add up to more than zero",
-                       [step.activity for step in s.workload.cycle]))
+    if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) < lim.MIN_CYCLE_H:
+        errors.append(("workload.cycle", "the steps' mean durations must add up to at least 1 min "
+                       "(a shorter cycle stops the clock)",
+                       _raw_duration(sum(step.duration.mean for step in s.workload.cycle))))
     usable_wh = s.pack.capacity * s.pack.usable_fraction
     for i, st in enumerate(s.stations):
         charger_w = st.charger.rate_c * usable_wh / st.charger.efficiency
@@ -519,6 +524,7 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if sum(st.positions for st in s.stations) == 0:  # pragma: no cover - guarded by ge=1
         errors.append(("stations", "need at least one swap position", 0))
     errors.extend(_realistic_work_checks(s))
+    errors.extend(runnable_checks(s))
     return errors
 
 
@@ -577,13 +583,13 @@ def _describe(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "greater_than_equal":
-        return f"must be >= {ctx['ge']}"
+        return f"must be >= {_num(ctx['ge'])}"
     if kind == "greater_than":
-        return f"must be > {ctx['gt']}"
+        return f"must be > {_num(ctx['gt'])}"
     if kind == "less_than_equal":
-        return f"must be <= {ctx['le']}"
+        return f"must be <= {_num(ctx['le'])}"
     if kind == "less_than":
-        return f"must be < {ctx['lt']}"
+        return f"must be < {_num(ctx['lt'])}"
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
@@ -602,6 +608,10 @@ def _describe(err: dict[str, Any]) -> str:
         return "must be a mapping of fields"
     if kind == "list_type":
         return "must be a list"
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} item(s)"
     if kind == "too_short":
         return f"must have at least {ctx.get('min_length')} item(s)"
     if kind == "string_too_short":
@@ -616,11 +626,13 @@ def _describe(err: dict[str, Any]) -> str:
     return err["msg"]
 
 
+def _num(x: Any) -> str:
+    """A bound as written: ``0`` not ``0.0``, ``100000`` not ``100000.0``."""
+    return f"{x:.12g}" if isinstance(x, float) else str(x)
+
+
 def _show(value: Any) -> str:
-    if isinstance(value, dict) and "dist" in value and value.get("dist") == "fixed" and len(value) == 2:
-        value = value.get("value")
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return show(value, 80)  # bounded work: an alias bomb or a 5000-digit integer is never written out
 
 
 def _format_errors(source: str, exc: ValidationError) -> str:
@@ -628,7 +640,7 @@ def _format_errors(source: str, exc: ValidationError) -> str:
     for err in exc.errors():
         path = _loc_to_path(err["loc"])
         msg = _describe(err)
-        if err["type"] == "missing":
+        if err["type"] == "missing" or "(got " in msg:
             lines.append(f"{source}: {path}: {msg}")
         else:
             lines.append(f"{source}: {path}: {msg} (got {_show(err.get('input'))})")
@@ -650,6 +662,8 @@ def split_path(path: str, label: str = "--set", *, wildcard: bool = False, hint:
     ``label`` and the path, with ``hint`` appended to an unreadable segment's message.
     """
     parts: list[str | int] = []
+    if path.count(".") + path.count("[") >= lim.MAX_SET_PATH_PARTS:
+        raise ScenarioError(f"{label} {show(path, 60)}: the path has more than {lim.MAX_SET_PATH_PARTS} segments")
     for token in path.split("."):
         if not token:
             raise ScenarioError(f"{label} {path}: empty path segment")
@@ -679,9 +693,10 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
     path, raw = assignment.split("=", 1)
     path = path.strip()
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"--set {assignment}: value is not valid YAML ({exc.__class__.__name__})") from None
+        value = load_yaml_text(raw, "value") if raw.strip() else ""
+    except YamlInputError as exc:
+        detail = str(exc).split("invalid YAML: ", 1)[-1]
+        raise ScenarioError(f"--set {show(assignment, 100)}: value is not valid YAML ({detail})") from None
     parts = split_path(path)
     out = copy.deepcopy(data)
     node: Any = out
@@ -724,24 +739,11 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
 
 
 def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file safely (no object-building tags), with readable errors."""
-    path = Path(path)
+    """Read a YAML file safely and within bounds (see :mod:`swapsim.scenario.yaml_loader`), with readable errors."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a YAML file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if mark is not None:
-            raise ScenarioError(f"{path}:{mark.line + 1}:{mark.column + 1}: invalid YAML: {problem}") from None
-        raise ScenarioError(f"{path}: invalid YAML: {problem}") from None
+        return read_yaml_file(path)
+    except YamlInputError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:

@@ -85,7 +85,7 @@ def test_strategy_packs():
      "s.yaml: policy.opportunistic_below: must be > policy.swap_trigger (0.2) (got 0.1)"),
     (minimal(policy={"opportunistic_below": 0.99}),
      "s.yaml: policy.opportunistic_below: must be <= policy.ready_threshold (0.95)"),
-    (minimal(faults={"failed_swap": {"probability": 1.0}}), "s.yaml: faults.failed_swap.probability: must be < 1"),
+    (minimal(faults={"failed_swap": {"probability": 1.0}}), "s.yaml: faults.failed_swap.probability: must be <= 0.99"),
     (minimal(faults={"estop": {"rate_per_day": -1}}), "s.yaml: faults.estop.rate_per_day: must be >= 0"),
     (minimal(faults={"estop": {"rate": 1}}), "s.yaml: faults.estop.rate: unknown field"),
     (minimal(stations=[{"name": "A", "distance": "10 m", "bays": 4, "charged_packs": 2, "docks": 0}]),
