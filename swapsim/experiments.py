@@ -74,6 +74,8 @@ __all__ = [
 
 CONFIDENCE = 0.95
 """Confidence level of every interval in the sweep tables."""
+MAX_RUNS = 100_000
+"""Most runs (points x replications; x max_replications with target_ci) a sweep may plan unless raised."""
 
 
 # =============================================================================================
@@ -278,8 +280,11 @@ def _design_points(factors: dict[str, list[Any]], design: str) -> list[dict[str,
 def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, base: str,
                   overrides: Iterable[str] = (), design: str = "factorial", replications: int = 10,
                   seed: int | None = None, target_ci: dict[str, float] | None = None,
-                  max_replications: int = 100) -> Sweep:
+                  max_replications: int = 100, max_runs: int = MAX_RUNS) -> Sweep:
     """Check every factor value and every point against the scenario schema and build the sweep.
+
+    ``max_runs`` bounds points x replications (x ``max_replications`` with ``target_ci``), checked
+    before any point is built.
 
     Raises:
         ScenarioError: one line per problem, naming the factor and the value (or the point).
@@ -310,6 +315,14 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
             if not 0 < rel < 1:
                 problems.append(f"target_ci {kpi}: the relative half-width must be between 0 and 1 "
                                 f"(got {rel})")
+    if not problems and design in ("factorial", "zip"):
+        sizes = [len(v) for v in factors.values()]
+        n_points = math.prod(sizes) if design == "factorial" else min(sizes, default=1)
+        per_point = max(replications, max_replications) if target_ci else replications
+        if n_points * per_point > max_runs:
+            problems.append(f"{n_points:,} point(s) x {per_point:,} replication(s) = {n_points * per_point:,} "
+                            f"runs: more than the limit of {max_runs:,}; fewer values, or raise the limit "
+                            f"with --max-runs")
     if problems:
         raise ScenarioError("\n".join(problems))
 
@@ -434,17 +447,19 @@ def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | N
         load_scenario(base_path, overrides), factors, base=str(base_path), overrides=overrides,
         design=given.get("design", spec.design), replications=given.get("replications", spec.replications),
         seed=given.get("seed", spec.seed), target_ci=target,
-        max_replications=given.get("max_replications", spec.max_replications))
+        max_replications=given.get("max_replications", spec.max_replications),
+        max_runs=given.get("max_runs", MAX_RUNS))
 
 
 def sweep_from_scenario(path: str | Path, factors: dict[str, list[Any]], *, overrides: Iterable[str] = (),
                         design: str = "factorial", replications: int = 10, seed: int | None = None,
-                        target_ci: dict[str, float] | None = None, max_replications: int = 100) -> Sweep:
+                        target_ci: dict[str, float] | None = None, max_replications: int = 100,
+                        max_runs: int | None = None) -> Sweep:
     """A sweep over a scenario file, as given on the command line (``--vary``, ``--set`` ...)."""
     overrides = list(overrides)
     return resolve_sweep(load_scenario(path, overrides), factors, base=str(path), overrides=overrides,
                          design=design, replications=replications, seed=seed, target_ci=target_ci,
-                         max_replications=max_replications)
+                         max_replications=max_replications, max_runs=max_runs or MAX_RUNS)
 
 
 def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
@@ -462,7 +477,8 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
         base, meta["factors"], base=meta["base"], overrides=meta.get("set", []), design=meta["design"],
         replications=given.get("replications", meta["replications"]), seed=meta["seed"],
         target_ci=given.get("target_ci") or meta.get("target_ci") or {},
-        max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])))
+        max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])),
+        max_runs=given.get("max_runs", MAX_RUNS))
 
 
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
@@ -566,9 +582,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ignore_sigint() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops them cleanly."""
+def _init_worker() -> None:
+    """Worker processes leave Ctrl-C to the parent, which stops them cleanly, and exit when the parent
+    is gone (killed): a daemon thread checks the parent's pid every second."""
+    import threading
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="swapsim-parent-watch", daemon=True).start()
 
 
 class LocalExecutor:
@@ -582,7 +609,7 @@ class LocalExecutor:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_ignore_sigint)
+                                            initializer=_init_worker)
 
     def describe(self) -> str:
         return "in this process" if self.jobs == 1 else f"on {self.jobs} local processes"
@@ -635,9 +662,13 @@ class DaskExecutor:
         self.scheduler = scheduler
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise ScenarioError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+                self.client = Client(check_scheduler(scheduler), timeout=f"{DASK_TIMEOUT_S}s")
+                self.client.wait_for_workers(1, timeout=DASK_TIMEOUT_S)
+            except Exception as exc:  # OSError, TimeoutError, ValueError: each a different bad address
+                if getattr(self, "client", None) is not None:
+                    self.client.close()
+                raise ScenarioError(f"--scheduler {scheduler}: no Dask cluster with workers answered within "
+                                    f"{DASK_TIMEOUT_S:g} s ({type(exc).__name__}: {str(exc)[:120]})") from None
         else:
             self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
@@ -651,19 +682,36 @@ class DaskExecutor:
         return f"on a Dask LocalCluster of {self.jobs} worker processes"
 
     def map_unordered(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[tuple[Any, Any]]:
-        from distributed import as_completed
+        from distributed import wait
 
         if not items:
             return
         futures = self.client.map(fn, items, pure=False)
         self._futures = futures
         index = {f.key: item for f, item in zip(futures, items)}
-        for fut in as_completed(futures):
+        pending = set(futures)
+        lonely_since: float | None = None
+        while pending:
+            done, pending = wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+            for fut in done:
+                try:
+                    yield index[fut.key], fut.result()
+                except Exception as exc:  # KilledWorker and other cluster failures
+                    yield index[fut.key], exc
+                fut.release()
+            if done:
+                lonely_since = None
+                continue
             try:
-                yield index[fut.key], fut.result()
-            except Exception as exc:  # KilledWorker and other cluster failures
-                yield index[fut.key], exc
-            fut.release()
+                workers = len(self.client.scheduler_info().get("workers", {}))
+            except Exception:  # the scheduler itself is gone
+                workers = 0
+            lonely_since = (lonely_since or time.monotonic()) if workers == 0 else None
+            if lonely_since is not None and time.monotonic() - lonely_since > DASK_TIMEOUT_S:
+                lost = RuntimeError(f"the Dask cluster has had no workers for {DASK_TIMEOUT_S:g} s")
+                for fut in pending:
+                    yield index[fut.key], lost
+                return
 
     def close(self, abort: bool = False) -> None:
         futures = getattr(self, "_futures", None)
@@ -677,12 +725,53 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def make_executor(executor: str = "local", jobs: int | None = None, scheduler: str | None = None):
-    """A :class:`LocalExecutor` or a :class:`DaskExecutor` (``scheduler`` implies Dask)."""
+DASK_TIMEOUT_S = 15.0
+"""Seconds to wait for a Dask scheduler to answer, or for a cluster without workers to get one."""
+
+
+def max_jobs() -> int:
+    """The most worker processes swapsim starts: twice the cores (runs are CPU-bound), at least 4."""
+    return max(4, 2 * default_jobs())
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address ``[tcp|tls|ws|wss|ucx]://HOST:PORT`` (``HOST:PORT`` means tcp), checked."""
+    from urllib.parse import urlsplit
+
+    text = address.strip()
+    if not text:
+        raise ScenarioError("--scheduler: empty address (expected tcp://HOST:PORT)")
+    url = urlsplit(text if "://" in text else f"tcp://{text}")
+    try:
+        port = url.port
+    except ValueError:
+        port = None
+    if url.scheme not in ("tcp", "tls", "ws", "wss", "ucx") or not url.hostname or port is None \
+            or url.path not in ("", "/") or url.query or url.fragment or "\0" in text:
+        raise ScenarioError(f"--scheduler {address[:80]!r}: not a scheduler address (expected tcp://HOST:PORT)")
+    return f"{url.scheme}://{url.netloc}"
+
+
+def make_executor(executor: str = "local", jobs: int | None = None, scheduler: str | None = None,
+                  runs: int | None = None, say: Callable[[str], None] | None = None):
+    """A :class:`LocalExecutor` or a :class:`DaskExecutor` (``scheduler`` implies Dask).
+
+    ``jobs`` is bounded by :func:`max_jobs` and by ``runs`` (the runs to do), saying so through ``say``.
+    """
     jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:
         raise ScenarioError(f"--jobs: must be >= 1 (got {jobs})")
-    if scheduler or executor == "dask":
+    say = say or (lambda message: print(message, file=sys.stderr))
+    if jobs > max_jobs():
+        say(f"--jobs {jobs}: more worker processes than useful on {default_jobs()} core(s); "
+            f"using at most {max_jobs()}")
+        jobs = max_jobs()
+    if runs is not None and 0 < runs < jobs:
+        say(f"{jobs} worker processes asked for {runs} run(s): starting {runs}")
+        jobs = runs
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    if scheduler is not None or executor == "dask":
         return DaskExecutor(jobs, scheduler)
     if executor != "local":
         raise ScenarioError(f"--executor: must be local or dask (got {executor!r})")
@@ -726,27 +815,26 @@ def _run_file(runs_dir: Path, point: int, replication: int) -> Path:
     return runs_dir / f"{point}-{replication}.json"
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.io import json_default
+    from swapsim.io import atomic_write_text, json_default
 
-    _atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
 
 
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
+    from swapsim.outdir import MANIFEST, OutputError, check_path, write_manifest
+
     runs_dir = out_dir / "runs"
     meta_path = out_dir / "sweep.json"
+    check_path(out_dir)
+    if out_dir.is_symlink() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: a symbolic link to something other than a directory")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
     if out_dir.exists() and any(out_dir.iterdir()):
-        if not meta_path.exists():
-            raise ScenarioError(f"{out_dir}: exists and is not a sweep directory; choose another --out")
+        if not meta_path.is_file():
+            raise OutputError(f"{out_dir}: not empty and not a sweep directory (no sweep.json); swapsim writes "
+                              f"only into a new or empty directory or one it wrote before; choose another --out")
         if not resume:
             raise ScenarioError(f"{out_dir}: already holds a sweep; add --resume to continue it, "
                                 f"or choose another --out")
@@ -763,6 +851,8 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
     for stale in runs_dir.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
     _write_json_atomic(meta_path, sweep.to_json())
+    if not (out_dir / MANIFEST).exists():
+        write_manifest(out_dir, ["sweep.json"])
 
 
 def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
@@ -822,7 +912,8 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
         else:
             tqdm.write(message, file=sys.stderr)
 
-    ex = make_executor(executor, jobs, scheduler)
+    missing = sum(1 for p, n in plan.items() for r in range(n) if (p, r) not in done)
+    ex = make_executor(executor, jobs, scheduler, runs=missing, say=report)
     description = ex.describe()
     bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
                disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,
@@ -945,11 +1036,10 @@ def _cell_value(value: Any) -> Any:
 
 
 def _atomic_csv(path: Path, columns: dict[str, list[Any]]) -> None:
-    from swapsim.io import write_csv
+    from swapsim.io import atomic_file, write_csv
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write_csv(tmp, columns)
-    os.replace(tmp, path)
+    with atomic_file(path) as tmp:
+        write_csv(tmp, columns)
 
 
 def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
@@ -964,9 +1054,10 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
             arrays[name] = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays[name] = pa.array([None if v is None else str(v) for v in values])
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(pa.table(arrays), tmp)
-    os.replace(tmp, path)
+    from swapsim.io import atomic_file
+
+    with atomic_file(path) as tmp:
+        pq.write_table(pa.table(arrays), tmp)
     return path
 
 
@@ -1055,4 +1146,7 @@ def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
         written.append(fail_path)
     else:
         fail_path.unlink(missing_ok=True)
+    from swapsim.io import claim
+
+    claim(out_dir, [out_dir / "sweep.json", *written, *(out_dir / "runs").glob("*.json")])
     return written

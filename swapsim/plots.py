@@ -51,9 +51,12 @@ def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def _save(fig: plt.Figure, out_dir: Path, stem: str, fmt: str) -> Path:
+    from swapsim.io import claim
+
     path = out_dir / f"{stem}.{fmt}"
     fig.savefig(path, format=fmt)
     plt.close(fig)
+    claim(out_dir, [path])  # in a directory swapsim owns, the figure is swapsim's file
     return path
 
 
