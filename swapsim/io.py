@@ -326,7 +326,17 @@ def _check_run(run_dir: Path) -> None:
         path = run_dir / name
         if name in REQUIRED_FILES["run"] or os.path.lexists(path):
             check_table(path, required, numeric=name not in ("packs.csv", "alerts.csv"))
-    _regular(run_dir / "scenario.resolved.yaml")
+    scenario = run_dir / "scenario.resolved.yaml"
+    _regular(scenario)
+    if scenario.exists():
+        import yaml
+
+        try:
+            data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ResultsError(f"{scenario}: damaged: cannot be read as YAML ({type(exc).__name__})") from None
+        if not isinstance(data, dict):
+            raise ResultsError(f"{scenario}: damaged: expected a mapping")
 
 
 ALERT_COLUMNS = ("time_h", "pack", "station", "kind", "estimated_health", "true_health")
