@@ -582,13 +582,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int) -> None:
     """Worker processes leave Ctrl-C to the parent, which stops them cleanly, and exit when the parent
-    is gone (killed): a daemon thread checks the parent's pid every second."""
+    (pid ``parent``, passed in: it may be gone before this runs) is gone, e.g. killed: a daemon thread
+    checks the parent's pid every second."""
     import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -609,7 +609,7 @@ class LocalExecutor:
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_init_worker)
+                                            initializer=_init_worker, initargs=(os.getpid(),))
 
     def describe(self) -> str:
         return "in this process" if self.jobs == 1 else f"on {self.jobs} local processes"
