@@ -53,15 +53,18 @@ class OutputError(Exception):
 def safe_name(label: str, limit: int = NAME_LIMIT) -> str:
     """A directory name from a scenario name (a label, never a path).
 
-    Runs of characters other than letters, digits, ``_``, ``-`` and ``.`` become one ``-``; leading
-    and trailing dots and dashes are dropped (so no ``.``, ``..`` or hidden name); at most ``limit``
-    characters; ``"scenario"`` when nothing is left. A NUL character is an error.
+    Runs of characters other than letters, digits, ``_``, ``-`` and ``.`` become one ``-``; runs of
+    dots become one; leading and trailing dots and dashes are dropped (so no ``.``, ``..`` or hidden
+    name); at most ``limit`` characters and twice as many UTF-8 bytes; ``"scenario"`` when nothing is
+    left. A NUL character is an error.
     """
     if "\0" in label:
         raise OutputError(f"scenario name {label[:40]!r}: must not hold a NUL character")
-    text = re.sub(r"[^\w.-]+", "-", label, flags=re.ASCII)
-    text = re.sub(r"\.{2,}", ".", text).strip(".-")[:limit].strip(".-")
-    return text or "scenario"
+    text = re.sub(r"[^\w.-]+", "-", label)
+    text = re.sub(r"\.{2,}", ".", text).strip(".-")[:limit]
+    while len(text.encode("utf-8", "surrogatepass")) > 2 * limit:
+        text = text[:-1]
+    return text.strip(".-") or "scenario"
 
 
 def default_out(name: str, suffix: str = "") -> Path:
