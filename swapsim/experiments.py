@@ -661,8 +661,9 @@ class DaskExecutor:
         self.cluster = None
         self.scheduler = scheduler
         if scheduler:
+            address = check_scheduler(scheduler)
             try:
-                self.client = Client(check_scheduler(scheduler), timeout=f"{DASK_TIMEOUT_S}s")
+                self.client = Client(address, timeout=f"{DASK_TIMEOUT_S}s")
                 self.client.wait_for_workers(1, timeout=DASK_TIMEOUT_S)
             except Exception as exc:  # OSError, TimeoutError, ValueError: each a different bad address
                 if getattr(self, "client", None) is not None:
@@ -692,7 +693,10 @@ class DaskExecutor:
         pending = set(futures)
         lonely_since: float | None = None
         while pending:
-            done, pending = wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+            try:
+                done, pending = wait(pending, timeout=2.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished in 2 s: see whether any worker is left
+                done = set()
             for fut in done:
                 try:
                     yield index[fut.key], fut.result()

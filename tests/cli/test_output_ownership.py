@@ -264,3 +264,39 @@ def test_absurd_sweeps_are_refused_up_front(tmp_path: Path, args: list[str], mes
     result = invoke("sweep", s, "--vary", "fleet.robots=2,3", *args, "--out", tmp_path / "sw")
     assert result.exit_code == 2 and message in result.output, result.output
     assert not (tmp_path / "sw").exists()
+
+
+def test_a_cluster_without_workers_is_a_message_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    from swapsim import experiments as ex
+
+    monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
+    with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        s = scenario(tmp_path)
+        result = invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "1", "--scheduler", cluster.scheduler_address,
+                        "--out", tmp_path / "sw", "--no-figures", "-q")
+    assert result.exit_code == 2 and "no Dask cluster with workers answered within 2 s" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_runs_on_a_cluster_that_loses_every_worker_are_reported_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    import time
+
+    from swapsim import experiments as ex
+
+    monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
+    with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:
+        executor = ex.DaskExecutor(1, cluster.scheduler_address)
+        started = time.monotonic()
+        out = []
+        try:
+            for item, rec in executor.map_unordered(time.sleep, [0.0, 6.0, 6.0]):
+                out.append((item, rec))
+                if len(out) == 1:
+                    cluster.scale(0)
+        finally:
+            executor.close(abort=True)
+    assert time.monotonic() - started < 40
+    lost = [rec for _, rec in out if isinstance(rec, BaseException)]
+    assert len(out) == 3 and len(lost) >= 2 and "no workers" in str(lost[-1])
