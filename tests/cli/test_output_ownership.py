@@ -231,7 +231,7 @@ def test_bad_scheduler_addresses_are_refused_before_anything_runs(tmp_path: Path
 
 def test_a_dead_scheduler_times_out_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
-    from swapsim import experiments as ex
+    from swapsim import executors as ex
 
     monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
     with socket.socket() as sock:  # a port nobody listens on
@@ -268,7 +268,7 @@ def test_absurd_sweeps_are_refused_up_front(tmp_path: Path, args: list[str], mes
 
 def test_a_cluster_without_workers_is_a_message_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     distributed = pytest.importorskip("distributed")
-    from swapsim import experiments as ex
+    from swapsim import executors as ex
 
     monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
     with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
@@ -283,7 +283,7 @@ def test_runs_on_a_cluster_that_loses_every_worker_are_reported_lost(monkeypatch
     distributed = pytest.importorskip("distributed")
     import time
 
-    from swapsim import experiments as ex
+    from swapsim import executors as ex
 
     monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
     with distributed.LocalCluster(n_workers=1, processes=False, protocol="tcp", dashboard_address=None) as cluster:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 PARENT = """\
 import os
-from swapsim.experiments import LocalExecutor
+from swapsim.executors import LocalExecutor
 
 if __name__ == "__main__":
     ex = LocalExecutor(2)
