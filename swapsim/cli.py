@@ -489,7 +489,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
 @click.option("-r", "--replications", type=click.IntRange(1, 1000), default=5, show_default=True,
               help="Pilot replications, 1 to 1000 (averaged before MSER-5).")
 @click.option("--bin", "bin_width", default="5 min", show_default=True,
-              help="Time-series bin of the pilot runs (a duration).")
+              help="Time-series bin of the pilot runs (a duration); the horizon must hold 40 to 100,000 bins.")
 @seed_option("Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -516,6 +516,9 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
     if bin_h <= 0:
         raise ScenarioError(f"--bin {bin_width}: must be > 0")
     sc = load_scenario(scenario, overrides)
+    if sc.horizon / bin_h > 100_000:
+        raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) would hold "
+                            f"{sc.horizon / bin_h:,.0f} bins per pilot; at most 100,000 (choose a wider bin)")
     if sc.horizon / bin_h < 40:
         raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) holds fewer than "
                             f"40 bins; MSER-5 needs a longer horizon or a finer bin")

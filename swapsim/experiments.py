@@ -475,6 +475,11 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
     replications, target_ci or max_replications."""
     sweep_dir = Path(sweep_dir)
     meta = _read_meta(sweep_dir)
+    kinds = {"base_scenario": dict, "factors": dict, "design": str, "seed": int, "base": str, "replications": int,
+             "points": list}
+    wrong = [k for k, t in kinds.items() if not isinstance(meta.get(k), t)]
+    if wrong:
+        raise ScenarioError(f"{sweep_dir}/sweep.json: damaged: {', '.join(wrong)} missing or of the wrong type")
     base = scenario_from_dict(meta["base_scenario"], f"{sweep_dir}/sweep.json: base_scenario")
     given = {k: v for k, v in changes.items() if v is not None}
     for key in ("seed", "design"):
@@ -492,11 +497,14 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
     path = sweep_dir / "sweep.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{sweep_dir}: not a sweep directory (no sweep.json)") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or bad UTF-8
         raise ScenarioError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{path}: damaged: expected a JSON object")
+    return meta
 
 
 # =============================================================================================

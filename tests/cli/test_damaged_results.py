@@ -118,3 +118,15 @@ def test_report_says_when_a_resumed_sweep_has_stale_tables(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     page = (d / "report.html").read_text()
     assert f"plans {meta['replications']} replication(s) per point but the tables hold" in page
+
+
+@pytest.mark.parametrize("text", ["", "[1, 2]", "{\"factors\": {}}", "{\"base_scenario\": 3, \"seed\": \"x\"}",
+                                  "\xff\xfe garbage", "{" * 5000])
+def test_resuming_a_damaged_sweep_directory_is_one_message(tmp_path: Path, text: str) -> None:
+    d = tmp_path / "sweep"
+    shutil.copytree(DATA / "sweep_small", d)
+    (d / "sweep.json").write_bytes(text.encode("utf-8", "surrogateescape") if text[:1] != "\xff"
+                                   else b"\xff\xfe garbage")
+    result = CliRunner().invoke(cli, ["sweep", str(d), "--resume", "-q", "--no-figures"])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "sweep.json" in result.stderr and "Traceback" not in result.output

@@ -300,3 +300,10 @@ def test_runs_on_a_cluster_that_loses_every_worker_are_reported_lost(monkeypatch
     assert time.monotonic() - started < 40
     lost = [rec for _, rec in out if isinstance(rec, BaseException)]
     assert len(out) == 3 and len(lost) >= 2 and "no workers" in str(lost[-1])
+
+
+def test_warmup_bins_are_bounded(tmp_path: Path) -> None:
+    s = scenario(tmp_path)
+    result = invoke("warmup", s, "--bin", "0.1 s", "--out", tmp_path / "w")
+    assert result.exit_code == 2 and "at most 100,000" in result.stderr, result.output
+    assert not (tmp_path / "w").exists()
