@@ -300,7 +300,12 @@ def check_results_dir(results_dir: Path) -> str:
         if not isinstance(meta.get("strategies", []), list) or not table["strategy"]:
             raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: no strategy rows")
         for name in table["strategy"]:
-            sub = results_dir / str(name)
+            if not isinstance(name, str) or name in (".", "..") or "/" in name or "\\" in name:
+                raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: strategy {str(name)[:40]!r} "
+                                   f"is not a plain name")
+            sub = results_dir / name
+            if sub.is_symlink():
+                raise ResultsError(f"{sub}: is a symbolic link; swapsim reads only regular files and folders")
             if sub.is_dir() and (sub / "summary.json").exists():
                 _check_run(sub)
     else:

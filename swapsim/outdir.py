@@ -86,7 +86,7 @@ def _is_legacy(directory: Path) -> bool:
     if summary.is_file() and not summary.is_symlink():
         try:
             return "manifest" in json.loads(summary.read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError):
             return False
     return any((directory / m).is_file() for m in MARKERS[1:])
 
@@ -102,8 +102,10 @@ def owned_files(directory: Path) -> set[str] | None:
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
             files = data["files"]
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             raise OutputError(f"{manifest}: damaged manifest; move the directory away or repair the file") from None
+        if not isinstance(files, list):
+            raise OutputError(f"{manifest}: damaged manifest; move the directory away or repair the file")
         return {f for f in files if isinstance(f, str) and _inside(f)}
     if not any(directory.iterdir()) or _is_legacy(directory):
         return set()

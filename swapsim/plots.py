@@ -51,10 +51,11 @@ def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def _save(fig: plt.Figure, out_dir: Path, stem: str, fmt: str) -> Path:
-    from swapsim.io import claim
+    from swapsim.io import atomic_file, claim
 
     path = out_dir / f"{stem}.{fmt}"
-    fig.savefig(path, format=fmt)
+    with atomic_file(path) as tmp:  # replaces a link of that name, never writes through it
+        fig.savefig(tmp, format=fmt)
     plt.close(fig)
     claim(out_dir, [path])  # in a directory swapsim owns, the figure is swapsim's file
     return path

@@ -130,3 +130,35 @@ def test_resuming_a_damaged_sweep_directory_is_one_message(tmp_path: Path, text:
     result = CliRunner().invoke(cli, ["sweep", str(d), "--resume", "-q", "--no-figures"])
     assert result.exit_code == 2, (result.output, result.exception)
     assert "sweep.json" in result.stderr and "Traceback" not in result.output
+
+
+def test_symlinked_figures_are_not_embedded(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(DATA / "run_small", run)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"SECRET-BYTES" * 50)
+    (run / "fleet_state.png").symlink_to(secret)
+    result = CliRunner().invoke(cli, ["report", str(run)])
+    assert result.exit_code == 0, result.output
+    import base64
+
+    assert base64.b64encode(secret.read_bytes())[:40].decode() not in (run / "report.html").read_text()
+    assert secret.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"SECRET-BYTES" * 50, "written through the link"
+
+
+def test_a_strategy_name_that_is_a_path_is_refused(tmp_path: Path) -> None:
+    d = tmp_path / "cmp"
+    shutil.copytree(DATA / "compare_small", d)
+    text = (d / "compare.csv").read_text().replace("\nhot_swap,", "\n../../outside,", 1)
+    (d / "compare.csv").write_text(text)
+    result = CliRunner().invoke(cli, ["report", str(d)])
+    assert result.exit_code == 2 and "is not a plain name" in result.stderr, result.output
+
+
+def test_deeply_nested_json_is_damage_not_a_crash(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    shutil.copytree(DATA / "run_small", run)
+    (run / "summary.json").write_text("[" * 100_000 + "]" * 100_000)
+    for command in ("plot", "report"):
+        result = CliRunner().invoke(cli, [command, str(run)])
+        assert result.exit_code == 2 and "summary.json" in result.stderr, result.output
