@@ -1,7 +1,10 @@
 """The ``swapsim`` command line: thin click commands over library functions.
 
-User errors (a bad scenario file, a bad ``--set``, a bad flag) print one readable message and exit
-with status 2, without a traceback. Results are written atomically (see :mod:`swapsim.io`).
+User errors (a bad scenario file, a bad ``--set``, a bad flag, an output directory swapsim does not
+own, a damaged results folder) print one readable message and exit with status 2, without a
+traceback; an error of the operating system (read-only or full disk, a path below a file) is one
+line and status 1. Results are written atomically and only into a new, empty or swapsim-owned
+directory (see :mod:`swapsim.outdir`).
 """
 
 from __future__ import annotations
@@ -137,7 +140,8 @@ def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results directory (default: results/<scenario name>/).")
+              help="Results directory (default: results/<scenario name>/). New, empty, or written by swapsim "
+                   "before (only its own files are replaced); any other non-empty directory is refused.")
 @set_option
 @figures_option("the run figures")
 @format_option
@@ -202,7 +206,8 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
               help="Comma-separated power strategies to compare (hot_swap, cold_swap, plug_in).")
 @seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Compare directory (default: results/<scenario name>-compare/).")
+              help="Compare directory (default: results/<scenario name>-compare/). New, empty, or written by "
+                   "swapsim before; any other non-empty directory is refused.")
 @set_option
 @figures_option()
 @format_option
@@ -368,7 +373,8 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
               help="Refuse a sweep of more runs than this (points x replications; x --max-replications "
                    "with --target-ci) before anything runs.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Sweep directory (default: results/<scenario name>-sweep/).")
+              help="Sweep directory (default: results/<scenario name>-sweep/). New or empty, or this sweep "
+                   "with --resume; any other non-empty directory is refused.")
 @seed_option("Root seed; replication r of every point gets the same seed derived from it "
              "(default: the scenario's).")
 @set_option
@@ -493,7 +499,8 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
 @seed_option("Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory (default: results/<scenario name>-warmup/).")
+              help="Output directory (default: results/<scenario name>-warmup/). New, empty, or written by "
+                   "swapsim before; any other non-empty directory is refused.")
 @set_option
 @figures_option("warmup.png")
 @format_option
