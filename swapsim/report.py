@@ -552,7 +552,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     design = spec.get("design", "?")
     reps = spec.get("replications", "?")
     held = sorted({n for n in points.get("n", []) if isinstance(n, int)})
-    stale = bool(held) and held != [reps]
+    stale = isinstance(reps, int) and any(n < reps for n in held)  # more with target_ci is normal
     title = f"swapsim sweep: {name}"
     subtitle = (f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
                 f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
@@ -561,7 +561,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     subtitle = [subtitle]
     if stale:
         subtitle.append(f"Note: sweep.json plans {reps} replication(s) per point but the tables hold "
-                        f"{', '.join(map(str, held))} (an interrupted or unfinished resume); "
+                        f"{', '.join(map(str, held))} (failed runs, or an interrupted resume); "
                         f"`swapsim sweep {sweep_dir} --resume` completes them and rebuilds the tables.")
     sections: list[tuple[str, str, str]] = []
 
