@@ -307,3 +307,23 @@ def test_warmup_bins_are_bounded(tmp_path: Path) -> None:
     result = invoke("warmup", s, "--bin", "0.1 s", "--out", tmp_path / "w")
     assert result.exit_code == 2 and "at most 100,000" in result.stderr, result.output
     assert not (tmp_path / "w").exists()
+
+
+def test_report_of_a_resume_with_more_replications_that_was_interrupted(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from swapsim import experiments as ex
+
+    s = scenario(tmp_path)
+    d = tmp_path / "sw"
+    assert invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "2", "-j", "1", "--out", d, "--no-figures",
+                  "-q").exit_code == 0
+
+    def interrupted(task):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ex, "execute_run", interrupted)
+    result = invoke("sweep", d, "--resume", "-r", "4", "-j", "1", "--no-figures", "-q")
+    assert result.exit_code == 130, result.output
+    assert invoke("report", d).exit_code == 0
+    page = (d / "report.html").read_text()
+    assert "sweep.json plans 4 replication(s) per point but the tables hold 2" in page
