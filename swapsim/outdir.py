@@ -277,14 +277,14 @@ def _install(tmp: Path, target: Path) -> None:
     if mine and not mine & set(new):
         raise OutputError(f"{target}: holds another kind of swapsim result ({', '.join(sorted(mine))}); "
                           f"choose another --out")
-    clash = [f for f in new if f not in old and (os.path.lexists(target / f) or _blocked(target, f))]
+    clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]
     if clash:
         raise OutputError(f"{target / clash[0]}: exists and was not written by swapsim; move it away "
                           f"or choose another --out")
     write_manifest(target, old | set(new))  # a kill from here on leaves an owned directory
     for rel in sorted(old - set(new)):
         p = target / rel
-        if p.is_file() or p.is_symlink():
+        if not _blocked(target, rel) and (p.is_file() or p.is_symlink()):  # never through a linked folder
             p.unlink()
     for rel in new:
         if os.path.basename(rel) in MARKERS:
@@ -304,7 +304,8 @@ def _install(tmp: Path, target: Path) -> None:
 
 
 def _blocked(target: Path, rel: str) -> bool:
-    """A parent of ``rel`` inside ``target`` exists but is not a directory."""
+    """A parent of ``rel`` inside ``target`` exists but is not a directory, or is a symbolic link (which
+    could lead out of ``target``)."""
     for parent in Path(rel).parents:
         p = target / parent
         if parent != Path(".") and os.path.lexists(p) and (p.is_symlink() or not p.is_dir()):

@@ -132,3 +132,21 @@ def test_manifest_entries_cannot_point_outside(tmp_path: Path) -> None:
     assert owned_files(d) == {"ok.csv"}
     _write(d, {"summary.json": "1"})
     assert (tmp_path / "victim.txt").read_text() == "keep"
+
+
+def test_a_linked_subfolder_is_never_written_or_deleted_through(tmp_path: Path) -> None:
+    d = tmp_path / "d"
+    _write(d, {"summary.json": "1", "hot_swap/a.csv": "a", "cold_swap/b.csv": "b"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "a.csv").write_text("foreign a")
+    (elsewhere / "b.csv").write_text("foreign b")
+    import shutil
+
+    for sub in ("hot_swap", "cold_swap"):
+        shutil.rmtree(d / sub)
+        (d / sub).symlink_to(elsewhere)
+    with pytest.raises(OutputError, match="hot_swap"):
+        _write(d, {"summary.json": "2", "hot_swap/a.csv": "new"})
+    _write(d, {"summary.json": "3"})  # cold_swap/b.csv and hot_swap/a.csv are owned but behind links
+    assert (elsewhere / "a.csv").read_text() == "foreign a" and (elsewhere / "b.csv").read_text() == "foreign b"
