@@ -630,7 +630,9 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
 
 
-def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
+def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
+    """Check that ``out_dir`` may hold this sweep (new, empty, or this sweep with ``resume``) and, with
+    ``write``, create it and write ``sweep.json`` and the manifest."""
     from swapsim.outdir import MANIFEST, OutputError, check_path, write_manifest
 
     runs_dir = out_dir / "runs"
@@ -655,6 +657,8 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
             what = [k for k in mine if _copy(mine[k]) != theirs[k]]
             raise ScenarioError(f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
                                 f"a resume must use the same base scenario, factors, design and seed")
+    if not write:
+        return
     out_dir.mkdir(parents=True, exist_ok=True)
     runs_dir.mkdir(exist_ok=True)
     for stale in runs_dir.glob(".*.tmp"):
@@ -705,9 +709,9 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
 
     out_dir = Path(out_dir)
     started = time.perf_counter()
-    _prepare_dir(out_dir, sweep, resume)
+    _prepare_dir(out_dir, sweep, resume, write=False)  # refuse a wrong directory before any worker starts
     runs_dir = out_dir / "runs"
-    done = _load_runs(runs_dir, sweep)
+    done = _load_runs(runs_dir, sweep) if runs_dir.is_dir() else {}
     resumed = len(done)
     plan = {p.index: sweep.replications for p in sweep.points}
     failures: dict[tuple[int, int], dict[str, Any]] = {}
@@ -723,6 +727,11 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
 
     missing = sum(1 for p, n in plan.items() for r in range(n) if (p, r) not in done)
     ex = make_executor(executor, jobs, scheduler, runs=missing, say=report)
+    try:  # a cluster that cannot be reached leaves no directory behind
+        _prepare_dir(out_dir, sweep, resume)
+    except BaseException:
+        ex.close(abort=True)
+        raise
     description = ex.describe()
     bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
                disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,

@@ -242,6 +242,7 @@ def test_a_dead_scheduler_times_out_with_a_message(tmp_path: Path, monkeypatch: 
                     "--out", tmp_path / "sw", "--no-figures", "-q")
     assert result.exit_code == 2 and "no Dask cluster with workers answered within 2 s" in result.stderr
     assert "Traceback" not in result.output
+    assert not (tmp_path / "sw").exists(), "a sweep that never started leaves no directory"
 
 
 def test_jobs_are_bounded_by_the_runs_and_the_cores(tmp_path: Path) -> None:
