@@ -51,15 +51,15 @@ def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _out_dir(out: Path | None, name: str, suffix: str = "", check: bool = True) -> Path:
+def _out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None = "summary.json") -> Path:
     """``--out`` as given, or ``results/<safe scenario name><suffix>`` (a scenario's name is a label,
-    never a path: :func:`swapsim.outdir.safe_name`); with ``check``, refused before any simulation
-    when swapsim may not write there (:func:`swapsim.outdir.resolve_target`)."""
+    never a path: :func:`swapsim.outdir.safe_name`); unless ``marker`` is None, refused before any
+    simulation when swapsim may not put that kind of result there (:func:`swapsim.outdir.resolve_target`)."""
     from swapsim.outdir import check_path, default_out, resolve_target
 
     path = check_path(out) if out is not None else default_out(name, suffix)
-    if check:
-        resolve_target(path)
+    if marker is not None:
+        resolve_target(path, marker)
     return path
 
 
@@ -220,7 +220,7 @@ def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None,
 
     kinds = parse_strategies(strategies)
     sc = load_scenario(scenario, overrides)
-    out = _out_dir(out, sc.name, "-compare")
+    out = _out_dir(out, sc.name, "-compare", "compare.json")
     results = run_compare(sc, kinds, seed)
     write_compare(results, out, scenario_file=scenario, overrides=overrides, figures=figures, fmt=fmt)
     if not quiet:
@@ -441,7 +441,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         for k in kpis:
             if k not in known:
                 raise ScenarioError(ex._unknown_kpi(k, known, "--kpi"))
-    out = _out_dir(out, sw.name, "-sweep", check=False)
+    out = _out_dir(out, sw.name, "-sweep", marker=None)
     if not quiet:
         names = "; ".join(f"{f} {ex._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(f"{sw.name} sweep: {len(sw.points)} point(s) x {sw.replications} replication(s) "
@@ -529,7 +529,7 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
     if sc.horizon / bin_h < 40:
         raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) holds fewer than "
                             f"40 bins; MSER-5 needs a longer horizon or a finer bin")
-    out = _out_dir(out, sc.name, "-warmup")
+    out = _out_dir(out, sc.name, "-warmup", "warmup.json")
     series = pilot_series(sc, replications=replications, seed=seed, bin_width_h=bin_h, jobs=jobs)
     advice = advise_warmup(series)
     write_warmup(advice, out, source=str(scenario), figures=figures, fmt=fmt)

@@ -118,8 +118,10 @@ def _inside(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel
 
 
-def resolve_target(path: str | os.PathLike) -> Path:
-    """The absolute directory to write ``path``'s results into, checked against the ownership rule.
+def resolve_target(path: str | os.PathLike, marker: str | None = None) -> Path:
+    """The absolute directory to write ``path``'s results into, checked against the ownership rule
+    (and, given the ``marker`` file of the result to write, e.g. ``summary.json``, against holding
+    another kind of result).
 
     Raises:
         OutputError: NUL in the path; a link to something other than a directory; a file; a non-empty
@@ -134,10 +136,19 @@ def resolve_target(path: str | os.PathLike) -> Path:
     p = Path(os.path.abspath(p))
     if p.exists() and not p.is_dir():
         raise OutputError(f"{p}: exists and is not a directory")
-    if p.is_dir() and owned_files(p) is None:
+    owned = owned_files(p) if p.is_dir() else set()
+    if owned is None:
         raise OutputError(f"{p}: not empty and not written by swapsim (no {MANIFEST}); swapsim writes "
                           f"only into a new or empty directory or one it wrote before; choose another --out")
+    _same_kind(p, {f for f in owned if f in MARKERS}, marker)
     return p
+
+
+def _same_kind(target: Path, held: set[str], marker: str | None) -> None:
+    """Refuse to put one kind of result (``marker``) over another (``held``: top-level marker files)."""
+    if marker is not None and held and marker not in held:
+        raise OutputError(f"{target}: holds another kind of swapsim result ({', '.join(sorted(held))}); "
+                          f"choose another --out")
 
 
 @contextmanager
@@ -273,10 +284,9 @@ def _install(tmp: Path, target: Path) -> None:
     old = old or set()
     if not (target / MANIFEST).is_file():  # empty, or written before manifests: same names are swapsim's
         old = {f for f in new if (target / f).is_file() and not (target / f).is_symlink()}
-    mine = {f for f in old if "/" not in f and f in MARKERS}
+    mine = {f for f in old if f in MARKERS}
     if mine and not mine & set(new):
-        raise OutputError(f"{target}: holds another kind of swapsim result ({', '.join(sorted(mine))}); "
-                          f"choose another --out")
+        _same_kind(target, mine, next(f for f in new if f in MARKERS) if set(new) & set(MARKERS) else "")
     clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]
     if clash:
         raise OutputError(f"{target / clash[0]}: exists and was not written by swapsim; move it away "

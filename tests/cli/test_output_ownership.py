@@ -328,3 +328,14 @@ def test_report_of_a_resume_with_more_replications_that_was_interrupted(tmp_path
     assert invoke("report", d).exit_code == 0
     page = (d / "report.html").read_text()
     assert "sweep.json plans 4 replication(s) per point but the tables hold 2" in page
+
+
+def test_one_kind_of_result_is_not_written_over_another(tmp_path: Path) -> None:
+    s = scenario(tmp_path)
+    d = tmp_path / "d"
+    assert invoke(*command("compare", s, d)).exit_code == 0
+    before = snapshot(d)
+    for kind in ("run", "warmup", "sweep"):
+        result = invoke(*command(kind, s, d))
+        assert result.exit_code == 2 and str(d) in result.stderr, result.output
+    assert snapshot(d) == before
