@@ -195,6 +195,7 @@ def claim(directory: Path, paths: Iterable[Path]) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this host (a process of another user counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -228,6 +229,7 @@ def clean_stale_partials(target: Path) -> list[Path]:
 
 
 def glob_escape(name: str) -> str:
+    """``name`` with the glob characters ``*``, ``?`` and ``[`` matched literally."""
     return re.sub(r"([*?\[])", r"[\1]", name)
 
 
