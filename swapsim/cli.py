@@ -1,7 +1,10 @@
 """The ``swapsim`` command line: thin click commands over library functions.
 
-User errors (a bad scenario file, a bad ``--set``, a bad flag) print one readable message and exit
-with status 2, without a traceback. Results are written atomically (see :mod:`swapsim.results`).
+User errors (a bad scenario file, a bad ``--set``, a bad flag, an output directory swapsim does not
+own, a damaged results folder) print one readable message and exit with status 2, without a
+traceback; an error of the operating system (read-only or full disk, a path below a file) is one
+line and status 1. Results are written atomically and only into a new, empty or swapsim-owned
+directory (see :mod:`swapsim.results.outdir`).
 """
 
 from __future__ import annotations
@@ -28,17 +31,37 @@ def _fail(message: str) -> None:
 
 
 def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn ScenarioError into a message and exit status 2."""
+    """One line on stderr instead of a traceback for what a user can cause: a bad file, flag or output
+    directory, a damaged results folder (exit 2), or an operating-system error such as a read-only or
+    full disk (exit 1)."""
     import functools
+
+    from swapsim.results import OutputError, ResultsError
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except ScenarioError as exc:
+        except (ScenarioError, ResultsError, OutputError) as exc:
             _fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
 
     return wrapper
+
+
+def _out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None = "summary.json") -> Path:
+    """``--out`` as given, or ``results/<safe scenario name><suffix>`` (a scenario's name is a label,
+    never a path: :func:`swapsim.results.outdir.safe_name`); unless ``marker`` is None, refused before any
+    simulation when swapsim may not put that kind of result there (:func:`swapsim.results.outdir.resolve_target`)."""
+    from swapsim.results.outdir import check_path, default_out, resolve_target
+
+    path = check_path(out) if out is not None else default_out(name, suffix)
+    if marker is not None:
+        resolve_target(path, marker)
+    return path
 
 
 set_option = click.option(
@@ -119,7 +142,8 @@ def _battery_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results directory (default: results/<scenario name>/).")
+              help="Results directory (default: results/<scenario name>/). New, empty, or written by swapsim "
+                   "before (only its own files are replaced); any other non-empty directory is refused.")
 @set_option
 @figures_option("the run figures")
 @format_option
@@ -132,7 +156,7 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     from swapsim.results import write_run
 
     sc = load_scenario(scenario, overrides)
-    out = out or Path("results") / sc.name
+    out = _out_dir(out, sc.name)
     result = simulate(sc, seed)
     write_run(result, out, figures=figures, fmt=fmt)
     if not quiet:
@@ -185,7 +209,8 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
               help="Comma-separated power strategies to compare (hot_swap, cold_swap, plug_in).")
 @seed_option()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Compare directory (default: results/<scenario name>-compare/).")
+              help="Compare directory (default: results/<scenario name>-compare/). New, empty, or written by "
+                   "swapsim before; any other non-empty directory is refused.")
 @set_option
 @figures_option()
 @format_option
@@ -198,7 +223,7 @@ def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None,
 
     kinds = parse_strategies(strategies)
     sc = load_scenario(scenario, overrides)
-    out = out or Path("results") / f"{sc.name}-compare"
+    out = _out_dir(out, sc.name, "-compare", "compare.json")
     results = run_compare(sc, kinds, seed)
     write_compare(results, out, scenario_file=scenario, overrides=overrides, figures=figures, fmt=fmt)
     if not quiet:
@@ -232,9 +257,20 @@ def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
 results_dir_argument = click.argument("results_dir", type=click.Path(path_type=Path))
 
 
+def _damaged(results_dir: Path, exc: Exception) -> None:
+    """A results folder whose files passed the checks but still do not fit together (exit 2)."""
+    _fail(f"{results_dir}: the saved files do not fit together ({type(exc).__name__}: {str(exc)[:120]}); "
+          f"a file is damaged or was written by another version: write the results again")
+
+
+_DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivisionError, AttributeError)
+"""What reading a damaged results folder can raise past :func:`swapsim.results.check_results_dir`."""
+
+
 @cli.command()
 @results_dir_argument
 @format_option
+@_user_errors
 def plot(results_dir: Path, fmt: str) -> None:
     """Redraw every figure of a run, sweep or comparison in RESULTS_DIR from its saved files.
 
@@ -248,6 +284,8 @@ def plot(results_dir: Path, fmt: str) -> None:
         paths = plot_results(results_dir, fmt)
     except ResultsError as exc:
         _fail(str(exc))
+    except _DAMAGE as exc:
+        _damaged(results_dir, exc)
     for path in paths:
         click.echo(f"wrote {path}")
 
@@ -256,6 +294,7 @@ def plot(results_dir: Path, fmt: str) -> None:
 @results_dir_argument
 @click.option("--redraw", is_flag=True,
               help="Redraw the figures (PNG) before embedding them, even when figure files exist.")
+@_user_errors
 def report(results_dir: Path, redraw: bool) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the KPI tables, figures, resolved
     scenario and manifest of a run, sweep or comparison.
@@ -270,6 +309,8 @@ def report(results_dir: Path, redraw: bool) -> None:
         path = write_report(results_dir, redraw=redraw)
     except ResultsError as exc:
         _fail(str(exc))
+    except _DAMAGE as exc:
+        _damaged(results_dir, exc)
     click.echo(f"report written to {path}")
 # ---------------------------------------------------------------------------------------------
 # swapsim sweep / swapsim warmup: experiments at scale (swapsim.experiments, swapsim.experiments.warmup)
@@ -327,12 +368,17 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
                    "'stations[*].positions=1,2,3' ([*]: every station). Repeatable.")
 @click.option("--design", type=click.Choice(["factorial", "zip"]), default=None,
               help="factorial: every combination (default); zip: the i-th values of every factor together.")
-@click.option("-r", "--replications", type=click.IntRange(min=1), default=None,
-              help="Replications per point (default 10; at least 3 with --target-ci).")
+@click.option("-r", "--replications", type=click.IntRange(1, 100_000), default=None,
+              help="Replications per point, 1 to 100000 (default 10; at least 3 with --target-ci).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores); 1 runs in this process.")
+              help="Worker processes (default: all cores); 1 runs in this process. Never more than the runs "
+                   "to do nor twice the cores (at least 4); a larger number is lowered, with a message.")
+@click.option("--max-runs", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Refuse a sweep of more runs than this (points x replications; x --max-replications "
+                   "with --target-ci) before anything runs.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Sweep directory (default: results/<scenario name>-sweep/).")
+              help="Sweep directory (default: results/<scenario name>-sweep/). New or empty, or this sweep "
+                   "with --resume; any other non-empty directory is refused.")
 @seed_option("Root seed; replication r of every point gets the same seed derived from it "
              "(default: the scenario's).")
 @set_option
@@ -357,7 +403,7 @@ def _sweep_table(out: Path, targets: dict[str, float]) -> str:
 def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: int | None, jobs: int | None,
           out: Path | None, seed: int | None, overrides: tuple[str, ...], executor: str, scheduler: str | None,
           resume: bool, target_ci: tuple[str, ...], max_replications: int | None, kpis: tuple[str, ...],
-          figures: bool, fmt: str, quiet: bool) -> None:
+          figures: bool, fmt: str, quiet: bool, max_runs: int) -> None:
     """Run a parameter sweep with replications and confidence intervals.
 
     SPEC is a scenario file (with --vary), a sweep file (base scenario, factors, design, replications,
@@ -368,6 +414,8 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
     """
     from swapsim import experiments as ex
 
+    if scheduler is not None:
+        ex.check_scheduler(scheduler)
     factors: dict[str, list[Any]] = {}
     for text in vary:
         path, values = ex.parse_vary(text)
@@ -382,23 +430,23 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         if out is not None and out.resolve() != spec.resolve():
             raise ScenarioError(f"{spec}: a sweep directory is resumed in place (got --out {out})")
         sw = ex.sweep_from_dir(spec, replications=replications, target_ci=targets,
-                               max_replications=max_replications, seed=seed, design=design)
+                               max_replications=max_replications, seed=seed, design=design, max_runs=max_runs)
         out, resume = spec, True
     elif _is_sweep_file(spec):
         sw = ex.load_sweep_file(spec, extra_factors=factors, extra_overrides=overrides, design=design,
                                 replications=replications, seed=seed, target_ci=targets,
-                                max_replications=max_replications)
+                                max_replications=max_replications, max_runs=max_runs)
     else:
         sw = ex.sweep_from_scenario(spec, factors, overrides=overrides, design=design or "factorial",
                                     replications=replications or 10, seed=seed, target_ci=targets,
-                                    max_replications=max_replications or 100)
+                                    max_replications=max_replications or 100, max_runs=max_runs)
     if kpis:
         known = ex.kpi_names(sw)
         for k in kpis:
             if k not in known:
                 raise ScenarioError(ex.sweep._unknown_kpi(k, known, "--kpi"))
     check_sweep_memory(sw)
-    out = out or Path("results") / f"{sw.name}-sweep"
+    out = _out_dir(out, sw.name, "-sweep", marker=None)
     if not quiet:
         names = "; ".join(f"{f} {ex.sweep._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(f"{sw.name} sweep: {len(sw.points)} point(s) x {sw.replications} replication(s) "
@@ -450,14 +498,15 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
 @cli.command()
 @max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-r", "--replications", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Pilot replications (averaged before MSER-5).")
+@click.option("-r", "--replications", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="Pilot replications, 1 to 1000 (averaged before MSER-5).")
 @click.option("--bin", "bin_width", default="5 min", show_default=True,
-              help="Time-series bin of the pilot runs (a duration).")
+              help="Time-series bin of the pilot runs (a duration); the horizon must hold 40 to 100,000 bins.")
 @seed_option("Root seed (default: the scenario's); the pilots use a sweep's replication seeds.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory (default: results/<scenario name>-warmup/).")
+              help="Output directory (default: results/<scenario name>-warmup/). New, empty, or written by "
+                   "swapsim before; any other non-empty directory is refused.")
 @set_option
 @figures_option("warmup.png")
 @format_option
@@ -480,10 +529,13 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
     if bin_h <= 0:
         raise ScenarioError(f"--bin {bin_width}: must be > 0")
     sc = load_scenario(scenario, overrides)
+    if sc.horizon / bin_h > 100_000:
+        raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) would hold "
+                            f"{sc.horizon / bin_h:,.0f} bins per pilot; at most 100,000 (choose a wider bin)")
     if sc.horizon / bin_h < 40:
         raise ScenarioError(f"--bin {bin_width}: the horizon ({format_duration(sc.horizon)}) holds fewer than "
                             f"40 bins; MSER-5 needs a longer horizon or a finer bin")
-    out = out or Path("results") / f"{sc.name}-warmup"
+    out = _out_dir(out, sc.name, "-warmup", "warmup.json")
     series = pilot_series(sc, replications=replications, seed=seed, bin_width_h=bin_h, jobs=jobs)
     advice = advise_warmup(series)
     write_warmup(advice, out, source=str(scenario), figures=figures, fmt=fmt)

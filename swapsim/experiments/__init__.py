@@ -1,7 +1,17 @@
-"""Experiments above single runs: sweeps as data (designs, seeds, executors, resume, confidence intervals),
-the warm-up advice (MSER-5) and strategy comparisons with common random numbers.
+"""Experiments above single runs: sweeps as data (designs, seeds, resume), executors (local processes or
+Dask), statistics (Student-t intervals on SciPy), the warm-up advice (MSER-5) and strategy comparisons
+with common random numbers.
 """
 
+from swapsim.experiments.executors import (
+    LocalExecutor,
+    DaskExecutor,
+    make_executor,
+    default_jobs,
+    max_jobs,
+    check_scheduler,
+    DASK_TIMEOUT_S,
+)
 from swapsim.experiments.sweep import (
     SweepSpec,
     Sweep,
@@ -21,8 +31,6 @@ from swapsim.experiments.sweep import (
     run_sweep,
     build_tables,
     kpi_names,
-    make_executor,
-    default_jobs,
 )
 from swapsim.experiments.compare import (
     parse_strategies,
@@ -42,6 +50,13 @@ from swapsim.experiments.warmup import (
 )
 
 __all__ = [
+    "LocalExecutor",
+    "DaskExecutor",
+    "make_executor",
+    "default_jobs",
+    "max_jobs",
+    "check_scheduler",
+    "DASK_TIMEOUT_S",
     "SweepSpec",
     "Sweep",
     "Point",
@@ -60,8 +75,6 @@ __all__ = [
     "run_sweep",
     "build_tables",
     "kpi_names",
-    "make_executor",
-    "default_jobs",
     "parse_strategies",
     "with_strategy",
     "run_compare",

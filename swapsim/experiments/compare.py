@@ -18,7 +18,7 @@ streams (cold-swap boot times) are new streams and shift nothing else.
 ``compare.json``   ``scenario`` (name), ``scenario_file``, ``seed``, ``strategies``, ``overrides``,
                    horizon and warm-up, swapsim version, ``common_random_numbers: true``
 ``<strategy>/``    a normal run directory per strategy (see :mod:`swapsim.results`)
-``compare.png``    the grouped bar chart (:func:`swapsim.plots.plot_compare`)
+``compare.png``    the grouped bar chart (:func:`swapsim.output.plot_compare`)
 =================  ================================================================================
 """
 

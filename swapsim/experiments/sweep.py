@@ -11,7 +11,7 @@ Seeds. Replication ``r`` of every point runs with the same seed, derived from th
 r-th child of ``SeedSequence(root).spawn(...)``). Points are therefore compared under common random
 numbers, and a run's seed never depends on the number of points, workers or machines.
 
-Executors. Runs go to local worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
+Executors (:mod:`swapsim.experiments.executors`). Runs go to local worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
 ``jobs`` of them; ``jobs=1`` runs in this process) or to a Dask distributed cluster (the optional
 ``swapsim[dask]`` extra; a LocalCluster on this machine, or a running scheduler). Whatever runs
 them, the tables are sorted by (point, replication) and are identical row for row, wall time aside.
@@ -47,7 +47,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterable, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterable, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -64,6 +64,14 @@ from swapsim.scenario.schema import (
     scenario_to_dict,
     split_path,
 )
+from swapsim.experiments.executors import (  # noqa: F401  (re-exported: the sweep's executors)
+    DaskExecutor,
+    LocalExecutor,
+    check_scheduler,
+    default_jobs,
+    make_executor,
+    max_jobs,
+)
 
 __all__ = [
     "SweepSpec", "Sweep", "Point", "RunTask", "SweepReport", "SweepInterrupted",
@@ -74,6 +82,8 @@ __all__ = [
 
 CONFIDENCE = 0.95
 """Confidence level of every interval in the sweep tables."""
+MAX_RUNS = 100_000
+"""Most runs (points x replications; x max_replications with target_ci) a sweep may plan unless raised."""
 
 
 # =============================================================================================
@@ -278,8 +288,11 @@ def _design_points(factors: dict[str, list[Any]], design: str) -> list[dict[str,
 def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, base: str,
                   overrides: Iterable[str] = (), design: str = "factorial", replications: int = 10,
                   seed: int | None = None, target_ci: dict[str, float] | None = None,
-                  max_replications: int = 100) -> Sweep:
+                  max_replications: int = 100, max_runs: int = MAX_RUNS) -> Sweep:
     """Check every factor value and every point against the scenario schema and build the sweep.
+
+    ``max_runs`` bounds points x replications (x ``max_replications`` with ``target_ci``), checked
+    before any point is built.
 
     Raises:
         ScenarioError: one line per problem, naming the factor and the value (or the point).
@@ -310,6 +323,14 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
             if not 0 < rel < 1:
                 problems.append(f"target_ci {kpi}: the relative half-width must be between 0 and 1 "
                                 f"(got {rel})")
+    if not problems and design in ("factorial", "zip"):
+        sizes = [len(v) for v in factors.values()]
+        n_points = math.prod(sizes) if design == "factorial" else min(sizes, default=1)
+        per_point = max(replications, max_replications) if target_ci else replications
+        if n_points * per_point > max_runs:
+            problems.append(f"{n_points:,} point(s) x {per_point:,} replication(s) = {n_points * per_point:,} "
+                            f"runs: more than the limit of {max_runs:,}; fewer values, or raise the limit "
+                            f"with --max-runs")
     if problems:
         raise ScenarioError("\n".join(problems))
 
@@ -434,17 +455,19 @@ def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | N
         load_scenario(base_path, overrides), factors, base=str(base_path), overrides=overrides,
         design=given.get("design", spec.design), replications=given.get("replications", spec.replications),
         seed=given.get("seed", spec.seed), target_ci=target,
-        max_replications=given.get("max_replications", spec.max_replications))
+        max_replications=given.get("max_replications", spec.max_replications),
+        max_runs=given.get("max_runs", MAX_RUNS))
 
 
 def sweep_from_scenario(path: str | Path, factors: dict[str, list[Any]], *, overrides: Iterable[str] = (),
                         design: str = "factorial", replications: int = 10, seed: int | None = None,
-                        target_ci: dict[str, float] | None = None, max_replications: int = 100) -> Sweep:
+                        target_ci: dict[str, float] | None = None, max_replications: int = 100,
+                        max_runs: int | None = None) -> Sweep:
     """A sweep over a scenario file, as given on the command line (``--vary``, ``--set`` ...)."""
     overrides = list(overrides)
     return resolve_sweep(load_scenario(path, overrides), factors, base=str(path), overrides=overrides,
                          design=design, replications=replications, seed=seed, target_ci=target_ci,
-                         max_replications=max_replications)
+                         max_replications=max_replications, max_runs=max_runs or MAX_RUNS)
 
 
 def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
@@ -452,6 +475,11 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
     replications, target_ci or max_replications."""
     sweep_dir = Path(sweep_dir)
     meta = _read_meta(sweep_dir)
+    kinds = {"base_scenario": dict, "factors": dict, "design": str, "seed": int, "base": str, "replications": int,
+             "points": list}
+    wrong = [k for k, t in kinds.items() if not isinstance(meta.get(k), t)]
+    if wrong:
+        raise ScenarioError(f"{sweep_dir}/sweep.json: damaged: {', '.join(wrong)} missing or of the wrong type")
     base = scenario_from_dict(meta["base_scenario"], f"{sweep_dir}/sweep.json: base_scenario")
     given = {k: v for k, v in changes.items() if v is not None}
     for key in ("seed", "design"):
@@ -462,17 +490,21 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
         base, meta["factors"], base=meta["base"], overrides=meta.get("set", []), design=meta["design"],
         replications=given.get("replications", meta["replications"]), seed=meta["seed"],
         target_ci=given.get("target_ci") or meta.get("target_ci") or {},
-        max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])))
+        max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])),
+        max_runs=given.get("max_runs", MAX_RUNS))
 
 
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
     path = sweep_dir / "sweep.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{sweep_dir}: not a sweep directory (no sweep.json)") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or bad UTF-8
         raise ScenarioError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
+    if not isinstance(meta, dict):
+        raise ScenarioError(f"{path}: damaged: expected a JSON object")
+    return meta
 
 
 # =============================================================================================
@@ -556,140 +588,6 @@ def execute_run(task: RunTask) -> dict[str, Any]:
 
 
 # =============================================================================================
-# Executors
-
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _ignore_sigint() -> None:
-    """Worker processes leave Ctrl-C to the parent, which stops them cleanly."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-class LocalExecutor:
-    """Runs tasks in ``jobs`` local worker processes (``jobs == 1``: in this process)."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self.pool = None
-        if jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_ignore_sigint)
-
-    def describe(self) -> str:
-        return "in this process" if self.jobs == 1 else f"on {self.jobs} local processes"
-
-    def map_unordered(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[tuple[Any, Any]]:
-        """Yield (item, fn(item)) as each finishes; an infrastructure failure yields (item, exception)."""
-        if self.pool is None:
-            for item in items:
-                yield item, fn(item)
-            return
-        from concurrent.futures import as_completed
-
-        futures = {self.pool.submit(fn, item): item for item in items}
-        for fut in as_completed(futures):
-            try:
-                yield futures[fut], fut.result()
-            except Exception as exc:  # BrokenProcessPool: a worker died (killed, out of memory)
-                yield futures[fut], exc
-
-    def close(self, abort: bool = False) -> None:
-        if self.pool is None:
-            return
-        if abort:
-            procs = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for p in procs:
-                if p.is_alive():
-                    p.terminate()
-            for p in procs:
-                p.join(timeout=10)
-        else:
-            self.pool.shutdown(wait=True)
-
-
-class DaskExecutor:
-    """Runs tasks on a Dask distributed cluster: a LocalCluster of ``jobs`` single-threaded worker
-    processes, or the running cluster at ``scheduler`` (``tcp://host:port``).
-
-    Workers of a remote cluster need the same swapsim version installed.
-    """
-
-    def __init__(self, jobs: int, scheduler: str | None = None) -> None:
-        try:
-            import logging
-
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise ScenarioError("--executor dask needs Dask distributed: pip install 'swapsim[dask]'") from None
-        self.cluster = None
-        self.scheduler = scheduler
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout="20s")
-            except (OSError, TimeoutError) as exc:
-                raise ScenarioError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
-        else:
-            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
-            self.client = Client(self.cluster)
-        self.jobs = jobs
-
-    def describe(self) -> str:
-        if self.scheduler:
-            n = len(self.client.scheduler_info().get("workers", {}))
-            return f"on the Dask cluster at {self.scheduler} ({n} workers)"
-        return f"on a Dask LocalCluster of {self.jobs} worker processes"
-
-    def map_unordered(self, fn: Callable[[Any], Any], items: list[Any]) -> Iterator[tuple[Any, Any]]:
-        from distributed import as_completed
-
-        if not items:
-            return
-        futures = self.client.map(fn, items, pure=False)
-        self._futures = futures
-        index = {f.key: item for f, item in zip(futures, items)}
-        for fut in as_completed(futures):
-            try:
-                yield index[fut.key], fut.result()
-            except Exception as exc:  # KilledWorker and other cluster failures
-                yield index[fut.key], exc
-            fut.release()
-
-    def close(self, abort: bool = False) -> None:
-        futures = getattr(self, "_futures", None)
-        if abort and futures:
-            try:
-                self.client.cancel(futures)
-            except Exception:  # pragma: no cover - the cluster may already be gone
-                pass
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def make_executor(executor: str = "local", jobs: int | None = None, scheduler: str | None = None):
-    """A :class:`LocalExecutor` or a :class:`DaskExecutor` (``scheduler`` implies Dask)."""
-    jobs = default_jobs() if jobs is None else int(jobs)
-    if jobs < 1:
-        raise ScenarioError(f"--jobs: must be >= 1 (got {jobs})")
-    if scheduler or executor == "dask":
-        return DaskExecutor(jobs, scheduler)
-    if executor != "local":
-        raise ScenarioError(f"--executor: must be local or dask (got {executor!r})")
-    return LocalExecutor(jobs)
-
-
-# =============================================================================================
 # Running a sweep
 
 class SweepInterrupted(Exception):
@@ -726,27 +624,28 @@ def _run_file(runs_dir: Path, point: int, replication: int) -> Path:
     return runs_dir / f"{point}-{replication}.json"
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.results import json_default
+    from swapsim.results import atomic_write_text, json_default
 
-    _atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
+    atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
 
 
-def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
+def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
+    """Check that ``out_dir`` may hold this sweep (new, empty, or this sweep with ``resume``) and, with
+    ``write``, create it and write ``sweep.json`` and the manifest."""
+    from swapsim.results.outdir import MANIFEST, OutputError, check_path, write_manifest
+
     runs_dir = out_dir / "runs"
     meta_path = out_dir / "sweep.json"
+    check_path(out_dir)
+    if out_dir.is_symlink() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: a symbolic link to something other than a directory")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
     if out_dir.exists() and any(out_dir.iterdir()):
-        if not meta_path.exists():
-            raise ScenarioError(f"{out_dir}: exists and is not a sweep directory; choose another --out")
+        if not meta_path.is_file():
+            raise OutputError(f"{out_dir}: not empty and not a sweep directory (no sweep.json); swapsim writes "
+                              f"only into a new or empty directory or one it wrote before; choose another --out")
         if not resume:
             raise ScenarioError(f"{out_dir}: already holds a sweep; add --resume to continue it, "
                                 f"or choose another --out")
@@ -758,11 +657,15 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool) -> None:
             what = [k for k in mine if _copy(mine[k]) != theirs[k]]
             raise ScenarioError(f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
                                 f"a resume must use the same base scenario, factors, design and seed")
+    if not write:
+        return
     out_dir.mkdir(parents=True, exist_ok=True)
     runs_dir.mkdir(exist_ok=True)
     for stale in runs_dir.glob(".*.tmp"):
         stale.unlink(missing_ok=True)
     _write_json_atomic(meta_path, sweep.to_json())
+    if not (out_dir / MANIFEST).exists():
+        write_manifest(out_dir, ["sweep.json"])
 
 
 def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
@@ -806,9 +709,9 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
 
     out_dir = Path(out_dir)
     started = time.perf_counter()
-    _prepare_dir(out_dir, sweep, resume)
+    _prepare_dir(out_dir, sweep, resume, write=False)  # refuse a wrong directory before any worker starts
     runs_dir = out_dir / "runs"
-    done = _load_runs(runs_dir, sweep)
+    done = _load_runs(runs_dir, sweep) if runs_dir.is_dir() else {}
     resumed = len(done)
     plan = {p.index: sweep.replications for p in sweep.points}
     failures: dict[tuple[int, int], dict[str, Any]] = {}
@@ -822,7 +725,13 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
         else:
             tqdm.write(message, file=sys.stderr)
 
-    ex = make_executor(executor, jobs, scheduler)
+    missing = sum(1 for p, n in plan.items() for r in range(n) if (p, r) not in done)
+    ex = make_executor(executor, jobs, scheduler, runs=missing, say=report)
+    try:  # a cluster that cannot be reached leaves no directory behind
+        _prepare_dir(out_dir, sweep, resume)
+    except BaseException:
+        ex.close(abort=True)
+        raise
     description = ex.describe()
     bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
                disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,
@@ -945,11 +854,10 @@ def _cell_value(value: Any) -> Any:
 
 
 def _atomic_csv(path: Path, columns: dict[str, list[Any]]) -> None:
-    from swapsim.results import write_csv
+    from swapsim.results import atomic_file, write_csv
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write_csv(tmp, columns)
-    os.replace(tmp, path)
+    with atomic_file(path) as tmp:
+        write_csv(tmp, columns)
 
 
 def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
@@ -964,9 +872,10 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
             arrays[name] = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays[name] = pa.array([None if v is None else str(v) for v in values])
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(pa.table(arrays), tmp)
-    os.replace(tmp, path)
+    from swapsim.results import atomic_file
+
+    with atomic_file(path) as tmp:
+        pq.write_table(pa.table(arrays), tmp)
     return path
 
 
@@ -1055,4 +964,7 @@ def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
         written.append(fail_path)
     else:
         fail_path.unlink(missing_ok=True)
+    from swapsim.results import claim
+
+    claim(out_dir, [out_dir / "sweep.json", *written, *(out_dir / "runs").glob("*.json")])
     return written

@@ -129,7 +129,7 @@ def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = N
     pilot = scenario_from_dict(data, f"{scenario.name} (pilot, no warm-up)")
     root = scenario.seed if seed is None else int(seed)
     seeds = [replication_seed(root, r) for r in range(replications)]
-    ex = make_executor(executor, jobs, scheduler)
+    ex = make_executor(executor, jobs, scheduler, runs=replications)
     rows: dict[int, dict[str, list[float]]] = {}
     aborted = True
     try:

@@ -31,8 +31,12 @@ def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
 
 def save_figure(fig: Figure, out_dir: Path, stem: str, fmt: str) -> Path:
     """Write ``fig`` to ``out_dir/<stem>.<fmt>`` (the format's own canvas, no backend); returns the path."""
+    from swapsim.results import atomic_file, claim
+
     path = out_dir / f"{stem}.{fmt}"
-    fig.savefig(path, format=fmt)
+    with atomic_file(path) as tmp:  # replaces a link of that name, never writes through it
+        fig.savefig(tmp, format=fmt)
+    claim(out_dir, [path])  # in a directory swapsim owns, the figure is swapsim's file
     return path
 
 

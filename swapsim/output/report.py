@@ -21,6 +21,7 @@ comparison page) and the entry points; :mod:`swapsim.output.report_tables` forma
 from __future__ import annotations
 
 import json
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -260,12 +261,18 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     name = spec.get("name") or base_name or sweep_dir.name
     design = spec.get("design", "?")
     reps = spec.get("replications", "?")
+    held = sorted({n for n in points.get("n", []) if isinstance(n, int)})
+    stale = isinstance(reps, int) and any(n < reps for n in held)  # more with target_ci is normal
     title = f"swapsim sweep: {name}"
     subtitle = (f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
                 f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
                 f"Cells show the mean over replications ± the half-width of its 95 % confidence interval "
                 f"(Student t).")
     subtitle = [subtitle]
+    if stale:
+        subtitle.append(f"Note: sweep.json plans {reps} replication(s) per point but the tables hold "
+                        f"{', '.join(map(str, held))} (failed runs, or an interrupted resume); "
+                        f"`swapsim sweep {sweep_dir} --resume` completes them and rebuilds the tables.")
     sections: list[tuple[str, str, str]] = []
 
     header = ["point", *factors, "n", *[SHORT_LABELS.get(k, k) for k in headline]]
@@ -433,10 +440,14 @@ def write_report(results_dir: Path, redraw: bool = False) -> Path:
         results_dir: a run, sweep or comparison directory.
         redraw: redraw the figures (PNG) before embedding them, even when figure files exist.
     """
+    from swapsim.results import atomic_write_text, claim
+    from swapsim.results.outdir import MANIFEST, owned_files
+
     results_dir = Path(results_dir)
     page = build_report(results_dir, redraw=redraw)
     path = results_dir / REPORT_NAME
-    tmp = path.with_name(f".{REPORT_NAME}.partial")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    if (results_dir / MANIFEST).is_file() and os.path.lexists(path) and REPORT_NAME not in (owned_files(results_dir) or ()):
+        raise ResultsError(f"{path}: exists and was not written by swapsim; move it away to write the report")
+    atomic_write_text(path, page)
+    claim(results_dir, [path])
     return path

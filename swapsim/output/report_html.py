@@ -90,7 +90,7 @@ def _find_figures(directory: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for suffix in reversed(_FIGURE_SUFFIXES):
         for path in sorted(directory.glob(f"*{suffix}")):
-            if path.is_file():
+            if path.is_file() and not path.is_symlink():  # a link could point anywhere: never embedded
                 found[path.stem] = path
     return found
 

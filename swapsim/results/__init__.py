@@ -1,13 +1,27 @@
-"""Results on disk: the run directory format, written atomically, and read back (for figures, the report
-and sweeps). No plotting and no simulation here.
+"""Results on disk: the run directory format, written atomically into directories swapsim owns
+(:mod:`~swapsim.results.outdir`), and read back for figures, the report and sweeps. No plotting and no
+simulation here.
 """
 
+from swapsim.results.outdir import (
+    OutputError,
+    MANIFEST,
+    safe_name,
+    default_out,
+    check_path,
+    resolve_target,
+    atomic_dir,
+    atomic_file,
+    atomic_write_text,
+    claim,
+    owned_files,
+    write_manifest,
+)
 from swapsim.results.files import (
     write_run,
     read_run,
     write_csv,
     read_csv,
-    atomic_dir,
     write_json,
     flatten,
     json_default,
@@ -17,11 +31,22 @@ from swapsim.results.files import (
 )
 
 __all__ = [
+    "OutputError",
+    "MANIFEST",
+    "safe_name",
+    "default_out",
+    "check_path",
+    "resolve_target",
+    "atomic_dir",
+    "atomic_file",
+    "atomic_write_text",
+    "claim",
+    "owned_files",
+    "write_manifest",
     "write_run",
     "read_run",
     "write_csv",
     "read_csv",
-    "atomic_dir",
     "write_json",
     "flatten",
     "json_default",

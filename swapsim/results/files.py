@@ -12,11 +12,13 @@ A run directory holds (layout documented in ``results/README.md``):
 ``alerts.csv``             pack health alerts: time, pack, station, kind, estimated and true health
 ``health.csv``             snapshots of the health of the packs in service, and packs out of service
 ``monthly.csv``            per 30-day month (runs longer than a month): utilisation, swaps, health, crew
-``*.png``                  figures drawn from the files above (see :mod:`swapsim.plots`)
+``*.png``                  figures drawn from the files above (see :mod:`swapsim.output`)
 =========================  ===========================================================================
 
-Everything is first written into a hidden sibling directory that replaces the target only when
-complete, so an interrupted or failed run never leaves results that look finished.
+Everything is first written into a hidden sibling directory whose files go into the target only when
+complete, so an interrupted or failed run never leaves results that look finished; swapsim writes
+only into a new, empty or swapsim-owned directory and replaces only its own files
+(:mod:`swapsim.results.outdir`, the one atomic writer, re-exported here).
 """
 
 from __future__ import annotations
@@ -24,21 +26,20 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
 from swapsim.scenario import dump_scenario
+from swapsim.results.outdir import OutputError, atomic_dir, atomic_file, atomic_write_text, claim
 
 if TYPE_CHECKING:
     from swapsim.engine import RunResult
 
 __all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten",
-           "json_default", "ResultsError", "results_kind", "check_results_dir"]
+           "json_default", "ResultsError", "results_kind", "check_results_dir", "atomic_file", "atomic_write_text",
+           "claim", "OutputError"]
 
 
 def _cell(value: Any) -> str:
@@ -123,35 +124,6 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-@contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
-    """Yield a fresh hidden directory beside ``target``; on success it replaces ``target`` whole.
-
-    On any exception (including KeyboardInterrupt) the partial directory is removed and ``target`` is
-    left as it was.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary directories
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        target.rename(old)
-    tmp.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str = "png") -> Path:  # noqa: F821
     """Write a run's files (and figures) to ``out_dir`` atomically; returns ``out_dir``."""
     out_dir = Path(out_dir)
@@ -234,29 +206,136 @@ def results_kind(results_dir: Path) -> str:
     raise ResultsError(f"{results_dir}: not a swapsim results directory (expected {expected})")
 
 
+_TEXT_COLUMNS = frozenset({"robot", "pack", "location", "status", "quarantine_reason", "station", "kind",
+                           "strategy", "month"})
+"""CSV columns of a run or comparison that hold text; every other column holds numbers (or is empty)."""
+
+_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "run": {"timeseries.csv": ("time_h",), "robots.csv": ("robot", "utilisation"),
+            "swap_waits.csv": ("wait_min_low", "wait_min_high", "count"), "packs.csv": ("pack",),
+            "alerts.csv": ("time_h", "kind"), "health.csv": ("time_h",), "monthly.csv": ("month",)},
+    "sweep": {"points.csv": ("point", "n")},
+    "compare": {"compare.csv": ("strategy", "utilisation")},
+}
+"""The CSV tables of each kind (checked when present) and the columns each must have."""
+
+_SUMMARY_SECTIONS = {"manifest": dict, "fleet": dict, "swaps": dict, "stations": list}
+
+
+def _regular(path: Path) -> None:
+    """Results are read from regular files only: not a link (it could point anywhere), not a device."""
+    if path.is_symlink():
+        raise ResultsError(f"{path}: is a symbolic link; swapsim reads only regular files in a results directory")
+    if path.exists() and not path.is_file():
+        raise ResultsError(f"{path}: is not a regular file")
+
+
+def read_json_file(path: Path) -> dict[str, Any]:
+    """A results JSON file as a dict; :class:`ResultsError` naming the file when it cannot be."""
+    _regular(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: missing") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ResultsError(f"{path}: damaged: cannot be read as JSON ({str(exc)[:120] or type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise ResultsError(f"{path}: damaged: expected a JSON object")
+    return data
+
+
+def check_table(path: Path, required: Sequence[str] = (), text_columns: frozenset[str] = _TEXT_COLUMNS,
+                numeric: bool = True) -> dict[str, list[Any]]:
+    """Read a results CSV and check it: a header, ``required`` columns, rows as long as the header and,
+    with ``numeric``, numbers in every column not in ``text_columns``. Raises ResultsError naming the file."""
+    _regular(path)
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: missing") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ResultsError(f"{path}: damaged: cannot be read as a CSV table ({str(exc)[:120]})") from None
+    if not rows or not any(rows[0]):
+        raise ResultsError(f"{path}: damaged: empty file, no header row")
+    header = rows[0]
+    missing = [c for c in required if c not in header]
+    if missing or len(set(header)) != len(header):
+        what = f"no column {', '.join(missing)}" if missing else "repeated column names"
+        raise ResultsError(f"{path}: damaged: {what}")
+    for i, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ResultsError(f"{path}: damaged: line {i} has {len(row)} cells, the header {len(header)}")
+    cols = {h: [_parse_cell(r[j]) for r in rows[1:]] for j, h in enumerate(header)}
+    if numeric:
+        for h, values in cols.items():
+            if h not in text_columns and any(isinstance(v, str) for v in values):
+                raise ResultsError(f"{path}: damaged: column {h} holds text where numbers belong")
+    return cols
+
+
 def check_results_dir(results_dir: Path) -> str:
-    """Like :func:`results_kind`, and also check that the files figures and reports read are there and
-    that the JSON files parse; returns the kind.
+    """Like :func:`results_kind`, and also check every file figures and reports read (regular files,
+    JSON objects with their sections, CSV tables with their columns and numbers); returns the kind.
 
     Raises:
-        ResultsError: naming the directory and the file at fault.
+        ResultsError: naming the file at fault and what is wrong with it.
     """
     results_dir = Path(results_dir)
     kind = results_kind(results_dir)
     missing = [f for f in REQUIRED_FILES[kind] if not (results_dir / f).is_file()]
     if missing:
         raise ResultsError(f"{results_dir}: {_KIND_WORDS[kind]} directory without {', '.join(missing)}")
-    for name in REQUIRED_FILES[kind]:
-        if name.endswith(".json"):
-            try:
-                data = json.loads((results_dir / name).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise ResultsError(f"{results_dir / name}: cannot be read as JSON ({exc})") from None
-            if not isinstance(data, dict):
-                raise ResultsError(f"{results_dir / name}: expected a JSON object")
-            if kind == "run" and name == "summary.json" and "manifest" not in data:
-                raise ResultsError(f"{results_dir / name}: no manifest: not written by swapsim run")
+    if kind == "run":
+        _check_run(results_dir)
+    elif kind == "compare":
+        meta = read_json_file(results_dir / "compare.json")
+        table = check_table(results_dir / "compare.csv", _TABLES["compare"]["compare.csv"])
+        if not isinstance(meta.get("strategies", []), list) or not table["strategy"]:
+            raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: no strategy rows")
+        for name in table["strategy"]:
+            if not isinstance(name, str) or name in (".", "..") or "/" in name or "\\" in name:
+                raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: strategy {str(name)[:40]!r} "
+                                   f"is not a plain name")
+            sub = results_dir / name
+            if sub.is_symlink():
+                raise ResultsError(f"{sub}: is a symbolic link; swapsim reads only regular files and folders")
+            if sub.is_dir() and (sub / "summary.json").exists():
+                _check_run(sub)
+    else:
+        meta = read_json_file(results_dir / "sweep.json")
+        if not isinstance(meta.get("factors", {}), dict) or not isinstance(meta.get("points", []), list):
+            raise ResultsError(f"{results_dir / 'sweep.json'}: damaged: factors or points of the wrong type")
+        pts = check_table(results_dir / "points.csv", ("point", "n"), numeric=False)
+        for h, values in pts.items():
+            if (h in ("point", "n") or h.endswith((".mean", ".sd", ".ci95"))) and \
+                    any(isinstance(v, str) for v in values):
+                raise ResultsError(f"{results_dir / 'points.csv'}: damaged: column {h} holds text where numbers belong")
     return kind
+
+
+def _check_run(run_dir: Path) -> None:
+    summary = read_json_file(run_dir / "summary.json")
+    if "manifest" not in summary:
+        raise ResultsError(f"{run_dir / 'summary.json'}: no manifest: not written by swapsim run")
+    for key, typ in _SUMMARY_SECTIONS.items():
+        if not isinstance(summary.get(key), typ):
+            raise ResultsError(f"{run_dir / 'summary.json'}: damaged: {key} is missing or of the wrong type")
+    for name, required in _TABLES["run"].items():
+        path = run_dir / name
+        if name in REQUIRED_FILES["run"] or os.path.lexists(path):
+            check_table(path, required, numeric=name not in ("packs.csv", "alerts.csv"))
+    scenario = run_dir / "scenario.resolved.yaml"
+    _regular(scenario)
+    if scenario.exists():
+        import yaml
+
+        try:
+            data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ResultsError(f"{scenario}: damaged: cannot be read as YAML ({type(exc).__name__})") from None
+        if not isinstance(data, dict):
+            raise ResultsError(f"{scenario}: damaged: expected a mapping")
 
 
 ALERT_COLUMNS = ("time_h", "pack", "station", "kind", "estimated_health", "true_health")

@@ -34,7 +34,7 @@ __all__ = [
     "apply_override", "split_path", "WILDCARD", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
     "WorkStep", "WorkloadSpec", "PolicySpec", "TravelSpec", "OutputSpec",
     "STRATEGIES", "TaskSpec", "ArrivalSpec", "ShiftSpec", "FaultsSpec", "StrategySpec",
-    "BatterySpec", "TemperatureSpec", "HealthSpec", "ShiftWindow", "TechnicianSpec",
+    "BatterySpec", "TemperatureSpec", "HealthSpec", "ShiftWindow", "TechnicianSpec", "read_yaml", "scenario_to_dict",
 ]
 
 
