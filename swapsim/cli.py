@@ -17,7 +17,7 @@ import click
 
 from swapsim._version import __version__
 from swapsim.scenario import ScenarioError, dump_scenario, load_scenario
-from swapsim.scenario.limits import check_sweep_memory, max_memory_option
+from swapsim.resources import check_sweep_memory, max_memory_option
 from swapsim.scenario.units import format_duration
 
 __all__ = ["main", "cli"]
@@ -158,7 +158,11 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     sc = load_scenario(scenario, overrides)
     out = _out_dir(out, sc.name)
     result = simulate(sc, seed)
-    write_run(result, out, figures=figures, fmt=fmt)
+    write_run(result, out)
+    if figures:
+        from swapsim.output import plot_run
+
+        plot_run(out, fmt=fmt)
     if not quiet:
         man = result.manifest
         click.echo(f"{sc.name}: {sc.fleet.robots} robots, {len(sc.stations)} station(s), "

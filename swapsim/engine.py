@@ -22,7 +22,7 @@ import simpy
 
 from swapsim._version import __version__
 from swapsim.scenario import Scenario
-from swapsim.scenario.limits import check_memory
+from swapsim.resources import check_memory
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.streams import Streams
@@ -148,7 +148,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
     Raises:
         ScenarioError: the run is estimated to need more memory than the limit
-            (:func:`swapsim.scenario.limits.check_memory`: 2 GB unless raised with ``--max-memory``).
+            (:func:`swapsim.resources.check_memory`: 2 GB unless raised with ``--max-memory``).
     """
     check_memory(scenario)  # refuse before allocating anything (ScenarioError; limit: --max-memory)
     seed = scenario.seed if seed is None else int(seed)

@@ -94,13 +94,16 @@ def compare_rows(results: dict[str, RunResult]) -> list[dict[str, Any]]:
 def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file: str | Path | None = None,
                   overrides: Sequence[str] = (), figures: bool = True, fmt: str = "png") -> Path:
     """Write the compare directory atomically (run directories, ``compare.csv``, ``compare.json``, figure)."""
+    from swapsim.output import plot_compare, plot_run
     from swapsim.results import atomic_dir, write_csv, write_json, write_run
 
     first = next(iter(results.values()))
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as tmp:
         for kind, res in results.items():
-            write_run(res, tmp / kind, figures=figures, fmt=fmt)
+            write_run(res, tmp / kind)
+            if figures:
+                plot_run(tmp / kind, fmt=fmt)
         write_csv(tmp / "compare.csv", compare_rows(results))
         write_json(tmp / "compare.json", {
             "scenario": first.scenario.name,
@@ -114,6 +117,5 @@ def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file
             "common_random_numbers": True,
         })
         if figures:
-            from swapsim.output import plot_compare
             plot_compare(tmp, fmt=fmt)
     return out_dir

@@ -53,11 +53,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from swapsim._version import __version__
-from swapsim.scenario.schema import (
+from swapsim.scenario import (
     Scenario,
     ScenarioError,
     WILDCARD,
-    _format_errors,
+    format_errors,
     load_scenario,
     read_yaml,
     scenario_from_dict,
@@ -445,7 +445,7 @@ def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | N
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_errors(str(path), exc)) from None
+        raise ScenarioError(format_errors(str(path), exc)) from None
     base_path = Path(os.path.normpath(path.parent / spec.base))
     overrides = [*spec.set, *extra_overrides]
     factors = {**spec.factors, **(extra_factors or {})}

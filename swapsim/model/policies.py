@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-__all__ = ["StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot",
+__all__ = ["STATION_RULES", "StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot",
            "can_do_task", "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
 
 
@@ -47,18 +47,25 @@ def expected_wait_h(view: StationView) -> float:
     return max(queue_wait, stock_wait)
 
 
+STATION_RULES: dict[str, Callable[[StationView], float] | None] = {
+    "nearest": None,
+    "shortest_wait": expected_wait_h,
+}
+"""The station-choice rules (``policy.station_choice``): each rule's key is the walk plus a wait term
+(h) that is never negative, or the walk alone (None). The scenario schema's allowed values are these
+names."""
+
+
 def choose_station(rule: str, views: Sequence[StationView]) -> int:
     """Index of the station to walk to.
 
     ``nearest``: the shortest walk. ``shortest_wait``: the least walk plus expected wait.
     Ties go to the station listed first.
     """
-    if rule == "nearest":
-        key = [v.travel_h for v in views]
-    elif rule == "shortest_wait":
-        key = [v.travel_h + expected_wait_h(v) for v in views]
-    else:
+    if rule not in STATION_RULES:
         raise ValueError(f"unknown station choice rule {rule!r}")
+    extra = STATION_RULES[rule]
+    key = [v.travel_h for v in views] if extra is None else [v.travel_h + extra(v) for v in views]
     return min(range(len(views)), key=key.__getitem__)
 
 
@@ -74,8 +81,9 @@ def choose_station_lazily(rule: str, travel_h: Sequence[float], view: Callable[[
     The answer is always :func:`choose_station`'s on all the views; with a station that has a free
     position and a green pack near the front, it costs one view instead of one per station.
     """
-    if rule not in ("nearest", "shortest_wait"):
+    if rule not in STATION_RULES:
         raise ValueError(f"unknown station choice rule {rule!r}")
+    extra = STATION_RULES[rule]
     if order is None:
         order = sorted(range(len(travel_h)), key=travel_h.__getitem__)
     best_i, best = -1, math.inf
@@ -85,7 +93,7 @@ def choose_station_lazily(rule: str, travel_h: Sequence[float], view: Callable[[
             break  # every station from here on walks at least this far
         if walk == best and i > best_i:
             continue  # at best a tie, which the station listed first wins
-        key = walk if rule == "nearest" else walk + expected_wait_h(view(i))
+        key = walk if extra is None else walk + extra(view(i))
         if key < best or (key == best and i < best_i):
             best_i, best = i, key
     if best_i < 0:

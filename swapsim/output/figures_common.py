@@ -31,12 +31,11 @@ def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
 
 def save_figure(fig: Figure, out_dir: Path, stem: str, fmt: str) -> Path:
     """Write ``fig`` to ``out_dir/<stem>.<fmt>`` (the format's own canvas, no backend); returns the path."""
-    from swapsim.results import atomic_file, claim
+    from swapsim.results import owned_file
 
     path = out_dir / f"{stem}.{fmt}"
-    with atomic_file(path) as tmp:  # replaces a link of that name, never writes through it
+    with owned_file(path) as tmp:  # never over a user's file; replaces a link of that name, never writes through it
         fig.savefig(tmp, format=fmt)
-    claim(out_dir, [path])  # in a directory swapsim owns, the figure is swapsim's file
     return path
 
 

@@ -21,7 +21,6 @@ comparison page) and the entry points; :mod:`swapsim.output.report_tables` forma
 from __future__ import annotations
 
 import json
-import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -440,14 +439,11 @@ def write_report(results_dir: Path, redraw: bool = False) -> Path:
         results_dir: a run, sweep or comparison directory.
         redraw: redraw the figures (PNG) before embedding them, even when figure files exist.
     """
-    from swapsim.results import atomic_write_text, claim
-    from swapsim.results.outdir import MANIFEST, owned_files
+    from swapsim.results import owned_file
 
     results_dir = Path(results_dir)
     page = build_report(results_dir, redraw=redraw)
     path = results_dir / REPORT_NAME
-    if (results_dir / MANIFEST).is_file() and os.path.lexists(path) and REPORT_NAME not in (owned_files(results_dir) or ()):
-        raise ResultsError(f"{path}: exists and was not written by swapsim; move it away to write the report")
-    atomic_write_text(path, page)
-    claim(results_dir, [path])
+    with owned_file(path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
     return path

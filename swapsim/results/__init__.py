@@ -14,6 +14,7 @@ from swapsim.results.outdir import (
     atomic_file,
     atomic_write_text,
     claim,
+    owned_file,
     owned_files,
     write_manifest,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "atomic_file",
     "atomic_write_text",
     "claim",
+    "owned_file",
     "owned_files",
     "write_manifest",
     "write_run",

@@ -124,8 +124,9 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str = "png") -> Path:  # noqa: F821
-    """Write a run's files (and figures) to ``out_dir`` atomically; returns ``out_dir``."""
+def write_run(result: "RunResult", out_dir: Path) -> Path:  # noqa: F821
+    """Write a run's files to ``out_dir`` atomically; returns ``out_dir``. Figures are drawn by the caller
+    from the files written (:func:`swapsim.output.plot_run`), never here."""
     out_dir = Path(out_dir)
     with atomic_dir(out_dir) as tmp:
         write_json(tmp / "summary.json", result.kpis())
@@ -135,9 +136,6 @@ def write_run(result: "RunResult", out_dir: Path, figures: bool = True, fmt: str
         write_csv(tmp / "packs.csv", result.packs)
         write_csv(tmp / "swap_waits.csv", result.swap_wait_table())
         _write_battery_tables(tmp, result)
-        if figures:
-            from swapsim.output import plot_run
-            plot_run(tmp, fmt=fmt)
     return out_dir
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 __all__ = ["OutputError", "MANIFEST", "safe_name", "default_out", "check_path", "resolve_target",
-           "atomic_dir", "atomic_file", "atomic_write_text", "claim", "owned_files", "write_manifest"]
+           "atomic_dir", "atomic_file", "atomic_write_text", "claim", "owned_file", "owned_files", "write_manifest"]
 
 MANIFEST = ".swapsim-owned.json"
 """The manifest of a directory swapsim owns: ``{"written_by": "swapsim", "files": [...]}``."""
@@ -192,6 +192,20 @@ def claim(directory: Path, paths: Iterable[Path]) -> None:
     if have is None:
         return
     write_manifest(directory, have | {r for r in rels if _inside(r)})
+
+
+@contextmanager
+def owned_file(path: Path) -> Iterator[Path]:
+    """Write one file that swapsim adds to a results directory after its results (a figure,
+    ``report.html``): refused when a file of that name is there and is not swapsim's (in a directory
+    swapsim owns), written atomically through the yielded temporary path, then added to the manifest."""
+    path = Path(path)
+    directory = path.parent
+    if (directory / MANIFEST).is_file() and os.path.lexists(path) and path.name not in (owned_files(directory) or ()):
+        raise OutputError(f"{path}: exists and was not written by swapsim; move it away to write it")
+    with atomic_file(path) as tmp:
+        yield tmp
+    claim(directory, [path])
 
 
 def _alive(pid: int) -> bool:

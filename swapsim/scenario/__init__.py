@@ -6,15 +6,12 @@ Validate once, at the edge, then freeze: everything downstream receives a :class
 never reads YAML.
 """
 
+from swapsim.scenario.base import (
+    ScenarioError,
+    FrozenModel,
+)
 from swapsim.scenario.schema import (
     Scenario,
-    ScenarioError,
-    load_scenario,
-    scenario_from_dict,
-    dump_scenario,
-    apply_override,
-    split_path,
-    WILDCARD,
     PackSpec,
     ChargerSpec,
     StationSpec,
@@ -36,19 +33,23 @@ from swapsim.scenario.schema import (
     HealthSpec,
     ShiftWindow,
     TechnicianSpec,
-    read_yaml,
+)
+from swapsim.scenario.loading import (
+    load_scenario,
+    scenario_from_dict,
     scenario_to_dict,
+    dump_scenario,
+    read_yaml,
+    apply_override,
+    split_path,
+    WILDCARD,
+    format_errors,
 )
 
 __all__ = [
-    "Scenario",
     "ScenarioError",
-    "load_scenario",
-    "scenario_from_dict",
-    "dump_scenario",
-    "apply_override",
-    "split_path",
-    "WILDCARD",
+    "FrozenModel",
+    "Scenario",
     "PackSpec",
     "ChargerSpec",
     "StationSpec",
@@ -70,6 +71,13 @@ __all__ = [
     "HealthSpec",
     "ShiftWindow",
     "TechnicianSpec",
-    "read_yaml",
+    "load_scenario",
+    "scenario_from_dict",
     "scenario_to_dict",
+    "dump_scenario",
+    "read_yaml",
+    "apply_override",
+    "split_path",
+    "WILDCARD",
+    "format_errors",
 ]

@@ -1,49 +1,62 @@
-"""The scenario schema and the YAML loader: validate once, at the edge, then freeze.
+"""The scenario schema: validate once, at the edge, then freeze.
 
 A :class:`Scenario` is an immutable, fully resolved description of one deployment: fleet, packs,
 activity powers, workload, swap policy, stations and run settings. It is built only by
-:func:`load_scenario` (from a file plus ``--set`` overrides) or :func:`scenario_from_dict`; both
-reject unknown keys at every level and raise :class:`ScenarioError`, whose message names the file,
-the dotted path of the field, the offending value and what was expected, e.g.::
+:func:`~swapsim.scenario.loading.load_scenario` (from a file plus ``--set`` overrides) or
+:func:`~swapsim.scenario.loading.scenario_from_dict`; both reject unknown keys at every level and raise
+:class:`ScenarioError`, whose message names the file, the dotted path of the field, the offending value
+and what was expected, e.g.::
 
     scenarios/airport.yaml: stations[1].bays: must be >= 2 (got 0)
 
 Quantities are written with units in the file and held in model units afterwards (hours, Wh, W,
-m, m/s; see :mod:`swapsim.scenario.units`). :func:`dump_scenario` writes the resolved scenario, every default
-filled in, back to YAML that loads to an equal scenario.
+m, m/s; see :mod:`swapsim.scenario.units`). The battery-health sections are in :mod:`swapsim.scenario.health`; the loading, the ``--set`` overrides, the error messages and the YAML round trip are in
+:mod:`swapsim.scenario.loading`.
 """
 
 from __future__ import annotations
 
-import copy
-import re
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 import swapsim.scenario.limits as lim
-from swapsim.scenario.distributions import DIST_NAMES, DurationDist
-from swapsim.scenario.limits import Int, Real, runnable_checks, show
+from swapsim.scenario.base import FrozenModel as _Frozen
+from swapsim.scenario.base import ScenarioError
+from swapsim.scenario.distributions import DurationDist
+from swapsim.scenario.health import BatterySpec, HealthSpec, ShiftWindow, TechnicianSpec, TemperatureSpec
+from swapsim.scenario.limits import Int, Real, runnable_checks
 from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
-from swapsim.scenario.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
+from swapsim.model.policies import STATION_RULES
+
+StationRule = Literal[tuple(STATION_RULES)]  # type: ignore[valid-type]
+"""The station-choice rule names, derived from the model's registry of rules (one list, not two)."""
 
 __all__ = [
-    "Scenario", "ScenarioError", "load_scenario", "scenario_from_dict", "dump_scenario",
-    "apply_override", "split_path", "WILDCARD", "PackSpec", "ChargerSpec", "StationSpec", "FleetSpec", "PowerSpec",
-    "WorkStep", "WorkloadSpec", "PolicySpec", "TravelSpec", "OutputSpec",
-    "STRATEGIES", "TaskSpec", "ArrivalSpec", "ShiftSpec", "FaultsSpec", "StrategySpec",
-    "BatterySpec", "TemperatureSpec", "HealthSpec", "ShiftWindow", "TechnicianSpec", "read_yaml", "scenario_to_dict",
+    "Scenario",
+    "ScenarioError",
+    "PackSpec",
+    "ChargerSpec",
+    "StationSpec",
+    "FleetSpec",
+    "PowerSpec",
+    "WorkStep",
+    "WorkloadSpec",
+    "PolicySpec",
+    "TravelSpec",
+    "OutputSpec",
+    "STRATEGIES",
+    "TaskSpec",
+    "ArrivalSpec",
+    "ShiftSpec",
+    "FaultsSpec",
+    "StrategySpec",
+    "BatterySpec",
+    "TemperatureSpec",
+    "HealthSpec",
+    "ShiftWindow",
+    "TechnicianSpec",
 ]
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be used, with a message fit to show the user as it is."""
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class PackSpec(_Frozen):
@@ -313,7 +326,7 @@ class PolicySpec(_Frozen):
     ready_threshold: Real = Field(default=0.95, gt=0, le=1,
                                    description="state of charge at which a bay shows green")
     go: Literal["immediately", "after_activity"] = "immediately"
-    station_choice: Literal["nearest", "shortest_wait"] = "nearest"
+    station_choice: StationRule = "nearest"  # type: ignore[valid-type]
     opportunistic_below: Real | None = Field(
         default=None, gt=0, le=1,
         description="an idle robot with a pack below this state of charge swaps early when a station is free")
@@ -336,127 +349,6 @@ class OutputSpec(_Frozen):
                                        description="interval between pack-health snapshots (health.csv)")
     alerts_limit: Int = Field(default=10_000, ge=0, le=1_000_000,
                               description="keep the first N alerts as alerts.csv rows; count the rest")
-
-
-# ---------------------------------------------------------------------------------------------
-# Battery health over months: ageing, health checks at drop-off, the technician crew.
-# Defaults: shared/reference/walker-s2.md; [G] marks an assumption (docs/scenarios.md).
-
-def _parse_time_of_day(value: object) -> float:
-    """``"06:30"`` or a duration such as ``"6.5 h"``; returns hours after midnight."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError("write a time of day in quotes ('22:00') or with a unit (22 h): "
-                         "unquoted, YAML reads 22:00 as the number 1320")
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
-        if m:
-            hours, minutes = int(m.group(1)), int(m.group(2))
-            if minutes >= 60:
-                raise ValueError(f"minutes must be < 60 in {value!r}")
-            return hours + minutes / 60.0
-    from swapsim.scenario.units import UnitError, parse_duration_h
-    try:
-        return parse_duration_h(value)
-    except UnitError as exc:
-        raise ValueError(f"expected a time of day like '06:00' or '6 h' ({exc})") from None
-
-
-def _format_time_of_day(hours: float) -> str:
-    minutes = hours * 60.0
-    if abs(minutes - round(minutes)) < 1e-9:
-        m = int(round(minutes))
-        return f"{m // 60:02d}:{m % 60:02d}"
-    from swapsim.scenario.units import format_duration
-    return format_duration(hours)
-
-
-from pydantic import BeforeValidator, PlainSerializer, model_validator  # noqa: E402
-
-TimeOfDay = Annotated[float, BeforeValidator(_parse_time_of_day),
-                      PlainSerializer(_format_time_of_day, when_used="json")]
-"""A time of day: ``"06:00"`` or ``"6 h"`` in the file, hours after midnight in the model."""
-
-
-class TemperatureSpec(_Frozen):
-    """Pack temperature (degC) in each place a pack can be; held constant there [G]."""
-
-    in_robot: Real = Field(default=30.0, ge=-30, le=80, description="pack in a robot, under load (degC)")
-    in_bay: Real = Field(default=30.0, ge=-30, le=80, description="pack in a station bay (degC)")
-
-
-class BatterySpec(_Frozen):
-    """Pack ageing: calendar plus cycle power-law fade (see :mod:`swapsim.model.degradation`)."""
-
-    ageing: bool = Field(default=True, description="false: packs never age (health stays 1)")
-    chemistry: Literal["nmc811", "lfp", "lfp_wang2011"] = Field(
-        default="nmc811", description="cell ageing fit (degradation.CHEMISTRIES)")
-    temperature_c: TemperatureSpec = TemperatureSpec()
-    wear_sigma: Real = Field(default=0.12, ge=0, le=1,
-                              description="per-pack wear multiplier ~ lognormal(0, sigma) [G]")
-    wear_scale: Real = Field(default=1.0, gt=0, le=100,
-                              description="multiplies every pack's wear (sensitivity studies)")
-    initial_capacity_sd: Real = Field(default=0.015, ge=0, le=0.2,
-                                       description="initial capacity Q0 ~ N(1, sd) [G]")
-    resistance_growth: Real = Field(default=2.5, ge=0,
-                                     description="R/R0 = 1 + growth x (1 - retained capacity) [G]")
-
-
-class HealthSpec(_Frozen):
-    """The station's health check at every drop-off: noisy estimate, thresholds, faults."""
-
-    check_noise_sd: Real = Field(default=0.01, ge=0, le=0.2,
-                                  description="sd of estimated minus true health [G]")
-    warn_below: Real = Field(default=0.85, gt=0, le=1.5,
-                              description="estimated health below this: warning, order a replacement [G]")
-    retire_below: Real = Field(default=0.80, gt=0, le=1.5,
-                                description="estimated health below this: quarantine and replace [G]")
-    retire_resistance_ratio: Real = Field(default=2.0, gt=1,
-                                           description="R/R0 at or above this: quarantine and replace")
-    fault_rate_per_cycle: Real = Field(default=2e-5, ge=0, le=1,
-                                        description="chance a drop-off finds a safety fault [G]")
-
-    @model_validator(mode="after")
-    def _retire_below_warn(self) -> "HealthSpec":
-        if self.retire_below > self.warn_below:
-            raise ValueError(f"retire_below ({self.retire_below}) must be <= warn_below ({self.warn_below})")
-        return self
-
-
-class ShiftWindow(_Frozen):
-    """A daily on-duty window; ``end`` before ``start`` runs past midnight."""
-
-    start: TimeOfDay = Field(ge=0, lt=24)
-    end: TimeOfDay = Field(ge=0, le=24)
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> "ShiftWindow":
-        if self.start == self.end:
-            raise ValueError("start and end must differ (all day: start '00:00', end '24:00')")
-        return self
-
-    @property
-    def length_h(self) -> float:
-        """Hours on duty in the window."""
-        return (self.end - self.start) % 24.0 or 24.0
-
-
-class TechnicianSpec(_Frozen):
-    """The crew that replaces quarantined packs, and its spare-pack stock."""
-
-    crew: Int = Field(default=1, ge=0, le=1000, description="technicians on duty in each shift window")
-    shifts: list[ShiftWindow] = Field(
-        default_factory=lambda: [ShiftWindow(start="00:00", end="24:00")], min_length=1,
-        description="daily on-duty windows (model time 0 is midnight); default around the clock")
-    response_time: DurationDist = Field(
-        default={"dist": "exponential", "mean": "30 min"}, validate_default=True,
-        description="from taking a job to being on site [G]")
-    job_duration: DurationDist = Field(
-        default={"dist": "triangular", "low": "10 min", "mode": "15 min", "high": "25 min"},
-        validate_default=True, description="on site: take out the old pack, fit a new one [G]")
-    spare_packs: Int = Field(default=4, ge=0, le=100_000, description="new packs in stock at the start [G]")
-    reorder_lead_time: Duration = Field(default=336.0, ge=0,
-                                        description="from ordering a new pack to its delivery [G]")
-    new_pack_soc: Real = Field(default=0.5, ge=0, le=1, description="charge of a new pack as delivered [G]")
 
 
 class Scenario(_Frozen):
@@ -562,217 +454,3 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
 def _raw_duration(hours: float) -> str:
     from swapsim.scenario.units import format_duration
     return format_duration(hours)
-
-
-# ---------------------------------------------------------------------------------------------
-# Error messages
-
-def _loc_to_path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif isinstance(item, str) and (item in DIST_NAMES or item.startswith("function-")):
-            continue  # discriminated-union tags and validator wrappers are not part of the path
-        else:
-            parts.append(("." if parts else "") + str(item))
-    return "".join(parts) or "(top level)"
-
-
-def _describe(err: dict[str, Any]) -> str:
-    kind = err["type"]
-    ctx = err.get("ctx") or {}
-    if kind == "greater_than_equal":
-        return f"must be >= {_num(ctx['ge'])}"
-    if kind == "greater_than":
-        return f"must be > {_num(ctx['gt'])}"
-    if kind == "less_than_equal":
-        return f"must be <= {_num(ctx['le'])}"
-    if kind == "less_than":
-        return f"must be < {_num(ctx['lt'])}"
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see docs/scenarios.md)"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return "must be a whole number"
-    if kind in ("float_type", "float_parsing"):
-        return "must be a number"
-    if kind in ("string_type",):
-        return "must be text"
-    if kind in ("bool_type", "bool_parsing"):
-        return "must be true or false"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be a mapping of fields"
-    if kind == "list_type":
-        return "must be a list"
-    if kind == "finite_number":
-        return "must be a finite number"
-    if kind == "too_long":
-        return f"must have at most {ctx.get('max_length')} item(s)"
-    if kind == "too_short":
-        return f"must have at least {ctx.get('min_length')} item(s)"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "union_tag_invalid":
-        return f"unknown distribution (expected dist: one of {', '.join(DIST_NAMES)})"
-    if kind == "union_tag_not_found":
-        return f"a distribution needs a 'dist' key (one of {', '.join(DIST_NAMES)})"
-    if kind == "value_error":
-        msg = str(ctx.get("error", err["msg"]))
-        return msg
-    return err["msg"]
-
-
-def _num(x: Any) -> str:
-    """A bound as written: ``0`` not ``0.0``, ``100000`` not ``100000.0``."""
-    return f"{x:.12g}" if isinstance(x, float) else str(x)
-
-
-def _show(value: Any) -> str:
-    return show(value, 80)  # bounded work: an alias bomb or a 5000-digit integer is never written out
-
-
-def _format_errors(source: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        path = _loc_to_path(err["loc"])
-        msg = _describe(err)
-        if err["type"] == "missing" or "(got " in msg:
-            lines.append(f"{source}: {path}: {msg}")
-        else:
-            lines.append(f"{source}: {path}: {msg} (got {_show(err.get('input'))})")
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------------------------------------
-# Overrides: --set dotted.path=value
-
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
-WILDCARD = "*"
-"""The list index ``[*]`` (every item), accepted where a caller allows it (sweep factors)."""
-
-
-def split_path(path: str, label: str = "--set", *, wildcard: bool = False, hint: str = "") -> list[str | int]:
-    """``stations[1].bays`` (or ``stations.1.bays``) -> ``["stations", 1, "bays"]``.
-
-    ``[*]`` gives :data:`WILDCARD` when ``wildcard`` is true and is an error otherwise. Errors name
-    ``label`` and the path, with ``hint`` appended to an unreadable segment's message.
-    """
-    parts: list[str | int] = []
-    if path.count(".") + path.count("[") >= lim.MAX_SET_PATH_PARTS:
-        raise ScenarioError(f"{label} {show(path, 60)}: the path has more than {lim.MAX_SET_PATH_PARTS} segments")
-    for token in path.split("."):
-        if not token:
-            raise ScenarioError(f"{label} {path}: empty path segment")
-        pos = 0
-        for m in _SEGMENT.finditer(token):
-            if m.start() != pos or (m.group(2) == WILDCARD and not wildcard):
-                break
-            pos = m.end()
-            if m.group(1) is not None:
-                parts.append(int(m.group(1)) if m.group(1).isdigit() else m.group(1))
-            else:
-                parts.append(WILDCARD if m.group(2) == WILDCARD else int(m.group(2)))
-        if pos != len(token):
-            raise ScenarioError(f"{label} {path}: cannot read the path at '{token}'{hint}")
-    return parts
-
-
-def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
-    """Return a copy of ``data`` with one ``dotted.path=value`` assignment applied.
-
-    The value is read as a YAML scalar or flow collection (``40``, ``"14 d"``, ``[1, 2]``,
-    ``{dist: exponential, mean: 3 min}``). List items are addressed as ``stations[1].bays`` or
-    ``stations.1.bays``. Unknown keys are caught by validation afterwards, like keys in the file.
-    """
-    if "=" not in assignment:
-        raise ScenarioError(f"--set {assignment}: expected dotted.path=value")
-    path, raw = assignment.split("=", 1)
-    path = path.strip()
-    try:
-        value = load_yaml_text(raw, "value") if raw.strip() else ""
-    except YamlInputError as exc:
-        detail = str(exc).split("invalid YAML: ", 1)[-1]
-        raise ScenarioError(f"--set {show(assignment, 100)}: value is not valid YAML ({detail})") from None
-    parts = split_path(path)
-    out = copy.deepcopy(data)
-    node: Any = out
-    for depth, key in enumerate(parts):
-        last = depth == len(parts) - 1
-        where = _loc_to_path(tuple(parts[: depth + 1]))
-        if isinstance(key, int):
-            if not isinstance(node, list):
-                raise ScenarioError(f"--set {assignment}: {where}: is not a list")
-            if not -len(node) <= key < len(node):
-                raise ScenarioError(f"--set {assignment}: {where}: index out of range "
-                                    f"(the list has {len(node)} item(s))")
-        else:
-            if not isinstance(node, dict):
-                raise ScenarioError(f"--set {assignment}: {where}: is not a mapping")
-        if last:
-            node[key] = value
-        else:
-            if isinstance(key, str) and key not in node:
-                node[key] = {}
-            node = node[key]
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading
-
-def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
-    """Validate a mapping (as read from YAML) into a frozen :class:`Scenario`."""
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{source}: the file must hold a mapping of fields (got {type(data).__name__})")
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(_format_errors(source, exc)) from None
-    problems = _cross_checks(scenario)
-    if problems:
-        raise ScenarioError("\n".join(f"{source}: {p}: {m} (got {_show(v)})" for p, m, v in problems))
-    return scenario
-
-
-def read_yaml(path: str | Path) -> Any:
-    """Read a YAML file safely and within bounds (see :mod:`swapsim.scenario.yaml_loader`), with readable errors."""
-    try:
-        return read_yaml_file(path)
-    except YamlInputError as exc:
-        raise ScenarioError(str(exc)) from None
-
-
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Load, override and validate a scenario file.
-
-    Args:
-        path: the YAML file.
-        overrides: ``dotted.path=value`` assignments applied in order before validation.
-    Raises:
-        ScenarioError: with one line per problem, each naming the file and the field.
-    """
-    path = Path(path)
-    data = read_yaml(path)
-    if data is None:
-        raise ScenarioError(f"{path}: the file is empty")
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: the file must hold a mapping of fields (got {type(data).__name__})")
-    data.setdefault("name", path.stem)
-    for assignment in overrides:
-        data = apply_override(data, assignment)
-    source = str(path) if not overrides else f"{path} (with --set {', '.join(overrides)})"
-    return scenario_from_dict(data, source)
-
-
-def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
-    """The resolved scenario as plain data with units written out (loads back to an equal scenario)."""
-    return scenario.model_dump(mode="json", by_alias=True)
-
-
-def dump_scenario(scenario: Scenario) -> str:
-    """The resolved scenario as YAML text."""
-    return yaml.safe_dump(scenario_to_dict(scenario), sort_keys=False, allow_unicode=True, width=100)

@@ -317,14 +317,15 @@ def test_there_are_four_shipped_scenarios() -> None:
 
 # -- failed and interrupted runs ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("error", [RuntimeError("plotting failed"), KeyboardInterrupt()])
+@pytest.mark.parametrize("error", [RuntimeError("disk failed"), KeyboardInterrupt()])
 def test_a_failed_run_leaves_no_results_directory(tmp_path, monkeypatch, error) -> None:
-    import swapsim.output
+    # The failure strikes half-way through writing the results (after summary.json and the tables).
+    import swapsim.results.files
 
     def broken(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr(swapsim.output, "plot_run", broken)
+    monkeypatch.setattr(swapsim.results.files, "_write_battery_tables", broken)
     path = write(tmp_path / "s.yaml", small_scenario())
     out = tmp_path / "results" / "small"
     result = invoke("run", path, "--out", out)
@@ -333,8 +334,24 @@ def test_a_failed_run_leaves_no_results_directory(tmp_path, monkeypatch, error) 
     assert list(out.parent.iterdir()) == [], "no hidden partial directory is left"
 
 
-def test_a_failed_rerun_keeps_the_previous_results(tmp_path, monkeypatch) -> None:
+def test_a_figure_failure_keeps_the_complete_results_and_says_so(tmp_path, monkeypatch) -> None:
+    # Figures are drawn from the results once they are written: a failing figure loses no result.
     import swapsim.output
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("plotting failed")
+
+    monkeypatch.setattr(swapsim.output, "plot_run", broken)
+    path = write(tmp_path / "s.yaml", small_scenario())
+    out = tmp_path / "results" / "small"
+    result = invoke("run", path, "--out", out)
+    assert result.exit_code != 0
+    assert json.loads((out / "summary.json").read_text())["fleet"]["robots"] > 0
+    assert not list(out.glob("*.png"))
+
+
+def test_a_failed_rerun_keeps_the_previous_results(tmp_path, monkeypatch) -> None:
+    import swapsim.results.files
 
     path = write(tmp_path / "s.yaml", small_scenario())
     out = tmp_path / "res"
@@ -344,7 +361,7 @@ def test_a_failed_rerun_keeps_the_previous_results(tmp_path, monkeypatch) -> Non
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(swapsim.output, "plot_run", broken)
+    monkeypatch.setattr(swapsim.results.files, "_write_battery_tables", broken)
     result = invoke("run", path, "--out", out, "--seed", "99")
     assert result.exit_code != 0
     assert (out / "summary.json").read_text() == before

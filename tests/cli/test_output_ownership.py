@@ -177,13 +177,13 @@ def test_a_stale_partial_of_a_killed_run_is_cleaned_a_live_one_is_not(tmp_path: 
 
 
 def test_an_interrupted_run_leaves_no_partial_and_the_next_run_works(tmp_path: Path, monkeypatch) -> None:
-    import swapsim.output
+    import swapsim.results.files  # interrupted half-way through writing the results
 
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
     s = scenario(tmp_path)
-    monkeypatch.setattr(swapsim.output, "plot_run", broken)
+    monkeypatch.setattr(swapsim.results.files, "_write_battery_tables", broken)
     assert invoke("run", s, "--out", tmp_path / "out", "-q").exit_code != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
 

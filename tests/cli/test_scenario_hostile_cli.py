@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from swapsim.scenario import limits
+from swapsim import resources
 from swapsim.cli import cli
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -33,8 +33,8 @@ def assert_one_line_error(result: Result, *fragments: str) -> None:
 @pytest.fixture(autouse=True)
 def _no_memory_limit_leak(monkeypatch):
     # --max-memory sets the variable in this process: record it as absent so that teardown removes it
-    monkeypatch.setenv(limits.MEMORY_ENV, str(limits.DEFAULT_MAX_MEMORY))
-    monkeypatch.delenv(limits.MEMORY_ENV)
+    monkeypatch.setenv(resources.MEMORY_ENV, str(resources.DEFAULT_MAX_MEMORY))
+    monkeypatch.delenv(resources.MEMORY_ENV)
 
 
 @pytest.mark.parametrize("assignment, fragments", [

@@ -38,7 +38,7 @@ SEED = 11
 
 def make_run() -> None:
     sc = load_scenario(BASE, SMALL)
-    write_run(simulate(sc, SEED), HERE / "run_small", figures=False)
+    write_run(simulate(sc, SEED), HERE / "run_small")
 
 
 def make_sweep() -> None:
@@ -59,7 +59,7 @@ def make_compare() -> None:
     out = HERE / "compare_small"
     shutil.rmtree(out, ignore_errors=True)
     results = run_compare(load_scenario(BASE, SMALL), ["hot_swap", "cold_swap", "plug_in"], SEED)
-    write_compare(results, out, scenario_file=BASE, overrides=SMALL, figures=False)
+    write_compare(results, out, scenario_file=BASE, overrides=SMALL)
 
 
 if __name__ == "__main__":

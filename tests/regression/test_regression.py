@@ -45,7 +45,7 @@ def _comparable(summary: dict) -> dict:
 def test_regression_small_factory_summary_matches_stored_copy(tmp_path: Path) -> None:
     """Regression (not validation): summary.json of the fixed scenario and seed equals the stored copy."""
     result = simulate(load_scenario(SCENARIO))
-    write_run(result, tmp_path / "run", figures=False)
+    write_run(result, tmp_path / "run")
     summary = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
 
     if os.environ.get("SWAPSIM_REGEN") == "1":

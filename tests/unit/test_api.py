@@ -30,7 +30,7 @@ def test_to_frames_has_the_csv_columns(tmp_path):
     sc = swapsim.load_scenario("scenarios/hospital.yaml", overrides=["horizon=2 d", "warmup=0 h"])
     result = swapsim.simulate(sc, seed=2)
     frames = result.to_frames()
-    out = write_run(result, tmp_path / "run", figures=False)
+    out = write_run(result, tmp_path / "run")
     for name in ("timeseries", "robots", "packs", "swap_waits", "health"):
         with open(out / f"{name}.csv", newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from swapsim import resources
 from swapsim.scenario import limits
 from swapsim.scenario import ScenarioError, apply_override, load_scenario, read_yaml, scenario_from_dict, split_path
 from swapsim.engine import simulate
@@ -249,34 +250,34 @@ def test_a_lognormal_spread_is_bounded():
 
 # -- memory ---------------------------------------------------------------------------------------
 def test_memory_estimate_grows_with_bins_and_robots():
-    base = limits.estimate_memory_bytes(make_scenario())
-    fine = limits.estimate_memory_bytes(make_scenario(output={"bin_width": "1 s"}))
-    many = limits.estimate_memory_bytes(make_scenario(fleet={"robots": 10_000, "initial_soc": "full"}))
+    base = resources.estimate_memory_bytes(make_scenario())
+    fine = resources.estimate_memory_bytes(make_scenario(output={"bin_width": "1 s"}))
+    many = resources.estimate_memory_bytes(make_scenario(fleet={"robots": 10_000, "initial_soc": "full"}))
     assert base < fine and base < many
 
 
 def test_a_run_past_the_memory_limit_is_refused_before_running(monkeypatch):
-    monkeypatch.delenv(limits.MEMORY_ENV, raising=False)
+    monkeypatch.delenv(resources.MEMORY_ENV, raising=False)
     sc = load_scenario(SCENARIOS / "factory.yaml", ["horizon=365 d", "output.bin_width=1 s"])
     with pytest.raises(ScenarioError, match=r"factory: a run would need about .* GB of memory, more than the 2 GB "
                                             r"limit .*--max-memory"):
         simulate(sc)
-    monkeypatch.setenv(limits.MEMORY_ENV, str(10**15))
-    assert limits.check_memory(sc) > 2 * 10**9  # raised: accepted
+    monkeypatch.setenv(resources.MEMORY_ENV, str(10**15))
+    assert resources.check_memory(sc) > 2 * 10**9  # raised: accepted
 
 
 @pytest.mark.parametrize("text, size", [("8GB", 8 * 10**9), ("512 MB", 512 * 10**6), ("2GiB", 2 * 2**30),
                                         ("1000", 1000), ("1.5gb", 1.5 * 10**9)])
 def test_parse_size(text, size):
-    assert limits.parse_size(text) == int(size)
+    assert resources.parse_size(text) == int(size)
 
 
 @pytest.mark.parametrize("text", ["", "8XB", "-1GB", "0", "1e9", "GB"])
 def test_parse_size_refuses_nonsense(text):
     with pytest.raises(ValueError):
-        limits.parse_size(text)
+        resources.parse_size(text)
 
 
 def test_shipped_scenarios_stay_valid_and_far_below_the_memory_limit():
     for path in sorted(SCENARIOS.glob("*.yaml")):
-        assert limits.check_memory(load_scenario(path)) < limits.DEFAULT_MAX_MEMORY / 10
+        assert resources.check_memory(load_scenario(path)) < resources.DEFAULT_MAX_MEMORY / 10
