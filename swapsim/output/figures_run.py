@@ -142,9 +142,11 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
         for k, s in enumerate(others):
             y = fr[s] * 100
             d = y - float(np.median(y))
-            ax2.boxplot([d], positions=[k], widths=0.55, showfliers=False, whis=(0, 100),
-                        medianprops={"color": MARK_COLOUR}, boxprops={"color": "#777777"},
-                        whiskerprops={"color": "#777777"}, capprops={"color": "#777777"})
+            # drawn by hand: Axes.boxplot resolves the matplotlib backend, which drawing must leave alone
+            q1, q2, q3 = np.quantile(d, [0.25, 0.5, 0.75])
+            ax2.vlines(k, float(d.min()), float(d.max()), color="#777777", lw=1.0, zorder=2)
+            ax2.bar(k, q3 - q1, bottom=q1, width=0.55, facecolor="white", edgecolor="#777777", lw=1.0, zorder=2)
+            ax2.hlines(q2, k - 0.275, k + 0.275, color=MARK_COLOUR, lw=1.2, zorder=2)
             jitter = rng.uniform(-0.18, 0.18, size=len(y))
             ax2.scatter(k + jitter, d, s=10, color=STATE_COLOURS.get(s, "#999999"), alpha=0.85, zorder=3, lw=0)
             far = outlier_robots(fr[s])
