@@ -161,7 +161,7 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
         ax2.axhline(0, color=MARK_COLOUR, lw=0.8)
         ax2.set_ylabel("robot's share minus the median\n(percentage points of on-duty time)")
         ax2.set_xlabel("state (median share of on-duty time)")
-        ax2.set_title("Other states, one dot per robot\n(box: middle half; red: robots far from the rest)",
+        ax2.set_title("Other states: one dot per robot\n(box: middle half; red: far from the rest)",
                       fontsize=10.5)
         ax2.grid(axis="x", visible=False)
         if not out_u:
@@ -411,8 +411,11 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
                 ax.axvline(p95, color=MARK_COLOUR, ls="--", lw=1.1, zorder=4, label=f"p95 = {p95:.1f} min")
             if mean is not None:
                 ax.axvline(mean, color=OKABE_ITO[3], ls=":", lw=1.4, zorder=4, label=f"mean = {mean:.1f} min")
-        ax_h.legend(loc="upper right")
-        ax_c.legend(loc="lower right")
+        h1, l1 = ax_h.get_legend_handles_labels()
+        h2, l2 = ax_c.get_legend_handles_labels()
+        keep = [i for i, lab in enumerate(l2) if lab not in l1]
+        fig.legend(h1 + [h2[i] for i in keep], l1 + [l2[i] for i in keep], loc="outside lower center",
+                   ncol=4, frameon=False)
         return save_figure(fig, out_dir, "swap_waits", fmt)
 
 
