@@ -141,5 +141,5 @@ def wrap_title(text: str, width_in: float, fontsize: float) -> str:
     0.6 em per character); existing line breaks are kept."""
     import textwrap
 
-    chars = max(20, int(width_in * 72 / (fontsize * 0.6)))
+    chars = max(20, int(width_in * 72 / (fontsize * 0.56)))
     return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))

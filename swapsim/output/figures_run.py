@@ -227,7 +227,7 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                         at = (x + np.append(np.diff(x), x_end - x[-1]) / 2)[np.asarray(stock) > 0]
                         ax.vlines(at, 0.0, 0.07, transform=ax.get_xaxis_transform(), color=MARK_COLOUR, lw=0.8,
                                   zorder=5, label="stock-outs in bin")
-                        ax.text(0.0, 1.0, f"ticks: bins with stock-outs ({int(np.sum(stock))} in all)",
+                        ax.text(0.0, 1.0, f"ticks: bins with stock-outs ({int(np.sum(stock))} in the whole run)",
                                 transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5)
                 ax.set_ylim(0, top * 1.15 if top > 0 else 1)
                 shade_warmup(ax, warmup_h, scale)
@@ -298,6 +298,7 @@ def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], win
             ax.fill_between(xs, np.nan_to_num(los), np.nan_to_num(his), step="post", color=OKABE_ITO[2], alpha=0.28,
                             lw=0)
         ax.step(xs, ys, where="post", color=OKABE_ITO[2], lw=1.2)
+        has_stock = f"{name}_stockouts" in ts
         stock = np.asarray(ts.get(f"{name}_stockouts", np.zeros(len(t))), dtype=float)[sel]
         if np.any(stock > 0):
             ax.vlines(x[stock > 0] + w0 / 2, 0.0, 0.07, transform=ax.get_xaxis_transform(), color=MARK_COLOUR, lw=0.9)
@@ -305,7 +306,7 @@ def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], win
         top = max(float(np.nanmax(his)) if lo is not None and hi is not None else float(np.max(ys)), bays or 0, 1.0)
         ax.set_ylim(0, top * 1.12)
         ax.set_xlim(start, end)
-        ax.set_title(f"{name}: {int(np.sum(stock))} stock-outs in this window", fontsize=10.5)
+        ax.set_title(f"{name}: {int(np.sum(stock))} stock-outs here" if has_stock else name, fontsize=10.5)
         ax.set_xlabel("simulated time (h)")
         ax.grid(axis="x", visible=False)
     axes[0].set_ylabel("green packs")

@@ -45,8 +45,9 @@ nav a { color: #0072B2; margin-right: 1rem; text-decoration: none; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; max-width: 100%; }
 table.wide { font-size: .8rem; table-layout: auto; }
 table.wide th, table.wide td { padding: .22rem .4rem; }
-thead th { white-space: normal; overflow-wrap: anywhere; hyphens: auto; }
-tbody th { overflow-wrap: anywhere; }
+thead th { white-space: normal; overflow-wrap: break-word; }
+table.wide tbody th { white-space: nowrap; }
+tbody th { overflow-wrap: break-word; }
 ul.findings { list-style: none; padding: 0; margin: .4rem 0 .8rem; }
 ul.findings li { margin: .35rem 0; padding: .4rem .7rem; border-left: 4px solid #009E73; background: #f5faf8; }
 ul.findings li.act { border-left-color: #D55E00; background: #fdf5f0; }

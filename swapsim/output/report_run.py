@@ -55,10 +55,15 @@ MAX_ROBOT_ROWS = 40
 """Larger fleets get a distribution summary instead of one row per robot (robots.csv has them all)."""
 
 
+def _lead(text: str) -> str:
+    """A finding as HTML, its lead phrase (up to the first colon) in bold."""
+    head, sep, rest = text.partition(": ")
+    return f"<b>{escape(head)}:</b> {escape(rest)}" if sep and len(head) < 40 else escape(text)
+
+
 def _summary_section(run_dir: Path) -> str:
     findings = run_findings(run_dir)
-    items = "".join(f'<li class="{f.level}"><b>{escape(f.topic.capitalize())}.</b> {escape(f.text)}</li>'
-                    for f in findings)
+    items = "".join(f'<li class="{f.level}">{_lead(f.text)}</li>' for f in findings)
     return ('<section id="summary"><h2>Summary</h2>'
             f'<ul class="findings">{items}</ul>'
             '<p class="caption">Computed from the saved files by stated rules (thresholds and wave detection: '
@@ -68,7 +73,7 @@ def _summary_section(run_dir: Path) -> str:
 
 def _headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
     flat = flatten({k: v for k, v in summary.items() if k in ("fleet", "swaps", "tasks")})
-    keys = ["fleet.utilisation", "fleet.robots", "fleet.on_duty_mean", "swaps.count", "swaps.per_robot_per_day",
+    keys = ["fleet.utilisation", "fleet.robots", "swaps.count", "swaps.per_robot_per_day",
             "swaps.stockouts", "fleet.strandings"]
     if "tasks.done" in flat:
         keys[1:1] = ["tasks.done", "tasks.wait_min.p95"]
