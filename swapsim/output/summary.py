@@ -50,7 +50,7 @@ import numpy as np
 
 from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS
 
-__all__ = ["Finding", "run_findings", "summary_text", "detect_waves", "load_run_data", "THRESHOLDS",
+__all__ = ["Finding", "run_findings", "summary_text", "run_epilogue", "detect_waves", "load_run_data", "THRESHOLDS",
            "WAVE_ACF", "BACKLOG_HOURS"]
 
 THRESHOLDS: dict[str, float] = {
@@ -98,6 +98,8 @@ def _pct(x: float) -> str:
 
 
 def _num(x: float) -> str:
+    if abs(x - round(x)) < 1e-9:
+        return f"{x:,.0f}"
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.1f}"
 
 
@@ -260,9 +262,7 @@ def run_findings(source: Path | str | Mapping[str, Any]) -> list[Finding]:
         for c in binding[1:]:
             findings.append(Finding("constraint", f"Also above its threshold ({_pct(THRESHOLDS[c['name']])}): "
                                     f"{c['text']}.", "watch"))
-        lever = _lever(first, s, ts)
-        findings.append(Finding("lever", "What would change it: " + lever[0].upper() + lever[1:] if not
-                                lever.startswith(str(first.get("station"))) else "What would change it: " + lever))
+        findings.append(Finding("lever", "What would change it: " + _lever(first, s, ts)))
         return findings
     fr = s.get("fleet", {}).get("state_fraction") or {}
     idle = float(fr.get("idle") or 0.0)
@@ -290,4 +290,14 @@ def summary_text(source: Path | str | Mapping[str, Any], findings: list[Finding]
     lines = [head]
     for f in findings if findings is not None else run_findings(data):
         lines.append(f"{marks.get(f.level, '-')} {f.text}")
+    return "\n".join(lines)
+
+
+def run_epilogue(run_dir: Path | str) -> str:
+    """What ``swapsim run`` prints after its headline: the summary, the files written and the next
+    command to try (``swapsim report DIR``)."""
+    run_dir = Path(run_dir)
+    files = sorted(p.name for p in run_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    lines = ["", summary_text(run_dir), f"Files in {run_dir}/: {', '.join(files)}",
+             f"Next: swapsim report {run_dir}   (writes {run_dir / 'report.html'}, this summary first)"]
     return "\n".join(lines)
