@@ -225,17 +225,20 @@ def _lever(c: Mapping[str, Any], s: Mapping[str, Any], ts: Mapping[str, Any] | N
         if found:
             waves = (f", clustered in waves every ~{found[0]:.1f} h (autocorrelation {found[1]:.2f} of its "
                      f"green-pack series at that lag)")
+        second = ("; spreading the robots' swap times (they bunch in the waves) is the second" if found else "")
         return (f"{station} ran out of green packs in {_pct(c['measure'])} of its swaps{waves}; adding packs "
-                f"(bays with charged packs) to {station} is the first lever.")
+                f"(stations[].bays and charged_packs) to {station} is the first lever{second}.")
     if name == "swap positions":
         return (f"a swap position more at {station}, or sending robots to the least busy station "
                 f"(policy.station_choice: shortest_wait), shortens the queue.")
     if name == "travel":
-        return "a station nearer the work, or swapping at a lower charge (fewer trips), cuts the travel."
+        return ("a station nearer the work, or swapping at a lower charge (policy.swap_trigger: fewer trips), "
+                "cuts the travel.")
     if name == "technicians":
-        return "another technician, longer technician shifts or more new packs on the shelf free the blocked bays."
+        return ("another technician (technicians.crew), longer technician shifts or more new packs on the shelf free "
+                "the blocked bays.")
     if name == "shifts":
-        return "more robots on duty in the busy shifts (or a larger fleet) takes the backlog."
+        return "more robots on duty in the busy shifts (shifts, or a larger fleet.robots) take the backlog."
     return "fewer faults or faster repair and rescue win back the time robots are down."
 
 
