@@ -223,11 +223,10 @@ def _lever(c: Mapping[str, Any], s: Mapping[str, Any], ts: Mapping[str, Any] | N
         warmup_h = float(s.get("manifest", {}).get("warmup_h") or 0.0)
         found = detect_waves(col, _bin_width(ts), warmup_h) if col is not None and _bin_width(ts) else None
         if found:
-            waves = (f", clustered in waves every ~{found[0]:.1f} h (autocorrelation {found[1]:.2f} of its "
-                     f"green-pack series at that lag)")
-        second = ("; spreading the robots' swap times (they bunch in the waves) is the second" if found else "")
+            waves = (f", clustered in waves every ~{found[0]:.1f} h (its green-pack count repeats with an "
+                     f"autocorrelation of {found[1]:.2f} at that lag)")
         return (f"{station} ran out of green packs in {_pct(c['measure'])} of its swaps{waves}; adding packs "
-                f"(stations[].bays and charged_packs) to {station} is the first lever{second}.")
+                f"(stations[].bays and charged_packs) to {station} is the first lever.")
     if name == "swap positions":
         return (f"a swap position more at {station}, or sending robots to the least busy station "
                 f"(policy.station_choice: shortest_wait), shortens the queue.")
