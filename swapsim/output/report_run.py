@@ -24,7 +24,7 @@ from swapsim.output.report_html import (
 from swapsim.output.report_tables import (
     fmt_hours, fmt_number, fmt_value, html_table, kv_table, read_json, read_table, records,
 )
-from swapsim.output.summary import run_findings
+from swapsim.output.summary import headline_rows, run_findings
 
 __all__ = ["RUN_FIGURE_CAPTIONS", "run_sections", "MAX_ROBOT_ROWS"]
 
@@ -69,27 +69,6 @@ def _summary_section(run_dir: Path) -> str:
             '<p class="caption">Computed from the saved files by stated rules (thresholds and wave detection: '
             'docs/figures-and-reports.md, "The run summary"); the same summary ends <code>swapsim run</code>. '
             'Shares of robot time are of on-duty time unless said otherwise.</p></section>')
-
-
-def _headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
-    flat = flatten({k: v for k, v in summary.items() if k in ("fleet", "swaps", "tasks")})
-    keys = ["fleet.utilisation", "fleet.robots", "swaps.count", "swaps.per_robot_per_day",
-            "swaps.stockouts", "fleet.strandings"]
-    if "tasks.done" in flat:
-        keys[1:1] = ["tasks.done", "tasks.wait_min.p95"]
-    rows = [(kpi_label(k), fmt_value(k, flat[k])) for k in keys if k in flat]
-    wait = summary.get("swaps", {}).get("wait_min", {})
-    if wait:
-        rows.insert(5, ("swap wait, mean / p95 / longest (min)",
-                        " / ".join(fmt_value("", wait.get(k)) for k in ("mean", "p95", "max"))))
-    energy = summary.get("energy", {})
-    if energy:
-        parts = [("stations", "stations_kwh"), ("rescues", "rescue_kwh"), ("parking", "parking_kwh")]
-        parts = [(name, energy[k]) for name, k in parts if k in energy]
-        rows.append((f"grid energy, total = {' + '.join(n for n, _ in parts)} (kWh)",
-                     f"{fmt_value('', energy.get('grid_kwh'))} = "
-                     + " + ".join(fmt_value("", v) for _, v in parts)))
-    return rows
 
 
 def _state_table(summary: dict[str, Any], robots: dict[str, list] | None) -> str:
@@ -179,7 +158,7 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
     sections: list[tuple[str, str, str]] = [("summary", "Summary", _summary_section(run_dir))]
 
     kpi = ['<section id="kpis"><h2>Headline numbers</h2>',
-           html_table(["KPI", "value"], _headline(summary),
+           html_table(["KPI", "value"], headline_rows(summary),
                       caption="After warm-up. Utilisation: share of on-duty robot time spent working. Grid energy "
                               "adds up its parts: charging at the stations, rescues of stranded robots and "
                               "charging while parked off duty."),

@@ -50,7 +50,7 @@ import numpy as np
 
 from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS
 
-__all__ = ["Finding", "run_findings", "summary_text", "run_epilogue", "detect_waves", "load_run_data", "THRESHOLDS",
+__all__ = ["Finding", "run_findings", "summary_text", "run_epilogue", "headline_rows", "detect_waves", "load_run_data", "THRESHOLDS",
            "WAVE_ACF", "BACKLOG_HOURS"]
 
 THRESHOLDS: dict[str, float] = {
@@ -293,6 +293,35 @@ def summary_text(source: Path | str | Mapping[str, Any], findings: list[Finding]
     for f in findings if findings is not None else run_findings(data):
         lines.append(f"{marks.get(f.level, '-')} {f.text}")
     return "\n".join(lines)
+
+
+def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The headline numbers of a run as (label, value) rows, labels from the glossary: utilisation, tasks
+    (when there is task demand), fleet, swaps, waits, stock-outs, strandings, and grid energy with every
+    part (stations + rescues + parking). The report's first table; a CLI can print the same rows."""
+    from swapsim.io import flatten
+    from swapsim.metrics.glossary import kpi_label
+    from swapsim.output.report_tables import fmt_value
+
+    flat = flatten({k: v for k, v in summary.items() if k in ("fleet", "swaps", "tasks")})
+    keys = ["fleet.utilisation", "fleet.robots", "swaps.count", "swaps.per_robot_per_day",
+            "swaps.stockouts", "fleet.strandings"]
+    if "tasks.done" in flat:
+        keys[1:1] = ["tasks.done", "tasks.wait_min.p95"]
+    rows = [(kpi_label(k), fmt_value(k, flat[k])) for k in keys if k in flat]
+    wait = summary.get("swaps", {}).get("wait_min", {})
+    if wait:
+        rows.insert(5, ("swap wait, mean / p95 / longest (min)",
+                        " / ".join(fmt_value("", wait.get(k)) for k in ("mean", "p95", "max"))))
+    energy = summary.get("energy", {})
+    if energy:
+        parts = [("stations", "stations_kwh"), ("rescues", "rescue_kwh"), ("parking", "parking_kwh")]
+        parts = [(name, energy[k]) for name, k in parts if k in energy]
+        total = float(energy.get("grid_kwh") or 0.0)
+        digits = 0 if total >= 10_000 else 1  # one precision for the total and its parts, so the sum reads right
+        rows.append((f"grid energy, total = {' + '.join(n for n, _ in parts)} (kWh)",
+                     f"{total:,.{digits}f} = " + " + ".join(f"{float(v):,.{digits}f}" for _, v in parts)))
+    return rows
 
 
 def run_epilogue(run_dir: Path | str) -> str:

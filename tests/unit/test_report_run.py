@@ -7,6 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from swapsim.output.report import build_report
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -45,7 +47,9 @@ def test_grid_energy_shows_every_part_and_adds_up(tmp_path):
     e = summary["energy"]
     row = re.search(r"grid energy, total = (.*?)</tr>", _section(html, "kpis"), re.S).group(1)
     assert "stations + rescues + parking" in row
-    assert e["grid_kwh"] == sum(e[k] for k in ("stations_kwh", "rescue_kwh", "parking_kwh"))
+    assert e["grid_kwh"] == pytest.approx(sum(e[k] for k in ("stations_kwh", "rescue_kwh", "parking_kwh")))
+    total, *parts = [float(x.replace(",", "")) for x in re.findall(r"[\d,]+\.\d", row.split("</th>")[1])]
+    assert len(parts) == 3 and total == pytest.approx(sum(parts), abs=0.15)  # as printed, to one decimal
 
 
 def test_state_shares_are_of_on_duty_time_and_add_up(tmp_path):
