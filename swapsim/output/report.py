@@ -169,7 +169,10 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
                 summaries[s] = flatten({k: v for k, v in read_json(path).items() if k != "manifest"})
             except ResultsError:
                 pass
+    shown = {r[0] for r in rows}
     for key in _RUN_EXTRAS:
+        if kpi_label(key) in shown:  # compare.csv has it already
+            continue
         if summaries and any(key in f for f in summaries.values()):
             rows.append([kpi_label(key), *[fmt_value(key, summaries.get(s, {}).get(key)) for s in strategies]])
             classes.append("")
