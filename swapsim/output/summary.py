@@ -32,7 +32,8 @@ findings answer four questions, always in this order:
    position, a nearer station, a technician, robots on duty, faster repair). For green packs the
    station's green-pack series (``<station>_green`` after warm-up) is tested for swap *waves*: its
    autocorrelation's first peak after it turns negative, if at least :data:`WAVE_ACF`, gives the
-   period (as in docs/validation.md, section 6). With nothing binding, the lever is the fleet size
+   period (as in docs/validation.md, section 6). With nothing binding, the lever is swapping instead
+   of plug-in charging when robots charge at a dock at least 5 % of on-duty time, else the fleet size
    when robots are idle at least 10 % of on-duty time, else none: the energy cycle sets the ceiling.
 
 Pure functions of the saved data: nothing here draws or simulates.
@@ -272,7 +273,12 @@ def run_findings(source: Path | str | Mapping[str, Any]) -> list[Finding]:
     findings.append(Finding("constraint", "No constraint binds: every candidate is below its threshold"
                             + (f"; the nearest is {near['text']} ({near['pressure']:.0%} of its threshold "
                                f"{_pct(THRESHOLDS[near['name']])})." if near else ".")))
-    if idle >= IDLE_SLACK:
+    charging = float(fr.get("charging") or 0.0)
+    if charging >= THRESHOLDS["travel"]:
+        findings.append(Finding("lever", f"What would change it: robots charge at a dock {_pct(charging)} of on-duty "
+                                "time; swapping packs instead (strategy.kind: hot_swap; compare them with swapsim "
+                                "compare) would give most of it back to work."))
+    elif idle >= IDLE_SLACK:
         findings.append(Finding("lever", f"What would change it: robots are idle {_pct(idle)} of on-duty time, "
                                 "so the same work needs fewer robots (try a sweep over fleet.robots)."))
     else:

@@ -136,3 +136,9 @@ def test_the_text_and_the_epilogue_read_from_a_run_directory():
     assert text.startswith("Summary: factory-small") and ("Binding constraint" in text or "No constraint" in text)
     epilogue = run_epilogue(run)
     assert "summary.json" in epilogue and f"swapsim report {run}" in epilogue
+
+
+def test_plug_in_charging_time_points_at_swapping_when_nothing_binds():
+    d = crafted(fleet__state_fraction__charging=0.12, fleet__state_fraction__idle=0.03)
+    lever = topics(run_findings(d), "lever")[0].text
+    assert "charge at a dock 12.0 %" in lever and "hot_swap" in lever
