@@ -6,6 +6,8 @@ saved and laid out again with the Agg canvas, then:
 
 * every visible text artist (titles, labels, tick labels, annotations, legend text, offset text) must
   lie inside the figure canvas;
+* no axis shows an offset text (the "1e-4" of a scaled axis, which floats by the title): the scale
+  belongs in the axis label;
 * no legend may cover plotted data of an axes: line vertices (sampled along each segment), bars and
   other patches, filled areas and scatter points. Spans marking the warm-up or outages carry the gid
   ``background`` and do not count as data.
@@ -20,10 +22,8 @@ import numpy as np
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import Collection, PathCollection
+from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -62,12 +62,8 @@ def _texts(fig):
 
 
 def _shown(artist) -> bool:
-    a = artist
-    while a is not None:
-        if not a.get_visible():
-            return False
-        a = getattr(a, "axes", None) if a is not getattr(a, "axes", None) else None
-    return artist.axes is None or artist.axes.get_visible()
+    """Drawn: the artist and its axes (if any) are visible."""
+    return artist.get_visible() and (artist.axes is None or artist.axes.get_visible())
 
 
 def _inside(xy: np.ndarray, box: Bbox) -> np.ndarray:
@@ -120,6 +116,11 @@ def check_figure(name: str, fig) -> list[str]:
         if e.x0 < page.x0 - TOL or e.y0 < page.y0 - TOL or e.x1 > page.x1 + TOL or e.y1 > page.y1 + TOL:
             problems.append(f"{name}: text {t.get_text()[:50]!r} outside the canvas ({e.bounds} in {page.bounds})")
     axes = [a for a in fig.findobj(Axes) if a.get_visible()]
+    for ax in axes:  # an axis' offset text ("1e-4", "+8.8e1") floats by a title: the scale belongs in the label
+        for axis in (ax.xaxis, ax.yaxis):
+            off = axis.get_offset_text()
+            if off.get_visible() and off.get_text().strip():
+                problems.append(f"{name}: offset text {off.get_text()!r} on axes {ax.get_title()[:40]!r}")
     for legend in fig.findobj(Legend):
         if not legend.get_visible():
             continue
@@ -176,6 +177,10 @@ def test_the_check_finds_clipped_text_and_a_legend_over_data():
     ax.plot([0, 1], [0, 1], label="diagonal")
     ax.legend(loc="center")
     fig.text(0.98, 0.5, "a label running off the right edge")
+    ax2 = fig.add_axes((0.1, 0.1, 0.3, 0.3))
+    ax2.plot([0, 1], [1e-5, 2e-5])
+    ax2.set_title("MSER", loc="left")
     problems = check_figure("probe", fig)
+    assert any("offset text" in p for p in problems)
     assert any("outside the canvas" in p for p in problems)
     assert any("legend covers line 'diagonal'" in p for p in problems)
