@@ -34,3 +34,8 @@ clean:
 .PHONY: validation
 validation: $(STAMP)
 	$(BIN)/python -m swapsim.analysis.validation
+
+# Redraw the example figures of docs/figures-and-reports.md from the shipped scenarios (about a minute).
+.PHONY: docs-figures
+docs-figures: $(STAMP)
+	$(BIN)/python docs/make_figures.py

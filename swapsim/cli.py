@@ -170,6 +170,8 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
                    f"{format_duration(man['warmup_h'])} of warm-up, "
                    f"seed {man['seed']} ({man['wall_time_s']:.2f} s)")
         click.echo(_headline(result.summary))
+        from swapsim.output.summary import run_epilogue  # the run summary, files written, next command
+        click.echo(run_epilogue(out))
     click.echo(f"results written to {out}/")
 
 

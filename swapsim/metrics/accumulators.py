@@ -4,7 +4,7 @@ Everything kept is bounded whatever the horizon:
 
 * :class:`TimeWeighted` integrates a piecewise-constant quantity (robots in a state, a station's
   queue) since the last reset, and, optionally, into fixed-width time bins that cover the whole run
-  (warm-up included) for the time-series output;
+  (warm-up included) for the time-series output, with each bin's minimum and maximum when asked;
 * :class:`FleetStates` folds robot state intervals into per-robot hours and per-state time bins;
 * :class:`Tally` keeps count, sum, min and max of observations, plus a fixed-resolution histogram for
   quantiles (resolution stated on the class).
@@ -40,11 +40,18 @@ class TimeWeighted:
     A change costs the same whether or not a bin edge was passed since the previous one: the
     running integral is kept from the start, its value at each bin edge is noted when the edge is
     passed, and the bins are the differences between edges when read.
+
+    With ``extremes=True`` (and bins), :attr:`bin_min` and :attr:`bin_max` give the smallest and
+    largest value held for a positive time within each bin (a value replaced at the instant it was
+    set does not count). A change then costs two more comparisons; the running extremes of the open
+    bin are stored when its edge is passed, so memory stays two doubles per bin.
     """
 
-    __slots__ = ("value", "t_last", "total", "total_reset", "t0", "peak", "width", "_cum", "_k", "_edge")
+    __slots__ = ("value", "t_last", "total", "total_reset", "t0", "peak", "width", "_cum", "_k", "_edge",
+                 "_lo", "_hi", "_mins", "_maxs")
 
-    def __init__(self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0) -> None:
+    def __init__(self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0,
+                 extremes: bool = False) -> None:
         self.value = value
         self.t_last = t0
         self.t0 = t0
@@ -59,11 +66,24 @@ class TimeWeighted:
         self._k = int(t0 / width) + 1
         """The next edge to note, and its time (inf: none left)."""
         self._edge = self._k * width if n_bins and self._k < n_bins else math.inf
+        keep = bool(n_bins and extremes)
+        self._mins: array | None = array("d", [math.nan]) * n_bins if keep else None
+        self._maxs: array | None = array("d", [math.nan]) * n_bins if keep else None
+        """Per-bin extremes of the bins closed so far (NaN: not reached)."""
+        self._lo = math.inf
+        self._hi = -math.inf
+        """Extremes of the open bin so far (values held for a positive time)."""
 
     def set(self, now: float, value: float) -> None:
         """The value changes to ``value`` at time ``now``."""
         t_last = self.t_last
         if now > t_last:
+            if self._mins is not None:
+                v = self.value
+                if v < self._lo:
+                    self._lo = v
+                if v > self._hi:
+                    self._hi = v
             if now > self._edge:
                 self._pass_edges(now)
             self.total += self.value * (now - t_last)
@@ -83,8 +103,12 @@ class TimeWeighted:
         w = self.width
         v, t_last, total = self.value, self.t_last, self.total
         k, edge = self._k, self._edge
+        mins, maxs = self._mins, self._maxs
         while edge < now:
             cum[k] = total + v * (edge - t_last)
+            if mins is not None:
+                mins[k - 1], maxs[k - 1] = self._lo, self._hi
+                self._lo = self._hi = v  # held on into the next bin
             k += 1
             edge = k * w if k < n else math.inf
         self._k, self._edge = k, edge
@@ -98,6 +122,25 @@ class TimeWeighted:
         starts = np.asarray(self._cum, dtype=float)
         starts[self._k:] = self.total  # edges not reached yet
         return np.append(starts[1:], self.total) - starts
+
+    def _extremes(self, stored: array | None, running: float) -> np.ndarray | None:
+        if stored is None:
+            return None
+        out = np.asarray(stored, dtype=float)
+        k = self._k - 1  # the open bin (the last one once every edge is passed)
+        if 0 <= k < len(out) and math.isfinite(running):
+            out[k] = running
+        return out
+
+    @property
+    def bin_min(self) -> np.ndarray | None:
+        """Smallest value held within each bin (NaN for bins not reached), or None without extremes."""
+        return self._extremes(self._mins, self._lo)
+
+    @property
+    def bin_max(self) -> np.ndarray | None:
+        """Largest value held within each bin (NaN for bins not reached), or None without extremes."""
+        return self._extremes(self._maxs, self._hi)
 
     @property
     def area(self) -> float:

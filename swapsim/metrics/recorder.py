@@ -183,14 +183,15 @@ class Recorder:
         return self.states.robot_hours(robot)
 
     def timeseries(self) -> dict[str, np.ndarray]:
-        """Bin start times (h) and the time-average of each series within each bin (whole run)."""
+        """Bin start times (h) and the time-average of each series within each bin (whole run); last, the
+        stations' per-bin extremes and stock-out counts (:meth:`SwapStats.extreme_columns`)."""
         w = self.bin_width_h
         starts = np.arange(self.n_bins) * w
         widths = np.minimum(starts + w, self.horizon_h) - starts
         widths = np.where(widths > 0, widths, w)
         return {"time_h": starts, **self.states.columns(widths), **self.swaps.columns(widths),
                 **self.demand.roster_columns(widths), **self.faults.columns(widths),
-                **self.demand.task_columns(widths)}
+                **self.demand.task_columns(widths), **self.swaps.extreme_columns()}
 
     def wait_histogram(self) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
         """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""

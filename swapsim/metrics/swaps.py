@@ -8,6 +8,7 @@ reads :attr:`SwapStats.arrived`). Hours inside, waits reported in minutes.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ class StationSwaps:
     busy: TimeWeighted
     queue: TimeWeighted
     green: TimeWeighted
+    stockout_bins: array
+    """Stock-outs per time bin (whole run, warm-up included)."""
     swaps: int = 0
     stockouts: int = 0
 
@@ -49,10 +52,13 @@ class SwapStats:
         self.stations = [
             StationSwaps(name, positions,
                          busy=TimeWeighted(n_bins=n_bins, width=width),
-                         queue=TimeWeighted(n_bins=n_bins, width=width),
-                         green=TimeWeighted(n_bins=n_bins, width=width))
+                         queue=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
+                         green=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
+                         stockout_bins=array("l", bytes(array("l").itemsize * n_bins)))
             for name, positions in stations
         ]
+        self.width = width
+        self.last_bin = n_bins - 1
         self.waits_min = Tally(resolution=wait_resolution_min, limit=24 * 60.0)
         self.arrived = [0.0] * n_robots
         """When each robot last arrived at a station (h)."""
@@ -77,6 +83,7 @@ class SwapStats:
         self.per_robot[robot] += 1
         if stockout:
             st.stockouts += 1
+            st.stockout_bins[min(int(self.arrived[robot] / self.width), self.last_bin)] += 1  # found none on arrival
         if self.tracing:
             self.trace.add(now, "swap_start", robot, station, {"wait_min": wait_min, "stockout": stockout})
 
@@ -149,4 +156,16 @@ class SwapStats:
             cols[f"{st.name}_busy"] = np.asarray(st.busy.bins) / widths
             cols[f"{st.name}_queue"] = np.asarray(st.queue.bins) / widths
             cols[f"{st.name}_green"] = np.asarray(st.green.bins) / widths
+        return cols
+
+    def extreme_columns(self) -> dict[str, np.ndarray]:
+        """Time series per station: the smallest and largest queue and green packs held within each bin
+        (``<station>_queue_min``, ``_queue_max``, ``_green_min``, ``_green_max``) and the stock-outs per bin
+        (``<station>_stockouts``: swaps whose robot arrived in the bin and found no green pack)."""
+        cols: dict[str, np.ndarray] = {}
+        for st in self.stations:
+            for key, tw in (("queue", st.queue), ("green", st.green)):
+                cols[f"{st.name}_{key}_min"] = tw.bin_min
+                cols[f"{st.name}_{key}_max"] = tw.bin_max
+            cols[f"{st.name}_stockouts"] = np.asarray(st.stockout_bins, dtype=np.int64)
         return cols

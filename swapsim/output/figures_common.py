@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["MAX_PLOTTED_BINS", "coarsen", "duration_label", "save_figure", "shade_warmup", "step_edges",
+__all__ = ["MAX_PLOTTED_BINS", "WARMUP_SPAN", "wrap_title", "coarsen", "duration_label", "save_figure", "shade_warmup", "step_edges",
            "time_axis", "time_frame"]
 
 
@@ -39,11 +39,17 @@ def save_figure(fig: Figure, out_dir: Path, stem: str, fmt: str) -> Path:
     return path
 
 
+WARMUP_SPAN = {"facecolor": (1.0, 1.0, 1.0, 0.45), "edgecolor": "#A6A6A6", "hatch": "///", "lw": 0.0}
+"""The warm-up span: a light wash with grey hatching drawn over the data, so the colours under it
+pale instead of darkening and stay recognisable."""
+
+
 def shade_warmup(ax: Axes, warmup_h: float, scale: float) -> None:
-    """Shade the warm-up (``warmup_h`` hours; ``scale``: axis units per hour), labelled for the legend."""
+    """Mark the warm-up (``warmup_h`` hours; ``scale``: axis units per hour) with a light hatched span,
+    labelled for the legend (gid ``background``: not data)."""
     if warmup_h > 0:
-        ax.axvspan(0, warmup_h * scale, color="#000000", alpha=0.10, lw=0, zorder=3,
-                   label="warm-up (not in KPIs)")
+        span = ax.axvspan(0, warmup_h * scale, zorder=3, label="warm-up (not in KPIs)", **WARMUP_SPAN)
+        span.set_gid("background")
 
 
 _NICE_BIN_WIDTHS_H = (1 / 60, 5 / 60, 0.25, 0.5, 1.0, 2.0, 4.0, 6.0, 12.0, 24.0, 48.0, 168.0)
@@ -56,7 +62,9 @@ def coarsen(ts: dict[str, list], horizon_h: float | None = None,
     """Merge a time series' fixed-width bins into wider ones for drawing.
 
     Each merged bin holds the time-weighted mean of the bins it covers (the last stored bin may be
-    shorter than the others when the horizon is not a multiple of the bin width). The new width is a
+    shorter than the others when the horizon is not a multiple of the bin width); columns ending in
+    ``_min`` and ``_max`` (per-bin extremes) keep the smallest and largest, and ``_stockouts`` (counts)
+    the sum. The new width is a
     multiple of the stored one, chosen from 1 min, 5 min, 15 min, 30 min, 1, 2, 4, 6, 12, 24, 48 h and
     1 week so that at most ``max_bins`` remain.
 
@@ -87,8 +95,17 @@ def coarsen(ts: dict[str, list], horizon_h: float | None = None,
     groups = np.arange(n) // factor
     wsum = np.bincount(groups, weights=widths)
     out: dict[str, np.ndarray] = {"time_h": t[::factor]}
+    starts = np.arange(0, n, factor)
     for key, values in cols.items():
-        if key != "time_h":
+        if key == "time_h":
+            continue
+        if key.endswith("_min"):
+            out[key] = np.fmin.reduceat(values, starts)
+        elif key.endswith("_max"):
+            out[key] = np.fmax.reduceat(values, starts)
+        elif key.endswith("_stockouts"):
+            out[key] = np.add.reduceat(values, starts)
+        else:
             out[key] = np.bincount(groups, weights=values * widths) / wsum
     return out, w0 * factor
 
@@ -120,3 +137,12 @@ def time_frame(ts: dict[str, list], summary: dict[str, Any]) -> tuple[dict[str, 
     end_h = horizon_h if horizon_h and horizon_h > t_h[-1] else t_h[-1] + width_h
     return cols, width_h, scale, xlabel, end_h * scale, float(man.get("warmup_h") or 0.0)
 
+
+
+def wrap_title(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` wrapped to lines that fit ``width_in`` inches at ``fontsize`` points (DejaVu Sans runs about
+    0.6 em per character); existing line breaks are kept."""
+    import textwrap
+
+    chars = max(20, int(width_in * 72 / (fontsize * 0.56)))
+    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))

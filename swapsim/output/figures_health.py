@@ -75,25 +75,36 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
                     ax.scatter(at[sel], est[sel], s=28, marker=style["marker"], color=style["color"],
                                edgecolor="white", linewidth=0.4, zorder=5,
                                label=f"{style['label']}: {int(sel.sum())}")
+        if np.nanmax(hmax) > 1.0:
+            ax.axhline(100, color="#555555", lw=0.9, ls=(0, (1, 3)),
+                       label="rated capacity: new packs vary\naround it, some start above 100 %")
         lo = np.nanmin(hmin) if np.isfinite(hmin).any() else 0.8
         floor = min(lo, retire if retire is not None else lo) * 100
         ax.set_ylim(max(0.0, floor - 3), None)
-        ax.set_ylabel("pack health\n(% of rated capacity)")
+        ax.set_ylabel("pack health (% of rated capacity;\nthe energy a full pack holds)")
         retired = int(health["retired"][-1]) if len(health["retired"]) else 0
         warned = int(health["warnings_total"][-1]) if len(health.get("warnings_total", [])) else 0
         ax.set_title(f"Pack health over time: {man['scenario']}, seed {man['seed']}\n"
                      f"({retired} packs retired, {warned} warnings in the run)", loc="left")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        ax2.step(x, np.asarray(health["retired"]), where="post", color=OKABE_ITO[3], lw=1.5,
-                 label="packs retired (cumulative)")
-        ax2.step(x, np.asarray(health["quarantined"]), where="post", color=OKABE_ITO[1], lw=1.2,
-                 label="quarantined, awaiting technician")
-        ax2.step(x, np.asarray(health["spare_stock"]), where="post", color=OKABE_ITO[2], lw=1.2,
-                 label="new packs in stock")
+        lower = [("retired", OKABE_ITO[3], 1.5, "packs retired (cumulative)"),
+                 ("quarantined", OKABE_ITO[1], 1.2, "quarantined, awaiting technician"),
+                 ("spare_stock", OKABE_ITO[2], 1.2, "new packs in stock")]
+        none = []
+        for key, colour, lw, label in lower:
+            y = np.asarray(health[key], dtype=float)
+            if np.any(y > 0):
+                ax2.step(x, y, where="post", color=colour, lw=lw, label=label)
+            else:
+                none.append(label.split(" (")[0].split(",")[0])
+        if none:
+            ax2.text(0.01, 0.95, "zero throughout: " + ", ".join(none), transform=ax2.transAxes, va="top",
+                     fontsize=9, color="#444444")
+        ax2.set_ylim(0, max(1.0, float(np.max([np.max(np.asarray(health[k], dtype=float)) for k, *_ in lower]))) * 1.3)
         ax2.set_ylabel("packs")
-        ax2.set_ylim(bottom=0)
         ax2.set_xlabel(xlabel)
-        ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        if ax2.get_lines():
+            ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         return save_figure(fig, out_dir, "pack_health", fmt)
 
 

@@ -3,9 +3,11 @@
 :func:`plot_run` draws every run figure beside the files it reads:
 
 * ``fleet_state.png``: robots in each state over time (stacked area), warm-up shaded;
-* ``robot_breakdown.png``: each robot's share of time per state, robots sorted by utilisation;
-* ``stations.png``: per station, busy swap positions, queue length and green packs over time, with
-  station outages shaded;
+* ``robot_breakdown.png``: the spread between robots: each robot's utilisation against the fleet's,
+  and each robot's share of time in the other states, outliers named;
+* ``stations.png``: per station, busy swap positions, queue length and green packs over time (bin
+  means, and for queue and green packs a band from the smallest to the largest value within each bin),
+  stock-outs as ticks, station outages shaded;
 * ``swap_waits.png``: histogram and empirical CDF of the swap waits (when there were swaps);
 * ``pack_health.png`` and ``monthly.png`` when the run has their files
   (:mod:`swapsim.output.figures_health`).
@@ -26,11 +28,13 @@ from matplotlib.figure import Figure
 
 from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
-from swapsim.output.figures_common import duration_label, save_figure, shade_warmup, step_edges, time_frame
+from swapsim.output.figures_common import (
+    duration_label, save_figure, shade_warmup, step_edges, time_frame, wrap_title,
+)
 from swapsim.output.figures_health import plot_battery_health
 from swapsim.output.style import FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, STATE_COLOURS, report_style
 
-__all__ = ["plot_run", "plot_fleet_state", "plot_robot_breakdown", "plot_stations", "plot_swap_waits",
+__all__ = ["plot_run", "plot_fleet_state", "plot_robot_breakdown", "outlier_robots", "plot_stations", "plot_swap_waits",
            "swap_wait_cdf"]
 
 
@@ -74,50 +78,95 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
         return save_figure(fig, out_dir, "fleet_state", fmt)
 
 
+def outlier_robots(values: np.ndarray, k: float = 3.0, floor: float = 0.005) -> np.ndarray:
+    """Indices of values more than ``k`` robust standard deviations (1.4826 x the median absolute
+    deviation) and at least ``floor`` from the median: the robots worth naming."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 3:
+        return np.zeros(0, dtype=int)
+    med = float(np.median(values))
+    spread = 1.4826 * float(np.median(np.abs(values - med)))
+    dev = np.abs(values - med)
+    return np.flatnonzero((dev > max(k * spread, floor)))
+
+
 def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
                          fmt: str = "png") -> Path:
-    """Each robot's share of time in each state, sorted by utilisation (after warm-up)."""
+    """The spread between robots after warm-up (``robot_breakdown``).
+
+    Left: each robot's utilisation minus the fleet's, in percentage points of on-duty time, robots
+    sorted; the band is +-3 robust standard deviations. Right: each robot's share of on-duty time in
+    every other state it was in (one dot per robot, a box for the middle half). Robots outside
+    :func:`outlier_robots` are named.
+    """
     states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     fr = {s: np.asarray(robots[f"{s}_fraction"], dtype=float) for s in states}
     on_duty_h = sum(np.asarray(robots[f"{s}_h"], dtype=float) for s in states if f"{s}_h" in robots)
-    never = np.asarray(on_duty_h) <= 0 if np.ndim(on_duty_h) else np.zeros(len(fr["working"]), dtype=bool)
-    order = np.array([i for i in np.argsort(-fr["working"], kind="stable") if not never[i]], dtype=int)
-    ids = np.asarray(robots["robot"])[order]
-    n = len(ids)
+    keep = np.asarray(on_duty_h) > 0 if np.ndim(on_duty_h) else np.ones(len(fr["working"]), dtype=bool)
+    ids = np.asarray(robots["robot"])[keep]
+    fr = {s: v[keep] for s, v in fr.items()}
+    others = [s for s in states if s != "working" and np.any(fr[s] > 1e-9)]
     man = summary["manifest"]
-    utilisation = summary["fleet"]["utilisation"]
+    fleet_u = float(summary["fleet"]["utilisation"])
+    dev = (fr["working"] - fleet_u) * 100
+    order = np.argsort(dev, kind="stable")
+    n = len(ids)
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 4.8))
-        ax = fig.subplots()
-        bottom = np.zeros(n)
+        ax, ax2 = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1]})
         pos = np.arange(n)
-        shown = []
-        for s in states:
-            y = fr[s][order] * 100
-            if not np.any(y > 1e-9):
-                continue
-            ax.bar(pos, y, bottom=bottom, width=0.85 if n > 1 else 0.5, label=s,
-                   color=STATE_COLOURS.get(s, "#999999"), lw=0)
-            bottom += y
-            shown.append(s)
-        ax.axhline(utilisation * 100, color=MARK_COLOUR, ls="--", lw=1.0, zorder=4,
-                   label=f"fleet utilisation\n({utilisation:.1%})")
-        if n <= 40:
-            ax.set_xticks(pos, [str(i) for i in ids], rotation=90 if n > 20 else 0)
-            ax.set_xlabel("robot id (sorted by utilisation, highest first)")
-        else:
-            ax.set_xticks([])
-            ax.set_xlabel(f"{n} robots, sorted by utilisation (highest first)")
-        ax.set_xlim(-0.6, n - 0.4)
-        ax.set_ylabel("share of on-duty time after warm-up (%)")
-        ax.set_ylim(0, 100)
-        ax.set_title(f"Time breakdown per robot: {man['scenario']}, {n} robots, seed {man['seed']}")
-        handles, labels = ax.get_legend_handles_labels()
-        legend_order = [labels.index(s) for s in reversed(shown)] + [labels.index(lab) for lab in labels
-                                                                      if lab not in shown]
-        ax.legend([handles[i] for i in legend_order], [labels[i] for i in legend_order],
-                  loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        out_u = set(outlier_robots(fr["working"]).tolist())
+        colours = [OKABE_ITO[3] if i in out_u else STATE_COLOURS["working"] for i in order]
+        ax.vlines(pos, 0, dev[order], color=colours, lw=1.4)
+        ax.scatter(pos, dev[order], color=colours, s=16, zorder=3)
+        med = float(np.median(fr["working"]))
+        spread = 1.4826 * float(np.median(np.abs(fr["working"] - med))) * 100
+        ax.axhspan((med - fleet_u) * 100 - 3 * spread, (med - fleet_u) * 100 + 3 * spread, color="#DDDDDD", lw=0,
+                   zorder=0, gid="background")
+        ax.axhline(0, color=MARK_COLOUR, lw=0.8)
+        for j, i in enumerate(order):
+            if i in out_u:
+                ax.annotate(f"robot {ids[i]}", (j, dev[i]), xytext=(0, 6 if dev[i] >= 0 else -6),
+                            textcoords="offset points", ha="center", va="bottom" if dev[i] >= 0 else "top",
+                            fontsize=8.5, color=OKABE_ITO[3])
+        lim = max(float(np.max(np.abs(dev))) if n else 0.0, 3 * spread, 0.5) * 1.35
+        ax.set_ylim(-lim, lim)
+        ax.set_xlim(-1, n)
+        ax.set_xticks([])
+        ax.set_xlabel(f"{n} robots, sorted by utilisation")
+        ax.set_ylabel("utilisation minus the fleet's\n(percentage points of on-duty time)")
+        ax.set_title(f"Utilisation: {fr['working'].min():.1%} to {fr['working'].max():.1%}\n"
+                     f"(fleet {fleet_u:.1%}; grey: ±3 robust SD)", fontsize=10.5)
         ax.grid(axis="x", visible=False)
+        rng = np.random.default_rng(0)
+        for k, s in enumerate(others):
+            y = fr[s] * 100
+            d = y - float(np.median(y))
+            # drawn by hand: Axes.boxplot resolves the matplotlib backend, which drawing must leave alone
+            q1, q2, q3 = np.quantile(d, [0.25, 0.5, 0.75])
+            ax2.vlines(k, float(d.min()), float(d.max()), color="#777777", lw=1.0, zorder=2)
+            ax2.bar(k, q3 - q1, bottom=q1, width=0.55, facecolor="white", edgecolor="#777777", lw=1.0, zorder=2)
+            ax2.hlines(q2, k - 0.275, k + 0.275, color=MARK_COLOUR, lw=1.2, zorder=2)
+            jitter = rng.uniform(-0.18, 0.18, size=len(y))
+            ax2.scatter(k + jitter, d, s=10, color=STATE_COLOURS.get(s, "#999999"), alpha=0.85, zorder=3, lw=0)
+            far = outlier_robots(fr[s])
+            far = far[np.argsort(-np.abs(d[far]))][:3]
+            for m, i in enumerate(far):
+                ax2.annotate(str(ids[i]), (k + jitter[i], d[i]), xytext=(6, 9 * m - 9 * (len(far) - 1) / 2),
+                             textcoords="offset points", fontsize=8, va="center", color=OKABE_ITO[3])
+        if others:
+            ax2.set_xticks(range(len(others)), [f"{s.replace('_', ' ')}\n{np.median(fr[s]):.1%}" for s in others],
+                           fontsize=9)
+            ax2.set_xlim(-0.6, len(others) - 0.4)
+        ax2.axhline(0, color=MARK_COLOUR, lw=0.8)
+        ax2.set_ylabel("robot's share minus the median\n(percentage points of on-duty time)")
+        ax2.set_xlabel("state (median share of on-duty time)")
+        ax2.set_title("Other states: one dot per robot\n(box: middle half; red: far from the rest)",
+                      fontsize=10.5)
+        ax2.grid(axis="x", visible=False)
+        if not out_u:
+            ax.text(0.02, 0.97, "no robot stands out", transform=ax.transAxes, va="top", fontsize=9)
+        fig.suptitle(f"Spread between robots after warm-up: {man['scenario']}, seed {man['seed']}", fontsize=12)
         return save_figure(fig, out_dir, "robot_breakdown", fmt)
 
 
@@ -145,45 +194,123 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
     panels = [("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
               ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
               ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2])]
+    zoom = _zoom_window(ts, summary, width_h)
+    rows = len(stations) + (1 if zoom else 0)
     with report_style():
-        fig = Figure(figsize=(FIGURE_WIDTH_IN, 0.6 + 2.5 * len(stations)))
-        subfigs = np.atleast_1d(fig.subfigures(len(stations), 1))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 0.9 + 2.6 * rows))
+        subfigs = np.atleast_1d(fig.subfigures(rows, 1))
         last_axes = []
+        if zoom:
+            _zoom_row(subfigs[-1], ts, stations, zoom, capacity)
         for sub, st in zip(subfigs, stations):
             axes = sub.subplots(1, len(panels), sharex=True)
-            cap = capacity.get(st["name"], {})
             for ax, (key, title, unit, cap_key, colour) in zip(axes, panels):
                 y = cols.get(f"{st['name']}_{key}")
                 if y is None:
                     ax.set_axis_off()
                     continue
+                lo, hi = cols.get(f"{st['name']}_{key}_min"), cols.get(f"{st['name']}_{key}_max")
                 xs, ys = step_edges(x, x_end, y)
-                ax.fill_between(xs, ys, step="post", color=colour, alpha=0.35, lw=0)
-                ax.step(xs, ys, where="post", color=colour, lw=1.0)
-                top = float(np.max(y)) if len(y) else 0.0
-                if cap_key and cap_key in cap:
-                    ax.axhline(cap[cap_key], color=MARK_COLOUR, ls="--", lw=0.9, zorder=4)
-                    word = cap_key if cap[cap_key] != 1 else cap_key[:-1]
-                    ax.annotate(f"{cap[cap_key]} {word}", (1.0, cap[cap_key]), xycoords=("axes fraction", "data"),
-                                xytext=(0, 2), textcoords="offset points", ha="right", va="bottom", fontsize=9)
-                    top = max(top, cap[cap_key])
+                top = float(np.nanmax(y)) if len(y) else 0.0
+                if lo is not None and hi is not None:
+                    _, los, his = step_edges(x, x_end, np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=0.0))
+                    ax.fill_between(xs, los, his, step="post", color=colour, alpha=0.28, lw=0,
+                                    label="min-max within bin")
+                    top = max(top, float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0)
+                else:
+                    ax.fill_between(xs, ys, step="post", color=colour, alpha=0.3, lw=0)
+                ax.step(xs, ys, where="post", color=colour, lw=1.0, label="bin mean")
+                if key == "green":
+                    stock = cols.get(f"{st['name']}_stockouts")
+                    if stock is not None and np.any(np.asarray(stock) > 0):
+                        at = (x + np.append(np.diff(x), x_end - x[-1]) / 2)[np.asarray(stock) > 0]
+                        ax.vlines(at, 0.0, 0.07, transform=ax.get_xaxis_transform(), color=MARK_COLOUR, lw=0.8,
+                                  zorder=5, label="stock-outs in bin")
+                        ax.text(0.0, 1.0, f"ticks: bins with stock-outs ({int(np.sum(stock))} in the whole run)",
+                                transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5)
                 ax.set_ylim(0, top * 1.15 if top > 0 else 1)
                 shade_warmup(ax, warmup_h, scale)
                 _shade_outages(ax, cols, st["name"], x, x_end)
                 ax.set_xlim(x[0], x_end)
-                ax.set_title(title, fontsize=11)
-                ax.set_ylabel(f"{unit} (bin mean)")
+                ax.set_title(title, fontsize=11, pad=14 if key == "green" else 6)
+                ax.set_ylabel(unit)
                 ax.grid(axis="x", visible=False)
             last_axes = axes
-            sub.suptitle(f"Station {st['name']}: swap positions busy {st['swap_utilisation']:.0%} of the time, "
-                         f"mean queue {st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs",
+            share = f" ({st['stockouts'] / st['swaps']:.1%} of its swaps)" if st.get("swaps") else ""
+            sub.suptitle(f"{st['name']} after warm-up: positions busy {st['swap_utilisation']:.0%}, mean queue "
+                         f"{st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs{share}",
                          fontsize=11.5, x=0.01, ha="left")
         for ax in last_axes:
             ax.set_xlabel(xlabel)
-        outages = " and station outages (orange)" if any(st.get("outages") for st in stations) else ""
-        fig.suptitle(f"Swap stations over time: {man['scenario']}, seed {man['seed']} "
-                     f"(means over {duration_label(width_h)} bins; warm-up (grey){outages} shaded)")
+        outages = "; orange: station down" if any(st.get("outages") for st in stations) else ""
+        fig.suptitle(wrap_title(f"Swap stations over time: {man['scenario']}, seed {man['seed']}\n"
+                                f"line: mean per {duration_label(width_h)} bin; band: min to max within the bin; "
+                                f"hatched: warm-up{outages}", FIGURE_WIDTH_IN, 12), fontsize=12)
         return save_figure(fig, out_dir, "stations", fmt)
+
+
+def _zoom_window(ts: dict[str, list], summary: dict[str, Any], drawn_h: float) -> tuple[float, float, float] | None:
+    """(start, end, stored bin width) in hours of a closer look at the stored resolution, when the main
+    panels merged the stored bins (else None): a day (at most 96 stored bins) after warm-up, the one with
+    the most stock-outs at the station with the most."""
+    t = np.asarray(ts["time_h"], dtype=float)
+    if len(t) < 2:
+        return None
+    w0 = float(t[1] - t[0])
+    if drawn_h <= w0 * 1.5:
+        return None
+    man = summary["manifest"]
+    start = float(man.get("warmup_h") or 0.0)
+    horizon = float(man.get("horizon_h") or t[-1] + w0)
+    span = min(24.0, 96 * w0)
+    stations = summary.get("stations") or []
+    worst = max(stations, key=lambda st: int(st.get("stockouts") or 0), default=None)
+    stock = np.asarray(ts.get(f"{worst['name']}_stockouts", []) if worst else [], dtype=float)
+    if stock.size == t.size and stock.sum() > 0:
+        starts = np.arange(start, horizon - span + 1e-9, span)
+        counts = [stock[(t >= a) & (t < a + span)].sum() for a in starts]
+        if counts:
+            start = float(starts[int(np.argmax(counts))])
+    end = min(horizon, start + span)
+    return (start, end, w0) if end - start >= 8 * w0 else None
+
+
+def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], window: tuple[float, float, float],
+              capacity: dict[str, dict[str, int]]) -> None:
+    """Green packs of the (at most three) stations with the most stock-outs, at the stored resolution."""
+    start, end, w0 = window
+    t = np.asarray(ts["time_h"], dtype=float)
+    sel = (t >= start - 1e-9) & (t < end - 1e-9)
+    shown = sorted(stations, key=lambda st: -int(st.get("stockouts") or 0))[:3]
+    axes = np.atleast_1d(sub.subplots(1, len(shown), sharey=True))
+    x = t[sel]
+    for ax, st in zip(axes, shown):
+        name = st["name"]
+        y = np.asarray(ts.get(f"{name}_green", []), dtype=float)
+        if not len(y):
+            ax.set_axis_off()
+            continue
+        xs, ys = step_edges(x, end, y[sel])
+        lo, hi = ts.get(f"{name}_green_min"), ts.get(f"{name}_green_max")
+        if lo is not None and hi is not None:
+            _, los, his = step_edges(x, end, np.asarray(lo, dtype=float)[sel], np.asarray(hi, dtype=float)[sel])
+            ax.fill_between(xs, np.nan_to_num(los), np.nan_to_num(his), step="post", color=OKABE_ITO[2], alpha=0.28,
+                            lw=0)
+        ax.step(xs, ys, where="post", color=OKABE_ITO[2], lw=1.2)
+        has_stock = f"{name}_stockouts" in ts
+        stock = np.asarray(ts.get(f"{name}_stockouts", np.zeros(len(t))), dtype=float)[sel]
+        if np.any(stock > 0):
+            ax.vlines(x[stock > 0] + w0 / 2, 0.0, 0.07, transform=ax.get_xaxis_transform(), color=MARK_COLOUR, lw=0.9)
+        bays = capacity.get(name, {}).get("bays")
+        top = max(float(np.nanmax(his)) if lo is not None and hi is not None else float(np.max(ys)), bays or 0, 1.0)
+        ax.set_ylim(0, top * 1.12)
+        ax.set_xlim(start, end)
+        ax.set_title(f"{name}: {int(np.sum(stock))} stock-outs here" if has_stock else name, fontsize=10.5)
+        ax.set_xlabel("simulated time (h)")
+        ax.grid(axis="x", visible=False)
+    axes[0].set_ylabel("green packs")
+    sub.suptitle(f"Closer look at {end - start:g} h, stored {duration_label(w0)} bins: green packs "
+                 "(band: min to max; ticks: stock-outs)", fontsize=11.5, x=0.01, ha="left")
 
 
 def _shade_outages(ax: Axes, cols: dict[str, np.ndarray], station: str, x: np.ndarray,
@@ -194,7 +321,7 @@ def _shade_outages(ax: Axes, cols: dict[str, np.ndarray], station: str, x: np.nd
         return
     edges = np.append(x, x_end)
     for i in np.flatnonzero(down > 0):
-        ax.axvspan(edges[i], edges[i + 1], color=STATE_COLOURS["stranded"], alpha=0.25, lw=0)
+        ax.axvspan(edges[i], edges[i + 1], color=STATE_COLOURS["stranded"], alpha=0.25, lw=0, gid="background")
 
 
 def _wait_hist_bin(max_min: float) -> float:
@@ -284,8 +411,11 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
                 ax.axvline(p95, color=MARK_COLOUR, ls="--", lw=1.1, zorder=4, label=f"p95 = {p95:.1f} min")
             if mean is not None:
                 ax.axvline(mean, color=OKABE_ITO[3], ls=":", lw=1.4, zorder=4, label=f"mean = {mean:.1f} min")
-        ax_h.legend(loc="upper right")
-        ax_c.legend(loc="lower right")
+        h1, l1 = ax_h.get_legend_handles_labels()
+        h2, l2 = ax_c.get_legend_handles_labels()
+        keep = [i for i, lab in enumerate(l2) if lab not in l1]
+        fig.legend(h1 + [h2[i] for i in keep], l1 + [l2[i] for i in keep], loc="outside lower center",
+                   ncol=4, frameon=False)
         return save_figure(fig, out_dir, "swap_waits", fmt)
 
 

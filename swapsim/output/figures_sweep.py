@@ -20,16 +20,17 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from swapsim.results import read_csv
-from swapsim.output.figures_common import save_figure
+from swapsim.metrics.glossary import label_for
+from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import OKABE_ITO, report_style
 
-__all__ = ["SWEEP_KPIS", "kpi_label", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
+__all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
 
 SWEEP_KPIS = ("fleet.utilisation", "swaps.wait_min.mean")
 """Headline KPIs drawn for every sweep (others with ``--kpi``)."""
 
 _KPI_LABELS: dict[str, tuple[str, str, float]] = {
-    "fleet.utilisation": ("fleet utilisation", "%", 100.0),
+    "fleet.utilisation": ("fleet utilisation", "% of on-duty time", 100.0),
     "swaps.wait_min.mean": ("mean swap wait", "min", 1.0),
     "swaps.wait_min.p95": ("95th percentile of swap wait", "min", 1.0),
     "swaps.wait_min.max": ("longest swap wait", "min", 1.0),
@@ -52,9 +53,15 @@ _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d
 
 
 def kpi_label(kpi: str) -> tuple[str, str, float]:
-    """(readable name, unit, scale to apply to values) for a dotted KPI name."""
+    """(readable name, unit, scale to apply to values) for a dotted KPI name (the glossary's label when
+    it has one: shares in % of what they are a share of)."""
     if kpi in _KPI_LABELS:
         return _KPI_LABELS[kpi]
+    label = label_for(kpi)
+    if label is not None:
+        if label.is_share:
+            return label.text, f"% of {label.of}" if label.of else "%", 100.0
+        return label.text, "" if label.unit == "count" else label.unit, 1.0
     if "utilisation" in kpi or ".state_fraction." in kpi:
         return kpi, "%", 100.0
     for part in reversed(kpi.split(".")):
@@ -138,7 +145,7 @@ def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir
     with report_style():
         ncols = min(3, len(facets))
         nrows = math.ceil(len(facets) / ncols)
-        fig = Figure(figsize=(6.4 * ncols, 4.4 * nrows))
+        fig = Figure(figsize=(6.4 * ncols + (1.8 if hue_f else 0.0), 4.4 * nrows + 0.3))
         axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
         for ax, where in zip(axes.flat, facets):
             for h, level in enumerate(hue_levels):
@@ -173,12 +180,13 @@ def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir
         if hue_f:
             hue_unit = _factor_axis(hue_levels)[1]
             title = _FACTOR_LABELS.get(hue_f, hue_f) + (f" ({hue_unit})" if hue_unit else "")
-            axes.flat[0].legend(title=title, loc="best", frameon=True, framealpha=0.85)
+            fig.legend(*axes.flat[0].get_legend_handles_labels(), title=title, loc="outside right center",
+                       frameon=False)
         design = " (zipped factors)" if meta.get("design") == "zip" and len(meta["factors"]) > 1 else ""
-        fig.suptitle(f"{label[:1].upper() + label[1:]} by {_FACTOR_LABELS.get(x_f, x_f)}{design}, "
-                     f"{meta['base_name']} sweep\n"
-                     f"mean and 95 % confidence band, {_n_text(pts)} per point, common random numbers",
-                     fontsize=12)
+        fig.suptitle(wrap_title(f"{label[:1].upper() + label[1:]} by {_FACTOR_LABELS.get(x_f, x_f)}{design}, "
+                                f"{meta['base_name']} sweep\n"
+                                f"mean and 95 % confidence band (Student t), {_n_text(pts)} per point, common "
+                                f"random numbers", 6.4 * ncols, 12), fontsize=12)
         return save_figure(fig, out_dir, f"sweep_{_safe_stem(kpi)}", fmt)
 
 
@@ -194,10 +202,9 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
     _, x_unit = _factor_axis(xs)
     _, y_unit = _factor_axis(ys)
     all_means = np.asarray(pts[f"{kpi}.mean"], dtype=float) * scale
+    halves = np.abs(np.asarray(pts[f"{kpi}.ci95"], dtype=float)) * scale
     finite = all_means[np.isfinite(all_means)]
-    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    if vmin == vmax:
-        vmin, vmax = vmin - 0.5, vmax + 0.5
+    vmin, vmax, verdict = heatmap_scale(finite, halves[np.isfinite(halves)])
     with report_style():
         ncols = min(3, len(facets))
         nrows = math.ceil(len(facets) / ncols)
@@ -214,13 +221,13 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
                 grid[r, c] = m * scale
                 fmt_v = "{:.1f}" if abs(m * scale) >= 10 else "{:.2f}"
                 text[r][c] = fmt_v.format(m * scale) + ("\n±" + fmt_v.format(h * scale) if math.isfinite(h) else "")
-            image = ax.imshow(grid, origin="lower", cmap="viridis", vmin=vmin, vmax=vmax, aspect="auto")
+            image = ax.imshow(grid, origin="lower", cmap="PuOr_r", vmin=vmin, vmax=vmax, aspect="auto")
             for r in range(len(ys)):
                 for c in range(len(xs)):
                     if text[r][c]:
                         shade = (grid[r, c] - vmin) / (vmax - vmin)
                         ax.text(c, r, text[r][c], ha="center", va="center", fontsize=9,
-                                color="black" if shade > 0.55 else "white")
+                                color="white" if abs(shade - 0.5) > 0.32 else "black")
             ax.set_xticks(range(len(xs)), [str(v) for v in xs])
             ax.set_yticks(range(len(ys)), [str(v) for v in ys])
             ax.set_xlabel(_factor_label(x_f, x_unit))
@@ -232,9 +239,39 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
             ax.set_visible(False)
         bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.9)
         bar.set_label(f"{label} ({unit})" if unit else label)
-        fig.suptitle(f"{label[:1].upper() + label[1:]} over two parameters, {meta['base_name']} sweep\n"
-                     f"cells: mean ± 95 % confidence half-width, {_n_text(pts)} per cell", fontsize=12)
+        bar.ax.ticklabel_format(useOffset=False)
+        width_in = fig.get_size_inches()[0]
+        fig.suptitle(wrap_title(f"{label[:1].upper() + label[1:]} over two parameters, {meta['base_name']} sweep\n"
+                                f"cells: mean ± 95 % confidence half-width, {_n_text(pts)} per cell; colours centred "
+                                f"on the mean of all cells, range at least ± 2 typical half-widths\n{verdict}",
+                                width_in, 11.5), fontsize=11.5)
         return save_figure(fig, out_dir, f"heatmap_{_safe_stem(kpi)}", fmt)
+
+
+def heatmap_scale(means: np.ndarray, halves: np.ndarray) -> tuple[float, float, str]:
+    """(vmin, vmax, verdict) of a heatmap's colour scale: centred on the mean of the cell means, spanning
+    the means and at least +-2 typical (median) 95 % half-widths, so noise does not fill the colours.
+
+    The verdict says whether the cells differ: not significantly when the range of the means is below
+    the typical half-width (their intervals overlap), else how the range compares with it.
+    """
+    if not means.size:
+        return 0.0, 1.0, "no cell has a value"
+    centre = float(np.mean(means))
+    typical = float(np.median(halves)) if halves.size else 0.0
+    reach = max(float(np.max(np.abs(means - centre))), 2.0 * typical)
+    if reach <= 0:
+        reach = max(abs(centre) * 0.01, 0.5)
+    spread = float(np.ptp(means))
+    if halves.size and spread < typical:
+        verdict = (f"The cells do not differ significantly: the means span {spread:.3g}, less than the typical "
+                   f"half-width {typical:.3g}.")
+    elif halves.size:
+        verdict = f"The means span {spread:.3g}, {spread / typical:.1f} x the typical half-width {typical:.3g}." \
+            if typical > 0 else f"The means span {spread:.3g} (no replication spread)."
+    else:
+        verdict = "One replication per cell: no confidence intervals."
+    return centre - reach, centre + reach, verdict
 
 
 def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[str] = ()) -> list[Path]:

@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from swapsim.results import read_csv
-from swapsim.output.figures_common import save_figure, time_axis
+from swapsim.output.figures_common import WARMUP_SPAN, save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, report_style
 
 __all__ = ["SERIES_TITLES", "plot_warmup"]
@@ -57,35 +57,43 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
             bm, b_start = bm[keep], b_start_h[keep] * scale
             ax.step(b_start, bm, where="post", color=OKABE_ITO[1], lw=1.4, label=f"batch means ({batch} bins)")
             trunc = info["series"][name]["truncation_h"] * scale
-            ax.axvspan(0, trunc, color="#000000", alpha=0.08, lw=0)
-            ax.axvline(trunc, color=OKABE_ITO[3], lw=1.6, ls="-",
-                       label=f"MSER-{batch} truncation: {info['series'][name]['truncation_h']:.1f} h")
+            if trunc > 0:
+                ax.axvspan(0, trunc, zorder=3, gid="background", **WARMUP_SPAN)
+            ax.axvline(trunc, color=OKABE_ITO[3], lw=1.6, ls="-", label=f"MSER-{batch} truncation point")
             cur = info["scenario_warmup_h"] * scale
             if cur > 0:
                 ax.axvline(cur, color="#000000", lw=1.2, ls="--",
-                           label=f"scenario's warm-up: {info['scenario_warmup_h']:.1f} h")
+                           label=f"scenario's warm-up ({info['scenario_warmup_h']:.1f} h)")
             ax.set_xlim(0, x[-1] + (x[1] - x[0] if len(x) > 1 else 0))
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
-            ax.set_title(f"{SERIES_TITLES.get(name, name)} per {width * 60:.0f}-min bin, first "
-                         f"{window_h:.0f} h of {info['horizon_h'] / 24:.0f} d", fontsize=11)
-            ax.legend(loc="best", fontsize=8.5, frameon=True, framealpha=0.85)
+            ax.set_title(f"{SERIES_TITLES.get(name, name)} per {width * 60:.0f}-min bin: truncate "
+                         f"{info['series'][name]['truncation_h']:.1f} h", fontsize=11, loc="left")
+            if not np.any(np.asarray(ts[f"{name}_mean"], dtype=float)[shown]):
+                ax.text(0.5, 0.6, "zero throughout the pilot runs", transform=ax.transAxes, ha="center",
+                        fontsize=10, color="#444444")
             ax2 = axes[k][1]
             tr = np.asarray(ms["truncation_h"], dtype=float)
             stat = np.asarray(ms[f"{name}_mser"], dtype=float)
             ok = np.isfinite(stat)
-            ax2.plot(tr[ok] * mser_scale, stat[ok], color=OKABE_ITO[2], lw=1.4)
+            top = float(np.max(np.abs(stat[ok]))) if ok.any() else 0.0
+            exp = int(np.floor(np.log10(top))) if top > 0 else 0
+            exp = exp if exp < -2 or exp > 3 else 0  # scaled into the label: no offset text over the title
+            ax2.plot(tr[ok] * mser_scale, stat[ok] / 10.0 ** exp, color=OKABE_ITO[2], lw=1.4)
             best = info["series"][name]["truncation_h"] * mser_scale
             ax2.axvline(best, color=OKABE_ITO[3], lw=1.6)
-            ax2.set_xlabel("truncation point: " + mser_xlabel.replace("simulated time", "simulated time deleted"))
-            ax2.set_ylabel(f"MSER-{batch} statistic\n({'utilisation' if sc == 100 else name} squared)")
-            ax2.set_title("MSER: squared std. error of the truncated mean", fontsize=10.5)
-            ax2.ticklabel_format(axis="y", style="sci", scilimits=(-2, 3))
+            ax2.set_xlabel(mser_xlabel.replace("simulated time", "time deleted"))
+            unit = f" (unit: 1e{exp})" if exp else ""
+            ax2.set_ylabel(f"squared std. error of the\ntruncated mean{unit}")
+            ax2.set_title(f"MSER-{batch}: minimum = truncation", fontsize=10.5)
             if not info["series"][name]["reliable"]:
                 ax2.text(0.5, 0.9, "minimum at the search limit:\nlengthen the pilot horizon",
                          transform=ax2.transAxes, ha="center", color=OKABE_ITO[3], fontsize=9)
-        fig.suptitle(f"Warm-up analysis: {info['scenario']}, {info['replications']} pilot replications "
-                     f"with no warm-up; suggested warm-up {info['suggested_warmup']}", fontsize=12.5)
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(5, len(labels)), frameon=False)
+        fig.suptitle(f"Warm-up analysis: {info['scenario']}, {info['replications']} pilot replications with no "
+                     f"warm-up, first {window_h:.0f} h of {info['horizon_h'] / 24:.0f} d; suggested warm-up "
+                     f"{info['suggested_warmup']} (hatched: deleted)", fontsize=12.5)
         return save_figure(fig, out_dir, "warmup", fmt)
 
 

@@ -13,9 +13,10 @@ redraw, it draws them first with :mod:`swapsim.output.figures`, which reads the 
 are built with :func:`html.escape` and string formatting from the standard library: a page of tables
 and images needs no template engine.
 
-This module holds what each kind of results shows (labels, captions, the sections of a run, sweep and
-comparison page) and the entry points; :mod:`swapsim.output.report_tables` formats values and tables,
-:mod:`swapsim.output.report_html` embeds figures and wraps the page.
+This module holds the sections of a sweep and a comparison page and the entry points; a run's page,
+which opens with the run summary (:mod:`swapsim.output.summary`), is :mod:`swapsim.output.report_run`;
+:mod:`swapsim.output.report_tables` formats values and tables, :mod:`swapsim.output.report_html` embeds
+figures and wraps the page. Labels come from the glossary (:mod:`swapsim.metrics.glossary`).
 """
 
 from __future__ import annotations
@@ -26,56 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from swapsim.results import ResultsError, check_results_dir, flatten
-from swapsim.output.report_html import (
-    ensure_figures, figures_section, html_page, ordered_figures, scenario_description, yaml_section,
-)
-from swapsim.output.report_tables import (
-    fmt_hours, fmt_mean_ci, fmt_number, fmt_value, html_table, kv_table, read_json, read_table, records,
-)
+from swapsim.metrics.glossary import kpi_label
+from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
+from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
+from swapsim.output.report_tables import fmt_mean_ci, fmt_value, html_table, read_json, read_table, records
 
-__all__ = ["write_report", "build_report", "REPORT_NAME"]
+__all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 
 REPORT_NAME = "report.html"
-
-RUN_FIGURE_CAPTIONS: dict[str, str] = {
-    "fleet_state": "Robots in each state over the whole run (warm-up shaded, not in the KPIs). The lower "
-                   "panel zooms on the robots that are not working, stacked by state.",
-    "robot_breakdown": "Each robot's share of time in each state after warm-up, robots sorted by "
-                       "utilisation; the dashed line is the fleet utilisation.",
-    "stations": "Per swap station over time: busy swap positions (dashed: positions installed), robots "
-                "queueing for a position, and green packs ready in the bays (dashed: bays installed).",
-    "swap_waits": "Wait from a robot's arrival at a station to the start of its swap (queue for a position "
-                  "plus any wait for a green pack), after warm-up: histogram of the waits above zero and "
-                  "empirical cumulative distribution; p95 and mean marked.",
-    "pack_health": "Health of the packs in service (share of rated capacity): mean, 10th percentile, range; "
-                   "warning and retire thresholds; each alert at the health the station estimated. Below: "
-                   "packs retired, quarantined and spare packs in stock.",
-    "monthly": "Month by month (30-day months): utilisation, time on swap trips and queueing, swaps per "
-               "robot per day and mean pack health.",
-}
-"""Captions of the run figures this version draws, in the order the report shows them; figures added
-by later versions (or other figure files in the directory) follow, captioned by their file name."""
-
-KPI_LABELS: dict[str, str] = {
-    "fleet.utilisation": "fleet utilisation (working / on duty)",
-    "fleet.strandings": "strandings (both packs empty)",
-    "fleet.robots": "robots",
-    "swaps.count": "swaps",
-    "swaps.per_robot_per_day": "swaps per robot per day",
-    "swaps.stockouts": "stock-outs (no green pack on arrival)",
-    "swaps.wait_min.mean": "swap wait, mean (min)",
-    "swaps.wait_min.p95": "swap wait, p95 (min)",
-    "swaps.wait_min.max": "swap wait, max (min)",
-    "energy.grid_kwh": "grid energy (kWh)",
-    "energy.stations_kwh": "grid energy at stations (kWh)",
-    "energy.rescue_kwh": "grid energy for rescues (kWh)",
-    "utilisation": "fleet utilisation (working / on duty)",
-    "tasks_done": "tasks done",
-    "swaps_per_robot_per_day": "swaps per robot per day",
-    "wait_min_mean": "swap wait, mean (min)",
-}
-"""Readable labels, with units, for the KPIs a reader looks at first (dotted keys of summary.json, or
-column names of compare.csv). Any other KPI is shown under its dotted key."""
 
 SHORT_LABELS: dict[str, str] = {
     "fleet.utilisation": "utilisation",
@@ -93,152 +52,6 @@ HEADLINE_KPIS: tuple[str, ...] = (
     "swaps.stockouts", "fleet.strandings", "energy.grid_kwh",
 )
 """KPIs of the sweep points table (when the sweep recorded them)."""
-
-_STATION_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("swaps", "swaps"),
-    ("swap_utilisation", "swap positions busy"),
-    ("mean_queue_length", "mean queue (robots)"),
-    ("max_queue_length", "max queue (robots)"),
-    ("max_busy_positions", "max busy positions"),
-    ("charged_packs_mean", "mean green packs"),
-    ("stockouts", "stock-outs"),
-    ("grid_kwh", "grid energy (kWh)"),
-)
-
-
-# -- run ---------------------------------------------------------------------------------------------
-
-def _run_headline(summary: dict[str, Any]) -> list[tuple[str, str]]:
-    fleet = summary.get("fleet", {})
-    swaps = summary.get("swaps", {})
-    wait = swaps.get("wait_min", {})
-    rows = [
-        ("fleet utilisation (working / on duty)", fmt_value("fleet.utilisation", fleet.get("utilisation"))),
-        ("robots", fmt_value("", fleet.get("robots"))),
-        ("swaps", fmt_value("", swaps.get("count"))),
-        ("swaps per robot per day", fmt_value("", swaps.get("per_robot_per_day"))),
-        ("swap wait, mean / p95 / max (min)",
-         " / ".join(fmt_value("", wait.get(k)) for k in ("mean", "p95", "max"))),
-        ("stock-outs (no green pack on arrival)", fmt_value("", swaps.get("stockouts"))),
-        ("strandings (both packs empty)", fmt_value("", fleet.get("strandings"))),
-    ]
-    energy = summary.get("energy", {})
-    if energy:
-        rows.append(("grid energy, stations + rescues (kWh)",
-                     f"{fmt_value('', energy.get('grid_kwh'))} "
-                     f"({fmt_value('', energy.get('stations_kwh'))} + {fmt_value('', energy.get('rescue_kwh'))})"))
-    return rows
-
-
-def _state_rows(summary: dict[str, Any], robots: dict[str, list] | None) -> list[tuple[str, str, str]]:
-    fractions = summary.get("fleet", {}).get("state_fraction", {})
-    rows = []
-    for state, frac in fractions.items():
-        hours = sum(robots.get(f"{state}_h", []) or [0]) if robots else None
-        rows.append((state, fmt_value("x_fraction", frac), fmt_number(float(hours)) if hours is not None else "–"))
-    return rows
-
-
-MAX_ROBOT_ROWS = 40
-"""Larger fleets get a distribution summary instead of one row per robot (robots.csv has them all)."""
-
-
-def _robots_section(robots: dict[str, list]) -> str:
-    states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction")]
-    others = [s for s in states if s != "working"]
-    rows_in = records(robots)
-    out = ['<section id="robots"><h2>Robots</h2>']
-    if len(rows_in) <= MAX_ROBOT_ROWS:
-        header = ["robot", "utilisation", *[f"{s}" for s in others], "swaps", "strandings"]
-        rows = [[str(r["robot"]), fmt_value("utilisation", r.get("utilisation")),
-                 *[fmt_value("x_fraction", r.get(f"{s}_fraction")) for s in others],
-                 fmt_value("", r.get("swaps")), fmt_value("", r.get("strandings"))] for r in rows_in]
-        out.append(html_table(header, rows, caption="Each robot's share of time in each state after warm-up, its "
-                                                "swaps and strandings (robots.csv)."))
-    else:
-        import numpy as np
-
-        qs = (("min", 0.0), ("p10", 0.1), ("median", 0.5), ("p90", 0.9), ("max", 1.0))
-        cols = [("utilisation", "utilisation"), *[(f"{s}_fraction", s) for s in others], ("swaps", "swaps"),
-                ("strandings", "strandings")]
-        rows = []
-        for key, lab in cols:
-            values = np.asarray([v for v in robots.get(key, []) if isinstance(v, (int, float))], dtype=float)
-            if values.size:
-                fmt_key = "x_fraction" if key.endswith("_fraction") or key == "utilisation" else key
-                rows.append([lab, *[fmt_value(fmt_key, float(np.quantile(values, q))) for _, q in qs]])
-        out.append(html_table(["per robot", *[q for q, _ in qs]], rows,
-                              caption=f"Spread over the {len(rows_in)} robots (one row per robot in robots.csv)."))
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
-    summary = read_json(run_dir / "summary.json")
-    man = summary.get("manifest", {})
-    robots = read_table(run_dir / "robots.csv") if (run_dir / "robots.csv").exists() else None
-    scenario_path = run_dir / "scenario.resolved.yaml"
-    description = scenario_description(scenario_path) if scenario_path.exists() else ""
-    fleet = summary.get("fleet", {})
-    title = f"swapsim run: {man.get('scenario', run_dir.name)}"
-    subtitle = (f"{fleet.get('robots', '?')} robots, {len(summary.get('stations', []))} swap station(s); "
-                f"KPIs over {fmt_hours((man.get('horizon_h') or 0) - (man.get('warmup_h') or 0))} after "
-                f"{fmt_hours(man.get('warmup_h'))} of warm-up; seed {man.get('seed', '?')}.")
-    subtitle = [description, subtitle]
-    sections: list[tuple[str, str, str]] = []
-
-    kpi = ['<section id="kpis"><h2>Headline KPIs</h2>',
-           html_table(["KPI", "value"], _run_headline(summary),
-                      caption="After warm-up. Utilisation is the share of on-duty robot time spent working.")]
-    kpi.append("<h3>Where the robots' time goes</h3>")
-    kpi.append(html_table(["state", "share of robot time", "robot-hours"], _state_rows(summary, robots),
-                          caption="Share of all robots' time after warm-up in each state, and the robot-hours it adds "
-                                  "up to."))
-    kpi.append("</section>")
-    sections.append(("kpis", "KPIs", "\n".join(kpi)))
-
-    stations = summary.get("stations", [])
-    if stations:
-        keys = [k for k, _ in _STATION_COLUMNS if any(k in st for st in stations)]
-        extra = sorted({k for st in stations for k in st if k != "name" and k not in dict(_STATION_COLUMNS)})
-        header = ["station", *[dict(_STATION_COLUMNS)[k] for k in keys], *extra]
-        rows = [[st.get("name", "?"), *[fmt_value(k, st.get(k)) for k in keys + extra]] for st in stations]
-        caption = ("After warm-up. Swap positions busy: share of the time the positions are occupied by a swap; "
-                   "green packs: charged packs ready in the bays.")
-        sections.append(("stations", "Stations", '<section id="stations"><h2>Swap stations</h2>'
-                         + html_table(header, rows, caption=caption) + "</section>"))
-
-    packs = summary.get("packs")
-    if isinstance(packs, dict) and packs:
-        flat = flatten(packs)
-        sections.append(("packs", "Packs", '<section id="packs"><h2>Battery packs</h2>' + html_table(
-            ["where", "packs"], [(k if k == "total" else f"in {k}".replace("in in_", "in "), fmt_value(k, v))
-                                 for k, v in flat.items()],
-            caption="Where the packs are at the horizon (total = in robots + in bays + elsewhere).") +
-            "</section>"))
-
-    figures, note = ensure_figures(run_dir, "run", redraw)
-    sections.append(("figures", "Figures", figures_section(
-        ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note)))
-
-    if robots and "robot" in robots:
-        sections.append(("robots", "Robots", _robots_section(robots)))
-
-    flat = flatten({k: v for k, v in summary.items() if k != "manifest"})
-    sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs</h2>' + html_table(
-        ["KPI (dotted key in summary.json)", "value"], [(k, fmt_value(k, v)) for k, v in flat.items()],
-        caption="Every KPI of the run, after warm-up, under its dotted key (the column names of sweep tables).")
-        + "</section>"))
-    sections.append(("scenario", "Scenario", yaml_section(
-        "scenario", "Resolved scenario", [scenario_path] if scenario_path.exists() else [],
-        "The scenario with every default filled in: <code>swapsim run scenario.resolved.yaml --seed "
-        f"{escape(str(man.get('seed', 'SEED')))}</code> reproduces this run.")))
-    sections.append(("manifest", "Manifest", '<section id="manifest"><h2>Manifest</h2>' + kv_table(
-        {k: (f"{v:.2f} s" if k == "wall_time_s" and isinstance(v, float) else v) for k, v in man.items()},
-        caption="What produced these results: versions, scenario, seed, horizon and warm-up (hours), wall time.")
-        + "</section>"))
-    return title, subtitle, sections
-
 
 # -- sweep -------------------------------------------------------------------------------------------
 
@@ -322,12 +135,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
 
 # -- compare -----------------------------------------------------------------------------------------
 
-_RUN_EXTRAS: tuple[tuple[str, str], ...] = (
-    ("swaps.wait_min.p95", "swap wait, p95 (min)"),
-    ("swaps.stockouts", "stock-outs (no green pack on arrival)"),
-    ("fleet.strandings", "strandings (both packs empty)"),
-    ("energy.grid_kwh", "grid energy (kWh)"),
-)
+_RUN_EXTRAS: tuple[str, ...] = ("swaps.wait_min.p95", "swaps.stockouts", "fleet.strandings", "energy.grid_kwh")
 
 
 def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
@@ -350,7 +158,7 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
     state_cols = [c for c in metrics if c in known_states]
 
     def label(col: str) -> str:
-        return KPI_LABELS.get(col, f"share of time {col}" if col in state_cols else col)
+        return kpi_label(col)
 
     def value(col: str, v: Any) -> str:
         return fmt_value("x_fraction" if col in state_cols and isinstance(v, float) else col, v)
@@ -367,9 +175,12 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
                 summaries[s] = flatten({k: v for k, v in read_json(path).items() if k != "manifest"})
             except ResultsError:
                 pass
-    for key, lab in _RUN_EXTRAS:
+    shown = {r[0] for r in rows}
+    for key in _RUN_EXTRAS:
+        if kpi_label(key) in shown:  # compare.csv has it already
+            continue
         if summaries and any(key in f for f in summaries.values()):
-            rows.append([lab, *[fmt_value(key, summaries.get(s, {}).get(key)) for s in strategies]])
+            rows.append([kpi_label(key), *[fmt_value(key, summaries.get(s, {}).get(key)) for s in strategies]])
             classes.append("")
     sections = [("table", "Side by side", '<section id="table"><h2>Strategies side by side</h2>' + html_table(
         ["KPI", *strategies], rows, row_classes=classes,
@@ -417,7 +228,7 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
 
 # -- entry points ------------------------------------------------------------------------------------
 
-_BUILDERS = {"run": _run_sections, "sweep": _sweep_sections, "compare": _compare_sections}
+_BUILDERS = {"run": run_sections, "sweep": _sweep_sections, "compare": _compare_sections}
 
 
 def build_report(results_dir: Path, redraw: bool = False) -> str:

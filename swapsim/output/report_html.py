@@ -41,13 +41,24 @@ p { margin: .4rem 0 .8rem; }
 .note { color: #555; font-size: .9rem; font-style: italic; }
 nav { font-size: .9rem; margin: .6rem 0 1rem; }
 nav a { color: #0072B2; margin-right: 1rem; text-decoration: none; }
-.table-wrap { overflow-x: auto; margin: .4rem 0 1rem; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; }
+.table-wrap { overflow-x: auto; margin: .4rem 0 1rem; max-width: 100%; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; max-width: 100%; }
+table.wide { font-size: .8rem; table-layout: auto; }
+table.wide th, table.wide td { padding: .22rem .4rem; }
+thead th { white-space: normal; overflow-wrap: break-word; }
+table.wide tbody th { white-space: nowrap; }
+tbody th { overflow-wrap: break-word; }
+ul.findings { list-style: none; padding: 0; margin: .4rem 0 .8rem; }
+ul.findings li { margin: .35rem 0; padding: .4rem .7rem; border-left: 4px solid #009E73; background: #f5faf8; }
+ul.findings li.act { border-left-color: #D55E00; background: #fdf5f0; }
+ul.findings li.watch { border-left-color: #E69F00; background: #fdf9ef; }
+tr.total th, tr.total td { border-top: 1.5px solid #777; font-weight: 600; }
 p.caption { font-size: .88rem; color: #555; margin: -.6rem 0 1.2rem; max-width: 46rem; }
 th, td { padding: .28rem .65rem; border-bottom: 1px solid #e2e2e2; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid #777; background: #f4f6f8; font-weight: 600; }
 tbody th { font-weight: normal; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; white-space: nowrap; }
+th.num { text-align: right; }
 tr.sub th { padding-left: 1.6rem; color: #444; }
 figure { margin: 1rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
 figure img { display: block; width: 100%; height: auto; border: 1px solid #eee; }
@@ -67,12 +78,15 @@ footer { margin-top: 3rem; font-size: .82rem; color: #666; border-top: 1px solid
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; page-break-after: avoid; }
   table { break-inside: auto; font-size: 9pt; }
+  table.wide { font-size: 7.5pt; }
+  ul.findings li { break-inside: avoid; }
   tr { break-inside: avoid; }
   .keep { break-inside: avoid; page-break-inside: avoid; }
   figure { break-inside: avoid; }
   figure img { border: none; max-height: 235mm; object-fit: contain; }
   pre { font-size: 7.5pt; }
   .table-wrap { overflow: visible; }
+  table, .table-wrap { max-width: 100%; }
 }
 """
 

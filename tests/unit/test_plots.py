@@ -20,7 +20,7 @@ from swapsim.results import ResultsError, check_results_dir, read_csv, results_k
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-RUN_FIGURE_HEIGHTS_IN = {"fleet_state": 6.0, "robot_breakdown": 4.8, "stations": 0.6 + 2.5 * 2, "swap_waits": 4.2,
+RUN_FIGURE_HEIGHTS_IN = {"fleet_state": 6.0, "robot_breakdown": 4.8, "stations": 0.9 + 2.6 * 2, "swap_waits": 4.2,
                          "pack_health": 7.0}
 """Heights of the run figures for the two-station fixture (inches); every figure is 9 in wide."""
 
