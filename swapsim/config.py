@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from swapsim.distributions import DIST_NAMES, DurationDist
+from swapsim.sizing.costs import CostsSpec
 from swapsim.units import Distance, Duration, Energy, Power, Speed
 
 __all__ = [
@@ -477,6 +478,7 @@ class Scenario(_Frozen):
     battery: BatterySpec = BatterySpec()
     health: HealthSpec = HealthSpec()
     technicians: TechnicianSpec = TechnicianSpec()
+    costs: CostsSpec | None = None  # swapsim.sizing.costs: prices, for the costs KPIs and swapsim size
 
     @property
     def total_packs(self) -> int:
