@@ -16,12 +16,13 @@ filled in, back to YAML that loads to an equal scenario.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from swapsim.distributions import DIST_NAMES, DurationDist
 from swapsim.sizing.costs import CostsSpec
@@ -212,11 +213,28 @@ class TaskSpec(_Frozen):
                                        "as a fraction of one pack's usable energy")
 
 
+def _fleet_share(value: object) -> str:
+    """``"90 %"`` (a share of ``fleet.robots``): checked here, resolved by :meth:`DutySegment.count`."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError("must be a whole number of robots or a share of the fleet such as '90 %'")
+    if float(m.group(1)) > 100:
+        raise ValueError("a share of the fleet must be <= 100 %")
+    return f"{m.group(1)} %"
+
+
 class DutySegment(_Frozen):
-    """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty."""
+    """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty: a count, or a
+    share of ``fleet.robots`` (``"90 %"``, rounded to the nearest robot, halves up)."""
 
     start: Duration = Field(ge=0)
-    robots: int = Field(ge=0)
+    robots: Annotated[int, Field(ge=0)] | Annotated[str, AfterValidator(_fleet_share)]
+
+    def count(self, fleet_robots: int) -> int:
+        """Robots on duty in this segment for a fleet of ``fleet_robots``."""
+        if isinstance(self.robots, int):
+            return self.robots
+        return int(math.floor(float(self.robots.rstrip(" %")) / 100.0 * fleet_robots + 0.5 + 1e-9))
 
 
 class ShiftSpec(_Frozen):
@@ -541,7 +559,7 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
                            tasks.approach_activity))
     if s.shifts is not None:
         for i, seg in enumerate(s.shifts.calendar):
-            if seg.robots > s.fleet.robots:
+            if isinstance(seg.robots, int) and seg.robots > s.fleet.robots:
                 errors.append((f"shifts.calendar[{i}].robots", f"must be <= fleet.robots ({s.fleet.robots})",
                                seg.robots))
     below = s.policy.opportunistic_below

@@ -114,12 +114,15 @@ class SwapStats:
                 tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, days: float) -> dict[str, Any]:
-        """The ``swaps`` section: count, per robot per day, stock-outs, waits (min)."""
+    def summary(self, days: float, on_duty_mean: float | None = None) -> dict[str, Any]:
+        """The ``swaps`` section: count, per robot per day, per on-duty robot per day (``on_duty_mean``:
+        mean robots on duty), stock-outs, waits (min)."""
         swaps = sum(st.swaps for st in self.stations)
+        on_duty = self.n_robots if on_duty_mean is None else on_duty_mean
         return {
             "count": swaps,
             "per_robot_per_day": swaps / self.n_robots / days if days > 0 else 0.0,
+            "per_on_duty_robot_per_day": swaps / on_duty / days if days > 0 and on_duty > 0 else 0.0,
             "stockouts": sum(st.stockouts for st in self.stations),
             "wait_min": {
                 "mean": self.waits_min.mean,
