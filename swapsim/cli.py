@@ -529,6 +529,10 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
         click.echo(format_estimate(est))
 
 
+from swapsim.sizing.cli import size_cmd  # noqa: E402  (swapsim size: its own package, registered here)
+cli.add_command(size_cmd)
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="swapsim")
