@@ -222,6 +222,10 @@ class _Runs:
         self.ex.close(abort=abort)
 
 
+_ESTIMATE_KEYS = {"swaps.stockout_share": "swaps.stockout_fraction"}
+"""Run KPIs whose closed-form estimate has another name."""
+
+
 def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
     from swapsim.analysis.estimator import estimate_kpis
@@ -238,7 +242,7 @@ def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
         return None
     m = spec.screen_margin
     for t in spec.targets:
-        v = est.get(t.kpi)
+        v = est.get(_ESTIMATE_KEYS.get(t.kpi, t.kpi))
         if not isinstance(v, (int, float)):
             continue
         ev.estimate[t.kpi] = float(v)
