@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from swapsim.sizing.search import SizeResult
 
@@ -65,6 +66,7 @@ def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
                     fontsize=8)
     ax.set_xlabel(f"{target.kpi} (mean over replications; bar: one-sided bound of the last look)")
     ax.set_ylabel(f"{spec.objective} (per year)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     ax.set_title(f"{spec.source}: cost against the binding target")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="best")
