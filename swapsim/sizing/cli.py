@@ -34,9 +34,10 @@ def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.command("size")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--search", "search", multiple=True, metavar="PATH=LO..HI",
+@click.option("--search", "search", multiple=True, metavar="PATH=LO..HI[/STEP]",
               help="A field and its integer range, e.g. --search 'stations[*].positions=1..4' (every station "
-                   "together) or --search stations[1].bays=10..20 (one station). Repeatable.")
+                   "together), --search stations[1].bays=10..20 (one station), --search fleet.robots=40..80/5. "
+                   "Repeatable.")
 @click.option("--target", "targets", multiple=True, metavar="'KPI<=VALUE'",
               help="A service target on a KPI of summary.json, e.g. --target 'swaps.wait_min.p95<=5' "
                    "--target 'fleet.utilisation>=0.85'. Repeatable; every one must hold.")
@@ -91,7 +92,7 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
     if not quiet:
         grid = 1
         for d in dims:
-            grid *= d.hi - d.lo + 1
+            grid *= len(d.values)
         click.echo(f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, tgts))}, "
                    f"{confidence:.0%} confidence, replications {min_replications}..{max_replications}, seed "
                    f"{spec.seed}", err=True)

@@ -55,7 +55,8 @@ def size_json(res: SizeResult) -> dict[str, Any]:
     m = res.margin
     return {
         "scenario": spec.source,
-        "question": {"search": [{"path": d.path, "lo": d.lo, "hi": d.hi, "monotone": d.monotone} for d in spec.dims],
+        "question": {"search": [{"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "monotone": d.monotone}
+                                for d in spec.dims],
                      "targets": [str(t) for t in spec.targets], "objective": spec.objective,
                      "confidence": spec.confidence, "seed": spec.seed},
         "recommendation": _config_json(res, res.best),

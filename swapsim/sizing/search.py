@@ -81,7 +81,7 @@ class SizeSpec:
 
     def identity(self) -> dict[str, Any]:
         """What must not change for ``--resume`` to reuse the runs on disk."""
-        return {"base_scenario": self.base_data, "dims": [[d.path, d.lo, d.hi] for d in self.dims],
+        return {"base_scenario": self.base_data, "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
                 "seed": self.seed}
 
 
@@ -131,7 +131,12 @@ class Evaluated:
         return len(self.runs)
 
     def kpi(self, name: str) -> list[float]:
-        return [float(self.runs[r].get(name, math.nan)) for r in sorted(self.runs)]
+        """The KPI in each replication, in replication order (NaN where a run has no value)."""
+        out = []
+        for r in sorted(self.runs):
+            v = self.runs[r].get(name)
+            out.append(float(v) if isinstance(v, (int, float)) else math.nan)
+        return out
 
     def mean(self, name: str) -> float:
         v = self.kpi(name)

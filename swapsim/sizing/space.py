@@ -26,21 +26,23 @@ __all__ = ["Dimension", "Target", "Config", "parse_search", "parse_objective_tar
 MONOTONE_FIELDS = ("positions", "bays", "charged_packs", "docks", "crew", "spare_packs")
 """Last path segments of resource fields: more of them never makes service worse (assumed, then checked)."""
 
-_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*$")
+_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?:/\s*(\d+)\s*)?$")
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*(%?)\s*$")
 
 
 @dataclass(frozen=True)
 class Dimension:
-    """One searched field: ``path`` (as in a sweep factor) over the integers ``lo..hi`` (inclusive)."""
+    """One searched field: ``path`` (as in a sweep factor) over the integers ``lo..hi`` (inclusive) in
+    steps of ``step``."""
 
     path: str
     lo: int
     hi: int
+    step: int = 1
 
     @property
     def values(self) -> list[int]:
-        return list(range(self.lo, self.hi + 1))
+        return list(range(self.lo, self.hi + 1, self.step))
 
     @property
     def monotone(self) -> bool:
@@ -79,17 +81,20 @@ class Config:
 
 
 def parse_search(text: str) -> Dimension:
-    """``stations[*].positions=1..4`` -> Dimension("stations[*].positions", 1, 4)."""
+    """``stations[*].positions=1..4`` -> Dimension("stations[*].positions", 1, 4); ``fleet.robots=40..80/5``
+    steps by 5."""
     if "=" not in text:
         raise ScenarioError(f"--search {text}: expected PATH=LO..HI, e.g. stations[*].positions=1..4")
     path, raw = text.split("=", 1)
     m = _RANGE.match(raw)
     if not path.strip() or m is None:
         raise ScenarioError(f"--search {text}: expected PATH=LO..HI with whole numbers, e.g. fleet.robots=20..40")
-    lo, hi = int(m.group(1)), int(m.group(2))
+    lo, hi, step = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
     if hi < lo:
         raise ScenarioError(f"--search {text}: the range is empty (LO must be <= HI)")
-    return Dimension(path.strip(), lo, hi)
+    if step < 1:
+        raise ScenarioError(f"--search {text}: the step must be >= 1")
+    return Dimension(path.strip(), lo, hi, step)
 
 
 def parse_objective_target(text: str) -> Target:
