@@ -235,9 +235,11 @@ def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
     from swapsim.analysis.estimator import estimate_kpis
 
+    from swapsim.analysis.estimator import _faults_enabled
+
     sc = scenario_from_dict(ev.config.data, spec.source)
-    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap":
-        return None
+    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or _faults_enabled(sc):
+        return None  # the estimate covers neither task demand, other strategies, shifts nor faults
     try:
         from swapsim.analysis.energy_balance import _Model
         if _Model(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
