@@ -77,7 +77,8 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
     Searches the grid given by --search in order of cost, skips configurations that monotonicity or the
     closed-form estimate rule out, and adds replications only while a configuration's feasibility is in
     doubt (docs/sizing.md). Writes DIR/size.json (recommendation, runner-up, margin, binding targets,
-    cost breakdown, evidence), DIR/size.csv (every configuration, why), DIR/size.png and DIR/runs/.
+    cost breakdown, evidence), DIR/size.csv (every configuration, why), DIR/size.png, DIR/report.html and
+    DIR/runs/.
     """
     from swapsim.sizing.report import format_summary, write_outputs
     from swapsim.sizing.search import make_spec, run_size
@@ -104,7 +105,10 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
                    f"... --out {out} --resume", err=True)
         sys.exit(130)
     write_outputs(res, out, figure=figures)
+    from swapsim.sizing.report_html import write_size_report
+
+    write_size_report(out)
     click.echo(format_summary(res))
-    click.echo(f"results written to {out}/ (size.json, size.csv{', size.png' if figures else ''})")
+    click.echo(f"results written to {out}/ (size.json, size.csv{', size.png' if figures else ''}, report.html)")
     if res.best is None:
         sys.exit(1)

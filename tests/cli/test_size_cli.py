@@ -40,8 +40,10 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     r = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-j", "1", "--no-screen")
     assert r.exit_code == 0, r.output
     assert "RECOMMENDED  stations[*].positions=3" in r.output
-    for name in ("size.json", "size.csv", "size.png"):
+    for name in ("size.json", "size.csv", "size.png", "report.html"):
         assert (out / name).exists()
+    page = (out / "report.html").read_text()
+    assert "stations[*].positions = 3" in page and "Every configuration" in page and "data:image/png" in page
     doc = json.loads((out / "size.json").read_text())
     assert doc["recommendation"]["values"] == {"stations[*].positions": 3}
     assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
