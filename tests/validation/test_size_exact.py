@@ -70,3 +70,16 @@ def test_palm_minimal_spare_packs_are_exact(tmp_path):
     assert res.best is not None
     assert res.best.config.values == (s_star,)
     assert res.violations == []
+
+
+def test_pruned_search_agrees_with_the_exhaustive_one(tmp_path):
+    """Ordering, screening, dominance and the stop rule change the runs spent, not the answer."""
+    exact = {c: 60.0 * mmcn(12, c, 2.0, 0.25).mean_wait for c in range(1, 5)}
+    sc = mmcn_scenario(12, 1, 2.0, 0.25, work="exponential", horizon_h=300.0, warmup_h=20.0)
+    spec = make_spec(sc, "mmcn", [Dimension("stations[*].positions", 1, 4)],
+                     [Target("swaps.wait_min.mean", "<=", math.sqrt(exact[2] * exact[3]))], n_max=20)
+    pruned = run_size(spec, tmp_path / "a", jobs=1)
+    full = run_size(spec, tmp_path / "b", jobs=1, exhaustive=True)
+    assert pruned.best.config.values == full.best.config.values == (3,)
+    assert pruned.runs_total < full.runs_total
+    assert all(e.status in ("feasible", "infeasible", "undecided") for e in full.evaluated)
