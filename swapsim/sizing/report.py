@@ -17,7 +17,7 @@ from typing import Any
 
 from swapsim.sizing.search import Evaluated, SizeResult
 
-__all__ = ["write_outputs", "format_summary", "size_json"]
+__all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
 
 COST_KEYS = ("capital_per_year", "energy_per_year", "labour_per_year", "packs_per_year", "maintenance_per_year",
              "penalties_per_year", "total_per_year", "per_productive_robot_hour")
@@ -43,6 +43,15 @@ def _config_json(res: SizeResult, ev: Evaluated | None) -> dict[str, Any] | None
                      "bound": _num(ev.bounds[t.kpi].upper if t.upper else ev.bounds[t.kpi].lower),
                      "decision": ev.decisions.get(str(t))} for t in spec.targets if t.kpi in ev.bounds],
     }
+
+
+def edge_notes(res: SizeResult) -> list[str]:
+    """Dimensions where the recommendation sits at the low end of the searched range (a cheaper answer may
+    lie below it: widen the range)."""
+    if res.best is None:
+        return []
+    return [f"{d.path} = {v} is the low end of its range: something cheaper may lie below it"
+            for d, v in zip(res.spec.dims, res.best.config.values) if v == d.lo and d.lo != d.hi]
 
 
 def size_json(res: SizeResult) -> dict[str, Any]:
@@ -74,6 +83,8 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "exhaustive_fixed_runs": res.exhaustive_fixed_runs,
             "run_ratio": res.runs_total / res.exhaustive_fixed_runs if res.exhaustive_fixed_runs else None,
             "monotonicity_checks": res.checks, "monotonicity_violations": res.violations,
+            "at_range_edge": edge_notes(res),
+            "failed": [{"config": e.config.index, "reason": e.reason} for e in res.evaluated if e.status == "failed"],
             "screening": "closed-form estimate (activity-cycle hot-swap scenarios with irregular swap cycles "
                          f"only), margin {spec.screen_margin:.0%}" if spec.screen else "off",
             "notes": list(spec.notes), "executor": res.executor, "wall_time_s": res.wall_time_s,
@@ -157,6 +168,12 @@ def format_summary(res: SizeResult) -> str:
                  f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s)")
     for v in res.violations[:3]:
         lines.append(f"  WARNING monotonicity: {v}")
+    for e in edge_notes(res):
+        lines.append(f"  note: {e}")
+    failed = [e for e in res.evaluated if e.status == "failed"]
+    if failed:
+        lines.append(f"  WARNING {len(failed)} configuration(s) failed in the model (status 'failed' in size.csv), "
+                     f"e.g. #{failed[0].config.index}: {failed[0].reason}")
     for n in spec.notes:
         lines.append(f"note: {n}")
     return "\n".join(lines)

@@ -98,3 +98,12 @@ def test_bad_input_exits_2_with_a_message(scenario, tmp_path, args, msg):
     r = invoke("size", scenario, *args, "--out", str(tmp_path / "bad"), "-j", "1", "-q", "--no-figures")
     assert r.exit_code == 2, r.output
     assert msg in r.output
+
+
+def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
+    out = tmp_path / "edge"
+    r = invoke("size", scenario, "--search", "stations[*].positions=3..4", *TARGET, "--out", str(out), "-j", "1",
+               "--no-figures")
+    assert r.exit_code == 0, r.output
+    assert "stations[*].positions = 3 is the low end of its range" in r.output
+    assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
