@@ -252,6 +252,8 @@ class EnergyRobot:
 
     def energy_wh(self) -> float:
         """Energy left in all packs now (Wh)."""
+        if None in self.packs:  # a pack left in a bay during a stock-out: the packs the robot holds (at rest)
+            return sum([p.soc * p.usable_wh for p in self.packs if p is not None])
         return sum([s * p.usable_wh for s, p in zip(self._socs_now(), self.packs)])
 
     def lowest_soc(self) -> float:
