@@ -409,13 +409,17 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
     return violations, checks
 
 
+def _below(a: Config, b: Config) -> bool:
+    """``b`` has at most ``a``'s value in every dimension (and differs): fewer robots, positions, ..."""
+    return a.values != b.values and all(y <= x for x, y in zip(a.values, b.values))
+
+
 def _binding(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[str]:
-    """Targets that configurations with fewer resources than the recommendation failed; else the target
-    with the least relative slack at the recommendation."""
-    dims = list(spec.dims)
+    """Targets that configurations below the recommendation (at most its value in every dimension) failed;
+    else the target with the least relative slack at the recommendation."""
     failed: list[str] = []
     for e in evaluated:
-        if e.status == "infeasible" and dominates(best.config, e.config, dims):
+        if e.status == "infeasible" and _below(best.config, e.config):
             for t in spec.targets:
                 if e.decisions.get(str(t)) == rs.FAILS and str(t) not in failed:
                     failed.append(str(t))
