@@ -44,6 +44,10 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
         assert (out / name).exists()
     page = (out / "report.html").read_text()
     assert "stations[*].positions = 3" in page and "Every configuration" in page and "data:image/png" in page
+    (out / "report.html").unlink()
+    rep = invoke("report", str(out))  # swapsim report DIR recognises a size directory
+    assert rep.exit_code == 0, rep.output
+    assert "Every configuration" in (out / "report.html").read_text()
     doc = json.loads((out / "size.json").read_text())
     assert doc["recommendation"]["values"] == {"stations[*].positions": 3}
     assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
