@@ -217,6 +217,12 @@ def _run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tup
             caption="Where the packs are at the horizon (total = in robots + in bays + elsewhere).") +
             "</section>"))
 
+    if isinstance(summary.get("costs"), dict):  # the scenario has a costs: section (swapsim.sizing.costs)
+        from swapsim.sizing.report_html import cost_rows
+        sections.append(("costs", "Costs", '<section id="costs"><h2>Costs per year</h2>' + html_table(
+            ["item", "per year"], cost_rows(summary["costs"]),
+            caption="From the scenario's costs: section, scaled to a 365-day year (docs/sizing.md).") + "</section>"))
+
     figures, note = ensure_figures(run_dir, "run", redraw)
     sections.append(("figures", "Figures", figures_section(
         ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note)))

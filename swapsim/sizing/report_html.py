@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-__all__ = ["size_sections", "write_size_report"]
+__all__ = ["size_sections", "write_size_report", "cost_rows"]
 
 
 def _money(x: Any) -> str:
@@ -25,6 +25,18 @@ def _money(x: Any) -> str:
 
 def _cfg(values: dict[str, Any] | None) -> str:
     return ", ".join(f"{k} = {v}" for k, v in (values or {}).items())
+
+
+def cost_rows(costs: dict[str, Any]) -> list[list[str]]:
+    """A run's ``costs`` section as (item, value) rows: the annual items, the total, per productive
+    robot-hour, then the capital by item."""
+    rows = [[k.replace("_per_year", "").replace("_", " "), _money(costs.get(k))]
+            for k in ("capital_per_year", "energy_per_year", "labour_per_year", "packs_per_year",
+                      "maintenance_per_year", "penalties_per_year", "total_per_year") if k in costs]
+    pp = costs.get("per_productive_robot_hour")
+    rows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
+    rows += [[f"capital: {k}", _money(v)] for k, v in (costs.get("capital") or {}).items()]
+    return rows
 
 
 def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str], list[tuple[str, str, str]]]:

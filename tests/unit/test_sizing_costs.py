@@ -113,3 +113,17 @@ def test_a_run_with_costs_has_the_section_and_one_without_does_not():
     assert priced.summary["costs"]["energy_per_year"] == pytest.approx(
         priced.summary["energy"]["grid_kwh"] * 0.15 * 365)
     assert math.isfinite(priced.summary["costs"]["total_per_year"])
+
+
+def test_a_run_report_shows_the_cost_breakdown(tmp_path):
+    from swapsim.io import write_run
+    from swapsim.output.report import build_report
+
+    data = scenario_dict(horizon="6 h", costs={"energy_per_kwh": 0.3})
+    res = simulate(scenario_from_dict(data, "t"))
+    write_run(res, tmp_path / "run", figures=False)
+    page = build_report(tmp_path / "run")
+    assert "Costs per year" in page and "per productive robot-hour" in page and "capital: robots" in page
+    plain = simulate(scenario_from_dict(scenario_dict(horizon="6 h"), "t"))
+    write_run(plain, tmp_path / "plain", figures=False)
+    assert "Costs per year" not in build_report(tmp_path / "plain")
