@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--only queue,scaling,sweep,instructions] [--repeats N]``: run and report.
+"""``python -m benchmarks [--quick] [--only queue,scaling,sweep,size,instructions] [--repeats N]``: run and report.
 
 ``instructions`` (benchmark 1 counted in instructions under valgrind, :mod:`benchmarks.instructions`)
 runs by default only when valgrind is installed; the three timed benchmarks always run.
@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_queue, bench_scaling, bench_sweep, instructions
+from benchmarks import bench_queue, bench_scaling, bench_size, bench_sweep, instructions
 from benchmarks.common import RESULTS_DIR, machine_info
 
-NAMES = ("queue", "scaling", "sweep", "instructions")
-DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3, "instructions": 1}
-QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1, "instructions": 1}
+NAMES = ("queue", "scaling", "sweep", "size", "instructions")
+DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3, "size": 1, "instructions": 1}
+QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1, "size": 1, "instructions": 1}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             table, data = bench_scaling.run(quick=args.quick, repeats=repeats, progress=_progress)
         elif name == "sweep":
             table, data = bench_sweep.run(quick=args.quick, repeats=repeats, progress=_progress)
+        elif name == "size":
+            table, data = bench_size.run(quick=args.quick, repeats=repeats, progress=_progress)
         else:
             table, data = instructions.run(quick=args.quick, repeats=repeats)
         print()

@@ -221,9 +221,14 @@ def _realistic_work_lines(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @figures_option()
 @format_option
 @quiet_option()
+@click.option("-r", "--replications", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Replications per strategy (replication r: the same seed for every strategy); from 2, paired "
+                   "differences with 95 %% intervals say which differences are significant (compare_paired.*).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the replications (default: all cores).")
 @_user_errors
 def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None, overrides: tuple[str, ...],
-            figures: bool, fmt: str, quiet: bool) -> None:
+            figures: bool, fmt: str, quiet: bool, replications: int = 1, jobs: int | None = None) -> None:
     """Run SCENARIO under each power strategy with common random numbers and compare them."""
     from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
 
@@ -247,6 +252,15 @@ def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None,
             if tasks:
                 line += f" {row['tasks_done']:>10} {row['task_wait_min_p95']:>5.1f} min"
             click.echo(line + f" {row['wall_time_s']:>7.1f} s")
+    if replications >= 2:  # swapsim.experiments.paired: replications and paired intervals
+        from swapsim.experiments.paired import format_paired, paired_rows, run_replicated, write_paired
+
+        rows = paired_rows(run_replicated(sc, kinds, replications, seed, jobs=jobs))
+        write_paired(rows, out, {"scenario": sc.name, "strategies": kinds, "replications": replications,
+                                 "seed": sc.seed if seed is None else seed}, figure=figures)
+        if not quiet:
+            click.echo(f"over {replications} replications (mean +- 95 % half-width):")
+            click.echo(format_paired(rows))
     click.echo(f"results written to {out}/")
 
 
@@ -591,6 +605,10 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
         click.echo(json.dumps(finite(est), indent=2))
     else:
         click.echo(format_estimate(est))
+
+
+from swapsim.experiments.sizing.cli import size_cmd  # noqa: E402  (swapsim size: its own package, registered here)
+cli.add_command(size_cmd)
 
 
 def main() -> None:

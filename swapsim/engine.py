@@ -201,6 +201,9 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     summary = recorder.summary(env.now)
     summary["packs"] = {"total": len(fleet.packs), **fleet.pack_locations()}
     _add_battery_kpis(summary, recorder, fleet, env.now)
+    if scenario.costs is not None:  # the cost model (swapsim.analysis.costs), only when the scenario prices things
+        from swapsim.analysis.costs import cost_summary
+        summary["costs"] = cost_summary(summary, scenario, recorder.energy.grid_kwh_by_hour())
     return RunResult(
         scenario=scenario,
         seed=seed,

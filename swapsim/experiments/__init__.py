@@ -31,6 +31,7 @@ from swapsim.experiments.sweep import (
     run_sweep,
     build_tables,
     kpi_names,
+    apply_factors,
 )
 from swapsim.experiments.compare import (
     parse_strategies,
@@ -75,6 +76,7 @@ __all__ = [
     "run_sweep",
     "build_tables",
     "kpi_names",
+    "apply_factors",
     "parse_strategies",
     "with_strategy",
     "run_compare",

@@ -77,7 +77,7 @@ __all__ = [
     "SweepSpec", "Sweep", "Point", "RunTask", "SweepReport", "SweepInterrupted",
     "load_sweep_file", "sweep_from_scenario", "resolve_sweep", "sweep_from_dir", "parse_vary",
     "parse_target", "replication_seed", "mean_ci", "execute_run", "run_sweep", "build_tables",
-    "kpi_names", "make_executor", "default_jobs",
+    "kpi_names", "make_executor", "default_jobs", "apply_factors",
 ]
 
 CONFIDENCE = 0.95

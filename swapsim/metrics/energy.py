@@ -2,6 +2,11 @@
 rescues and off-duty parking; plug-in dock sessions and their waits. The ``energy`` and (plug-in
 only) ``charging`` KPIs, and each station's ``grid_kwh``.
 
+Grid energy is also binned by the hour of the day in which it is drawn (24 bins, for time-of-use
+tariffs; :meth:`EnergyStats.grid_kwh_by_hour`): a session's energy is spread evenly over its charging
+time (exact for the constant-current phase, where a pack takes most of its charge; the taper's
+energy is spread at the session's mean rate). A rescue's energy is booked at its end.
+
 Energies are Wh inside and kWh in the summary; waits in minutes.
 """
 
@@ -41,19 +46,40 @@ class EnergyStats:
         self.charge_hours = 0.0
         self.trace = trace
         self.tracing = trace.limit > 0
+        self.hour_wh = [0.0] * 24
+        """Grid energy (Wh) drawn in each hour of the day since the reset."""
+
+    def _book(self, grid_wh: float, start: float, end: float) -> None:
+        """Spread ``grid_wh`` evenly over [start, end] (h) into the hour-of-day bins."""
+        hour_wh = self.hour_wh
+        span = end - start
+        if span <= 0.0 or grid_wh <= 0.0:
+            hour_wh[int(end % 24.0) % 24] += grid_wh
+            return
+        rate = grid_wh / span
+        t = start
+        while t < end:
+            k = int(t // 1.0)
+            nxt = min(end, k + 1.0)
+            hour_wh[k % 24] += rate * (nxt - t)
+            t = nxt
 
     # -- hooks ---------------------------------------------------------------------------------------
-    def charge_ended(self, station: int, grid_wh: float, now: float) -> None:
-        """A bay's charging session at ``station`` ended, having drawn ``grid_wh`` from the grid."""
+    def charge_ended(self, station: int, grid_wh: float, now: float, started: float | None = None) -> None:
+        """A bay's charging session at ``station`` ended, having drawn ``grid_wh`` from the grid since
+        ``started`` (h; default: all of it now)."""
         self.station_wh[station] += grid_wh
+        self._book(grid_wh, now if started is None else started, now)
 
     def rescue_charged(self, robot: int, grid_wh: float, now: float) -> None:
         """The rescue crew recharged a stranded robot's packs."""
         self.rescue_wh += grid_wh
+        self._book(grid_wh, now, now)
 
-    def parking_charged(self, robot: int, grid_wh: float, now: float) -> None:
-        """An off-duty robot's packs were charged in its parking spot."""
+    def parking_charged(self, robot: int, grid_wh: float, now: float, hours: float = 0.0) -> None:
+        """An off-duty robot's packs were charged in its parking spot over the last ``hours``."""
         self.parking_wh += grid_wh
+        self._book(grid_wh, now - hours, now)
 
     def charge_started(self, robot: int, station: int, now: float) -> None:
         """A plug-in robot docks (its wait since arriving at the station ends)."""
@@ -66,6 +92,7 @@ class EnergyStats:
         """A plug-in robot undocks after ``hours`` of charging that drew ``grid_wh`` from the grid."""
         self.charge_hours += hours
         self.station_wh[station] += grid_wh
+        self._book(grid_wh, now - hours, now)
         if self.tracing:
             self.trace.add(now, "undock", robot, station, {"grid_wh": grid_wh})
 
@@ -77,6 +104,7 @@ class EnergyStats:
         self.charge_waits_min.reset()
         self.charge_sessions = 0
         self.charge_hours = 0.0
+        self.hour_wh = [0.0] * 24
 
     # -- results -------------------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
@@ -98,6 +126,10 @@ class EnergyStats:
             "wait_min": {"mean": cw.mean, "p95": cw.quantile(0.95), "max": cw.maximum},
             "duration_min_mean": 60.0 * self.charge_hours / self.charge_sessions if self.charge_sessions else 0.0,
         }
+
+    def grid_kwh_by_hour(self) -> list[float]:
+        """Grid energy (kWh) drawn in each hour of the day (0-23) since the reset; sums to ``grid_kwh``."""
+        return [wh / 1000.0 for wh in self.hour_wh]
 
     def station_columns(self, k: int) -> dict[str, Any]:
         """Station ``k``'s grid energy (kWh)."""

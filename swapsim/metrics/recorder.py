@@ -146,9 +146,10 @@ class Recorder:
         """KPIs since the last reset, as nested plain data (call after :meth:`finalise`)."""
         span = now - self.t_reset
         days = span / 24.0
+        fleet = self.states.summary(span)
         out: dict[str, Any] = {
-            "fleet": self.states.summary(span),
-            "swaps": self.swaps.summary(days),
+            "fleet": fleet,
+            "swaps": self.swaps.summary(days, fleet["on_duty_mean"]),
             "stations": [{**self.swaps.station_columns(k, now), **self.energy.station_columns(k),
                           **self.faults.station_columns(k, now)} for k in range(len(self.swaps.stations))],
             "energy": self.energy.summary(),

@@ -121,13 +121,18 @@ class SwapStats:
                 tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, days: float) -> dict[str, Any]:
-        """The ``swaps`` section: count, per robot per day, stock-outs, waits (min)."""
+    def summary(self, days: float, on_duty_mean: float | None = None) -> dict[str, Any]:
+        """The ``swaps`` section: count, per robot per day, per on-duty robot per day (``on_duty_mean``:
+        mean robots on duty), stock-outs (count, and share of swaps that found no green pack), waits (min)."""
         swaps = sum(st.swaps for st in self.stations)
+        on_duty = self.n_robots if on_duty_mean is None else on_duty_mean
+        stockouts = sum(st.stockouts for st in self.stations)
         return {
             "count": swaps,
             "per_robot_per_day": swaps / self.n_robots / days if days > 0 else 0.0,
-            "stockouts": sum(st.stockouts for st in self.stations),
+            "per_on_duty_robot_per_day": swaps / on_duty / days if days > 0 and on_duty > 0 else 0.0,
+            "stockouts": stockouts,
+            "stockout_share": stockouts / swaps if swaps else 0.0,
             "wait_min": {
                 "mean": self.waits_min.mean,
                 "p95": self.waits_min.quantile(0.95),

@@ -116,7 +116,7 @@ class BayCharging:
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
         pack.soc = soc_end
-        self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t)
+        self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
         bay.charging = False
         if bay.slot is not None:
             self.chargers.release(bay.slot)

@@ -171,4 +171,4 @@ class Duty(SwapTrip):
             grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
             pack.soc = soc
         self._after_charge()
-        self.recorder.parking_charged(self.id, grid_wh, self.env.now)
+        self.recorder.parking_charged(self.id, grid_wh, self.env.now, hours)

@@ -118,8 +118,8 @@ def _wire_realistic_work(env: simpy.Environment, scenario: Scenario, streams: St
         fleet.board = TaskBoard(env, scenario, streams, recorder, fleet.stations)
         env.process(fleet.board.generate())
     if scenario.shifts is not None:
-        fleet.shifts = ShiftManager(env, DutyCalendar.from_spec(scenario.shifts), fleet.robots, recorder,
-                                    fleet.board)
+        calendar = DutyCalendar.from_spec(scenario.shifts, scenario.fleet.robots)
+        fleet.shifts = ShiftManager(env, calendar, fleet.robots, recorder, fleet.board)
         fleet.shifts.initial_roster()
         for robot in fleet.robots:
             if not robot.on_duty:  # starts the run parked, its packs charged

@@ -141,8 +141,10 @@ class DutyCalendar:
         self.period = float(period_h)
 
     @classmethod
-    def from_spec(cls, spec: "ShiftSpec") -> "DutyCalendar":
-        return cls([seg.start for seg in spec.calendar], [seg.robots for seg in spec.calendar], spec.period)
+    def from_spec(cls, spec: "ShiftSpec", fleet_robots: int) -> "DutyCalendar":
+        """The calendar of ``spec`` for a fleet of ``fleet_robots`` (shares of the fleet resolved)."""
+        return cls([seg.start for seg in spec.calendar], [seg.count(fleet_robots) for seg in spec.calendar],
+                   spec.period)
 
     def target(self, t: float) -> int:
         """Robots wanted on duty at time ``t``."""

@@ -238,6 +238,9 @@ def build_report(results_dir: Path, redraw: bool = False) -> str:
         swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
+    if (results_dir / "size.json").is_file() and (results_dir / "size.csv").is_file():  # swapsim size
+        from swapsim.output.report_size import size_sections
+        return html_page(*size_sections(results_dir, redraw), results_dir)
     kind = check_results_dir(results_dir)
     title, subtitle, sections = _BUILDERS[kind](results_dir, redraw)
     return html_page(title, subtitle, sections, results_dir)

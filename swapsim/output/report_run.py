@@ -196,6 +196,12 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
         sections.append(("packs", "Packs", '<section id="packs"><h2>Battery packs and technicians</h2>'
                          + "\n".join(packs_html) + "</section>"))
 
+    if isinstance(summary.get("costs"), dict):  # the scenario has a costs: section (swapsim.scenario.costs)
+        from swapsim.output.report_size import cost_rows
+        sections.append(("costs", "Costs", '<section id="costs"><h2>Costs per year</h2>' + html_table(
+            ["item", "per year"], cost_rows(summary["costs"]),
+            caption="From the scenario's costs: section, scaled to a 365-day year (docs/sizing.md).") + "</section>"))
+
     figures, note = ensure_figures(run_dir, "run", redraw)
     sections.append(("figures", "Figures", figures_section(
         ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note)))

@@ -34,6 +34,11 @@ from swapsim.scenario.schema import (
     ShiftWindow,
     TechnicianSpec,
 )
+from swapsim.scenario.costs import (
+    CostsSpec,
+    TariffSegment,
+    HOURS_PER_YEAR,
+)
 from swapsim.scenario.loading import (
     load_scenario,
     scenario_from_dict,
@@ -71,6 +76,9 @@ __all__ = [
     "HealthSpec",
     "ShiftWindow",
     "TechnicianSpec",
+    "CostsSpec",
+    "TariffSegment",
+    "HOURS_PER_YEAR",
     "load_scenario",
     "scenario_from_dict",
     "scenario_to_dict",

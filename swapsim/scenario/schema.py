@@ -16,13 +16,16 @@ m, m/s; see :mod:`swapsim.scenario.units`). The battery-health sections are in :
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 import swapsim.scenario.limits as lim
 from swapsim.scenario.base import FrozenModel as _Frozen
 from swapsim.scenario.base import ScenarioError
+from swapsim.scenario.costs import CostsSpec
 from swapsim.scenario.distributions import DurationDist
 from swapsim.scenario.health import BatterySpec, HealthSpec, ShiftWindow, TechnicianSpec, TemperatureSpec
 from swapsim.scenario.limits import Int, Real, runnable_checks
@@ -228,11 +231,28 @@ class TaskSpec(_Frozen):
                                        "as a fraction of one pack's usable energy")
 
 
+def _fleet_share(value: object) -> str:
+    """``"90 %"`` (a share of ``fleet.robots``): checked here, resolved by :meth:`DutySegment.count`."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError("must be a whole number of robots or a share of the fleet such as '90 %'")
+    if float(m.group(1)) > 100:
+        raise ValueError("a share of the fleet must be <= 100 %")
+    return f"{m.group(1)} %"
+
+
 class DutySegment(_Frozen):
-    """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty."""
+    """From ``start`` (time of day) until the next segment, ``robots`` robots are on duty: a count, or a
+    share of ``fleet.robots`` (``"90 %"``, rounded to the nearest robot, halves up)."""
 
     start: Duration = Field(ge=0)
-    robots: Int = Field(ge=0)
+    robots: Annotated[Int, Field(ge=0)] | Annotated[str, AfterValidator(_fleet_share)]
+
+    def count(self, fleet_robots: int) -> int:
+        """Robots on duty in this segment for a fleet of ``fleet_robots``."""
+        if isinstance(self.robots, int):
+            return self.robots
+        return int(math.floor(float(self.robots.rstrip(" %")) / 100.0 * fleet_robots + 0.5 + 1e-9))
 
 
 class ShiftSpec(_Frozen):
@@ -373,6 +393,7 @@ class Scenario(_Frozen):
     battery: BatterySpec = BatterySpec()
     health: HealthSpec = HealthSpec()
     technicians: TechnicianSpec = TechnicianSpec()
+    costs: CostsSpec | None = None  # prices, for the costs KPIs and swapsim size (swapsim.scenario.costs)
 
     @property
     def total_packs(self) -> int:
@@ -437,7 +458,7 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
                            tasks.approach_activity))
     if s.shifts is not None:
         for i, seg in enumerate(s.shifts.calendar):
-            if seg.robots > s.fleet.robots:
+            if isinstance(seg.robots, int) and seg.robots > s.fleet.robots:
                 errors.append((f"shifts.calendar[{i}].robots", f"must be <= fleet.robots ({s.fleet.robots})",
                                seg.robots))
     below = s.policy.opportunistic_below

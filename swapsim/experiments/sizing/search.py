@@ -1,0 +1,432 @@
+"""``swapsim size``: the cheapest configuration of a grid that meets every service target at a stated
+confidence, spending simulation only where it decides something.
+
+The procedure (docs/sizing.md gives the reasoning and the guarantee):
+
+1. **Enumerate and price.** Every configuration of the grid that validates as a scenario, with its
+   *static cost* per year (capital, maintenance, labour; :func:`swapsim.analysis.costs.static_costs`),
+   known before any run. The total cost adds energy, replaced packs and penalties, all >= 0, so the
+   static cost is a lower bound on the total.
+2. **Walk in order of static cost**, cheapest first. For each configuration:
+
+   * **dominated**: some configuration already *shown infeasible* has at least its resources in every
+     monotone dimension (positions, bays, charged packs, docks, technicians, spare packs) and the same
+     other values: by monotonicity it is infeasible too, and is not simulated;
+   * **screened**: activity-cycle hot-swap scenarios only, whose swap cycles are irregular enough for
+     the closed-form estimate (:func:`swapsim.analysis.estimator.estimate`) to be trusted: a target
+     that the estimate misses by more than ``screen_margin`` (relative) screens it out;
+   * else **simulated** with the sequential feasibility test of :mod:`swapsim.experiments.sizing.rs`: replications
+     in looks (n_min, 2 n_min, ... n_max), stopping as soon as every target holds or one fails.
+
+   The walk stops once two configurations are feasible and the next static cost is at least the
+   runner-up's mean total cost: nothing further can beat either.
+3. **Answer**: the feasible configuration of least mean objective, the runner-up, and the paired
+   difference between them (common random numbers: replication r has the same seed everywhere).
+4. **Check monotonicity** on what was simulated: for every pair where one configuration has at least
+   the other's resources, a target KPI significantly worse (paired interval) with more resources, or a
+   feasible configuration below an infeasible one, is flagged as a violation in ``size.json``.
+
+Runs go through :func:`swapsim.experiments.execute_run` on the executors of ``swapsim sweep``; each
+look's runs are submitted together and decisions are taken only once the look is complete, so the
+answer does not depend on the executor or the number of jobs. Every run is kept as
+``runs/c<config>-r<replication>.json`` (what ``--resume`` reads).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from swapsim.experiments import RunTask, execute_run, make_executor, replication_seed
+from swapsim.experiments.sizing import rs
+from swapsim.analysis.costs import CostsSpec, static_costs
+from swapsim.experiments.sizing.space import Config, Dimension, Target, check_kpis, dominates, enumerate_configs
+
+__all__ = ["SizeSpec", "SizeResult", "make_spec", "run_size", "STATUSES"]
+
+STATUSES = ("feasible", "infeasible", "undecided", "dominated", "screened", "not evaluated", "invalid", "failed")
+"""Status of a configuration in ``size.csv``."""
+
+
+@dataclass(frozen=True)
+class SizeSpec:
+    """A sizing question: base scenario (resolved data), dimensions, targets, objective, statistics."""
+
+    source: str
+    base_data: dict[str, Any] = field(repr=False)
+    dims: tuple[Dimension, ...]
+    targets: tuple[Target, ...]
+    objective: str = "costs.total_per_year"
+    confidence: float = 0.95
+    n_min: int = 5
+    n_max: int = 40
+    seed: int = 1
+    screen: bool = True
+    screen_margin: float = 0.5
+    notes: tuple[str, ...] = ()
+
+    @property
+    def looks(self) -> list[int]:
+        return rs.looks(self.n_min, self.n_max)
+
+    @property
+    def alpha(self) -> float:
+        """Error of each one-sided test at each look (Bonferroni over targets and looks)."""
+        return rs.look_alpha(self.confidence, len(self.targets), len(self.looks))
+
+    def identity(self) -> dict[str, Any]:
+        """What must not change for ``--resume`` to reuse the runs on disk."""
+        return {"base_scenario": self.base_data, "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
+                "seed": self.seed}
+
+
+def make_spec(scenario: Scenario, source: str, dims: list[Dimension], targets: list[Target], *,
+              objective: str = "costs.total_per_year", confidence: float = 0.95, n_min: int = 5,
+              n_max: int = 40, seed: int | None = None, screen: bool = True,
+              screen_margin: float = 0.5) -> SizeSpec:
+    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
+    problems = []
+    if not dims:
+        problems.append("--search: give at least one PATH=LO..HI")
+    if not targets:
+        problems.append("--target: give at least one KPI<=VALUE or KPI>=VALUE")
+    if len({d.path for d in dims}) != len(dims):
+        problems.append("--search: a path is given twice")
+    if not 0.5 <= confidence < 1:
+        problems.append(f"--confidence: must be in [0.5, 1) (got {confidence})")
+    if n_min < 2 or n_max < n_min:
+        problems.append(f"--min-replications/--max-replications: need 2 <= min <= max (got {n_min}, {n_max})")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    notes = []
+    if scenario.costs is None:
+        scenario = scenario.model_copy(update={"costs": CostsSpec()})
+        notes.append("the scenario has no costs: section: priced at the default unit costs (assumptions, "
+                     "docs/sizing.md)")
+    return SizeSpec(source=source, base_data=scenario_to_dict(scenario), dims=tuple(dims), targets=tuple(targets),
+                    objective=objective, confidence=confidence, n_min=n_min, n_max=n_max,
+                    seed=scenario.seed if seed is None else int(seed), screen=screen,
+                    screen_margin=screen_margin, notes=tuple(notes))
+
+
+@dataclass
+class Evaluated:
+    """What is known of one configuration: status, why, runs (replication -> flat KPIs), decisions."""
+
+    config: Config
+    status: str = "not evaluated"
+    reason: str = ""
+    runs: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
+    bounds: dict[str, rs.Bound] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)
+    estimate: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.runs)
+
+    def kpi(self, name: str) -> list[float]:
+        """The KPI in each replication, in replication order (NaN where a run has no value)."""
+        out = []
+        for r in sorted(self.runs):
+            v = self.runs[r].get(name)
+            out.append(float(v) if isinstance(v, (int, float)) else math.nan)
+        return out
+
+    def mean(self, name: str) -> float:
+        v = self.kpi(name)
+        return sum(v) / len(v) if v else math.nan
+
+
+@dataclass
+class SizeResult:
+    """The answer and its evidence."""
+
+    spec: SizeSpec
+    evaluated: list[Evaluated]
+    invalid: list[tuple[tuple[int, ...], str]]
+    best: Evaluated | None
+    runner_up: Evaluated | None
+    margin: rs.PairedDiff | None
+    binding: list[str]
+    runs_total: int
+    runs_new: int
+    wall_time_s: float
+    violations: list[str]
+    checks: int
+    executor: str
+    exhaustive: bool = False
+
+    @property
+    def exhaustive_fixed_runs(self) -> int:
+        """Runs of a fixed-sample sweep of the whole grid at the same confidence (n_max each)."""
+        return len(self.evaluated) * self.spec.n_max
+
+
+class _Runs:
+    """Runs on an executor, cached on disk in ``out/runs``; one batch per look."""
+
+    def __init__(self, spec: SizeSpec, out_dir: Path, executor: str, jobs: int | None, scheduler: str | None,
+                 resume: bool) -> None:
+        self.spec = spec
+        self.dir = out_dir / "runs"
+        self.ex = make_executor(executor, jobs, scheduler)
+        self.jobs = getattr(self.ex, "jobs", 1)
+        self.new = 0
+        self.total = 0
+        self.wall = 0.0
+        ident = out_dir / "size-spec.json"
+        if out_dir.exists() and any(out_dir.iterdir()):
+            if not resume:
+                raise ScenarioError(f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new "
+                                    "directory)")
+            if not ident.exists() or json.loads(ident.read_text()) != json.loads(json.dumps(spec.identity())):
+                raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        ident.write_text(json.dumps(spec.identity(), indent=1))
+
+    def _file(self, cfg: Config, rep: int) -> Path:
+        return self.dir / f"c{cfg.index}-r{rep}.json"
+
+    def ensure(self, items: list[tuple[Evaluated, int]]) -> None:
+        """Make sure every (configuration, replication) of ``items`` has its run (from disk or new)."""
+        todo = []
+        for ev, rep in items:
+            path = self._file(ev.config, rep)
+            if rep in ev.runs:
+                continue
+            if path.exists():
+                rec = json.loads(path.read_text())
+                ev.runs[rep] = rec["kpis"]
+                self.total += 1
+                continue
+            todo.append(RunTask(ev.config.index, rep, replication_seed(self.spec.seed, rep),
+                                dict(zip((d.path for d in self.spec.dims), ev.config.values)), ev.config.data))
+        by_index = {ev.config.index: ev for ev, _ in items}
+        started = time.perf_counter()
+        for task, rec in self.ex.map_unordered(execute_run, todo):
+            ev = by_index[task.point]
+            if isinstance(rec, BaseException) or rec["status"] != "ok":
+                err = rec if isinstance(rec, BaseException) else rec.get("error")
+                ev.status, ev.reason = "failed", f"replication {task.replication} failed: {err}"
+                continue
+            tmp = self._file(ev.config, task.replication).with_suffix(".tmp")
+            tmp.write_text(json.dumps(rec))
+            tmp.replace(self._file(ev.config, task.replication))
+            ev.runs[task.replication] = rec["kpis"]
+            self.new += 1
+            self.total += 1
+        self.wall += time.perf_counter() - started
+
+    def close(self, abort: bool = False) -> None:
+        self.ex.close(abort=abort)
+
+
+_ESTIMATE_KEYS = {"swaps.stockout_share": "swaps.stockout_fraction"}
+"""Run KPIs whose closed-form estimate has another name."""
+
+
+def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
+    """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
+    from swapsim.analysis.estimator import estimate_kpis
+
+    from swapsim.analysis.estimator import _faults_enabled
+
+    sc = scenario_from_dict(ev.config.data, spec.source)
+    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or _faults_enabled(sc):
+        return None  # the estimate covers neither task demand, other strategies, shifts nor faults
+    try:
+        from swapsim.analysis.energy_balance import _Model
+        if _Model(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
+            return None
+        est = estimate_kpis(sc)
+    except (ValueError, ZeroDivisionError):
+        return None
+    m = spec.screen_margin
+    for t in spec.targets:
+        v = est.get(_ESTIMATE_KEYS.get(t.kpi, t.kpi))
+        if not isinstance(v, (int, float)):
+            continue
+        ev.estimate[t.kpi] = float(v)
+        if t.upper and v > t.value * (1 + m) + 1e-12:
+            return f"estimate {t.kpi} = {v:.4g} > {t.value:g} by more than {m:.0%}"
+        if not t.upper and v < t.value * (1 - m) - 1e-12:
+            return f"estimate {t.kpi} = {v:.4g} < {t.value:g} by more than {m:.0%}"
+    return None
+
+
+def _evaluate(spec: SizeSpec, runs: _Runs, ev: Evaluated, known_kpis: list[list[str]]) -> None:
+    """The sequential feasibility test of :mod:`swapsim.experiments.sizing.rs` on one configuration."""
+    alpha = spec.alpha
+    for n in spec.looks:
+        runs.ensure([(ev, r) for r in range(n)])
+        if ev.status == "failed":
+            return
+        if not known_kpis:
+            known = sorted(ev.runs[0])
+            check_kpis([t.kpi for t in spec.targets], known, "--target")
+            check_kpis([spec.objective], known, "--objective")
+            known_kpis.append(known)
+        fails = []
+        doubt = []
+        for t in spec.targets:
+            decision, bound = rs.decide(ev.kpi(t.kpi), t.value, t.upper, alpha)
+            ev.decisions[str(t)], ev.bounds[t.kpi] = decision, bound
+            if decision == rs.FAILS:
+                fails.append(t)
+            elif decision == rs.DOUBT:
+                doubt.append(t)
+        if fails:
+            t = fails[0]
+            b = ev.bounds[t.kpi]
+            ev.status = "infeasible"
+            ev.reason = f"fails {t}: mean {b.mean:.4g}, {'lower' if t.upper else 'upper'} bound " \
+                        f"{b.lower if t.upper else b.upper:.4g} (n={n})"
+            return
+        if not doubt:
+            ev.status, ev.reason = "feasible", f"every target holds (n={n})"
+            return
+    ev.status = "undecided"
+    ev.reason = f"{', '.join(str(t) for t in doubt)} still in doubt at n={spec.n_max}: not shown to hold"
+
+
+def run_size(spec: SizeSpec, out_dir: str | Path, *, executor: str = "local", jobs: int | None = None,
+             scheduler: str | None = None, resume: bool = False, log: Callable[[str], None] | None = None,
+             exhaustive: bool = False) -> SizeResult:
+    """Answer the sizing question ``spec``; runs are kept in ``out_dir/runs``.
+
+    ``exhaustive``: simulate every valid configuration with the same sequential test, without ordering,
+    pruning, screening or stopping (the baseline of ``benchmarks/bench_size.py``).
+    """
+    out_dir = Path(out_dir)
+    log = log or (lambda _m: None)
+    started = time.perf_counter()
+    dims = list(spec.dims)
+    configs, invalid = enumerate_configs(spec.base_data, dims, spec.source,
+                                         lambda sc: static_costs(sc)["static_per_year"])
+    if not configs:
+        raise ScenarioError(f"--search: no configuration of the grid is a valid scenario; first problem: "
+                            f"{invalid[0][1] if invalid else '(empty grid)'}")
+    evaluated = [Evaluated(c) for c in configs]
+    order = sorted(evaluated, key=lambda e: (e.config.static_cost, e.config.values))
+    runs = _Runs(spec, out_dir, executor, jobs, scheduler, resume)
+    known_kpis: list[list[str]] = []
+    shown_infeasible: list[Evaluated] = []
+    feasible: list[Evaluated] = []
+    stop_rule = spec.objective == "costs.total_per_year" and not exhaustive
+    try:
+        for pos, ev in enumerate(order):
+            if stop_rule and len(feasible) >= 2:
+                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+                if ev.config.static_cost >= second:
+                    for rest in order[pos:]:
+                        rest.reason = "static cost already above the runner-up's total: cannot win"
+                    break
+            if not exhaustive:
+                above = next((z for z in shown_infeasible if dominates(z.config, ev.config, dims)), None)
+                if above is not None:
+                    ev.status = "dominated"
+                    ev.reason = f"has no more resources than #{above.config.index} ({above.config.label(dims)}), " \
+                                f"shown infeasible"
+                    continue
+                if spec.screen:
+                    why = _screen(spec, ev)
+                    if why is not None:
+                        ev.status, ev.reason = "screened", why
+                        continue
+            _evaluate(spec, runs, ev, known_kpis)
+            if ev.status == "infeasible":
+                shown_infeasible.append(ev)
+            elif ev.status == "feasible":
+                feasible.append(ev)
+            in_play = sum(1 for e in order[pos + 1:] if e.status == "not evaluated")
+            per_run = runs.wall / max(1, runs.new)
+            eta = per_run * spec.n_min * in_play / max(1, runs.jobs)
+            log(f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
+                f"{runs.total} runs done | {in_play} configuration(s) still in play | "
+                f"ETA <= {_fmt_s(eta)}")
+    except BaseException:
+        runs.close(abort=True)
+        raise
+    runs.close()
+    return _conclude(spec, evaluated, invalid, feasible, runs, started, exhaustive)
+
+
+def _fmt_s(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+
+
+def _conclude(spec: SizeSpec, evaluated: list[Evaluated], invalid, feasible: list[Evaluated], runs: _Runs,
+              started: float, exhaustive: bool) -> SizeResult:
+    ranked = sorted(feasible, key=lambda e: (e.mean(spec.objective), e.config.static_cost, e.config.values))
+    best = ranked[0] if ranked else None
+    runner = ranked[1] if len(ranked) > 1 else None
+    margin = None
+    if best is not None and runner is not None:
+        common = sorted(set(best.runs) & set(runner.runs))
+        margin = rs.paired([float(runner.runs[r][spec.objective]) for r in common],
+                           [float(best.runs[r][spec.objective]) for r in common], spec.confidence)
+    violations, checks = _monotonicity(spec, evaluated)
+    binding = _binding(spec, best, evaluated) if best is not None else []
+    return SizeResult(spec=spec, evaluated=evaluated, invalid=invalid, best=best, runner_up=runner, margin=margin,
+                      binding=binding, runs_total=runs.total, runs_new=runs.new,
+                      wall_time_s=time.perf_counter() - started, violations=violations, checks=checks,
+                      executor=runs.ex.describe(), exhaustive=exhaustive)
+
+
+def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str], int]:
+    """Pairs of simulated configurations where more resources did significantly worse (paired, at the
+    stated confidence), or a feasible configuration sits below one shown infeasible."""
+    dims = list(spec.dims)
+    sim = [e for e in evaluated if e.n >= 2 and e.status in ("feasible", "infeasible", "undecided")]
+    violations: list[str] = []
+    checks = 0
+    for a in sim:
+        for b in sim:
+            if not dominates(a.config, b.config, dims):
+                continue
+            if a.status == "infeasible" and b.status == "feasible":
+                violations.append(f"#{a.config.index} ({a.config.label(dims)}) is infeasible but #{b.config.index} "
+                                  f"({b.config.label(dims)}), with fewer resources, is feasible")
+            common = sorted(set(a.runs) & set(b.runs))
+            if len(common) < 2:
+                continue
+            for t in spec.targets:
+                checks += 1
+                d = rs.paired([float(a.runs[r][t.kpi]) for r in common], [float(b.runs[r][t.kpi]) for r in common],
+                              spec.confidence)
+                worse = d.low > 0 if t.upper else d.high < 0
+                if worse:
+                    violations.append(f"{t.kpi} is worse with more resources: #{a.config.index} "
+                                      f"({a.config.label(dims)}) minus #{b.config.index} ({b.config.label(dims)}) "
+                                      f"= {d.mean:.4g} +- {d.half:.3g}")
+    return violations, checks
+
+
+def _below(a: Config, b: Config) -> bool:
+    """``b`` has at most ``a``'s value in every dimension (and differs): fewer robots, positions, ..."""
+    return a.values != b.values and all(y <= x for x, y in zip(a.values, b.values))
+
+
+def _binding(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[str]:
+    """Targets that configurations below the recommendation (at most its value in every dimension) failed;
+    else the target with the least relative slack at the recommendation."""
+    failed: list[str] = []
+    for e in evaluated:
+        if e.status == "infeasible" and _below(best.config, e.config):
+            for t in spec.targets:
+                if e.decisions.get(str(t)) == rs.FAILS and str(t) not in failed:
+                    failed.append(str(t))
+    if failed:
+        return failed
+
+    def slack(t: Target) -> float:
+        m = best.mean(t.kpi)
+        return abs(m - t.value) / max(abs(t.value), 1e-12)
+
+    return [str(min(spec.targets, key=slack))]

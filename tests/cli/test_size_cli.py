@@ -1,0 +1,113 @@
+"""`swapsim size` on the command line: outputs, exit codes, messages, determinism across --jobs, resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from swapsim.analysis.validation.scenarios import mmcn_scenario
+from swapsim.cli import cli
+from swapsim.scenario import scenario_to_dict
+
+SEARCH = ["--search", "stations[*].positions=1..4"]
+TARGET = ["--target", "swaps.wait_min.mean<=2.5"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> str:
+    sc = mmcn_scenario(12, 1, 2.0, 0.25, work="exponential", horizon_h=200.0, warmup_h=10.0)
+    data = scenario_to_dict(sc)
+    data["costs"] = {"energy_tariff": [{"start": "00:00", "per_kwh": 0.1}, {"start": "07:00", "per_kwh": 0.3}]}
+    path = tmp_path_factory.mktemp("sc") / "mmcn.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+def _table(out: Path) -> str:
+    return (out / "size.csv").read_text()
+
+
+def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
+    out = tmp_path / "a"
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-j", "1", "--no-screen")
+    assert r.exit_code == 0, r.output
+    assert "RECOMMENDED  stations[*].positions=3" in r.output
+    for name in ("size.json", "size.csv", "size.png", "report.html"):
+        assert (out / name).exists()
+    page = (out / "report.html").read_text()
+    assert "stations[*].positions = 3" in page and "Every configuration" in page and "data:image/png" in page
+    (out / "report.html").unlink()
+    rep = invoke("report", str(out))  # swapsim report DIR recognises a size directory
+    assert rep.exit_code == 0, rep.output
+    assert "Every configuration" in (out / "report.html").read_text()
+    doc = json.loads((out / "size.json").read_text())
+    assert doc["recommendation"]["values"] == {"stations[*].positions": 3}
+    assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
+    assert doc["binding_targets"] == ["swaps.wait_min.mean<=2.5"]
+    assert doc["margin"]["runner_up_minus_best"] > 0
+    assert set(doc["recommendation"]["costs"]) >= {"capital_per_year", "energy_per_year", "labour_per_year",
+                                                   "packs_per_year", "total_per_year", "per_productive_robot_hour"}
+    assert doc["evidence"]["runs"] < doc["evidence"]["exhaustive_fixed_runs"]
+    lines = _table(out).splitlines()
+    assert len(lines) == 1 + 4
+    assert "infeasible" in lines[1] and "fails swaps.wait_min.mean<=2.5" in lines[1]
+
+
+def test_same_seed_same_answer_for_any_jobs(scenario, tmp_path):
+    a, b = tmp_path / "j1", tmp_path / "j2"
+    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(a), "-j", "1", "-q", "--no-figures").exit_code == 0
+    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(b), "-j", "2", "-q", "--no-figures").exit_code == 0
+    assert _table(a) == _table(b)
+    ja, jb = (json.loads((d / "size.json").read_text()) for d in (a, b))
+    assert ja["recommendation"] == jb["recommendation"] and ja["margin"] == jb["margin"]
+
+
+def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, tmp_path):
+    out = tmp_path / "r"
+    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1").exit_code == 0
+    again = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1")
+    assert again.exit_code == 2 and "use --resume" in again.output
+    resumed = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads((out / "size.json").read_text())["evidence"]["runs_new"] == 0
+    other = invoke("size", scenario, "--search", "stations[*].positions=1..3", *TARGET, "--out", str(out), "-q",
+                   "--resume")
+    assert other.exit_code == 2 and "holds another sizing" in other.output
+
+
+def test_no_feasible_configuration_exits_1(scenario, tmp_path):
+    r = invoke("size", scenario, "--search", "stations[*].positions=1..2", *TARGET, "--out", str(tmp_path / "n"),
+               "-j", "1", "--no-figures", "--no-screen")
+    assert r.exit_code == 1, r.output
+    assert "NO FEASIBLE CONFIGURATION" in r.output
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--search", "stations[*].positions=4..1", *TARGET], "the range is empty"),
+    (["--search", "stations[*].positions=a..b", *TARGET], "PATH=LO..HI"),
+    ([*SEARCH, "--target", "swaps.wait_min.mean<5"], "KPI<=VALUE"),
+    ([*SEARCH, "--target", "swaps.wait_mins.mean<=5"], "did you mean swaps.wait_min.mean"),
+    ([*SEARCH], "--target: give at least one"),
+    (["--search", "stations[*].positons=1..2", *TARGET], "stations[*].positons"),
+])
+def test_bad_input_exits_2_with_a_message(scenario, tmp_path, args, msg):
+    r = invoke("size", scenario, *args, "--out", str(tmp_path / "bad"), "-j", "1", "-q", "--no-figures")
+    assert r.exit_code == 2, r.output
+    assert msg in r.output
+
+
+def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
+    out = tmp_path / "edge"
+    r = invoke("size", scenario, "--search", "stations[*].positions=3..4", *TARGET, "--out", str(out), "-j", "1",
+               "--no-figures")
+    assert r.exit_code == 0, r.output
+    assert "stations[*].positions = 3 is the low end of its range" in r.output
+    assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
