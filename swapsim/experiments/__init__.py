@@ -3,6 +3,12 @@ Dask), statistics (Student-t intervals on SciPy), the warm-up advice (MSER-5) an
 with common random numbers.
 """
 
+from swapsim.experiments.stats import (
+    CONFIDENCE,
+    mean_ci,
+    target_met,
+    replications_needed,
+)
 from swapsim.experiments.executors import (
     LocalExecutor,
     DaskExecutor,
@@ -16,9 +22,6 @@ from swapsim.experiments.sweep import (
     SweepSpec,
     Sweep,
     Point,
-    RunTask,
-    SweepReport,
-    SweepInterrupted,
     load_sweep_file,
     sweep_from_scenario,
     resolve_sweep,
@@ -26,11 +29,21 @@ from swapsim.experiments.sweep import (
     parse_vary,
     parse_target,
     replication_seed,
-    mean_ci,
-    execute_run,
-    run_sweep,
-    build_tables,
     kpi_names,
+    apply_factors,
+    show_value,
+    unknown_kpi_message,
+    MAX_RUNS,
+)
+from swapsim.experiments.tables import (
+    build_tables,
+)
+from swapsim.experiments.runner import (
+    RunTask,
+    execute_run,
+    SweepInterrupted,
+    SweepReport,
+    run_sweep,
 )
 from swapsim.experiments.compare import (
     parse_strategies,
@@ -50,6 +63,10 @@ from swapsim.experiments.warmup import (
 )
 
 __all__ = [
+    "CONFIDENCE",
+    "mean_ci",
+    "target_met",
+    "replications_needed",
     "LocalExecutor",
     "DaskExecutor",
     "make_executor",
@@ -60,9 +77,6 @@ __all__ = [
     "SweepSpec",
     "Sweep",
     "Point",
-    "RunTask",
-    "SweepReport",
-    "SweepInterrupted",
     "load_sweep_file",
     "sweep_from_scenario",
     "resolve_sweep",
@@ -70,11 +84,17 @@ __all__ = [
     "parse_vary",
     "parse_target",
     "replication_seed",
-    "mean_ci",
-    "execute_run",
-    "run_sweep",
-    "build_tables",
     "kpi_names",
+    "apply_factors",
+    "show_value",
+    "unknown_kpi_message",
+    "MAX_RUNS",
+    "build_tables",
+    "RunTask",
+    "execute_run",
+    "SweepInterrupted",
+    "SweepReport",
+    "run_sweep",
     "parse_strategies",
     "with_strategy",
     "run_compare",
