@@ -46,34 +46,13 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 
 
-def t_quantile(confidence: float, dof: int) -> float:
-    """Two-sided Student-t critical value; scipy when installed, else a normal-based approximation.
-
-    The fallback (Cornish-Fisher expansion of t around the normal quantile) is within 0.5 % of the exact
-    value for dof >= 3 at 95 % and 99 %, enough to state a benchmark's interval.
-    """
-    p = 0.5 + confidence / 2
-    try:
-        from scipy import stats
-
-        return float(stats.t.ppf(p, dof))
-    except ImportError:  # pragma: no cover - scipy is a dev dependency
-        from statistics import NormalDist
-
-        z = NormalDist().inv_cdf(p)
-        g1 = (z**3 + z) / 4
-        g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-        g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-        return z + g1 / dof + g2 / dof**2 + g3 / dof**3
-
-
 def mean_ci(samples: Sequence[float], confidence: float = 0.99) -> tuple[float, float]:
-    """Mean and Student-t half-width of independent replication results."""
-    n = len(samples)
-    m = statistics.fmean(samples)
-    if n < 2:
-        return m, math.inf
-    return m, t_quantile(confidence, n - 1) * statistics.stdev(samples) / math.sqrt(n)
+    """Mean and Student-t half-width of independent replication results (infinite with fewer than two),
+    from :func:`swapsim.experiments.stats.mean_ci`, the package's one statistics function."""
+    from swapsim.experiments.stats import mean_ci as mean_sd_half
+
+    mean, _, half = mean_sd_half(samples, confidence)
+    return mean, (half if len(samples) >= 2 else math.inf)
 
 
 # --------------------------------------------------------------------------------------- tables

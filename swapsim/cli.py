@@ -464,11 +464,11 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         known = ex.kpi_names(sw)
         for k in kpis:
             if k not in known:
-                raise ScenarioError(ex.sweep._unknown_kpi(k, known, "--kpi"))
+                raise ScenarioError(ex.unknown_kpi_message(k, known, "--kpi"))
     check_sweep_memory(sw)
     out = _out_dir(out, sw.name, "-sweep", marker=None)
     if not quiet:
-        names = "; ".join(f"{f} {ex.sweep._show_value(v)}" for f, v in sw.factors.items()) or "no factors"
+        names = "; ".join(f"{f} {ex.show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(f"{sw.name} sweep: {len(sw.points)} point(s) x {sw.replications} replication(s) "
                    f"({sw.design}: {names}); root seed {sw.seed}")
     show_bar = not quiet and sys.stderr.isatty()

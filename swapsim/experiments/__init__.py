@@ -3,6 +3,12 @@ Dask), statistics (Student-t intervals on SciPy), the warm-up advice (MSER-5) an
 with common random numbers.
 """
 
+from swapsim.experiments.stats import (
+    CONFIDENCE,
+    mean_ci,
+    target_met,
+    replications_needed,
+)
 from swapsim.experiments.executors import (
     LocalExecutor,
     DaskExecutor,
@@ -16,9 +22,6 @@ from swapsim.experiments.sweep import (
     SweepSpec,
     Sweep,
     Point,
-    RunTask,
-    SweepReport,
-    SweepInterrupted,
     load_sweep_file,
     sweep_from_scenario,
     resolve_sweep,
@@ -26,12 +29,21 @@ from swapsim.experiments.sweep import (
     parse_vary,
     parse_target,
     replication_seed,
-    mean_ci,
-    execute_run,
-    run_sweep,
-    build_tables,
     kpi_names,
     apply_factors,
+    show_value,
+    unknown_kpi_message,
+    MAX_RUNS,
+)
+from swapsim.experiments.runner import (
+    RunTask,
+    execute_run,
+    SweepInterrupted,
+    SweepReport,
+    run_sweep,
+)
+from swapsim.experiments.tables import (
+    build_tables,
 )
 from swapsim.experiments.compare import (
     parse_strategies,
@@ -49,8 +61,19 @@ from swapsim.experiments.warmup import (
     advise_warmup,
     write_warmup,
 )
+from swapsim.experiments.paired import (
+    KPIS,
+    run_replicated,
+    paired_rows,
+    format_paired,
+    write_paired,
+)
 
 __all__ = [
+    "CONFIDENCE",
+    "mean_ci",
+    "target_met",
+    "replications_needed",
     "LocalExecutor",
     "DaskExecutor",
     "make_executor",
@@ -61,9 +84,6 @@ __all__ = [
     "SweepSpec",
     "Sweep",
     "Point",
-    "RunTask",
-    "SweepReport",
-    "SweepInterrupted",
     "load_sweep_file",
     "sweep_from_scenario",
     "resolve_sweep",
@@ -71,12 +91,17 @@ __all__ = [
     "parse_vary",
     "parse_target",
     "replication_seed",
-    "mean_ci",
-    "execute_run",
-    "run_sweep",
-    "build_tables",
     "kpi_names",
     "apply_factors",
+    "show_value",
+    "unknown_kpi_message",
+    "MAX_RUNS",
+    "RunTask",
+    "execute_run",
+    "SweepInterrupted",
+    "SweepReport",
+    "run_sweep",
+    "build_tables",
     "parse_strategies",
     "with_strategy",
     "run_compare",
@@ -89,4 +114,9 @@ __all__ = [
     "WarmupAdvice",
     "advise_warmup",
     "write_warmup",
+    "KPIS",
+    "run_replicated",
+    "paired_rows",
+    "format_paired",
+    "write_paired",
 ]

@@ -25,7 +25,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from swapsim.scenario import Scenario, scenario_to_dict
-from swapsim.experiments import RunTask, execute_run, make_executor, mean_ci, replication_seed
+from swapsim.experiments.executors import make_executor
+from swapsim.experiments.runner import RunTask, execute_run
+from swapsim.experiments.stats import mean_ci
+from swapsim.experiments.sweep import replication_seed
 from swapsim.experiments.sizing import rs
 
 __all__ = ["KPIS", "run_replicated", "paired_rows", "format_paired", "write_paired"]

@@ -1,37 +1,25 @@
-"""Experiments at scale: replications, parameter sweeps, confidence intervals, executors.
+"""Sweeps as data: the sweep file, factors and their paths, the design's points, seeds, and checks.
 
 A sweep is data, not a loop in a script: a base scenario, a list of values for each varied field
 (a *factor*, named by its dotted path such as ``fleet.robots`` or ``stations[*].positions``), a
 design that turns the lists into *points* (``factorial``: every combination, first factor slowest;
 ``zip``: the i-th values together), a number of replications and a root seed. Each point x
-replication is one run of :func:`swapsim.engine.simulate`.
+replication is one run of :func:`swapsim.engine.simulate`. This module reads a sweep (a sweep file
+:class:`SweepSpec`, ``--vary``/``--target-ci`` on the command line, or ``sweep.json`` of a sweep
+directory to resume) and checks every point against the scenario schema before any run starts
+(:func:`resolve_sweep`); :mod:`swapsim.experiments.runner` runs it and
+:mod:`swapsim.experiments.tables` writes its tables.
 
 Seeds. Replication ``r`` of every point runs with the same seed, derived from the root seed by
 :func:`replication_seed` (``numpy.random.SeedSequence(root, spawn_key=(r,))``, the seed of the
 r-th child of ``SeedSequence(root).spawn(...)``). Points are therefore compared under common random
 numbers, and a run's seed never depends on the number of points, workers or machines.
 
-Executors (:mod:`swapsim.experiments.executors`). Runs go to local worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
-``jobs`` of them; ``jobs=1`` runs in this process) or to a Dask distributed cluster (the optional
-``swapsim[dask]`` extra; a LocalCluster on this machine, or a running scheduler). Whatever runs
-them, the tables are sorted by (point, replication) and are identical row for row, wall time aside.
-
-On disk (a *sweep directory*, see ``results/README.md``):
-
-==================  ============================================================================
-``sweep.json``      the resolved sweep: base scenario (path, name, resolved fields), factors, design,
-                    replications, root seed, sequential-precision targets, swapsim version, points
-``runs/``           one JSON file per finished run, ``<point>-<replication>.json``, written
-                    atomically as each run finishes: what ``--resume`` relies on
-``runs.csv``        one row per run: ``point``, the factor columns, ``replication``, ``seed``, every
-                    KPI of ``summary.json`` flattened with dots, ``wall_time_s``
-``points.csv``      one row per point: ``point``, the factor columns, ``n`` (replications), then
-                    ``<kpi>.mean``, ``<kpi>.sd``, ``<kpi>.ci95`` (Student-t 95 % half-width)
-``failures.csv``    runs that raised an exception in the model, with their parameters (if any)
-``*.parquet``       the same tables, when pyarrow is installed (the ``parquet`` extra)
-==================  ============================================================================
-
-A KPI whose name equals a factor's path (``fleet.robots``) is not repeated: the factor column holds it.
+On disk (a *sweep directory*, see ``results/README.md``): ``sweep.json`` holds the resolved sweep
+(base scenario: path, name, resolved fields; factors, design, replications, root seed,
+sequential-precision targets, swapsim version, points); ``runs/<point>-<replication>.json`` one
+finished run each, written atomically as each run finishes (what ``--resume`` relies on); then the
+tables (:mod:`swapsim.experiments.tables`).
 """
 
 from __future__ import annotations
@@ -41,22 +29,20 @@ import itertools
 import json
 import math
 import os
-import signal
-import sys
-import time
-import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterable, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from swapsim._version import __version__
+from swapsim.experiments.stats import CONFIDENCE
 from swapsim.scenario import (
+    WILDCARD,
     Scenario,
     ScenarioError,
-    WILDCARD,
     format_errors,
     load_scenario,
     read_yaml,
@@ -64,24 +50,13 @@ from swapsim.scenario import (
     scenario_to_dict,
     split_path,
 )
-from swapsim.experiments.executors import (  # noqa: F401  (re-exported: the sweep's executors)
-    DaskExecutor,
-    LocalExecutor,
-    check_scheduler,
-    default_jobs,
-    make_executor,
-    max_jobs,
-)
 
 __all__ = [
-    "SweepSpec", "Sweep", "Point", "RunTask", "SweepReport", "SweepInterrupted",
-    "load_sweep_file", "sweep_from_scenario", "resolve_sweep", "sweep_from_dir", "parse_vary",
-    "parse_target", "replication_seed", "mean_ci", "execute_run", "run_sweep", "build_tables",
-    "kpi_names", "make_executor", "default_jobs", "apply_factors",
+    "SweepSpec", "Sweep", "Point", "load_sweep_file", "sweep_from_scenario", "resolve_sweep",
+    "sweep_from_dir", "parse_vary", "parse_target", "replication_seed", "kpi_names", "apply_factors",
+    "show_value", "unknown_kpi_message", "MAX_RUNS",
 ]
 
-CONFIDENCE = 0.95
-"""Confidence level of every interval in the sweep tables."""
 MAX_RUNS = 100_000
 """Most runs (points x replications; x max_replications with target_ci) a sweep may plan unless raised."""
 
@@ -190,12 +165,13 @@ def apply_factors(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any
     return data
 
 
-def _show_value(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A factor value as written in messages: strings as they are, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
 
 
 def _assignment_text(values: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={_show_value(v)}" for k, v in values.items())
+    return ", ".join(f"{k}={show_value(v)}" for k, v in values.items())
 
 
 # =============================================================================================
@@ -308,7 +284,7 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         else:
             dup = [v for i, v in enumerate(values) if v in values[:i]]
             if dup:
-                problems.append(f"factor {name}: repeated value(s) {', '.join(_show_value(v) for v in dup)}")
+                problems.append(f"factor {name}: repeated value(s) {', '.join(show_value(v) for v in dup)}")
     if design not in ("factorial", "zip"):
         problems.append(f"design: must be factorial or zip (got {design!r})")
     if replications < 1:
@@ -340,7 +316,7 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         parts = _split_factor(name)
         _concrete_paths(base_data, parts, name)
         for value in values:
-            label = f"{base} with {name}={_show_value(value)}"
+            label = f"{base} with {name}={show_value(value)}"
             try:
                 scenario_from_dict(apply_factors(base_data, {name: value}), label)
             except ScenarioError as exc:
@@ -372,11 +348,13 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         known = kpi_names(sweep)
         for kpi in target_ci:
             if kpi not in known:
-                raise ScenarioError(_unknown_kpi(kpi, known, "target_ci"))
+                raise ScenarioError(unknown_kpi_message(kpi, known, "target_ci"))
     return sweep
 
 
-def _unknown_kpi(kpi: str, known: list[str], what: str) -> str:
+def unknown_kpi_message(kpi: str, known: list[str], what: str) -> str:
+    """The error for ``kpi`` not among the ``known`` KPI names, given as ``what`` (``--kpi``, ``target_ci``),
+    with the closest names as a hint."""
     close = difflib.get_close_matches(kpi, known, n=3, cutoff=0.5)
     hint = f"; did you mean {' or '.join(close)}?" if close else \
         f"; KPIs are the dotted keys of summary.json, e.g. {', '.join(known[:4])}"
@@ -494,7 +472,11 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
         max_runs=given.get("max_runs", MAX_RUNS))
 
 
+# =============================================================================================
+# The sweep directory: sweep.json and the run files (read by the runner and the tables too)
+
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
+    """The stored sweep, ``sweep_dir/sweep.json``, as a dict; ScenarioError if missing or unreadable."""
     path = sweep_dir / "sweep.json"
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
@@ -507,464 +489,6 @@ def _read_meta(sweep_dir: Path) -> dict[str, Any]:
     return meta
 
 
-# =============================================================================================
-# Statistics
-
-def mean_ci(values: Iterable[float], confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Mean, sample standard deviation and Student-t half-width of a confidence interval.
-
-    The interval ``mean +- half`` covers the true mean with probability ``confidence`` when the
-    values are independent and normal (approximately so for other distributions by the central
-    limit theorem). With one value, sd and half-width are NaN; with none, all three are.
-    """
-    x = np.asarray([v for v in values if v is not None], dtype=float)
-    n = x.size
-    if n == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(np.mean(x))
-    if n == 1:
-        return mean, math.nan, math.nan
-    from scipy.stats import t
-
-    sd = float(np.std(x, ddof=1))
-    half = float(t.ppf(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n))
-    return mean, sd, half
-
-
-def _replications_needed(n: int, mean: float, sd: float, rel: float, cap: int) -> int:
-    """Smallest i > n with t_{i-1} * sd / sqrt(i) <= rel * |mean| (Law & Kelton's estimate), capped."""
-    from scipy.stats import t
-
-    if not math.isfinite(sd) or mean == 0:
-        return cap
-    target = rel * abs(mean)
-    for i in range(n + 1, cap + 1):
-        if t.ppf(0.5 + CONFIDENCE / 2, i - 1) * sd / math.sqrt(i) <= target:
-            return i
-    return cap
-
-
-def _target_met(values: list[float], rel: float) -> bool:
-    mean, _, half = mean_ci(values)
-    return math.isfinite(half) and half <= rel * abs(mean)
-
-
-# =============================================================================================
-# One run
-
-@dataclass(frozen=True)
-class RunTask:
-    """One run to do: a point's scenario data, the replication number and its seed."""
-
-    point: int
-    replication: int
-    seed: int
-    factors: dict[str, Any]
-    scenario: dict[str, Any] = field(repr=False)
-
-
-def execute_run(task: RunTask) -> dict[str, Any]:
-    """Run one task and return its record (never raises for an error in the model).
-
-    The record holds ``status`` ("ok" or "failed"), ``point``, ``replication``, ``seed``,
-    ``factors``, and either ``kpis`` (summary flattened with dots) or ``error`` and ``traceback``;
-    ``wall_time_s`` is the run's own time.
-    """
-    from swapsim.engine import simulate
-    from swapsim.results import flatten
-
-    started = time.perf_counter()
-    record: dict[str, Any] = {"point": task.point, "replication": task.replication, "seed": task.seed,
-                              "factors": task.factors}
-    try:
-        scenario = scenario_from_dict(task.scenario, f"point {task.point}")
-        result = simulate(scenario, task.seed)
-        record.update(status="ok", kpis=flatten(result.summary))
-    except Exception as exc:  # a failed run is reported, it does not stop the sweep
-        record.update(status="failed", error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
-    record["wall_time_s"] = time.perf_counter() - started
-    record["swapsim_version"] = __version__
-    return record
-
-
-# =============================================================================================
-# Running a sweep
-
-class SweepInterrupted(Exception):
-    """The user stopped the sweep (Ctrl-C); finished runs are on disk."""
-
-    def __init__(self, out_dir: Path, finished: int, planned: int) -> None:
-        super().__init__(f"interrupted: {finished} of {planned} runs finished and are kept in {out_dir}/runs/")
-        self.out_dir = out_dir
-        self.finished = finished
-        self.planned = planned
-
-
-@dataclass
-class SweepReport:
-    """What a sweep did."""
-
-    out_dir: Path
-    runs_planned: int
-    runs_new: int
-    runs_resumed: int
-    failures: list[dict[str, Any]]
-    replications: dict[int, int]
-    """Replications used per point."""
-    target_met: dict[int, bool]
-    """With target_ci: whether each point reached every target."""
-    wall_time_s: float
-    executor: str
-    tables: list[Path]
-    broken: int = 0
-    """Runs lost to a worker that died (infrastructure failure); a resume runs them."""
-
-
 def _run_file(runs_dir: Path, point: int, replication: int) -> Path:
+    """Where run ``replication`` of point ``point`` is kept in a sweep directory's ``runs_dir``."""
     return runs_dir / f"{point}-{replication}.json"
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.results import atomic_write_text, json_default
-
-    atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
-
-
-def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
-    """Check that ``out_dir`` may hold this sweep (new, empty, or this sweep with ``resume``) and, with
-    ``write``, create it and write ``sweep.json`` and the manifest."""
-    from swapsim.results.outdir import MANIFEST, OutputError, check_path, write_manifest
-
-    runs_dir = out_dir / "runs"
-    meta_path = out_dir / "sweep.json"
-    check_path(out_dir)
-    if out_dir.is_symlink() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: a symbolic link to something other than a directory")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a directory")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        if not meta_path.is_file():
-            raise OutputError(f"{out_dir}: not empty and not a sweep directory (no sweep.json); swapsim writes "
-                              f"only into a new or empty directory or one it wrote before; choose another --out")
-        if not resume:
-            raise ScenarioError(f"{out_dir}: already holds a sweep; add --resume to continue it, "
-                                f"or choose another --out")
-        stored = _read_meta(out_dir)
-        mine = sweep.identity()
-        theirs = {"base_scenario": stored.get("base_scenario"), "factors": stored.get("factors"),
-                  "design": stored.get("design"), "seed": stored.get("seed")}
-        if _copy(mine) != theirs:
-            what = [k for k in mine if _copy(mine[k]) != theirs[k]]
-            raise ScenarioError(f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
-                                f"a resume must use the same base scenario, factors, design and seed")
-    if not write:
-        return
-    out_dir.mkdir(parents=True, exist_ok=True)
-    runs_dir.mkdir(exist_ok=True)
-    for stale in runs_dir.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
-    _write_json_atomic(meta_path, sweep.to_json())
-    if not (out_dir / MANIFEST).exists():
-        write_manifest(out_dir, ["sweep.json"])
-
-
-def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
-    """Finished runs on disk that belong to this sweep (same point values and seed)."""
-    done: dict[tuple[int, int], dict[str, Any]] = {}
-    points = {p.index: p for p in sweep.points}
-    for path in runs_dir.glob("*.json"):
-        try:
-            rec = json.loads(path.read_text(encoding="utf-8"))
-            key = (int(rec["point"]), int(rec["replication"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # unreadable: the run is simply done again
-        p = points.get(key[0])
-        if (p is None or rec.get("status") != "ok" or rec.get("seed") != sweep.seed_for(key[1])
-                or _copy(rec.get("factors")) != _copy(p.values)):
-            continue
-        done[key] = rec
-    return done
-
-
-def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", jobs: int | None = None,
-              scheduler: str | None = None, resume: bool = False, progress: bool = False,
-              on_run: Callable[[dict[str, Any]], None] | None = None,
-              log: Callable[[str], None] | None = None) -> SweepReport:
-    """Run every missing (point, replication) of ``sweep`` and write the sweep directory.
-
-    Args:
-        sweep: a resolved sweep (:func:`resolve_sweep` and friends).
-        out_dir: the sweep directory; must be new or empty unless ``resume``.
-        executor: ``"local"`` (processes) or ``"dask"``; ``scheduler`` connects to a running Dask cluster.
-        jobs: worker processes (default: all cores); 1 runs in this process.
-        resume: continue the sweep in ``out_dir``: only runs missing from ``out_dir/runs/`` are done.
-        progress: show a progress bar with ETA on stderr.
-        on_run: called with each finished run's record, after it is on disk.
-        log: where to report failed runs (default: stderr).
-    Raises:
-        SweepInterrupted: on Ctrl-C, after stopping the workers; finished runs are kept.
-        ScenarioError: a directory that does not fit (exists without --resume, holds another sweep).
-    """
-    from tqdm import tqdm
-
-    out_dir = Path(out_dir)
-    started = time.perf_counter()
-    _prepare_dir(out_dir, sweep, resume, write=False)  # refuse a wrong directory before any worker starts
-    runs_dir = out_dir / "runs"
-    done = _load_runs(runs_dir, sweep) if runs_dir.is_dir() else {}
-    resumed = len(done)
-    plan = {p.index: sweep.replications for p in sweep.points}
-    failures: dict[tuple[int, int], dict[str, Any]] = {}
-    broken: set[tuple[int, int]] = set()
-    by_index = {p.index: p for p in sweep.points}
-    new = 0
-
-    def report(message: str) -> None:
-        if log is not None:
-            log(message)
-        else:
-            tqdm.write(message, file=sys.stderr)
-
-    missing = sum(1 for p, n in plan.items() for r in range(n) if (p, r) not in done)
-    ex = make_executor(executor, jobs, scheduler, runs=missing, say=report)
-    try:  # a cluster that cannot be reached leaves no directory behind
-        _prepare_dir(out_dir, sweep, resume)
-    except BaseException:
-        ex.close(abort=True)
-        raise
-    description = ex.describe()
-    bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
-               disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,
-               smoothing=0.1, **_bar_width())
-    try:
-        while True:
-            todo = [RunTask(p, r, sweep.seed_for(r), by_index[p].values, by_index[p].scenario)
-                    for p in sorted(plan) for r in range(plan[p])
-                    if (p, r) not in done and (p, r) not in failures and (p, r) not in broken]
-            for task, rec in ex.map_unordered(execute_run, todo):
-                key = (task.point, task.replication)
-                if isinstance(rec, BaseException):
-                    broken.add(key)
-                    report(f"run lost: point {task.point} ({_assignment_text(task.factors)}), replication "
-                           f"{task.replication}: the worker failed ({type(rec).__name__}: {rec})")
-                elif rec["status"] == "ok":
-                    _write_json_atomic(_run_file(runs_dir, *key), rec)
-                    done[key] = rec
-                    new += 1
-                else:
-                    failures[key] = rec
-                    report(f"run failed: point {task.point} ({_assignment_text(task.factors)}), replication "
-                           f"{task.replication}, seed {task.seed}: {rec['error']}")
-                bar.update(1)
-                if failures or broken:
-                    bar.set_postfix(failed=len(failures) + len(broken), refresh=False)
-                if on_run is not None:
-                    on_run(rec)
-            if not sweep.target_ci:
-                break
-            grown = _extend_plan(sweep, plan, done, failures, broken)
-            if grown == plan:
-                break
-            bar.total += sum(grown.values()) - sum(plan.values())
-            bar.refresh()
-            plan = grown
-    except KeyboardInterrupt:
-        # A second Ctrl-C (or the same signal sent to the whole process group) must not break the
-        # clean-up: ignore SIGINT while the workers are stopped.
-        previous = _mask_sigint()
-        try:
-            bar.close()
-            ex.close(abort=True)
-        finally:
-            _restore_sigint(previous)
-        raise SweepInterrupted(out_dir, len([k for k in done if k[1] < plan[k[0]]]),
-                               sum(plan.values())) from None
-    except BaseException:
-        bar.close()
-        ex.close(abort=True)
-        raise
-    bar.close()
-    ex.close()
-    tables = build_tables(out_dir, counts=plan, failures=list(failures.values()))
-    met = {}
-    if sweep.target_ci:
-        for p, n in plan.items():
-            met[p] = all(_target_met([done[(p, r)]["kpis"].get(k) for r in range(n) if (p, r) in done], rel)
-                         for k, rel in sweep.target_ci.items())
-    return SweepReport(out_dir=out_dir, runs_planned=sum(plan.values()), runs_new=new, runs_resumed=resumed,
-                       failures=[failures[k] for k in sorted(failures)], replications=dict(plan),
-                       target_met=met, wall_time_s=time.perf_counter() - started, executor=description,
-                       tables=tables, broken=len(broken))
-
-
-def _mask_sigint() -> Any:
-    try:
-        return signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread: signals are not ours to handle
-        return None
-
-
-def _restore_sigint(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _bar_width() -> dict[str, Any]:
-    """Follow the terminal's size; a terminal that reports none (0 x 0, as some pseudo-terminals
-    do) gets a fixed 100-column bar rather than an invisible one."""
-    try:
-        size = os.get_terminal_size(sys.stderr.fileno())
-        columns, lines = size.columns, size.lines
-    except (OSError, ValueError, AttributeError):
-        columns = lines = 0
-    if columns > 0 and lines > 0:
-        return {"dynamic_ncols": True}
-    return {"ncols": columns or 100, "nrows": lines or 24}
-
-
-def _extend_plan(sweep: Sweep, plan: dict[int, int], done: dict, failures: dict, broken: set) -> dict[int, int]:
-    """Sequential procedure: the replications each point needs next to reach every target.
-
-    A point whose runs are all in and whose half-width is above ``target x |mean|`` for some KPI
-    grows to Law & Kelton's estimate of the replications needed (at least one more, at most double,
-    at most ``max_replications``). Decisions depend only on finished runs, so a resumed sweep makes
-    the same ones.
-    """
-    grown = dict(plan)
-    for p, n in plan.items():
-        keys = [(p, r) for r in range(n)]
-        if any(k in failures or k in broken or k not in done for k in keys) or n >= sweep.max_replications:
-            continue
-        need = n
-        for kpi, rel in sweep.target_ci.items():
-            values = [done[k]["kpis"].get(kpi) for k in keys]
-            if _target_met(values, rel):
-                continue
-            mean, sd, _ = mean_ci(values)
-            need = max(need, min(2 * n, _replications_needed(n, mean, sd, rel, sweep.max_replications)))
-        grown[p] = min(need, sweep.max_replications)
-    return grown
-
-
-# =============================================================================================
-# Tables
-
-def _cell_value(value: Any) -> Any:
-    return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
-
-
-def _atomic_csv(path: Path, columns: dict[str, list[Any]]) -> None:
-    from swapsim.results import atomic_file, write_csv
-
-    with atomic_file(path) as tmp:
-        write_csv(tmp, columns)
-
-
-def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        return None
-    arrays = {}
-    for name, values in columns.items():
-        try:
-            arrays[name] = pa.array(values)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arrays[name] = pa.array([None if v is None else str(v) for v in values])
-    from swapsim.results import atomic_file
-
-    with atomic_file(path) as tmp:
-        pq.write_table(pa.table(arrays), tmp)
-    return path
-
-
-def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
-                 failures: list[dict[str, Any]] | None = None) -> list[Path]:
-    """(Re)build ``runs.csv``, ``points.csv`` (and Parquet, ``failures.csv``) from ``out_dir/runs/``.
-
-    Args:
-        counts: replications per point to include (default: the sweep's ``replications`` everywhere).
-        failures: failed-run records to list in ``failures.csv`` (none: the file is removed).
-    Returns the paths written.
-    """
-    out_dir = Path(out_dir)
-    meta = _read_meta(out_dir)
-    factors = list(meta["factors"])
-    points = meta["points"]
-    counts = counts or {p["point"]: meta["replications"] for p in points}
-    records = []
-    for p in points:
-        for r in range(counts.get(p["point"], 0)):
-            path = _run_file(out_dir / "runs", p["point"], r)
-            if path.exists():
-                records.append(json.loads(path.read_text(encoding="utf-8")))
-    records.sort(key=lambda rec: (rec["point"], rec["replication"]))
-    kpis: list[str] = []
-    seen: set[str] = set(factors)
-    for rec in records:
-        for k in rec["kpis"]:
-            if k not in seen:
-                seen.add(k)
-                kpis.append(k)
-    runs: dict[str, list[Any]] = {"point": [], **{f: [] for f in factors}, "replication": [], "seed": [],
-                                  **{k: [] for k in kpis}, "wall_time_s": []}
-    for rec in records:
-        runs["point"].append(rec["point"])
-        for f in factors:
-            runs[f].append(_cell_value(rec["factors"].get(f)))
-        runs["replication"].append(rec["replication"])
-        runs["seed"].append(rec["seed"])
-        for k in kpis:
-            runs[k].append(rec["kpis"].get(k))
-        runs["wall_time_s"].append(rec["wall_time_s"])
-    by_point: dict[int, list[dict[str, Any]]] = {}
-    for rec in records:
-        by_point.setdefault(rec["point"], []).append(rec)
-    target = meta.get("target_ci") or {}
-    pts: dict[str, list[Any]] = {"point": [], **{f: [] for f in factors}, "n": []}
-    if target:
-        pts["target_ci_met"] = []
-    for k in kpis:
-        pts[f"{k}.mean"], pts[f"{k}.sd"], pts[f"{k}.ci95"] = [], [], []
-    for p in points:
-        recs = by_point.get(p["point"], [])
-        pts["point"].append(p["point"])
-        for f in factors:
-            pts[f].append(_cell_value(p["factors"].get(f)))
-        pts["n"].append(len(recs))
-        if target:
-            pts["target_ci_met"].append(all(_target_met([r["kpis"].get(k) for r in recs], rel)
-                                            for k, rel in target.items()))
-        for k in kpis:
-            mean, sd, half = mean_ci(r["kpis"].get(k) for r in recs)
-            pts[f"{k}.mean"].append(mean)
-            pts[f"{k}.sd"].append(sd)
-            pts[f"{k}.ci95"].append(half)
-    written = []
-    for stem, table in (("runs", runs), ("points", pts)):
-        path = out_dir / f"{stem}.csv"
-        _atomic_csv(path, table)
-        written.append(path)
-        pq = _write_parquet(out_dir / f"{stem}.parquet", table)
-        if pq is not None:
-            written.append(pq)
-    fail_path = out_dir / "failures.csv"
-    if failures:
-        fails: dict[str, list[Any]] = {"point": [], **{f: [] for f in factors}, "replication": [], "seed": [],
-                                       "error": []}
-        for rec in sorted(failures, key=lambda r: (r["point"], r["replication"])):
-            fails["point"].append(rec["point"])
-            for f in factors:
-                fails[f].append(_cell_value(rec["factors"].get(f)))
-            fails["replication"].append(rec["replication"])
-            fails["seed"].append(rec["seed"])
-            fails["error"].append(rec["error"])
-        _atomic_csv(fail_path, fails)
-        written.append(fail_path)
-    else:
-        fail_path.unlink(missing_ok=True)
-    from swapsim.results import claim
-
-    claim(out_dir, [out_dir / "sweep.json", *written, *(out_dir / "runs").glob("*.json")])
-    return written

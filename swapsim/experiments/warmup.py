@@ -121,7 +121,8 @@ def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = N
 
     Seeds are those of a sweep's replications with the same root seed (default: the scenario's).
     """
-    from swapsim.experiments.sweep import make_executor, replication_seed
+    from swapsim.experiments.executors import make_executor
+    from swapsim.experiments.sweep import replication_seed
 
     data = scenario_to_dict(scenario)
     data["warmup"] = "0 h"

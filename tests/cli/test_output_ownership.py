@@ -312,7 +312,7 @@ def test_warmup_bins_are_bounded(tmp_path: Path) -> None:
 
 def test_report_of_a_resume_with_more_replications_that_was_interrupted(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from swapsim.experiments import sweep as ex  # run_sweep looks execute_run up in its own module
+    from swapsim.experiments import runner as ex  # run_sweep looks execute_run up in its own module
 
     s = scenario(tmp_path)
     d = tmp_path / "sw"

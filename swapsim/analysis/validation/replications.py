@@ -2,8 +2,8 @@
 
 :func:`replicate` runs a scenario over consecutive seeds and keeps only the numbers a comparison
 needs (:func:`queue_metrics` for a station's queue); :func:`mean_ci` turns the replication values
-into a mean with its Student-t interval (:class:`CI`), on :func:`swapsim.experiments.mean_ci`, the
-package's one statistics function (SciPy). Times in hours.
+into a mean with its Student-t interval (:class:`CI`), on :func:`swapsim.experiments.stats.mean_ci`,
+the package's one statistics function (SciPy). Times in hours.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> CI:
     Raises:
         ValueError: with fewer than 2 values.
     """
-    from swapsim.experiments import mean_ci as mean_sd_half
+    from swapsim.experiments.stats import mean_ci as mean_sd_half
 
     n = len(values)
     if n < 2:

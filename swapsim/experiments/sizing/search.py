@@ -42,7 +42,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
-from swapsim.experiments import RunTask, execute_run, make_executor, replication_seed
+from swapsim.experiments.executors import make_executor
+from swapsim.experiments.runner import RunTask, execute_run
+from swapsim.experiments.sweep import replication_seed
 from swapsim.experiments.sizing import rs
 from swapsim.analysis.costs import CostsSpec, static_costs
 from swapsim.experiments.sizing.space import Config, Dimension, Target, check_kpis, dominates, enumerate_configs

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from swapsim.scenario import ScenarioError, scenario_from_dict
-from swapsim.experiments import apply_factors
+from swapsim.experiments.sweep import apply_factors
 
 __all__ = ["Dimension", "Target", "Config", "parse_search", "parse_objective_target", "enumerate_configs",
            "MONOTONE_FIELDS", "check_kpis"]
