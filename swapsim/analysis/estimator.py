@@ -44,6 +44,7 @@ __all__ = [
     "estimate_points",
     "estimate_kpis",
     "format_estimate",
+    "format_estimate_json",
 ]
 
 STATES = ("working", "idle", "travelling", "queueing", "swapping", "stranded")
@@ -317,3 +318,20 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     text.append("approximations:")
     text += [f"  - {a}" for a in est["approximations"]]
     return "\n".join(text)
+
+
+def format_estimate_json(est: Mapping[str, Any]) -> str:
+    """An :func:`estimate` result as indented JSON, with infinite values (e.g. the waits at an
+    overloaded station) and NaN written as ``null``."""
+    import json
+
+    def finite(value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: finite(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [finite(v) for v in value]
+        return value
+
+    return json.dumps(finite(est), indent=2)

@@ -32,7 +32,7 @@ from swapsim.experiments.executors import make_executor
 from swapsim.experiments.stats import mean_ci, replications_needed, target_met
 from swapsim.experiments.sweep import Sweep, _assignment_text, _copy, _read_meta, _run_file
 from swapsim.experiments.tables import build_tables
-from swapsim.scenario.schema import ScenarioError, scenario_from_dict
+from swapsim.scenario import ScenarioError, scenario_from_dict
 
 __all__ = ["RunTask", "execute_run", "SweepInterrupted", "SweepReport", "run_sweep"]
 

@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.scenario import Scenario, scenario_from_dict, scenario_to_dict
+from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.scenario.units import format_duration
 
 __all__ = ["MserResult", "mser", "PilotSeries", "pilot_series", "WarmupAdvice", "advise_warmup",
-           "write_warmup"]
+           "write_warmup", "parse_bin_width", "check_bin_width"]
 
 SERIES = {"utilisation": "fleet utilisation (robots working / robots)",
           "queue": "robots queueing at the stations",
@@ -228,3 +228,28 @@ def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool
             from swapsim.output import plot_warmup
             plot_warmup(tmp, fmt=fmt)
     return sorted(out_dir.iterdir())
+
+
+def parse_bin_width(text: str, flag: str = "--bin") -> float:
+    """The pilots' time-series bin (h) parsed from ``text`` (a duration, e.g. ``"5 min"``); a value that
+    is not a positive duration raises :class:`ScenarioError` naming ``flag``."""
+    from swapsim.scenario.units import UnitError, parse_duration_h
+
+    try:
+        bin_h = parse_duration_h(text)
+    except UnitError as exc:
+        raise ScenarioError(f"{flag} {text}: {exc}") from None
+    if bin_h <= 0:
+        raise ScenarioError(f"{flag} {text}: must be > 0")
+    return bin_h
+
+
+def check_bin_width(bin_h: float, horizon_h: float, text: str, flag: str = "--bin") -> None:
+    """Refuse a bin of ``bin_h`` hours (given as ``text``) unless the horizon (h) holds 40 to 100,000 of
+    them: MSER-5 needs enough batches, and a finer series would not fit in memory."""
+    if horizon_h / bin_h > 100_000:
+        raise ScenarioError(f"{flag} {text}: the horizon ({format_duration(horizon_h)}) would hold "
+                            f"{horizon_h / bin_h:,.0f} bins per pilot; at most 100,000 (choose a wider bin)")
+    if horizon_h / bin_h < 40:
+        raise ScenarioError(f"{flag} {text}: the horizon ({format_duration(horizon_h)}) holds fewer than "
+                            f"40 bins; MSER-5 needs a longer horizon or a finer bin")

@@ -6,6 +6,7 @@ the look of every figure; the figures are split by the kind of results they draw
 and :mod:`.figures_health` for a run, :mod:`.figures_sweep`, :mod:`.figures_compare`,
 :mod:`.figures_warmup`), and :func:`plot_results` (:mod:`.figures`) redraws a directory's figures by its
 kind; :mod:`.report` writes the self-contained page, with :mod:`.report_tables` and :mod:`.report_html`.
+:mod:`.console` composes the text the command line prints (imported on demand, not re-exported).
 Figures are :class:`matplotlib.figure.Figure` objects saved without :mod:`matplotlib.pyplot`, so
 importing this package or drawing a figure never selects or switches a matplotlib backend.
 """

@@ -24,7 +24,7 @@ _STYLE = {"feasible": ("#0072B2", "o", "feasible"), "infeasible": ("#D55E00", "X
 
 
 def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
-    """Draw and save the figure to ``path`` (format from the suffix)."""
+    """Draw and save the figure to ``path`` (PNG)."""
     spec = res.spec
     target = next((t for t in spec.targets if str(t) in res.binding), spec.targets[0])
     fig = Figure(figsize=(7.5, 4.8), layout="constrained")
@@ -71,5 +71,5 @@ def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     path = Path(path)
-    fig.savefig(path, format=path.suffix.lstrip(".") or "png", dpi=120)
+    fig.savefig(path, format="png", dpi=120)
     return path

@@ -103,8 +103,9 @@ def write_size_report(size_dir: str | Path) -> Path:
 
     size_dir = Path(size_dir)
     title, subtitle, sections = size_sections(size_dir)
+    from swapsim.results import owned_file
+
     path = size_dir / "report.html"
-    tmp = path.with_name(".report.html.partial")
-    tmp.write_text(html_page(title, subtitle, sections, size_dir), encoding="utf-8")
-    tmp.replace(path)
+    with owned_file(path) as tmp:
+        tmp.write_text(html_page(title, subtitle, sections, size_dir), encoding="utf-8")
     return path

@@ -6,7 +6,7 @@
 * :mod:`~swapsim.experiments.sizing.search`: the search itself (cost order, monotone pruning, screening).
 * :mod:`~swapsim.experiments.sizing.report`: ``size.json``, ``size.csv`` and the terminal summary
   (the figure is :mod:`swapsim.output.figures_size`, the report section :mod:`swapsim.output.report_size`).
-* :mod:`~swapsim.experiments.sizing.cli`: the ``size`` click command.
+* :mod:`swapsim.cli.size`: the ``size`` command.
 
 The ``costs:`` section of a scenario is :mod:`swapsim.scenario.costs`; the cost model that turns it into
 annual costs is :mod:`swapsim.analysis.costs`. Money is currency-free: plain numbers, per the unit in the

@@ -115,15 +115,17 @@ def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
 
 def write_outputs(res: SizeResult, out_dir: str | Path, figure: bool = True) -> list[Path]:
     """Write ``size.json``, ``size.csv`` and (``figure``) ``size.png`` into ``out_dir``; return the paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    from swapsim.results import owned_file
+
+    out_dir = Path(out_dir)  # the sizing's own directory (its runs are there): swapsim owns it
     paths = []
     p = out_dir / "size.json"
-    p.write_text(json.dumps(size_json(res), indent=2) + "\n", encoding="utf-8")
+    with owned_file(p) as tmp:
+        tmp.write_text(json.dumps(size_json(res), indent=2) + "\n", encoding="utf-8")
     paths.append(p)
     head, rows = _csv_rows(res)
     p = out_dir / "size.csv"
-    with p.open("w", newline="", encoding="utf-8") as fh:
+    with owned_file(p) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(head)
         w.writerows(rows)
@@ -132,7 +134,8 @@ def write_outputs(res: SizeResult, out_dir: str | Path, figure: bool = True) -> 
         from swapsim.output.figures_size import draw_size_figure
 
         p = out_dir / "size.png"
-        draw_size_figure(res, p)
+        with owned_file(p) as tmp:
+            draw_size_figure(res, tmp)
         paths.append(p)
     return paths
 

@@ -43,6 +43,7 @@ from typing import Any, Callable
 
 from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.experiments.executors import make_executor
+from swapsim.results.outdir import MANIFEST, OutputError, atomic_write_text, check_path, write_manifest
 from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sweep import replication_seed
 from swapsim.experiments.sizing import rs
@@ -183,6 +184,9 @@ class _Runs:
         self.total = 0
         self.wall = 0.0
         ident = out_dir / "size-spec.json"
+        check_path(out_dir)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"{out_dir}: exists and is not a directory")
         if out_dir.exists() and any(out_dir.iterdir()):
             if not resume:
                 raise ScenarioError(f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new "
@@ -190,7 +194,9 @@ class _Runs:
             if not ident.exists() or json.loads(ident.read_text()) != json.loads(json.dumps(spec.identity())):
                 raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
         self.dir.mkdir(parents=True, exist_ok=True)
-        ident.write_text(json.dumps(spec.identity(), indent=1))
+        atomic_write_text(ident, json.dumps(spec.identity(), indent=1))
+        if not (out_dir / MANIFEST).exists():
+            write_manifest(out_dir, ["size-spec.json"])  # swapsim's directory from now on
 
     def _file(self, cfg: Config, rep: int) -> Path:
         return self.dir / f"c{cfg.index}-r{rep}.json"

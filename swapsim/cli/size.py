@@ -1,4 +1,4 @@
-"""The ``swapsim size`` command (a click command object; ``swapsim.cli`` registers it with one line).
+"""The ``swapsim size`` command.
 
 Thin: it parses the options into a :class:`~swapsim.experiments.sizing.search.SizeSpec`, calls
 :func:`~swapsim.experiments.sizing.search.run_size` and writes the outputs with :mod:`swapsim.experiments.sizing.report`.
@@ -8,31 +8,17 @@ Exit status: 0 an answer was found, 1 no configuration of the grid is feasible, 
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
-from typing import Any, Callable
-
 import click
 
-from swapsim.scenario import ScenarioError, load_scenario
+from swapsim.cli import _out_dir, _user_errors, cli
+from swapsim.scenario import load_scenario
 
 __all__ = ["size_cmd"]
 
 
-def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ScenarioError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
-
-    return wrapper
-
-
-@click.command("size")
+@cli.command("size")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--search", "search", multiple=True, metavar="PATH=LO..HI[/STEP]",
               help="A field and its integer range, e.g. --search 'stations[*].positions=1..4' (every station "
@@ -89,7 +75,7 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
     sc = load_scenario(scenario, overrides)
     spec = make_spec(sc, str(scenario), dims, tgts, objective=objective, confidence=confidence,
                      n_min=min_replications, n_max=max_replications, seed=seed, screen=screen)
-    out = out or Path("results") / f"{sc.name}-size"
+    out = _out_dir(out, sc.name, "-size", marker=None)  # a safe default name; checked before any run
     if not quiet:
         grid = 1
         for d in dims:

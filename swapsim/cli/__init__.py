@@ -1,0 +1,111 @@
+"""The ``swapsim`` command line: thin click commands over library functions.
+
+This package holds the click group :func:`cli`, the console entry point :func:`main`, the error wrapper
+and the options the commands share; the commands live by purpose in :mod:`swapsim.cli.run` (run,
+validate, plot, report, estimate) and :mod:`swapsim.cli.experiment` (sweep, compare, warmup). A command
+parses its options, calls library functions and prints; the text it prints is composed in
+:mod:`swapsim.output.console` (and :func:`swapsim.analysis.format_estimate`).
+
+User errors (a bad scenario file, a bad ``--set``, a bad flag, an output directory swapsim does not
+own, a damaged results folder) print one readable message and exit with status 2, without a
+traceback; an error of the operating system (read-only or full disk, a path below a file) is one
+line and status 1. Results are written atomically and only into a new, empty or swapsim-owned
+directory (see :mod:`swapsim.results.outdir`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from swapsim._version import __version__
+from swapsim.scenario import ScenarioError
+
+__all__ = ["main", "cli"]
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """One line on stderr instead of a traceback for what a user can cause: a bad file, flag or output
+    directory, a damaged results folder (exit 2), or an operating-system error such as a read-only or
+    full disk (exit 1)."""
+    import functools
+
+    from swapsim.results import OutputError, ResultsError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ScenarioError, ResultsError, OutputError) as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def _out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None = "summary.json") -> Path:
+    """``--out`` as given, or ``results/<safe scenario name><suffix>`` (a scenario's name is a label,
+    never a path: :func:`swapsim.results.outdir.safe_name`); unless ``marker`` is None, refused before any
+    simulation when swapsim may not put that kind of result there (:func:`swapsim.results.outdir.resolve_target`)."""
+    from swapsim.results.outdir import check_path, default_out, resolve_target
+
+    path = check_path(out) if out is not None else default_out(name, suffix)
+    if marker is not None:
+        resolve_target(path, marker)
+    return path
+
+
+set_option = click.option(
+    "--set", "overrides", multiple=True, metavar="PATH=VALUE",
+    help="Override a scenario field, e.g. --set fleet.robots=40 --set 'horizon=14 d' "
+         "--set stations[0].bays=12. Repeatable; validated like the file.")
+
+format_option = click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png",
+                             show_default=True, help="Figure file format.")
+
+
+def seed_option(help_text: str = "Root seed (default: the scenario's).") -> Callable[..., Any]:
+    """``--seed``: a non-negative root seed."""
+    return click.option("--seed", type=click.IntRange(min=0), default=None, help=help_text)
+
+
+def figures_option(what: str = "the figures") -> Callable[..., Any]:
+    """``--figures/--no-figures``."""
+    return click.option("--figures/--no-figures", default=True, show_default=True, help=f"Draw {what}.")
+
+
+def quiet_option(help_text: str = "Print only where the results went.") -> Callable[..., Any]:
+    """``-q/--quiet``."""
+    return click.option("-q", "--quiet", is_flag=True, help=help_text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="swapsim")
+def cli() -> None:
+    """swapsim: simulate fleets of humanoid robots that hot-swap their own batteries.
+
+    run: one scenario once. compare: one scenario under several power strategies. validate: check a file.
+    """
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="swapsim")
+
+
+# The commands register themselves on ``cli`` when their modules are imported (after the names above).
+from swapsim.cli import experiment, run, size  # noqa: E402, F401
