@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from swapsim.experiments.sizing.search import SizeResult
+if TYPE_CHECKING:
+    from swapsim.experiments.sizing.search import SizeResult
 
 __all__ = ["draw_size_figure"]
 
