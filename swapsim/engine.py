@@ -24,6 +24,7 @@ from swapsim import __version__
 from swapsim.config import Scenario
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
+from swapsim.model.stressors import PackTrace
 from swapsim.streams import Streams
 
 __all__ = ["Environment", "RunResult", "simulate"]
@@ -95,7 +96,7 @@ def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
 
 
 def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False,
-             env: simpy.Environment | None = None) -> RunResult:
+             env: simpy.Environment | None = None, pack_trace: PackTrace | None = None) -> RunResult:
     """Run ``scenario`` once.
 
     Args:
@@ -104,6 +105,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         keep_entities: keep the robots, stations and packs in the result (tests and debugging).
         env: a fresh environment at time 0 to run in (default: a new :class:`Environment`). For
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
+        pack_trace: keep the state-of-charge and temperature path of the packs it names (bounded; for
+            the BLAST-Lite cross-check); filled in place. Needs ``battery.ageing``.
     """
     seed = scenario.seed if seed is None else int(seed)
     if seed != scenario.seed:  # the resolved scenario must reproduce this run on its own
@@ -126,6 +129,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         alerts_limit=scenario.output.alerts_limit,
     )
     fleet = build_fleet(env, scenario, streams, recorder)
+    if pack_trace is not None and fleet.health is not None:
+        fleet.health.follow(pack_trace)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
         for station in fleet.stations:

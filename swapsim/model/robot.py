@@ -149,7 +149,7 @@ class Robot:
         now = self.env.now
         dt = now - self.t_last
         if dt > 0.0 and self.power_w > 0.0:
-            self.packs[self.active].draw(self.power_w * dt)
+            self.packs[self.active].draw(self.power_w * dt, self.t_last, now)
         self.t_last = now
 
     def _enter(self, state: str, power_w: float) -> None:
@@ -639,10 +639,11 @@ class Robot:
         """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
         self._settle()
         grid_wh = 0.0
+        now = self.env.now
         for pack in self.packs:
-            soc = self.park_curve.soc_after(pack.soc, hours)
-            grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
-            pack.soc = soc
+            soc0 = pack.soc
+            soc = pack.charge_along(self.park_curve, hours, now)
+            grid_wh += (soc - soc0) * pack.usable_wh / self.park_efficiency
         self._after_charge()
         self.recorder.parking_charged(self.id, grid_wh, self.env.now)
 
@@ -754,9 +755,8 @@ class PlugInRobot(Robot):
         yield env.timeout(hours)
         grid_wh = 0.0
         for pack, s0 in zip(self.packs, socs0):
-            s1 = curve.soc_after(s0, hours)
+            s1 = pack.charge_along(curve, hours, env.now)
             grid_wh += (s1 - s0) * pack.usable_wh / station.efficiency
-            pack.soc = s1
         self._after_charge()
         rec.robot_charged(self.id, station.index, grid_wh, hours, env.now)
         station.release_dock()

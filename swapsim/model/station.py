@@ -386,12 +386,11 @@ class Station:
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._claim_empty_bay()  # never ``bay``: it holds the green pack
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
-            and health.ageing else 0.0  # only calendar ageing reads it
+        stay = self.bay_path(bay) if health is not None and health.ageing else None  # only ageing reads it
         taken = self._remove(bay)
         drained.cycles += 1
         if health is not None:
-            health.handed_out(taken, self, stay_soc)
+            health.handed_out(taken, self, stay)
         if empty is None:
             self._receive(drained, bay)
         else:
@@ -430,11 +429,10 @@ class Station:
     def take(self, bay: Bay) -> Pack:
         """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.records[bay.pack.id].t_last) if health is not None \
-            and health.ageing else 0.0  # only calendar ageing reads it
+        stay = self.bay_path(bay) if health is not None and health.ageing else None  # only ageing reads it
         taken = self._remove(bay)
         if health is not None:
-            health.handed_out(taken, self, stay_soc)
+            health.handed_out(taken, self, stay)
         if self._bay_waiters:
             bay.reserved = True
             self._bay_waiters.popleft().succeed(bay)
@@ -636,6 +634,14 @@ class Station:
         wait = max(0.0, bay.t_start - since_h)
         charged = max(0.0, self.env.now - max(bay.t_start, since_h))
         return (bay.soc0 * wait + self.curve.soc_integral(bay.soc0, charged)) / span
+
+    def bay_path(self, bay: Bay) -> tuple[float, float | None]:
+        """How the charge of the pack in ``bay`` has moved since it arrived: (its charge on arrival, the
+        time (h) its charger started, or None if it has not started). From that time it follows the
+        charge curve (:class:`~swapsim.model.pack.ChargeCurve`); before it, it held its arrival charge."""
+        if bay.quarantined or not (bay.charging or bay.full):
+            return bay.soc0, None
+        return bay.soc0, bay.t_start
 
     def bay_pack(self, bay: Bay) -> Pack:
         """The pack in ``bay`` (which must hold one)."""
