@@ -60,18 +60,21 @@ DUTIES: dict[str, tuple[str, list[str]]] = {
     "factory (standing)": ("scenarios/factory.yaml", [
         "fleet.robots=10", "stations[0].bays=6", "stations[0].charged_packs=4",
         "stations[1].bays=6", "stations[1].charged_packs=4"]),
-    # Walking-heavy: the factory floor with a walking cycle (carry totes between racks, short picks).
+    # Walking-heavy: the factory floor with a walking cycle (carry totes between racks, short picks),
+    # 6 robots, one 4-bay hall each side.
     "walking cycle": ("scenarios/factory.yaml", [
-        "fleet.robots=10", "stations[0].bays=6", "stations[0].charged_packs=4",
-        "stations[1].bays=6", "stations[1].charged_packs=4",
-        "workload.cycle=[{activity: walk, duration: {dist: uniform, low: 10 min, high: 30 min}},"
-        " {activity: stand, duration: {dist: exponential, mean: 4 min}},"
-        " {activity: idle, duration: {dist: exponential, mean: 3 min}}]"]),
+        "fleet.robots=6", "stations[0].bays=4", "stations[0].charged_packs=2",
+        "stations[1].bays=4", "stations[1].charged_packs=2",
+        "workload.cycle=[{activity: walk, duration: {dist: uniform, low: 20 min, high: 60 min}},"
+        " {activity: stand, duration: {dist: exponential, mean: 8 min}},"
+        " {activity: idle, duration: {dist: exponential, mean: 4 min}}]"]),
 }
 """Duty name -> (scenario file, overrides)."""
 
-TRACED = (0, 3, 8, 20, 25)
-"""Packs followed: robots' packs (0, 3, 8) and station stock (20, 25: the first packs in the bays)."""
+def traced_packs(robots: int, full: bool = True) -> tuple[int, ...]:
+    """Packs followed: robots' packs (0, 3, 8) and the station stock's first and fourth (robots carry
+    packs 0 to 2 x robots - 1). ``full=False``: one of each (0 and the first stock pack)."""
+    return (0, 3, 8, 2 * robots, 2 * robots + 3) if full else (0, 2 * robots)
 
 
 @dataclass(frozen=True)
@@ -102,10 +105,11 @@ def run_blast(preset: str, points: list[tuple[float, float, float]], end_h: floa
     return cell
 
 
-def crosscheck(duty: str, preset: str, packs: tuple[int, ...] = TRACED) -> list[PackResult]:
-    """Swapsim and BLAST-Lite side by side for ``packs`` after one year of ``duty`` with ``preset``."""
+def crosscheck(duty: str, preset: str, full: bool = True) -> list[PackResult]:
+    """Swapsim and BLAST-Lite side by side for the traced packs after one year of ``duty`` with ``preset``."""
     path, extra = DUTIES[duty]
     scenario = load_scenario(ROOT / path, [*COMMON, *extra, f"battery.chemistry={preset}"])
+    packs = traced_packs(scenario.fleet.robots, full)
     trace = PackTrace(packs)
     result = simulate(scenario, pack_trace=trace)
     model = CHEMISTRIES[preset]

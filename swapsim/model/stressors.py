@@ -313,7 +313,8 @@ class PackStress:
             table = self.table
             dt = t1 - t0
             ds = soc0 - soc1
-            self.cal_int += table.rate(soc0) * (t0 - t) + table.mean_linear(soc0, soc1) * dt
+            cal = table.mean_linear(soc0, soc1) * dt
+            self.cal_int += cal if t0 == t else cal + table.rate(soc0) * (t0 - t)
             kel = self.kelvin
             self.w_hours[kel] = self.w_hours.get(kel, 0.0) + (t1 - t)
             self.w_abs += ds
