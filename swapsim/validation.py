@@ -1188,6 +1188,9 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w("| shortest_wait overflow (`analytic._Station.divert_probability`) | – | heuristic | station shares: "
       "section 6 |")
     w("")
+    from swapsim import blast_check  # section 8 is drawn from its own saved numbers (python -m swapsim.blast_check)
+
+    L += blast_check.section(blast_check.load(md_path.with_name("validation-ageing.json")))
     text = "\n".join(L) + "\n"
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")

@@ -8,8 +8,10 @@ A pack's capacity, as a fraction of its rated capacity, is::
 
 with ``Q0`` the pack's initial capacity fraction and ``s`` its wear multiplier (both drawn per pack
 by the model), the rates ``k`` from a fitted cell model (:class:`CellModel`, see :data:`CHEMISTRIES`)
-and the stressors averaged over an interval: temperature ``T`` (kelvin), mean state of charge,
-depth of discharge and C-rate (fractions, 1/h).
+evaluated on stressors: temperature ``T`` (kelvin), state of charge, depth of discharge (fractions)
+and C-rate (1/h). In a run the rates are averaged over each pack's own history as BLAST-Lite does
+(:mod:`swapsim.model.stressors`) and passed to :meth:`FadeState.age_calendar_rate` and
+:meth:`FadeState.age_cycles_rate`.
 
 Stress changes from one interval to the next, so the fade is advanced with the *equivalent time*
 update (:func:`advance`): the loss so far ``q`` is what the new stress ``k`` would have caused after

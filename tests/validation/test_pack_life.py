@@ -16,7 +16,7 @@ skip only where it cannot be installed):
 
 * on a steady profile, its rates for the same stressors must equal ours, and its day-by-day
   integration must end within 0.2 % of capacity of our closed form after two years;
-* on the duty packs really see (tests/blast_crosscheck.py): for a standing-heavy and a walking-heavy
+* on the duty packs really see (:mod:`swapsim.blast_check`): for a standing-heavy and a walking-heavy
   duty and both presets, swapsim runs one simulated year tracing a few packs' state of charge and
   temperature; BLAST-Lite's own cell model runs on each traced series; capacity after one year must
   agree within 0.5 percentage points for every traced pack, and years to 80 % (both sides
@@ -30,8 +30,8 @@ import math
 import numpy as np
 import pytest
 
-from blast_crosscheck import BLAST_CLASSES, crosscheck
 
+from swapsim.blast_check import BLAST_CLASSES, crosscheck
 from swapsim.model.degradation import CHEMISTRIES, celsius_to_kelvin, power_law, time_to_health, years_to_health
 
 T30 = celsius_to_kelvin(30.0)
