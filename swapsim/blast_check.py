@@ -75,10 +75,13 @@ DUTIES: dict[str, tuple[str, list[str]]] = {
 }
 """Duty name -> (scenario file, overrides)."""
 
-def traced_packs(robots: int, full: bool = True) -> tuple[int, ...]:
+def traced_packs(robots: int, full: bool = True, packs_per_robot: int = 2, stock: bool = True) -> tuple[int, ...]:
     """Packs followed: robots' packs (0, 3, 8) and the station stock's first and fourth (robots carry
-    packs 0 to 2 x robots - 1). ``full=False``: one of each (0 and the first stock pack)."""
-    return (0, 3, 8, 2 * robots, 2 * robots + 3) if full else (0, 2 * robots)
+    packs 0 to ``robots x packs_per_robot - 1``; ``stock=False``: no stock, as with plug-in docks).
+    ``full=False``: one of each (0 and the first stock pack)."""
+    n = robots * packs_per_robot
+    own = [p for p in ((0, 3, 8) if full else (0,)) if p < n]
+    return tuple(own + ([n, n + 3] if full else [n]) if stock else own)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,8 @@ def crosscheck(duty: str, preset: str, full: bool = True) -> list[PackResult]:
     """Swapsim and BLAST-Lite side by side for the traced packs after one year of ``duty`` with ``preset``."""
     path, extra = DUTIES[duty]
     scenario = load_scenario(ROOT / path, [*COMMON, *extra, f"battery.chemistry={preset}"])
-    packs = traced_packs(scenario.fleet.robots, full)
+    packs = traced_packs(scenario.fleet.robots, full, scenario.strategy.packs_per_robot,
+                         scenario.strategy.kind != "plug_in")
     trace = PackTrace(packs)
     result = simulate(scenario, pack_trace=trace)
     model = CHEMISTRIES[preset]

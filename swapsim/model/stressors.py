@@ -169,8 +169,8 @@ class PackStress:
     """
 
     __slots__ = ("pack", "fade", "model", "tables", "table", "kelvin", "t", "soc", "t_cal", "cal_int",
-                 "w_t0", "w_abs", "w_fast", "w_lo", "w_hi", "w_hours", "direction", "trace", "t_c", "ageing",
-                 "live")
+                 "w_t0", "w_abs", "w_fast", "w_lo", "w_hi", "w_hours", "t_here", "direction", "trace", "t_c",
+                 "ageing", "live", "f_key", "f_val")
 
     def __init__(self, pack: "Pack", fade: FadeState, model: CellModel, tables: dict[float, CalendarTable],
                  t_h: float, kelvin: float, trace: PackTrace | None = None, ageing: bool = True) -> None:
@@ -190,6 +190,9 @@ class PackStress:
         self.kelvin = kelvin
         self.table = self._table(kelvin)
         self.t_c = kelvin - 273.15
+        self.f_key = -1.0
+        self.f_val = 0.0
+        """The calendar table's antiderivative at charge ``f_key`` (a cache for the next draw)."""
         self._open_window(t_h)
         self._mark()
 
@@ -206,6 +209,17 @@ class PackStress:
         self.w_fast = 0.0
         self.w_lo = self.w_hi = self.soc
         self.w_hours: dict[float, float] = {}
+        """Hours in the open window at each earlier temperature (kelvin) of it."""
+        self.t_here = t_h
+        """Since when the open window has been at the current temperature."""
+
+    def _window_hours(self) -> dict[float, float]:
+        """Hours of the open window at each temperature (kelvin), the current place included."""
+        hours = dict(self.w_hours)
+        here = self.t - self.t_here
+        if here > 0.0:
+            hours[self.kelvin] = hours.get(self.kelvin, 0.0) + here
+        return hours
 
     def _mark(self) -> None:
         if self.trace is not None:
@@ -216,9 +230,6 @@ class PackStress:
         """Fold in one piece of the path from (self.t, self.soc) to (t1, s1) that stays in the open
         window: ``cal_int`` the integral of ``k_cal`` over it (rate x h), ``fast`` its |dSOC| at rates
         of at least :data:`REST_RATE_PER_H`."""
-        dt = t1 - self.t
-        if dt > 0.0:
-            self.w_hours[self.kelvin] = self.w_hours.get(self.kelvin, 0.0) + dt
         self.cal_int += cal_int
         ds = s1 - self.soc
         self.w_abs += abs(ds)
@@ -313,10 +324,14 @@ class PackStress:
             table = self.table
             dt = t1 - t0
             ds = soc0 - soc1
-            cal = table.mean_linear(soc0, soc1) * dt
+            if ds > 1e-9:  # the antiderivative at soc0 is usually cached from the previous draw
+                f0 = self.f_val if self.f_key == soc0 else table.antiderivative(soc0)
+                f1 = table.antiderivative(soc1)
+                self.f_key, self.f_val = soc1, f1
+                cal = (f0 - f1) / ds * dt
+            else:
+                cal = table.rate(0.5 * (soc0 + soc1)) * dt
             self.cal_int += cal if t0 == t else cal + table.rate(soc0) * (t0 - t)
-            kel = self.kelvin
-            self.w_hours[kel] = self.w_hours.get(kel, 0.0) + (t1 - t)
             self.w_abs += ds
             if ds >= REST_RATE_PER_H * dt:
                 self.w_fast += ds
@@ -419,6 +434,11 @@ class PackStress:
         self.sync(t_h)
         self.settle_calendar()
         if kelvin != self.kelvin:
+            here = self.t - self.t_here
+            if here > 0.0:
+                self.w_hours[self.kelvin] = self.w_hours.get(self.kelvin, 0.0) + here
+            self.t_here = self.t
+            self.f_key = -1.0
             self.kelvin = kelvin
             self.table = self._table(kelvin)
             self.t_c = kelvin - 273.15
@@ -455,7 +475,7 @@ class PackStress:
             if self.ageing and efc > 0.0:
                 k_cyc = self.model.k_cyc
                 if hours > 0.0:
-                    k = sum(h * k_cyc(kel, dod, c_rate) for kel, h in self.w_hours.items()) / hours
+                    k = sum(h * k_cyc(kel, dod, c_rate) for kel, h in self._window_hours().items()) / hours
                 else:
                     k = k_cyc(self.kelvin, dod, c_rate)
                 self.fade.age_cycles_rate(self.model, k, efc)
