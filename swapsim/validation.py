@@ -854,6 +854,10 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w(f"| analytic estimate (`swapsim estimate`) vs simulation, {len(data['scenarios'])} scenarios | "
       "swaps a day, utilisation, state shares, waits, stock-outs, grid energy | see the section; the "
       f"estimate reproduces the exact M/M/c//N wait to within {est_err:.1e} min on every grid point |")
+    from swapsim import blast_check  # section 8 is drawn from its own saved numbers (python -m swapsim.blast_check)
+
+    ageing = blast_check.load(md_path.with_name("validation-ageing.json"))
+    L.extend(blast_check.summary_rows(ageing))
     w("")
 
     # --- M/M/c//N
@@ -1188,9 +1192,7 @@ def render(data: dict[str, Any], md_path: Any, fig_dir: Any) -> str:
     w("| shortest_wait overflow (`analytic._Station.divert_probability`) | – | heuristic | station shares: "
       "section 6 |")
     w("")
-    from swapsim import blast_check  # section 8 is drawn from its own saved numbers (python -m swapsim.blast_check)
-
-    L += blast_check.section(blast_check.load(md_path.with_name("validation-ageing.json")))
+    L += blast_check.section(ageing)
     text = "\n".join(L) + "\n"
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")
