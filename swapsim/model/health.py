@@ -264,6 +264,7 @@ class HealthMonitor:
         if not rec.ordered:
             rec.ordered = True
             self.crew.stock.order()
+            self._deliveries.append(self.env.now + self.crew.stock.lead_time_h)
 
     def quarantined(self, pack: Pack, station: "Station", bay: "Bay", reason: str) -> None:
         """The station has put ``pack`` aside in ``bay``: raise the job to replace it."""

@@ -218,3 +218,16 @@ def test_a_new_pack_has_aged_on_the_shelf_at_storage_charge():
     kelvin = celsius_to_kelvin(scenario.battery.temperature_c.in_bay)
     assert fade.q_cal == pytest.approx(advance(0.0, model.k_cal(kelvin, soc), model.p_cal, 500.0 / 24.0), rel=1e-4)
     assert math.isclose(pack.health, fade.health)
+
+
+def test_an_ordered_pack_ages_on_the_shelf_from_its_delivery():
+    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
+                             technicians={"spare_packs": 0, "reorder_lead_time": "100 h"}, horizon="1 h")
+    result = simulate(scenario, keep_entities=True)
+    health = result.fleet.health
+    env = health.env
+    env.run(until=20.0)
+    health._order(health.records[0])  # ordered at 20 h, on the shelf from 120 h
+    env.run(until=300.0)
+    pack = health.new_pack(0)
+    assert health.records[pack.id].fade.days == pytest.approx(180.0 / 24.0)
