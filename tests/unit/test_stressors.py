@@ -231,3 +231,14 @@ def test_an_ordered_pack_ages_on_the_shelf_from_its_delivery():
     env.run(until=300.0)
     pack = health.new_pack(0)
     assert health.records[pack.id].fade.days == pytest.approx(180.0 / 24.0)
+
+
+def test_packs_charged_at_a_plug_in_dock_age_their_cycles():
+    """Plug-in packs never leave the robot: the dock's charge is a minimum of their charge, and closes
+    the cycle window (before issue 19 such packs had no cycle ageing at all)."""
+    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
+                             strategy={"kind": "plug_in"}, horizon="12 h")
+    result = simulate(scenario)
+    assert result.summary["swaps"]["count"] == 0
+    for row in result.packs:
+        assert row["cycle_loss"] > 0.0 and row["calendar_loss"] > 0.0, row
