@@ -25,6 +25,7 @@ from swapsim.scenario import Scenario
 from swapsim.resources import check_memory
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
+from swapsim.model.stressors import PackTrace
 from swapsim.streams import Streams
 
 __all__ = ["Environment", "RunResult", "simulate"]
@@ -137,7 +138,7 @@ def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
 
 
 def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False,
-             env: simpy.Environment | None = None) -> RunResult:
+             env: simpy.Environment | None = None, pack_trace: PackTrace | None = None) -> RunResult:
     """Run ``scenario`` once.
 
     Args:
@@ -146,6 +147,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         keep_entities: keep the robots, stations and packs in the result (tests and debugging).
         env: a fresh environment at time 0 to run in (default: a new :class:`Environment`). For
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
+        pack_trace: keep the state-of-charge and temperature path of the packs it names (bounded; for
+            the BLAST-Lite cross-check); filled in place. Needs ``battery.ageing``.
     Raises:
         ScenarioError: the run is estimated to need more memory than the limit
             (:func:`swapsim.resources.check_memory`: 2 GB unless raised with ``--max-memory``).
@@ -172,6 +175,8 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
         alerts_limit=scenario.output.alerts_limit,
     )
     fleet = build_fleet(env, scenario, streams, recorder)
+    if pack_trace is not None and fleet.health is not None:
+        fleet.health.follow(pack_trace)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
         for station in fleet.stations:

@@ -242,6 +242,14 @@ class BayCharging:
         bay.full = True
 
     # -- battery health: quarantine and replacement ----------------------------------------------------
+    def bay_path(self, bay: Bay) -> tuple[float, float | None]:
+        """How the charge of the pack in ``bay`` has moved since it arrived: (its charge on arrival, the
+        time (h) its charger started, or None if it has not started). From that time it follows the
+        charge curve (:class:`~swapsim.model.pack.ChargeCurve`); before it, it held its arrival charge."""
+        if bay.quarantined or not (bay.charging or bay.full):
+            return bay.soc0, None
+        return bay.soc0, bay.t_start
+
     def bay_mean_soc(self, bay: Bay, since_h: float) -> float:
         """Mean state of charge of the pack in ``bay`` from ``since_h`` (its arrival) to now.
 

@@ -8,8 +8,10 @@ A pack's capacity, as a fraction of its rated capacity, is::
 
 with ``Q0`` the pack's initial capacity fraction and ``s`` its wear multiplier (both drawn per pack
 by the model), the rates ``k`` from a fitted cell model (:class:`CellModel`, see :data:`CHEMISTRIES`)
-and the stressors averaged over an interval: temperature ``T`` (kelvin), mean state of charge,
-depth of discharge and C-rate (fractions, 1/h).
+evaluated on stressors: temperature ``T`` (kelvin), state of charge, depth of discharge (fractions)
+and C-rate (1/h). In a run the rates are averaged over each pack's own history as BLAST-Lite does
+(:mod:`swapsim.model.stressors`) and passed to :meth:`FadeState.age_calendar_rate` and
+:meth:`FadeState.age_cycles_rate`.
 
 Stress changes from one interval to the next, so the fade is advanced with the *equivalent time*
 update (:func:`advance`): the loss so far ``q`` is what the new stress ``k`` would have caused after
@@ -42,7 +44,7 @@ from typing import Callable
 
 __all__ = [
     "CellModel", "CHEMISTRIES", "anode_potential_v", "advance", "power_law", "FadeState",
-    "celsius_to_kelvin", "time_to_health",
+    "celsius_to_kelvin", "time_to_health", "years_to_health",
 ]
 
 _R_GAS = 8.314  # J / (mol K)
@@ -192,11 +194,51 @@ class FadeState:
             self.q_cyc = advance(self.q_cyc, self.wear * model.k_cyc(t_kelvin, dod, c_rate), model.p_cyc, efc)
             self.efc += efc
 
+    def age_calendar_rate(self, model: CellModel, k_cal: float, days: float) -> None:
+        """Calendar ageing over ``days`` at the (time-averaged) rate ``k_cal`` (per day ** p_cal)."""
+        if days > 0:
+            self.q_cal = advance(self.q_cal, self.wear * k_cal, model.p_cal, days)
+            self.days += days
+
+    def age_cycles_rate(self, model: CellModel, k_cyc: float, efc: float) -> None:
+        """Cycle ageing over ``efc`` equivalent full cycles at the (time-averaged) rate ``k_cyc``."""
+        if efc > 0:
+            self.q_cyc = advance(self.q_cyc, self.wear * k_cyc, model.p_cyc, efc)
+            self.efc += efc
+
     def preview_calendar(self, model: CellModel, days: float, t_kelvin: float, soc: float) -> float:
         """Health after ``days`` more calendar ageing, without changing the state."""
         q_cal = advance(self.q_cal, self.wear * model.k_cal(t_kelvin, soc), model.p_cal, days) if days > 0 \
             else self.q_cal
         return max(0.0, self.q0 * (1.0 - q_cal - self.q_cyc))
+
+
+def years_to_health(q_cal: float, q_cyc: float, years: float, p_cal: float, p_cyc: float,
+                    target: float = 0.8, q0: float = 1.0) -> float:
+    """Years until ``q0 (1 - q_cal(y) - q_cyc(y))`` falls to ``target``, repeating the duty seen so far.
+
+    The extrapolation used on both sides of the BLAST-Lite cross-check: the calendar and cycle losses
+    ``q_cal``, ``q_cyc`` reached after ``years`` are continued on their own power laws at the duty's
+    effective rates, with equivalent full cycles growing in proportion to time:
+    ``q_cal(y) = q_cal (y / years) ** p_cal``, ``q_cyc(y) = q_cyc (y / years) ** p_cyc``
+    (the equivalent-time continuation at constant stress). Bisection; inf if not within 200 years.
+    """
+    def health(y: float) -> float:
+        r = y / years
+        return q0 * (1.0 - q_cal * r ** p_cal - q_cyc * r ** p_cyc)
+
+    lo, hi = 0.0, 200.0
+    if health(hi) > target:
+        return math.inf
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if health(mid) > target:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return 0.5 * (lo + hi)
 
 
 def time_to_health(model: CellModel, target: float, cycles_per_day: float, dod: float, t_kelvin: float,

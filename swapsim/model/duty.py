@@ -166,9 +166,10 @@ class Duty(SwapTrip):
         """Charge every pack for ``hours`` in the parking spot (parallel chargers, CC-CV)."""
         self.settle()
         grid_wh = 0.0
+        now = self.env.now
         for pack in self.packs:
-            soc = self.park_curve.soc_after(pack.soc, hours)
-            grid_wh += (soc - pack.soc) * pack.usable_wh / self.park_efficiency
-            pack.soc = soc
+            soc0 = pack.soc
+            soc = pack.charge_along(self.park_curve, hours, now)
+            grid_wh += (soc - soc0) * pack.usable_wh / self.park_efficiency
         self._after_charge()
         self.recorder.parking_charged(self.id, grid_wh, self.env.now, hours)

@@ -1,22 +1,30 @@
 """Pack health in the running model: ageing at events, the check at drop-off, quarantine, replacement.
 
 The :class:`HealthMonitor` owns every pack's ageing state (:class:`PackRecord`, with its
-:class:`~swapsim.model.degradation.FadeState`) and is called by the stations at each exchange:
+:class:`~swapsim.model.degradation.FadeState`) and gives each pack a
+:class:`~swapsim.model.stressors.PackStress` that turns the pack's own state-of-charge and temperature
+history into the fade model's stressors, as NREL BLAST-Lite does (time-averaged rates, C-rate and depth
+per cycle window; see :mod:`swapsim.model.stressors`). The robot reports each draw (``Pack.draw``), docks
+and parking chargers each charge (``Pack.charge_along``); the stations call the monitor at each exchange:
 
-* **hand-out** (:meth:`HealthMonitor.handed_out`): the pack's stay in its bay is aged as calendar
-  time at the bay temperature and the stay's mean state of charge (closed form from the charge curve);
-* **drop-off** (:meth:`HealthMonitor.dropped_off`): its time in the robot is aged as calendar time at
-  the robot temperature (mean of the charges at hand-out and drop-off) and as cycle fade over the
-  equivalent full cycles it gave (depth of discharge from hand-out to drop-off; C-rate the mean of
-  the fleet's discharge rate and the station's charge rate). Then the station checks it: estimated
+* **hand-out** (:meth:`HealthMonitor.handed_out`): the pack's stay in its bay (its arrival charge, then
+  the charge curve from the time its charger started) is folded in at the bay temperature;
+* **drop-off** (:meth:`HealthMonitor.dropped_off`): its time in the robot (standby, then the draws) is
+  folded in at the robot temperature; the discharge ends there, so the cycle window closes and the
+  cycle loss is advanced before the check. Then the station checks it: estimated
   health = true health + noise. The first estimate below ``warn_below`` is a warning and orders a new
   pack; an estimate below ``retire_below``, a resistance ratio at the limit, or a random safety fault
   quarantines the pack: it stays in its bay, is never charged or handed out, and a technician job is
   raised to replace it. The technician's new pack enters service in that bay; the old one is retired
   (it leaves the system).
+* a new pack has aged on the spare shelf since its delivery (packs stocked at the start: since time 0;
+  ordered ones: the order time plus the lead time, first in first out) at the technicians'
+  ``new_pack_soc`` and the bays' temperature [G].
 
-Between events nothing is computed: each pack is aged lazily at its next event, exactly for constant
-stress. A snapshot of the health of the packs in service is taken every ``output.health_bin_width``
+Between events nothing is computed: each pack's path is folded in at its next event (the calendar loss
+at every change of place, the cycle loss at every cycle window), and at the horizon every pack still in
+the system is aged to the end, its partial cycle included. A snapshot of the health of the packs in
+service is taken every ``output.health_bin_width``
 (:meth:`HealthMonitor.survey`). Usable energy follows health (``Pack.health``), so runtimes shorten
 as packs age. Random streams: ``("pack", id)`` for a pack's wear multiplier and initial capacity,
 ``("health_check", station)`` for estimate noise, ``("pack_fault", station)`` for safety faults.
@@ -26,6 +34,7 @@ Times in hours here, days inside the fade model.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generator
 
@@ -35,6 +44,7 @@ import simpy
 from swapsim.metrics.battery import PacksAtHorizon
 from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
 from swapsim.model.pack import Pack
+from swapsim.model.stressors import CalendarTable, PackStress, PackTrace
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
 from swapsim.streams import BlockDraws, Streams
 
@@ -43,7 +53,7 @@ if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.station import Bay, Station
 
-__all__ = ["PackRecord", "HealthMonitor", "mean_cycle_power_w", "PACK_STATUSES"]
+__all__ = ["PackRecord", "HealthMonitor", "PACK_STATUSES"]
 
 PACK_STATUSES = ("in_robot", "in_bay", "quarantined", "with_technician", "retired")
 """Where a pack can be; a pack is in exactly one."""
@@ -72,21 +82,6 @@ class PackRecord:
     entered_h: float = 0.0
 
 
-def mean_cycle_power_w(scenario: "Scenario") -> float:
-    """Time-weighted mean power of the work (W), from the steps' mean durations: the activity cycle, or
-    under task demand the steps of a task (time between tasks is not weighed in: an approximation that
-    only sets the discharge C-rate of the ageing model)."""
-    powers = scenario.power.activities
-    workload = scenario.workload
-    steps = workload.cycle if workload.cycle is not None else workload.tasks.steps
-    num = den = 0.0
-    for step in steps:
-        d = step.duration.mean
-        num += powers[step.activity] * d
-        den += d
-    return num / den if den > 0 else 0.0
-
-
 class HealthMonitor:
     """Ages packs, checks them at drop-off, quarantines and replaces them (see the module docstring).
 
@@ -111,9 +106,16 @@ class HealthMonitor:
         self.model = CHEMISTRIES[battery.chemistry]
         self.t_robot_k = celsius_to_kelvin(battery.temperature_c.in_robot)
         self.t_bay_k = celsius_to_kelvin(battery.temperature_c.in_bay)
+        self.t_shelf_k = self.t_bay_k
+        """Spare packs on the shelf and with a technician are stored at the bays' temperature [G]."""
+        self.tables: dict[float, CalendarTable] = {}
+        """``k_cal`` tables by temperature (kelvin), shared by the packs (built on first use)."""
+        self.trace: PackTrace | None = None
+        """Optional bounded trace of chosen packs' paths (:meth:`follow`)."""
+        self._deliveries: deque[float] = deque([0.0] * scenario.technicians.spare_packs)
+        """When each pack now on the shelf or on order arrives there (h), first out first (fixed lead time)."""
         self.spec = scenario.health
         self.records: dict[int, PackRecord] = {}
-        self.discharge_c = mean_cycle_power_w(scenario) / scenario.pack.capacity
         self.initial_packs = 0
         self.crew = TechnicianCrew(env, scenario.technicians, streams, recorder, self.new_pack)
         self.stations: list["Station"] = []
@@ -123,13 +125,23 @@ class HealthMonitor:
         # Standard normal check noise and uniform fault draws, each station's from its own streams.
         self._noise = [BlockDraws(streams.get("health_check", i).standard_normal) for i in range(n_st)]
         self._fault = [BlockDraws(streams.get("pack_fault", i).random) for i in range(n_st)]
-        self._c_rate = [0.5 * (self.discharge_c + st.charger.rate_c * scenario.pack.usable_fraction)
-                        for st in scenario.stations]
 
     # -- registration ------------------------------------------------------------------------------
+    def follow(self, trace: PackTrace) -> None:
+        """Keep the path (time, SOC, temperature) of the packs ``trace`` names (call before the run)."""
+        self.trace = trace
+        for pack_id, rec in self.records.items():
+            stress = rec.pack.stress
+            if stress is not None and trace.wants(pack_id):
+                stress.trace = trace
+                stress._mark()
+
     def register(self, pack: Pack, status: str, station: "Station | None" = None,
-                 bay: "Bay | None" = None) -> PackRecord:
-        """Give ``pack`` its ageing state now: wear multiplier and initial capacity from its own stream."""
+                 bay: "Bay | None" = None, since_h: float | None = None) -> PackRecord:
+        """Give ``pack`` its ageing state now: wear multiplier and initial capacity from its own stream.
+
+        ``since_h``: when its ageing history starts (default now; a new pack's delivery to the shelf).
+        """
         battery = self.scenario.battery
         if self.ageing:
             rng = self.streams.get("pack", pack.id)
@@ -144,6 +156,10 @@ class HealthMonitor:
                          station=station, bay=bay, entered_h=now)
         self.records[pack.id] = rec
         pack.health = fade.health
+        if self.ageing:
+            start = now if since_h is None else since_h
+            pack.stress = PackStress(pack, fade, self.model, self.tables, start,
+                                     self.t_robot_k if status == "in_robot" else self.t_bay_k, self.trace)
         return rec
 
     def start(self, robots: list[Any], stations: list["Station"]) -> None:
@@ -159,10 +175,6 @@ class HealthMonitor:
         self.initial_packs = len(self.records)
         self.env.process(self.survey())
 
-    def last_update_h(self, pack: Pack) -> float:
-        """When ``pack``'s ageing was last brought up to date (h): its arrival in its bay, for a pack in one."""
-        return self.records[pack.id].t_last
-
     def new_pack(self, member: int) -> Pack:
         """A technician takes a new pack off the shelf: create and register it."""
         spec = self.scenario.pack
@@ -170,38 +182,49 @@ class HealthMonitor:
                     soc=self.scenario.technicians.new_pack_soc)
         self.packs.append(pack)
         pack.location = f"technician:{member}"
-        self.register(pack, "with_technician")
+        now = self.env.now
+        delivered = self._deliveries.popleft() if self._deliveries else now
+        self.register(pack, "with_technician", since_h=min(delivered, now))
+        if pack.stress is not None:
+            pack.stress.move(now, self.t_shelf_k)  # its time on the shelf, at the storage charge
         return pack
 
     # -- events at the stations ----------------------------------------------------------------------
-    def handed_out(self, pack: Pack, station: "Station", bay_mean_soc: float) -> None:
-        """``pack`` leaves its bay for a robot now; ``bay_mean_soc``: mean charge over its stay."""
+    def handed_out(self, pack: Pack, station: "Station", stay: tuple[float, float | None] | None) -> None:
+        """``pack`` leaves its bay for a robot now; ``stay``: (charge on arrival, time its charger
+        started or None) from :meth:`Station.bay_path` (None when packs do not age)."""
         rec = self.records[pack.id]
         now = self.env.now
-        if self.ageing:
-            rec.fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self.t_bay_k, bay_mean_soc)
-            pack.health = rec.fade.health
+        stress = pack.stress
+        if stress is not None and stay is not None:
+            self._bay_path(stress, station, stay, now)
+            stress.move(now, self.t_robot_k)
         rec.t_last = now
         rec.soc_out = pack.soc
         rec.throughput_out_wh = pack.throughput_wh
         rec.status = "in_robot"
         rec.station = rec.bay = None
 
-    def dropped_off(self, pack: Pack, station: "Station") -> str:
-        """``pack`` arrives from a robot: age its time in the robot, then check it.
+    @staticmethod
+    def _bay_path(stress: PackStress, station: "Station", stay: tuple[float, float | None], now: float) -> None:
+        """Fold in a bay stay up to ``now``: the arrival charge held, then the station's charge curve."""
+        soc0, t_start = stay
+        if t_start is None:
+            stress.hold(now)
+        else:
+            stress.charge(station.curve, t_start, now, soc0)
 
-        Returns the reason to quarantine it (``"retirement"`` or ``"fault"``), or ``""``.
+    def dropped_off(self, pack: Pack, station: "Station") -> str:
+        """``pack`` arrives from a robot: fold in its time there (the discharge closes the cycle window),
+        then check it. Returns the reason to quarantine it (``"retirement"`` or ``"fault"``), or ``""``.
         """
         rec = self.records[pack.id]
         now = self.env.now
-        if self.ageing:
-            fade = rec.fade
-            soc_in = pack.soc
-            fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self.t_robot_k, 0.5 * (rec.soc_out + soc_in))
-            efc = (pack.throughput_wh - rec.throughput_out_wh) / (pack.capacity_wh * pack.usable_fraction)
-            dod = min(1.0, max(0.0, rec.soc_out - soc_in))
-            fade.age_cycles(self.model, efc, self.t_robot_k, dod, self._c_rate[station.index])
-            pack.health = fade.health
+        stress = pack.stress
+        if stress is not None:
+            stress.sync(now)
+            stress.close_at_minimum()
+            stress.move(now, self.t_bay_k)
         rec.t_last = now
         rec.status = "in_bay"
         return self.check(rec, station)
@@ -241,6 +264,7 @@ class HealthMonitor:
         if not rec.ordered:
             rec.ordered = True
             self.crew.stock.order()
+            self._deliveries.append(self.env.now + self.crew.stock.lead_time_h)
 
     def quarantined(self, pack: Pack, station: "Station", bay: "Bay", reason: str) -> None:
         """The station has put ``pack`` aside in ``bay``: raise the job to replace it."""
@@ -262,6 +286,7 @@ class HealthMonitor:
         old = station.bay_pack(bay)
         rec = self.records[old.id]
         self._age_idle(rec, now)
+        old.stress = None
         rec.status = "retired"
         rec.retired_h = now
         rec.station = rec.bay = None
@@ -275,30 +300,34 @@ class HealthMonitor:
         self.recorder.pack_replaced(station.index, old.id, new.id, now)
 
     # -- lazy ageing and the survey ------------------------------------------------------------------
-    def _idle_soc(self, rec: PackRecord) -> float:
-        """Mean charge since ``rec.t_last`` for a pack that has had no event since."""
-        if rec.status == "in_bay" and rec.station is not None:
-            return rec.station.bay_mean_soc(rec.bay, rec.t_last)
-        if rec.status == "in_robot":
-            return 0.5 * (rec.soc_out + rec.pack.soc)
-        return rec.pack.soc
-
-    def _idle_kelvin(self, rec: PackRecord) -> float:
-        return self.t_robot_k if rec.status == "in_robot" else self.t_bay_k
+    def _path_to(self, rec: PackRecord, stress: PackStress, now: float) -> None:
+        """Fold ``rec``'s path since its last event into ``stress`` up to ``now``."""
+        if rec.status == "in_bay" and rec.station is not None and rec.bay is not None:
+            self._bay_path(stress, rec.station, rec.station.bay_path(rec.bay), now)
+        elif stress.live:
+            stress.sync(now)
+        else:
+            stress.hold(now)
 
     def _age_idle(self, rec: PackRecord, now: float) -> None:
-        if self.ageing and now > rec.t_last:
-            rec.fade.age_calendar(self.model, (now - rec.t_last) / 24.0, self._idle_kelvin(rec), self._idle_soc(rec))
+        stress = rec.pack.stress
+        if stress is not None:
+            self._path_to(rec, stress, now)
+            stress.settle(now)
             rec.pack.health = rec.fade.health
         rec.t_last = now
 
     def health_now(self, rec: PackRecord) -> float:
-        """The pack's health now, with calendar ageing since its last event (the state is unchanged)."""
+        """The pack's health now, its path since its last event and its open cycle window included
+        (the state is unchanged)."""
+        stress = rec.pack.stress
         now = self.env.now
-        if not self.ageing or now <= rec.t_last:
+        if stress is None or now <= stress.t and stress.w_abs == 0.0:
             return rec.fade.health
-        return rec.fade.preview_calendar(self.model, (now - rec.t_last) / 24.0, self._idle_kelvin(rec),
-                                         self._idle_soc(rec))
+        ahead = stress.preview()
+        self._path_to(rec, ahead, now)
+        ahead.settle(now)
+        return ahead.fade.health
 
     def counts(self) -> dict[str, int]:
         """Packs by status now."""

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from swapsim.model.stressors import PackStress
 
 __all__ = ["Pack", "ChargeCurve", "discharge_time_h"]
 
@@ -31,7 +35,7 @@ class Pack:
     """
 
     __slots__ = ("id", "capacity_wh", "usable_fraction", "soc", "_health", "usable_wh", "cycles",
-                 "throughput_wh", "location")
+                 "throughput_wh", "location", "stress")
 
     def __init__(self, id: int, capacity_wh: float, usable_fraction: float, soc: float = 1.0,
                  health: float = 1.0, cycles: int = 0, throughput_wh: float = 0.0, location: str = "") -> None:
@@ -43,6 +47,8 @@ class Pack:
         self.cycles = cycles
         self.throughput_wh = throughput_wh
         self.location = location
+        self.stress: "PackStress | None" = None
+        """The ageing stressors of its history (set by the health monitor when packs age)."""
 
     def __repr__(self) -> str:
         return (f"Pack(id={self.id}, capacity_wh={self.capacity_wh}, usable_fraction={self.usable_fraction}, "
@@ -65,11 +71,24 @@ class Pack:
         """Discharged energy divided by the new pack's usable energy."""
         return self.throughput_wh / (self.capacity_wh * self.usable_fraction)
 
-    def draw(self, energy_wh: float) -> None:
-        """Take ``energy_wh`` out of the pack (clamped at empty)."""
-        soc = self.soc - energy_wh / self.usable_wh
+    def draw(self, energy_wh: float, t0_h: float | None = None, t1_h: float | None = None) -> None:
+        """Take ``energy_wh`` out of the pack (clamped at empty), drawn at constant power from ``t0_h``
+        to ``t1_h`` (h; given, the ageing stressors follow the linear fall of the charge)."""
+        soc0 = self.soc
+        soc = soc0 - energy_wh / self.usable_wh
         self.soc = soc if soc > 0.0 else 0.0
         self.throughput_wh += energy_wh
+        if self.stress is not None and t1_h is not None:
+            self.stress.linear(t1_h if t0_h is None else t0_h, t1_h, soc0, self.soc)
+
+    def charge_along(self, curve: "ChargeCurve", hours: float, t1_h: float) -> float:
+        """Charge along ``curve`` for ``hours`` ending at ``t1_h`` (h), in place (a dock, a parking
+        charger); returns the new state of charge."""
+        soc = curve.soc_after(self.soc, hours)
+        if self.stress is not None:
+            self.stress.charge(curve, t1_h - hours, t1_h)
+        self.soc = soc
+        return soc
 
     def set_soc(self, soc: float) -> None:
         """Set the state of charge exactly, counting the energy drawn if it fell (snap at an event)."""

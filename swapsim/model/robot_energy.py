@@ -118,7 +118,7 @@ class EnergyRobot:
         now = self.env.now
         dt = now - self.t_last
         if dt > 0.0 and self.power_w > 0.0:
-            self.packs[self.active].draw(self.power_w * dt)
+            self.packs[self.active].draw(self.power_w * dt, self.t_last, now)
         self.t_last = now
 
     def _enter(self, state: str, power_w: float) -> None:

@@ -298,12 +298,11 @@ class Station(BayCharging):
         """Put ``drained`` into an empty bay and hand out the pack of the reserved green ``bay``."""
         empty = self._claim_empty_bay()  # never ``bay``: it holds the green pack
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.last_update_h(bay.pack)) if health is not None \
-            and health.ageing else 0.0  # only calendar ageing reads it
+        stay = self.bay_path(bay) if health is not None and health.ageing else None  # only ageing reads it
         taken = self._remove(bay)
         drained.cycles += 1
         if health is not None:
-            health.handed_out(taken, self, stay_soc)
+            health.handed_out(taken, self, stay)
         if empty is None:
             self._receive(drained, bay)
         else:
@@ -342,11 +341,10 @@ class Station(BayCharging):
     def take(self, bay: Bay) -> Pack:
         """Hand out the pack of the reserved green ``bay`` to a robot that already left its drained pack."""
         health = self.health
-        stay_soc = self.bay_mean_soc(bay, health.last_update_h(bay.pack)) if health is not None \
-            and health.ageing else 0.0  # only calendar ageing reads it
+        stay = self.bay_path(bay) if health is not None and health.ageing else None  # only ageing reads it
         taken = self._remove(bay)
         if health is not None:
-            health.handed_out(taken, self, stay_soc)
+            health.handed_out(taken, self, stay)
         if self._bay_waiters:
             bay.reserved = True
             self._bay_waiters.popleft().succeed(bay)

@@ -123,9 +123,8 @@ class PlugInRobot(Robot):
         yield env.timeout(hours)
         grid_wh = 0.0
         for pack, s0 in zip(self.packs, socs0):
-            s1 = curve.soc_after(s0, hours)
+            s1 = pack.charge_along(curve, hours, env.now)
             grid_wh += (s1 - s0) * pack.usable_wh / station.efficiency
-            pack.soc = s1
         self._after_charge()
         rec.robot_charged(self.id, station.index, grid_wh, hours, env.now)
         station.release_dock()

@@ -1,10 +1,13 @@
 """Metamorphic relations of pack ageing in the running model (same seed, one input changed).
 
 A hotter bay or a higher wear multiplier must retire packs earlier. Packs here spend most of their
-life in bays (12 of 20 packs are spares), where ageing is calendar-only and grows with temperature in
-every preset. (A hotter *robot* need not retire NMC811 packs earlier: that fit's cycle fade falls with
-temperature; see swapsim/model/degradation.py.) Ageing is sped up with ``battery.wear_scale`` so that
-packs retire within 60 days. The measure is robust to the paths drifting apart once healths differ:
+life in bays (12 of 20 packs are spares). Calendar fade grows with temperature in every preset, but
+the time in a bay also weighs in the cycle rate of each cycle window, at the bay's temperature (as
+BLAST-Lite averages ``k_cyc`` over time), and the NMC811 and LFP fits' cycle fade *falls* with
+temperature (see swapsim/model/degradation.py). The bay-temperature relation is therefore checked on
+the LFP preset, whose calendar fade dominates at rest (with NMC811 the two effects nearly cancel:
+11 vs 16 and 12 vs 14 packs retired, cool vs hot, seeds 1 and 2, but the fifth retirement is not
+earlier for seed 2). Ageing is sped up with ``battery.wear_scale`` so that packs retire within 60 days. The measure is robust to the paths drifting apart once healths differ:
 the time the fifth pack is quarantined, and how many are quarantined by the horizon.
 """
 
@@ -45,8 +48,9 @@ def retirement(result, k: int = 5) -> tuple[float, int]:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_hotter_bay_retires_packs_earlier(seed):
-    cool = retirement(simulate(scenario("battery.temperature_c.in_bay=10"), seed))
-    hot = retirement(simulate(scenario("battery.temperature_c.in_bay=55"), seed))
+    lfp = ("battery.chemistry=lfp", "battery.wear_scale=30")
+    cool = retirement(simulate(scenario("battery.temperature_c.in_bay=10", *lfp), seed))
+    hot = retirement(simulate(scenario("battery.temperature_c.in_bay=55", *lfp), seed))
     assert hot[0] < cool[0]
     assert hot[1] > cool[1]
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from swapsim.analysis.validation import page_text
+from swapsim.analysis.validation.ageing_page import load
 from swapsim.analysis.validation.figures import figure_names
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +23,8 @@ DOCS = ROOT / "docs"
 
 def test_page_from_saved_data_is_the_committed_page() -> None:
     data = json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))
-    text = page_text(data, figure_names(data), "figures")
+    ageing = load(DOCS / "validation-ageing.json")
+    text = page_text(data, figure_names(data), "figures", ageing=ageing)
     assert text == (DOCS / "validation.md").read_text(encoding="utf-8")
 
 

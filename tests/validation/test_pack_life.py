@@ -11,17 +11,28 @@ each other (2.25 EFC a day for 1.3 years is about 1070 EFC, not 930):
 * NMC811 reaches 80 % in 1.3 years within +-15 % (1.1 to 1.5 years), and after 930 EFC within +-20 %;
 * the LFP 250 Ah fit reaches 80 % in "about 7 years": accepted within +-25 % (5.25 to 8.75 years).
 
-The BLAST-Lite cross-check runs only where the optional package ``blast-lite`` is importable (never
-a dependency of swapsim): its rates for the same stressors must equal ours, and its day-by-day
-integration must end within 0.2 % of capacity of our closed form after two years.
+The BLAST-Lite cross-checks (``blast-lite`` is in the ``dev`` extra, so ``make test`` runs them; they
+skip only where it cannot be installed):
+
+* on a steady profile, its rates for the same stressors must equal ours, and its day-by-day
+  integration must end within 0.2 % of capacity of our closed form after two years;
+* on the duty packs really see (:mod:`swapsim.analysis.validation.ageing`): for a standing-heavy and a walking-heavy
+  duty and both presets, swapsim runs one simulated year tracing a few packs' state of charge and
+  temperature; BLAST-Lite's own cell model runs on each traced series; capacity after one year must
+  agree within 0.5 percentage points for every traced pack, and years to 80 % (both sides
+  extrapolated by :func:`swapsim.model.degradation.years_to_health`) within 10 %.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from swapsim.model.degradation import CHEMISTRIES, celsius_to_kelvin, power_law, time_to_health
+
+from swapsim.analysis.validation.ageing import BLAST_CLASSES, crosscheck
+from swapsim.model.degradation import CHEMISTRIES, celsius_to_kelvin, power_law, time_to_health, years_to_health
 
 T30 = celsius_to_kelvin(30.0)
 DUTY = {"cycles_per_day": 3.0, "dod": 0.75, "t_kelvin": T30, "soc": 0.575, "c_rate": 0.3}
@@ -76,3 +87,25 @@ def test_against_blast_lite(chemistry, cls_path):
     efc = 2.25 * days  # BLAST ages the cycle state by the undegraded EFC per repeat
     assert 1 - power_law(k_cal, model.p_cal, days) == pytest.approx(q_t, abs=2e-3)
     assert 1 - power_law(k_cyc, model.p_cyc, efc) == pytest.approx(q_efc, abs=2e-3)
+
+
+@pytest.mark.parametrize("duty", ["factory (standing)", "walking cycle"])
+@pytest.mark.parametrize("preset", ["nmc811", "lfp"])
+def test_a_year_of_real_duty_ages_packs_as_blast_lite_does(duty, preset):
+    """Capacity after one year within 0.5 pp and years to 80 % within 10 % of BLAST-Lite's own model,
+    run on the state-of-charge and temperature series each traced pack saw."""
+    pytest.importorskip(BLAST_CLASSES[preset][0], reason="BLAST-Lite (blast-lite) is not installed")
+    results = crosscheck(duty, preset, full=False)  # a robot's pack and a station's stock pack
+    for r in results:
+        assert r.efc > 300, r  # a real duty: hundreds of cycles in the year
+        assert abs(r.swapsim_q - r.blast_q) <= 0.005, r
+        assert abs(r.swapsim_years_80 / r.blast_years_80 - 1.0) <= 0.10, r
+
+
+def test_years_to_health_continues_both_power_laws():
+    """The extrapolation of the cross-check: exact for losses that follow their power laws."""
+    q_cal, q_cyc, p_cal, p_cyc = 0.05, 0.08, 0.743, 0.695
+    y = years_to_health(q_cal, q_cyc, 1.0, p_cal, p_cyc)
+    assert 1.0 - q_cal * y ** p_cal - q_cyc * y ** p_cyc == pytest.approx(0.8, abs=1e-9)
+    assert years_to_health(q_cal, q_cyc, 2.0, p_cal, p_cyc) == pytest.approx(2.0 * y)
+    assert years_to_health(0.0, 0.0, 1.0, p_cal, p_cyc) == math.inf

@@ -1,6 +1,7 @@
 """``python -m swapsim.analysis.validation``: run the validation experiments and rewrite docs/validation.md.
 
-``--from-data`` renders the page and its figures from the saved ``docs/validation-data.json``
+``--from-data`` renders the page and its figures from the saved ``docs/validation-data.json`` (and
+section 8 from ``docs/validation-ageing.json``, written by ``python -m swapsim.analysis.validation.ageing``)
 without simulating; ``--quick`` runs a small version for a smoke test.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from swapsim.analysis.validation.ageing_page import load as load_ageing
 from swapsim.analysis.validation.page import render
 from swapsim.analysis.validation.suite import FULL, QUICK, run_all
 
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = run_all(QUICK if args.quick else FULL)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         data_path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    render(data, out, fig_dir)
+    render(data, out, fig_dir, ageing=load_ageing(data_path.with_name("validation-ageing.json")))
     print(f"wrote {out}, {data_path} and figures in {fig_dir}/")
     return 0
 

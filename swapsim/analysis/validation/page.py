@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from swapsim.analysis.validation.estimates import autocorrelation
+from swapsim.analysis.validation.ageing_page import section as ageing_section
+from swapsim.analysis.validation.ageing_page import summary_rows as ageing_summary_rows
 from swapsim.analysis.validation.figures import draw_figures
 from swapsim.analysis.validation.scenarios import BUDGET_WH, BURST_H, JITTER_CV, OFFERED_PACK_LOAD
 
@@ -53,10 +55,12 @@ def _f(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
-def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: Path | str = "figures") -> str:
+def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: Path | str = "figures",
+              ageing: Mapping[str, Any] | None = None) -> str:
     """The text of docs/validation.md for ``data``; ``figures`` maps a figure key to its file name
     (:func:`~swapsim.analysis.validation.figures.figure_names`), ``figure_dir`` is their directory
-    relative to the page."""
+    relative to the page; ``ageing``: the saved numbers of the BLAST-Lite cross-check
+    (:mod:`~swapsim.analysis.validation.ageing`, ``docs/validation-ageing.json``), section 8 when given."""
     rel = Path(figure_dir)
     grid, insens = data["mmcn"], data["insensitivity"]
     level = grid[0]["level"]
@@ -83,10 +87,12 @@ def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: P
                           palm_err=max(abs(p["sim"]["mean"] - p["palm_seen"]) for p in big),
                           mds_err=max(abs(p["sim"]["mean"] - p["mds_seen"]) for p in big)))
     out.append(_block(
-        "summary_estimate_and_section_1", n_scenarios=len(comps),
-        est_err=max(abs(p["estimate_wait_min"] - p["measures"]["wait_min"]["exact"]) for p in all_points),
-        stockouts_in_mmcn=sum(p["stockouts"] for p in all_points), mmcn_replications=s["mmcn_replications"],
-        mmcn_horizon_h=s["mmcn_horizon_h"], figure=rel / figures["mmcn"]))
+        "summary_estimate", n_scenarios=len(comps),
+        est_err=max(abs(p["estimate_wait_min"] - p["measures"]["wait_min"]["exact"]) for p in all_points)))
+    out += [line + "\n" for line in ageing_summary_rows(ageing)]  # section 8's summary row (its own data)
+    out.append(_block(
+        "section_1", stockouts_in_mmcn=sum(p["stockouts"] for p in all_points),
+        mmcn_replications=s["mmcn_replications"], mmcn_horizon_h=s["mmcn_horizon_h"], figure=rel / figures["mmcn"]))
     out += [_block("mmcn_row", p=p, m=p["measures"]) for p in grid]
     out.append(_block("section_2", burst_s=BURST_H * 3600, burst_kw=BUDGET_WH / BURST_H / 1000,
                       burst_scv=((2 - BURST_H) / 2) ** 2, insensitivity_robots=s["insensitivity_robots"]))
@@ -122,6 +128,7 @@ def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: P
     if "waves" in figures:
         out.append(_block("waves_figure", figure=rel / figures["waves"]))
     out.append(_block("conclusion_and_section_7"))
+    out += [line + "\n" for line in ageing_section(ageing)]  # section 8: pack ageing against BLAST-Lite
     return "".join(out)
 
 
@@ -204,13 +211,15 @@ def _estimate_discussion(comps: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def render(data: Mapping[str, Any], md_path: Path | str, fig_dir: Path | str) -> str:
-    """Write ``docs/validation.md`` (and its figures) from the data of :func:`run_all`; returns the text."""
+def render(data: Mapping[str, Any], md_path: Path | str, fig_dir: Path | str,
+           ageing: Mapping[str, Any] | None = None) -> str:
+    """Write ``docs/validation.md`` (and its figures) from the data of :func:`run_all` and, for section 8,
+    the saved BLAST-Lite cross-check ``ageing``; returns the text."""
     md_path = Path(md_path)
     fig_dir = Path(fig_dir)
     figs = draw_figures(data, fig_dir)
     rel = fig_dir.relative_to(md_path.parent) if fig_dir.is_relative_to(md_path.parent) else fig_dir
-    text = page_text(data, figs, rel)
+    text = page_text(data, figs, rel, ageing=ageing)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")
     return text
