@@ -40,7 +40,7 @@ from swapsim.engine import simulate
 from swapsim.model.degradation import CHEMISTRIES, years_to_health
 from swapsim.model.stressors import PackTrace
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository (scenarios/ are not installed with the package)
 """The checkout (scenario files are read from ``ROOT / scenarios``)."""
 
 BLAST_CLASSES = {
