@@ -7,8 +7,8 @@ unit per dimension and nothing else:
 dimension  model unit  accepted in scenario files
 =========  ==========  =====================================================
 time       hour (h)    s, sec, min, h, hr, d, day(s), w, week(s)
-energy     Wh          Wh, kWh, MWh, J, kJ, MJ
-power      W           W, kW
+energy     Wh          Wh, kWh, MWh, J, kJ, MJ (case-sensitive, as SI writes them)
+power      W           W, kW, MW (case-sensitive)
 distance   metre (m)   m, km
 speed      m/s         m/s, km/h
 =========  ==========  =====================================================
@@ -56,14 +56,17 @@ _DURATION_H = {
     "d": 24.0, "day": 24.0, "days": 24.0,
     "w": 168.0, "week": 168.0, "weeks": 168.0,
 }
-_ENERGY_WH = {"wh": 1.0, "kwh": 1e3, "mwh": 1e6, "j": 1 / 3600, "kj": 1 / 3.6, "mj": 1e3 / 3.6}
-_POWER_W = {"w": 1.0, "kw": 1e3}
+_ENERGY_WH = {"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "J": 1 / 3600, "kJ": 1 / 3.6, "MJ": 1e3 / 3.6}
+_POWER_W = {"W": 1.0, "kW": 1e3, "MW": 1e6}
+# SI prefixes are case-sensitive: m is milli, M is mega. A spelling that differs from a known unit only in
+# case is an error that names the unit meant (``"1 mWh"`` used to be read as one megawatt-hour).
 _DISTANCE_M = {"m": 1.0, "km": 1e3}
 _SPEED_MPS = {"m/s": 1.0, "km/h": 1 / 3.6}
 
 
-def _parse(value: object, table: dict[str, float], dimension: str, example: str,
-           case_sensitive: bool = True) -> float:
+def _parse(value: object, table: dict[str, float], dimension: str, example: str, si_case: bool = False) -> float:
+    """``value`` in model units; ``si_case``: the table's units carry SI prefixes, so a spelling that
+    differs only in case gets an error naming the unit meant (m is milli, M mega)."""
     a = "an" if dimension[0] in "aeiou" else "a"
     if isinstance(value, bool) or value is None:
         raise UnitError(f"expected {a} {dimension} with a unit, e.g. '{example}'")
@@ -75,11 +78,17 @@ def _parse(value: object, table: dict[str, float], dimension: str, example: str,
     if not match:
         raise UnitError(f"expected {a} {dimension} like '{example}'")
     number, unit = match.groups()
-    key = unit if case_sensitive else unit.lower()
-    if key not in table:
+    if unit not in table:
         known = ", ".join(sorted(set(table)))
+        meant = [k for k in table if k.lower() == unit.lower()] if si_case else []
+        if meant:
+            prefix = unit[0]
+            what = {"m": " ('m' is milli)", "M": " ('M' is mega)", "k": "", "K": " ('K' is kelvin, not kilo)"}.get(
+                prefix, "") if len(unit) > 1 else ""
+            raise UnitError(f"'{unit}' is not how the unit is written{what}: units are case-sensitive, "
+                            f"write {' or '.join(repr(m) for m in meant)} (known: {known})")
         raise UnitError(f"unknown {dimension} unit '{unit}' (known: {known})")
-    result = float(number) * table[key]
+    result = float(number) * table[unit]
     if not math.isfinite(result):
         raise UnitError(f"{dimension} must be finite")
     return result
@@ -92,12 +101,12 @@ def parse_duration_h(value: object) -> float:
 
 def parse_energy_wh(value: object) -> float:
     """Parse an energy such as ``"468 Wh"`` or ``"0.47 kWh"``; returns watt-hours."""
-    return _parse(value, _ENERGY_WH, "energy", "468 Wh", case_sensitive=False)
+    return _parse(value, _ENERGY_WH, "energy", "468 Wh", si_case=True)
 
 
 def parse_power_w(value: object) -> float:
     """Parse a power such as ``"210 W"`` or ``"1.5 kW"``; returns watts."""
-    return _parse(value, _POWER_W, "power", "210 W", case_sensitive=False)
+    return _parse(value, _POWER_W, "power", "210 W", si_case=True)
 
 
 def parse_distance_m(value: object) -> float:

@@ -50,9 +50,7 @@ def test_duration_parses_to_hours(text: str, hours: float) -> None:
 
 @pytest.mark.parametrize("text, wh", [
     ("468 Wh", 468.0),
-    ("468 wh", 468.0),
     ("0.47 kWh", 470.0),
-    ("0.47 KWH", 470.0),
     ("1 MWh", 1e6),
     ("3600 J", 1.0),
     ("3.6 kJ", 1.0),
@@ -65,6 +63,7 @@ def test_energy_parses_to_watt_hours(text: str, wh: float) -> None:
 @pytest.mark.parametrize("parse, text, value", [
     (parse_power_w, "210 W", 210.0),
     (parse_power_w, "1.5 kW", 1500.0),
+    (parse_power_w, "0.002 MW", 2000.0),
     (parse_distance_m, "60 m", 60.0),
     (parse_distance_m, "0.2 km", 200.0),
     (parse_speed_mps, "1.2 m/s", 1.2),
@@ -180,3 +179,26 @@ def test_pydantic_types_parse_in_and_write_units_out() -> None:
 def test_pydantic_types_reject_bare_numbers() -> None:
     with pytest.raises(ValidationError, match="bare number has no unit"):
         _Quantities(t=3, e="1 Wh", p="1 W", d="1 m", v="1 m/s")
+
+
+@pytest.mark.parametrize("parse, text, meant, hint", [
+    (parse_energy_wh, "1 mWh", "MWh", "'m' is milli"),   # used to be read as one megawatt-hour
+    (parse_energy_wh, "468 wh", "Wh", ""),
+    (parse_energy_wh, "0.47 KWH", "kWh", "'K' is kelvin"),
+    (parse_energy_wh, "2 mj", "MJ", "'m' is milli"),
+    (parse_power_w, "5 mW", "MW", "'m' is milli"),
+    (parse_power_w, "1.5 KW", "kW", "'K' is kelvin"),
+    (parse_power_w, "210 w", "W", ""),
+])
+def test_energy_and_power_units_are_case_sensitive_as_in_si(parse, text, meant, hint) -> None:
+    with pytest.raises(UnitError) as err:
+        parse(text)
+    assert "case-sensitive" in str(err.value) and repr(meant) in str(err.value) and hint in str(err.value)
+
+
+def test_a_wrongly_cased_unit_in_a_scenario_names_the_field(tmp_path) -> None:
+    from swapsim.scenario import ScenarioError, load_scenario
+
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("scenarios/factory.yaml", ["pack.capacity=1 mWh"])
+    assert "pack.capacity" in str(err.value) and "'MWh'" in str(err.value)
