@@ -1,7 +1,7 @@
 """Benchmark 1: swapsim against a bare SimPy model of the same finite-source queue M/M/c//N.
 
 The swapsim side is the queue scenario the validation tests check against the exact M/M/c//N law,
-built by :func:`swapsim.validation.mmcn_scenario` (one definition of the queue for both): N robots work
+built by :func:`swapsim.analysis.validation.mmcn_scenario` (one definition of the queue for both): N robots work
 a fixed T hours between swaps (constant power chosen so a full pack reaches the trigger in T; go at
 once), c swap positions, exponential swap times of mean S, zero travel, no power drawn at the station,
 fast chargers and one spare pack per robot (never a stock-out), pack ageing off and no health faults,
@@ -17,7 +17,7 @@ whatever else runs beside it, so the headline ratio uses CPU time (the wall-time
 Reported: the median time per swap of each model, the median of the per-pair ratios (swapsim / bare;
 target <= 2), events per CPU second (events per swap from the counted run / CPU seconds per swap), and
 each model's mean wait with its 99 % Student-t interval over the ``repeats`` replications, against the
-exact value from :func:`swapsim.analytic_queue.mmcn`.
+exact value from :func:`swapsim.analysis.queueing.mmcn`.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class QueueCase:
                 f"{self.horizon_h / 24:g} days")
 
     def scenario(self) -> Scenario:
-        """The swapsim scenario of this queue: :func:`swapsim.validation.mmcn_scenario`, no warm-up."""
+        """The swapsim scenario of this queue: :func:`swapsim.analysis.validation.mmcn_scenario`, no warm-up."""
         return mmcn_scenario(self.n_robots, self.positions, self.think_h, self.swap_mean_h,
                              horizon_h=self.horizon_h, warmup_h=0.0,
                              name=f"bench-mmcn-{self.n_robots}-{self.positions}")

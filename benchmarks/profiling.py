@@ -4,7 +4,7 @@ Profiles one :func:`swapsim.engine.simulate` call of
 
 * ``factory``: scenarios/factory.yaml as shipped (30 robots, 30 days, two halls);
 * ``factory --robots N``: the same resized as in benchmark 2 (one hall per 15 robots);
-* ``mmcn``: benchmark 1's M/M/3//20 queue scenario (:func:`swapsim.validation.mmcn_scenario`, no
+* ``mmcn``: benchmark 1's M/M/3//20 queue scenario (:func:`swapsim.analysis.validation.mmcn_scenario`, no
   warm-up; 90 days by default; the shares of time do not depend on the horizon).
 
 The run prints the functions with the most *own* time (tottime, excluding callees) with their share of
