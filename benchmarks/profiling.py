@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_queue import QueueCase
-from benchmarks.common import RESULTS_DIR, REPO, Table, fmt
+from benchmarks.common import REPO, RESULTS_DIR, Table, fmt
 from benchmarks.scenarios import FACTORY, factory_scaled
-from swapsim.scenario import Scenario, load_scenario
 from swapsim.engine import simulate
+from swapsim.scenario import Scenario, load_scenario
 
 __all__ = ["profile_scenario", "scenario_named", "main"]
 

@@ -21,11 +21,11 @@ import numpy as np
 import simpy
 
 from swapsim._version import __version__
-from swapsim.scenario import Scenario
-from swapsim.resources import check_memory
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.model.stressors import PackTrace
+from swapsim.resources import check_memory
+from swapsim.scenario import Scenario
 from swapsim.streams import Streams
 
 __all__ = ["Environment", "RunResult", "simulate"]

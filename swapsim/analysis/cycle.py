@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from swapsim.analysis.spare_packs import poisson_cdf
-from swapsim.scenario import Scenario
 from swapsim.model.pack import ChargeCurve
+from swapsim.scenario import Scenario
 
 __all__ = [
     "CycleProfile",

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import simpy
 
 from swapsim.model.policies import swap_early
-
 from swapsim.model.robot_energy import Proc
 from swapsim.model.trip import SwapTrip
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 
 import simpy
 
-from swapsim.scenario import Scenario
 from swapsim.metrics import Recorder
+from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
-from swapsim.model.faults import FaultInjector, SwapFaults
-from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.station import Station
+from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
+from swapsim.scenario import Scenario
 from swapsim.streams import Streams
 
 __all__ = ["Fleet", "build_fleet", "charger_power_w"]

@@ -13,7 +13,8 @@ This is the bottom layer of :class:`~swapsim.model.robot.Robot`: ``Robot`` < ``D
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Generator, Sequence
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -22,10 +23,10 @@ from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
 
 if TYPE_CHECKING:
-    from swapsim.scenario import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
     from swapsim.model.station import Station
+    from swapsim.scenario import Scenario
 
 __all__ = ["EnergyRobot", "STRIKEABLE", "Proc"]
 

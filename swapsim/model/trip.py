@@ -10,7 +10,8 @@ Station outages re-route queued robots through the work area when another statio
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -38,10 +39,10 @@ from swapsim.model.policies import can_do_task, choose_robots_lazily, swap_early
 from swapsim.streams import uniform
 
 if TYPE_CHECKING:
-    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
     from swapsim.metrics import Recorder
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station
+    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
 
 __all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m",
            "manhattan_from_m"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from swapsim.results import check_results_dir
 from swapsim.output.figures_compare import plot_compare
 from swapsim.output.figures_run import plot_run
 from swapsim.output.figures_sweep import plot_sweep
+from swapsim.results import check_results_dir
 
 __all__ = ["plot_results"]
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import save_figure
 from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.results import read_csv
 
 __all__ = ["STRATEGY_COLOURS", "plot_compare"]
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.metrics.glossary import label_for
 from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.results import read_csv
 
 __all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
 

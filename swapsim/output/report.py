@@ -26,11 +26,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.results import ResultsError, check_results_dir, flatten
 from swapsim.metrics.glossary import kpi_label
 from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
 from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value, html_table, read_json, read_table, records
+from swapsim.results import ResultsError, check_results_dir, flatten
 
 __all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 

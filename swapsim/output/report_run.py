@@ -16,15 +16,26 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.results import flatten
 from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS, kpi_label
 from swapsim.output.report_html import (
-    ensure_figures, figures_section, ordered_figures, scenario_description, yaml_section,
+    ensure_figures,
+    figures_section,
+    ordered_figures,
+    scenario_description,
+    yaml_section,
 )
 from swapsim.output.report_tables import (
-    fmt_hours, fmt_number, fmt_value, html_table, kv_table, read_json, read_table, records,
+    fmt_hours,
+    fmt_number,
+    fmt_value,
+    html_table,
+    kv_table,
+    read_json,
+    read_table,
+    records,
 )
 from swapsim.output.summary import headline_rows, run_findings
+from swapsim.results import flatten
 
 __all__ = ["RUN_FIGURE_CAPTIONS", "run_sections", "MAX_ROBOT_ROWS"]
 

@@ -12,8 +12,8 @@ matplotlib backend: the figures are :class:`matplotlib.figure.Figure` objects sa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import matplotlib
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from swapsim.scenario import dump_scenario
 from swapsim.results.outdir import OutputError, atomic_dir, atomic_file, atomic_write_text, claim
+from swapsim.scenario import dump_scenario
 
 if TYPE_CHECKING:
     from swapsim.engine import RunResult

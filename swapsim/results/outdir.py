@@ -29,9 +29,9 @@ import re
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 __all__ = ["OutputError", "MANIFEST", "safe_name", "default_out", "check_path", "resolve_target",
            "atomic_dir", "atomic_file", "atomic_write_text", "claim", "owned_file", "owned_files", "write_manifest"]

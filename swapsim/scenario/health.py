@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 
 from swapsim.scenario.base import FrozenModel as _Frozen
-from swapsim.scenario.limits import Int, Real
 from swapsim.scenario.distributions import DurationDist
+from swapsim.scenario.limits import Int, Real
 from swapsim.scenario.units import Duration
 
 __all__ = ["TemperatureSpec", "BatterySpec", "HealthSpec", "ShiftWindow", "TechnicianSpec"]

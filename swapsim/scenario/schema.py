@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 import swapsim.scenario.limits as lim
+from swapsim.model.policies import STATION_RULES
 from swapsim.scenario.base import FrozenModel as _Frozen
 from swapsim.scenario.base import ScenarioError
 from swapsim.scenario.costs import CostsSpec
@@ -30,7 +31,6 @@ from swapsim.scenario.distributions import DurationDist
 from swapsim.scenario.health import BatterySpec, HealthSpec, ShiftWindow, TechnicianSpec, TemperatureSpec
 from swapsim.scenario.limits import Int, Real, runnable_checks
 from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
-from swapsim.model.policies import STATION_RULES
 
 StationRule = Literal[tuple(STATION_RULES)]  # type: ignore[valid-type]
 """The station-choice rule names, derived from the model's registry of rules (one list, not two)."""

@@ -4,15 +4,13 @@ that matters (every duration is a fixed value)."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import simpy
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.metrics import Recorder
 from swapsim.model.faults import Fault, SwapFaults
 from swapsim.model.fleet import build_fleet
+from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 

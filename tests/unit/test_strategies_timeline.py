@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import build_fleet
 from swapsim.model.pack import ChargeCurve
+from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 

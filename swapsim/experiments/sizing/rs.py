@@ -30,8 +30,8 @@ NumPy, simpler to audit here than a ranking-and-selection library built for a di
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
