@@ -289,7 +289,9 @@ class _Model:
                 continue
             gap = self.stations[self.order[pos + 1]].travel_h - st.travel_h
 
-            def keep(kept: float) -> float:
+            # Bind this station's values: the closure is used only within this iteration, but bound
+            # defaults make that independent of the loop (B023).
+            def keep(kept: float, st: _Station = st, flow: float = flow, gap: float = gap) -> float:
                 p_so, pack_wait = st.packs(kept, fleet_rate)
                 return flow * (1.0 - st.divert_probability(kept, gap, pack_wait, p_so)) - kept
 

@@ -303,7 +303,8 @@ class TaskBoard:
                 else [0.0] * len(robots)
             verdict: dict[int, bool] = {}
 
-            def feasible(i: int) -> bool:
+            def feasible(i: int, robots: list[Robot] = robots, task: Task = task,
+                         verdict: dict[int, bool] = verdict) -> bool:
                 verdict[i] = self.feasible(robots[i], task)
                 return verdict[i]
 

@@ -59,7 +59,7 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
         ax_u.grid(axis="x", visible=False)
         width = 0.8 / max(n, 1)
         x = np.arange(len(others))
-        for i, k in enumerate(kinds):
+        for i in range(len(kinds)):
             y = [float(table[s][i]) * 100 for s in others]
             ax_s.bar(x + (i - (n - 1) / 2) * width, y, width=width * 0.95, color=colours[i],
                      label=f"{labels[i]} (utilisation {util[i]:.1f} %)")

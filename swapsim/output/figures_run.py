@@ -209,7 +209,7 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
             _zoom_row(subfigs[-1], ts, stations, zoom, capacity)
         for sub, st in zip(subfigs, stations):
             axes = sub.subplots(1, len(panels), sharex=True)
-            for ax, (key, title, unit, cap_key, colour) in zip(axes, panels):
+            for ax, (key, title, unit, _cap_key, colour) in zip(axes, panels):
                 y = cols.get(f"{st['name']}_{key}")
                 if y is None:
                     ax.set_axis_off()
