@@ -337,6 +337,12 @@ class WorkloadSpec(_Frozen):
             raise ValueError("give exactly one of cycle (a repeated activity cycle) or tasks (task demand)")
         return self
 
+    def activity_cycle(self) -> list[WorkStep]:
+        """The activity cycle's steps; a ValueError for task demand, which has none."""
+        if self.cycle is None:
+            raise ValueError("workload.tasks: this needs an activity cycle (workload.cycle), not task demand")
+        return self.cycle
+
 
 class PolicySpec(_Frozen):
     """Swap decisions."""
