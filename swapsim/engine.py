@@ -63,7 +63,7 @@ class RunResult:
     timeseries: dict[str, np.ndarray]
     robots: list[dict[str, Any]]
     packs: list[dict[str, Any]]
-    wait_histogram: tuple[np.ndarray, np.ndarray, int, list[float]] = field(repr=False, default=None)
+    wait_histogram: tuple[np.ndarray, np.ndarray, int, list[float]] | None = field(repr=False, default=None)
     """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
     trace: list[TraceEvent] = field(default_factory=list)
     fleet: Fleet | None = field(default=None, repr=False)
@@ -112,6 +112,8 @@ class RunResult:
         """The swap-wait histogram as columns (``swap_waits.csv``): bin low and high edges (min) and count;
         non-empty bins only; the first row counts exact zeros, and each wait past the histogram's
         limit is a row of its own."""
+        if self.wait_histogram is None:
+            raise ValueError("this run result holds no swap-wait histogram")
         edges, counts, zeros, overflow = self.wait_histogram
         nz = np.flatnonzero(counts)
         return {

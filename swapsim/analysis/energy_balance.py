@@ -274,10 +274,11 @@ class _Model:
         """Swap rate and queues at each station for a fleet swap rate (per hour)."""
         if not self.shared:
             target = self.order[0]
-            states = {i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0) for i in range(len(self.stations))}
+            states: dict[int, _StationState] = {i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+                                                for i in range(len(self.stations))}
             states[target] = self._station_state(self.stations[target], fleet_rate, True, fleet_rate)
             return states
-        states: dict[int, _StationState] = {}
+        states = {}
         flow = fleet_rate
         for pos, i in enumerate(self.order):
             st = self.stations[i]

@@ -203,7 +203,7 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
     rows = len(stations) + (1 if zoom else 0)
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 0.9 + 2.6 * rows))
-        subfigs = np.atleast_1d(fig.subfigures(rows, 1))
+        subfigs = fig.subfigures(rows, 1, squeeze=False)[:, 0]
         last_axes = []
         if zoom:
             _zoom_row(subfigs[-1], ts, stations, zoom, capacity)

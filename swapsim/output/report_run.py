@@ -85,8 +85,11 @@ def _summary_section(run_dir: Path) -> str:
 def _state_table(summary: dict[str, Any], robots: dict[str, list] | None) -> str:
     fleet = summary.get("fleet", {})
     fractions = fleet.get("state_fraction", {})
-    rows, total_h, total_f = [], 0.0, 0.0
-    for state in [s for s in ON_DUTY_STATES if s in fractions] + [s for s in fractions if s not in ON_DUTY_STATES]:
+    rows: list[list[str]] = []
+    total_h, total_f = 0.0, 0.0
+    states: list[str] = [s for s in ON_DUTY_STATES if s in fractions] + [s for s in fractions
+                                                                          if s not in ON_DUTY_STATES]
+    for state in states:
         frac = float(fractions[state])
         hours = float(sum(robots.get(f"{state}_h", []) or [0])) if robots else None
         total_h += hours or 0.0

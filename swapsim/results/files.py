@@ -53,7 +53,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> None:
+def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any] | np.ndarray]) -> None:
     """Write a table given as a list of row dicts or as a dict of equal-length columns."""
     if isinstance(rows, Mapping):
         columns = list(rows)

@@ -221,7 +221,7 @@ def _alive(pid: int) -> bool:
 
 def clean_stale_partials(target: Path) -> list[Path]:
     """Remove ``.<target>.partial-*`` siblings left by a writer on this host that no longer runs."""
-    removed = []
+    removed: list[Path] = []
     host = socket.gethostname()
     try:
         siblings = list(target.parent.glob(f".{glob_escape(target.name)}.partial-*"))

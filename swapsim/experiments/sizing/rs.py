@@ -78,7 +78,7 @@ class Bound:
         return self.mean + self.half
 
 
-def one_sided(values: Sequence[float], alpha: float) -> Bound:
+def one_sided(values: Sequence[float] | np.ndarray, alpha: float) -> Bound:
     """One-sided Student-t half-width at error ``alpha`` of the mean of ``values`` (NaN-free, n >= 2)."""
     from scipy.stats import t
 
