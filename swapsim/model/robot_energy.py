@@ -113,7 +113,7 @@ class EnergyRobot:
     @property
     def active_pack(self) -> Pack:
         pack = self.packs[self.active]
-        assert pack is not None, "the active pack is never at a station"
+        assert pack is not None, "asked only while the robot runs on a pack"
         return pack
 
     def held_packs(self) -> list[Pack]:
