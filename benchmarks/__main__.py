@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - started
 
     args.out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     report: dict[str, Any] = {
         "when_utc": stamp, "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
         "quick": args.quick, "total_wall_s": total, "machine": machine,

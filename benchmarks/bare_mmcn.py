@@ -13,8 +13,8 @@ from one exponential stream. Times in hours.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Generator
 
 import simpy
 

@@ -31,9 +31,9 @@ from typing import Any
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import CountingEnvironment, Table, fmt, mean_ci, median
 from swapsim.analysis.queueing import mmcn
-from swapsim.scenario import Scenario
-from swapsim.engine import simulate
 from swapsim.analysis.validation import mmcn_scenario
+from swapsim.engine import simulate
+from swapsim.scenario import Scenario
 
 __all__ = ["QueueCase", "run_swapsim", "run"]
 

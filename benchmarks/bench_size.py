@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from benchmarks.common import REPO, Table
 from swapsim.analysis.queueing import mmcn
 from swapsim.analysis.spare_packs import prob_no_ready_pack
 from swapsim.analysis.validation.scenarios import TRIGGER, mmcn_scenario, stockout_scenario
-from swapsim.scenario import load_scenario
-from swapsim.model.pack import ChargeCurve
 from swapsim.experiments.sizing.search import make_spec, run_size
 from swapsim.experiments.sizing.space import Dimension, Target
+from swapsim.model.pack import ChargeCurve
+from swapsim.scenario import load_scenario
 
 __all__ = ["cases", "count_runs", "run"]
 

@@ -31,15 +31,16 @@ import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from benchmarks.common import Table, fmt, median
 from benchmarks.scenarios import FACTORY
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.experiments import Sweep, run_sweep, sweep_from_scenario
 from swapsim.results import flatten, json_default
+from swapsim.scenario import scenario_from_dict
 
 __all__ = ["benchmark_sweep", "simulate_loop", "experiments_sweep", "SWEEP_RUNNER", "run"]
 

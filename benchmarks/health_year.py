@@ -15,8 +15,8 @@ import resource
 import time
 import tracemalloc
 
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
+from swapsim.scenario import load_scenario
 
 
 def main() -> None:

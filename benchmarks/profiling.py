@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_queue import QueueCase
-from benchmarks.common import RESULTS_DIR, REPO, Table, fmt
+from benchmarks.common import REPO, RESULTS_DIR, Table, fmt
 from benchmarks.scenarios import FACTORY, factory_scaled
-from swapsim.scenario import Scenario, load_scenario
 from swapsim.engine import simulate
+from swapsim.scenario import Scenario, load_scenario
 
 __all__ = ["profile_scenario", "scenario_named", "main"]
 
@@ -75,7 +75,7 @@ def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     rows = []
-    for func, (cc, nc, tt, ct, _callers) in stats.stats.items():
+    for func, (_cc, nc, tt, ct, _callers) in stats.stats.items():
         rows.append({"function": _where(func), "calls": nc, "tottime_s": tt, "cumtime_s": ct,
                      "tottime_share": tt / total, "cumtime_share": ct / total})
     swaps = result.summary["swaps"]["count"]

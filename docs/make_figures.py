@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from swapsim.scenario import load_scenario  # noqa: E402
 from swapsim.engine import simulate  # noqa: E402
 from swapsim.results import write_run  # noqa: E402
+from swapsim.scenario import load_scenario  # noqa: E402
 
 OUT = ROOT / "docs" / "figures"
 FACTORY = ROOT / "scenarios" / "factory.yaml"
@@ -35,10 +35,10 @@ def _keep(src: Path, prefix: str, stems: tuple[str, ...] | None = None) -> None:
 
 
 def main() -> None:
-    from swapsim.experiments.compare import run_compare, write_compare
     from swapsim.experiments import run_sweep, sweep_from_scenario
-    from swapsim.output import plot_run, plot_sweep
+    from swapsim.experiments.compare import run_compare, write_compare
     from swapsim.experiments.warmup import advise_warmup, pilot_series, write_warmup
+    from swapsim.output import plot_run, plot_sweep
 
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from swapsim._version import __version__
 
 if TYPE_CHECKING:
-    from swapsim.scenario import ScenarioError, load_scenario
     from swapsim.engine import RunResult, simulate
+    from swapsim.scenario import ScenarioError, load_scenario
 
 __all__ = ["__version__", "load_scenario", "simulate", "RunResult", "ScenarioError"]
 

@@ -21,11 +21,11 @@ import numpy as np
 import simpy
 
 from swapsim._version import __version__
-from swapsim.scenario import Scenario
-from swapsim.resources import check_memory
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
 from swapsim.model.fleet import Fleet, build_fleet
 from swapsim.model.stressors import PackTrace
+from swapsim.resources import check_memory
+from swapsim.scenario import Scenario
 from swapsim.streams import Streams
 
 __all__ = ["Environment", "RunResult", "simulate"]
@@ -63,7 +63,7 @@ class RunResult:
     timeseries: dict[str, np.ndarray]
     robots: list[dict[str, Any]]
     packs: list[dict[str, Any]]
-    wait_histogram: tuple[np.ndarray, np.ndarray, int, list[float]] = field(repr=False, default=None)
+    wait_histogram: tuple[np.ndarray, np.ndarray, int, list[float]] | None = field(repr=False, default=None)
     """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
     trace: list[TraceEvent] = field(default_factory=list)
     fleet: Fleet | None = field(default=None, repr=False)
@@ -112,6 +112,8 @@ class RunResult:
         """The swap-wait histogram as columns (``swap_waits.csv``): bin low and high edges (min) and count;
         non-empty bins only; the first row counts exact zeros, and each wait past the histogram's
         limit is a row of its own."""
+        if self.wait_histogram is None:
+            raise ValueError("this run result holds no swap-wait histogram")
         edges, counts, zeros, overflow = self.wait_histogram
         nz = np.flatnonzero(counts)
         return {

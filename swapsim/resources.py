@@ -92,7 +92,7 @@ def estimate_memory_bytes(s: "Scenario") -> int:
 
     n_bins = math.ceil(s.horizon / s.output.bin_width)
     series = 2 * len(ROBOT_STATES) + 4 * len(s.stations) + 4
-    total = _BASE_BYTES + n_bins * series * _BYTES_PER_BIN_VALUE
+    total: float = _BASE_BYTES + n_bins * series * _BYTES_PER_BIN_VALUE
     total += s.fleet.robots * _BYTES_PER_ROBOT
     packs = s.total_packs + s.technicians.spare_packs
     total += packs * _BYTES_PER_PACK

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import simpy
 
-from swapsim.scenario import Scenario, scenario_from_dict
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import Fleet, charger_power_w
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
 from swapsim.model.station import Station
+from swapsim.scenario import Scenario, scenario_from_dict
 from swapsim.streams import Streams
 
 

@@ -14,7 +14,8 @@ of 365 days (8760 h), scaled from the measured span ``horizon - warmup``.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from swapsim.scenario.costs import HOURS_PER_YEAR, CostsSpec
 

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from swapsim.analysis.spare_packs import poisson_cdf
-from swapsim.scenario import Scenario
 from swapsim.model.pack import ChargeCurve
+from swapsim.scenario import Scenario
 
 __all__ = [
     "CycleProfile",
@@ -64,12 +64,13 @@ def cycle_profile(scenario: Scenario) -> CycleProfile:
         ValueError: if every step has a zero mean duration.
     """
     powers = scenario.power.activities
-    means = [step.duration.mean for step in scenario.workload.cycle]
+    cycle = scenario.workload.activity_cycle()
+    means = [step.duration.mean for step in cycle]
     total = math.fsum(means)
     if total <= 0:
         raise ValueError("workload.cycle: every step has a zero mean duration")
-    energy = math.fsum(m * powers[step.activity] for m, step in zip(means, scenario.workload.cycle))
-    working = math.fsum(m for m, step in zip(means, scenario.workload.cycle) if step.activity != "idle")
+    energy = math.fsum(m * powers[step.activity] for m, step in zip(means, cycle))
+    working = math.fsum(m for m, step in zip(means, cycle) if step.activity != "idle")
     return CycleProfile(cycle_h=total, work_power_w=energy / total, working_share=working / total)
 
 
@@ -149,7 +150,7 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
         return 0.0
     powers = scenario.power.activities
     per_pass = 0.0
-    for step in scenario.workload.cycle:
+    for step in scenario.workload.activity_cycle():
         var = duration_variance_h2(step.duration)
         if var is None:
             var = step.duration.mean ** 2
@@ -182,7 +183,7 @@ def _overshoot_variance_h2(scenario: Scenario) -> float:
     gap between arrivals gains twice this variance.
     """
     m1 = m2 = m3 = 0.0
-    for step in scenario.workload.cycle:
+    for step in scenario.workload.activity_cycle():
         d = step.duration
         mean = d.mean
         second = duration_moment_h(d, 2)

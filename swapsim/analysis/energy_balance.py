@@ -274,10 +274,11 @@ class _Model:
         """Swap rate and queues at each station for a fleet swap rate (per hour)."""
         if not self.shared:
             target = self.order[0]
-            states = {i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0) for i in range(len(self.stations))}
+            states: dict[int, _StationState] = {i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+                                                for i in range(len(self.stations))}
             states[target] = self._station_state(self.stations[target], fleet_rate, True, fleet_rate)
             return states
-        states: dict[int, _StationState] = {}
+        states = {}
         flow = fleet_rate
         for pos, i in enumerate(self.order):
             st = self.stations[i]
@@ -289,7 +290,9 @@ class _Model:
                 continue
             gap = self.stations[self.order[pos + 1]].travel_h - st.travel_h
 
-            def keep(kept: float) -> float:
+            # Bind this station's values: the closure is used only within this iteration, but bound
+            # defaults make that independent of the loop (B023).
+            def keep(kept: float, st: _Station = st, flow: float = flow, gap: float = gap) -> float:
                 p_so, pack_wait = st.packs(kept, fleet_rate)
                 return flow * (1.0 - st.divert_probability(kept, gap, pack_wait, p_so)) - kept
 

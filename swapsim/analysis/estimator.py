@@ -34,7 +34,8 @@ result, lists the approximations and formats it for the terminal.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from swapsim.analysis.energy_balance import _Model, _StationState
 from swapsim.scenario import Scenario, apply_override, scenario_from_dict

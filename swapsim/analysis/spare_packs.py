@@ -137,9 +137,9 @@ def _thinned_pmf(counts: np.ndarray, weights: np.ndarray, share: float, size: in
         if w == 0:
             continue
         if share >= 1.0 or share <= 0.0:
-            j = k if share >= 1.0 else 0
-            if j < size:
-                out[j] += w
+            at = k if share >= 1.0 else 0
+            if at < size:
+                out[at] += w
             continue
         j = np.arange(0, min(k, size - 1) + 1)
         log_p = np.array([math.lgamma(k + 1) - math.lgamma(x + 1) - math.lgamma(k - x + 1) for x in j])

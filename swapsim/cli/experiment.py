@@ -25,8 +25,8 @@ from swapsim.cli import (
     seed_option,
     set_option,
 )
-from swapsim.scenario import ScenarioError, load_scenario
 from swapsim.resources import check_sweep_memory, max_memory_option
+from swapsim.scenario import ScenarioError, load_scenario
 
 EXIT_FAILED_RUNS = 1
 EXIT_INTERRUPTED = 130

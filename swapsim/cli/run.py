@@ -24,8 +24,8 @@ from swapsim.cli import (
     seed_option,
     set_option,
 )
-from swapsim.scenario import dump_scenario, load_scenario
 from swapsim.resources import max_memory_option
+from swapsim.scenario import dump_scenario, load_scenario
 
 
 @cli.command()

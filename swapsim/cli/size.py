@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+
 import click
 
 from swapsim.cli import _out_dir, _user_errors, cli

@@ -24,13 +24,14 @@ streams (cold-swap boot times) are new streams and shift nothing else.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from swapsim._version import __version__
-from swapsim.scenario import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.engine import RunResult, simulate
 from swapsim.metrics import ON_DUTY_STATES
+from swapsim.scenario import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 
 __all__ = ["parse_strategies", "with_strategy", "run_compare", "compare_rows", "write_compare"]
 

@@ -21,15 +21,16 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from swapsim.scenario import Scenario, scenario_to_dict
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.runner import RunTask, execute_run
+from swapsim.experiments.sizing import rs
 from swapsim.experiments.stats import mean_ci
 from swapsim.experiments.sweep import replication_seed
-from swapsim.experiments.sizing import rs
+from swapsim.scenario import Scenario, scenario_to_dict
 
 __all__ = ["KPIS", "run_replicated", "paired_rows", "format_paired", "write_paired"]
 

@@ -129,7 +129,7 @@ def _concrete_paths(data: Any, parts: list[str | int], path: str) -> list[list[s
                 keys = [key]
             for k in keys:
                 new_out.append(prefix + [k])
-                child = node[k] if isinstance(node, list) else (node or {}).get(k)
+                child = node[k] if isinstance(node, list) and isinstance(k, int) else (node or {}).get(k)
                 new_nodes.append(child)
         out, node_sets = new_out, new_nodes
     return out
@@ -327,14 +327,14 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
     points: list[Point] = []
     bad: list[str] = []
     combos = _design_points(factors, design)
-    for i, values in enumerate(combos):
-        data = apply_factors(base_data, values)
+    for i, assignment in enumerate(combos):
+        data = apply_factors(base_data, assignment)
         try:
-            sc = scenario_from_dict(data, f"{base} at point {i} ({_assignment_text(values)})")
+            sc = scenario_from_dict(data, f"{base} at point {i} ({_assignment_text(assignment)})")
         except ScenarioError as exc:
             bad.append(str(exc))
             continue
-        points.append(Point(i, values, scenario_to_dict(sc)))
+        points.append(Point(i, assignment, scenario_to_dict(sc)))
     if bad:
         more = f"\n... and {len(bad) - 5} more point(s)" if len(bad) > 5 else ""
         raise ScenarioError(f"{len(bad)} of {len(combos)} point(s) are not valid scenarios:\n"

@@ -99,6 +99,7 @@ class TimeWeighted:
     def _pass_edges(self, now: float) -> None:
         """Note the integral at every bin edge before ``now`` (the value was constant since ``t_last``)."""
         cum = self._cum
+        assert cum is not None, "a finite next edge means bins"
         n = len(cum)
         w = self.width
         v, t_last, total = self.value, self.t_last, self.total
@@ -106,7 +107,7 @@ class TimeWeighted:
         mins, maxs = self._mins, self._maxs
         while edge < now:
             cum[k] = total + v * (edge - t_last)
-            if mins is not None:
+            if mins is not None and maxs is not None:  # kept together
                 mins[k - 1], maxs[k - 1] = self._lo, self._hi
                 self._lo = self._hi = v  # held on into the next bin
             k += 1

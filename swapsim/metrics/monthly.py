@@ -29,11 +29,12 @@ def monthly_rows(states: RobotStates, battery: BatteryStats, n_bins: int, bin_wi
     month_of_bin = np.minimum((np.arange(n_bins) * w / MONTH_H + 1e-9).astype(int), b.n_months - 1)
     areas = {s: np.bincount(month_of_bin, weights=states.bins(s), minlength=b.n_months)
              for s in ROBOT_STATES}
-    on_duty = sum(a for s, a in areas.items() if s != "off_duty")
+    on_duty = sum((a for s, a in areas.items() if s != "off_duty"), np.zeros(b.n_months))  # start 0.0: adds nothing
     health = b.survey_columns()
     h_time = np.asarray(health["time_h"], dtype=float)
     h_month = np.minimum((h_time / MONTH_H + 1e-9).astype(int), b.n_months - 1)
     rostered_bins, busy_bins, blocked_bins = b.rostered.bins, b.busy.bins, b.blocked.bins
+    assert busy_bins is not None and blocked_bins is not None, "the crew's accumulators are binned by month"
     rows = []
     for m in range(b.n_months):
         start = m * MONTH_H

@@ -170,7 +170,9 @@ class SwapStats:
         cols: dict[str, np.ndarray] = {}
         for st in self.stations:
             for key, tw in (("queue", st.queue), ("green", st.green)):
-                cols[f"{st.name}_{key}_min"] = tw.bin_min
-                cols[f"{st.name}_{key}_max"] = tw.bin_max
+                lo, hi = tw.bin_min, tw.bin_max
+                assert lo is not None and hi is not None, "station queues and green packs keep their extremes"
+                cols[f"{st.name}_{key}_min"] = lo
+                cols[f"{st.name}_{key}_max"] = hi
             cols[f"{st.name}_stockouts"] = np.asarray(st.stockout_bins, dtype=np.int64)
         return cols

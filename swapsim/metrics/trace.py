@@ -6,8 +6,9 @@ their hooks only when tracing is on, so a run without a trace pays one attribute
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["TraceEvent", "Trace"]
 

@@ -102,6 +102,7 @@ class BayCharging:
             self._end_session(bay, self.bay_soc(bay))
         elif bay.slot is not None:  # still waiting for a charger under the power cap
             if bay.slot.triggered:  # granted this instant, not yet started: give the charger back
+                assert self.chargers is not None, "a bay holds a charger slot only under a power cap"
                 self.chargers.release(bay.slot)
             else:
                 bay.slot.cancel()
@@ -113,12 +114,14 @@ class BayCharging:
 
     def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
         pack = bay.pack
+        assert pack is not None, "a charge session ends with its pack in the bay"
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
         pack.soc = soc_end
         self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
         bay.charging = False
         if bay.slot is not None:
+            assert self.chargers is not None, "a bay holds a charger slot only under a power cap"
             self.chargers.release(bay.slot)
             bay.slot = None
 

@@ -39,8 +39,8 @@ state of charge), C-rates are in 1/h of nominal capacity. Times in days inside t
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = [
     "CellModel", "CHEMISTRIES", "anode_potential_v", "advance", "power_law", "FadeState",

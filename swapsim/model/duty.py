@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import simpy
 
 from swapsim.model.policies import swap_early
-
 from swapsim.model.robot_energy import Proc
 from swapsim.model.trip import SwapTrip
 
@@ -64,6 +63,7 @@ class Duty(SwapTrip):
             except simpy.Interrupt as stop:
                 self.strikeable = False
                 board.withdraw(self)
+                assert stop.cause is not None, "only faults interrupt a robot"
                 yield from self.halt(stop.cause)
                 if not call.triggered:
                     call = board.offer(self)
@@ -107,7 +107,9 @@ class Duty(SwapTrip):
         return swap_early(soc, self.opportunistic_below, self.view_of(self.pick_station()))
 
     def _above_opportunistic(self) -> bool:
-        return self.lowest_soc() >= self.opportunistic_below
+        below = self.opportunistic_below
+        assert below is not None, "the goal of an opportunistic swap"
+        return self.lowest_soc() >= below
 
     def _swap_early_while_idle(self, idle_h: float) -> Proc:
         """Activity cycle: at the start of an idle step, swap early if a station is free; returns idle time left."""
@@ -167,7 +169,7 @@ class Duty(SwapTrip):
         self.settle()
         grid_wh = 0.0
         now = self.env.now
-        for pack in self.packs:
+        for pack in self.held_packs():
             soc0 = pack.soc
             soc = pack.charge_along(self.park_curve, hours, now)
             grid_wh += (soc - soc0) * pack.usable_wh / self.park_efficiency

@@ -33,18 +33,18 @@ pack replacement) can take it over later. Times in hours.
 
 from __future__ import annotations
 
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
-
 if TYPE_CHECKING:
-    from swapsim.scenario import FaultsSpec
-    from swapsim.scenario.distributions import DurationDist
     from swapsim.metrics import Recorder
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station
+    from swapsim.scenario import FaultsSpec
+    from swapsim.scenario.distributions import DurationDist
     from swapsim.streams import Streams
 
 __all__ = ["Fault", "SwapFaults", "FaultInjector"]

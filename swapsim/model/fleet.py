@@ -16,15 +16,15 @@ from dataclasses import dataclass
 
 import simpy
 
-from swapsim.scenario import Scenario
 from swapsim.metrics import Recorder
+from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
-from swapsim.model.faults import FaultInjector, SwapFaults
-from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.station import Station
+from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
+from swapsim.scenario import Scenario
 from swapsim.streams import Streams
 
 __all__ = ["Fleet", "build_fleet", "charger_power_w"]
@@ -82,7 +82,7 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     robots = []
     trigger = scenario.policy.swap_trigger
     tasks = scenario.workload.tasks
-    n_steps = len(scenario.workload.cycle) if tasks is None else len(tasks.steps)
+    n_steps = len(scenario.workload.activity_cycle()) if tasks is None else len(tasks.steps)
     cls = robot_class(kind)
     swap_faults = None
     if scenario.faults.failed_swap.probability > 0:
@@ -124,7 +124,7 @@ def _wire_realistic_work(env: simpy.Environment, scenario: Scenario, streams: St
         for robot in fleet.robots:
             if not robot.on_duty:  # starts the run parked, its packs charged
                 robot.parked = True
-                for pack in robot.packs:
+                for pack in robot.held_packs():
                     pack.soc = 1.0
         env.process(fleet.shifts.follow_calendar())
     for robot in fleet.robots:

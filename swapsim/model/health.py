@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -49,9 +50,9 @@ from swapsim.model.technician import TechnicianCrew, TechnicianJob
 from swapsim.streams import BlockDraws, Streams
 
 if TYPE_CHECKING:
-    from swapsim.scenario import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.station import Bay, Station
+    from swapsim.scenario import Scenario
 
 __all__ = ["PackRecord", "HealthMonitor", "PACK_STATUSES"]
 

@@ -9,8 +9,9 @@ is one more function.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 __all__ = ["STATION_RULES", "StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot",
            "can_do_task", "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]

@@ -64,6 +64,7 @@ class Robot(Duty):
     def operate(self) -> Proc:
         """Work through the activity cycle forever, swapping packs when needed."""
         rng = self.work_rng
+        assert self.cycle is not None, "operate runs the activity cycle (the fleet runs serve for tasks)"
         # Per step, once: its duration's sampler, state and power.
         steps = [(spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
                  for spec in self.cycle]

@@ -13,7 +13,8 @@ This is the bottom layer of :class:`~swapsim.model.robot.Robot`: ``Robot`` < ``D
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Generator, Sequence
+from collections.abc import Generator, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import simpy
@@ -22,10 +23,10 @@ from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
 
 if TYPE_CHECKING:
-    from swapsim.scenario import Scenario
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
     from swapsim.model.station import Station
+    from swapsim.scenario import Scenario
 
 __all__ = ["EnergyRobot", "STRIKEABLE", "Proc"]
 
@@ -59,7 +60,7 @@ class EnergyRobot:
         self.packs: list[Pack | None] = list(packs)
         self.label = f"robot:{index}"
         """Where a pack in this robot is (``Pack.location``)."""
-        for p in self.packs:
+        for p in packs:
             p.location = self.label
         self.active = 0
         self.stations = stations
@@ -111,14 +112,23 @@ class EnergyRobot:
     # -- energy bookkeeping ---------------------------------------------------------------------
     @property
     def active_pack(self) -> Pack:
-        return self.packs[self.active]
+        pack = self.packs[self.active]
+        assert pack is not None, "asked only while the robot runs on a pack"
+        return pack
+
+    def held_packs(self) -> list[Pack]:
+        """The pack slots, when none is empty (a slot is empty only while its pack charges in a bay during
+        a stock-out): after a charge or a rescue, at a dock, parked, when called for a task."""
+        assert all(p is not None for p in self.packs), "a pack slot is empty (its pack charges at a station)"
+        return cast("list[Pack]", self.packs)
 
     def settle(self) -> None:
         """Draw the energy used since the last settlement from the active pack."""
         now = self.env.now
         dt = now - self.t_last
         if dt > 0.0 and self.power_w > 0.0:
-            self.packs[self.active].draw(self.power_w * dt, self.t_last, now)
+            # hot path, no narrowing call: power_w > 0 only while the active slot holds a pack
+            self.packs[self.active].draw(self.power_w * dt, self.t_last, now)  # type: ignore[union-attr]
         self.t_last = now
 
     def _enter(self, state: str, power_w: float) -> None:
@@ -134,7 +144,7 @@ class EnergyRobot:
         power_w = self.power_w
         if power_w <= 0.0:
             return math.inf, 0.0
-        pack = self.packs[self.active]
+        pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # hot path; power_w > 0: a pack is held
         soc, usable_wh = pack.soc, pack.usable_wh
         target = self.trigger if soc > self.trigger else 0.0
         soc_now = soc - power_w * (self.env.now - self.t_last) / usable_wh
@@ -144,7 +154,7 @@ class EnergyRobot:
     def on_energy_event(self, target: float) -> bool:
         """The active pack has reached ``target``; returns False if the robot is now stranded."""
         self.settle()
-        pack = self.packs[self.active]
+        pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # hot path; the active slot is never empty here
         pack.set_soc(target)
         other = self.packs[1 - self.active]  # None while its pack charges at a station
         if target > 0.0:
@@ -162,9 +172,11 @@ class EnergyRobot:
         """After a swap: run on the fuller pack if the active one is at or below the trigger."""
         pack = self.packs[self.active]
         other = self.packs[1 - self.active]
+        assert pack is not None and other is not None, "both packs are back in the robot after a swap"
         if pack.soc <= self.trigger and other.soc > pack.soc:
             self.active = 1 - self.active
-        self.needs_swap = self.packs[1 - self.active].soc <= self.trigger
+            pack, other = other, pack
+        self.needs_swap = other.soc <= self.trigger  # the pack not in use
 
     # -- primitives -------------------------------------------------------------------------------
     def _spend(self, duration_h: float, state: str, power_w: float, stop_for_swap: bool) -> Proc:
@@ -189,7 +201,7 @@ class EnergyRobot:
             except simpy.Interrupt as stop:
                 self.strikeable = False
                 remaining -= env.now - t0
-                yield from self.halt(stop.cause)
+                yield from self.halt(stop.cause)  # type: ignore[arg-type]  # only faults interrupt a robot (hot path: no check)
                 continue
             self.strikeable = False
             if to_end:
@@ -251,7 +263,7 @@ class EnergyRobot:
         """
         socs = [0.0 if p is None else p.soc for p in self.packs]
         if self.power_w > 0:
-            pack = self.packs[self.active]
+            pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
             soc = pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh
             socs[self.active] = soc if soc > 0.0 else 0.0  # max(0.0, soc), without the builtin's call cost
         return socs
@@ -266,7 +278,9 @@ class EnergyRobot:
 
     def pack_usable_wh(self) -> float:
         """Usable energy of one full pack (the first) (Wh)."""
-        return self.packs[0].usable_wh
+        pack = self.packs[0]
+        assert pack is not None, "asked only of a robot holding its packs"
+        return pack.usable_wh
 
     def swap_budget_wh(self) -> float:
         """Energy the robot may spend before its swap rule sends it to a station (Wh).
@@ -275,8 +289,7 @@ class EnergyRobot:
         """
         if not self.go_at_once:
             return self.energy_wh()
-        pack = self.packs[self.active]
-        return max(0.0, self._socs_now()[self.active] - self.trigger) * pack.usable_wh
+        return max(0.0, self._socs_now()[self.active] - self.trigger) * self.active_pack.usable_wh
 
     # -- faults ------------------------------------------------------------------------------------
     def halt_if_strikeable(self, fault: "Fault") -> None:
@@ -295,8 +308,9 @@ class EnergyRobot:
 
     def _after_charge(self) -> None:
         """Run on the fullest pack; nothing needs a swap unless a pack is still at the trigger."""
-        self.active = max(range(len(self.packs)), key=lambda i: self.packs[i].soc)
-        self.needs_swap = min(p.soc for p in self.packs) <= self.trigger
+        packs = self.held_packs()
+        self.active = max(range(len(packs)), key=lambda i: packs[i].soc)
+        self.needs_swap = min(p.soc for p in packs) <= self.trigger
 
     def strand(self) -> Proc:
         """Both packs empty: down for the rescue time; the crew charges both packs meanwhile."""

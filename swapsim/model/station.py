@@ -46,9 +46,9 @@ from swapsim.model.places import Bay, Places
 from swapsim.model.policies import StationView, choose_pack
 
 if TYPE_CHECKING:
-    from swapsim.scenario import StationSpec
     from swapsim.metrics import Recorder
     from swapsim.model.health import HealthMonitor
+    from swapsim.scenario import StationSpec
 
 class Station(BayCharging):
     """A swap station and its charging bays.

@@ -22,13 +22,15 @@ kinds are its keys. Hours, Wh, W.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from swapsim.model.robot import Robot
 
 if TYPE_CHECKING:
+    from swapsim.model.pack import Pack
     from swapsim.model.policies import StationView
     from swapsim.model.robot import Proc
     from swapsim.model.station import Station
@@ -41,7 +43,7 @@ class ColdSwapRobot(Robot):
     (``swapping``, no draw) and boots on the fresh pack for ``strategy.boot_time`` (``swapping``, at
     station power). The pack list has one entry; ``active`` is always 0."""
 
-    def __init__(self, *args: Any, boot_rng: np.random.Generator | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, boot_rng: np.random.Generator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.go_at_once = True
         self.boot = self.scenario.strategy.boot_time
@@ -49,14 +51,14 @@ class ColdSwapRobot(Robot):
 
     def on_energy_event(self, target: float) -> bool:
         self.settle()
-        self.packs[0].set_soc(target)
+        self.packs[0].set_soc(target)  # type: ignore[union-attr]  # hot path; its one pack is held while it runs
         if target > 0.0:
             self.needs_swap = True
             return True
         return False
 
     def rebalance(self) -> None:
-        self.needs_swap = self.packs[0].soc <= self.trigger
+        self.needs_swap = self.active_pack.soc <= self.trigger
 
     def pack_to_swap(self) -> int:
         return 0
@@ -66,7 +68,7 @@ class ColdSwapRobot(Robot):
                 (self.boot.sample(self.boot_rng), "swapping", self.station_w))
 
     def swap_budget_wh(self) -> float:
-        return max(0.0, self._socs_now()[0] - self.trigger) * self.packs[0].usable_wh
+        return max(0.0, self._socs_now()[0] - self.trigger) * self.active_pack.usable_wh
 
 
 class PlugInRobot(Robot):
@@ -76,9 +78,10 @@ class PlugInRobot(Robot):
 
     def on_energy_event(self, target: float) -> bool:
         self.settle()
-        pack = self.packs[self.active]
+        # hot path: annotations, no narrowing calls (a plug-in robot's packs never leave it)
+        pack: Pack = self.packs[self.active]  # type: ignore[assignment]
         pack.set_soc(target)
-        other = self.packs[1 - self.active]
+        other: Pack = self.packs[1 - self.active]  # type: ignore[assignment]
         if target > 0.0:
             if other.soc > self.trigger:
                 self.active = 1 - self.active
@@ -97,7 +100,7 @@ class PlugInRobot(Robot):
     def swap_budget_wh(self) -> float:
         if not self.go_at_once:
             return self.energy_wh()
-        return sum(max(0.0, s - self.trigger) * p.usable_wh for s, p in zip(self._socs_now(), self.packs))
+        return sum(max(0.0, s - self.trigger) * p.usable_wh for s, p in zip(self._socs_now(), self.held_packs()))
 
     def replenish(self, goal: Callable[[], bool] | None = None, park: bool = False) -> Proc:
         """A charge trip (``goal`` is met by charging both packs to the ready threshold)."""
@@ -118,11 +121,12 @@ class PlugInRobot(Robot):
         rec.charge_started(self.id, station.index, env.now)
         self._enter("charging", 0.0)
         curve = station.curve
-        socs0 = [p.soc for p in self.packs]
+        packs = self.held_packs()
+        socs0 = [p.soc for p in packs]
         hours = max(curve.time_to_soc_h(s, self.ready) for s in socs0)
         yield env.timeout(hours)
         grid_wh = 0.0
-        for pack, s0 in zip(self.packs, socs0):
+        for pack, s0 in zip(packs, socs0):
             s1 = pack.charge_along(curve, hours, env.now)
             grid_wh += (s1 - s0) * pack.usable_wh / station.efficiency
         self._after_charge()

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Generator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
 if TYPE_CHECKING:
-    from swapsim.scenario import TechnicianSpec
     from swapsim.metrics import Recorder
     from swapsim.model.pack import Pack
+    from swapsim.scenario import TechnicianSpec
     from swapsim.streams import Streams
 
 __all__ = ["ShiftCalendar", "SpareStock", "TechnicianJob", "TechnicianCrew"]

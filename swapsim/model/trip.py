@@ -10,7 +10,8 @@ Station outages re-route queued robots through the work area when another statio
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import simpy
 
@@ -114,10 +115,14 @@ class SwapTrip(EnergyRobot):
                 self.settle()
                 out = self.pack_to_swap()
                 drained, self.packs[out] = self.packs[out], None
+                assert drained is not None, "the robot holds the pack it came to swap"
                 green = station.wait_green()  # first in line, so a pack that is green at once is its own
-                station.drop_off(drained, empty.value)
+                into = empty.value
+                assert into is not None, "the event fires with the bay reserved for the drop-off"
+                station.drop_off(drained, into)
                 power = self.station_w if self.packs[self.active] is not None else 0.0  # one-pack robot: off
                 bay = yield from self._wait(green, "queueing", power)
+            assert bay is not None, "a green bay reserved for this robot (at once, or when one turned green)"
             rec.swap_started(self.id, station.index, env.now, stockout)
             if self.swap_faults is not None:
                 yield from self._retry_failed_attempts(station)
@@ -126,8 +131,10 @@ class SwapTrip(EnergyRobot):
                 fresh = station.take(bay)
             else:
                 out = self.pack_to_swap()
-                self.packs[out].location = ""
-                fresh = station.exchange(self.packs[out], bay)
+                drained = self.packs[out]
+                assert drained is not None, "the robot holds the pack it came to swap"
+                drained.location = ""
+                fresh = station.exchange(drained, bay)
             fresh.location = self.label
             self.packs[out] = fresh
             self.needs_swap = False
@@ -145,7 +152,9 @@ class SwapTrip(EnergyRobot):
 
     def pack_to_swap(self) -> int:
         """Index of the pack to exchange: the emptier one (the robot runs on the fuller one meanwhile)."""
-        if self.packs[self.active].soc < self.packs[1 - self.active].soc:
+        pack, other = self.packs[self.active], self.packs[1 - self.active]
+        assert pack is not None and other is not None, "a robot comes to swap holding both packs"
+        if pack.soc < other.soc:
             self.active = 1 - self.active
         return 1 - self.active
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -38,10 +39,11 @@ from swapsim.model.policies import can_do_task, choose_robots_lazily, swap_early
 from swapsim.streams import uniform
 
 if TYPE_CHECKING:
-    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
     from swapsim.metrics import Recorder
+    from swapsim.model.duty import Duty
     from swapsim.model.robot import Robot
     from swapsim.model.station import Station
+    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
 
 __all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m",
            "manhattan_from_m"]
@@ -226,7 +228,7 @@ class TaskBoard:
         self.energy_aware = spec.energy_aware
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.queue: deque[Task] = deque()
-        self.idle: dict["Robot", _Idle] = {}
+        self.idle: dict["Duty", _Idle] = {}
         self.next_id = 0
         if self.opportunistic_below is not None:
             for st in stations:
@@ -256,18 +258,18 @@ class TaskBoard:
             self.dispatch()
 
     # -- robots ------------------------------------------------------------------------------------
-    def offer(self, robot: "Robot") -> simpy.Event:
+    def offer(self, robot: "Duty") -> simpy.Event:
         """``robot`` is idle and on duty; returns the event that will call it."""
         call = self.env.event()
         self.idle[robot] = _Idle(self.env.now, call)
         self.dispatch()
         return call
 
-    def withdraw(self, robot: "Robot") -> None:
+    def withdraw(self, robot: "Duty") -> None:
         """``robot`` is no longer available (a fault halted it, or it went to swap on its own)."""
         self.idle.pop(robot, None)
 
-    def call(self, robot: "Robot", value: Any) -> bool:
+    def call(self, robot: "Duty", value: Any) -> bool:
         """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
         entry = self.idle.pop(robot, None)
         if entry is None:
@@ -280,11 +282,11 @@ class TaskBoard:
         open_ = [s.travel_h for s in self.stations if s.up] or [s.travel_h for s in self.stations]
         return min(open_) * self.walk_w
 
-    def approach_h(self, robot: "Robot", task: Task) -> float:
+    def approach_h(self, robot: "Duty", task: Task) -> float:
         """Hours for ``robot`` to walk to ``task``."""
         return manhattan_m(robot.position, task.location) / self.speed_mps / 3600.0
 
-    def feasible(self, robot: "Robot", task: Task) -> bool:
+    def feasible(self, robot: "Duty", task: Task) -> bool:
         """Whether ``robot`` can do ``task`` without swapping first."""
         if not self.energy_aware:
             return True
@@ -302,7 +304,8 @@ class TaskBoard:
                 else [0.0] * len(robots)
             verdict: dict[int, bool] = {}
 
-            def feasible(i: int) -> bool:
+            def feasible(i: int, robots: list[Duty] = robots, task: Task = task,
+                         verdict: dict[int, bool] = verdict) -> bool:
                 verdict[i] = self.feasible(robots[i], task)
                 return verdict[i]
 
@@ -320,11 +323,12 @@ class TaskBoard:
 
         Every robot sees the same stations, so only the robot with the emptiest pack is asked.
         """
-        if not self.idle or self.queue:
+        below = self.opportunistic_below
+        if not self.idle or self.queue or below is None:  # None: never listening (see __init__)
             return
         low = min(self.idle, key=lambda r: (r.lowest_soc(), r.id))
         soc = low.lowest_soc()
-        if soc < self.opportunistic_below and swap_early(soc, self.opportunistic_below,
+        if soc < below and swap_early(soc, below,
                                                          low.view_of(low.pick_station())):
             self.call(low, "swap")
 

@@ -4,12 +4,13 @@ kind of directory (run, sweep or comparison) by its files and calls the drawing 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from swapsim.results import check_results_dir
 from swapsim.output.figures_compare import plot_compare
 from swapsim.output.figures_run import plot_run
 from swapsim.output.figures_sweep import plot_sweep
+from swapsim.results import check_results_dir
 
 __all__ = ["plot_results"]
 
@@ -23,5 +24,7 @@ def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
         swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
-    plotter = {"run": plot_run, "sweep": plot_sweep, "compare": plot_compare}[check_results_dir(results_dir)]
+    plotters: dict[str, Callable[[Path, str], list[Path]]] = {"run": plot_run, "sweep": plot_sweep,
+                                                              "compare": plot_compare}
+    plotter = plotters[check_results_dir(results_dir)]
     return plotter(results_dir, fmt)

@@ -39,7 +39,7 @@ def save_figure(fig: Figure, out_dir: Path, stem: str, fmt: str) -> Path:
     return path
 
 
-WARMUP_SPAN = {"facecolor": (1.0, 1.0, 1.0, 0.45), "edgecolor": "#A6A6A6", "hatch": "///", "lw": 0.0}
+WARMUP_SPAN: dict[str, Any] = {"facecolor": (1.0, 1.0, 1.0, 0.45), "edgecolor": "#A6A6A6", "hatch": "///", "lw": 0.0}
 """The warm-up span: a light wash with grey hatching drawn over the data, so the colours under it
 pale instead of darkening and stay recognisable."""
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import save_figure
 from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.results import read_csv
 
 __all__ = ["STRATEGY_COLOURS", "plot_compare"]
 
@@ -59,7 +59,7 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
         ax_u.grid(axis="x", visible=False)
         width = 0.8 / max(n, 1)
         x = np.arange(len(others))
-        for i, k in enumerate(kinds):
+        for i in range(len(kinds)):
             y = [float(table[s][i]) * 100 for s in others]
             ax_s.bar(x + (i - (n - 1) / 2) * width, y, width=width * 0.95, color=colours[i],
                      label=f"{labels[i]} (utilisation {util[i]:.1f} %)")

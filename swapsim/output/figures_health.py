@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.output.figures_common import save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, STATE_COLOURS, report_style
+from swapsim.results import read_csv
 
 __all__ = ["ALERT_STYLE", "plot_pack_health", "plot_monthly", "plot_battery_health"]
 

@@ -26,13 +26,18 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import (
-    duration_label, save_figure, shade_warmup, step_edges, time_frame, wrap_title,
+    duration_label,
+    save_figure,
+    shade_warmup,
+    step_edges,
+    time_frame,
+    wrap_title,
 )
 from swapsim.output.figures_health import plot_battery_health
 from swapsim.output.style import FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, STATE_COLOURS, report_style
+from swapsim.results import read_csv
 
 __all__ = ["plot_run", "plot_fleet_state", "plot_robot_breakdown", "outlier_robots", "plot_stations", "plot_swap_waits",
            "swap_wait_cdf"]
@@ -87,7 +92,7 @@ def outlier_robots(values: np.ndarray, k: float = 3.0, floor: float = 0.005) -> 
     med = float(np.median(values))
     spread = 1.4826 * float(np.median(np.abs(values - med)))
     dev = np.abs(values - med)
-    return np.flatnonzero((dev > max(k * spread, floor)))
+    return np.flatnonzero(dev > max(k * spread, floor))
 
 
 def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
@@ -198,13 +203,13 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
     rows = len(stations) + (1 if zoom else 0)
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 0.9 + 2.6 * rows))
-        subfigs = np.atleast_1d(fig.subfigures(rows, 1))
+        subfigs = fig.subfigures(rows, 1, squeeze=False)[:, 0]
         last_axes = []
         if zoom:
             _zoom_row(subfigs[-1], ts, stations, zoom, capacity)
         for sub, st in zip(subfigs, stations):
             axes = sub.subplots(1, len(panels), sharex=True)
-            for ax, (key, title, unit, cap_key, colour) in zip(axes, panels):
+            for ax, (key, title, unit, _cap_key, colour) in zip(axes, panels):
                 y = cols.get(f"{st['name']}_{key}")
                 if y is None:
                     ax.set_axis_off()

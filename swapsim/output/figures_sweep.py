@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.metrics.glossary import label_for
 from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.results import read_csv
 
 __all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
 
@@ -76,8 +76,8 @@ def _factor_axis(values: list[Any]) -> tuple[np.ndarray | None, str]:
     if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         return np.asarray(values, dtype=float), ""
     if all(isinstance(v, str) for v in values):
-        parsed = [_QUANTITY.match(v) for v in values]
-        if all(parsed) and len({m.group(2) for m in parsed}) == 1:
+        parsed = [m for m in (_QUANTITY.match(v) for v in values) if m is not None]
+        if len(parsed) == len(values) and len({m.group(2) for m in parsed}) == 1:
             return np.asarray([float(m.group(1)) for m in parsed]), parsed[0].group(2)
     return None, ""
 
@@ -237,6 +237,7 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
                 ax.set_title(", ".join(f"{f} = {v}" for f, v in where.items()), fontsize=10.5)
         for ax in list(axes.flat)[len(facets):]:
             ax.set_visible(False)
+        assert image is not None, "every heatmap has a facet"
         bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.9)
         bar.set_label(f"{label} ({unit})" if unit else label)
         bar.ax.ticklabel_format(useOffset=False)

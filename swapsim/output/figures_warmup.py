@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.results import read_csv
 from swapsim.output.figures_common import WARMUP_SPAN, save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.results import read_csv
 
 __all__ = ["SERIES_TITLES", "plot_warmup"]
 

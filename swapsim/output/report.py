@@ -26,11 +26,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.results import ResultsError, check_results_dir, flatten
 from swapsim.metrics.glossary import kpi_label
 from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
 from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value, html_table, read_json, read_table, records
+from swapsim.results import ResultsError, check_results_dir, flatten
 
 __all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 
@@ -76,11 +76,11 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     held = sorted({n for n in points.get("n", []) if isinstance(n, int)})
     stale = isinstance(reps, int) and any(n < reps for n in held)  # more with target_ci is normal
     title = f"swapsim sweep: {name}"
-    subtitle = (f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
-                f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
-                f"Cells show the mean over replications ± the half-width of its 95 % confidence interval "
-                f"(Student t).")
-    subtitle = [subtitle]
+    lead = (f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
+            f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
+            f"Cells show the mean over replications ± the half-width of its 95 % confidence interval "
+            f"(Student t).")
+    subtitle = [lead]
     if stale:
         subtitle.append(f"Note: sweep.json plans {reps} replication(s) per point but the tables hold "
                         f"{', '.join(map(str, held))} (failed runs, or an interrupted resume); "
@@ -148,9 +148,9 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
     scenario = spec.get("scenario")
     sc_name = scenario.get("name") if isinstance(scenario, dict) else scenario
     title = f"swapsim comparison: {sc_name or cmp_dir.name}"
-    subtitle = (f"{len(strategies)} strategies on the same scenario with the same seed "
-                f"({spec.get('seed', '?')}), so they see the same random work (common random numbers).")
-    subtitle = [subtitle]
+    lead = (f"{len(strategies)} strategies on the same scenario with the same seed "
+            f"({spec.get('seed', '?')}), so they see the same random work (common random numbers).")
+    subtitle = [lead]
     from swapsim.metrics import ROBOT_STATES
     from swapsim.output.style import STATE_COLOURS
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import struct
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Sequence
 
 from swapsim._version import __version__
-from swapsim.results import ResultsError
 from swapsim.output import figures
+from swapsim.results import ResultsError
 
 __all__ = ["ensure_figures", "figures_section", "html_page", "ordered_figures", "scenario_description",
            "yaml_section"]
@@ -164,7 +164,7 @@ def figures_section(shown: list[tuple[str, Path]], captions: dict[str, str], not
 
 def html_page(title: str, subtitle: list[str], sections: list[tuple[str, str, str]], source: Path) -> str:
     """The whole document. ``subtitle``: plain-text paragraphs; ``sections``: (anchor, nav label, html)."""
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     nav = " ".join(f'<a href="#{escape(a)}">{escape(label)}</a>' for a, label, _ in sections if label)
     body = "\n".join(html for _, _, html in sections)
     return f"""<!DOCTYPE html>

@@ -16,15 +16,26 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.results import flatten
 from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS, kpi_label
 from swapsim.output.report_html import (
-    ensure_figures, figures_section, ordered_figures, scenario_description, yaml_section,
+    ensure_figures,
+    figures_section,
+    ordered_figures,
+    scenario_description,
+    yaml_section,
 )
 from swapsim.output.report_tables import (
-    fmt_hours, fmt_number, fmt_value, html_table, kv_table, read_json, read_table, records,
+    fmt_hours,
+    fmt_number,
+    fmt_value,
+    html_table,
+    kv_table,
+    read_json,
+    read_table,
+    records,
 )
 from swapsim.output.summary import headline_rows, run_findings
+from swapsim.results import flatten
 
 __all__ = ["RUN_FIGURE_CAPTIONS", "run_sections", "MAX_ROBOT_ROWS"]
 
@@ -74,8 +85,11 @@ def _summary_section(run_dir: Path) -> str:
 def _state_table(summary: dict[str, Any], robots: dict[str, list] | None) -> str:
     fleet = summary.get("fleet", {})
     fractions = fleet.get("state_fraction", {})
-    rows, total_h, total_f = [], 0.0, 0.0
-    for state in [s for s in ON_DUTY_STATES if s in fractions] + [s for s in fractions if s not in ON_DUTY_STATES]:
+    rows: list[list[str]] = []
+    total_h, total_f = 0.0, 0.0
+    states: list[str] = [s for s in ON_DUTY_STATES if s in fractions] + [s for s in fractions
+                                                                          if s not in ON_DUTY_STATES]
+    for state in states:
         frac = float(fractions[state])
         hours = float(sum(robots.get(f"{state}_h", []) or [0])) if robots else None
         total_h += hours or 0.0

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from swapsim.results import ResultsError, read_csv
 
@@ -88,9 +89,9 @@ def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: st
     keep = " keep" if len(rows) <= 15 else ""  # short tables are not split across printed pages
     out = [f'<div class="table-wrap{keep}"><table{cls}>']
     if header:
-        cells = "".join(f"<th{_num_class(h) if i else ''} scope=\"col\">{escape(h)}</th>"
-                        for i, h in enumerate(header))
-        out.append(f"<thead><tr>{cells}</tr></thead>")
+        head = "".join(f"<th{_num_class(h) if i else ''} scope=\"col\">{escape(h)}</th>"
+                       for i, h in enumerate(header))
+        out.append(f"<thead><tr>{head}</tr></thead>")
     out.append("<tbody>")
     for r, row in enumerate(rows):
         cls = f' class="{row_classes[r]}"' if row_classes and row_classes[r] else ""

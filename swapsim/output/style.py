@@ -12,10 +12,15 @@ matplotlib backend: the figures are :class:`matplotlib.figure.Figure` objects sa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
+from matplotlib.rcsetup import cycler  # what matplotlib.cycler is (the stubs do not re-export it)
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "OKABE_ITO", "STATE_COLOURS", "REPORT_RC", "DPI", "FIGURE_WIDTH_IN", "MARK_COLOUR", "report_style",
@@ -46,7 +51,7 @@ DPI = 200
 FIGURE_WIDTH_IN = 9.0
 """Width of every report figure (inches); at 200 dpi a PNG is 1800 px wide. Heights vary."""
 
-REPORT_RC = {
+REPORT_RC: dict[RcKeyType, Any] = {
     "figure.dpi": 100,
     "savefig.dpi": DPI,
     # A fixed canvas: the constrained layout keeps labels and outside legends inside it, so a figure's
@@ -71,7 +76,7 @@ REPORT_RC = {
     "axes.linewidth": 0.8,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "axes.prop_cycle": cycler(color=OKABE_ITO),
     "lines.linewidth": 1.5,
     "svg.fonttype": "path",
     "pdf.fonttype": 42,

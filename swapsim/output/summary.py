@@ -43,9 +43,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -305,9 +306,9 @@ def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The headline numbers of a run as (label, value) rows, labels from the glossary: utilisation, tasks
     (when there is task demand), fleet, swaps, waits, stock-outs, strandings, and grid energy with every
     part (stations + rescues + parking). The report's first table; a CLI can print the same rows."""
-    from swapsim.results import flatten
     from swapsim.metrics.glossary import kpi_label
     from swapsim.output.report_tables import fmt_value
+    from swapsim.results import flatten
 
     flat = flatten({k: v for k, v in summary.items() if k in ("fleet", "swaps", "tasks")})
     keys = ["fleet.utilisation", "fleet.robots", "swaps.count", "swaps.per_robot_per_day",

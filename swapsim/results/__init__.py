@@ -3,32 +3,32 @@
 simulation here.
 """
 
+from swapsim.results.files import (
+    ResultsError,
+    check_results_dir,
+    flatten,
+    json_default,
+    read_csv,
+    read_run,
+    results_kind,
+    write_csv,
+    write_json,
+    write_run,
+)
 from swapsim.results.outdir import (
-    OutputError,
     MANIFEST,
-    safe_name,
-    default_out,
-    check_path,
-    resolve_target,
+    OutputError,
     atomic_dir,
     atomic_file,
     atomic_write_text,
+    check_path,
     claim,
+    default_out,
     owned_file,
     owned_files,
+    resolve_target,
+    safe_name,
     write_manifest,
-)
-from swapsim.results.files import (
-    write_run,
-    read_run,
-    write_csv,
-    read_csv,
-    write_json,
-    flatten,
-    json_default,
-    ResultsError,
-    results_kind,
-    check_results_dir,
 )
 
 __all__ = [

@@ -26,13 +26,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from swapsim.scenario import dump_scenario
 from swapsim.results.outdir import OutputError, atomic_dir, atomic_file, atomic_write_text, claim
+from swapsim.scenario import dump_scenario
 
 if TYPE_CHECKING:
     from swapsim.engine import RunResult
@@ -52,7 +53,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any]]) -> None:
+def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Sequence[Any] | np.ndarray]) -> None:
     """Write a table given as a list of row dicts or as a dict of equal-length columns."""
     if isinstance(rows, Mapping):
         columns = list(rows)

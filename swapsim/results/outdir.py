@@ -29,9 +29,9 @@ import re
 import shutil
 import socket
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 __all__ = ["OutputError", "MANIFEST", "safe_name", "default_out", "check_path", "resolve_target",
            "atomic_dir", "atomic_file", "atomic_write_text", "claim", "owned_file", "owned_files", "write_manifest"]
@@ -221,7 +221,7 @@ def _alive(pid: int) -> bool:
 
 def clean_stale_partials(target: Path) -> list[Path]:
     """Remove ``.<target>.partial-*`` siblings left by a writer on this host that no longer runs."""
-    removed = []
+    removed: list[Path] = []
     host = socket.gethostname()
     try:
         siblings = list(target.parent.glob(f".{glob_escape(target.name)}.partial-*"))

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Annotated, Callable, Literal, Union
+from collections.abc import Callable
+from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from swapsim.streams import BlockDraws, uniform
 from swapsim.scenario.limits import Real
 from swapsim.scenario.units import Duration
+from swapsim.streams import BlockDraws, uniform
 
 __all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
            "Empirical", "DIST_NAMES"]
@@ -267,7 +268,7 @@ def _shorthand(value: object) -> object:
 
 
 DurationDist = Annotated[
-    Union[Fixed, Uniform, Triangular, Exponential, Normal, LogNormal, Empirical],
+    Fixed | Uniform | Triangular | Exponential | Normal | LogNormal | Empirical,
     Field(discriminator="dist"),
     BeforeValidator(_shorthand),
 ]

@@ -13,8 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, PlainSerializer, model_validator
 
 from swapsim.scenario.base import FrozenModel as _Frozen
-from swapsim.scenario.limits import Int, Real
 from swapsim.scenario.distributions import DurationDist
+from swapsim.scenario.limits import Int, Real
 from swapsim.scenario.units import Duration
 
 __all__ = ["TemperatureSpec", "BatterySpec", "HealthSpec", "ShiftWindow", "TechnicianSpec"]
@@ -125,7 +125,7 @@ class TechnicianSpec(_Frozen):
 
     crew: Int = Field(default=1, ge=0, le=1000, description="technicians on duty in each shift window")
     shifts: list[ShiftWindow] = Field(
-        default_factory=lambda: [ShiftWindow(start="00:00", end="24:00")], min_length=1,
+        default_factory=lambda: [ShiftWindow.model_validate({"start": "00:00", "end": "24:00"})], min_length=1,
         description="daily on-duty windows (model time 0 is midnight); default around the clock")
     response_time: DurationDist = Field(
         default={"dist": "exponential", "mean": "30 min"}, validate_default=True,

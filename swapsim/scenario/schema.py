@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 import swapsim.scenario.limits as lim
+from swapsim.model.policies import STATION_RULES
 from swapsim.scenario.base import FrozenModel as _Frozen
 from swapsim.scenario.base import ScenarioError
 from swapsim.scenario.costs import CostsSpec
@@ -30,7 +31,6 @@ from swapsim.scenario.distributions import DurationDist
 from swapsim.scenario.health import BatterySpec, HealthSpec, ShiftWindow, TechnicianSpec, TemperatureSpec
 from swapsim.scenario.limits import Int, Real, runnable_checks
 from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
-from swapsim.model.policies import STATION_RULES
 
 StationRule = Literal[tuple(STATION_RULES)]  # type: ignore[valid-type]
 """The station-choice rule names, derived from the model's registry of rules (one list, not two)."""
@@ -336,6 +336,12 @@ class WorkloadSpec(_Frozen):
         if (self.cycle is None) == (self.tasks is None):
             raise ValueError("give exactly one of cycle (a repeated activity cycle) or tasks (task demand)")
         return self
+
+    def activity_cycle(self) -> list[WorkStep]:
+        """The activity cycle's steps; a ValueError for task demand, which has none."""
+        if self.cycle is None:
+            raise ValueError("workload.tasks: this needs an activity cycle (workload.cycle), not task demand")
+        return self.cycle
 
 
 class PolicySpec(_Frozen):

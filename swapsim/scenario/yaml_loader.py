@@ -61,7 +61,7 @@ class BoundedLoader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(AliasEvent):
             mark = self.peek_event().start_mark
-            node = super().compose_node(parent, index)
+            node: Any = super().compose_node(parent, index)  # Any: our nodes carry swapsim_size
             size = getattr(node, "swapsim_size", None)
             if size is None:  # the anchored node is still being composed: the alias is inside it
                 raise ComposerError(None, None, "a recursive alias (a node that contains itself)", mark)
@@ -87,7 +87,7 @@ class BoundedLoader(yaml.SafeLoader):
     # -- constructing: duplicate keys, huge integers -------------------------------------------------
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, Any] = {}
+            seen: dict[Any, yaml.Mark] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
                     continue

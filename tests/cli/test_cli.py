@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from builders import scenario_dict
 from click.testing import CliRunner, Result
 
-from builders import scenario_dict
 from swapsim.cli import cli
-from swapsim.scenario import load_scenario, scenario_from_dict
-from swapsim.results import flatten, read_csv
 from swapsim.metrics import ROBOT_STATES
+from swapsim.results import flatten, read_csv
+from swapsim.scenario import load_scenario, scenario_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

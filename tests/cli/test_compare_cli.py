@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from swapsim.cli import cli
-from swapsim.results import read_csv
 from swapsim.metrics import ON_DUTY_STATES
+from swapsim.results import read_csv
 
 TINY = {
     "name": "tiny",

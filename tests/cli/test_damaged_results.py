@@ -87,7 +87,7 @@ def test_csv_with_a_missing_column_is_named(tmp_path: Path) -> None:
     run = tmp_path / "run"
     shutil.copytree(DATA / "run_small", run)
     lines = (run / "timeseries.csv").read_text().splitlines()
-    (run / "timeseries.csv").write_text("\n".join(",".join(l.split(",")[1:]) for l in lines) + "\n")
+    (run / "timeseries.csv").write_text("\n".join(",".join(line.split(",")[1:]) for line in lines) + "\n")
     result = CliRunner().invoke(cli, ["plot", str(run)])
     assert result.exit_code == 2
     assert "timeseries.csv: damaged: no column time_h" in result.stderr

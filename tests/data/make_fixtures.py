@@ -22,9 +22,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
 from swapsim.results import write_run
+from swapsim.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "factory.yaml"

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from swapsim.scenario import apply_override, scenario_from_dict
 from swapsim.engine import simulate
+from swapsim.scenario import apply_override, scenario_from_dict
 
 
 def scenario(*overrides: str):

@@ -14,11 +14,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from strategies import scenarios
-from swapsim.scenario import dump_scenario, scenario_from_dict
+
 from swapsim.engine import simulate
 from swapsim.metrics import ON_DUTY_STATES, ROBOT_STATES
+from swapsim.scenario import dump_scenario, scenario_from_dict
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

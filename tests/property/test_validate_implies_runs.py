@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from swapsim.scenario import ScenarioError, read_yaml, scenario_from_dict
 from swapsim.engine import Environment, simulate
+from swapsim.scenario import ScenarioError, read_yaml, scenario_from_dict
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SHIPPED = {p.stem: read_yaml(p) for p in sorted(SCENARIOS.glob("*.yaml"))}

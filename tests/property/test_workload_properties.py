@@ -7,8 +7,8 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swapsim.model.workload import DutyCalendar, RateProfile
 from swapsim.model.policies import IdleRobot, can_do_task, choose_robots, choose_robots_lazily
+from swapsim.model.workload import DutyCalendar, RateProfile
 
 
 @st.composite

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
 from swapsim.results import flatten, write_json, write_run
+from swapsim.scenario import load_scenario
 
 DATA = Path(__file__).parent / "data"
 SCENARIO = DATA / "small_factory.yaml"

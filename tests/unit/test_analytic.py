@@ -26,10 +26,10 @@ from swapsim.analysis.cycle import (
 )
 from swapsim.analysis.estimator import estimate, estimate_points, format_estimate
 from swapsim.analysis.queueing import mmcn
+from swapsim.analysis.validation import mmcn_scenario
+from swapsim.model.pack import ChargeCurve
 from swapsim.scenario import load_scenario, scenario_from_dict
 from swapsim.scenario.distributions import Empirical, Exponential, Fixed, LogNormal, Normal, Triangular, Uniform
-from swapsim.model.pack import ChargeCurve
-from swapsim.analysis.validation import mmcn_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

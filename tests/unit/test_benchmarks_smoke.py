@@ -17,8 +17,8 @@ from benchmarks import bench_queue, bench_scaling, bench_sweep, child, common, p
 from benchmarks.bare_mmcn import run_bare_mmcn
 from benchmarks.common import REPO, CountingEnvironment, Table
 from benchmarks.scenarios import factory_scaled
-from swapsim.scenario import OutputSpec
 from swapsim.engine import simulate
+from swapsim.scenario import OutputSpec
 
 HOURS = 6.0
 

@@ -7,8 +7,15 @@ import math
 import numpy as np
 import pytest
 
-from swapsim.model.degradation import (CHEMISTRIES, FadeState, advance, anode_potential_v, celsius_to_kelvin,
-                                       power_law, time_to_health)
+from swapsim.model.degradation import (
+    CHEMISTRIES,
+    FadeState,
+    advance,
+    anode_potential_v,
+    celsius_to_kelvin,
+    power_law,
+    time_to_health,
+)
 from swapsim.model.pack import ChargeCurve
 from swapsim.model.technician import ShiftCalendar
 

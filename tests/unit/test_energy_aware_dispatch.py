@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
+from swapsim.scenario import scenario_from_dict
 
 
 def long_tasks(kind: str, energy_aware: bool = True):

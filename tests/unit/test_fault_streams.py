@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
+from swapsim.scenario import scenario_from_dict
 
 ZERO_FAULTS = {
     "estop": {"rate_per_day": 0, "duration": "5 min"},

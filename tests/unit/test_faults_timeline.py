@@ -4,15 +4,13 @@ that matters (every duration is a fixed value)."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 import simpy
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.metrics import Recorder
 from swapsim.model.faults import Fault, SwapFaults
 from swapsim.model.fleet import build_fleet
+from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 
@@ -103,7 +101,6 @@ def test_down_power_draws_energy_while_halted():
 def test_failed_swap_attempts_cost_the_retry_time_in_down_then_succeed():
     sc = base(faults={"failed_swap": {"probability": 0.5, "retry": "2 min"}})
     env, rec, fleet = build(sc, seed=3)
-    robot = fleet.robots[0]
     env.run(until=9.0)
     failures = rec.faults.counts["failed_swaps"]
     timeline = states(rec)

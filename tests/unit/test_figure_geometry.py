@@ -27,8 +27,7 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from swapsim.output import (figures_common, figures_compare, figures_health, figures_run, figures_sweep,
-                            figures_warmup)
+from swapsim.output import figures_common, figures_compare, figures_health, figures_run, figures_sweep, figures_warmup
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,10 +153,10 @@ def test_sweep_and_compare_figures_fit(caught, tmp_path):
 
 
 def test_warmup_and_monthly_figures_fit(caught, tmp_path):
-    from swapsim.scenario import load_scenario
     from swapsim.engine import simulate
-    from swapsim.results import write_run
     from swapsim.experiments.warmup import advise_warmup, pilot_series, write_warmup
+    from swapsim.results import write_run
+    from swapsim.scenario import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "factory.yaml", ["horizon=2 d", "fleet.robots=8"])
     write_warmup(advise_warmup(pilot_series(sc, replications=2, bin_width_h=0.25, jobs=1)), tmp_path / "w",

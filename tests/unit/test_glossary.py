@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
-from swapsim.results import flatten
 from swapsim.metrics.glossary import KPI_LABELS, Label, kpi_label, label_for
+from swapsim.results import flatten
+from swapsim.scenario import load_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 SHORT = ["horizon=2 d", "warmup=6 h"]

@@ -9,7 +9,6 @@ import pytest
 
 from swapsim.metrics import ROBOT_STATES, Recorder, Tally, TimeWeighted
 
-
 # -- TimeWeighted ---------------------------------------------------------------------------------
 
 def test_time_weighted_integral_and_mean() -> None:

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from swapsim.scenario import ChargerSpec
 from swapsim.model.pack import ChargeCurve, Pack, discharge_time_h
+from swapsim.scenario import ChargerSpec
 
 DEFAULT = ChargerSpec()
 CURVE = ChargeCurve(DEFAULT.rate_c, DEFAULT.cv_soc, DEFAULT.cutoff_c)

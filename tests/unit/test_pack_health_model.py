@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 import simpy
 
-from swapsim.scenario import apply_override, scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import build_fleet
 from swapsim.model.station import Station
+from swapsim.scenario import apply_override, scenario_from_dict
 from swapsim.streams import Streams
 
 

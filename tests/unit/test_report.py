@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from swapsim.output import figures, figures_run
-from swapsim.results import ResultsError, read_csv
 from swapsim.output.report import REPORT_NAME, write_report
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value
+from swapsim.results import ResultsError, read_csv
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 from swapsim import resources
-from swapsim.scenario import limits
-from swapsim.scenario import ScenarioError, apply_override, load_scenario, read_yaml, scenario_from_dict, split_path
 from swapsim.engine import simulate
+from swapsim.scenario import (
+    ScenarioError,
+    apply_override,
+    limits,
+    load_scenario,
+    read_yaml,
+    scenario_from_dict,
+    split_path,
+)
 from tests.builders import make_scenario, scenario_dict
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

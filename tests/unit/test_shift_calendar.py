@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.model.workload import DutyCalendar
+from swapsim.scenario import scenario_from_dict
 
 CALENDAR = [{"start": "0 h", "robots": 2}, {"start": "6 h", "robots": 6}, {"start": "14 h", "robots": 4},
             {"start": "22 h", "robots": 2}]

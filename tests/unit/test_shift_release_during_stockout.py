@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
 from swapsim.experiments import replication_seed
+from swapsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

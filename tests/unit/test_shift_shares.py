@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.scenario import ScenarioError, dump_scenario, load_scenario, scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.experiments import load_sweep_file
 from swapsim.model.workload import DutyCalendar
+from swapsim.scenario import ScenarioError, dump_scenario, load_scenario, scenario_from_dict
 from tests.builders import scenario_dict
 
 ROOT = Path(__file__).resolve().parents[2]

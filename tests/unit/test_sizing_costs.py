@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from swapsim.scenario import ScenarioError, scenario_from_dict
+from swapsim.analysis.costs import CostsSpec, capital_recovery_factor, cost_summary, static_costs, unit_counts
 from swapsim.engine import simulate
 from swapsim.metrics.energy import EnergyStats
 from swapsim.metrics.trace import Trace
-from swapsim.analysis.costs import CostsSpec, capital_recovery_factor, cost_summary, static_costs, unit_counts
+from swapsim.scenario import ScenarioError, scenario_from_dict
 from tests.builders import scenario_dict
 
 
@@ -116,8 +116,8 @@ def test_a_run_with_costs_has_the_section_and_one_without_does_not():
 
 
 def test_a_run_report_shows_the_cost_breakdown(tmp_path):
-    from swapsim.results import write_run
     from swapsim.output.report import build_report
+    from swapsim.results import write_run
 
     data = scenario_dict(horizon="6 h", costs={"energy_per_kwh": 0.3})
     res = simulate(scenario_from_dict(data, "t"))

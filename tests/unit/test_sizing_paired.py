@@ -7,11 +7,11 @@ import math
 
 import pytest
 
-from swapsim.scenario import scenario_from_dict
-from swapsim.experiments import replication_seed
 from swapsim.engine import simulate
+from swapsim.experiments import replication_seed
 from swapsim.experiments.compare import with_strategy
 from swapsim.experiments.paired import format_paired, paired_rows, run_replicated, write_paired
+from swapsim.scenario import scenario_from_dict
 from tests.builders import scenario_dict
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from swapsim.experiments.sizing.space import (
+    Config,
+    Dimension,
+    dominates,
+    enumerate_configs,
+    parse_objective_target,
+    parse_search,
+)
 from swapsim.scenario import ScenarioError, scenario_to_dict
-from swapsim.experiments.sizing.space import (Config, Dimension, dominates, enumerate_configs, parse_objective_target,
-                                  parse_search)
 from tests.builders import make_scenario
 
 

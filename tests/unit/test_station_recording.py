@@ -11,9 +11,8 @@ import math
 
 import pytest
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
-
+from swapsim.scenario import scenario_from_dict
 
 
 def two_robot_scenario(horizon_h: float) -> dict:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import simpy
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import build_fleet
 from swapsim.model.pack import ChargeCurve
+from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 
@@ -86,7 +86,6 @@ def test_plug_in_charges_both_packs_in_parallel_at_a_dock():
     # charges only when both are at the trigger, and goes at once
     sc = one_robot("plug_in", horizon="24 h", policy={"swap_trigger": 0.2, "go": "immediately"})
     rec, fleet = run(sc, 24.0)
-    robot = fleet.robots[0]
     walk = 0.1
     curve = ChargeCurve(0.8, 0.85, 0.05)
     charge_h = curve.time_to_soc_h(0.2, 0.95)

@@ -11,14 +11,14 @@ import math
 
 import numpy as np
 import pytest
+from builders import make_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders import make_scenario
+from swapsim.analysis.validation.ageing import blast_input
 from swapsim.engine import simulate
 from swapsim.model.degradation import CHEMISTRIES, FadeState, advance, celsius_to_kelvin
 from swapsim.model.pack import ChargeCurve, Pack
-from swapsim.analysis.validation.ageing import blast_input
 from swapsim.model.stressors import CalendarTable, PackStress, PackTrace
 
 T30 = celsius_to_kelvin(30.0)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 import simpy
-
 from builders import build_entities, events, make_scenario, states
+
 from swapsim.engine import simulate
 from swapsim.model.pack import ChargeCurve
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from swapsim.scenario import load_scenario
 from swapsim.experiments.warmup import advise_warmup, mser, pilot_series, write_warmup
+from swapsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

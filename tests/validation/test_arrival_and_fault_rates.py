@@ -11,10 +11,10 @@ import math
 
 import simpy
 
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
 from swapsim.model.workload import TaskBoard
+from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 Z = 3.29

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from swapsim.scenario import load_scenario
 from swapsim.analysis.validation import estimate_vs_simulation
+from swapsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

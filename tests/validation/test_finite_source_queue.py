@@ -22,8 +22,8 @@ import pytest
 from scipy import stats
 
 from swapsim.analysis.queueing import mmcn
-from swapsim.scenario import scenario_from_dict
 from swapsim.engine import simulate
+from swapsim.scenario import scenario_from_dict
 
 THINK_H = 1.0          # working time between swaps (h)
 USABLE_WH = 468 * 0.9  # default pack: 421.2 Wh usable

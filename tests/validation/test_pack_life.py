@@ -30,7 +30,6 @@ import math
 import numpy as np
 import pytest
 
-
 from swapsim.analysis.validation.ageing import BLAST_CLASSES, crosscheck
 from swapsim.model.degradation import CHEMISTRIES, celsius_to_kelvin, power_law, time_to_health, years_to_health
 

@@ -22,9 +22,9 @@ import pytest
 from swapsim.analysis.queueing import mmcn
 from swapsim.analysis.spare_packs import prob_no_ready_pack
 from swapsim.analysis.validation.scenarios import TRIGGER, mmcn_scenario, stockout_scenario
-from swapsim.model.pack import ChargeCurve
 from swapsim.experiments.sizing.search import make_spec, run_size
 from swapsim.experiments.sizing.space import Dimension, Target
+from swapsim.model.pack import ChargeCurve
 
 
 def _minimal(values: dict[int, float], target: float) -> int:

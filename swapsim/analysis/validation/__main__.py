@@ -7,7 +7,7 @@ without simulating; ``--quick`` runs a small version for a smoke test.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from swapsim.analysis.validation.ageing_page import load as load_ageing
 from swapsim.analysis.validation.page import render

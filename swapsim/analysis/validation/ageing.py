@@ -28,17 +28,18 @@ from __future__ import annotations
 import importlib
 import json
 import platform
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from swapsim._version import __version__
-from swapsim.scenario import load_scenario
 from swapsim.engine import simulate
 from swapsim.model.degradation import CHEMISTRIES, years_to_health
 from swapsim.model.stressors import PackTrace
+from swapsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository (scenarios/ are not installed with the package)
 """The checkout (scenario files are read from ``ROOT / scenarios``)."""

@@ -7,6 +7,7 @@ Pure text from ``docs/validation-ageing.json`` (written by ``python -m swapsim.a
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ code; it cannot be recomputed from this version."""
 
 
 
-def section(data: dict[str, Any] | None) -> list[str]:
+def section(data: Mapping[str, Any] | None) -> list[str]:
     """Section 8 of docs/validation.md, drawn from the saved numbers (``docs/validation-ageing.json``)."""
     L = ["## 8. Pack ageing against NREL BLAST-Lite on the duty packs really see", ""]
     if not data:
@@ -89,7 +90,7 @@ def section(data: dict[str, Any] | None) -> list[str]:
     return L
 
 
-def summary_rows(data: dict[str, Any] | None) -> list[str]:
+def summary_rows(data: Mapping[str, Any] | None) -> list[str]:
     """The row of section 8 in the summary table of docs/validation.md (none without saved numbers)."""
     if not data:
         return []

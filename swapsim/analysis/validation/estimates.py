@@ -8,7 +8,8 @@ occupancy series to show swap waves (:func:`autocorrelation`). Plain JSON-ready 
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from swapsim.analysis.validation.replications import CI, mean_ci
 from swapsim.scenario import Scenario

@@ -7,8 +7,9 @@ draws, so the page can be written without drawing. Imports matplotlib when calle
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from swapsim.analysis.validation.estimates import autocorrelation
 from swapsim.analysis.validation.scenarios import JITTER_CV, OFFERED_PACK_LOAD

@@ -11,14 +11,15 @@ says how blocks and placeholders are written.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from swapsim.analysis.validation.estimates import autocorrelation
 from swapsim.analysis.validation.ageing_page import section as ageing_section
 from swapsim.analysis.validation.ageing_page import summary_rows as ageing_summary_rows
+from swapsim.analysis.validation.estimates import autocorrelation
 from swapsim.analysis.validation.figures import draw_figures
 from swapsim.analysis.validation.scenarios import BUDGET_WH, BURST_H, JITTER_CV, OFFERED_PACK_LOAD
 

@@ -9,8 +9,9 @@ the package's one statistics function (SciPy). Times in hours.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from swapsim.scenario import Scenario
 

@@ -7,7 +7,8 @@ and the estimate against the shipped scenarios, and returns the data that
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from swapsim.analysis.validation.estimates import estimate_vs_simulation
 from swapsim.analysis.validation.packs import pack_checks
@@ -39,8 +40,8 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
     import time
 
     from swapsim._version import __version__
-    from swapsim.scenario import load_scenario
     from swapsim.model.pack import ChargeCurve
+    from swapsim.scenario import load_scenario
 
     started = time.perf_counter()
     data: dict[str, Any] = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},

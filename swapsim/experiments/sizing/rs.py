@@ -30,8 +30,8 @@ NumPy, simpler to audit here than a ranking-and-selection library built for a di
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -78,7 +78,7 @@ class Bound:
         return self.mean + self.half
 
 
-def one_sided(values: Sequence[float], alpha: float) -> Bound:
+def one_sided(values: Sequence[float] | np.ndarray, alpha: float) -> Bound:
     """One-sided Student-t half-width at error ``alpha`` of the mean of ``values`` (NaN-free, n >= 2)."""
     from scipy.stats import t
 

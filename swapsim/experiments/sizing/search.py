@@ -37,18 +37,19 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
-from swapsim.experiments.executors import make_executor
-from swapsim.results.outdir import MANIFEST, OutputError, atomic_write_text, check_path, write_manifest
-from swapsim.experiments.runner import RunTask, execute_run
-from swapsim.experiments.sweep import replication_seed
-from swapsim.experiments.sizing import rs
 from swapsim.analysis.costs import CostsSpec, static_costs
+from swapsim.experiments.executors import make_executor
+from swapsim.experiments.runner import RunTask, execute_run
+from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.space import Config, Dimension, Target, check_kpis, dominates, enumerate_configs
+from swapsim.experiments.sweep import replication_seed
+from swapsim.results.outdir import MANIFEST, OutputError, atomic_write_text, check_path, write_manifest
+from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 
 __all__ = ["SizeSpec", "SizeResult", "make_spec", "run_size", "STATUSES"]
 
@@ -241,9 +242,7 @@ _ESTIMATE_KEYS = {"swaps.stockout_share": "swaps.stockout_fraction"}
 
 def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
-    from swapsim.analysis.estimator import estimate_kpis
-
-    from swapsim.analysis.estimator import _faults_enabled
+    from swapsim.analysis.estimator import _faults_enabled, estimate_kpis
 
     sc = scenario_from_dict(ev.config.data, spec.source)
     if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or _faults_enabled(sc):

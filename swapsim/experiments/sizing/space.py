@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from swapsim.scenario import ScenarioError, scenario_from_dict
 from swapsim.experiments.sweep import apply_factors
+from swapsim.scenario import ScenarioError, scenario_from_dict
 
 __all__ = ["Dimension", "Target", "Config", "parse_search", "parse_objective_target", "enumerate_configs",
            "MONOTONE_FIELDS", "check_kpis"]
