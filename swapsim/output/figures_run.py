@@ -209,7 +209,8 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
             _zoom_row(subfigs[-1], ts, stations, zoom, capacity)
         for sub, st in zip(subfigs, stations):
             axes = sub.subplots(1, len(panels), sharex=True)
-            for ax, (key, title, unit, _cap_key, colour) in zip(axes, panels):
+            cap = capacity.get(st["name"], {})
+            for ax, (key, title, unit, cap_key, colour) in zip(axes, panels):
                 y = cols.get(f"{st['name']}_{key}")
                 if y is None:
                     ax.set_axis_off()
@@ -233,6 +234,10 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                                   zorder=5, label="stock-outs in bin")
                         ax.text(0.0, 1.0, f"ticks: bins with stock-outs ({int(np.sum(stock))} in the whole run)",
                                 transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5)
+                limit = cap.get(cap_key) if cap_key else None
+                if limit:  # the station's swap positions or bays, as a dashed reference line
+                    ax.axhline(limit, color="#555555", ls="--", lw=0.9, label=f"{cap_key} ({limit})")
+                    top = max(top, float(limit))
                 ax.set_ylim(0, top * 1.15 if top > 0 else 1)
                 shade_warmup(ax, warmup_h, scale)
                 _shade_outages(ax, cols, st["name"], x, x_end)
@@ -250,7 +255,8 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
         outages = "; orange: station down" if any(st.get("outages") for st in stations) else ""
         fig.suptitle(wrap_title(f"Swap stations over time: {man['scenario']}, seed {man['seed']}\n"
                                 f"line: mean per {duration_label(width_h)} bin; band: min to max within the bin; "
-                                f"hatched: warm-up{outages}", FIGURE_WIDTH_IN, 12), fontsize=12)
+                                f"hatched: warm-up; dashed: swap positions and bays{outages}", FIGURE_WIDTH_IN, 12),
+                     fontsize=12)
         return save_figure(fig, out_dir, "stations", fmt)
 
 
