@@ -219,6 +219,10 @@ waves (factory 0.67: waits 3x the estimate) or space themselves out; hospital 0.
 stock-out scenario 0.61 stay within 25 % (docs/validation.md, section 6)."""
 SHARED_SHARE = 0.01
 """Share of swaps at the second station above which a ``shortest_wait`` split is said to matter."""
+PACK_LOAD_SATURATED = 0.75
+"""Offered load per pack above which, when the waits are unreliable, the waiting share of the cycle (and
+with it utilisation, swaps a day and energy) can be off by more than 2 % (factory with one hall: 0.80,
+utilisation 5.7 % off)."""
 FEW_ROBOTS = 8
 """Fewer robots than this: swap requests are far from any of the stock-out formulas' streams."""
 
@@ -242,7 +246,11 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
       - fewer than :data:`FEW_ROBOTS` robots (requests far from the regular or Poisson streams);
     * the wait is unreliable for any of those reasons (waves and stock-outs drive it too), unless the
       estimated stock-outs are nil (< 0.1 %) and the only reasons are about packs; position waits alone
-      follow the finite-source queue, insensitive to the working-time law.
+      follow the finite-source queue, insensitive to the working-time law;
+    * the energy balance (``balance``: swaps a day, utilisation, state shares, energy) is reliable
+      (within 2 %) unless the waits are unreliable and a station's load per pack exceeds
+      :data:`PACK_LOAD_SATURATED`, where a wait several times the estimate takes a visible share of
+      the cycle.
     """
     cv = model.interval_cv
     used = [st for st in model.stations if states[st.index].rate > 0]
@@ -276,7 +284,14 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     def verdict(reasons: list[str], ok: str) -> dict[str, Any]:
         return {"reliable": not reasons, "reason": "; ".join(reasons) if reasons else ok}
 
+    loads = [states[st.index].rate * st.t_green / st.spares for st in used if st.spares > 0]
+    balance_reasons = []
+    if wait_reasons and loads and max(loads) > PACK_LOAD_SATURATED:
+        balance_reasons.append(f"the waits are unreliable near pack saturation (load per pack {max(loads):.2f} > "
+                               f"{PACK_LOAD_SATURATED}): the waiting share of the cycle, and with it this "
+                               "number, can be off by a few per cent")
     return {
+        "balance": verdict(balance_reasons, _ENERGY["reason"]),
         "stockouts": verdict(stock_reasons, f"random-phase stock-out count applies (CV {cv:.2f}, packs not "
                                             "short, one station or no overflow)"),
         "wait": verdict(wait_reasons, "finite-source position queue plus the pack wait; no swap waves "
@@ -296,7 +311,8 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
     """A verdict for every number of an estimate, keyed by its dotted path (``swaps.wait_min.mean``,
     ``stations.hall-A.stockout_probability``, ``fleet.utilisation`` ...): waits, queues, the time
     queueing and the station split take ``v["wait"]``; stock-outs and pack waits ``v["stockouts"]``;
-    inputs are marked as such, and everything else follows from the energy balance."""
+    inputs are marked as such, and everything else follows from the energy balance (``v["balance"]``:
+    reliable unless the waits are unreliable near pack saturation)."""
     out: dict[str, dict[str, Any]] = {}
 
     def walk(prefix: str, value: Any) -> None:
@@ -316,7 +332,7 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
                                                                    "swap_utilisation")):
                 out[prefix] = dict(v["wait"])
             else:
-                out[prefix] = dict(_ENERGY)
+                out[prefix] = dict(v.get("balance", _ENERGY))
 
     walk("", {k: x for k, x in est.items() if k in ("fleet", "swaps", "stations", "energy", "cycle")})
     return out

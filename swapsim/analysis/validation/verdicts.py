@@ -24,13 +24,15 @@ SETTINGS = {"horizon_d": 120, "warmup_d": 2, "replications": 3, "level": 0.95}
 """Simulation settings of the shipped-scenario cases: horizon and warm-up (days), replications, CI level."""
 
 KPIS = (
-    ("swaps per robot per day", ("swaps", "per_robot_per_day"), 1.0, None),
-    ("utilisation (%)", ("fleet", "utilisation"), 100.0, None),
-    ("grid energy (kWh/day)", ("energy", "grid_kwh_per_day"), 1.0, None),
+    ("swaps per robot per day", ("swaps", "per_robot_per_day"), 1.0, "swaps.per_robot_per_day"),
+    ("utilisation (%)", ("fleet", "utilisation"), 100.0, "fleet.utilisation"),
+    ("grid energy (kWh/day)", ("energy", "grid_kwh_per_day"), 1.0, "energy.grid_kwh_per_day"),
     ("mean wait (min)", ("swaps", "wait_min", "mean"), 1.0, "swaps.wait_min.mean"),
     ("swaps with no green pack (%)", ("swaps", "stockout_fraction"), 100.0, "swaps.stockout_fraction"),
 )
-"""(label, key path in the estimate, scale, verdict key or None for the energy-balance KPIs)."""
+"""(label, key path in the estimate, scale, key of its verdict); the first three come from the energy
+balance (held to 2 %), the last two from the queues (held to 25 %)."""
+BALANCE = ("swaps per robot per day", "utilisation (%)", "grid energy (kWh/day)")
 
 
 def _override(sc: Scenario, *sets: str) -> Scenario:
@@ -102,7 +104,7 @@ def assemble(label: str, sc: Scenario, sims: list[dict[str, Any]], level: float 
     rows = []
     for kpi, path, scale, key in KPIS:
         ci = mean_ci([scale * _dig(s, path) for s in sims], level)
-        v = est["verdicts"][key] if key else {"reliable": True, "reason": "energy balance"}
+        v = est["verdicts"][key]
         rows.append({"kpi": kpi, "estimate": scale * _dig(est, path), "sim_mean": ci.mean,
                      "sim_half_width": ci.half_width, "reliable": v["reliable"], "reason": v["reason"]})
     return {"case": label, "robots": sc.fleet.robots, "horizon_h": sc.horizon, "warmup_h": sc.warmup,
@@ -127,6 +129,29 @@ def run(replications: int | None = None, cached: dict[str, Any] | None = None) -
         out.append(assemble(label, sc, sims, SETTINGS["level"]))
         print(label, flush=True)
     return {"settings": dict(SETTINGS, replications=reps), "cases": out}
+
+
+def refresh_section_6(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (docs/validation-data.json) with section 6's estimates recomputed by this version's
+    :func:`~swapsim.analysis.estimator.estimate` (instant), the simulations kept: for a change to the
+    estimate alone, without rerunning the whole validation."""
+    from swapsim.analysis.estimator import estimate
+    from swapsim.analysis.validation.estimates import ESTIMATE_KPIS
+    from swapsim.scenario import load_scenario
+
+    root = Path(__file__).resolve().parents[3]
+    paths = {label: path for label, path, _ in ESTIMATE_KPIS}
+    scale = {label: sc for label, _, sc in ESTIMATE_KPIS}
+    for comp in data["scenarios"]:
+        est = estimate(load_scenario(root / "scenarios" / f"{comp['scenario']}.yaml"))
+        for k in comp["kpis"]:
+            k["estimate"] = scale[k["kpi"]] * _dig(est, paths[k["kpi"]])
+        for row, st in zip(comp["station_rows"], est["stations"]):
+            row.update(share_estimate=st["share"], stockout_estimate=st["stockout_probability"],
+                       stockout_palm=st["stockout_probability_palm"])
+        comp["swap_interval_cv"] = est["cycle"]["swap_interval_cv"]
+        comp["approximations"] = est["approximations"]
+    return data
 
 
 def load(path: Path | str) -> dict[str, Any] | None:
@@ -162,26 +187,46 @@ def section(data: dict[str, Any] | None) -> list[str]:
     ]
     for c in data["cases"]:
         first = True
+        said: set[str] = set()
         for k in c["kpis"]:
-            ok = _close(k)
-            mark = "✓" if ok else "✗"
-            verdict = "reliable" if k["reliable"] else f"≈? unreliable: {k['reason']}"
-            if k["reason"] == "energy balance":
-                verdict = "reliable (energy balance)"
+            balance = k["kpi"] in BALANCE
+            if balance:
                 mark = ("✓" if _rel(k) <= 0.02 else "✗") + f" ({_rel(k):.1%})"
-            head = f"{c['case']} ({c['robots']} robots, {c['horizon_h'] / 24:.0f} d)" if first else ""
+            else:
+                mark = "✓" if _close(k) else "✗"
+            if k["reliable"]:
+                verdict = "reliable (energy balance)" if balance else "reliable"
+            elif k["reason"] in said:
+                verdict = "≈? unreliable (as above)"
+            else:
+                verdict = f"≈? unreliable: {k['reason']}"
+                said.add(k["reason"])
+            head = f"{c['case']} ({c['horizon_h'] / 24:.0f} d)" if first else ""
             cv = f"{c['swap_interval_cv']:.2f}" if first else ""
             L.append(f"| {head} | {cv} | {k['kpi']} | {_num(k['estimate'])} | "
                      f"{_num(k['sim_mean'])} ± {_num(k['sim_half_width'])} | {verdict} | {mark} |")
             first = False
-    rel = [k for c in data["cases"] for k in c["kpis"] if k["reason"] != "energy balance" and k["reliable"]]
+    rel = [k for c in data["cases"] for k in c["kpis"] if k["kpi"] not in BALANCE and k["reliable"]]
     bad = [k for k in rel if not _close(k)]
-    eb = [_rel(k) for c in data["cases"] for k in c["kpis"] if k["reason"] == "energy balance"]
+    eb = [_rel(k) for c in data["cases"] for k in c["kpis"] if k["kpi"] in BALANCE and k["reliable"]]
+    eb_bad = [k for c in data["cases"] for k in c["kpis"] if k["kpi"] in BALANCE and not k["reliable"]]
+    worst = max((_rel(k) for k in eb_bad), default=0.0)
+    unrel = [k for c in data["cases"] for k in c["kpis"] if k["kpi"] not in BALANCE and not k["reliable"]]
+    off = [k for k in unrel if not _close(k)]
     L += ["",
           f"Of the {len(rel)} wait and stock-out estimates marked reliable, {len(rel) - len(bad)} are within "
-          f"25 % of the simulation. Swaps a day, utilisation and grid energy stay within "
-          f"{max(eb):.1%} of the simulation in every case.", ""]
+          f"25 % of the simulation; of the {len(unrel)} marked unreliable, {len(off)} are indeed further off, "
+          f"in either direction (waves raise the waits, self-spacing removes them). Swaps a day, utilisation "
+          f"and grid energy are within {max(eb):.1%} of the simulation wherever they are marked reliable; "
+          f"the {len(eb_bad)} marked unreliable (a station above a load of {_saturated()} per pack with "
+          f"unreliable waits) are off by up to {worst:.1%}.", ""]
     return L
+
+
+def _saturated() -> float:
+    from swapsim.analysis.estimator import PACK_LOAD_SATURATED
+
+    return PACK_LOAD_SATURATED
 
 
 def _rel(k: dict[str, Any]) -> float:
@@ -202,7 +247,12 @@ def main() -> int:  # pragma: no cover - a long experiment
     parser.add_argument("--replications", type=int, default=None)
     parser.add_argument("--estimates-only", action="store_true",
                         help="reuse the saved simulations; recompute estimates and verdicts")
+    parser.add_argument("--refresh-section-6", metavar="DATA", default=None,
+                        help="also recompute section 6's estimates in DATA (docs/validation-data.json)")
     args = parser.parse_args()
+    if args.refresh_section_6:
+        page = Path(args.refresh_section_6)
+        page.write_text(json.dumps(refresh_section_6(load(page) or {}), indent=1), encoding="utf-8")
     data = run(args.replications, cached=load(args.out) if args.estimates_only else None)
     Path(args.out).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
