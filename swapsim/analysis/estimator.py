@@ -299,9 +299,9 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     }
 
 
-_ENERGY = {"reliable": True, "reason": "energy balance: exact in the long run given the waits (within 2 % of "
+_ENERGY: dict[str, Any] = {"reliable": True, "reason": "energy balance: exact in the long run given the waits (within 2 % of "
                                       "simulation, docs/validation.md section 6)"}
-_INPUT = {"reliable": True, "reason": "scenario input or fixed property of it"}
+_INPUT: dict[str, Any] = {"reliable": True, "reason": "scenario input or fixed property of it"}
 _INPUTS = ("robots", "packs", "chargers", "time_to_green_min", "time_to_full_min", "work_power_w",
            "activity_cycle_min", "working_share_of_cycle", "usable_wh", "travel_one_way_min", "swap_min",
            "swap_interval_cv", "strandings", "rescue_kwh")

@@ -12,9 +12,9 @@ it (a few minutes on one core).
 from __future__ import annotations
 
 import json
-import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from swapsim.scenario import Scenario
 
@@ -67,6 +67,7 @@ def cases() -> list[tuple[str, Callable[[], Scenario]]]:
         _shipped("factory", "policy.station_choice=nearest", label="factory, nearest hall only"),
         _shipped("factory", "policy.ready_threshold=1.0", label="factory, packs green when full"),
         _shipped("factory", "policy.go=immediately", label="factory, go immediately"),
+        _shipped("hospital", "stations[0].charged_packs=7", label="hospital, 7 packs"),
         _shipped("hospital", "stations[0].charged_packs=11", label="hospital, 11 packs"),
         ("stockout: 100 robots, exponential work, S = 8",
          lambda: stockout_scenario(100, 8, 26.67, work="exponential", horizon_h=1000.0)),
@@ -116,7 +117,7 @@ def run(replications: int | None = None, cached: dict[str, Any] | None = None) -
     """Every case of :func:`cases`: the data of docs/validation-verdicts.json. ``cached``: earlier data
     whose simulations are reused for cases of the same label, horizon and replications (the estimate
     and its verdicts are always recomputed)."""
-    reps = replications or SETTINGS["replications"]
+    reps = int(replications or SETTINGS["replications"])
     old = {c["case"]: c for c in (cached or {}).get("cases", [])}
     out = []
     for label, build in cases():
@@ -163,7 +164,7 @@ def _num(x: float) -> str:
     return f"{x:.3g}" if abs(x) < 10 else f"{x:.1f}"
 
 
-def section(data: dict[str, Any] | None) -> list[str]:
+def section(data: Mapping[str, Any] | None) -> list[str]:
     """Section 6b of docs/validation.md from the saved numbers (``docs/validation-verdicts.json``)."""
     L = ["### Which estimates of waits and stock-outs can be trusted: the verdicts", ""]
     if not data:
