@@ -430,9 +430,10 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     swaps = est["swaps"]
     cyc = est["cycle"]
     rows: list[tuple[str, str]] = [
-        ("fleet utilisation (working / on duty)", f"{fleet['utilisation']:.1%}"),
+        ("fleet utilisation (working / on duty)", _marked(est, "fleet.utilisation", f"{fleet['utilisation']:.1%}")),
         *[(f"  {k}", f"{v:.1%}") for k, v in fleet["state_fraction"].items() if v > 0],
-        ("swaps per robot per day", f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)"),
+        ("swaps per robot per day", _marked(est, "swaps.per_robot_per_day",
+                                            f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)")),
         ("time between a robot's swaps (h)", f"{cyc['time_between_swaps_h']:.3f}"),
         ("energy per swap (Wh); fresh pack charge", f"{cyc['energy_per_swap_wh']:.1f}; {cyc['fresh_soc']:.1%}"),
         ("mean power working / overall (W)", f"{cyc['work_power_w']:.1f} / {cyc['mean_power_w']:.1f}"),
@@ -440,7 +441,7 @@ def format_estimate(est: Mapping[str, Any]) -> str:
          _marked(est, "swaps.wait_min.mean", f"{swaps['wait_min']['mean']:.2f} = "
                  f"{swaps['wait_min']['position_mean']:.2f} + {swaps['wait_min']['pack_mean']:.2f}")),
         ("swaps finding no green pack", _marked(est, "swaps.stockout_fraction", f"{swaps['stockout_fraction']:.1%}")),
-        ("grid energy (kWh per day)", f"{est['energy']['grid_kwh_per_day']:.1f}"),
+        ("grid energy (kWh per day)", _marked(est, "energy.grid_kwh_per_day", f"{est['energy']['grid_kwh_per_day']:.1f}")),
     ]
     for st in est["stations"]:
         rows.append((f"station {st['name']}: share / positions busy / queue",
@@ -456,11 +457,12 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     text += [f"{k.ljust(width)}  {v}" for k, v in rows]
     marks = [k for k, v in est.get("verdicts", {}).items() if not v["reliable"]]
     if marks:
-        text.append("≈? marks an estimate that may be far off (more than 25 % from long simulation); simulate:")
-        for key in ("swaps.wait_min.mean", "swaps.stockout_fraction"):
+        text.append("≈? marks an estimate that may be off from long simulation (waits and stock-outs by more than "
+                    "25 %, the energy balance by more than 2 %); simulate:")
+        for key, label in (("swaps.wait_min.mean", "mean swap wait"), ("swaps.stockout_fraction", "stock-outs"),
+                           ("fleet.utilisation", "utilisation, swaps a day, energy")):
             v = est["verdicts"].get(key)
             if v is not None and not v["reliable"]:
-                label = "mean swap wait" if "wait" in key else "stock-outs"
                 text.append(f"  - {label}: unreliable: {v['reason']}")
     else:
         text.append("waits and stock-outs: reliable (no swap waves expected; within 25 % of simulation)")

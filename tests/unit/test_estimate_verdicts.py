@@ -146,3 +146,13 @@ def test_table_marks_unreliable_numbers_with_the_reason() -> None:
     assert "stock-outs: unreliable:" in fac
     hosp = format_estimate(estimate(load_scenario(ROOT / "scenarios" / "hospital.yaml")))
     assert "≈?" not in hosp and "waits and stock-outs: reliable" in hosp
+
+
+def test_energy_balance_unreliable_only_near_pack_saturation() -> None:
+    # one hall at 0.80 per pack: robots wait 10 min against 0.9 estimated, utilisation 5.7 % off
+    near = estimate(_factory(("policy.station_choice", "nearest")))
+    shipped = estimate(load_scenario(ROOT / "scenarios" / "factory.yaml"))
+    for key in ("fleet.utilisation", "swaps.per_robot_per_day", "energy.grid_kwh_per_day"):
+        assert not near["verdicts"][key]["reliable"] and "saturation" in near["verdicts"][key]["reason"]
+        assert shipped["verdicts"][key]["reliable"] and "energy balance" in shipped["verdicts"][key]["reason"]
+    assert "≈? 88" in format_estimate(near).splitlines()[1]
