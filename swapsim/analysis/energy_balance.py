@@ -102,7 +102,11 @@ class _Station:
 
         The stock-out chance blends the two by w = cs^2, the squared coefficient of variation of a
         robot's time between swaps (:func:`swap_interval_cv`): P = (1 - w) P_regular + w P_random.
-        The mean wait is P times the M/D/S mean wait of a robot that waits. Palm's formula is also
+        The mean wait is P times the wait of a robot that finds no pack, blended the same way: D / (S + 1)
+        for regular robots (the S packs on charge at uniform points of their charge: the first turns
+        green after D / (S + 1) on average; stretched by 1 / (1 - rho^S), rho = rate x D / S, so that
+        the wait diverges as the packs saturate) and the M/D/S mean wait of a robot that waits for random
+        requests. Palm's formula is also
         reported on its own. None of these sees the fleet synchronising into swap waves (see
         docs/validation.md), where stock-outs are more frequent.
 
@@ -133,10 +137,17 @@ class _Station:
         p_regular = prob_no_ready_pack_periodic(self.spares, n, ratio, share)
         w = min(1.0, self.interval_scv)
         p = (1.0 - w) * p_regular + w * p_random
+        # The wait of a robot that finds no green pack, blended like P: for regular robots the S packs
+        # on charge sit at random points of their charge, so the first turns green after D / (S + 1) on
+        # average, stretched by 1 / (1 - rho^S) (rho = load per pack) so that it grows without bound as
+        # the packs saturate (rate -> S / D, the fluid limit); for random requests, the M/D/S queue's
+        # mean wait of a robot that waits.
+        rho = min(seen * self.t_green / self.spares, 1.0 - 1e-12)
+        regular_wait = self.t_green / (self.spares + 1) / (1.0 - rho ** self.spares)
         if q is not None and q.prob_wait > 1e-300:
-            wait_if_out = q.mean_wait / q.prob_wait
+            wait_if_out = (1.0 - w) * regular_wait + w * q.mean_wait / q.prob_wait
         else:
-            wait_if_out = self.t_green / (self.spares + 1)
+            wait_if_out = regular_wait
         return p, p * wait_if_out
 
     def positions_open(self, rate: float, holding_h: float) -> tuple[float, Any]:

@@ -44,6 +44,11 @@ __all__ = [
     "estimate",
     "estimate_points",
     "estimate_kpis",
+    "verdicts",
+    "kpi_verdicts",
+    "CV_REGULAR",
+    "CV_CLOCKWORK",
+    "PACK_LOAD_REGULAR",
     "format_estimate",
     "format_estimate_json",
 ]
@@ -151,7 +156,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
         })
     wait_h = parts["wait"] if rate > 0 else (math.inf if stuck else 0.0)
     mean_power = (parts["energy_wh"] / cycle_h) if rate > 0 and math.isfinite(cycle_h) else profile.work_power_w
-    return {
+    result: dict[str, Any] = {
         "scenario": scenario.name,
         "method": "analytic",
         "fleet": {
@@ -197,6 +202,141 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
         "days": days,
         "approximations": _approximations(model, states),
     }
+    result["verdicts"] = kpi_verdicts(result, verdicts(model, states))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# When the waits and stock-outs can be trusted
+
+CV_REGULAR = 0.3
+"""Below this coefficient of variation of a robot's time between swaps, swap requests are regular
+enough for the fleet to organise its phases (waves or self-spacing) when packs are short."""
+CV_CLOCKWORK = 0.05
+"""Below this CV the robots are clockwork: their phases organise themselves whatever the load."""
+PACK_LOAD_REGULAR = 0.65
+"""Offered load per pack, swap rate x time to green / packs, above which regular robots lock into
+waves (factory 0.67: waits 3x the estimate) or space themselves out; hospital 0.60 and the jittered
+stock-out scenario 0.61 stay within 25 % (docs/validation.md, section 6)."""
+SHARED_SHARE = 0.01
+"""Share of swaps at the second station above which a ``shortest_wait`` split is said to matter."""
+PACK_LOAD_SATURATED = 0.75
+"""Offered load per pack above which, when the waits are unreliable, the waiting share of the cycle (and
+with it utilisation, swaps a day and energy) can be off by more than 2 % (factory with one hall: 0.80,
+utilisation 5.7 % off)."""
+FEW_ROBOTS = 8
+"""Fewer robots than this: swap requests are far from any of the stock-out formulas' streams."""
+
+
+def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, dict[str, Any]]:
+    """Whether the estimated waits and stock-outs can be trusted (within 25 % of long simulation),
+    decided from the scenario alone: ``{"wait": {...}, "stockouts": {...}}``, each with ``reliable``
+    (bool) and ``reason`` (one sentence; the reasons joined by "; " when several apply).
+
+    The rule (calibrated on the shipped and validation scenarios, docs/validation.md section 6):
+
+    * stock-outs (and the pack part of the wait) are unreliable when
+      - the robots are clockwork: CV of the time between swaps < :data:`CV_CLOCKWORK` (the fleet
+        spaces itself out until nobody waits, or bunches: section 5's fixed-time rows);
+      - regular cycles meet short packs: CV < :data:`CV_REGULAR` and, at a station in use, the offered
+        load per pack (swap rate x time to green / packs) > :data:`PACK_LOAD_REGULAR` (swap waves, or
+        self-spacing, set the stock-outs, not the random-phase count);
+      - robots are shared between stations by ``shortest_wait`` and the second one takes more than
+        :data:`SHARED_SHARE` of the swaps (the overflow split is a heuristic: shares off by up to 0.27);
+      - the power cap binds (fewer chargers than packs: a rough model, not validated);
+      - fewer than :data:`FEW_ROBOTS` robots (requests far from the regular or Poisson streams);
+    * the wait is unreliable for any of those reasons (waves and stock-outs drive it too), unless the
+      estimated stock-outs are nil (< 0.1 %) and the only reasons are about packs; position waits alone
+      follow the finite-source queue, insensitive to the working-time law;
+    * the energy balance (``balance``: swaps a day, utilisation, state shares, energy) is reliable
+      (within 2 %) unless the waits are unreliable and a station's load per pack exceeds
+      :data:`PACK_LOAD_SATURATED`, where a wait several times the estimate takes a visible share of
+      the cycle.
+    """
+    cv = model.interval_cv
+    used = [st for st in model.stations if states[st.index].rate > 0]
+    pack_reasons: list[str] = []
+    flow_reasons: list[str] = []
+    if cv < CV_CLOCKWORK:
+        flow_reasons.append(f"clockwork swap cycles (CV {cv:.2f} < {CV_CLOCKWORK}): the fleet spaces itself "
+                            "out or bunches, and waits and stock-outs can be far below or above the estimate")
+    elif cv < CV_REGULAR:
+        loaded = [(st.name, states[st.index].rate * st.t_green / st.spares) for st in used if st.spares > 0]
+        loaded = [(n, x) for n, x in loaded if x > PACK_LOAD_REGULAR]
+        if loaded:
+            where = ", ".join(f"{n} {x:.2f}" for n, x in loaded)
+            flow_reasons.append(f"regular swap cycles (CV {cv:.2f} < {CV_REGULAR}) with a high load per pack "
+                                f"({where} > {PACK_LOAD_REGULAR}): the fleet can synchronise into swap waves "
+                                "(or space itself out)")
+    if model.shared and len(used) > 1 and min(states[st.index].rate for st in used) > (
+            SHARED_SHARE * sum(states[st.index].rate for st in used)):
+        flow_reasons.append("robots shared between stations by shortest_wait: the split between stations is "
+                            "a heuristic overflow model (station shares off by up to 0.27)")
+    if any(st.chargers < st.spares for st in used):
+        pack_reasons.append("power cap binds (fewer chargers than packs): rough model, not validated")
+    if model.n < FEW_ROBOTS:
+        pack_reasons.append(f"few robots ({model.n} < {FEW_ROBOTS}): swap requests are far from the "
+                            "streams the stock-out formulas assume")
+    stock_reasons = flow_reasons + pack_reasons
+    rate = sum(s.rate for s in states.values())
+    nil = rate > 0 and sum(s.rate * s.p_stockout for s in states.values()) / rate < 1e-3
+    wait_reasons = flow_reasons + ([] if nil else pack_reasons)
+
+    def verdict(reasons: list[str], ok: str) -> dict[str, Any]:
+        return {"reliable": not reasons, "reason": "; ".join(reasons) if reasons else ok}
+
+    loads = [states[st.index].rate * st.t_green / st.spares for st in used if st.spares > 0]
+    balance_reasons = []
+    if wait_reasons and loads and max(loads) > PACK_LOAD_SATURATED:
+        balance_reasons.append(f"the waits are unreliable near pack saturation (load per pack {max(loads):.2f} > "
+                               f"{PACK_LOAD_SATURATED}): the waiting share of the cycle, and with it this "
+                               "number, can be off by a few per cent")
+    return {
+        "balance": verdict(balance_reasons, _ENERGY["reason"]),
+        "stockouts": verdict(stock_reasons, f"random-phase stock-out count applies (CV {cv:.2f}, packs not "
+                                            "short, one station or no overflow)"),
+        "wait": verdict(wait_reasons, "finite-source position queue plus the pack wait; no swap waves "
+                                      "expected"),
+    }
+
+
+_ENERGY: dict[str, Any] = {"reliable": True, "reason": "energy balance: exact in the long run given the waits (within 2 % of "
+                                      "simulation, docs/validation.md section 6)"}
+_INPUT: dict[str, Any] = {"reliable": True, "reason": "scenario input or fixed property of it"}
+_INPUTS = ("robots", "packs", "chargers", "time_to_green_min", "time_to_full_min", "work_power_w",
+           "activity_cycle_min", "working_share_of_cycle", "usable_wh", "travel_one_way_min", "swap_min",
+           "swap_interval_cv", "strandings", "rescue_kwh")
+
+
+def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A verdict for every number of an estimate, keyed by its dotted path (``swaps.wait_min.mean``,
+    ``stations.hall-A.stockout_probability``, ``fleet.utilisation`` ...): waits, queues, the time
+    queueing and the station split take ``v["wait"]``; stock-outs and pack waits ``v["stockouts"]``;
+    inputs are marked as such, and everything else follows from the energy balance (``v["balance"]``:
+    reliable unless the waits are unreliable near pack saturation)."""
+    out: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for k, x in value.items():
+                walk(f"{prefix}.{k}" if prefix else str(k), x)
+        elif isinstance(value, list):
+            for x in value:
+                walk(f"{prefix}.{x['name']}", {k: y for k, y in x.items() if k != "name"})
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            leaf = prefix.rsplit(".", 1)[-1]
+            if leaf in _INPUTS:
+                out[prefix] = dict(_INPUT)
+            elif "stockout" in prefix or "pack_wait" in prefix or leaf == "pack_mean":
+                out[prefix] = dict(v["stockouts"])
+            elif ("wait" in prefix or "queue" in prefix or leaf in ("share", "divert_probability",
+                                                                   "swap_utilisation")):
+                out[prefix] = dict(v["wait"])
+            else:
+                out[prefix] = dict(v.get("balance", _ENERGY))
+
+    walk("", {k: x for k, x in est.items() if k in ("fleet", "swaps", "stations", "energy", "cycle")})
+    return out
 
 
 def _faults_enabled(sc: Scenario) -> bool:
@@ -230,10 +370,6 @@ def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[
                  f"requests, Palm's formula (an empty bay for every waiting robot) or else the M/D/S "
                  f"queue (Poisson requests) by the squared CV of a robot's time between swaps "
                  f"({cv:.2f}^2); position and pack waits added")
-    if cv < 0.3:
-        notes.append(f"regular swap cycles (CV {cv:.2f}): the fleet can synchronise into swap waves (or "
-                     "space itself out), and waits and stock-outs can then differ several-fold from these; "
-                     "check by simulation (docs/validation.md, section 6)")
     if any(st.chargers < st.spares for st in model.stations):
         notes.append("power cap binds (fewer chargers than packs): rough limited-charger model, not validated")
     if model.sc.fleet.robots < 10:
@@ -274,6 +410,7 @@ def estimate_kpis(scenario: Scenario) -> dict[str, Any]:
 
     est = estimate(scenario)
     est.pop("approximations")
+    est.pop("verdicts")
     return flatten(est)
 
 
@@ -294,31 +431,51 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     swaps = est["swaps"]
     cyc = est["cycle"]
     rows: list[tuple[str, str]] = [
-        ("fleet utilisation (working / on duty)", f"{fleet['utilisation']:.1%}"),
+        ("fleet utilisation (working / on duty)", _marked(est, "fleet.utilisation", f"{fleet['utilisation']:.1%}")),
         *[(f"  {k}", f"{v:.1%}") for k, v in fleet["state_fraction"].items() if v > 0],
-        ("swaps per robot per day", f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)"),
+        ("swaps per robot per day", _marked(est, "swaps.per_robot_per_day",
+                                            f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)")),
         ("time between a robot's swaps (h)", f"{cyc['time_between_swaps_h']:.3f}"),
         ("energy per swap (Wh); fresh pack charge", f"{cyc['energy_per_swap_wh']:.1f}; {cyc['fresh_soc']:.1%}"),
         ("mean power working / overall (W)", f"{cyc['work_power_w']:.1f} / {cyc['mean_power_w']:.1f}"),
         ("swap wait, mean (min): positions + packs",
-         f"{swaps['wait_min']['mean']:.2f} = {swaps['wait_min']['position_mean']:.2f} + "
-         f"{swaps['wait_min']['pack_mean']:.2f}"),
-        ("swaps finding no green pack", f"{swaps['stockout_fraction']:.1%}"),
-        ("grid energy (kWh per day)", f"{est['energy']['grid_kwh_per_day']:.1f}"),
+         _marked(est, "swaps.wait_min.mean", f"{swaps['wait_min']['mean']:.2f} = "
+                 f"{swaps['wait_min']['position_mean']:.2f} + {swaps['wait_min']['pack_mean']:.2f}")),
+        ("swaps finding no green pack", _marked(est, "swaps.stockout_fraction", f"{swaps['stockout_fraction']:.1%}")),
+        ("grid energy (kWh per day)", _marked(est, "energy.grid_kwh_per_day", f"{est['energy']['grid_kwh_per_day']:.1f}")),
     ]
     for st in est["stations"]:
         rows.append((f"station {st['name']}: share / positions busy / queue",
-                     f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}"))
+                     _marked(est, f"stations.{st['name']}.mean_queue_length",
+                             f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}")))
         rows.append(("  no green pack: estimate / Palm",
-                     f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}"
-                     f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
-                     f"{st['time_to_green_min']:.0f} min to green)"))
+                     _marked(est, f"stations.{st['name']}.stockout_probability",
+                             f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}")
+                     + f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
+                       f"{st['time_to_green_min']:.0f} min to green)"))
     width = max(len(k) for k, _ in rows)
     text = [f"{est['scenario']}: analytic estimate ({fleet['robots']} robots, steady state)"]
     text += [f"{k.ljust(width)}  {v}" for k, v in rows]
+    marks = [k for k, v in est.get("verdicts", {}).items() if not v["reliable"]]
+    if marks:
+        text.append("≈? marks an estimate that may be off from long simulation (waits and stock-outs by more than "
+                    "25 %, the energy balance by more than 2 %); simulate:")
+        for key, label in (("swaps.wait_min.mean", "mean swap wait"), ("swaps.stockout_fraction", "stock-outs"),
+                           ("fleet.utilisation", "utilisation, swaps a day, energy")):
+            v = est["verdicts"].get(key)
+            if v is not None and not v["reliable"]:
+                text.append(f"  - {label}: unreliable: {v['reason']}")
+    else:
+        text.append("waits and stock-outs: reliable (no swap waves expected; within 25 % of simulation)")
     text.append("approximations:")
     text += [f"  - {a}" for a in est["approximations"]]
     return "\n".join(text)
+
+
+def _marked(est: Mapping[str, Any], key: str, text: str) -> str:
+    """``text`` with the mark ``≈?`` in front when the estimate's verdict on ``key`` is unreliable."""
+    v = est.get("verdicts", {}).get(key)
+    return text if v is None or v["reliable"] else f"≈? {text}"
 
 
 def format_estimate_json(est: Mapping[str, Any]) -> str:

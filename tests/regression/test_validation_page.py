@@ -16,6 +16,7 @@ from pathlib import Path
 from swapsim.analysis.validation import page_text
 from swapsim.analysis.validation.ageing_page import load
 from swapsim.analysis.validation.figures import figure_names
+from swapsim.analysis.validation.verdicts import load as load_verdicts
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -24,7 +25,8 @@ DOCS = ROOT / "docs"
 def test_page_from_saved_data_is_the_committed_page() -> None:
     data = json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))
     ageing = load(DOCS / "validation-ageing.json")
-    text = page_text(data, figure_names(data), "figures", ageing=ageing)
+    verdicts = load_verdicts(DOCS / "validation-verdicts.json")
+    text = page_text(data, figure_names(data), "figures", ageing=ageing, verdicts=verdicts)
     assert text == (DOCS / "validation.md").read_text(encoding="utf-8")
 
 

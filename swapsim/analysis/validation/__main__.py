@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from swapsim.analysis.validation.ageing_page import load as load_ageing
 from swapsim.analysis.validation.page import render
 from swapsim.analysis.validation.suite import FULL, QUICK, run_all
+from swapsim.analysis.validation.verdicts import load as load_verdicts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = run_all(QUICK if args.quick else FULL)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         data_path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    render(data, out, fig_dir, ageing=load_ageing(data_path.with_name("validation-ageing.json")))
+    render(data, out, fig_dir, ageing=load_ageing(data_path.with_name("validation-ageing.json")),
+           verdicts=load_verdicts(data_path.with_name("validation-verdicts.json")))
     print(f"wrote {out}, {data_path} and figures in {fig_dir}/")
     return 0
 

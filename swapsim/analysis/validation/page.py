@@ -21,6 +21,7 @@ from swapsim.analysis.validation.ageing_page import section as ageing_section
 from swapsim.analysis.validation.ageing_page import summary_rows as ageing_summary_rows
 from swapsim.analysis.validation.estimates import autocorrelation
 from swapsim.analysis.validation.figures import draw_figures
+from swapsim.analysis.validation.verdicts import section as verdict_section
 from swapsim.analysis.validation.scenarios import BUDGET_WH, BURST_H, JITTER_CV, OFFERED_PACK_LOAD
 
 __all__ = ["page_text", "render", "template_blocks"]
@@ -57,7 +58,7 @@ def _f(x: float | None, digits: int = 3) -> str:
 
 
 def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: Path | str = "figures",
-              ageing: Mapping[str, Any] | None = None) -> str:
+              ageing: Mapping[str, Any] | None = None, verdicts: Mapping[str, Any] | None = None) -> str:
     """The text of docs/validation.md for ``data``; ``figures`` maps a figure key to its file name
     (:func:`~swapsim.analysis.validation.figures.figure_names`), ``figure_dir`` is their directory
     relative to the page; ``ageing``: the saved numbers of the BLAST-Lite cross-check
@@ -128,6 +129,7 @@ def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: P
     out += _estimate_discussion(comps)
     if "waves" in figures:
         out.append(_block("waves_figure", figure=rel / figures["waves"]))
+    out += [line + "\n" for line in verdict_section(verdicts)]  # the estimate's verdicts (own data)
     out.append(_block("conclusion_and_section_7"))
     out += [line + "\n" for line in ageing_section(ageing)]  # section 8: pack ageing against BLAST-Lite
     return "".join(out)
@@ -213,14 +215,14 @@ def _estimate_discussion(comps: list[dict[str, Any]]) -> list[str]:
 
 
 def render(data: Mapping[str, Any], md_path: Path | str, fig_dir: Path | str,
-           ageing: Mapping[str, Any] | None = None) -> str:
+           ageing: Mapping[str, Any] | None = None, verdicts: Mapping[str, Any] | None = None) -> str:
     """Write ``docs/validation.md`` (and its figures) from the data of :func:`run_all` and, for section 8,
     the saved BLAST-Lite cross-check ``ageing``; returns the text."""
     md_path = Path(md_path)
     fig_dir = Path(fig_dir)
     figs = draw_figures(data, fig_dir)
     rel = fig_dir.relative_to(md_path.parent) if fig_dir.is_relative_to(md_path.parent) else fig_dir
-    text = page_text(data, figs, rel, ageing=ageing)
+    text = page_text(data, figs, rel, ageing=ageing, verdicts=verdicts)
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text(text, encoding="utf-8")
     return text
