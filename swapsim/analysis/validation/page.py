@@ -21,8 +21,8 @@ from swapsim.analysis.validation.ageing_page import section as ageing_section
 from swapsim.analysis.validation.ageing_page import summary_rows as ageing_summary_rows
 from swapsim.analysis.validation.estimates import autocorrelation
 from swapsim.analysis.validation.figures import draw_figures
-from swapsim.analysis.validation.verdicts import section as verdict_section
 from swapsim.analysis.validation.scenarios import BUDGET_WH, BURST_H, JITTER_CV, OFFERED_PACK_LOAD
+from swapsim.analysis.validation.verdicts import section as verdict_section
 
 __all__ = ["page_text", "render", "template_blocks"]
 
