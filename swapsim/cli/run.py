@@ -24,7 +24,7 @@ from swapsim.cli import (
     seed_option,
     set_option,
 )
-from swapsim.scenario import dump_scenario, load_scenario
+from swapsim.scenario import Scenario, dump_scenario, load_scenario
 from swapsim.resources import max_memory_option
 
 
@@ -64,14 +64,35 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     click.echo(f"results written to {out}/")
 
 
+def _verdict(path: Path, sc: Scenario) -> str:
+    """``scenarios/factory.yaml: valid (30 robots, 2 stations, 30 d)``: the file and what it holds."""
+    robots = sc.fleet.robots
+    stations = len(sc.stations)
+    days = sc.horizon / 24.0
+    span = f"{days:g} d" if days >= 1 else f"{sc.horizon:g} h"
+    return (f"{path}: valid ({robots} robot{'s' if robots != 1 else ''}, {stations} "
+            f"station{'s' if stations != 1 else ''}, {span})")
+
+
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
+@click.option("--show", is_flag=True,
+              help="Print the resolved scenario (YAML, every default filled in) on stdout; the verdict then "
+                   "goes to stderr, so `--show > resolved.yaml` writes a file that loads back.")
 @_user_errors
-def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
-    """Check SCENARIO: print the resolved scenario (every default filled in), or the errors."""
+def validate(scenario: Path, overrides: tuple[str, ...], show: bool) -> None:
+    """Check SCENARIO: one line saying it is valid (robots, stations, horizon), or the errors (exit 2).
+
+    \b
+    Examples:
+      swapsim validate scenarios/factory.yaml
+      swapsim validate scenarios/warehouse.yaml --set fleet.robots=40 --show
+    """
     sc = load_scenario(scenario, overrides)
-    click.echo(dump_scenario(sc), nl=False)
+    if show:
+        click.echo(dump_scenario(sc), nl=False)
+    click.echo(_verdict(scenario, sc), err=show)
 
 
 results_dir_argument = click.argument("results_dir", type=click.Path(path_type=Path))
