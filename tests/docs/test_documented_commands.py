@@ -90,7 +90,8 @@ def help_texts() -> list[tuple[str, str]]:
     texts = []
     with click.Context(cli, info_name="swapsim") as ctx:
         texts.append(("swapsim --help", cli.get_help(ctx)))
-        for name, cmd in cli.commands.items():
+        for name in cli.list_commands(ctx):
+            cmd = cli.commands[name]
             with click.Context(cmd, info_name=name, parent=ctx) as sub:
                 texts.append((f"swapsim {name} --help", cmd.get_help(sub)))
     return texts
