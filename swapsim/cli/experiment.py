@@ -107,10 +107,9 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
     2 bad input, 130 interrupted (resume with --resume).
 
     \b
-    Examples:
+    Examples (sweep files: scenarios/sweeps/):
       swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-sweep
       swapsim sweep results/wh-sweep --resume
-      swapsim sweep scenarios/sweeps/warehouse-sizing.yaml --jobs 2
     """
     from swapsim import experiments as ex
 

@@ -45,8 +45,7 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     """Run SCENARIO once and write its results and figures.
 
     \b
-    Examples:
-      swapsim run scenarios/factory.yaml --out results/factory
+    Example:
       swapsim run scenarios/warehouse.yaml --seed 7 --set fleet.robots=40 --set "horizon=14 d" --out results/wh
     """
     from swapsim.engine import simulate
@@ -126,7 +125,7 @@ def plot(results_dir: Path, fmt: str) -> None:
 
     \b
     Example:
-      swapsim plot results/factory --format svg
+      swapsim plot results/wh --format svg
     """
     from swapsim.output import plot_results
     from swapsim.results import ResultsError
@@ -155,7 +154,7 @@ def report(results_dir: Path, redraw: bool) -> None:
 
     \b
     Example:
-      swapsim report results/factory
+      swapsim report results/wh
     """
     from swapsim.output import write_report
     from swapsim.results import ResultsError

@@ -10,7 +10,8 @@ Commands are collected from four sources:
 Each source's commands run in order, as a user would run them one after the other
 (``python -m swapsim ARGS``), in a temporary directory holding a copy of ``scenarios/`` (so relative
 paths resolve and ``results/`` is written there). A command must exit with status 0, unless its
-comment says otherwise: ``# exits 2`` (an error example) asserts that status. The runs are shortened
+comment says otherwise: ``# exits 2`` (an error example) asserts that status; a ``swapsim size`` search that
+finishes with no feasible configuration (exit 1) also passes (:func:`answered_no`). The runs are shortened
 through the environment only (``SWAPSIM_MAX_HORIZON``, ``SWAPSIM_MAX_REPLICATIONS``: see
 docs/experiments.md, "Testing"), never by editing a command.
 """
@@ -23,6 +24,8 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -36,6 +39,8 @@ SKIP_LANGS = {"python", "py", "yaml", "yml", "json", "toml", "text", "csv", "htm
 EXITS = re.compile(r"\bexits?\s+(\d+)\b")
 SHORT = {"SWAPSIM_MAX_HORIZON": "1 d", "SWAPSIM_MAX_REPLICATIONS": "2"}
 TIMEOUT_S = 120
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""Sources run side by side (each source's commands in order, in its own directory)."""
 
 
 def split_comment(line: str) -> tuple[str, str]:
@@ -165,29 +170,54 @@ def test_no_synopsis_among_the_commands():
     assert not bad, "synopses where commands belong:\n" + "\n".join(bad)
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory):
-    base = tmp_path_factory.mktemp("docs-commands")
-    return base
+def answered_no(args: list[str], proc: subprocess.CompletedProcess[str]) -> bool:
+    """A ``swapsim size`` search that finished and found no feasible configuration (exit 1).
+
+    Shortened runs answer a different question (a 1-day horizon, 2 replications: too few to show a
+    target holds at 95 %), so "none feasible" is a valid outcome here; what is tested is that the
+    command runs. A bad flag, a crash or any other status still fails.
+    """
+    return (args[1:2] == ["size"] and proc.returncode == 1
+            and "NO FEASIBLE CONFIGURATION" in proc.stdout and "Traceback" not in proc.stderr)
 
 
-@pytest.mark.parametrize("source", sorted(SOURCES), ids=str)
-def test_documented_commands_run(source, workdir):
-    pytest.importorskip("pandas")
-    cwd = workdir / re.sub(r"[^\w.-]", "_", source)
+def run_source(source: str, base: Path) -> tuple[str | None, float]:
+    """Run one source's commands in order in a fresh directory; (the first failure or None, seconds)."""
+    cwd = base / re.sub(r"[^\w.-]", "_", source)
     cwd.mkdir()
     shutil.copytree(ROOT / "scenarios", cwd / "scenarios")
     env = {**os.environ, **SHORT, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    began = time.monotonic()
     for where, cmd in SOURCES[source]:
         line, comment = split_comment(cmd)
         want = expected_status(comment)
         args = shlex.split(line)
-        assert args[0] == "swapsim", f"{where}: {cmd}"
         try:
             proc = subprocess.run([sys.executable, "-m", "swapsim", *args[1:]], cwd=cwd, env=env,
                                   capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"{where}: `{line}` did not finish within {TIMEOUT_S} s")
-        if proc.returncode != want:
-            pytest.fail(f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
-                        f"stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}")
+            return f"{where}: `{line}` did not finish within {TIMEOUT_S} s", time.monotonic() - began
+        if want == 0 and answered_no(args, proc):
+            continue
+        if proc.returncode != want:  # the next commands of the source may need this one's output: stop
+            return (f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
+                    f"stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"), time.monotonic() - began
+    return None, time.monotonic() - began
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory) -> dict[str, tuple[str | None, float]]:
+    """Every source run once, a few sources at a time (each source's commands in order)."""
+    pytest.importorskip("pandas")
+    base = tmp_path_factory.mktemp("docs-commands")
+    longest_first = sorted(SOURCES, key=lambda s: -len(SOURCES[s]))
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {s: pool.submit(run_source, s, base) for s in longest_first}
+    return {s: f.result() for s, f in futures.items()}
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES), ids=str)
+def test_documented_commands_run(source, outcomes):
+    failure, seconds = outcomes[source]
+    if failure:
+        pytest.fail(f"{source} ({len(SOURCES[source])} commands, {seconds:.0f} s): {failure}")
