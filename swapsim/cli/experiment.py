@@ -213,7 +213,6 @@ def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None,
     """
     from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
     from swapsim.output.console import compare_banner, compare_table
-
     from swapsim.scenario.shortening import cap_replications
 
     kinds = parse_strategies(strategies)
@@ -274,7 +273,6 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
         write_warmup,
     )
     from swapsim.output.console import warmup_summary
-
     from swapsim.scenario.shortening import cap_replications
 
     bin_h = parse_bin_width(bin_width)

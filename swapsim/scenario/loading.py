@@ -234,7 +234,8 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         data = apply_override(data, assignment)
     source = str(path) if not overrides else f"{path} (with --set {', '.join(overrides)})"
     scenario = scenario_from_dict(data, source)
-    if max_horizon_h() is not None and scenario.horizon > max_horizon_h():  # test suites only
+    cap = max_horizon_h()
+    if cap is not None and scenario.horizon > cap:  # test suites only
         capped = cap_horizon_data(scenario_to_dict(scenario), scenario.horizon, scenario.warmup)
         scenario = scenario_from_dict(capped, f"{source} (capped by {MAX_HORIZON_ENV})")
     return scenario
