@@ -93,12 +93,34 @@ def quiet_option(help_text: str = "Print only where the results went.") -> Calla
     return click.option("-q", "--quiet", is_flag=True, help=help_text)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_SESSION_ORDER = ("validate", "estimate", "run", "plot", "report", "compare", "sweep", "warmup", "size")
+
+
+class _Commands(click.Group):
+    """The group, listing its commands in the order of a session (check, estimate, run, look, experiment),
+    not A to Z; a command missing from that order comes last."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        rank = {name: i for i, name in enumerate(_SESSION_ORDER)}
+        return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="swapsim")
 def cli() -> None:
     """swapsim: simulate fleets of humanoid robots that hot-swap their own batteries.
 
-    run: one scenario once. compare: one scenario under several power strategies. validate: check a file.
+    Check a scenario, estimate it in closed form, run it once (run, plot, report), or run it many times:
+    sweep parameters with confidence intervals, compare power strategies, suggest a warm-up, size the
+    cheapest deployment that meets service targets. `swapsim COMMAND --help` shows a command's options
+    and examples.
+
+    \b
+    A first session:
+      swapsim validate scenarios/factory.yaml
+      swapsim estimate scenarios/factory.yaml
+      swapsim run scenarios/factory.yaml --out results/factory
+      swapsim report results/factory
     """
 
 

@@ -40,7 +40,21 @@ def _is_sweep_file(path: Path) -> bool:
     return isinstance(data, dict) and ("factors" in data or "base" in data)
 
 
-@cli.command()
+def _capped(sw: Any) -> Any:
+    """The sweep with its replications capped by ``SWAPSIM_MAX_REPLICATIONS`` (test suites only)."""
+    import dataclasses
+
+    from swapsim.scenario.shortening import cap_replications
+
+    floor = 3 if sw.target_ci else 1
+    n = cap_replications(sw.replications, floor)
+    n_max = cap_replications(sw.max_replications, n) if sw.target_ci else sw.max_replications
+    if (n, n_max) == (sw.replications, sw.max_replications):
+        return sw
+    return dataclasses.replace(sw, replications=n, max_replications=n_max)
+
+
+@cli.command(short_help="Sweep parameters with replications and 95 % confidence intervals.")
 @max_memory_option
 @click.argument("spec", type=click.Path(exists=True, path_type=Path))
 @click.option("--vary", "vary", multiple=True, metavar="PATH=V1,V2,...",
@@ -91,6 +105,11 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
     DIR/points.csv (mean, sd and 95 % Student-t half-width of every KPI per point), DIR/runs/ (one file
     per finished run, for --resume) and the sweep figures. Exit status: 0 done, 1 some runs failed,
     2 bad input, 130 interrupted (resume with --resume).
+
+    \b
+    Examples (sweep files: scenarios/sweeps/):
+      swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-sweep
+      swapsim sweep results/wh-sweep --resume
     """
     from swapsim import experiments as ex
 
@@ -120,6 +139,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         sw = ex.sweep_from_scenario(spec, factors, overrides=overrides, design=design or "factorial",
                                     replications=replications or 10, seed=seed, target_ci=targets,
                                     max_replications=max_replications or 100, max_runs=max_runs)
+    sw = _capped(sw)
     if kpis:
         known = ex.kpi_names(sw)
         for k in kpis:
@@ -164,7 +184,7 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
         sys.exit(EXIT_FAILED_RUNS)
 
 
-@cli.command()
+@cli.command(short_help="Compare power strategies on one scenario (common random numbers).")
 @max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--strategies", default="hot_swap,cold_swap,plug_in", show_default=True,
@@ -185,12 +205,19 @@ def sweep(spec: Path, vary: tuple[str, ...], design: str | None, replications: i
 @_user_errors
 def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None, overrides: tuple[str, ...],
             figures: bool, fmt: str, quiet: bool, replications: int = 10, jobs: int | None = None) -> None:
-    """Run SCENARIO under each power strategy with common random numbers and compare them."""
+    """Run SCENARIO under each power strategy with common random numbers and compare them.
+
+    \b
+    Example:
+      swapsim compare scenarios/factory.yaml --strategies hot_swap,plug_in -r 5 --out results/factory-compare
+    """
     from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
     from swapsim.output.console import compare_banner, compare_table
+    from swapsim.scenario.shortening import cap_replications
 
     kinds = parse_strategies(strategies)
     sc = load_scenario(scenario, overrides)
+    replications = cap_replications(replications)
     out = _out_dir(out, sc.name, "-compare", "compare.json")
     results = run_compare(sc, kinds, seed)
     write_compare(results, out, scenario_file=scenario, overrides=overrides, figures=figures, fmt=fmt)
@@ -210,7 +237,7 @@ def compare(scenario: Path, strategies: str, seed: int | None, out: Path | None,
     click.echo(f"results written to {out}/")
 
 
-@cli.command()
+@cli.command(short_help="Suggest a warm-up length from pilot runs (MSER-5).")
 @max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-r", "--replications", type=click.IntRange(1, 1000), default=5, show_default=True,
@@ -233,6 +260,10 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
     Runs the pilots over the scenario's horizon with no warm-up and a fine time series, applies
     MSER-5 to the fleet utilisation and to the robots queueing (replication means), and writes
     warmup.json, warmup_series.csv, warmup_mser.csv and warmup.png.
+
+    \b
+    Example:
+      swapsim warmup scenarios/warehouse.yaml --replications 5 --bin "5 min" --out results/wh-warmup
     """
     from swapsim.experiments.warmup import (
         advise_warmup,
@@ -242,9 +273,11 @@ def warmup(scenario: Path, replications: int, bin_width: str, seed: int | None, 
         write_warmup,
     )
     from swapsim.output.console import warmup_summary
+    from swapsim.scenario.shortening import cap_replications
 
     bin_h = parse_bin_width(bin_width)
     sc = load_scenario(scenario, overrides)
+    replications = cap_replications(replications)
     check_bin_width(bin_h, sc.horizon, bin_width)
     out = _out_dir(out, sc.name, "-warmup", "warmup.json")
     series = pilot_series(sc, replications=replications, seed=seed, bin_width_h=bin_h, jobs=jobs)

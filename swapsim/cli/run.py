@@ -25,10 +25,10 @@ from swapsim.cli import (
     set_option,
 )
 from swapsim.resources import max_memory_option
-from swapsim.scenario import dump_scenario, load_scenario
+from swapsim.scenario import Scenario, dump_scenario, load_scenario
 
 
-@cli.command()
+@cli.command(short_help="Run a scenario once; write its results, figures and summary.")
 @max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @seed_option()
@@ -42,7 +42,12 @@ from swapsim.scenario import dump_scenario, load_scenario
 @_user_errors
 def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str, ...], figures: bool,
         fmt: str, quiet: bool) -> None:
-    """Run SCENARIO once and write its results and figures."""
+    """Run SCENARIO once and write its results and figures.
+
+    \b
+    Example:
+      swapsim run scenarios/warehouse.yaml --seed 7 --set fleet.robots=40 --set "horizon=14 d" --out results/wh
+    """
     from swapsim.engine import simulate
     from swapsim.results import write_run
 
@@ -64,14 +69,35 @@ def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str
     click.echo(f"results written to {out}/")
 
 
-@cli.command()
+def _verdict(path: Path, sc: Scenario) -> str:
+    """``scenarios/factory.yaml: valid (30 robots, 2 stations, 30 d)``: the file and what it holds."""
+    robots = sc.fleet.robots
+    stations = len(sc.stations)
+    days = sc.horizon / 24.0
+    span = f"{days:g} d" if days >= 1 else f"{sc.horizon:g} h"
+    return (f"{path}: valid ({robots} robot{'s' if robots != 1 else ''}, {stations} "
+            f"station{'s' if stations != 1 else ''}, {span})")
+
+
+@cli.command(short_help="Check a scenario file: a one-line verdict, or the errors.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
+@click.option("--show", is_flag=True,
+              help="Print the resolved scenario (YAML, every default filled in) on stdout; the verdict then "
+                   "goes to stderr, so `--show > resolved.yaml` writes a file that loads back.")
 @_user_errors
-def validate(scenario: Path, overrides: tuple[str, ...]) -> None:
-    """Check SCENARIO: print the resolved scenario (every default filled in), or the errors."""
+def validate(scenario: Path, overrides: tuple[str, ...], show: bool) -> None:
+    """Check SCENARIO: one line saying it is valid (robots, stations, horizon), or the errors (exit 2).
+
+    \b
+    Examples:
+      swapsim validate scenarios/factory.yaml
+      swapsim validate scenarios/warehouse.yaml --set fleet.robots=40 --show
+    """
     sc = load_scenario(scenario, overrides)
-    click.echo(dump_scenario(sc), nl=False)
+    if show:
+        click.echo(dump_scenario(sc), nl=False)
+    click.echo(_verdict(scenario, sc), err=show)
 
 
 results_dir_argument = click.argument("results_dir", type=click.Path(path_type=Path))
@@ -87,7 +113,7 @@ _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivis
 """What reading a damaged results folder can raise past :func:`swapsim.results.check_results_dir`."""
 
 
-@cli.command()
+@cli.command(short_help="Redraw the figures of a results directory from its saved files.")
 @results_dir_argument
 @format_option
 @_user_errors
@@ -96,6 +122,10 @@ def plot(results_dir: Path, fmt: str) -> None:
 
     Never simulates: the figures are drawn from summary.json and the CSV tables (or points.csv,
     compare.csv). The kind of directory is told by its files.
+
+    \b
+    Example:
+      swapsim plot results/wh --format svg
     """
     from swapsim.output import plot_results
     from swapsim.results import ResultsError
@@ -110,7 +140,7 @@ def plot(results_dir: Path, fmt: str) -> None:
         click.echo(f"wrote {path}")
 
 
-@cli.command()
+@cli.command(short_help="Write one self-contained report.html for a results directory.")
 @results_dir_argument
 @click.option("--redraw", is_flag=True,
               help="Redraw the figures (PNG) before embedding them, even when figure files exist.")
@@ -121,6 +151,10 @@ def report(results_dir: Path, redraw: bool) -> None:
 
     The page embeds its figures and links nothing outside itself, so it opens offline and can be sent
     as one file. Never simulates; figures missing from the directory are drawn from the saved files.
+
+    \b
+    Example:
+      swapsim report results/wh
     """
     from swapsim.output import write_report
     from swapsim.results import ResultsError
@@ -134,7 +168,7 @@ def report(results_dir: Path, redraw: bool) -> None:
     click.echo(f"report written to {path}")
 
 
-@cli.command("estimate")
+@cli.command("estimate", short_help="Closed-form steady-state KPIs in under a second, no simulation.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
 @click.option("--json", "as_json", is_flag=True,
@@ -146,6 +180,11 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
     Swaps a day, waits at the stations, the chance that no charged pack is ready, grid energy,
     utilisation and state fractions in steady state, with the approximations that apply.
     How far they are from simulation: docs/validation.md.
+
+    \b
+    Examples:
+      swapsim estimate scenarios/factory.yaml
+      swapsim estimate scenarios/factory.yaml --json --set fleet.robots=40
     """
     from swapsim.analysis import estimate, format_estimate
     from swapsim.analysis.estimator import format_estimate_json

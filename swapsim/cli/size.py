@@ -19,7 +19,7 @@ from swapsim.scenario import load_scenario
 __all__ = ["size_cmd"]
 
 
-@cli.command("size")
+@cli.command("size", short_help="Find the cheapest configuration that meets every service target.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--search", "search", multiple=True, metavar="PATH=LO..HI[/STEP]",
               help="A field and its integer range, e.g. --search 'stations[*].positions=1..4' (every station "
@@ -66,6 +66,10 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
     doubt (docs/sizing.md). Writes DIR/size.json (recommendation, runner-up, margin, binding targets,
     cost breakdown, evidence), DIR/size.csv (every configuration, why), DIR/size.png, DIR/report.html and
     DIR/runs/.
+
+    \b
+    Example:
+      swapsim size scenarios/factory.yaml --set "horizon=7 d" --search "stations[*].positions=1..3" --target "swaps.wait_min.p95<=5" --out results/factory-size
     """
     from swapsim.experiments.sizing.report import format_summary, write_outputs
     from swapsim.experiments.sizing.search import make_spec, run_size
@@ -74,6 +78,10 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
     dims = [parse_search(s) for s in search]
     tgts = [parse_objective_target(t) for t in targets]
     sc = load_scenario(scenario, overrides)
+    from swapsim.scenario.shortening import cap_replications
+
+    min_replications = cap_replications(min_replications, 2)
+    max_replications = cap_replications(max_replications, min_replications)
     spec = make_spec(sc, str(scenario), dims, tgts, objective=objective, confidence=confidence,
                      n_min=min_replications, n_max=max_replications, seed=seed, screen=screen)
     out = _out_dir(out, sc.name, "-size", marker=None)  # a safe default name; checked before any run

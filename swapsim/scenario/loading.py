@@ -23,6 +23,7 @@ import swapsim.scenario.limits as lim
 from swapsim.scenario.distributions import DIST_NAMES
 from swapsim.scenario.limits import show
 from swapsim.scenario.schema import Scenario, ScenarioError, _cross_checks
+from swapsim.scenario.shortening import MAX_HORIZON_ENV, cap_horizon_data, max_horizon_h
 from swapsim.scenario.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 
 __all__ = ["load_scenario", "scenario_from_dict", "scenario_to_dict", "dump_scenario", "read_yaml",
@@ -217,6 +218,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     Args:
         path: the YAML file.
         overrides: ``dotted.path=value`` assignments applied in order before validation.
+
+    When the environment sets ``SWAPSIM_MAX_HORIZON`` (test suites only), a longer horizon is cut to
+    it and the warm-up scaled with it (:mod:`swapsim.scenario.shortening`).
     Raises:
         ScenarioError: with one line per problem, each naming the file and the field.
     """
@@ -230,7 +234,12 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     for assignment in overrides:
         data = apply_override(data, assignment)
     source = str(path) if not overrides else f"{path} (with --set {', '.join(overrides)})"
-    return scenario_from_dict(data, source)
+    scenario = scenario_from_dict(data, source)
+    cap = max_horizon_h()
+    if cap is not None and scenario.horizon > cap:  # test suites only
+        capped = cap_horizon_data(scenario_to_dict(scenario), scenario.horizon, scenario.warmup)
+        scenario = scenario_from_dict(capped, f"{source} (capped by {MAX_HORIZON_ENV})")
+    return scenario
 
 
 def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:

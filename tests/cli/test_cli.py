@@ -293,10 +293,24 @@ def test_user_errors_exit_2_from_the_real_command(tmp_path) -> None:
 
 # -- validate -------------------------------------------------------------------------------------------
 
-def test_validate_prints_the_resolved_scenario(tmp_path) -> None:
+def test_validate_ends_with_a_one_line_verdict(tmp_path) -> None:
     path = write(tmp_path / "s.yaml", small_scenario())
     result = invoke("validate", path, "--set", "fleet.robots=7")
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"{path}: valid (7 robots, 2 stations, 6 h)"]
+
+
+def test_validate_verdict_states_the_horizon_in_days() -> None:
+    result = invoke("validate", ROOT / "scenarios" / "factory.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("factory.yaml: valid (30 robots, 2 stations, 30 d)")
+
+
+def test_validate_show_prints_the_resolved_scenario(tmp_path) -> None:
+    path = write(tmp_path / "s.yaml", small_scenario())
+    result = invoke("validate", path, "--set", "fleet.robots=7", "--show")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"{path}: valid (7 robots, 2 stations, 6 h)"
     printed = yaml.safe_load(result.stdout)
     assert printed["fleet"]["robots"] == 7
     assert printed["stations"][0]["charger"]["cv_soc"] == 0.85  # defaults filled in
@@ -306,9 +320,10 @@ def test_validate_prints_the_resolved_scenario(tmp_path) -> None:
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_every_shipped_scenario_validates(path: Path) -> None:
-    result = invoke("validate", path)
+    result = invoke("validate", path, "--show")
     assert result.exit_code == 0, result.output
     assert scenario_from_dict(yaml.safe_load(result.stdout)) == load_scenario(path)
+    assert f"{path}: valid (" in result.stderr
 
 
 def test_there_are_four_shipped_scenarios() -> None:
