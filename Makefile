@@ -1,6 +1,6 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
-#   make test   same set-up, run the whole test suite
+#   make test   same set-up, run the linters (make lint: ruff, mypy) and the whole test suite
 #   make bench  same set-up, run the benchmarks (about 25 min; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of a minute. See docs/performance.md.
 PYTHON ?= python3
@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test bench install clean
+.PHONY: run test lint bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -21,8 +21,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/swapsim run scenarios/factory.yaml --out results/factory
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+# ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
+lint: $(STAMP)
+	$(BIN)/ruff check swapsim tests benchmarks docs
+	$(BIN)/ruff format --check swapsim
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)

@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 
 __all__ = ["__version__", "load_scenario", "simulate", "RunResult", "ScenarioError"]
 
-_LAZY = {"load_scenario": "swapsim.scenario", "ScenarioError": "swapsim.scenario", "simulate": "swapsim.engine",
-         "RunResult": "swapsim.engine"}
+_LAZY = {
+    "load_scenario": "swapsim.scenario",
+    "ScenarioError": "swapsim.scenario",
+    "simulate": "swapsim.engine",
+    "RunResult": "swapsim.engine",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -100,8 +100,9 @@ class RunResult:
             "timeseries": pd.DataFrame({k: np.asarray(v) for k, v in self.timeseries.items()}),
             "robots": pd.DataFrame(self.robots),
             "packs": pd.DataFrame(self.packs),
-            "alerts": pd.DataFrame(self.alerts, columns=["time_h", "pack", "station", "kind",
-                                                         "estimated_health", "true_health"]),
+            "alerts": pd.DataFrame(
+                self.alerts, columns=["time_h", "pack", "station", "kind", "estimated_health", "true_health"]
+            ),
             "health": pd.DataFrame({k: np.asarray(v) for k, v in self.health.items()}),
             "monthly": pd.DataFrame(self.monthly),
         }
@@ -126,21 +127,29 @@ class RunResult:
 def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
     rows = []
     for p in fleet.packs:
-        rows.append({
-            "pack": p.id,
-            "location": p.location,
-            "soc": p.soc,
-            "health": p.health,
-            "cycles": p.cycles,
-            "equivalent_full_cycles": p.equivalent_full_cycles,
-            "throughput_kwh": p.throughput_wh / 1000.0,
-            **(fleet.health.pack_columns(p) if fleet.health is not None else {}),
-        })
+        rows.append(
+            {
+                "pack": p.id,
+                "location": p.location,
+                "soc": p.soc,
+                "health": p.health,
+                "cycles": p.cycles,
+                "equivalent_full_cycles": p.equivalent_full_cycles,
+                "throughput_kwh": p.throughput_wh / 1000.0,
+                **(fleet.health.pack_columns(p) if fleet.health is not None else {}),
+            }
+        )
     return rows
 
 
-def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool = False,
-             env: simpy.Environment | None = None, pack_trace: PackTrace | None = None) -> RunResult:
+def simulate(
+    scenario: Scenario,
+    seed: int | None = None,
+    *,
+    keep_entities: bool = False,
+    env: simpy.Environment | None = None,
+    pack_trace: PackTrace | None = None,
+) -> RunResult:
     """Run ``scenario`` once.
 
     Args:
@@ -167,8 +176,9 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     streams = Streams(seed)
     recorder = Recorder(
         n_robots=scenario.fleet.robots,
-        stations=[(s.name, s.plug_in_docks if scenario.strategy.kind == "plug_in" else s.positions)
-                  for s in scenario.stations],
+        stations=[
+            (s.name, s.plug_in_docks if scenario.strategy.kind == "plug_in" else s.positions) for s in scenario.stations
+        ],
         horizon_h=scenario.horizon,
         bin_width_h=scenario.output.bin_width,
         trace_limit=scenario.output.trace_events,
@@ -210,6 +220,7 @@ def simulate(scenario: Scenario, seed: int | None = None, *, keep_entities: bool
     _add_battery_kpis(summary, recorder, fleet, env.now)
     if scenario.costs is not None:  # the cost model (swapsim.analysis.costs), only when the scenario prices things
         from swapsim.analysis.costs import cost_summary
+
         summary["costs"] = cost_summary(summary, scenario, recorder.energy.grid_kwh_by_hour())
     return RunResult(
         scenario=scenario,
@@ -233,5 +244,7 @@ def _add_battery_kpis(summary: dict[str, Any], recorder: Recorder, fleet: Fleet,
     battery = recorder.battery_summary(now, fleet.health.at_horizon() if fleet.health is not None else None)
     summary["packs"].update(battery["packs"])
     summary["alerts"] = battery["alerts"]
-    summary["technicians"] = {"crew": fleet.health.crew.size if fleet.health is not None else 0,
-                              **battery["technicians"]}
+    summary["technicians"] = {
+        "crew": fleet.health.crew.size if fleet.health is not None else 0,
+        **battery["technicians"],
+    }

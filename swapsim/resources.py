@@ -18,10 +18,17 @@ from swapsim.metrics.glossary import ROBOT_STATES
 from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict
 from swapsim.scenario.limits import show
 
-__all__ = ["estimate_memory_bytes", "check_memory", "check_sweep_memory", "memory_limit_bytes", "parse_size",
-           "format_size", "max_memory_option", "MEMORY_ENV", "DEFAULT_MAX_MEMORY"]
-
-
+__all__ = [
+    "estimate_memory_bytes",
+    "check_memory",
+    "check_sweep_memory",
+    "memory_limit_bytes",
+    "parse_size",
+    "format_size",
+    "max_memory_option",
+    "MEMORY_ENV",
+    "DEFAULT_MAX_MEMORY",
+]
 
 
 # -- memory ---------------------------------------------------------------------------------------
@@ -116,7 +123,8 @@ def check_memory(s: "Scenario", limit_bytes: int | None = None, source: str | No
             f"{source or s.name}: a run would need about {format_size(need)} of memory, more than the "
             f"{format_size(limit)} limit ({n_bins:,} time bins, {s.fleet.robots:,} robots, "
             f"{s.total_packs:,} packs): widen output.bin_width, shorten the horizon, or raise the limit "
-            f"with --max-memory (e.g. --max-memory 8GB)")
+            f"with --max-memory (e.g. --max-memory 8GB)"
+        )
     return need
 
 
@@ -138,6 +146,7 @@ def _set_memory_limit(ctx: Any, param: Any, value: str | None) -> None:
     if value is None:
         return
     import click
+
     try:
         limit = parse_size(value)
     except ValueError as exc:
@@ -148,7 +157,13 @@ def _set_memory_limit(ctx: Any, param: Any, value: str | None) -> None:
 def max_memory_option(fn: Any) -> Any:
     """The ``--max-memory SIZE`` option of the commands that run models (sets :data:`MEMORY_ENV`)."""
     import click
+
     return click.option(
-        "--max-memory", metavar="SIZE", default=None, expose_value=False, is_eager=True,
+        "--max-memory",
+        metavar="SIZE",
+        default=None,
+        expose_value=False,
+        is_eager=True,
         callback=_set_memory_limit,
-        help="Refuse a run estimated to need more memory than this (default 2GB), e.g. 8GB.")(fn)
+        help="Refuse a run estimated to need more memory than this (default 2GB), e.g. 8GB.",
+    )(fn)

@@ -84,13 +84,19 @@ def static_costs(scenario: Any) -> dict[str, Any]:
     capital_per_year = sum(capital.values())
     maintenance = c.robot_per_year * n["robots"]
     labour = c.technician_per_hour * _technician_hours_per_year(scenario)
-    return {"capital": capital, "capital_per_year": capital_per_year, "maintenance_per_year": maintenance,
-            "labour_per_year": labour, "static_per_year": capital_per_year + maintenance + labour,
-            "capital_recovery_factor": crf}
+    return {
+        "capital": capital,
+        "capital_per_year": capital_per_year,
+        "maintenance_per_year": maintenance,
+        "labour_per_year": labour,
+        "static_per_year": capital_per_year + maintenance + labour,
+        "capital_recovery_factor": crf,
+    }
 
 
-def cost_summary(summary: dict[str, Any], scenario: Any,
-                 grid_kwh_by_hour: Sequence[float] | None = None) -> dict[str, Any]:
+def cost_summary(
+    summary: dict[str, Any], scenario: Any, grid_kwh_by_hour: Sequence[float] | None = None
+) -> dict[str, Any]:
     """The ``costs`` section of a run's summary (all money per year).
 
     Args:
@@ -125,8 +131,14 @@ def cost_summary(summary: dict[str, Any], scenario: Any,
         penalties += c.unserved_task * max(0.0, float(tasks["arrived"]) - float(tasks["done"])) * per_year
     if c.robot_hour_short and c.target_productive_robots is not None:
         penalties += c.robot_hour_short * max(0.0, c.target_productive_robots - productive) * HOURS_PER_YEAR
-    total = (static["capital_per_year"] + static["maintenance_per_year"] + static["labour_per_year"]
-             + energy + packs + penalties)
+    total = (
+        static["capital_per_year"]
+        + static["maintenance_per_year"]
+        + static["labour_per_year"]
+        + energy
+        + packs
+        + penalties
+    )
     productive_h = productive * HOURS_PER_YEAR
     return {
         "capital_per_year": static["capital_per_year"],

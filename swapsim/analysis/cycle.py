@@ -83,12 +83,12 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
     """
     kind = getattr(dist, "dist", None)
     if kind == "fixed":
-        return dist.value ** k
+        return dist.value**k
     if kind == "uniform":
         a, b = dist.low, dist.high
-        return a ** k if b == a else (b ** (k + 1) - a ** (k + 1)) / ((k + 1) * (b - a))
+        return a**k if b == a else (b ** (k + 1) - a ** (k + 1)) / ((k + 1) * (b - a))
     if kind == "exponential":
-        return math.factorial(k) * dist.mean ** k
+        return math.factorial(k) * dist.mean**k
     if kind == "lognormal":
         sigma2 = math.log1p((dist.sd / dist.mean) ** 2)
         mu = math.log(dist.mean) - 0.5 * sigma2
@@ -96,7 +96,7 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
     if kind == "empirical":
         v = np.asarray(dist.values, dtype=float)
         w = np.ones_like(v) if dist.weights is None else np.asarray(dist.weights, dtype=float)
-        return float((v ** k) @ (w / w.sum()))
+        return float((v**k) @ (w / w.sum()))
     if kind in ("triangular", "normal"):
         if kind == "triangular":
             a, c, b = dist.low, dist.mode, dist.high
@@ -106,7 +106,7 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
             pdf = np.where(x < c, left, right)
         else:
             if dist.sd == 0:
-                return dist.mean_ ** k
+                return dist.mean_**k
             x = np.linspace(max(0.0, dist.mean_ - 12 * dist.sd), dist.mean_ + 12 * dist.sd, 4001)
             pdf = np.exp(-0.5 * ((x - dist.mean_) / dist.sd) ** 2)
         f0 = pdf
@@ -115,7 +115,7 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
         weights[1:-1:2] = 4
         weights[2:-1:2] = 2
         mass = h / 3 * float(weights @ f0)
-        return h / 3 * float(weights @ (f0 * x ** k)) / mass
+        return h / 3 * float(weights @ (f0 * x**k)) / mass
     return None
 
 
@@ -153,13 +153,13 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
     for step in scenario.workload.activity_cycle():
         var = duration_variance_h2(step.duration)
         if var is None:
-            var = step.duration.mean ** 2
+            var = step.duration.mean**2
         per_pass += var * (1.0 - powers[step.activity] / pw) ** 2
     station = scenario.stations[station_index]
     travel_h = station.distance / scenario.travel.walking_speed / 3600.0
     swap_h = station.swap_duration.mean
     swap_var = duration_variance_h2(station.swap_duration)
-    swap_var = swap_h ** 2 if swap_var is None else swap_var
+    swap_var = swap_h**2 if swap_var is None else swap_var
     usable = scenario.pack.capacity * scenario.pack.usable_fraction
     energy = (1.0 - scenario.policy.swap_trigger) * usable
     station_w = scenario.power.station_w
@@ -189,7 +189,7 @@ def _overshoot_variance_h2(scenario: Scenario) -> float:
         second = duration_moment_h(d, 2)
         third = duration_moment_h(d, 3)
         if second is None or third is None:  # unknown law: treat as exponential
-            second, third = 2 * mean ** 2, 6 * mean ** 3
+            second, third = 2 * mean**2, 6 * mean**3
         m1 += mean
         m2 += second
         m3 += third
@@ -215,15 +215,15 @@ def charge_times_h(scenario: Scenario, station_index: int) -> tuple[float, float
     spec = scenario.stations[station_index].charger
     curve = ChargeCurve(spec.rate_c, spec.cv_soc, spec.cutoff_c)
     trigger = scenario.policy.swap_trigger
-    return (curve.time_to_soc_h(trigger, scenario.policy.ready_threshold),
-            curve.time_to_full_h(trigger))
+    return (curve.time_to_soc_h(trigger, scenario.policy.ready_threshold), curve.time_to_full_h(trigger))
 
 
 def _soc_on_curve(curve: ChargeCurve, soc0: float, hours: np.ndarray) -> np.ndarray:
     """Vectorised :meth:`ChargeCurve.soc_after` (1.0 once charging has ended)."""
     x = curve._offset_h(soc0) + hours
-    soc = np.where(x <= 0, curve.cv_soc + x * curve.rate_c,
-                   1.0 - (1.0 - curve.cv_soc) * np.exp(-np.maximum(x, 0.0) / curve.tau_h))
+    soc = np.where(
+        x <= 0, curve.cv_soc + x * curve.rate_c, 1.0 - (1.0 - curve.cv_soc) * np.exp(-np.maximum(x, 0.0) / curve.tau_h)
+    )
     return np.where(hours >= curve.time_to_full_h(soc0), 1.0, soc)
 
 
@@ -258,8 +258,7 @@ def fresh_soc(scenario: Scenario, station_index: int, swap_rate_per_h: float, pr
         after = soc_green
     else:
         t = np.linspace(t_green, t_full, 201)
-        log_pdf = (spares * math.log(lam) + (spares - 1) * np.log(np.maximum(t, 1e-300)) - lam * t
-                   - math.lgamma(spares))
+        log_pdf = spares * math.log(lam) + (spares - 1) * np.log(np.maximum(t, 1e-300)) - lam * t - math.lgamma(spares)
         f = np.exp(log_pdf) * _soc_on_curve(curve, trigger, t)
         h = (t_full - t_green) / 200
         integral = h / 3 * (f[0] + f[-1] + 4 * f[1:-1:2].sum() + 2 * f[2:-1:2].sum())
@@ -281,4 +280,3 @@ def chargers_at(scenario: Scenario, station_index: int) -> int:
     pack = scenario.pack
     charger_w = station.charger.rate_c * pack.capacity * pack.usable_fraction / station.charger.efficiency
     return min(station.bays, max(1, int(station.power_cap // charger_w)))
-

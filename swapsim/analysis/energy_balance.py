@@ -62,7 +62,7 @@ class _Station:
         self.travel_h = spec.distance / scenario.travel.walking_speed / 3600.0
         self.swap_h = spec.swap_duration.mean
         var = duration_variance_h2(spec.swap_duration)
-        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h ** 2
+        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h**2
         self.positions = spec.positions
         self.spares = spec.charged_packs
         self.spare_bays = spec.bays - spec.charged_packs
@@ -143,7 +143,7 @@ class _Station:
         # the packs saturate (rate -> S / D, the fluid limit); for random requests, the M/D/S queue's
         # mean wait of a robot that waits.
         rho = min(seen * self.t_green / self.spares, 1.0 - 1e-12)
-        regular_wait = self.t_green / (self.spares + 1) / (1.0 - rho ** self.spares)
+        regular_wait = self.t_green / (self.spares + 1) / (1.0 - rho**self.spares)
         if q is not None and q.prob_wait > 1e-300:
             wait_if_out = (1.0 - w) * regular_wait + w * q.mean_wait / q.prob_wait
         else:
@@ -199,11 +199,10 @@ class _Station:
         """
         if rate <= 0:
             return 0.0
-        k_star = self.positions + (math.floor(gap_h * self.positions / self.swap_h) if self.swap_h > 0
-                                   else 10 ** 9)
+        k_star = self.positions + (math.floor(gap_h * self.positions / self.swap_h) if self.swap_h > 0 else 10**9)
         if self.swap_h > 0 and math.isfinite(pack_wait):
             q = mmc(self.positions, rate, self.swap_h + pack_wait)
-            p_pos = q.prob_at_least(k_star) if k_star < 10 ** 6 else 0.0
+            p_pos = q.prob_at_least(k_star) if k_star < 10**6 else 0.0
         else:
             p_pos = 1.0 if not math.isfinite(pack_wait) else 0.0
         if self.t_green > 0 and self.spares > 0:
@@ -212,7 +211,6 @@ class _Station:
             late = 0.0
         p_stock_far = p_stock * late
         return 1.0 - (1.0 - p_pos) * (1.0 - p_stock_far)
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +265,7 @@ class _Model:
         order = sorted(range(len(scenario.stations)), key=lambda i: (travel[i], i))
         self.order = order
         self.interval_cv = swap_interval_cv(scenario, order[0])
-        self.stations = [_Station(scenario, i, self.interval_cv ** 2) for i in range(len(scenario.stations))]
+        self.stations = [_Station(scenario, i, self.interval_cv**2) for i in range(len(scenario.stations))]
         self.rule = scenario.policy.station_choice
         self.shared = self.rule == "shortest_wait" and len(self.stations) > 1
 
@@ -285,8 +283,9 @@ class _Model:
         """Swap rate and queues at each station for a fleet swap rate (per hour)."""
         if not self.shared:
             target = self.order[0]
-            states: dict[int, _StationState] = {i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0)
-                                                for i in range(len(self.stations))}
+            states: dict[int, _StationState] = {
+                i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0) for i in range(len(self.stations))
+            }
             states[target] = self._station_state(self.stations[target], fleet_rate, True, fleet_rate)
             return states
         states = {}
@@ -370,6 +369,7 @@ class _Model:
         """
         if self.profile.work_power_w <= 0:
             return 0.0
+
         def g(rate: float) -> float:
             return self.implied_rate(rate) - rate
 
@@ -385,4 +385,3 @@ class _Model:
             hi *= 2.0
             g_hi = g(hi)
         return _root(g, lo, hi, g_lo, g_hi, 1e-9)
-

@@ -85,11 +85,15 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
             power strategy other than ``hot_swap`` (not covered by these formulas: simulate instead).
     """
     if scenario.workload.cycle is None:
-        raise ValueError("workload.tasks: the analytic estimate covers the activity-cycle workload only; "
-                         "simulate task demand with 'swapsim run' or 'swapsim sweep'")
+        raise ValueError(
+            "workload.tasks: the analytic estimate covers the activity-cycle workload only; "
+            "simulate task demand with 'swapsim run' or 'swapsim sweep'"
+        )
     if scenario.strategy.kind != "hot_swap":
-        raise ValueError(f"strategy.kind: the analytic estimate covers hot_swap only (got "
-                         f"{scenario.strategy.kind!r}); compare strategies with 'swapsim compare'")
+        raise ValueError(
+            f"strategy.kind: the analytic estimate covers hot_swap only (got "
+            f"{scenario.strategy.kind!r}); compare strategies with 'swapsim compare'"
+        )
     model = _Model(scenario)
     rate = model.solve()
     cycle_h, parts, states = model.cycle(rate)
@@ -130,30 +134,32 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
         busy = min(float(st.positions), s.rate * st.swap_h + in_pack_wait)
         waiting = s.rate * (s.pos_wait + s.pack_wait) if s.rate > 0 else 0.0
         queue_len = max(0.0, waiting - (busy - s.rate * st.swap_h)) if math.isfinite(waiting) else math.inf
-        station_rows.append({
-            "name": st.name,
-            "packs": st.spares,
-            "swaps": s.rate * span_h,
-            "swaps_per_day": s.rate * 24.0,
-            "share": s.rate / rate if rate > 0 else 0.0,
-            "swap_utilisation": busy / st.positions,
-            "mean_queue_length": queue_len,
-            "charged_packs_mean": max(0.0, st.spares - pack_load),
-            "stockouts": s.rate * s.p_stockout * span_h,
-            "stockout_probability": s.p_stockout,
-            "stockout_probability_palm": st.palm(s.rate),
-            "wait_min": 60.0 * (s.pos_wait + s.pack_wait) if s.rate > 0 else 0.0,
-            "position_wait_min": 60.0 * s.pos_wait,
-            "pack_wait_min": 60.0 * s.pack_wait,
-            "pack_offered_load": pack_load,
-            "chargers": st.chargers,
-            "time_to_green_min": 60.0 * st.t_green,
-            "time_to_full_min": 60.0 * st.t_full,
-            "fresh_soc": s.fresh,
-            "divert_probability": s.divert,
-            "grid_kwh": grid_wh_per_h * span_h / 1000.0,
-            "grid_kwh_per_day": grid_wh_per_h * 24.0 / 1000.0,
-        })
+        station_rows.append(
+            {
+                "name": st.name,
+                "packs": st.spares,
+                "swaps": s.rate * span_h,
+                "swaps_per_day": s.rate * 24.0,
+                "share": s.rate / rate if rate > 0 else 0.0,
+                "swap_utilisation": busy / st.positions,
+                "mean_queue_length": queue_len,
+                "charged_packs_mean": max(0.0, st.spares - pack_load),
+                "stockouts": s.rate * s.p_stockout * span_h,
+                "stockout_probability": s.p_stockout,
+                "stockout_probability_palm": st.palm(s.rate),
+                "wait_min": 60.0 * (s.pos_wait + s.pack_wait) if s.rate > 0 else 0.0,
+                "position_wait_min": 60.0 * s.pos_wait,
+                "pack_wait_min": 60.0 * s.pack_wait,
+                "pack_offered_load": pack_load,
+                "chargers": st.chargers,
+                "time_to_green_min": 60.0 * st.t_green,
+                "time_to_full_min": 60.0 * st.t_full,
+                "fresh_soc": s.fresh,
+                "divert_probability": s.divert,
+                "grid_kwh": grid_wh_per_h * span_h / 1000.0,
+                "grid_kwh_per_day": grid_wh_per_h * 24.0 / 1000.0,
+            }
+        )
     wait_h = parts["wait"] if rate > 0 else (math.inf if stuck else 0.0)
     mean_power = (parts["energy_wh"] / cycle_h) if rate > 0 and math.isfinite(cycle_h) else profile.work_power_w
     result: dict[str, Any] = {
@@ -258,25 +264,36 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     pack_reasons: list[str] = []
     flow_reasons: list[str] = []
     if cv < CV_CLOCKWORK:
-        flow_reasons.append(f"clockwork swap cycles (CV {cv:.2f} < {CV_CLOCKWORK}): the fleet spaces itself "
-                            "out or bunches, and waits and stock-outs can be far below or above the estimate")
+        flow_reasons.append(
+            f"clockwork swap cycles (CV {cv:.2f} < {CV_CLOCKWORK}): the fleet spaces itself "
+            "out or bunches, and waits and stock-outs can be far below or above the estimate"
+        )
     elif cv < CV_REGULAR:
         loaded = [(st.name, states[st.index].rate * st.t_green / st.spares) for st in used if st.spares > 0]
         loaded = [(n, x) for n, x in loaded if x > PACK_LOAD_REGULAR]
         if loaded:
             where = ", ".join(f"{n} {x:.2f}" for n, x in loaded)
-            flow_reasons.append(f"regular swap cycles (CV {cv:.2f} < {CV_REGULAR}) with a high load per pack "
-                                f"({where} > {PACK_LOAD_REGULAR}): the fleet can synchronise into swap waves "
-                                "(or space itself out)")
-    if model.shared and len(used) > 1 and min(states[st.index].rate for st in used) > (
-            SHARED_SHARE * sum(states[st.index].rate for st in used)):
-        flow_reasons.append("robots shared between stations by shortest_wait: the split between stations is "
-                            "a heuristic overflow model (station shares off by up to 0.27)")
+            flow_reasons.append(
+                f"regular swap cycles (CV {cv:.2f} < {CV_REGULAR}) with a high load per pack "
+                f"({where} > {PACK_LOAD_REGULAR}): the fleet can synchronise into swap waves "
+                "(or space itself out)"
+            )
+    if (
+        model.shared
+        and len(used) > 1
+        and min(states[st.index].rate for st in used) > (SHARED_SHARE * sum(states[st.index].rate for st in used))
+    ):
+        flow_reasons.append(
+            "robots shared between stations by shortest_wait: the split between stations is "
+            "a heuristic overflow model (station shares off by up to 0.27)"
+        )
     if any(st.chargers < st.spares for st in used):
         pack_reasons.append("power cap binds (fewer chargers than packs): rough model, not validated")
     if model.n < FEW_ROBOTS:
-        pack_reasons.append(f"few robots ({model.n} < {FEW_ROBOTS}): swap requests are far from the "
-                            "streams the stock-out formulas assume")
+        pack_reasons.append(
+            f"few robots ({model.n} < {FEW_ROBOTS}): swap requests are far from the "
+            "streams the stock-out formulas assume"
+        )
     stock_reasons = flow_reasons + pack_reasons
     rate = sum(s.rate for s in states.values())
     nil = rate > 0 and sum(s.rate * s.p_stockout for s in states.values()) / rate < 1e-3
@@ -288,24 +305,43 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     loads = [states[st.index].rate * st.t_green / st.spares for st in used if st.spares > 0]
     balance_reasons = []
     if wait_reasons and loads and max(loads) > PACK_LOAD_SATURATED:
-        balance_reasons.append(f"the waits are unreliable near pack saturation (load per pack {max(loads):.2f} > "
-                               f"{PACK_LOAD_SATURATED}): the waiting share of the cycle, and with it this "
-                               "number, can be off by a few per cent")
+        balance_reasons.append(
+            f"the waits are unreliable near pack saturation (load per pack {max(loads):.2f} > "
+            f"{PACK_LOAD_SATURATED}): the waiting share of the cycle, and with it this "
+            "number, can be off by a few per cent"
+        )
     return {
         "balance": verdict(balance_reasons, _ENERGY["reason"]),
-        "stockouts": verdict(stock_reasons, f"random-phase stock-out count applies (CV {cv:.2f}, packs not "
-                                            "short, one station or no overflow)"),
-        "wait": verdict(wait_reasons, "finite-source position queue plus the pack wait; no swap waves "
-                                      "expected"),
+        "stockouts": verdict(
+            stock_reasons,
+            f"random-phase stock-out count applies (CV {cv:.2f}, packs not short, one station or no overflow)",
+        ),
+        "wait": verdict(wait_reasons, "finite-source position queue plus the pack wait; no swap waves expected"),
     }
 
 
-_ENERGY: dict[str, Any] = {"reliable": True, "reason": "energy balance: exact in the long run given the waits (within 2 % of "
-                                      "simulation, docs/validation.md section 6)"}
+_ENERGY: dict[str, Any] = {
+    "reliable": True,
+    "reason": "energy balance: exact in the long run given the waits (within 2 % of "
+    "simulation, docs/validation.md section 6)",
+}
 _INPUT: dict[str, Any] = {"reliable": True, "reason": "scenario input or fixed property of it"}
-_INPUTS = ("robots", "packs", "chargers", "time_to_green_min", "time_to_full_min", "work_power_w",
-           "activity_cycle_min", "working_share_of_cycle", "usable_wh", "travel_one_way_min", "swap_min",
-           "swap_interval_cv", "strandings", "rescue_kwh")
+_INPUTS = (
+    "robots",
+    "packs",
+    "chargers",
+    "time_to_green_min",
+    "time_to_full_min",
+    "work_power_w",
+    "activity_cycle_min",
+    "working_share_of_cycle",
+    "usable_wh",
+    "travel_one_way_min",
+    "swap_min",
+    "swap_interval_cv",
+    "strandings",
+    "rescue_kwh",
+)
 
 
 def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -329,8 +365,7 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
                 out[prefix] = dict(_INPUT)
             elif "stockout" in prefix or "pack_wait" in prefix or leaf == "pack_mean":
                 out[prefix] = dict(v["stockouts"])
-            elif ("wait" in prefix or "queue" in prefix or leaf in ("share", "divert_probability",
-                                                                   "swap_utilisation")):
+            elif "wait" in prefix or "queue" in prefix or leaf in ("share", "divert_probability", "swap_utilisation"):
                 out[prefix] = dict(v["wait"])
             else:
                 out[prefix] = dict(v.get("balance", _ENERGY))
@@ -342,34 +377,48 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
 def _faults_enabled(sc: Scenario) -> bool:
     """Whether any fault of the scenario can happen."""
     f = sc.faults
-    return bool(f.estop.rate_per_day or f.breakdown.rate_per_day or f.station_outage.rate_per_day
-                or f.failed_swap.probability)
+    return bool(
+        f.estop.rate_per_day or f.breakdown.rate_per_day or f.station_outage.rate_per_day or f.failed_swap.probability
+    )
 
 
 def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[str]:
     """The approximations that apply to this scenario, in words, for the report and the CLI."""
     notes = ["steady state after warm-up; new packs (health 1); no strandings"]
     sc = model.sc
-    ignored = [name for name, used in (("shifts", sc.shifts is not None),
-                                       ("faults", _faults_enabled(sc)),
-                                       ("pack ageing", sc.battery.ageing)) if used]
+    ignored = [
+        name
+        for name, used in (
+            ("shifts", sc.shifts is not None),
+            ("faults", _faults_enabled(sc)),
+            ("pack ageing", sc.battery.ageing),
+        )
+        if used
+    ]
     if ignored:
         notes.append(f"ignored here: {', '.join(ignored)} (every robot on duty, no faults, new packs)")
     if model.shared:
-        notes.append("shortest_wait: robots go to the nearest station and overflow to the next one "
-                     "when its positions are busy or it has no green pack (open M/M/c per station)")
+        notes.append(
+            "shortest_wait: robots go to the nearest station and overflow to the next one "
+            "when its positions are busy or it has no green pack (open M/M/c per station)"
+        )
     else:
-        notes.append("positions: finite-source M/M/c//N queue at the one station in use "
-                     "(exact for exponential swap times)")
+        notes.append(
+            "positions: finite-source M/M/c//N queue at the one station in use (exact for exponential swap times)"
+        )
     scv = {st.name: st.swap_scv for st in model.stations if states[st.index].rate > 0}
     if any(abs(v - 1.0) > 1e-9 for v in scv.values()):
-        notes.append("non-exponential swap times: position waits scaled by (1 + cs^2)/2 "
-                     + ", ".join(f"{k}: cs^2 = {v:.3f}" for k, v in scv.items()))
+        notes.append(
+            "non-exponential swap times: position waits scaled by (1 + cs^2)/2 "
+            + ", ".join(f"{k}: cs^2 = {v:.3f}" for k, v in scv.items())
+        )
     cv = model.interval_cv
-    notes.append(f"packs: stock-outs blend the count for regular robots at random phases and, for random "
-                 f"requests, Palm's formula (an empty bay for every waiting robot) or else the M/D/S "
-                 f"queue (Poisson requests) by the squared CV of a robot's time between swaps "
-                 f"({cv:.2f}^2); position and pack waits added")
+    notes.append(
+        f"packs: stock-outs blend the count for regular robots at random phases and, for random "
+        f"requests, Palm's formula (an empty bay for every waiting robot) or else the M/D/S "
+        f"queue (Poisson requests) by the squared CV of a robot's time between swaps "
+        f"({cv:.2f}^2); position and pack waits added"
+    )
     if any(st.chargers < st.spares for st in model.stations):
         notes.append("power cap binds (fewer chargers than packs): rough limited-charger model, not validated")
     if model.sc.fleet.robots < 10:
@@ -377,8 +426,9 @@ def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[
     return notes
 
 
-def estimate_points(base: Scenario | Mapping[str, Any], points: Iterable[Mapping[str, Any]],
-                    source: str = "<sweep>") -> list[dict[str, Any]]:
+def estimate_points(
+    base: Scenario | Mapping[str, Any], points: Iterable[Mapping[str, Any]], source: str = "<sweep>"
+) -> list[dict[str, Any]]:
     """Estimates for sweep points: ``base`` with each point's ``{dotted.path: value}`` applied.
 
     ``base`` is a validated scenario or the raw mapping read from its YAML; values are given as they
@@ -388,6 +438,7 @@ def estimate_points(base: Scenario | Mapping[str, Any], points: Iterable[Mapping
     """
     if isinstance(base, Scenario):
         from swapsim.scenario import scenario_to_dict
+
         data: dict[str, Any] = scenario_to_dict(base)
     else:
         data = dict(base)
@@ -416,6 +467,7 @@ def estimate_kpis(scenario: Scenario) -> dict[str, Any]:
 
 def _as_yaml(value: Any) -> str:
     import yaml
+
     if isinstance(value, str):
         return value
     return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
@@ -433,35 +485,67 @@ def format_estimate(est: Mapping[str, Any]) -> str:
     rows: list[tuple[str, str]] = [
         ("fleet utilisation (working / on duty)", _marked(est, "fleet.utilisation", f"{fleet['utilisation']:.1%}")),
         *[(f"  {k}", f"{v:.1%}") for k, v in fleet["state_fraction"].items() if v > 0],
-        ("swaps per robot per day", _marked(est, "swaps.per_robot_per_day",
-                                            f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)")),
+        (
+            "swaps per robot per day",
+            _marked(
+                est, "swaps.per_robot_per_day", f"{swaps['per_robot_per_day']:.2f}  ({swaps['per_day']:.1f} per day)"
+            ),
+        ),
         ("time between a robot's swaps (h)", f"{cyc['time_between_swaps_h']:.3f}"),
         ("energy per swap (Wh); fresh pack charge", f"{cyc['energy_per_swap_wh']:.1f}; {cyc['fresh_soc']:.1%}"),
         ("mean power working / overall (W)", f"{cyc['work_power_w']:.1f} / {cyc['mean_power_w']:.1f}"),
-        ("swap wait, mean (min): positions + packs",
-         _marked(est, "swaps.wait_min.mean", f"{swaps['wait_min']['mean']:.2f} = "
-                 f"{swaps['wait_min']['position_mean']:.2f} + {swaps['wait_min']['pack_mean']:.2f}")),
+        (
+            "swap wait, mean (min): positions + packs",
+            _marked(
+                est,
+                "swaps.wait_min.mean",
+                f"{swaps['wait_min']['mean']:.2f} = "
+                f"{swaps['wait_min']['position_mean']:.2f} + {swaps['wait_min']['pack_mean']:.2f}",
+            ),
+        ),
         ("swaps finding no green pack", _marked(est, "swaps.stockout_fraction", f"{swaps['stockout_fraction']:.1%}")),
-        ("grid energy (kWh per day)", _marked(est, "energy.grid_kwh_per_day", f"{est['energy']['grid_kwh_per_day']:.1f}")),
+        (
+            "grid energy (kWh per day)",
+            _marked(est, "energy.grid_kwh_per_day", f"{est['energy']['grid_kwh_per_day']:.1f}"),
+        ),
     ]
     for st in est["stations"]:
-        rows.append((f"station {st['name']}: share / positions busy / queue",
-                     _marked(est, f"stations.{st['name']}.mean_queue_length",
-                             f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}")))
-        rows.append(("  no green pack: estimate / Palm",
-                     _marked(est, f"stations.{st['name']}.stockout_probability",
-                             f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}")
-                     + f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
-                       f"{st['time_to_green_min']:.0f} min to green)"))
+        rows.append(
+            (
+                f"station {st['name']}: share / positions busy / queue",
+                _marked(
+                    est,
+                    f"stations.{st['name']}.mean_queue_length",
+                    f"{st['share']:.1%} / {st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}",
+                ),
+            )
+        )
+        rows.append(
+            (
+                "  no green pack: estimate / Palm",
+                _marked(
+                    est,
+                    f"stations.{st['name']}.stockout_probability",
+                    f"{st['stockout_probability']:.2%} / {st['stockout_probability_palm']:.2%}",
+                )
+                + f"  (green {st['charged_packs_mean']:.2f} of {st['packs']} packs on average, "
+                f"{st['time_to_green_min']:.0f} min to green)",
+            )
+        )
     width = max(len(k) for k, _ in rows)
     text = [f"{est['scenario']}: analytic estimate ({fleet['robots']} robots, steady state)"]
     text += [f"{k.ljust(width)}  {v}" for k, v in rows]
     marks = [k for k, v in est.get("verdicts", {}).items() if not v["reliable"]]
     if marks:
-        text.append("≈? marks an estimate that may be off from long simulation (waits and stock-outs by more than "
-                    "25 %, the energy balance by more than 2 %); simulate:")
-        for key, label in (("swaps.wait_min.mean", "mean swap wait"), ("swaps.stockout_fraction", "stock-outs"),
-                           ("fleet.utilisation", "utilisation, swaps a day, energy")):
+        text.append(
+            "≈? marks an estimate that may be off from long simulation (waits and stock-outs by more than "
+            "25 %, the energy balance by more than 2 %); simulate:"
+        )
+        for key, label in (
+            ("swaps.wait_min.mean", "mean swap wait"),
+            ("swaps.stockout_fraction", "stock-outs"),
+            ("fleet.utilisation", "utilisation, swaps a day, energy"),
+        ):
             v = est["verdicts"].get(key)
             if v is not None and not v["reliable"]:
                 text.append(f"  - {label}: unreliable: {v['reason']}")

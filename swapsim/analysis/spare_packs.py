@@ -87,9 +87,7 @@ def prob_no_ready_pack(spares: int, swap_rate: float, charge_time: float) -> flo
     return _poisson_split(s - 1, rate * time)[1]
 
 
-def prob_no_ready_pack_limited_chargers(
-    spares: int, chargers: int, swap_rate: float, charge_time: float
-) -> float:
+def prob_no_ready_pack_limited_chargers(spares: int, chargers: int, swap_rate: float, charge_time: float) -> float:
     """Long-run fraction of time with no charged pack ready, for a station with few chargers.
 
     A birth-death model of k, the number of the station's ``spares`` packs that are not

@@ -70,12 +70,22 @@ def _out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None =
 
 
 set_option = click.option(
-    "--set", "overrides", multiple=True, metavar="PATH=VALUE",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
     help="Override a scenario field, e.g. --set fleet.robots=40 --set 'horizon=14 d' "
-         "--set stations[0].bays=12. Repeatable; validated like the file.")
+    "--set stations[0].bays=12. Repeatable; validated like the file.",
+)
 
-format_option = click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default="png",
-                             show_default=True, help="Figure file format.")
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["png", "svg", "pdf"]),
+    default="png",
+    show_default=True,
+    help="Figure file format.",
+)
 
 
 def seed_option(help_text: str = "Root seed (default: the scenario's).") -> Callable[..., Any]:

@@ -32,16 +32,21 @@ from swapsim.scenario import Scenario, dump_scenario, load_scenario
 @max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @seed_option()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results directory (default: results/<scenario name>/). New, empty, or written by swapsim "
-                   "before (only its own files are replaced); any other non-empty directory is refused.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Results directory (default: results/<scenario name>/). New, empty, or written by swapsim "
+    "before (only its own files are replaced); any other non-empty directory is refused.",
+)
 @set_option
 @figures_option("the run figures")
 @format_option
 @quiet_option()
 @_user_errors
-def run(scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str, ...], figures: bool,
-        fmt: str, quiet: bool) -> None:
+def run(
+    scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str, ...], figures: bool, fmt: str, quiet: bool
+) -> None:
     """Run SCENARIO once and write its results and figures.
 
     \b
@@ -75,16 +80,21 @@ def _verdict(path: Path, sc: Scenario) -> str:
     stations = len(sc.stations)
     days = sc.horizon / 24.0
     span = f"{days:g} d" if days >= 1 else f"{sc.horizon:g} h"
-    return (f"{path}: valid ({robots} robot{'s' if robots != 1 else ''}, {stations} "
-            f"station{'s' if stations != 1 else ''}, {span})")
+    return (
+        f"{path}: valid ({robots} robot{'s' if robots != 1 else ''}, {stations} "
+        f"station{'s' if stations != 1 else ''}, {span})"
+    )
 
 
 @cli.command(short_help="Check a scenario file: a one-line verdict, or the errors.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
-@click.option("--show", is_flag=True,
-              help="Print the resolved scenario (YAML, every default filled in) on stdout; the verdict then "
-                   "goes to stderr, so `--show > resolved.yaml` writes a file that loads back.")
+@click.option(
+    "--show",
+    is_flag=True,
+    help="Print the resolved scenario (YAML, every default filled in) on stdout; the verdict then "
+    "goes to stderr, so `--show > resolved.yaml` writes a file that loads back.",
+)
 @_user_errors
 def validate(scenario: Path, overrides: tuple[str, ...], show: bool) -> None:
     """Check SCENARIO: one line saying it is valid (robots, stations, horizon), or the errors (exit 2).
@@ -105,8 +115,10 @@ results_dir_argument = click.argument("results_dir", type=click.Path(path_type=P
 
 def _damaged(results_dir: Path, exc: Exception) -> None:
     """A results folder whose files passed the checks but still do not fit together (exit 2)."""
-    _fail(f"{results_dir}: the saved files do not fit together ({type(exc).__name__}: {str(exc)[:120]}); "
-          f"a file is damaged or was written by another version: write the results again")
+    _fail(
+        f"{results_dir}: the saved files do not fit together ({type(exc).__name__}: {str(exc)[:120]}); "
+        f"a file is damaged or was written by another version: write the results again"
+    )
 
 
 _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivisionError, AttributeError)
@@ -142,8 +154,9 @@ def plot(results_dir: Path, fmt: str) -> None:
 
 @cli.command(short_help="Write one self-contained report.html for a results directory.")
 @results_dir_argument
-@click.option("--redraw", is_flag=True,
-              help="Redraw the figures (PNG) before embedding them, even when figure files exist.")
+@click.option(
+    "--redraw", is_flag=True, help="Redraw the figures (PNG) before embedding them, even when figure files exist."
+)
 @_user_errors
 def report(results_dir: Path, redraw: bool) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the KPI tables, figures, resolved
@@ -171,8 +184,12 @@ def report(results_dir: Path, redraw: bool) -> None:
 @cli.command("estimate", short_help="Closed-form steady-state KPIs in under a second, no simulation.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the estimate as JSON (infinite values, e.g. waits at an overloaded station, as null).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the estimate as JSON (infinite values, e.g. waits at an overloaded station, as null).",
+)
 @_user_errors
 def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> None:
     """Closed-form estimates for SCENARIO in well under a second, without simulating.

@@ -21,44 +21,119 @@ __all__ = ["size_cmd"]
 
 @cli.command("size", short_help="Find the cheapest configuration that meets every service target.")
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--search", "search", multiple=True, metavar="PATH=LO..HI[/STEP]",
-              help="A field and its integer range, e.g. --search 'stations[*].positions=1..4' (every station "
-                   "together), --search stations[1].bays=10..20 (one station), --search fleet.robots=40..80/5. "
-                   "Repeatable.")
-@click.option("--target", "targets", multiple=True, metavar="'KPI<=VALUE'",
-              help="A service target on a KPI of summary.json, e.g. --target 'swaps.wait_min.p95<=5' "
-                   "--target 'fleet.utilisation>=0.85'. Repeatable; every one must hold.")
-@click.option("--objective", default="costs.total_per_year", show_default=True,
-              help="The KPI to minimise among feasible configurations.")
-@click.option("--confidence", type=click.FloatRange(0.5, 1.0, max_open=True), default=0.95, show_default=True,
-              help="Confidence that a configuration called feasible meets every target.")
-@click.option("--min-replications", type=click.IntRange(min=2), default=5, show_default=True,
-              help="Replications at the first look.")
-@click.option("--max-replications", type=click.IntRange(min=2), default=40, show_default=True,
-              help="Replications at the last look (a target still in doubt then is not shown to hold).")
-@click.option("--screen/--no-screen", default=True, show_default=True,
-              help="Skip configurations the closed-form estimate puts far outside a target (activity-cycle "
-                   "hot-swap scenarios only).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores); 1 runs in this process.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers.")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Run on the Dask cluster at this address (implies --executor dask).")
-@click.option("--seed", type=click.IntRange(min=0), default=None,
-              help="Root seed; replication r of every configuration gets the same seed (default: the scenario's).")
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE",
-              help="Override a scenario field before sizing, e.g. --set 'horizon=7 d'. Repeatable.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory (default: results/<scenario name>-size/).")
+@click.option(
+    "--search",
+    "search",
+    multiple=True,
+    metavar="PATH=LO..HI[/STEP]",
+    help="A field and its integer range, e.g. --search 'stations[*].positions=1..4' (every station "
+    "together), --search stations[1].bays=10..20 (one station), --search fleet.robots=40..80/5. "
+    "Repeatable.",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="'KPI<=VALUE'",
+    help="A service target on a KPI of summary.json, e.g. --target 'swaps.wait_min.p95<=5' "
+    "--target 'fleet.utilisation>=0.85'. Repeatable; every one must hold.",
+)
+@click.option(
+    "--objective",
+    default="costs.total_per_year",
+    show_default=True,
+    help="The KPI to minimise among feasible configurations.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 1.0, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Confidence that a configuration called feasible meets every target.",
+)
+@click.option(
+    "--min-replications",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Replications at the first look.",
+)
+@click.option(
+    "--max-replications",
+    type=click.IntRange(min=2),
+    default=40,
+    show_default=True,
+    help="Replications at the last look (a target still in doubt then is not shown to hold).",
+)
+@click.option(
+    "--screen/--no-screen",
+    default=True,
+    show_default=True,
+    help="Skip configurations the closed-form estimate puts far outside a target (activity-cycle "
+    "hot-swap scenarios only).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores); 1 runs in this process.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on the Dask cluster at this address (implies --executor dask).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Root seed; replication r of every configuration gets the same seed (default: the scenario's).",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="Override a scenario field before sizing, e.g. --set 'horizon=7 d'. Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output directory (default: results/<scenario name>-size/).",
+)
 @click.option("--resume", is_flag=True, help="Reuse the runs already in --out (same scenario, search and seed).")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Draw size.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
 @_user_errors
-def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], objective: str, confidence: float,
-             min_replications: int, max_replications: int, screen: bool, jobs: int | None, executor: str,
-             scheduler: str | None, seed: int | None, overrides: tuple[str, ...], out: Path | None, resume: bool,
-             figures: bool, quiet: bool) -> None:
+def size_cmd(
+    scenario: Path,
+    search: tuple[str, ...],
+    targets: tuple[str, ...],
+    objective: str,
+    confidence: float,
+    min_replications: int,
+    max_replications: int,
+    screen: bool,
+    jobs: int | None,
+    executor: str,
+    scheduler: str | None,
+    seed: int | None,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    resume: bool,
+    figures: bool,
+    quiet: bool,
+) -> None:
     """Find the cheapest configuration that meets every target at the stated confidence.
 
     Searches the grid given by --search in order of cost, skips configurations that monotonicity or the
@@ -82,22 +157,38 @@ def size_cmd(scenario: Path, search: tuple[str, ...], targets: tuple[str, ...], 
 
     min_replications = cap_replications(min_replications, 2)
     max_replications = cap_replications(max_replications, min_replications)
-    spec = make_spec(sc, str(scenario), dims, tgts, objective=objective, confidence=confidence,
-                     n_min=min_replications, n_max=max_replications, seed=seed, screen=screen)
+    spec = make_spec(
+        sc,
+        str(scenario),
+        dims,
+        tgts,
+        objective=objective,
+        confidence=confidence,
+        n_min=min_replications,
+        n_max=max_replications,
+        seed=seed,
+        screen=screen,
+    )
     out = _out_dir(out, sc.name, "-size", marker=None)  # a safe default name; checked before any run
     if not quiet:
         grid = 1
         for d in dims:
             grid *= len(d.values)
-        click.echo(f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, tgts))}, "
-                   f"{confidence:.0%} confidence, replications {min_replications}..{max_replications}, seed "
-                   f"{spec.seed}", err=True)
+        click.echo(
+            f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, tgts))}, "
+            f"{confidence:.0%} confidence, replications {min_replications}..{max_replications}, seed "
+            f"{spec.seed}",
+            err=True,
+        )
     log = None if quiet else (lambda m: click.echo(m, err=True))
     try:
         res = run_size(spec, out, executor=executor, jobs=jobs, scheduler=scheduler, resume=resume, log=log)
     except KeyboardInterrupt:
-        click.echo(f"\ninterrupted; finished runs are in {out}/runs/\nresume with: swapsim size {scenario} "
-                   f"... --out {out} --resume", err=True)
+        click.echo(
+            f"\ninterrupted; finished runs are in {out}/runs/\nresume with: swapsim size {scenario} "
+            f"... --out {out} --resume",
+            err=True,
+        )
         sys.exit(130)
     write_outputs(res, out, figure=figures)
     from swapsim.output.report_size import write_size_report

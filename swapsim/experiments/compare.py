@@ -43,8 +43,9 @@ def parse_strategies(text: str) -> list[str]:
         raise ScenarioError(f"--strategies: give at least one of {', '.join(STRATEGIES)} (got {text!r})")
     for name in names:
         if name not in STRATEGIES:
-            raise ScenarioError(f"--strategies: unknown strategy {name!r} (expected a comma-separated list of "
-                                f"{', '.join(STRATEGIES)})")
+            raise ScenarioError(
+                f"--strategies: unknown strategy {name!r} (expected a comma-separated list of {', '.join(STRATEGIES)})"
+            )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ScenarioError(f"--strategies: {', '.join(repeated)} given more than once (got {text!r})")
@@ -92,8 +93,15 @@ def compare_rows(results: dict[str, RunResult]) -> list[dict[str, Any]]:
     return rows
 
 
-def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file: str | Path | None = None,
-                  overrides: Sequence[str] = (), figures: bool = True, fmt: str = "png") -> Path:
+def write_compare(
+    results: dict[str, RunResult],
+    out_dir: Path,
+    *,
+    scenario_file: str | Path | None = None,
+    overrides: Sequence[str] = (),
+    figures: bool = True,
+    fmt: str = "png",
+) -> Path:
     """Write the compare directory atomically (run directories, ``compare.csv``, ``compare.json``, figure)."""
     from swapsim.output import plot_compare, plot_run
     from swapsim.results import atomic_dir, write_csv, write_json, write_run
@@ -106,17 +114,20 @@ def write_compare(results: dict[str, RunResult], out_dir: Path, *, scenario_file
             if figures:
                 plot_run(tmp / kind, fmt=fmt)
         write_csv(tmp / "compare.csv", compare_rows(results))
-        write_json(tmp / "compare.json", {
-            "scenario": first.scenario.name,
-            "scenario_file": str(scenario_file) if scenario_file is not None else None,
-            "seed": first.seed,
-            "strategies": list(results),
-            "overrides": list(overrides),
-            "horizon_h": first.scenario.horizon,
-            "warmup_h": first.scenario.warmup,
-            "swapsim_version": __version__,
-            "common_random_numbers": True,
-        })
+        write_json(
+            tmp / "compare.json",
+            {
+                "scenario": first.scenario.name,
+                "scenario_file": str(scenario_file) if scenario_file is not None else None,
+                "seed": first.seed,
+                "strategies": list(results),
+                "overrides": list(overrides),
+                "horizon_h": first.scenario.horizon,
+                "warmup_h": first.scenario.warmup,
+                "swapsim_version": __version__,
+                "common_random_numbers": True,
+            },
+        )
         if figures:
             plot_compare(tmp, fmt=fmt)
     return out_dir

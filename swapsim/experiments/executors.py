@@ -21,8 +21,15 @@ from typing import Any
 
 from swapsim.scenario import ScenarioError
 
-__all__ = ["LocalExecutor", "DaskExecutor", "make_executor", "default_jobs", "max_jobs", "check_scheduler",
-           "DASK_TIMEOUT_S"]
+__all__ = [
+    "LocalExecutor",
+    "DaskExecutor",
+    "make_executor",
+    "default_jobs",
+    "max_jobs",
+    "check_scheduler",
+    "DASK_TIMEOUT_S",
+]
 
 
 def default_jobs() -> int:
@@ -59,8 +66,12 @@ class LocalExecutor:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_init_worker, initargs=(os.getpid(),))
+            self.pool = ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+            )
 
     def describe(self) -> str:
         return "in this process" if self.jobs == 1 else f"on {self.jobs} local processes"
@@ -119,11 +130,14 @@ class DaskExecutor:
             except Exception as exc:  # OSError, TimeoutError, ValueError: each a different bad address
                 if getattr(self, "client", None) is not None:
                     self.client.close()
-                raise ScenarioError(f"--scheduler {scheduler}: no Dask cluster with workers answered within "
-                                    f"{DASK_TIMEOUT_S:g} s ({type(exc).__name__}: {str(exc)[:120]})") from None
+                raise ScenarioError(
+                    f"--scheduler {scheduler}: no Dask cluster with workers answered within "
+                    f"{DASK_TIMEOUT_S:g} s ({type(exc).__name__}: {str(exc)[:120]})"
+                ) from None
         else:
-            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+            self.cluster = LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            )
             self.client = Client(self.cluster)
         self.jobs = jobs
 
@@ -201,14 +215,26 @@ def check_scheduler(address: str) -> str:
         port = url.port
     except ValueError:
         port = None
-    if url.scheme not in ("tcp", "tls", "ws", "wss", "ucx") or not url.hostname or port is None \
-            or url.path not in ("", "/") or url.query or url.fragment or "\0" in text:
+    if (
+        url.scheme not in ("tcp", "tls", "ws", "wss", "ucx")
+        or not url.hostname
+        or port is None
+        or url.path not in ("", "/")
+        or url.query
+        or url.fragment
+        or "\0" in text
+    ):
         raise ScenarioError(f"--scheduler {address[:80]!r}: not a scheduler address (expected tcp://HOST:PORT)")
     return f"{url.scheme}://{url.netloc}"
 
 
-def make_executor(executor: str = "local", jobs: int | None = None, scheduler: str | None = None,
-                  runs: int | None = None, say: Callable[[str], None] | None = None):
+def make_executor(
+    executor: str = "local",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    runs: int | None = None,
+    say: Callable[[str], None] | None = None,
+):
     """A :class:`LocalExecutor` or a :class:`DaskExecutor` (``scheduler`` implies Dask).
 
     ``jobs`` is bounded by :func:`max_jobs` and by ``runs`` (the runs to do), saying so through ``say``.
@@ -218,8 +244,7 @@ def make_executor(executor: str = "local", jobs: int | None = None, scheduler: s
         raise ScenarioError(f"--jobs: must be >= 1 (got {jobs})")
     say = say or (lambda message: print(message, file=sys.stderr))
     if jobs > max_jobs():
-        say(f"--jobs {jobs}: more worker processes than useful on {default_jobs()} core(s); "
-            f"using at most {max_jobs()}")
+        say(f"--jobs {jobs}: more worker processes than useful on {default_jobs()} core(s); using at most {max_jobs()}")
         jobs = max_jobs()
     if runs is not None and 0 < runs < jobs:
         say(f"{jobs} worker processes asked for {runs} run(s): starting {runs}")

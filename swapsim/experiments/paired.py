@@ -59,8 +59,15 @@ def _value(kpis: dict[str, Any], strategy: str, kpi: str) -> float | None:
     return None if v is None else float(v)
 
 
-def run_replicated(scenario: Scenario, strategies: Sequence[str], replications: int = 10, seed: int | None = None,
-                   *, executor: str = "local", jobs: int | None = None) -> dict[str, list[dict[str, Any]]]:
+def run_replicated(
+    scenario: Scenario,
+    strategies: Sequence[str],
+    replications: int = 10,
+    seed: int | None = None,
+    *,
+    executor: str = "local",
+    jobs: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     """Flat KPIs of every (strategy, replication), replication r seeded alike for every strategy.
 
     Returns ``{strategy: [kpis of replication 0, 1, ...]}``. Raises RuntimeError if a run fails.
@@ -78,8 +85,10 @@ def run_replicated(scenario: Scenario, strategies: Sequence[str], replications: 
     try:
         for task, rec in ex.map_unordered(execute_run, tasks):
             if isinstance(rec, BaseException) or rec["status"] != "ok":
-                raise RuntimeError(f"strategy {strategies[task.point]}, replication {task.replication} failed: "
-                                   f"{rec if isinstance(rec, BaseException) else rec['error']}")
+                raise RuntimeError(
+                    f"strategy {strategies[task.point]}, replication {task.replication} failed: "
+                    f"{rec if isinstance(rec, BaseException) else rec['error']}"
+                )
             out[strategies[task.point]][task.replication] = rec["kpis"]
     finally:
         ex.close()
@@ -101,15 +110,37 @@ def paired_rows(runs: dict[str, list[dict[str, Any]]], confidence: float = 0.95)
             if not vs:
                 continue
             mean, _sd, half = mean_ci(vs, confidence)
-            rows.append({"kind": "mean", "kpi": kpi, "label": label, "strategy": k, "vs": None, "n": len(vs),
-                         "mean": mean, "half_width": half, "significant": None})
+            rows.append(
+                {
+                    "kind": "mean",
+                    "kpi": kpi,
+                    "label": label,
+                    "strategy": k,
+                    "vs": None,
+                    "n": len(vs),
+                    "mean": mean,
+                    "half_width": half,
+                    "significant": None,
+                }
+            )
         for k in strategies[1:]:
             pairs = [(a, b) for a, b in zip(values[k], values[base]) if a is not None and b is not None]
             if not pairs:
                 continue
             d = rs.paired([a for a, _ in pairs], [b for _, b in pairs], confidence)
-            rows.append({"kind": "difference", "kpi": kpi, "label": label, "strategy": k, "vs": base, "n": d.n,
-                         "mean": d.mean, "half_width": d.half, "significant": d.significant})
+            rows.append(
+                {
+                    "kind": "difference",
+                    "kpi": kpi,
+                    "label": label,
+                    "strategy": k,
+                    "vs": base,
+                    "n": d.n,
+                    "mean": d.mean,
+                    "half_width": d.half,
+                    "significant": d.significant,
+                }
+            )
     return rows
 
 
@@ -138,13 +169,17 @@ def format_paired(rows: list[dict[str, Any]], confidence: float = 0.95) -> str:
         out.append(f"paired differences ({confidence:.0%} intervals, common random numbers; * significant):")
         for r in diffs:
             mark = "*" if r["significant"] else " "
-            out.append(f"  {mark} {r['strategy']} - {r['vs']}: {r['label']:<20} "
-                       f"{_fmt(r['mean'], r['half_width'], scale[r['kpi']])}"
-                       f"{'' if r['significant'] else '  (not significant)'}")
+            out.append(
+                f"  {mark} {r['strategy']} - {r['vs']}: {r['label']:<20} "
+                f"{_fmt(r['mean'], r['half_width'], scale[r['kpi']])}"
+                f"{'' if r['significant'] else '  (not significant)'}"
+            )
     return "\n".join(out)
 
 
-def write_paired(rows: list[dict[str, Any]], out_dir: str | Path, meta: dict[str, Any], figure: bool = True) -> list[Path]:
+def write_paired(
+    rows: list[dict[str, Any]], out_dir: str | Path, meta: dict[str, Any], figure: bool = True
+) -> list[Path]:
     """Write ``compare_paired.csv``, ``compare_paired.json`` (``meta`` plus the rows) and the figure."""
     from swapsim.results import owned_file
 
@@ -177,11 +212,22 @@ def _draw(rows: list[dict[str, Any]], path: Path) -> Path:
         for i, r in enumerate(sel):
             c = colours[i % len(colours)]
             half = r["half_width"] if math.isfinite(r["half_width"]) else 0.0
-            ax.errorbar([i], [r["mean"] * scale[kpi]], yerr=[[half * scale[kpi]], [half * scale[kpi]]], fmt="o",
-                        color=c, mfc=c if r["significant"] else "white", capsize=4, ms=7)
+            ax.errorbar(
+                [i],
+                [r["mean"] * scale[kpi]],
+                yerr=[[half * scale[kpi]], [half * scale[kpi]]],
+                fmt="o",
+                color=c,
+                mfc=c if r["significant"] else "white",
+                capsize=4,
+                ms=7,
+            )
         ax.axhline(0.0, color="#000000", lw=0.8)
-        ax.set_xticks(range(len(sel)), [f"{r['strategy']}\n- {r['vs']}" + ("\n(significant)" if r["significant"]
-                                                                           else "\n(n.s.)") for r in sel], fontsize=7)
+        ax.set_xticks(
+            range(len(sel)),
+            [f"{r['strategy']}\n- {r['vs']}" + ("\n(significant)" if r["significant"] else "\n(n.s.)") for r in sel],
+            fontsize=7,
+        )
         ax.set_title(label + (" (points)" if kpi == "fleet.utilisation" else ""), fontsize=9)
         ax.set_xlim(-0.6, len(sel) - 0.4)
         ax.grid(True, axis="y", alpha=0.3)

@@ -40,6 +40,7 @@ __all__ = ["RunTask", "execute_run", "SweepInterrupted", "SweepReport", "run_swe
 # =============================================================================================
 # One run
 
+
 @dataclass(frozen=True)
 class RunTask:
     """One run to do: a point's scenario data, the replication number and its seed."""
@@ -62,8 +63,12 @@ def execute_run(task: RunTask) -> dict[str, Any]:
     from swapsim.results import flatten
 
     started = time.perf_counter()
-    record: dict[str, Any] = {"point": task.point, "replication": task.replication, "seed": task.seed,
-                              "factors": task.factors}
+    record: dict[str, Any] = {
+        "point": task.point,
+        "replication": task.replication,
+        "seed": task.seed,
+        "factors": task.factors,
+    }
     try:
         scenario = scenario_from_dict(task.scenario, f"point {task.point}")
         result = simulate(scenario, task.seed)
@@ -77,6 +82,7 @@ def execute_run(task: RunTask) -> dict[str, Any]:
 
 # =============================================================================================
 # Running a sweep
+
 
 class SweepInterrupted(Exception):
     """The user stopped the sweep (Ctrl-C); finished runs are on disk."""
@@ -108,7 +114,6 @@ class SweepReport:
     """Runs lost to a worker that died (infrastructure failure); a resume runs them."""
 
 
-
 def _write_json_atomic(path: Path, data: Any) -> None:
     from swapsim.results import atomic_write_text, json_default
 
@@ -129,19 +134,28 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
         raise OutputError(f"{out_dir}: exists and is not a directory")
     if out_dir.exists() and any(out_dir.iterdir()):
         if not meta_path.is_file():
-            raise OutputError(f"{out_dir}: not empty and not a sweep directory (no sweep.json); swapsim writes "
-                              f"only into a new or empty directory or one it wrote before; choose another --out")
+            raise OutputError(
+                f"{out_dir}: not empty and not a sweep directory (no sweep.json); swapsim writes "
+                f"only into a new or empty directory or one it wrote before; choose another --out"
+            )
         if not resume:
-            raise ScenarioError(f"{out_dir}: already holds a sweep; add --resume to continue it, "
-                                f"or choose another --out")
+            raise ScenarioError(
+                f"{out_dir}: already holds a sweep; add --resume to continue it, or choose another --out"
+            )
         stored = _read_meta(out_dir)
         mine = sweep.identity()
-        theirs = {"base_scenario": stored.get("base_scenario"), "factors": stored.get("factors"),
-                  "design": stored.get("design"), "seed": stored.get("seed")}
+        theirs = {
+            "base_scenario": stored.get("base_scenario"),
+            "factors": stored.get("factors"),
+            "design": stored.get("design"),
+            "seed": stored.get("seed"),
+        }
         if _copy(mine) != theirs:
             what = [k for k in mine if _copy(mine[k]) != theirs[k]]
-            raise ScenarioError(f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
-                                f"a resume must use the same base scenario, factors, design and seed")
+            raise ScenarioError(
+                f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
+                f"a resume must use the same base scenario, factors, design and seed"
+            )
     if not write:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -164,17 +178,29 @@ def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, 
         except (OSError, ValueError, KeyError, TypeError):
             continue  # unreadable: the run is simply done again
         p = points.get(key[0])
-        if (p is None or rec.get("status") != "ok" or rec.get("seed") != sweep.seed_for(key[1])
-                or _copy(rec.get("factors")) != _copy(p.values)):
+        if (
+            p is None
+            or rec.get("status") != "ok"
+            or rec.get("seed") != sweep.seed_for(key[1])
+            or _copy(rec.get("factors")) != _copy(p.values)
+        ):
             continue
         done[key] = rec
     return done
 
 
-def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", jobs: int | None = None,
-              scheduler: str | None = None, resume: bool = False, progress: bool = False,
-              on_run: Callable[[dict[str, Any]], None] | None = None,
-              log: Callable[[str], None] | None = None) -> SweepReport:
+def run_sweep(
+    sweep: Sweep,
+    out_dir: str | Path,
+    *,
+    executor: str = "local",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    progress: bool = False,
+    on_run: Callable[[dict[str, Any]], None] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> SweepReport:
     """Run every missing (point, replication) of ``sweep`` and write the sweep directory.
 
     Args:
@@ -218,28 +244,42 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
         ex.close(abort=True)
         raise
     description = ex.describe()
-    bar = tqdm(total=sum(plan.values()), initial=sum(1 for k in done if k[1] < plan[k[0]]),
-               disable=not progress, unit="run", desc=f"sweep {sweep.name}", file=sys.stderr,
-               smoothing=0.1, **_bar_width())
+    bar = tqdm(
+        total=sum(plan.values()),
+        initial=sum(1 for k in done if k[1] < plan[k[0]]),
+        disable=not progress,
+        unit="run",
+        desc=f"sweep {sweep.name}",
+        file=sys.stderr,
+        smoothing=0.1,
+        **_bar_width(),
+    )
     try:
         while True:
-            todo = [RunTask(p, r, sweep.seed_for(r), by_index[p].values, by_index[p].scenario)
-                    for p in sorted(plan) for r in range(plan[p])
-                    if (p, r) not in done and (p, r) not in failures and (p, r) not in broken]
+            todo = [
+                RunTask(p, r, sweep.seed_for(r), by_index[p].values, by_index[p].scenario)
+                for p in sorted(plan)
+                for r in range(plan[p])
+                if (p, r) not in done and (p, r) not in failures and (p, r) not in broken
+            ]
             for task, rec in ex.map_unordered(execute_run, todo):
                 key = (task.point, task.replication)
                 if isinstance(rec, BaseException):
                     broken.add(key)
-                    report(f"run lost: point {task.point} ({_assignment_text(task.factors)}), replication "
-                           f"{task.replication}: the worker failed ({type(rec).__name__}: {rec})")
+                    report(
+                        f"run lost: point {task.point} ({_assignment_text(task.factors)}), replication "
+                        f"{task.replication}: the worker failed ({type(rec).__name__}: {rec})"
+                    )
                 elif rec["status"] == "ok":
                     _write_json_atomic(_run_file(runs_dir, *key), rec)
                     done[key] = rec
                     new += 1
                 else:
                     failures[key] = rec
-                    report(f"run failed: point {task.point} ({_assignment_text(task.factors)}), replication "
-                           f"{task.replication}, seed {task.seed}: {rec['error']}")
+                    report(
+                        f"run failed: point {task.point} ({_assignment_text(task.factors)}), replication "
+                        f"{task.replication}, seed {task.seed}: {rec['error']}"
+                    )
                 bar.update(1)
                 if failures or broken:
                     bar.set_postfix(failed=len(failures) + len(broken), refresh=False)
@@ -262,8 +302,7 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
             ex.close(abort=True)
         finally:
             _restore_sigint(previous)
-        raise SweepInterrupted(out_dir, len([k for k in done if k[1] < plan[k[0]]]),
-                               sum(plan.values())) from None
+        raise SweepInterrupted(out_dir, len([k for k in done if k[1] < plan[k[0]]]), sum(plan.values())) from None
     except BaseException:
         bar.close()
         ex.close(abort=True)
@@ -274,12 +313,23 @@ def run_sweep(sweep: Sweep, out_dir: str | Path, *, executor: str = "local", job
     met = {}
     if sweep.target_ci:
         for p, n in plan.items():
-            met[p] = all(target_met([done[(p, r)]["kpis"].get(k) for r in range(n) if (p, r) in done], rel)
-                         for k, rel in sweep.target_ci.items())
-    return SweepReport(out_dir=out_dir, runs_planned=sum(plan.values()), runs_new=new, runs_resumed=resumed,
-                       failures=[failures[k] for k in sorted(failures)], replications=dict(plan),
-                       target_met=met, wall_time_s=time.perf_counter() - started, executor=description,
-                       tables=tables, broken=len(broken))
+            met[p] = all(
+                target_met([done[(p, r)]["kpis"].get(k) for r in range(n) if (p, r) in done], rel)
+                for k, rel in sweep.target_ci.items()
+            )
+    return SweepReport(
+        out_dir=out_dir,
+        runs_planned=sum(plan.values()),
+        runs_new=new,
+        runs_resumed=resumed,
+        failures=[failures[k] for k in sorted(failures)],
+        replications=dict(plan),
+        target_met=met,
+        wall_time_s=time.perf_counter() - started,
+        executor=description,
+        tables=tables,
+        broken=len(broken),
+    )
 
 
 def _mask_sigint() -> Any:

@@ -52,9 +52,21 @@ from swapsim.scenario import (
 )
 
 __all__ = [
-    "SweepSpec", "Sweep", "Point", "load_sweep_file", "sweep_from_scenario", "resolve_sweep",
-    "sweep_from_dir", "parse_vary", "parse_target", "replication_seed", "kpi_names", "apply_factors",
-    "show_value", "unknown_kpi_message", "MAX_RUNS",
+    "SweepSpec",
+    "Sweep",
+    "Point",
+    "load_sweep_file",
+    "sweep_from_scenario",
+    "resolve_sweep",
+    "sweep_from_dir",
+    "parse_vary",
+    "parse_target",
+    "replication_seed",
+    "kpi_names",
+    "apply_factors",
+    "show_value",
+    "unknown_kpi_message",
+    "MAX_RUNS",
 ]
 
 MAX_RUNS = 100_000
@@ -63,6 +75,7 @@ MAX_RUNS = 100_000
 
 # =============================================================================================
 # The sweep specification (as written in a sweep file)
+
 
 class SweepSpec(BaseModel):
     """A sweep as written in a sweep file (YAML). Paths are relative to the sweep file.
@@ -86,14 +99,17 @@ class SweepSpec(BaseModel):
     base: str = Field(min_length=1, description="base scenario file, relative to the sweep file")
     set: list[str] = Field(default_factory=list, description="dotted.path=value overrides of the base")
     factors: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
-        default_factory=dict, description="dotted path -> list of values")
+        default_factory=dict, description="dotted path -> list of values"
+    )
     design: Literal["factorial", "zip"] = "factorial"
     replications: int = Field(default=10, ge=1, le=100_000)
     seed: int | None = Field(default=None, ge=0, description="root seed; default: the base scenario's")
     target_ci: dict[str, Annotated[float, Field(gt=0, lt=1)]] = Field(
-        default_factory=dict, description="KPI -> target 95 % half-width relative to |mean|")
-    max_replications: int = Field(default=100, ge=1, le=100_000,
-                                  description="cap of replications per point with target_ci")
+        default_factory=dict, description="KPI -> target 95 % half-width relative to |mean|"
+    )
+    max_replications: int = Field(
+        default=100, ge=1, le=100_000, description="cap of replications per point with target_ci"
+    )
 
 
 # =============================================================================================
@@ -104,8 +120,7 @@ _WILD = WILDCARD
 
 def _split_factor(path: str) -> list[str | int]:
     """``stations[*].bays`` -> ``["stations", "*", "bays"]``; ``stations.1.bays`` -> ``[..., 1, ...]``."""
-    return split_path(path, "factor", wildcard=True,
-                      hint=" (write fleet.robots, stations[1].bays or stations[*].bays)")
+    return split_path(path, "factor", wildcard=True, hint=" (write fleet.robots, stations[1].bays or stations[*].bays)")
 
 
 def _concrete_paths(data: Any, parts: list[str | int], path: str) -> list[list[str | int]]:
@@ -121,8 +136,9 @@ def _concrete_paths(data: Any, parts: list[str | int], path: str) -> list[list[s
                     raise ScenarioError(f"factor {path}: {where}: is not a list in the base scenario")
                 keys = range(len(node)) if key == _WILD else [key]
                 if isinstance(key, int) and not 0 <= key < len(node):
-                    raise ScenarioError(f"factor {path}: {where}: index out of range "
-                                        f"(the base scenario's list has {len(node)} item(s))")
+                    raise ScenarioError(
+                        f"factor {path}: {where}: index out of range (the base scenario's list has {len(node)} item(s))"
+                    )
             else:
                 if node is not None and not isinstance(node, dict):
                     raise ScenarioError(f"factor {path}: {where}: is not a mapping in the base scenario")
@@ -176,6 +192,7 @@ def _assignment_text(values: dict[str, Any]) -> str:
 
 # =============================================================================================
 # The resolved sweep
+
 
 @dataclass(frozen=True)
 class Point:
@@ -255,16 +272,28 @@ def _design_points(factors: dict[str, list[Any]], design: str) -> list[dict[str,
     if design == "zip":
         lengths = {n: len(v) for n, v in factors.items()}
         if len(set(lengths.values())) > 1:
-            raise ScenarioError("design zip needs factor lists of equal length ("
-                                + ", ".join(f"{n}: {k} values" for n, k in lengths.items()) + ")")
+            raise ScenarioError(
+                "design zip needs factor lists of equal length ("
+                + ", ".join(f"{n}: {k} values" for n, k in lengths.items())
+                + ")"
+            )
         return [dict(zip(names, combo)) for combo in zip(*factors.values())]
     return [dict(zip(names, combo)) for combo in itertools.product(*factors.values())]
 
 
-def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, base: str,
-                  overrides: Iterable[str] = (), design: str = "factorial", replications: int = 10,
-                  seed: int | None = None, target_ci: dict[str, float] | None = None,
-                  max_replications: int = 100, max_runs: int = MAX_RUNS) -> Sweep:
+def resolve_sweep(
+    base_scenario: Scenario,
+    factors: dict[str, list[Any]],
+    *,
+    base: str,
+    overrides: Iterable[str] = (),
+    design: str = "factorial",
+    replications: int = 10,
+    seed: int | None = None,
+    target_ci: dict[str, float] | None = None,
+    max_replications: int = 100,
+    max_runs: int = MAX_RUNS,
+) -> Sweep:
     """Check every factor value and every point against the scenario schema and build the sweep.
 
     ``max_runs`` bounds points x replications (x ``max_replications`` with ``target_ci``), checked
@@ -279,8 +308,10 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         if not isinstance(values, list) or not values:
             problems.append(f"factor {name}: needs at least one value (got {values!r})")
         elif name == "seed":
-            problems.append("factor seed: the sweep sets each replication's seed; use the root seed "
-                            "(--seed, or seed: in the sweep file) instead")
+            problems.append(
+                "factor seed: the sweep sets each replication's seed; use the root seed "
+                "(--seed, or seed: in the sweep file) instead"
+            )
         else:
             dup = [v for i, v in enumerate(values) if v in values[:i]]
             if dup:
@@ -293,20 +324,20 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         if replications < 3:
             problems.append(f"replications: must be >= 3 with a target confidence interval (got {replications})")
         if max_replications < replications:
-            problems.append(f"max_replications: must be >= replications ({replications}) "
-                            f"(got {max_replications})")
+            problems.append(f"max_replications: must be >= replications ({replications}) (got {max_replications})")
         for kpi, rel in target_ci.items():
             if not 0 < rel < 1:
-                problems.append(f"target_ci {kpi}: the relative half-width must be between 0 and 1 "
-                                f"(got {rel})")
+                problems.append(f"target_ci {kpi}: the relative half-width must be between 0 and 1 (got {rel})")
     if not problems and design in ("factorial", "zip"):
         sizes = [len(v) for v in factors.values()]
         n_points = math.prod(sizes) if design == "factorial" else min(sizes, default=1)
         per_point = max(replications, max_replications) if target_ci else replications
         if n_points * per_point > max_runs:
-            problems.append(f"{n_points:,} point(s) x {per_point:,} replication(s) = {n_points * per_point:,} "
-                            f"runs: more than the limit of {max_runs:,}; fewer values, or raise the limit "
-                            f"with --max-runs")
+            problems.append(
+                f"{n_points:,} point(s) x {per_point:,} replication(s) = {n_points * per_point:,} "
+                f"runs: more than the limit of {max_runs:,}; fewer values, or raise the limit "
+                f"with --max-runs"
+            )
     if problems:
         raise ScenarioError("\n".join(problems))
 
@@ -337,13 +368,22 @@ def resolve_sweep(base_scenario: Scenario, factors: dict[str, list[Any]], *, bas
         points.append(Point(i, assignment, scenario_to_dict(sc)))
     if bad:
         more = f"\n... and {len(bad) - 5} more point(s)" if len(bad) > 5 else ""
-        raise ScenarioError(f"{len(bad)} of {len(combos)} point(s) are not valid scenarios:\n"
-                            + "\n".join(bad[:5]) + more)
+        raise ScenarioError(
+            f"{len(bad)} of {len(combos)} point(s) are not valid scenarios:\n" + "\n".join(bad[:5]) + more
+        )
     root = base_scenario.seed if seed is None else int(seed)
-    sweep = Sweep(base=base, base_scenario=base_scenario, overrides=tuple(overrides), factors=factors,
-                  design=design, replications=replications, seed=root, target_ci=target_ci,
-                  max_replications=max_replications if target_ci else replications,
-                  points=tuple(points))
+    sweep = Sweep(
+        base=base,
+        base_scenario=base_scenario,
+        overrides=tuple(overrides),
+        factors=factors,
+        design=design,
+        replications=replications,
+        seed=root,
+        target_ci=target_ci,
+        max_replications=max_replications if target_ci else replications,
+        points=tuple(points),
+    )
     if target_ci:
         known = kpi_names(sweep)
         for kpi in target_ci:
@@ -356,8 +396,11 @@ def unknown_kpi_message(kpi: str, known: list[str], what: str) -> str:
     """The error for ``kpi`` not among the ``known`` KPI names, given as ``what`` (``--kpi``, ``target_ci``),
     with the closest names as a hint."""
     close = difflib.get_close_matches(kpi, known, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else \
-        f"; KPIs are the dotted keys of summary.json, e.g. {', '.join(known[:4])}"
+    hint = (
+        f"; did you mean {' or '.join(close)}?"
+        if close
+        else f"; KPIs are the dotted keys of summary.json, e.g. {', '.join(known[:4])}"
+    )
     return f"{what} {kpi}: not a KPI of this scenario{hint}"
 
 
@@ -413,8 +456,13 @@ def parse_target(text: str) -> tuple[str, float]:
     return kpi.strip(), value
 
 
-def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | None = None,
-                    extra_overrides: Iterable[str] = (), **changes: Any) -> Sweep:
+def load_sweep_file(
+    path: str | Path,
+    *,
+    extra_factors: dict[str, list[Any]] | None = None,
+    extra_overrides: Iterable[str] = (),
+    **changes: Any,
+) -> Sweep:
     """Read a sweep file; ``changes`` (replications=..., seed=..., ...) override its fields when not None."""
     path = Path(path)
     data = read_yaml(path)
@@ -430,22 +478,45 @@ def load_sweep_file(path: str | Path, *, extra_factors: dict[str, list[Any]] | N
     given = {k: v for k, v in changes.items() if v is not None}
     target = given.pop("target_ci", None) or spec.target_ci
     return resolve_sweep(
-        load_scenario(base_path, overrides), factors, base=str(base_path), overrides=overrides,
-        design=given.get("design", spec.design), replications=given.get("replications", spec.replications),
-        seed=given.get("seed", spec.seed), target_ci=target,
+        load_scenario(base_path, overrides),
+        factors,
+        base=str(base_path),
+        overrides=overrides,
+        design=given.get("design", spec.design),
+        replications=given.get("replications", spec.replications),
+        seed=given.get("seed", spec.seed),
+        target_ci=target,
         max_replications=given.get("max_replications", spec.max_replications),
-        max_runs=given.get("max_runs", MAX_RUNS))
+        max_runs=given.get("max_runs", MAX_RUNS),
+    )
 
 
-def sweep_from_scenario(path: str | Path, factors: dict[str, list[Any]], *, overrides: Iterable[str] = (),
-                        design: str = "factorial", replications: int = 10, seed: int | None = None,
-                        target_ci: dict[str, float] | None = None, max_replications: int = 100,
-                        max_runs: int | None = None) -> Sweep:
+def sweep_from_scenario(
+    path: str | Path,
+    factors: dict[str, list[Any]],
+    *,
+    overrides: Iterable[str] = (),
+    design: str = "factorial",
+    replications: int = 10,
+    seed: int | None = None,
+    target_ci: dict[str, float] | None = None,
+    max_replications: int = 100,
+    max_runs: int | None = None,
+) -> Sweep:
     """A sweep over a scenario file, as given on the command line (``--vary``, ``--set`` ...)."""
     overrides = list(overrides)
-    return resolve_sweep(load_scenario(path, overrides), factors, base=str(path), overrides=overrides,
-                         design=design, replications=replications, seed=seed, target_ci=target_ci,
-                         max_replications=max_replications, max_runs=max_runs or MAX_RUNS)
+    return resolve_sweep(
+        load_scenario(path, overrides),
+        factors,
+        base=str(path),
+        overrides=overrides,
+        design=design,
+        replications=replications,
+        seed=seed,
+        target_ci=target_ci,
+        max_replications=max_replications,
+        max_runs=max_runs or MAX_RUNS,
+    )
 
 
 def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
@@ -453,8 +524,15 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
     replications, target_ci or max_replications."""
     sweep_dir = Path(sweep_dir)
     meta = _read_meta(sweep_dir)
-    kinds = {"base_scenario": dict, "factors": dict, "design": str, "seed": int, "base": str, "replications": int,
-             "points": list}
+    kinds = {
+        "base_scenario": dict,
+        "factors": dict,
+        "design": str,
+        "seed": int,
+        "base": str,
+        "replications": int,
+        "points": list,
+    }
     wrong = [k for k, t in kinds.items() if not isinstance(meta.get(k), t)]
     if wrong:
         raise ScenarioError(f"{sweep_dir}/sweep.json: damaged: {', '.join(wrong)} missing or of the wrong type")
@@ -462,18 +540,26 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
     given = {k: v for k, v in changes.items() if v is not None}
     for key in ("seed", "design"):
         if key in given and given[key] != meta[key]:
-            raise ScenarioError(f"{sweep_dir}: the stored sweep has {key} {meta[key]!r}; "
-                                f"a resume cannot change it (got {given[key]!r})")
+            raise ScenarioError(
+                f"{sweep_dir}: the stored sweep has {key} {meta[key]!r}; a resume cannot change it (got {given[key]!r})"
+            )
     return resolve_sweep(
-        base, meta["factors"], base=meta["base"], overrides=meta.get("set", []), design=meta["design"],
-        replications=given.get("replications", meta["replications"]), seed=meta["seed"],
+        base,
+        meta["factors"],
+        base=meta["base"],
+        overrides=meta.get("set", []),
+        design=meta["design"],
+        replications=given.get("replications", meta["replications"]),
+        seed=meta["seed"],
         target_ci=given.get("target_ci") or meta.get("target_ci") or {},
         max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])),
-        max_runs=given.get("max_runs", MAX_RUNS))
+        max_runs=given.get("max_runs", MAX_RUNS),
+    )
 
 
 # =============================================================================================
 # The sweep directory: sweep.json and the run files (read by the runner and the tables too)
+
 
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
     """The stored sweep, ``sweep_dir/sweep.json``, as a dict; ScenarioError if missing or unreadable."""

@@ -30,6 +30,7 @@ __all__ = ["build_tables"]
 
 # Tables
 
+
 def _cell_value(value: Any) -> Any:
     return json.dumps(value, sort_keys=True) if isinstance(value, (dict, list)) else value
 
@@ -60,8 +61,9 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
     return path
 
 
-def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
-                 failures: list[dict[str, Any]] | None = None) -> list[Path]:
+def build_tables(
+    out_dir: str | Path, counts: dict[int, int] | None = None, failures: list[dict[str, Any]] | None = None
+) -> list[Path]:
     """(Re)build ``runs.csv``, ``points.csv`` (and Parquet, ``failures.csv``) from ``out_dir/runs/``.
 
     Args:
@@ -88,8 +90,14 @@ def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
             if k not in seen:
                 seen.add(k)
                 kpis.append(k)
-    runs: dict[str, list[Any]] = {"point": [], **{f: [] for f in factors}, "replication": [], "seed": [],
-                                  **{k: [] for k in kpis}, "wall_time_s": []}
+    runs: dict[str, list[Any]] = {
+        "point": [],
+        **{f: [] for f in factors},
+        "replication": [],
+        "seed": [],
+        **{k: [] for k in kpis},
+        "wall_time_s": [],
+    }
     for rec in records:
         runs["point"].append(rec["point"])
         for f in factors:
@@ -115,8 +123,9 @@ def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
             pts[f].append(_cell_value(p["factors"].get(f)))
         pts["n"].append(len(recs))
         if target:
-            pts["target_ci_met"].append(all(target_met([r["kpis"].get(k) for r in recs], rel)
-                                            for k, rel in target.items()))
+            pts["target_ci_met"].append(
+                all(target_met([r["kpis"].get(k) for r in recs], rel) for k, rel in target.items())
+            )
         for k in kpis:
             mean, sd, half = mean_ci(r["kpis"].get(k) for r in recs)
             pts[f"{k}.mean"].append(mean)
@@ -132,8 +141,13 @@ def build_tables(out_dir: str | Path, counts: dict[int, int] | None = None,
             written.append(pq)
     fail_path = out_dir / "failures.csv"
     if failures:
-        fails: dict[str, list[Any]] = {"point": [], **{f: [] for f in factors}, "replication": [], "seed": [],
-                                       "error": []}
+        fails: dict[str, list[Any]] = {
+            "point": [],
+            **{f: [] for f in factors},
+            "replication": [],
+            "seed": [],
+            "error": [],
+        }
         for rec in sorted(failures, key=lambda r: (r["point"], r["replication"])):
             fails["point"].append(rec["point"])
             for f in factors:

@@ -33,12 +33,23 @@ import numpy as np
 from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 from swapsim.scenario.units import format_duration
 
-__all__ = ["MserResult", "mser", "PilotSeries", "pilot_series", "WarmupAdvice", "advise_warmup",
-           "write_warmup", "parse_bin_width", "check_bin_width"]
+__all__ = [
+    "MserResult",
+    "mser",
+    "PilotSeries",
+    "pilot_series",
+    "WarmupAdvice",
+    "advise_warmup",
+    "write_warmup",
+    "parse_bin_width",
+    "check_bin_width",
+]
 
-SERIES = {"utilisation": "fleet utilisation (robots working / robots)",
-          "queue": "robots queueing at the stations",
-          "green": "green (ready) packs in the stations' bays"}
+SERIES = {
+    "utilisation": "fleet utilisation (robots working / robots)",
+    "queue": "robots queueing at the stations",
+    "green": "green (ready) packs in the stations' bays",
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +88,9 @@ def mser(series: Any, batch: int = 5) -> MserResult:
     searched = stat[: limit + 1]
     # Ties (e.g. a constant series) resolve to the smallest truncation.
     d = int(np.flatnonzero(searched <= searched.min() * (1 + 1e-12) + 1e-300)[0])
-    return MserResult(batch=batch, truncation=d * batch, batches_deleted=d, batch_means=z,
-                      statistic=searched, reliable=d < limit)
+    return MserResult(
+        batch=batch, truncation=d * batch, batches_deleted=d, batch_means=z, statistic=searched, reliable=d < limit
+    )
 
 
 @dataclass(frozen=True)
@@ -108,15 +120,23 @@ def _pilot_run(args: tuple[dict[str, Any], int]) -> dict[str, list[float]]:
     for st in sc.stations:
         queue = queue + ts[f"{st.name}_queue"]
         green = green + ts[f"{st.name}_green"]
-    return {"time_h": ts["time_h"].tolist(),
-            "utilisation": (ts["robots_working"] / sc.fleet.robots).tolist(),
-            "queue": queue.tolist(),
-            "green": green.tolist()}
+    return {
+        "time_h": ts["time_h"].tolist(),
+        "utilisation": (ts["robots_working"] / sc.fleet.robots).tolist(),
+        "queue": queue.tolist(),
+        "green": green.tolist(),
+    }
 
 
-def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = None,
-                 bin_width_h: float = 5 / 60, jobs: int | None = 1, executor: str = "local",
-                 scheduler: str | None = None) -> PilotSeries:
+def pilot_series(
+    scenario: Scenario,
+    replications: int = 5,
+    seed: int | None = None,
+    bin_width_h: float = 5 / 60,
+    jobs: int | None = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> PilotSeries:
     """Run ``replications`` pilots of ``scenario`` with no warm-up and bins of ``bin_width_h`` hours.
 
     Seeds are those of a sweep's replications with the same root seed (default: the scenario's).
@@ -142,11 +162,15 @@ def pilot_series(scenario: Scenario, replications: int = 5, seed: int | None = N
     finally:
         ex.close(abort=aborted)
     return PilotSeries(
-        scenario=pilot, seeds=seeds, bin_width_h=bin_width_h, original_warmup_h=scenario.warmup,
+        scenario=pilot,
+        seeds=seeds,
+        bin_width_h=bin_width_h,
+        original_warmup_h=scenario.warmup,
         time_h=np.asarray(rows[0]["time_h"]),
         utilisation=np.asarray([rows[r]["utilisation"] for r in range(replications)]),
         queue=np.asarray([rows[r]["queue"] for r in range(replications)]),
-        green=np.asarray([rows[r]["green"] for r in range(replications)]))
+        green=np.asarray([rows[r]["green"] for r in range(replications)]),
+    )
 
 
 def _pilot_task(item: tuple[int, tuple[dict[str, Any], int]]) -> dict[str, list[float]]:
@@ -176,8 +200,9 @@ def advise_warmup(series: PilotSeries, batch: int = 5) -> WarmupAdvice:
     return WarmupAdvice(series=series, results=results, per_replication_h=per_rep, suggested_h=suggested)
 
 
-def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool = True,
-                 fmt: str = "png") -> list[Path]:
+def write_warmup(
+    advice: WarmupAdvice, out_dir: Path, source: str, figures: bool = True, fmt: str = "png"
+) -> list[Path]:
     """Write ``warmup.json``, ``warmup_series.csv``, ``warmup_mser.csv`` and the figure, atomically."""
     from swapsim.results import atomic_dir, write_csv, write_json
 
@@ -194,38 +219,42 @@ def write_warmup(advice: WarmupAdvice, out_dir: Path, source: str, figures: bool
         write_csv(tmp / "warmup_series.csv", cols)
         batch = next(iter(advise.results.values())).batch
         m = max(r.batch_means.size for r in advise.results.values())
-        mcols: dict[str, Any] = {"batches_deleted": np.arange(m),
-                                 "truncation_h": np.arange(m) * batch * ps.bin_width_h}
+        mcols: dict[str, Any] = {"batches_deleted": np.arange(m), "truncation_h": np.arange(m) * batch * ps.bin_width_h}
         for name, res in advise.results.items():
             stat = np.full(m, np.nan)
             stat[: res.statistic.size] = res.statistic  # NaN beyond the m/2 search limit
             mcols[f"{name}_batch_mean"] = res.batch_means
             mcols[f"{name}_mser"] = stat
         write_csv(tmp / "warmup_mser.csv", mcols)
-        write_json(tmp / "warmup.json", {
-            "scenario": ps.scenario.name,
-            "source": source,
-            "method": f"MSER-{batch} on the replication-mean series",
-            "replications": len(ps.seeds),
-            "seeds": ps.seeds,
-            "horizon_h": ps.scenario.horizon,
-            "bin_width_h": ps.bin_width_h,
-            "scenario_warmup_h": ps.original_warmup_h,
-            "suggested_warmup_h": advise.suggested_h,
-            "suggested_warmup": format_duration(advise.suggested_h) if advise.suggested_h else "0 h",
-            "series": {
-                name: {
-                    "description": SERIES[name],
-                    "truncation_h": res.truncation * ps.bin_width_h,
-                    "batches_deleted": res.batches_deleted,
-                    "batches": int(res.batch_means.size),
-                    "reliable": res.reliable,
-                    "per_replication_truncation_h": advise.per_replication_h[name],
-                } for name, res in advise.results.items()
+        write_json(
+            tmp / "warmup.json",
+            {
+                "scenario": ps.scenario.name,
+                "source": source,
+                "method": f"MSER-{batch} on the replication-mean series",
+                "replications": len(ps.seeds),
+                "seeds": ps.seeds,
+                "horizon_h": ps.scenario.horizon,
+                "bin_width_h": ps.bin_width_h,
+                "scenario_warmup_h": ps.original_warmup_h,
+                "suggested_warmup_h": advise.suggested_h,
+                "suggested_warmup": format_duration(advise.suggested_h) if advise.suggested_h else "0 h",
+                "series": {
+                    name: {
+                        "description": SERIES[name],
+                        "truncation_h": res.truncation * ps.bin_width_h,
+                        "batches_deleted": res.batches_deleted,
+                        "batches": int(res.batch_means.size),
+                        "reliable": res.reliable,
+                        "per_replication_truncation_h": advise.per_replication_h[name],
+                    }
+                    for name, res in advise.results.items()
+                },
             },
-        })
+        )
         if figures:
             from swapsim.output import plot_warmup
+
             plot_warmup(tmp, fmt=fmt)
     return sorted(out_dir.iterdir())
 
@@ -248,8 +277,12 @@ def check_bin_width(bin_h: float, horizon_h: float, text: str, flag: str = "--bi
     """Refuse a bin of ``bin_h`` hours (given as ``text``) unless the horizon (h) holds 40 to 100,000 of
     them: MSER-5 needs enough batches, and a finer series would not fit in memory."""
     if horizon_h / bin_h > 100_000:
-        raise ScenarioError(f"{flag} {text}: the horizon ({format_duration(horizon_h)}) would hold "
-                            f"{horizon_h / bin_h:,.0f} bins per pilot; at most 100,000 (choose a wider bin)")
+        raise ScenarioError(
+            f"{flag} {text}: the horizon ({format_duration(horizon_h)}) would hold "
+            f"{horizon_h / bin_h:,.0f} bins per pilot; at most 100,000 (choose a wider bin)"
+        )
     if horizon_h / bin_h < 40:
-        raise ScenarioError(f"{flag} {text}: the horizon ({format_duration(horizon_h)}) holds fewer than "
-                            f"40 bins; MSER-5 needs a longer horizon or a finer bin")
+        raise ScenarioError(
+            f"{flag} {text}: the horizon ({format_duration(horizon_h)}) holds fewer than "
+            f"40 bins; MSER-5 needs a longer horizon or a finer bin"
+        )

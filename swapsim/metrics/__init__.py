@@ -11,5 +11,19 @@ from swapsim.metrics.glossary import FAULT_KINDS, MONTH_H, ON_DUTY_STATES, ROBOT
 from swapsim.metrics.recorder import Recorder
 from swapsim.metrics.trace import Trace, TraceEvent
 
-__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "FAULT_KINDS", "MONTH_H", "TimeWeighted", "Tally", "FleetStates",
-           "LOG_ROWS", "Recorder", "Trace", "TraceEvent", "AlertRecord", "BatteryStats", "PacksAtHorizon"]
+__all__ = [
+    "ROBOT_STATES",
+    "ON_DUTY_STATES",
+    "FAULT_KINDS",
+    "MONTH_H",
+    "TimeWeighted",
+    "Tally",
+    "FleetStates",
+    "LOG_ROWS",
+    "Recorder",
+    "Trace",
+    "TraceEvent",
+    "AlertRecord",
+    "BatteryStats",
+    "PacksAtHorizon",
+]

@@ -25,6 +25,8 @@ __all__ = ["TimeWeighted", "FleetStates", "Tally", "LOG_ROWS"]
 
 LOG_ROWS = 16_384
 """Rows a log gathers before it is folded into its tallies (bounds the log's memory)."""
+
+
 def _zeros(n: int) -> array:
     """``n`` zero doubles, 8 bytes each: time-series bins cover the whole run, so they are stored
     compactly (a list of floats takes four times the memory)."""
@@ -47,11 +49,26 @@ class TimeWeighted:
     bin are stored when its edge is passed, so memory stays two doubles per bin.
     """
 
-    __slots__ = ("value", "t_last", "total", "total_reset", "t0", "peak", "width", "_cum", "_k", "_edge",
-                 "_lo", "_hi", "_mins", "_maxs")
+    __slots__ = (
+        "value",
+        "t_last",
+        "total",
+        "total_reset",
+        "t0",
+        "peak",
+        "width",
+        "_cum",
+        "_k",
+        "_edge",
+        "_lo",
+        "_hi",
+        "_mins",
+        "_maxs",
+    )
 
-    def __init__(self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0,
-                 extremes: bool = False) -> None:
+    def __init__(
+        self, value: float = 0.0, t0: float = 0.0, n_bins: int = 0, width: float = 1.0, extremes: bool = False
+    ) -> None:
         self.value = value
         self.t_last = t0
         self.t0 = t0
@@ -121,7 +138,7 @@ class TimeWeighted:
         if self._cum is None:
             return None
         starts = np.asarray(self._cum, dtype=float)
-        starts[self._k:] = self.total  # edges not reached yet
+        starts[self._k :] = self.total  # edges not reached yet
         return np.append(starts[1:], self.total) - starts
 
     def _extremes(self, stored: array | None, running: float) -> np.ndarray | None:
@@ -204,8 +221,9 @@ class FleetStates:
         robot, state = rows[:, 0].astype(np.intp), rows[:, 1].astype(np.intp)
         t0, t1 = rows[:, 2], rows[:, 3]
         n_states = len(ROBOT_STATES)
-        self._hours += np.bincount(robot * n_states + state, weights=t1 - np.maximum(t0, self.t_reset),
-                                   minlength=self._hours.size)
+        self._hours += np.bincount(
+            robot * n_states + state, weights=t1 - np.maximum(t0, self.t_reset), minlength=self._hours.size
+        )
         keep = t1 > t0
         state, t0, t1 = state[keep], t0[keep], t1[keep]
         w, n, last = self.width, self.n_bins, self.n_bins - 1
@@ -237,8 +255,8 @@ class FleetStates:
         self.fold()
         k = ROBOT_STATES.index(state)
         n = self.n_bins
-        whole = self._whole[k * (n + 1):(k + 1) * (n + 1) - 1]
-        return self._partial[k * n:(k + 1) * n] + self.width * np.cumsum(whole)
+        whole = self._whole[k * (n + 1) : (k + 1) * (n + 1) - 1]
+        return self._partial[k * n : (k + 1) * n] + self.width * np.cumsum(whole)
 
 
 class Tally:

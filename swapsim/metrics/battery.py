@@ -61,12 +61,25 @@ class BatteryStats:
         trace: the run's event trace.
     """
 
-    _SURVEY_COLUMNS = ("time_h", "packs_in_service", "health_mean", "health_min", "health_p10", "health_max",
-                       "quarantined", "retired", "spare_stock", "on_order", "warnings_total",
-                       "retirement_alerts_total", "faults_total")
+    _SURVEY_COLUMNS = (
+        "time_h",
+        "packs_in_service",
+        "health_mean",
+        "health_min",
+        "health_p10",
+        "health_max",
+        "quarantined",
+        "retired",
+        "spare_stock",
+        "on_order",
+        "warnings_total",
+        "retirement_alerts_total",
+        "faults_total",
+    )
 
-    def __init__(self, horizon_h: float, station_names: list[str], alerts_limit: int = 10_000,
-                 trace: Trace | None = None) -> None:
+    def __init__(
+        self, horizon_h: float, station_names: list[str], alerts_limit: int = 10_000, trace: Trace | None = None
+    ) -> None:
         self.n_months = max(1, int(math.ceil(horizon_h / MONTH_H - 1e-9)))
         self.station_names = station_names
         self.alerts_limit = alerts_limit
@@ -127,17 +140,34 @@ class BatteryStats:
         if self.tracing:
             self.trace.add(now, "pack_replaced", None, station, {"old": old_pack, "new": new_pack})
 
-    def health_survey(self, now: float, healths: np.ndarray, quarantined: int, retired: int,
-                      spare_stock: int, on_order: int) -> None:
+    def health_survey(
+        self, now: float, healths: np.ndarray, quarantined: int, retired: int, spare_stock: int, on_order: int
+    ) -> None:
         """Health of every pack in service now (snapshot), with the counts of packs out of service."""
         n = len(healths)
         if n:
-            stats = (float(healths.mean()), float(healths.min()), float(np.quantile(healths, 0.1)),
-                     float(healths.max()))
+            stats = (
+                float(healths.mean()),
+                float(healths.min()),
+                float(np.quantile(healths, 0.1)),
+                float(healths.max()),
+            )
         else:
             stats = (math.nan,) * 4
-        self._rows.append((now, n, *stats, quarantined, retired, spare_stock, on_order,
-                           self.totals["warnings"], self.totals["retirements"], self.totals["faults"]))
+        self._rows.append(
+            (
+                now,
+                n,
+                *stats,
+                quarantined,
+                retired,
+                spare_stock,
+                on_order,
+                self.totals["warnings"],
+                self.totals["retirements"],
+                self.totals["faults"],
+            )
+        )
 
     # -- hooks: spare shelf and technicians -----------------------------------------------------------
     def spare_ordered(self, on_order: int, now: float) -> None:
@@ -192,8 +222,14 @@ class BatteryStats:
         rostered = self.rostered.integral(now)
         return {
             "packs": {"retired": self.replaced, "replaced": self.replaced, "quarantined_events": self.quarantined},
-            "alerts": {"warnings": self.warnings, "retirements": self.retirements, "faults": self.faults,
-                       "checks": self.checks, "rows_kept": len(self.alerts), "rows_dropped": self.alerts_dropped},
+            "alerts": {
+                "warnings": self.warnings,
+                "retirements": self.retirements,
+                "faults": self.faults,
+                "checks": self.checks,
+                "rows_kept": len(self.alerts),
+                "rows_dropped": self.alerts_dropped,
+            },
             "technicians": {
                 "utilisation": self.busy.integral(now) / rostered if rostered > 0 else 0.0,
                 "jobs": self.jobs_done,
@@ -228,15 +264,32 @@ class BatteryStats:
 
     def alert_rows(self) -> list[dict[str, Any]]:
         """The kept alerts, one row each (whole run, warm-up included)."""
-        return [{"time_h": a.time_h, "pack": a.pack, "station": a.station, "kind": a.kind,
-                 "estimated_health": a.estimated_health, "true_health": a.true_health} for a in self.alerts]
+        return [
+            {
+                "time_h": a.time_h,
+                "pack": a.pack,
+                "station": a.station,
+                "kind": a.kind,
+                "estimated_health": a.estimated_health,
+                "true_health": a.true_health,
+            }
+            for a in self.alerts
+        ]
 
     def survey_columns(self) -> dict[str, np.ndarray]:
         """Health snapshots as columns: time (h), packs in service, their health (mean, min, 10th
         percentile, max), packs quarantined, retired so far, spare stock, on order, alerts so far."""
         data = np.asarray(self._rows, dtype=float).reshape(-1, len(self._SURVEY_COLUMNS))
         cols = {name: data[:, i] for i, name in enumerate(self._SURVEY_COLUMNS)}
-        for name in ("packs_in_service", "quarantined", "retired", "spare_stock", "on_order", "warnings_total",
-                     "retirement_alerts_total", "faults_total"):
+        for name in (
+            "packs_in_service",
+            "quarantined",
+            "retired",
+            "spare_stock",
+            "on_order",
+            "warnings_total",
+            "retirement_alerts_total",
+            "faults_total",
+        ):
             cols[name] = cols[name].astype(np.int64)
         return cols

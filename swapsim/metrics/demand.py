@@ -25,8 +25,9 @@ class DemandStats:
         trace: the run's event trace.
     """
 
-    def __init__(self, n_robots: int, tasks: bool, n_bins: int, width: float, wait_resolution_min: float,
-                 trace: Trace) -> None:
+    def __init__(
+        self, n_robots: int, tasks: bool, n_bins: int, width: float, wait_resolution_min: float, trace: Trace
+    ) -> None:
         self.tasks_used = tasks
         self.task_waits_min = Tally(resolution=wait_resolution_min, limit=7 * 24 * 60.0)
         self.tasks_arrived = 0
@@ -98,5 +99,7 @@ class DemandStats:
         """Time series (task scenarios): tasks waiting and in progress (means per bin)."""
         if not self.tasks_used:
             return {}
-        return {"tasks_waiting": np.asarray(self.tasks_waiting.bins) / widths,
-                "tasks_in_progress": np.asarray(self.tasks_in_progress.bins) / widths}
+        return {
+            "tasks_waiting": np.asarray(self.tasks_waiting.bins) / widths,
+            "tasks_in_progress": np.asarray(self.tasks_in_progress.bins) / widths,
+        }

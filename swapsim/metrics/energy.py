@@ -33,8 +33,15 @@ class EnergyStats:
         trace: the run's event trace.
     """
 
-    def __init__(self, n_robots: int, n_stations: int, arrived: list[float], plug_in: bool,
-                 wait_resolution_min: float, trace: Trace) -> None:
+    def __init__(
+        self,
+        n_robots: int,
+        n_stations: int,
+        arrived: list[float],
+        plug_in: bool,
+        wait_resolution_min: float,
+        trace: Trace,
+    ) -> None:
         self.n_robots = n_robots
         self.station_wh = [0.0] * n_stations
         self.rescue_wh = 0.0

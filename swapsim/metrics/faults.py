@@ -92,5 +92,6 @@ class FaultStats:
 
     def columns(self, widths: np.ndarray) -> dict[str, np.ndarray]:
         """Time series: share of each bin each station was down."""
-        return {f"{name}_down": np.asarray(down.bins) / widths
-                for name, down in zip(self.station_names, self.station_down)}
+        return {
+            f"{name}_down": np.asarray(down.bins) / widths for name, down in zip(self.station_names, self.station_down)
+        }

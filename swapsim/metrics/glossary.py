@@ -14,11 +14,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ROBOT_STATES", "ON_DUTY_STATES", "FAULT_KINDS", "STATE_INDEX", "MONTH_H", "Label", "KPI_LABELS",
-           "STATE_WORDS", "label_for", "kpi_label"]
+__all__ = [
+    "ROBOT_STATES",
+    "ON_DUTY_STATES",
+    "FAULT_KINDS",
+    "STATE_INDEX",
+    "MONTH_H",
+    "Label",
+    "KPI_LABELS",
+    "STATE_WORDS",
+    "label_for",
+    "kpi_label",
+]
 
-ROBOT_STATES: tuple[str, ...] = ("working", "idle", "travelling", "queueing", "swapping", "stranded",
-                                 "charging", "down", "off_duty")
+ROBOT_STATES: tuple[str, ...] = (
+    "working",
+    "idle",
+    "travelling",
+    "queueing",
+    "swapping",
+    "stranded",
+    "charging",
+    "down",
+    "off_duty",
+)
 """Every state a robot can be in; a robot is in exactly one at any time.
 
 ``charging``: docked at a plug-in charger (strategy ``plug_in``); ``down``: halted by a fault (emergency
@@ -39,9 +58,14 @@ MONTH_H = 720.0
 
 
 STATE_WORDS: dict[str, str] = {
-    "working": "working", "idle": "idle (no work)", "travelling": "travelling to a station and back",
-    "queueing": "queueing at a station (for a position or a green pack)", "swapping": "swapping a pack",
-    "stranded": "stranded (both packs empty)", "charging": "charging at a dock", "down": "down (fault)",
+    "working": "working",
+    "idle": "idle (no work)",
+    "travelling": "travelling to a station and back",
+    "queueing": "queueing at a station (for a position or a green pack)",
+    "swapping": "swapping a pack",
+    "stranded": "stranded (both packs empty)",
+    "charging": "charging at a dock",
+    "down": "down (fault)",
     "off_duty": "off duty (parked between shifts)",
 }
 """A reader's words for each robot state."""
@@ -88,8 +112,10 @@ KPI_LABELS: dict[str, Label] = {
     "costs.penalties_per_year": Label("penalties (unserved tasks, robot-hours short)", "per year"),
     "costs.total_per_year": Label("total cost", "per year"),
     "costs.per_productive_robot_hour": Label("total cost per productive robot-hour", "per robot-hour"),
-    **{f"costs.capital.{k}": Label(f"capital of the {k}, annualised", "per year")
-       for k in ("robots", "stations", "positions", "bays", "packs")},
+    **{
+        f"costs.capital.{k}": Label(f"capital of the {k}, annualised", "per year")
+        for k in ("robots", "stations", "positions", "bays", "packs")
+    },
     "swaps.stockouts": Label("stock-outs: swaps that found no green pack on arrival", "count"),
     "swaps.wait_min.mean": Label("swap wait, mean (arrival to start of swap)", "min"),
     "swaps.wait_min.p95": Label("swap wait, 95th percentile", "min"),

@@ -17,8 +17,9 @@ from swapsim.metrics.robot_states import RobotStates
 __all__ = ["monthly_rows"]
 
 
-def monthly_rows(states: RobotStates, battery: BatteryStats, n_bins: int, bin_width_h: float,
-                 horizon_h: float, n_robots: int) -> list[dict[str, Any]]:
+def monthly_rows(
+    states: RobotStates, battery: BatteryStats, n_bins: int, bin_width_h: float, horizon_h: float, n_robots: int
+) -> list[dict[str, Any]]:
     """One row per 30-day month of the whole run (warm-up included): utilisation and the share of every
     other robot state, swaps, pack health, alerts, replacements, the crew.
 
@@ -27,8 +28,7 @@ def monthly_rows(states: RobotStates, battery: BatteryStats, n_bins: int, bin_wi
     b = battery
     w = bin_width_h
     month_of_bin = np.minimum((np.arange(n_bins) * w / MONTH_H + 1e-9).astype(int), b.n_months - 1)
-    areas = {s: np.bincount(month_of_bin, weights=states.bins(s), minlength=b.n_months)
-             for s in ROBOT_STATES}
+    areas = {s: np.bincount(month_of_bin, weights=states.bins(s), minlength=b.n_months) for s in ROBOT_STATES}
     on_duty = sum((a for s, a in areas.items() if s != "off_duty"), np.zeros(b.n_months))  # start 0.0: adds nothing
     health = b.survey_columns()
     h_time = np.asarray(health["time_h"], dtype=float)
@@ -42,22 +42,27 @@ def monthly_rows(states: RobotStates, battery: BatteryStats, n_bins: int, bin_wi
         days = (end - start) / 24.0
         sel = h_month == m
         rostered = rostered_bins[m] if rostered_bins is not None else 0.0
-        rows.append({
-            "month": m + 1,
-            "start_d": start / 24.0,
-            "end_d": end / 24.0,
-            "utilisation": float(areas["working"][m] / on_duty[m]) if on_duty[m] > 0 else 0.0,
-            **{f"{st}_fraction": (float(areas[st][m] / on_duty[m]) if on_duty[m] > 0 else 0.0)
-               for st in ROBOT_STATES if st not in ("working", "off_duty")},
-            "swaps": int(b.monthly["checks"][m]),
-            "swaps_per_robot_per_day": float(b.monthly["checks"][m] / n_robots / days) if days > 0 else 0.0,
-            "health_mean": float(np.mean(health["health_mean"][sel])) if sel.any() else None,
-            "health_min": float(np.min(health["health_min"][sel])) if sel.any() else None,
-            "warnings": int(b.monthly["warnings"][m]),
-            "retirements": int(b.monthly["retirements"][m]),
-            "faults": int(b.monthly["faults"][m]),
-            "replaced": int(b.monthly["replaced"][m]),
-            "technician_utilisation": float(busy_bins[m] / rostered) if rostered > 0 else 0.0,
-            "blocked_bay_h": float(blocked_bins[m]),
-        })
+        rows.append(
+            {
+                "month": m + 1,
+                "start_d": start / 24.0,
+                "end_d": end / 24.0,
+                "utilisation": float(areas["working"][m] / on_duty[m]) if on_duty[m] > 0 else 0.0,
+                **{
+                    f"{st}_fraction": (float(areas[st][m] / on_duty[m]) if on_duty[m] > 0 else 0.0)
+                    for st in ROBOT_STATES
+                    if st not in ("working", "off_duty")
+                },
+                "swaps": int(b.monthly["checks"][m]),
+                "swaps_per_robot_per_day": float(b.monthly["checks"][m] / n_robots / days) if days > 0 else 0.0,
+                "health_mean": float(np.mean(health["health_mean"][sel])) if sel.any() else None,
+                "health_min": float(np.min(health["health_min"][sel])) if sel.any() else None,
+                "warnings": int(b.monthly["warnings"][m]),
+                "retirements": int(b.monthly["retirements"][m]),
+                "faults": int(b.monthly["faults"][m]),
+                "replaced": int(b.monthly["replaced"][m]),
+                "technician_utilisation": float(busy_bins[m] / rostered) if rostered > 0 else 0.0,
+                "blocked_bay_h": float(blocked_bins[m]),
+            }
+        )
     return rows

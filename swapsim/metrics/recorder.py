@@ -62,9 +62,18 @@ class Recorder:
         alerts_limit: keep the first ``alerts_limit`` pack alerts as rows (the rest are counted).
     """
 
-    def __init__(self, n_robots: int, stations: list[tuple[str, int]], horizon_h: float,
-                 bin_width_h: float, trace_limit: int = 0, wait_resolution_min: float = 0.05,
-                 tasks: bool = False, strategy: str = "hot_swap", alerts_limit: int = 10_000) -> None:
+    def __init__(
+        self,
+        n_robots: int,
+        stations: list[tuple[str, int]],
+        horizon_h: float,
+        bin_width_h: float,
+        trace_limit: int = 0,
+        wait_resolution_min: float = 0.05,
+        tasks: bool = False,
+        strategy: str = "hot_swap",
+        alerts_limit: int = 10_000,
+    ) -> None:
         self.n_robots = n_robots
         self.horizon_h = horizon_h
         self.bin_width_h = bin_width_h
@@ -75,8 +84,9 @@ class Recorder:
         self.trace = Trace(trace_limit)
         self.states = RobotStates(n_robots, n_bins, bin_width_h, self.trace)
         self.swaps = SwapStats(n_robots, stations, n_bins, bin_width_h, wait_resolution_min, self.trace)
-        self.energy = EnergyStats(n_robots, len(stations), self.swaps.arrived, strategy == "plug_in",
-                                  wait_resolution_min, self.trace)
+        self.energy = EnergyStats(
+            n_robots, len(stations), self.swaps.arrived, strategy == "plug_in", wait_resolution_min, self.trace
+        )
         self.demand = DemandStats(n_robots, tasks, n_bins, bin_width_h, wait_resolution_min, self.trace)
         self.faults = FaultStats(names, n_bins, bin_width_h, self.trace)
         self.battery = BatteryStats(horizon_h, names, alerts_limit, self.trace)
@@ -84,8 +94,14 @@ class Recorder:
 
     def _bind_hooks(self) -> None:
         """Every hook the model calls, each the bound method of the concern that owns it."""
-        states, swaps, energy, demand, faults, battery = (self.states, self.swaps, self.energy, self.demand,
-                                                          self.faults, self.battery)
+        states, swaps, energy, demand, faults, battery = (
+            self.states,
+            self.swaps,
+            self.energy,
+            self.demand,
+            self.faults,
+            self.battery,
+        )
         self.robot_state = states.robot_state
         self.robot_stranded = states.robot_stranded
         self.robot_arrived = swaps.robot_arrived
@@ -150,8 +166,14 @@ class Recorder:
         out: dict[str, Any] = {
             "fleet": fleet,
             "swaps": self.swaps.summary(days, fleet["on_duty_mean"]),
-            "stations": [{**self.swaps.station_columns(k, now), **self.energy.station_columns(k),
-                          **self.faults.station_columns(k, now)} for k in range(len(self.swaps.stations))],
+            "stations": [
+                {
+                    **self.swaps.station_columns(k, now),
+                    **self.energy.station_columns(k),
+                    **self.faults.station_columns(k, now),
+                }
+                for k in range(len(self.swaps.stations))
+            ],
             "energy": self.energy.summary(),
         }
         if self.demand.tasks_used:
@@ -190,9 +212,15 @@ class Recorder:
         starts = np.arange(self.n_bins) * w
         widths = np.minimum(starts + w, self.horizon_h) - starts
         widths = np.where(widths > 0, widths, w)
-        return {"time_h": starts, **self.states.columns(widths), **self.swaps.columns(widths),
-                **self.demand.roster_columns(widths), **self.faults.columns(widths),
-                **self.demand.task_columns(widths), **self.swaps.extreme_columns()}
+        return {
+            "time_h": starts,
+            **self.states.columns(widths),
+            **self.swaps.columns(widths),
+            **self.demand.roster_columns(widths),
+            **self.faults.columns(widths),
+            **self.demand.task_columns(widths),
+            **self.swaps.extreme_columns(),
+        }
 
     def wait_histogram(self) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
         """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
@@ -208,5 +236,4 @@ class Recorder:
 
     def monthly_rows(self) -> list[dict[str, Any]]:
         """One row per 30-day month of the whole run (see :func:`~swapsim.metrics.monthly.monthly_rows`)."""
-        return monthly_rows(self.states, self.battery, self.n_bins, self.bin_width_h, self.horizon_h,
-                            self.n_robots)
+        return monthly_rows(self.states, self.battery, self.n_bins, self.bin_width_h, self.horizon_h, self.n_robots)

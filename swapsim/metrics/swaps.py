@@ -46,15 +46,25 @@ class SwapStats:
         trace: the run's event trace.
     """
 
-    def __init__(self, n_robots: int, stations: list[tuple[str, int]], n_bins: int, width: float,
-                 wait_resolution_min: float, trace: Trace) -> None:
+    def __init__(
+        self,
+        n_robots: int,
+        stations: list[tuple[str, int]],
+        n_bins: int,
+        width: float,
+        wait_resolution_min: float,
+        trace: Trace,
+    ) -> None:
         self.n_robots = n_robots
         self.stations = [
-            StationSwaps(name, positions,
-                         busy=TimeWeighted(n_bins=n_bins, width=width),
-                         queue=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
-                         green=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
-                         stockout_bins=array("l", bytes(array("l").itemsize * n_bins)))
+            StationSwaps(
+                name,
+                positions,
+                busy=TimeWeighted(n_bins=n_bins, width=width),
+                queue=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
+                green=TimeWeighted(n_bins=n_bins, width=width, extremes=True),
+                stockout_bins=array("l", bytes(array("l").itemsize * n_bins)),
+            )
             for name, positions in stations
         ]
         self.width = width

@@ -33,8 +33,9 @@ class Trace:
         self.limit = limit
         self.events: list[TraceEvent] = []
 
-    def add(self, now: float, kind: str, robot: int | None = None, station: int | None = None,
-            detail: Any = None) -> None:
+    def add(
+        self, now: float, kind: str, robot: int | None = None, station: int | None = None, detail: Any = None
+    ) -> None:
         """Keep the event if fewer than ``limit`` are kept."""
         if len(self.events) < self.limit:
             self.events.append(TraceEvent(now, kind, robot, station, detail))

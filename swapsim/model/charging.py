@@ -82,8 +82,9 @@ class BayCharging:
         full_h = self.curve.time_to_full_h(pack.soc) if pack.soc < 1.0 else 0.0
         if full_h == 0.0:
             if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
-                self.recorder.charge_ended(self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency,
-                                           self.env.now)
+                self.recorder.charge_ended(
+                    self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency, self.env.now
+                )
             pack.soc = 1.0
             bay.full = True
             self._turn_green(bay)

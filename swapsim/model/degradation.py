@@ -43,8 +43,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
-    "CellModel", "CHEMISTRIES", "anode_potential_v", "advance", "power_law", "FadeState",
-    "celsius_to_kelvin", "time_to_health", "years_to_health",
+    "CellModel",
+    "CHEMISTRIES",
+    "anode_potential_v",
+    "advance",
+    "power_law",
+    "FadeState",
+    "celsius_to_kelvin",
+    "time_to_health",
+    "years_to_health",
 ]
 
 _R_GAS = 8.314  # J / (mol K)
@@ -62,11 +69,14 @@ def anode_potential_v(soc: float) -> float:
     ``Xa = 0.0085 + soc (0.78 - 0.0085)`` as in BLAST-Lite.
     """
     xa = 8.5e-3 + soc * (0.78 - 8.5e-3)
-    return (0.6379 + 0.5416 * math.exp(-305.5309 * xa)
-            + 0.044 * math.tanh(-(xa - 0.1958) / 0.1088)
-            - 0.1978 * math.tanh((xa - 1.0571) / 0.0854)
-            - 0.6875 * math.tanh((xa + 0.0117) / 0.0529)
-            - 0.0175 * math.tanh((xa - 0.5692) / 0.0875))
+    return (
+        0.6379
+        + 0.5416 * math.exp(-305.5309 * xa)
+        + 0.044 * math.tanh(-(xa - 0.1958) / 0.1088)
+        - 0.1978 * math.tanh((xa - 1.0571) / 0.0854)
+        - 0.6875 * math.tanh((xa + 0.0117) / 0.0529)
+        - 0.0175 * math.tanh((xa - 0.5692) / 0.0875)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +99,14 @@ class CellModel:
     k_cyc: Callable[[float, float, float], float]
     p_cyc: float
 
-    def fade(self, days: float, efc: float, t_kelvin: float, soc: float, dod: float, c_rate: float,
-             wear: float = 1.0) -> tuple[float, float]:
+    def fade(
+        self, days: float, efc: float, t_kelvin: float, soc: float, dod: float, c_rate: float, wear: float = 1.0
+    ) -> tuple[float, float]:
         """(calendar, cycle) capacity loss fractions after ``days`` and ``efc`` at constant stress."""
-        return (power_law(wear * self.k_cal(t_kelvin, soc), self.p_cal, days),
-                power_law(wear * self.k_cyc(t_kelvin, dod, c_rate), self.p_cyc, efc))
+        return (
+            power_law(wear * self.k_cal(t_kelvin, soc), self.p_cal, days),
+            power_law(wear * self.k_cyc(t_kelvin, dod, c_rate), self.p_cyc, efc),
+        )
 
 
 def _nmc811_k_cal(t: float, soc: float) -> float:
@@ -118,26 +131,36 @@ def _zero_k_cal(t: float, soc: float) -> float:
 
 def _wang_k_cyc(t: float, dod: float, c_rate: float) -> float:
     # Q_loss[%] = B exp(-(31700 - 370.3 C)/(R T)) Ah^0.55, Ah = 2.3 Ah x EFC per cell; as a fraction.
-    return 31630.0 * math.exp(-(31700.0 - 370.3 * c_rate) / (_R_GAS * t)) * 2.3 ** 0.55 / 100.0
+    return 31630.0 * math.exp(-(31700.0 - 370.3 * c_rate) / (_R_GAS * t)) * 2.3**0.55 / 100.0
 
 
 CHEMISTRIES: dict[str, CellModel] = {
     "nmc811": CellModel(
-        "nmc811", "NMC811/GrSi, LG MJ1 fit (BLAST-Lite Nmc811_GrSi_LGMJ1_4Ah)",
-        _nmc811_k_cal, 0.743, _nmc811_k_cyc, 0.695),
+        "nmc811",
+        "NMC811/GrSi, LG MJ1 fit (BLAST-Lite Nmc811_GrSi_LGMJ1_4Ah)",
+        _nmc811_k_cal,
+        0.743,
+        _nmc811_k_cyc,
+        0.695,
+    ),
     "lfp": CellModel(
-        "lfp", "LFP/Gr 250 Ah prismatic fit (BLAST-Lite Lfp_Gr_250AhPrismatic)",
-        _lfp_k_cal, 0.526, _lfp_k_cyc, 0.828),
+        "lfp", "LFP/Gr 250 Ah prismatic fit (BLAST-Lite Lfp_Gr_250AhPrismatic)", _lfp_k_cal, 0.526, _lfp_k_cyc, 0.828
+    ),
     "lfp_wang2011": CellModel(
-        "lfp_wang2011", "LFP 2.3 Ah cycle-ageing fit, Wang et al. 2011 (B at C/2; no calendar term)",
-        _zero_k_cal, 1.0, _wang_k_cyc, 0.55),
+        "lfp_wang2011",
+        "LFP 2.3 Ah cycle-ageing fit, Wang et al. 2011 (B at C/2; no calendar term)",
+        _zero_k_cal,
+        1.0,
+        _wang_k_cyc,
+        0.55,
+    ),
 }
 """Cell ageing presets by scenario name (``battery.chemistry``)."""
 
 
 def power_law(k: float, p: float, x: float) -> float:
     """``k * x ** p`` (0 for x <= 0): the direct power law."""
-    return k * x ** p if x > 0 else 0.0
+    return k * x**p if x > 0 else 0.0
 
 
 def advance(q: float, k: float, p: float, dx: float) -> float:
@@ -208,13 +231,15 @@ class FadeState:
 
     def preview_calendar(self, model: CellModel, days: float, t_kelvin: float, soc: float) -> float:
         """Health after ``days`` more calendar ageing, without changing the state."""
-        q_cal = advance(self.q_cal, self.wear * model.k_cal(t_kelvin, soc), model.p_cal, days) if days > 0 \
-            else self.q_cal
+        q_cal = (
+            advance(self.q_cal, self.wear * model.k_cal(t_kelvin, soc), model.p_cal, days) if days > 0 else self.q_cal
+        )
         return max(0.0, self.q0 * (1.0 - q_cal - self.q_cyc))
 
 
-def years_to_health(q_cal: float, q_cyc: float, years: float, p_cal: float, p_cyc: float,
-                    target: float = 0.8, q0: float = 1.0) -> float:
+def years_to_health(
+    q_cal: float, q_cyc: float, years: float, p_cal: float, p_cyc: float, target: float = 0.8, q0: float = 1.0
+) -> float:
     """Years until ``q0 (1 - q_cal(y) - q_cyc(y))`` falls to ``target``, repeating the duty seen so far.
 
     The extrapolation used on both sides of the BLAST-Lite cross-check: the calendar and cycle losses
@@ -223,9 +248,10 @@ def years_to_health(q_cal: float, q_cyc: float, years: float, p_cal: float, p_cy
     ``q_cal(y) = q_cal (y / years) ** p_cal``, ``q_cyc(y) = q_cyc (y / years) ** p_cyc``
     (the equivalent-time continuation at constant stress). Bisection; inf if not within 200 years.
     """
+
     def health(y: float) -> float:
         r = y / years
-        return q0 * (1.0 - q_cal * r ** p_cal - q_cyc * r ** p_cyc)
+        return q0 * (1.0 - q_cal * r**p_cal - q_cyc * r**p_cyc)
 
     lo, hi = 0.0, 200.0
     if health(hi) > target:
@@ -241,14 +267,24 @@ def years_to_health(q_cal: float, q_cyc: float, years: float, p_cal: float, p_cy
     return 0.5 * (lo + hi)
 
 
-def time_to_health(model: CellModel, target: float, cycles_per_day: float, dod: float, t_kelvin: float,
-                   soc: float, c_rate: float, wear: float = 1.0, q0: float = 1.0,
-                   max_days: float = 365.0 * 50) -> float:
+def time_to_health(
+    model: CellModel,
+    target: float,
+    cycles_per_day: float,
+    dod: float,
+    t_kelvin: float,
+    soc: float,
+    c_rate: float,
+    wear: float = 1.0,
+    q0: float = 1.0,
+    max_days: float = 365.0 * 50,
+) -> float:
     """Days until ``q0 (1 - q_cal - q_cyc)`` falls to ``target`` on a steady duty (inf if never).
 
     The duty: ``cycles_per_day`` cycles of depth ``dod`` (so ``cycles_per_day * dod`` EFC a day) at
     constant temperature, mean state of charge and C-rate. Solved by bisection on the closed form.
     """
+
     def loss(days: float) -> float:
         q_cal, q_cyc = model.fade(days, cycles_per_day * dod * days, t_kelvin, soc, dod, c_rate, wear)
         return q0 * (1.0 - q_cal - q_cyc)

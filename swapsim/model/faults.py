@@ -89,8 +89,15 @@ class FaultInjector:
         stations: all stations.
     """
 
-    def __init__(self, env: simpy.Environment, spec: "FaultsSpec", streams: "Streams", recorder: "Recorder",
-                 robots: Sequence["Robot"], stations: Sequence["Station"]) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: "FaultsSpec",
+        streams: "Streams",
+        recorder: "Recorder",
+        robots: Sequence["Robot"],
+        stations: Sequence["Station"],
+    ) -> None:
         self.env = env
         self.spec = spec
         self.streams = streams

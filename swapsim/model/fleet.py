@@ -72,8 +72,16 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     n_packs = scenario.strategy.packs_per_robot
     robot_packs = [tuple(new_pack() for _ in range(n_packs)) for _ in range(scenario.fleet.robots)]
     for i, spec in enumerate(scenario.stations):
-        station = Station(env, i, spec, scenario.policy.ready_threshold, scenario.travel.walking_speed,
-                          charger_power_w(scenario, i), recorder, streams.get("swap_duration", i))
+        station = Station(
+            env,
+            i,
+            spec,
+            scenario.policy.ready_threshold,
+            scenario.travel.walking_speed,
+            charger_power_w(scenario, i),
+            recorder,
+            streams.get("swap_duration", i),
+        )
         if kind != "plug_in":
             for _ in range(spec.charged_packs):
                 station.stock(new_pack())
@@ -95,8 +103,18 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
         if scenario.fleet.initial_soc == "staggered":
             own[0].soc = soc
         extra = {"boot_rng": streams.get("boot", i)} if cls is ColdSwapRobot else {}
-        robot = cls(env, i, scenario, own, stations, recorder, streams.get("workload", i),
-                    start_step=step, start_elapsed=elapsed, **extra)
+        robot = cls(
+            env,
+            i,
+            scenario,
+            own,
+            stations,
+            recorder,
+            streams.get("workload", i),
+            start_step=step,
+            start_elapsed=elapsed,
+            **extra,
+        )
         robot.swap_faults = swap_faults
         if tasks is not None:
             pos = streams.get("position", i)
@@ -111,8 +129,9 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     return fleet
 
 
-def _wire_realistic_work(env: simpy.Environment, scenario: Scenario, streams: Streams, recorder: Recorder,
-                         fleet: Fleet) -> None:
+def _wire_realistic_work(
+    env: simpy.Environment, scenario: Scenario, streams: Streams, recorder: Recorder, fleet: Fleet
+) -> None:
     """Task board, shift manager and faults (each only when the scenario asks for it); start the robots."""
     if scenario.workload.tasks is not None:
         fleet.board = TaskBoard(env, scenario, streams, recorder, fleet.stations)

@@ -94,8 +94,9 @@ class HealthMonitor:
         packs: the run's list of packs; new packs from the spare stock are appended to it.
     """
 
-    def __init__(self, env: simpy.Environment, scenario: "Scenario", streams: "Streams",
-                 recorder: "Recorder", packs: list[Pack]) -> None:
+    def __init__(
+        self, env: simpy.Environment, scenario: "Scenario", streams: "Streams", recorder: "Recorder", packs: list[Pack]
+    ) -> None:
         self.env = env
         self.scenario = scenario
         self.streams = streams
@@ -137,8 +138,14 @@ class HealthMonitor:
                 stress.trace = trace
                 stress._mark()
 
-    def register(self, pack: Pack, status: str, station: "Station | None" = None,
-                 bay: "Bay | None" = None, since_h: float | None = None) -> PackRecord:
+    def register(
+        self,
+        pack: Pack,
+        status: str,
+        station: "Station | None" = None,
+        bay: "Bay | None" = None,
+        since_h: float | None = None,
+    ) -> PackRecord:
         """Give ``pack`` its ageing state now: wear multiplier and initial capacity from its own stream.
 
         ``since_h``: when its ageing history starts (default now; a new pack's delivery to the shelf).
@@ -146,21 +153,40 @@ class HealthMonitor:
         battery = self.scenario.battery
         if self.ageing:
             rng = self.streams.get("pack", pack.id)
-            wear = battery.wear_scale * float(rng.lognormal(0.0, battery.wear_sigma)) if battery.wear_sigma \
+            wear = (
+                battery.wear_scale * float(rng.lognormal(0.0, battery.wear_sigma))
+                if battery.wear_sigma
                 else battery.wear_scale
+            )
             q0 = float(rng.normal(1.0, battery.initial_capacity_sd)) if battery.initial_capacity_sd else 1.0
             fade = FadeState(q0=q0, wear=wear)
         else:
             fade = FadeState()
         now = self.env.now
-        rec = PackRecord(pack, fade, status, t_last=now, soc_out=pack.soc, throughput_out_wh=pack.throughput_wh,
-                         station=station, bay=bay, entered_h=now)
+        rec = PackRecord(
+            pack,
+            fade,
+            status,
+            t_last=now,
+            soc_out=pack.soc,
+            throughput_out_wh=pack.throughput_wh,
+            station=station,
+            bay=bay,
+            entered_h=now,
+        )
         self.records[pack.id] = rec
         pack.health = fade.health
         if self.ageing:
             start = now if since_h is None else since_h
-            pack.stress = PackStress(pack, fade, self.model, self.tables, start,
-                                     self.t_robot_k if status == "in_robot" else self.t_bay_k, self.trace)
+            pack.stress = PackStress(
+                pack,
+                fade,
+                self.model,
+                self.tables,
+                start,
+                self.t_robot_k if status == "in_robot" else self.t_bay_k,
+                self.trace,
+            )
         return rec
 
     def start(self, robots: list[Any], stations: list["Station"]) -> None:
@@ -179,8 +205,12 @@ class HealthMonitor:
     def new_pack(self, member: int) -> Pack:
         """A technician takes a new pack off the shelf: create and register it."""
         spec = self.scenario.pack
-        pack = Pack(id=len(self.packs), capacity_wh=spec.capacity, usable_fraction=spec.usable_fraction,
-                    soc=self.scenario.technicians.new_pack_soc)
+        pack = Pack(
+            id=len(self.packs),
+            capacity_wh=spec.capacity,
+            usable_fraction=spec.usable_fraction,
+            soc=self.scenario.technicians.new_pack_soc,
+        )
         self.packs.append(pack)
         pack.location = f"technician:{member}"
         now = self.env.now
@@ -249,8 +279,10 @@ class HealthMonitor:
         reason = ""
         if fault:
             reason = "fault"
-        elif estimated < spec.retire_below or (self.ageing and  # without ageing the ratio stays 1 (< the limit)
-                                               self.resistance_ratio(rec) >= spec.retire_resistance_ratio):
+        elif estimated < spec.retire_below or (
+            self.ageing  # without ageing the ratio stays 1 (< the limit)
+            and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
+        ):
             reason = "retirement"
         if reason:
             rec_.alert(reason, i, rec.pack.id, estimated, true, now)
@@ -276,8 +308,9 @@ class HealthMonitor:
         rec.quarantined_h = now
         rec.quarantine_reason = reason
         self.recorder.pack_quarantined(station.index, pack.id, reason, now)
-        self.crew.submit(TechnicianJob("replace_pack", station.index, self._replace, needs_pack=True,
-                                       target=bay, pack_id=pack.id))
+        self.crew.submit(
+            TechnicianJob("replace_pack", station.index, self._replace, needs_pack=True, target=bay, pack_id=pack.id)
+        )
 
     def _replace(self, job: TechnicianJob, member: int, new: Pack | None, now: float) -> None:
         """Technician job done: the quarantined pack leaves the system, the new one takes its bay."""
@@ -341,8 +374,14 @@ class HealthMonitor:
         """Report the health of the packs in service now to the recorder."""
         healths = [self.health_now(r) for r in self.records.values() if r.status in ("in_robot", "in_bay")]
         c = self.counts()
-        self.recorder.health_survey(self.env.now, np.asarray(healths, dtype=float), c["quarantined"],
-                                    c["retired"], self.crew.stock.count, self.crew.stock.on_order)
+        self.recorder.health_survey(
+            self.env.now,
+            np.asarray(healths, dtype=float),
+            c["quarantined"],
+            c["retired"],
+            self.crew.stock.count,
+            self.crew.stock.on_order,
+        )
 
     def survey(self) -> Generator[simpy.Event, Any, None]:
         """A health snapshot at time 0 and every ``health_bin_width`` before the horizon."""

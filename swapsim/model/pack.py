@@ -34,11 +34,30 @@ class Pack:
     the energy bookkeeping at every activity step reads an attribute instead of recomputing it.
     """
 
-    __slots__ = ("id", "capacity_wh", "usable_fraction", "soc", "_health", "usable_wh", "cycles",
-                 "throughput_wh", "location", "stress")
+    __slots__ = (
+        "id",
+        "capacity_wh",
+        "usable_fraction",
+        "soc",
+        "_health",
+        "usable_wh",
+        "cycles",
+        "throughput_wh",
+        "location",
+        "stress",
+    )
 
-    def __init__(self, id: int, capacity_wh: float, usable_fraction: float, soc: float = 1.0,
-                 health: float = 1.0, cycles: int = 0, throughput_wh: float = 0.0, location: str = "") -> None:
+    def __init__(
+        self,
+        id: int,
+        capacity_wh: float,
+        usable_fraction: float,
+        soc: float = 1.0,
+        health: float = 1.0,
+        cycles: int = 0,
+        throughput_wh: float = 0.0,
+        location: str = "",
+    ) -> None:
         self.id = id
         self.capacity_wh = capacity_wh
         self.usable_fraction = usable_fraction
@@ -51,9 +70,11 @@ class Pack:
         """The ageing stressors of its history (set by the health monitor when packs age)."""
 
     def __repr__(self) -> str:
-        return (f"Pack(id={self.id}, capacity_wh={self.capacity_wh}, usable_fraction={self.usable_fraction}, "
-                f"soc={self.soc}, health={self.health}, cycles={self.cycles}, "
-                f"throughput_wh={self.throughput_wh}, location={self.location!r})")
+        return (
+            f"Pack(id={self.id}, capacity_wh={self.capacity_wh}, usable_fraction={self.usable_fraction}, "
+            f"soc={self.soc}, health={self.health}, cycles={self.cycles}, "
+            f"throughput_wh={self.throughput_wh}, location={self.location!r})"
+        )
 
     @property
     def health(self) -> float:

@@ -21,8 +21,22 @@ __all__ = ["Bay", "Places"]
 class Bay:
     """One bay of a station and the charge session of the pack in it."""
 
-    __slots__ = ("index", "pack", "soc0", "t_start", "session", "charging", "green", "full", "slot",
-                 "reserved", "quarantined", "label", "wake_session", "t_green")
+    __slots__ = (
+        "index",
+        "pack",
+        "soc0",
+        "t_start",
+        "session",
+        "charging",
+        "green",
+        "full",
+        "slot",
+        "reserved",
+        "quarantined",
+        "label",
+        "wake_session",
+        "t_green",
+    )
 
     def __init__(self, index: int, label: str = "") -> None:
         self.index = index

@@ -13,8 +13,20 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["STATION_RULES", "StationView", "choose_station", "choose_station_lazily", "expected_wait_h", "choose_pack", "IdleRobot",
-           "can_do_task", "choose_robots", "choose_robots_lazily", "station_is_free", "swap_early"]
+__all__ = [
+    "STATION_RULES",
+    "StationView",
+    "choose_station",
+    "choose_station_lazily",
+    "expected_wait_h",
+    "choose_pack",
+    "IdleRobot",
+    "can_do_task",
+    "choose_robots",
+    "choose_robots_lazily",
+    "station_is_free",
+    "swap_early",
+]
 
 
 class StationView(NamedTuple):
@@ -70,8 +82,9 @@ def choose_station(rule: str, views: Sequence[StationView]) -> int:
     return min(range(len(views)), key=key.__getitem__)
 
 
-def choose_station_lazily(rule: str, travel_h: Sequence[float], view: Callable[[int], StationView],
-                          order: Sequence[int] | None = None) -> int:
+def choose_station_lazily(
+    rule: str, travel_h: Sequence[float], view: Callable[[int], StationView], order: Sequence[int] | None = None
+) -> int:
     """:func:`choose_station` that builds ``view(i)`` only for the stations that can still win.
 
     ``travel_h[i]`` is ``view(i).travel_h``, known without building the view; ``order`` lists the
@@ -120,6 +133,7 @@ def choose_pack(socs: Iterable[float]) -> int:
 # ---------------------------------------------------------------------------------------------
 # Task dispatch, energy feasibility and opportunistic swaps.
 
+
 @dataclass(frozen=True, slots=True)
 class IdleRobot:
     """What the dispatcher knows about an idle robot when it hands out a task."""
@@ -153,12 +167,14 @@ def choose_robots(rule: str, robots: Sequence[IdleRobot]) -> list[int]:
     Robots that can do the task on their packs come first; only when none can is the best of the rest
     chosen (it swaps first). ``fifo``: the robot idle longest. ``nearest``: the shortest walk to the task.
     """
-    return choose_robots_lazily(rule, [r.idle_since_h for r in robots], [r.distance_m for r in robots],
-                                lambda i: robots[i].feasible)
+    return choose_robots_lazily(
+        rule, [r.idle_since_h for r in robots], [r.distance_m for r in robots], lambda i: robots[i].feasible
+    )
 
 
-def choose_robots_lazily(rule: str, idle_since_h: Sequence[float], distance_m: Sequence[float],
-                         feasible: Callable[[int], bool]) -> list[int]:
+def choose_robots_lazily(
+    rule: str, idle_since_h: Sequence[float], distance_m: Sequence[float], feasible: Callable[[int], bool]
+) -> list[int]:
     """:func:`choose_robots` that asks ``feasible(i)`` only of the robots it has to.
 
     Robots are taken in the rule's order, in groups of equal key; the first group holding a robot that
@@ -177,7 +193,7 @@ def choose_robots_lazily(rule: str, idle_since_h: Sequence[float], distance_m: S
         j = i
         while j + 1 < len(order) and key[order[j + 1]] == key[order[i]]:
             j += 1
-        group = order[i: j + 1]
+        group = order[i : j + 1]
         if first is None:
             first = group
         ok = [k for k in group if feasible(k)]

@@ -66,8 +66,10 @@ class Robot(Duty):
         rng = self.work_rng
         assert self.cycle is not None, "operate runs the activity cycle (the fleet runs serve for tasks)"
         # Per step, once: its duration's sampler, state and power.
-        steps = [(spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
-                 for spec in self.cycle]
+        steps = [
+            (spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
+            for spec in self.cycle
+        ]
         n_steps = len(steps)
         early_swaps = self.opportunistic_below is not None
         step = self.start_step

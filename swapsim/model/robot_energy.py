@@ -51,9 +51,18 @@ class EnergyRobot:
         start_elapsed: fraction of that first step already done (0 <= x < 1).
     """
 
-    def __init__(self, env: simpy.Environment, index: int, scenario: "Scenario", packs: Sequence[Pack],
-                 stations: Sequence["Station"], recorder: "Recorder", work_rng: np.random.Generator,
-                 start_step: int = 0, start_elapsed: float = 0.0) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        scenario: "Scenario",
+        packs: Sequence[Pack],
+        stations: Sequence["Station"],
+        recorder: "Recorder",
+        work_rng: np.random.Generator,
+        start_step: int = 0,
+        start_elapsed: float = 0.0,
+    ) -> None:
         self.env = env
         self.id = index
         self.scenario = scenario

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from swapsim.model.health import HealthMonitor
     from swapsim.scenario import StationSpec
 
+
 class Station(BayCharging):
     """A swap station and its charging bays.
 
@@ -67,9 +68,17 @@ class Station(BayCharging):
     health: "HealthMonitor | None" = None
     """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
 
-    def __init__(self, env: simpy.Environment, index: int, spec: "StationSpec", ready_threshold: float,
-                 walking_speed_mps: float, charger_power_w: float, recorder: "Recorder",
-                 swap_rng: np.random.Generator) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        index: int,
+        spec: "StationSpec",
+        ready_threshold: float,
+        walking_speed_mps: float,
+        charger_power_w: float,
+        recorder: "Recorder",
+        swap_rng: np.random.Generator,
+    ) -> None:
         self.env = env
         self.index = index
         self.spec = spec
@@ -159,9 +168,16 @@ class Station(BayCharging):
     def dock_view(self, charge_h: float) -> StationView:
         """What a plug-in robot deciding where to charge sees: docks as positions, ``charge_h`` a typical
         dock time (h); a dock needs no green pack."""
-        return StationView(travel_h=self.travel_h, incoming=self.incoming, positions=self.docks.capacity,
-                           busy=self.docks_busy, queue=self.docks_queued, green=self.docks.capacity,
-                           swap_mean_h=charge_h, next_green_h=0.0)
+        return StationView(
+            travel_h=self.travel_h,
+            incoming=self.incoming,
+            positions=self.docks.capacity,
+            busy=self.docks_busy,
+            queue=self.docks_queued,
+            green=self.docks.capacity,
+            swap_mean_h=charge_h,
+            next_green_h=0.0,
+        )
 
     def request_dock(self) -> simpy.Event | None:
         """Join the FIFO queue for a plug-in charging dock: None if one is free (now held), else the
@@ -218,16 +234,27 @@ class Station(BayCharging):
             self.advance()
         greens = self._next_greens
         if greens is None:  # first view: from now on every charge session is noted as it starts
-            greens = self._next_greens = [(b.t_green, -b.index - 1, b, b.session) for b in self.bays
-                                          if b.pack is not None and b.charging and not b.green]
+            greens = self._next_greens = [
+                (b.t_green, -b.index - 1, b, b.session)
+                for b in self.bays
+                if b.pack is not None and b.charging and not b.green
+            ]
             heapq.heapify(greens)
         while greens and (greens[0][2].session != greens[0][3] or greens[0][2].green):
             heapq.heappop(greens)  # taken out, or green already
         nxt = greens[0][0] - now if greens else math.inf
         # positional, in StationView's field order (travel_h, incoming, positions, busy, queue, green,
         # swap_mean_h, next_green_h): cheaper than keywords; a robot may build one per station per trip
-        return StationView(self.travel_h, self.incoming, self.spec.positions, self.busy, self.queued,
-                           len(self.green), self.swap_mean_h, nxt if nxt > 0.0 else 0.0)
+        return StationView(
+            self.travel_h,
+            self.incoming,
+            self.spec.positions,
+            self.busy,
+            self.queued,
+            len(self.green),
+            self.swap_mean_h,
+            nxt if nxt > 0.0 else 0.0,
+        )
 
     def packs(self) -> list[Pack]:
         return [b.pack for b in self.bays if b.pack is not None]

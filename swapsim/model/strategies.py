@@ -64,8 +64,10 @@ class ColdSwapRobot(Robot):
         return 0
 
     def swap_legs(self, station: "Station") -> tuple[tuple[float, str, float], ...]:
-        return ((station.sample_swap_h(), "swapping", 0.0),
-                (self.boot.sample(self.boot_rng), "swapping", self.station_w))
+        return (
+            (station.sample_swap_h(), "swapping", 0.0),
+            (self.boot.sample(self.boot_rng), "swapping", self.station_w),
+        )
 
     def swap_budget_wh(self) -> float:
         return max(0.0, self._socs_now()[0] - self.trigger) * self.active_pack.usable_wh

@@ -148,12 +148,44 @@ class PackStress:
         trace: optional bounded trace (used if it follows this pack).
     """
 
-    __slots__ = ("pack", "fade", "model", "tables", "table", "kelvin", "t", "soc", "t_cal", "cal_int",
-                 "w_t0", "w_abs", "w_fast", "w_lo", "w_hi", "w_hours", "t_here", "direction", "trace", "t_c",
-                 "ageing", "live", "f_key", "f_val")
+    __slots__ = (
+        "pack",
+        "fade",
+        "model",
+        "tables",
+        "table",
+        "kelvin",
+        "t",
+        "soc",
+        "t_cal",
+        "cal_int",
+        "w_t0",
+        "w_abs",
+        "w_fast",
+        "w_lo",
+        "w_hi",
+        "w_hours",
+        "t_here",
+        "direction",
+        "trace",
+        "t_c",
+        "ageing",
+        "live",
+        "f_key",
+        "f_val",
+    )
 
-    def __init__(self, pack: "Pack", fade: FadeState, model: CellModel, tables: dict[float, CalendarTable],
-                 t_h: float, kelvin: float, trace: PackTrace | None = None, ageing: bool = True) -> None:
+    def __init__(
+        self,
+        pack: "Pack",
+        fade: FadeState,
+        model: CellModel,
+        tables: dict[float, CalendarTable],
+        t_h: float,
+        kelvin: float,
+        trace: PackTrace | None = None,
+        ageing: bool = True,
+    ) -> None:
         self.pack = pack
         self.fade = fade
         self.model = model
@@ -255,8 +287,9 @@ class PackStress:
         dt = t1 - self.t
         ds = abs(s1 - self.soc)
         self._turn(s1 - self.soc)
-        self._piece(t1, s1, self.table.mean_linear(self.soc, s1) * dt,
-                    ds if dt > 0.0 and ds / dt >= REST_RATE_PER_H else 0.0)
+        self._piece(
+            t1, s1, self.table.mean_linear(self.soc, s1) * dt, ds if dt > 0.0 and ds / dt >= REST_RATE_PER_H else 0.0
+        )
 
     def _jump(self, s1: float) -> None:
         """An instantaneous change of charge (a snap at an event, a rescue charge, a top-up)."""
@@ -474,8 +507,9 @@ class PackStress:
         other = PackStress.__new__(PackStress)
         for name in PackStress.__slots__:
             setattr(other, name, getattr(self, name))
-        other.fade = FadeState(self.fade.q0, self.fade.wear, self.fade.q_cal, self.fade.q_cyc, self.fade.efc,
-                               self.fade.days)
+        other.fade = FadeState(
+            self.fade.q0, self.fade.wear, self.fade.q_cal, self.fade.q_cyc, self.fade.efc, self.fade.days
+        )
         other.w_hours = dict(self.w_hours)
         other.trace = None
         other.live = False

@@ -129,8 +129,14 @@ class SpareStock:
         on_delivery: called after each delivery (the crew retries jobs waiting for a pack).
     """
 
-    def __init__(self, env: simpy.Environment, initial: int, lead_time_h: float, recorder: "Recorder",
-                 on_delivery: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        initial: int,
+        lead_time_h: float,
+        recorder: "Recorder",
+        on_delivery: Callable[[], None] | None = None,
+    ) -> None:
         self.env = env
         self.count = initial
         self.lead_time_h = lead_time_h
@@ -204,8 +210,14 @@ class TechnicianCrew:
         new_pack: ``new_pack(member)`` makes the Pack a technician takes from the shelf.
     """
 
-    def __init__(self, env: simpy.Environment, spec: "TechnicianSpec", streams: "Streams",
-                 recorder: "Recorder", new_pack: Callable[[int], "Pack"]) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        spec: "TechnicianSpec",
+        streams: "Streams",
+        recorder: "Recorder",
+        new_pack: Callable[[int], "Pack"],
+    ) -> None:
         self.env = env
         self.spec = spec
         self.streams = streams

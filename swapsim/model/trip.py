@@ -38,8 +38,9 @@ class SwapTrip(EnergyRobot):
         """
         return self._trip(self._visit, goal, park)
 
-    def _trip(self, serve: Callable[["Station", Callable[[], bool] | None], Proc],
-              goal: Callable[[], bool] | None, park: bool) -> Proc:
+    def _trip(
+        self, serve: Callable[["Station", Callable[[], bool] | None], Proc], goal: Callable[[], bool] | None, park: bool
+    ) -> Proc:
         """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
         station = self.pick_station()
@@ -58,8 +59,9 @@ class SwapTrip(EnergyRobot):
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
         return station
 
-    def _join_queue(self, station: "Station", request: Callable[[], simpy.Event | None],
-                    withdraw: Callable[[simpy.Event], None]) -> Proc:
+    def _join_queue(
+        self, station: "Station", request: Callable[[], simpy.Event | None], withdraw: Callable[[simpy.Event], None]
+    ) -> Proc:
         """Arrive at ``station`` and queue for a place (``request``: None when granted at once, else the
         event of the place in the queue); returns True once the place is held, or False if the station
         is down and another one is open (the place given up with ``withdraw``)."""

@@ -45,8 +45,16 @@ if TYPE_CHECKING:
     from swapsim.model.station import Station
     from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
 
-__all__ = ["RateProfile", "DutyCalendar", "TaskStep", "Task", "TaskBoard", "ShiftManager", "manhattan_m",
-           "manhattan_from_m"]
+__all__ = [
+    "RateProfile",
+    "DutyCalendar",
+    "TaskStep",
+    "Task",
+    "TaskBoard",
+    "ShiftManager",
+    "manhattan_m",
+    "manhattan_from_m",
+]
 
 Proc = Generator[simpy.Event, Any, Any]
 
@@ -85,8 +93,9 @@ class RateProfile:
 
     @classmethod
     def from_spec(cls, spec: "ArrivalSpec") -> "RateProfile":
-        return cls([seg.start for seg in spec.profile], [seg.rate_per_h * spec.scale for seg in spec.profile],
-                   spec.period)
+        return cls(
+            [seg.start for seg in spec.profile], [seg.rate_per_h * spec.scale for seg in spec.profile], spec.period
+        )
 
     def rate(self, t: float) -> float:
         """Rate at time ``t`` (per hour)."""
@@ -145,8 +154,9 @@ class DutyCalendar:
     @classmethod
     def from_spec(cls, spec: "ShiftSpec", fleet_robots: int) -> "DutyCalendar":
         """The calendar of ``spec`` for a fleet of ``fleet_robots`` (shares of the fleet resolved)."""
-        return cls([seg.start for seg in spec.calendar], [seg.count(fleet_robots) for seg in spec.calendar],
-                   spec.period)
+        return cls(
+            [seg.start for seg in spec.calendar], [seg.count(fleet_robots) for seg in spec.calendar], spec.period
+        )
 
     def target(self, t: float) -> int:
         """Robots wanted on duty at time ``t``."""
@@ -205,8 +215,9 @@ class TaskBoard:
         stations: all stations (for the walk to the nearest open one and opportunistic swaps).
     """
 
-    def __init__(self, env: simpy.Environment, scenario: "Scenario", streams, recorder: "Recorder",
-                 stations: Sequence["Station"]) -> None:
+    def __init__(
+        self, env: simpy.Environment, scenario: "Scenario", streams, recorder: "Recorder", stations: Sequence["Station"]
+    ) -> None:
         spec = scenario.workload.tasks
         assert spec is not None
         self.env = env
@@ -219,8 +230,10 @@ class TaskBoard:
         self.steps_rng = streams.get("task_steps")
         self.tie_rng = streams.get("dispatch")
         powers = scenario.power.activities
-        self.step_specs = [(st.activity, "idle" if st.activity == "idle" else "working", powers[st.activity],
-                            st.duration) for st in spec.steps]
+        self.step_specs = [
+            (st.activity, "idle" if st.activity == "idle" else "working", powers[st.activity], st.duration)
+            for st in spec.steps
+        ]
         self.approach_w = powers[spec.approach_activity]
         self.speed_mps = scenario.travel.walking_speed
         self.walk_w = powers["walk"]
@@ -300,12 +313,16 @@ class TaskBoard:
             task = self.queue[0]
             robots = list(self.idle)
             since = [self.idle[r].since_h for r in robots]
-            dist = manhattan_from_m([r.position for r in robots], task.location) if self.spec.dispatch == "nearest" \
+            dist = (
+                manhattan_from_m([r.position for r in robots], task.location)
+                if self.spec.dispatch == "nearest"
                 else [0.0] * len(robots)
+            )
             verdict: dict[int, bool] = {}
 
-            def feasible(i: int, robots: list[Duty] = robots, task: Task = task,
-                         verdict: dict[int, bool] = verdict) -> bool:
+            def feasible(
+                i: int, robots: list[Duty] = robots, task: Task = task, verdict: dict[int, bool] = verdict
+            ) -> bool:
                 verdict[i] = self.feasible(robots[i], task)
                 return verdict[i]
 
@@ -328,8 +345,7 @@ class TaskBoard:
             return
         low = min(self.idle, key=lambda r: (r.lowest_soc(), r.id))
         soc = low.lowest_soc()
-        if soc < below and swap_early(soc, below,
-                                                         low.view_of(low.pick_station())):
+        if soc < below and swap_early(soc, below, low.view_of(low.pick_station())):
             self.call(low, "swap")
 
 
@@ -344,8 +360,14 @@ class ShiftManager:
         board: the task board (task demand only), to wake idle robots that go off duty.
     """
 
-    def __init__(self, env: simpy.Environment, calendar: DutyCalendar, robots: Sequence["Robot"],
-                 recorder: "Recorder", board: TaskBoard | None) -> None:
+    def __init__(
+        self,
+        env: simpy.Environment,
+        calendar: DutyCalendar,
+        robots: Sequence["Robot"],
+        recorder: "Recorder",
+        board: TaskBoard | None,
+    ) -> None:
         self.env = env
         self.calendar = calendar
         self.robots = robots

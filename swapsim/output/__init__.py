@@ -19,5 +19,15 @@ from swapsim.output.figures_warmup import plot_warmup
 from swapsim.output.report import build_report, write_report
 from swapsim.output.style import OKABE_ITO, STATE_COLOURS, report_style
 
-__all__ = ["plot_results", "plot_run", "plot_sweep", "plot_compare", "plot_warmup", "write_report",
-           "build_report", "report_style", "OKABE_ITO", "STATE_COLOURS"]
+__all__ = [
+    "plot_results",
+    "plot_run",
+    "plot_sweep",
+    "plot_compare",
+    "plot_warmup",
+    "write_report",
+    "build_report",
+    "report_style",
+    "OKABE_ITO",
+    "STATE_COLOURS",
+]

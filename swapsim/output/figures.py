@@ -24,7 +24,10 @@ def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
         swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
-    plotters: dict[str, Callable[[Path, str], list[Path]]] = {"run": plot_run, "sweep": plot_sweep,
-                                                              "compare": plot_compare}
+    plotters: dict[str, Callable[[Path, str], list[Path]]] = {
+        "run": plot_run,
+        "sweep": plot_sweep,
+        "compare": plot_compare,
+    }
     plotter = plotters[check_results_dir(results_dir)]
     return plotter(results_dir, fmt)

@@ -17,8 +17,18 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["MAX_PLOTTED_BINS", "WARMUP_SPAN", "wrap_title", "coarsen", "duration_label", "save_figure", "shade_warmup", "step_edges",
-           "time_axis", "time_frame"]
+__all__ = [
+    "MAX_PLOTTED_BINS",
+    "WARMUP_SPAN",
+    "wrap_title",
+    "coarsen",
+    "duration_label",
+    "save_figure",
+    "shade_warmup",
+    "step_edges",
+    "time_axis",
+    "time_frame",
+]
 
 
 def time_axis(hours: np.ndarray) -> tuple[np.ndarray, str]:
@@ -57,8 +67,9 @@ MAX_PLOTTED_BINS = 300
 """Time-series figures show at most this many bins: finer bins only alias at print resolution."""
 
 
-def coarsen(ts: dict[str, list], horizon_h: float | None = None,
-            max_bins: int = MAX_PLOTTED_BINS) -> tuple[dict[str, np.ndarray], float]:
+def coarsen(
+    ts: dict[str, list], horizon_h: float | None = None, max_bins: int = MAX_PLOTTED_BINS
+) -> tuple[dict[str, np.ndarray], float]:
     """Merge a time series' fixed-width bins into wider ones for drawing.
 
     Each merged bin holds the time-weighted mean of the bins it covers (the last stored bin may be
@@ -125,8 +136,9 @@ def step_edges(x: np.ndarray, end: float, *ys: np.ndarray) -> tuple[np.ndarray, 
     return (np.append(x, end), *[np.append(y, y[-1]) for y in ys])
 
 
-def time_frame(ts: dict[str, list], summary: dict[str, Any]) -> tuple[dict[str, np.ndarray], float, float,
-                                                                          str, float, float]:
+def time_frame(
+    ts: dict[str, list], summary: dict[str, Any]
+) -> tuple[dict[str, np.ndarray], float, float, str, float, float]:
     """Coarsened series, bin width (h), time scale (axis units per hour), axis label, axis end, warm-up."""
     man = summary["manifest"]
     horizon_h = float(man.get("horizon_h") or 0.0) or None
@@ -136,7 +148,6 @@ def time_frame(ts: dict[str, list], summary: dict[str, Any]) -> tuple[dict[str, 
     scale = 1 / 24.0 if "days" in xlabel else 1.0
     end_h = horizon_h if horizon_h and horizon_h > t_h[-1] else t_h[-1] + width_h
     return cols, width_h, scale, xlabel, end_h * scale, float(man.get("warmup_h") or 0.0)
-
 
 
 def wrap_title(text: str, width_in: float, fontsize: float) -> str:

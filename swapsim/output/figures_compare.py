@@ -38,8 +38,11 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
     labels = [k.replace("_", "-") for k in kinds]
     n = len(kinds)
     colours = [STRATEGY_COLOURS.get(k, OKABE_ITO[(i + 4) % 8]) for i, k in enumerate(kinds)]
-    others = [s for s in ROBOT_STATES if s not in ("working", "off_duty") and s in table
-              and any(float(v) > 5e-4 for v in table[s])]
+    others = [
+        s
+        for s in ROBOT_STATES
+        if s not in ("working", "off_duty") and s in table and any(float(v) > 5e-4 for v in table[s])
+    ]
     days = (meta["horizon_h"] - meta["warmup_h"]) / 24.0
     tasks = "task_wait_min_p95" in table
     util = np.asarray(table["utilisation"], dtype=float) * 100
@@ -50,8 +53,15 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
         ax_u, ax_s = axes[0], axes[1]
         bars = ax_u.bar(np.arange(n), util, color=colours, width=0.7)
         for i, b in enumerate(bars):
-            ax_u.annotate(f"{util[i]:.1f} %", (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
-                          textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+            ax_u.annotate(
+                f"{util[i]:.1f} %",
+                (b.get_x() + b.get_width() / 2, b.get_height()),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=9.5,
+            )
         ax_u.set_xticks(np.arange(n), labels)
         ax_u.set_ylim(0, 110)
         ax_u.set_ylabel("working share of on-duty time (%)")
@@ -61,8 +71,13 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
         x = np.arange(len(others))
         for i in range(len(kinds)):
             y = [float(table[s][i]) * 100 for s in others]
-            ax_s.bar(x + (i - (n - 1) / 2) * width, y, width=width * 0.95, color=colours[i],
-                     label=f"{labels[i]} (utilisation {util[i]:.1f} %)")
+            ax_s.bar(
+                x + (i - (n - 1) / 2) * width,
+                y,
+                width=width * 0.95,
+                color=colours[i],
+                label=f"{labels[i]} (utilisation {util[i]:.1f} %)",
+            )
         ax_s.set_xticks(x, others)
         ax_s.set_ylabel("share of on-duty time (%)")
         ax_s.set_title("Where the rest of on-duty time goes")
@@ -76,15 +91,24 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
             bars = ax_t.bar(np.arange(n), p95, color=colours, width=0.7, label="95th percentile")
             ax_t.plot(np.arange(n), mean, "D", color="#000000", ms=6, label="mean")
             for i, b in enumerate(bars):
-                ax_t.annotate(f"{p95[i]:.1f}", (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 3),
-                              textcoords="offset points", ha="center", va="bottom", fontsize=9.5)
+                ax_t.annotate(
+                    f"{p95[i]:.1f}",
+                    (b.get_x() + b.get_width() / 2, b.get_height()),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=9.5,
+                )
             done = [float(v) / days if days > 0 else 0.0 for v in table["tasks_done"]]
             ax_t.set_xticks(np.arange(n), [f"{lab}\n{d:,.0f} tasks/d" for lab, d in zip(labels, done)], fontsize=9)
             ax_t.set_ylabel("task wait (min)")
             ax_t.set_ylim(0, max(1.0, float(p95.max())) * 1.18)
             ax_t.set_title("Task wait: p95 (bar), mean (diamond)")
             ax_t.grid(axis="x", visible=False)
-        fig.suptitle(f"Power strategies compared: {meta['scenario']}, {days:.0f} d after warm-up, "
-                     f"seed {meta['seed']} (common random numbers)", fontsize=12)
+        fig.suptitle(
+            f"Power strategies compared: {meta['scenario']}, {days:.0f} d after warm-up, "
+            f"seed {meta['seed']} (common random numbers)",
+            fontsize=12,
+        )
         return [save_figure(fig, compare_dir, "compare", fmt)]
-

@@ -40,9 +40,14 @@ def _health_thresholds(run_dir: Path) -> tuple[float | None, float | None]:
     return health.get("warn_below"), health.get("retire_below")
 
 
-def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, summary: dict[str, Any],
-                     out_dir: Path, fmt: str = "png", thresholds: tuple[float | None, float | None] = (None, None),
-                     ) -> Path:
+def plot_pack_health(
+    health: dict[str, list],
+    alerts: dict[str, list] | None,
+    summary: dict[str, Any],
+    out_dir: Path,
+    fmt: str = "png",
+    thresholds: tuple[float | None, float | None] = (None, None),
+) -> Path:
     """Health of the packs in service over time (mean, 10th percentile, min, max), the warning and
     retirement thresholds, each alert at its estimated health; below, packs retired and spare stock."""
     t_h = np.asarray(health["time_h"], dtype=float)
@@ -55,11 +60,18 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
         ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
         hmin = np.asarray(health["health_min"], dtype=float)
         hmax = np.asarray(health["health_max"], dtype=float)
-        ax.fill_between(x, hmin * 100, hmax * 100, color=OKABE_ITO[4], alpha=0.25, lw=0,
-                        label="range of packs in service")
+        ax.fill_between(
+            x, hmin * 100, hmax * 100, color=OKABE_ITO[4], alpha=0.25, lw=0, label="range of packs in service"
+        )
         ax.plot(x, np.asarray(health["health_mean"], dtype=float) * 100, color=OKABE_ITO[0], lw=2, label="mean")
-        ax.plot(x, np.asarray(health["health_p10"], dtype=float) * 100, color=OKABE_ITO[0], lw=1, ls="--",
-                label="10th percentile")
+        ax.plot(
+            x,
+            np.asarray(health["health_p10"], dtype=float) * 100,
+            color=OKABE_ITO[0],
+            lw=1,
+            ls="--",
+            label="10th percentile",
+        )
         ax.plot(x, hmin * 100, color=OKABE_ITO[5], lw=1, label="lowest pack")
         if warn is not None:
             ax.axhline(warn * 100, color="#E69F00", lw=1.2, ls=":", label=f"warning threshold {warn:.0%}")
@@ -72,24 +84,42 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
             for kind, style in ALERT_STYLE.items():
                 sel = kinds == kind
                 if sel.any():
-                    ax.scatter(at[sel], est[sel], s=28, marker=style["marker"], color=style["color"],
-                               edgecolor="white", linewidth=0.4, zorder=5,
-                               label=f"{style['label']}: {int(sel.sum())}")
+                    ax.scatter(
+                        at[sel],
+                        est[sel],
+                        s=28,
+                        marker=style["marker"],
+                        color=style["color"],
+                        edgecolor="white",
+                        linewidth=0.4,
+                        zorder=5,
+                        label=f"{style['label']}: {int(sel.sum())}",
+                    )
         if np.nanmax(hmax) > 1.0:
-            ax.axhline(100, color="#555555", lw=0.9, ls=(0, (1, 3)),
-                       label="rated capacity: new packs vary\naround it, some start above 100 %")
+            ax.axhline(
+                100,
+                color="#555555",
+                lw=0.9,
+                ls=(0, (1, 3)),
+                label="rated capacity: new packs vary\naround it, some start above 100 %",
+            )
         lo = np.nanmin(hmin) if np.isfinite(hmin).any() else 0.8
         floor = min(lo, retire if retire is not None else lo) * 100
         ax.set_ylim(max(0.0, floor - 3), None)
         ax.set_ylabel("pack health (% of rated capacity;\nthe energy a full pack holds)")
         retired = int(health["retired"][-1]) if len(health["retired"]) else 0
         warned = int(health["warnings_total"][-1]) if len(health.get("warnings_total", [])) else 0
-        ax.set_title(f"Pack health over time: {man['scenario']}, seed {man['seed']}\n"
-                     f"({retired} packs retired, {warned} warnings in the run)", loc="left")
+        ax.set_title(
+            f"Pack health over time: {man['scenario']}, seed {man['seed']}\n"
+            f"({retired} packs retired, {warned} warnings in the run)",
+            loc="left",
+        )
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        lower = [("retired", OKABE_ITO[3], 1.5, "packs retired (cumulative)"),
-                 ("quarantined", OKABE_ITO[1], 1.2, "quarantined, awaiting technician"),
-                 ("spare_stock", OKABE_ITO[2], 1.2, "new packs in stock")]
+        lower = [
+            ("retired", OKABE_ITO[3], 1.5, "packs retired (cumulative)"),
+            ("quarantined", OKABE_ITO[1], 1.2, "quarantined, awaiting technician"),
+            ("spare_stock", OKABE_ITO[2], 1.2, "new packs in stock"),
+        ]
         none = []
         for key, colour, lw, label in lower:
             y = np.asarray(health[key], dtype=float)
@@ -98,8 +128,15 @@ def plot_pack_health(health: dict[str, list], alerts: dict[str, list] | None, su
             else:
                 none.append(label.split(" (")[0].split(",")[0])
         if none:
-            ax2.text(0.01, 0.95, "zero throughout: " + ", ".join(none), transform=ax2.transAxes, va="top",
-                     fontsize=9, color="#444444")
+            ax2.text(
+                0.01,
+                0.95,
+                "zero throughout: " + ", ".join(none),
+                transform=ax2.transAxes,
+                va="top",
+                fontsize=9,
+                color="#444444",
+            )
         ax2.set_ylim(0, max(1.0, float(np.max([np.max(np.asarray(health[k], dtype=float)) for k, *_ in lower]))) * 1.3)
         ax2.set_ylabel("packs")
         ax2.set_xlabel(xlabel)
@@ -135,10 +172,22 @@ def plot_monthly(monthly: dict[str, list], summary: dict[str, Any], out_dir: Pat
         ax.set_title(f"Month by month (30-day months): {man['scenario']}, seed {man['seed']}")
         ax.grid(axis="x", visible=False)
         trip = frac("travelling") + frac("swapping")
-        axo.plot(months, trip, marker="o", color=STATE_COLOURS["swapping"], lw=1.5,
-                 label="swap trips (travelling + swapping)")
-        axo.plot(months, frac("queueing"), marker="^", color=STATE_COLOURS["queueing"], lw=1.5,
-                 label="queueing (position or green pack)")
+        axo.plot(
+            months,
+            trip,
+            marker="o",
+            color=STATE_COLOURS["swapping"],
+            lw=1.5,
+            label="swap trips (travelling + swapping)",
+        )
+        axo.plot(
+            months,
+            frac("queueing"),
+            marker="^",
+            color=STATE_COLOURS["queueing"],
+            lw=1.5,
+            label="queueing (position or green pack)",
+        )
         if np.any(frac("stranded") > 0):
             axo.plot(months, frac("stranded"), marker="x", color=STATE_COLOURS["stranded"], lw=1.2, label="stranded")
         axo.set_ylabel("share of on-duty\ntime (%)")

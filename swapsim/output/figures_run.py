@@ -39,8 +39,15 @@ from swapsim.output.figures_health import plot_battery_health
 from swapsim.output.style import FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, STATE_COLOURS, report_style
 from swapsim.results import read_csv
 
-__all__ = ["plot_run", "plot_fleet_state", "plot_robot_breakdown", "outlier_robots", "plot_stations", "plot_swap_waits",
-           "swap_wait_cdf"]
+__all__ = [
+    "plot_run",
+    "plot_fleet_state",
+    "plot_robot_breakdown",
+    "outlier_robots",
+    "plot_stations",
+    "plot_swap_waits",
+    "swap_wait_cdf",
+]
 
 
 def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
@@ -48,7 +55,7 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
     cols, width_h, scale, xlabel, x_end, warmup_h = time_frame(ts, summary)
     x = cols["time_h"] * scale
     states = [s for s in ROBOT_STATES if f"robots_{s}" in cols]
-    states += [c[len("robots_"):] for c in cols if c.startswith("robots_") and c[len("robots_"):] not in states]
+    states += [c[len("robots_") :] for c in cols if c.startswith("robots_") and c[len("robots_") :] not in states]
     ys = {s: cols[f"robots_{s}"] for s in states}
     shown = [s for s in states if np.any(ys[s] > 1e-9)]
     idle_like = [s for s in shown if s != "working"]
@@ -95,8 +102,7 @@ def outlier_robots(values: np.ndarray, k: float = 3.0, floor: float = 0.005) -> 
     return np.flatnonzero(dev > max(k * spread, floor))
 
 
-def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path,
-                         fmt: str = "png") -> Path:
+def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
     """The spread between robots after warm-up (``robot_breakdown``).
 
     Left: each robot's utilisation minus the fleet's, in percentage points of on-duty time, robots
@@ -126,22 +132,38 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
         ax.scatter(pos, dev[order], color=colours, s=16, zorder=3)
         med = float(np.median(fr["working"]))
         spread = 1.4826 * float(np.median(np.abs(fr["working"] - med))) * 100
-        ax.axhspan((med - fleet_u) * 100 - 3 * spread, (med - fleet_u) * 100 + 3 * spread, color="#DDDDDD", lw=0,
-                   zorder=0, gid="background")
+        ax.axhspan(
+            (med - fleet_u) * 100 - 3 * spread,
+            (med - fleet_u) * 100 + 3 * spread,
+            color="#DDDDDD",
+            lw=0,
+            zorder=0,
+            gid="background",
+        )
         ax.axhline(0, color=MARK_COLOUR, lw=0.8)
         for j, i in enumerate(order):
             if i in out_u:
-                ax.annotate(f"robot {ids[i]}", (j, dev[i]), xytext=(0, 6 if dev[i] >= 0 else -6),
-                            textcoords="offset points", ha="center", va="bottom" if dev[i] >= 0 else "top",
-                            fontsize=8.5, color=OKABE_ITO[3])
+                ax.annotate(
+                    f"robot {ids[i]}",
+                    (j, dev[i]),
+                    xytext=(0, 6 if dev[i] >= 0 else -6),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom" if dev[i] >= 0 else "top",
+                    fontsize=8.5,
+                    color=OKABE_ITO[3],
+                )
         lim = max(float(np.max(np.abs(dev))) if n else 0.0, 3 * spread, 0.5) * 1.35
         ax.set_ylim(-lim, lim)
         ax.set_xlim(-1, n)
         ax.set_xticks([])
         ax.set_xlabel(f"{n} robots, sorted by utilisation")
         ax.set_ylabel("utilisation minus the fleet's\n(percentage points of on-duty time)")
-        ax.set_title(f"Utilisation: {fr['working'].min():.1%} to {fr['working'].max():.1%}\n"
-                     f"(fleet {fleet_u:.1%}; grey: ±3 robust SD)", fontsize=10.5)
+        ax.set_title(
+            f"Utilisation: {fr['working'].min():.1%} to {fr['working'].max():.1%}\n"
+            f"(fleet {fleet_u:.1%}; grey: ±3 robust SD)",
+            fontsize=10.5,
+        )
         ax.grid(axis="x", visible=False)
         rng = np.random.default_rng(0)
         for k, s in enumerate(others):
@@ -157,17 +179,24 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
             far = outlier_robots(fr[s])
             far = far[np.argsort(-np.abs(d[far]))][:3]
             for m, i in enumerate(far):
-                ax2.annotate(str(ids[i]), (k + jitter[i], d[i]), xytext=(6, 9 * m - 9 * (len(far) - 1) / 2),
-                             textcoords="offset points", fontsize=8, va="center", color=OKABE_ITO[3])
+                ax2.annotate(
+                    str(ids[i]),
+                    (k + jitter[i], d[i]),
+                    xytext=(6, 9 * m - 9 * (len(far) - 1) / 2),
+                    textcoords="offset points",
+                    fontsize=8,
+                    va="center",
+                    color=OKABE_ITO[3],
+                )
         if others:
-            ax2.set_xticks(range(len(others)), [f"{s.replace('_', ' ')}\n{np.median(fr[s]):.1%}" for s in others],
-                           fontsize=9)
+            ax2.set_xticks(
+                range(len(others)), [f"{s.replace('_', ' ')}\n{np.median(fr[s]):.1%}" for s in others], fontsize=9
+            )
             ax2.set_xlim(-0.6, len(others) - 0.4)
         ax2.axhline(0, color=MARK_COLOUR, lw=0.8)
         ax2.set_ylabel("robot's share minus the median\n(percentage points of on-duty time)")
         ax2.set_xlabel("state (median share of on-duty time)")
-        ax2.set_title("Other states: one dot per robot\n(box: middle half; red: far from the rest)",
-                      fontsize=10.5)
+        ax2.set_title("Other states: one dot per robot\n(box: middle half; red: far from the rest)", fontsize=10.5)
         ax2.grid(axis="x", visible=False)
         if not out_u:
             ax.text(0.02, 0.97, "no robot stands out", transform=ax.transAxes, va="top", fontsize=9)
@@ -184,8 +213,13 @@ def _station_capacities(scenario: dict[str, Any] | None) -> dict[str, dict[str, 
     return out
 
 
-def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png",
-                  scenario: dict[str, Any] | None = None) -> Path:
+def plot_stations(
+    ts: dict[str, list],
+    summary: dict[str, Any],
+    out_dir: Path,
+    fmt: str = "png",
+    scenario: dict[str, Any] | None = None,
+) -> Path:
     """Per station (one row each): busy swap positions, robots queueing and green packs over time.
 
     ``scenario`` (the resolved scenario as plain data, optional) adds the number of swap positions and
@@ -196,9 +230,11 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
     stations = summary["stations"]
     capacity = _station_capacities(scenario)
     man = summary["manifest"]
-    panels = [("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
-              ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
-              ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2])]
+    panels = [
+        ("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
+        ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
+        ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2]),
+    ]
     zoom = _zoom_window(ts, summary, width_h)
     rows = len(stations) + (1 if zoom else 0)
     with report_style():
@@ -220,8 +256,9 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                 top = float(np.nanmax(y)) if len(y) else 0.0
                 if lo is not None and hi is not None:
                     _, los, his = step_edges(x, x_end, np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=0.0))
-                    ax.fill_between(xs, los, his, step="post", color=colour, alpha=0.28, lw=0,
-                                    label="min-max within bin")
+                    ax.fill_between(
+                        xs, los, his, step="post", color=colour, alpha=0.28, lw=0, label="min-max within bin"
+                    )
                     top = max(top, float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0)
                 else:
                     ax.fill_between(xs, ys, step="post", color=colour, alpha=0.3, lw=0)
@@ -230,10 +267,25 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                     stock = cols.get(f"{st['name']}_stockouts")
                     if stock is not None and np.any(np.asarray(stock) > 0):
                         at = (x + np.append(np.diff(x), x_end - x[-1]) / 2)[np.asarray(stock) > 0]
-                        ax.vlines(at, 0.0, 0.07, transform=ax.get_xaxis_transform(), color=MARK_COLOUR, lw=0.8,
-                                  zorder=5, label="stock-outs in bin")
-                        ax.text(0.0, 1.0, f"ticks: bins with stock-outs ({int(np.sum(stock))} in the whole run)",
-                                transform=ax.transAxes, ha="left", va="bottom", fontsize=8.5)
+                        ax.vlines(
+                            at,
+                            0.0,
+                            0.07,
+                            transform=ax.get_xaxis_transform(),
+                            color=MARK_COLOUR,
+                            lw=0.8,
+                            zorder=5,
+                            label="stock-outs in bin",
+                        )
+                        ax.text(
+                            0.0,
+                            1.0,
+                            f"ticks: bins with stock-outs ({int(np.sum(stock))} in the whole run)",
+                            transform=ax.transAxes,
+                            ha="left",
+                            va="bottom",
+                            fontsize=8.5,
+                        )
                 limit = cap.get(cap_key) if cap_key else None
                 if limit:  # the station's swap positions or bays, as a dashed reference line
                     ax.axhline(limit, color="#555555", ls="--", lw=0.9, label=f"{cap_key} ({limit})")
@@ -247,16 +299,26 @@ def plot_stations(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, f
                 ax.grid(axis="x", visible=False)
             last_axes = axes
             share = f" ({st['stockouts'] / st['swaps']:.1%} of its swaps)" if st.get("swaps") else ""
-            sub.suptitle(f"{st['name']} after warm-up: positions busy {st['swap_utilisation']:.0%}, mean queue "
-                         f"{st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs{share}",
-                         fontsize=11.5, x=0.01, ha="left")
+            sub.suptitle(
+                f"{st['name']} after warm-up: positions busy {st['swap_utilisation']:.0%}, mean queue "
+                f"{st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs{share}",
+                fontsize=11.5,
+                x=0.01,
+                ha="left",
+            )
         for ax in last_axes:
             ax.set_xlabel(xlabel)
         outages = "; orange: station down" if any(st.get("outages") for st in stations) else ""
-        fig.suptitle(wrap_title(f"Swap stations over time: {man['scenario']}, seed {man['seed']}\n"
-                                f"line: mean per {duration_label(width_h)} bin; band: min to max within the bin; "
-                                f"hatched: warm-up; dashed: swap positions and bays{outages}", FIGURE_WIDTH_IN, 12),
-                     fontsize=12)
+        fig.suptitle(
+            wrap_title(
+                f"Swap stations over time: {man['scenario']}, seed {man['seed']}\n"
+                f"line: mean per {duration_label(width_h)} bin; band: min to max within the bin; "
+                f"hatched: warm-up; dashed: swap positions and bays{outages}",
+                FIGURE_WIDTH_IN,
+                12,
+            ),
+            fontsize=12,
+        )
         return save_figure(fig, out_dir, "stations", fmt)
 
 
@@ -286,8 +348,13 @@ def _zoom_window(ts: dict[str, list], summary: dict[str, Any], drawn_h: float) -
     return (start, end, w0) if end - start >= 8 * w0 else None
 
 
-def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], window: tuple[float, float, float],
-              capacity: dict[str, dict[str, int]]) -> None:
+def _zoom_row(
+    sub: Any,
+    ts: dict[str, list],
+    stations: list[dict[str, Any]],
+    window: tuple[float, float, float],
+    capacity: dict[str, dict[str, int]],
+) -> None:
     """Green packs of the (at most three) stations with the most stock-outs, at the stored resolution."""
     start, end, w0 = window
     t = np.asarray(ts["time_h"], dtype=float)
@@ -305,8 +372,9 @@ def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], win
         lo, hi = ts.get(f"{name}_green_min"), ts.get(f"{name}_green_max")
         if lo is not None and hi is not None:
             _, los, his = step_edges(x, end, np.asarray(lo, dtype=float)[sel], np.asarray(hi, dtype=float)[sel])
-            ax.fill_between(xs, np.nan_to_num(los), np.nan_to_num(his), step="post", color=OKABE_ITO[2], alpha=0.28,
-                            lw=0)
+            ax.fill_between(
+                xs, np.nan_to_num(los), np.nan_to_num(his), step="post", color=OKABE_ITO[2], alpha=0.28, lw=0
+            )
         ax.step(xs, ys, where="post", color=OKABE_ITO[2], lw=1.2)
         has_stock = f"{name}_stockouts" in ts
         stock = np.asarray(ts.get(f"{name}_stockouts", np.zeros(len(t))), dtype=float)[sel]
@@ -320,12 +388,16 @@ def _zoom_row(sub: Any, ts: dict[str, list], stations: list[dict[str, Any]], win
         ax.set_xlabel("simulated time (h)")
         ax.grid(axis="x", visible=False)
     axes[0].set_ylabel("green packs")
-    sub.suptitle(f"Closer look at {end - start:g} h, stored {duration_label(w0)} bins: green packs "
-                 "(band: min to max; ticks: stock-outs)", fontsize=11.5, x=0.01, ha="left")
+    sub.suptitle(
+        f"Closer look at {end - start:g} h, stored {duration_label(w0)} bins: green packs "
+        "(band: min to max; ticks: stock-outs)",
+        fontsize=11.5,
+        x=0.01,
+        ha="left",
+    )
 
 
-def _shade_outages(ax: Axes, cols: dict[str, np.ndarray], station: str, x: np.ndarray,
-                   x_end: float) -> None:
+def _shade_outages(ax: Axes, cols: dict[str, np.ndarray], station: str, x: np.ndarray, x_end: float) -> None:
     """Shade the time bins in which ``station`` was down for any part of the bin."""
     down = cols.get(f"{station}_down")
     if down is None or not np.any(down > 0):
@@ -390,8 +462,11 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 4.2))
         ax_h, ax_c = fig.subplots(1, 2)
-        fig.suptitle(f"Swap waits after warm-up (arrival at a station to start of the swap): "
-                     f"{man['scenario']}, {int(total)} swaps, seed {man['seed']}", fontsize=12)
+        fig.suptitle(
+            f"Swap waits after warm-up (arrival at a station to start of the swap): "
+            f"{man['scenario']}, {int(total)} swaps, seed {man['seed']}",
+            fontsize=12,
+        )
         if total <= 0:
             for ax in (ax_h, ax_c):
                 ax.text(0.5, 0.5, "no swaps after warm-up", ha="center", va="center", transform=ax.transAxes)
@@ -403,8 +478,16 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
             idx = np.floor(low / width + 1e-9).astype(int)
             bars = np.bincount(idx, weights=count)
             edges = np.arange(len(bars)) * width
-            ax_h.bar(edges, bars / total * 100, width=width, align="edge", color=OKABE_ITO[0], lw=0,
-                     alpha=0.85, label="waits above zero")
+            ax_h.bar(
+                edges,
+                bars / total * 100,
+                width=width,
+                align="edge",
+                color=OKABE_ITO[0],
+                lw=0,
+                alpha=0.85,
+                label="waits above zero",
+            )
         ax_h.set_xlabel("swap wait (min)")
         ax_h.set_ylabel(f"share of all swaps (% per {width:g} min bin)")
         ax_h.set_title(f"Histogram: {zero / total:.0%} of swaps had no wait (not drawn)", fontsize=11)
@@ -425,8 +508,9 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
         h1, l1 = ax_h.get_legend_handles_labels()
         h2, l2 = ax_c.get_legend_handles_labels()
         keep = [i for i, lab in enumerate(l2) if lab not in l1]
-        fig.legend(h1 + [h2[i] for i in keep], l1 + [l2[i] for i in keep], loc="outside lower center",
-                   ncol=4, frameon=False)
+        fig.legend(
+            h1 + [h2[i] for i in keep], l1 + [l2[i] for i in keep], loc="outside lower center", ncol=4, frameon=False
+        )
         return save_figure(fig, out_dir, "swap_waits", fmt)
 
 
@@ -461,4 +545,3 @@ def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
         if sum(waits["count"]) > 0:  # no swaps at all (plug-in charging): no distribution to draw
             paths.append(plot_swap_waits(waits, summary, run_dir, fmt))
     return paths
-

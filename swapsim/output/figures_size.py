@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 __all__ = ["draw_size_figure"]
 
-_STYLE = {"feasible": ("#0072B2", "o", "feasible"), "infeasible": ("#D55E00", "X", "infeasible"),
-          "undecided": ("#E69F00", "^", "undecided (not shown feasible)")}
+_STYLE = {
+    "feasible": ("#0072B2", "o", "feasible"),
+    "infeasible": ("#D55E00", "X", "infeasible"),
+    "undecided": ("#E69F00", "^", "undecided (not shown feasible)"),
+}
 
 
 def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
@@ -57,15 +60,32 @@ def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
             front.append((x, y))
     if len(front) > 1:
         front.sort()
-        ax.plot([p[0] for p in front], [p[1] for p in front], color="#666666", lw=1.2, ls="-",
-                label="cost frontier", zorder=1)
+        ax.plot(
+            [p[0] for p in front],
+            [p[1] for p in front],
+            color="#666666",
+            lw=1.2,
+            ls="-",
+            label="cost frontier",
+            zorder=1,
+        )
     ax.axvline(target.value, color="#000000", ls="--", lw=1.0, label=f"target {target}")
     if res.best is not None and target.kpi in res.best.bounds:
         bx, by = res.best.bounds[target.kpi].mean, res.best.mean(spec.objective)
-        ax.scatter([bx], [by], marker="*", s=260, c="#009E73", edgecolors="#000000", linewidths=0.8,
-                   label="recommended", zorder=4)
-        ax.annotate(res.best.config.label(list(spec.dims)), (bx, by), textcoords="offset points", xytext=(8, 8),
-                    fontsize=8)
+        ax.scatter(
+            [bx],
+            [by],
+            marker="*",
+            s=260,
+            c="#009E73",
+            edgecolors="#000000",
+            linewidths=0.8,
+            label="recommended",
+            zorder=4,
+        )
+        ax.annotate(
+            res.best.config.label(list(spec.dims)), (bx, by), textcoords="offset points", xytext=(8, 8), fontsize=8
+        )
     ax.set_xlabel(f"{target.kpi} (mean over replications; bar: one-sided bound of the last look)")
     ax.set_ylabel(f"{spec.objective} (per year)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))

@@ -133,8 +133,7 @@ def _ordered(values: list[Any]) -> list[Any]:
     return list(values)
 
 
-def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir: Path,
-                   fmt: str = "png") -> Path:
+def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir: Path, fmt: str = "png") -> Path:
     """A KPI against the first varied parameter with 95 % confidence bands, a line per second parameter."""
     label, unit, scale = kpi_label(kpi)
     x_f, hue_f, facet_fs = _sweep_layout(meta, pts)
@@ -175,27 +174,37 @@ def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir
                 ax.set_title(", ".join(f"{f} = {v}" for f, v in where.items()), fontsize=10.5)
         for ax in axes[:, 0]:
             ax.set_ylabel(f"{label} ({unit})" if unit else label)
-        for ax in list(axes.flat)[len(facets):]:
+        for ax in list(axes.flat)[len(facets) :]:
             ax.set_visible(False)
         if hue_f:
             hue_unit = _factor_axis(hue_levels)[1]
             title = _FACTOR_LABELS.get(hue_f, hue_f) + (f" ({hue_unit})" if hue_unit else "")
-            fig.legend(*axes.flat[0].get_legend_handles_labels(), title=title, loc="outside right center",
-                       frameon=False)
+            fig.legend(
+                *axes.flat[0].get_legend_handles_labels(), title=title, loc="outside right center", frameon=False
+            )
         design = " (zipped factors)" if meta.get("design") == "zip" and len(meta["factors"]) > 1 else ""
-        fig.suptitle(wrap_title(f"{label[:1].upper() + label[1:]} by {_FACTOR_LABELS.get(x_f, x_f)}{design}, "
-                                f"{meta['base_name']} sweep\n"
-                                f"mean and 95 % confidence band (Student t), {_n_text(pts)} per point, common "
-                                f"random numbers", 6.4 * ncols, 12), fontsize=12)
+        fig.suptitle(
+            wrap_title(
+                f"{label[:1].upper() + label[1:]} by {_FACTOR_LABELS.get(x_f, x_f)}{design}, "
+                f"{meta['base_name']} sweep\n"
+                f"mean and 95 % confidence band (Student t), {_n_text(pts)} per point, common "
+                f"random numbers",
+                6.4 * ncols,
+                12,
+            ),
+            fontsize=12,
+        )
         return save_figure(fig, out_dir, f"sweep_{_safe_stem(kpi)}", fmt)
 
 
-def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f: str, y_f: str,
-                       out_dir: Path, fmt: str = "png") -> Path:
+def plot_sweep_heatmap(
+    meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f: str, y_f: str, out_dir: Path, fmt: str = "png"
+) -> Path:
     """A KPI's mean over two numeric parameters; each cell reads mean and +- 95 % half-width."""
     label, unit, scale = kpi_label(kpi)
-    others = [f for f in meta["factors"] if f not in (x_f, y_f)
-              and len({json.dumps(v) for v in meta["factors"][f]}) > 1]
+    others = [
+        f for f in meta["factors"] if f not in (x_f, y_f) and len({json.dumps(v) for v in meta["factors"][f]}) > 1
+    ]
     facets = _facets(pts, others)
     xs = _ordered(list(dict.fromkeys(pts[x_f])))
     ys = _ordered(list(dict.fromkeys(pts[y_f])))
@@ -226,8 +235,15 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
                 for c in range(len(xs)):
                     if text[r][c]:
                         shade = (grid[r, c] - vmin) / (vmax - vmin)
-                        ax.text(c, r, text[r][c], ha="center", va="center", fontsize=9,
-                                color="white" if abs(shade - 0.5) > 0.32 else "black")
+                        ax.text(
+                            c,
+                            r,
+                            text[r][c],
+                            ha="center",
+                            va="center",
+                            fontsize=9,
+                            color="white" if abs(shade - 0.5) > 0.32 else "black",
+                        )
             ax.set_xticks(range(len(xs)), [str(v) for v in xs])
             ax.set_yticks(range(len(ys)), [str(v) for v in ys])
             ax.set_xlabel(_factor_label(x_f, x_unit))
@@ -235,17 +251,23 @@ def plot_sweep_heatmap(meta: dict[str, Any], pts: dict[str, list], kpi: str, x_f
             ax.grid(False)
             if where:
                 ax.set_title(", ".join(f"{f} = {v}" for f, v in where.items()), fontsize=10.5)
-        for ax in list(axes.flat)[len(facets):]:
+        for ax in list(axes.flat)[len(facets) :]:
             ax.set_visible(False)
         assert image is not None, "every heatmap has a facet"
         bar = fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.9)
         bar.set_label(f"{label} ({unit})" if unit else label)
         bar.ax.ticklabel_format(useOffset=False)
         width_in = fig.get_size_inches()[0]
-        fig.suptitle(wrap_title(f"{label[:1].upper() + label[1:]} over two parameters, {meta['base_name']} sweep\n"
-                                f"cells: mean ± 95 % confidence half-width, {_n_text(pts)} per cell; colours centred "
-                                f"on the mean of all cells, range at least ± 2 typical half-widths\n{verdict}",
-                                width_in, 11.5), fontsize=11.5)
+        fig.suptitle(
+            wrap_title(
+                f"{label[:1].upper() + label[1:]} over two parameters, {meta['base_name']} sweep\n"
+                f"cells: mean ± 95 % confidence half-width, {_n_text(pts)} per cell; colours centred "
+                f"on the mean of all cells, range at least ± 2 typical half-widths\n{verdict}",
+                width_in,
+                11.5,
+            ),
+            fontsize=11.5,
+        )
         return save_figure(fig, out_dir, f"heatmap_{_safe_stem(kpi)}", fmt)
 
 
@@ -265,11 +287,16 @@ def heatmap_scale(means: np.ndarray, halves: np.ndarray) -> tuple[float, float, 
         reach = max(abs(centre) * 0.01, 0.5)
     spread = float(np.ptp(means))
     if halves.size and spread < typical:
-        verdict = (f"The cells do not differ significantly: the means span {spread:.3g}, less than the typical "
-                   f"half-width {typical:.3g}.")
+        verdict = (
+            f"The cells do not differ significantly: the means span {spread:.3g}, less than the typical "
+            f"half-width {typical:.3g}."
+        )
     elif halves.size:
-        verdict = f"The means span {spread:.3g}, {spread / typical:.1f} x the typical half-width {typical:.3g}." \
-            if typical > 0 else f"The means span {spread:.3g} (no replication spread)."
+        verdict = (
+            f"The means span {spread:.3g}, {spread / typical:.1f} x the typical half-width {typical:.3g}."
+            if typical > 0
+            else f"The means span {spread:.3g} (no replication spread)."
+        )
     else:
         verdict = "One replication per cell: no confidence intervals."
     return centre - reach, centre + reach, verdict
@@ -289,9 +316,11 @@ def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[s
     wanted = [k for k in dict.fromkeys([*SWEEP_KPIS, *kpis]) if f"{k}.mean" in pts]
     paths = [plot_sweep_kpi(meta, pts, k, sweep_dir, fmt) for k in wanted]
     if meta.get("design") == "factorial":
-        numeric = [f for f in meta["factors"] if len(meta["factors"][f]) > 1
-                   and _factor_axis(list(dict.fromkeys(pts[f])))[0] is not None]
+        numeric = [
+            f
+            for f in meta["factors"]
+            if len(meta["factors"][f]) > 1 and _factor_axis(list(dict.fromkeys(pts[f])))[0] is not None
+        ]
         if len(numeric) >= 2:
             paths += [plot_sweep_heatmap(meta, pts, k, numeric[0], numeric[1], sweep_dir, fmt) for k in wanted]
     return paths
-

@@ -48,12 +48,18 @@ SHORT_LABELS: dict[str, str] = {
 """Column headers of the sweep points table (explained in its caption)."""
 
 HEADLINE_KPIS: tuple[str, ...] = (
-    "fleet.utilisation", "swaps.per_robot_per_day", "swaps.wait_min.mean", "swaps.wait_min.p95",
-    "swaps.stockouts", "fleet.strandings", "energy.grid_kwh",
+    "fleet.utilisation",
+    "swaps.per_robot_per_day",
+    "swaps.wait_min.mean",
+    "swaps.wait_min.p95",
+    "swaps.stockouts",
+    "fleet.strandings",
+    "energy.grid_kwh",
 )
 """KPIs of the sweep points table (when the sweep recorded them)."""
 
 # -- sweep -------------------------------------------------------------------------------------------
+
 
 def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     spec = read_json(sweep_dir / "sweep.json")
@@ -61,7 +67,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     cols = list(points)
     factors = list((spec.get("factors") or {}).keys()) if isinstance(spec.get("factors"), dict) else []
     if not factors and "point" in cols and "n" in cols:
-        factors = cols[cols.index("point") + 1: cols.index("n")]
+        factors = cols[cols.index("point") + 1 : cols.index("n")]
     factors = [f for f in factors if f in points]
     kpis = [c[: -len(".mean")] for c in cols if c.endswith(".mean")]
     rows = records(points)
@@ -76,31 +82,46 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
     held = sorted({n for n in points.get("n", []) if isinstance(n, int)})
     stale = isinstance(reps, int) and any(n < reps for n in held)  # more with target_ci is normal
     title = f"swapsim sweep: {name}"
-    lead = (f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
-            f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
-            f"Cells show the mean over replications ± the half-width of its 95 % confidence interval "
-            f"(Student t).")
+    lead = (
+        f"{len(rows)} point(s), {design} design over {', '.join(factors) or 'no factor'}; "
+        f"{reps} replication(s) per point; root seed {spec.get('seed', spec.get('root_seed', '?'))}. "
+        f"Cells show the mean over replications ± the half-width of its 95 % confidence interval "
+        f"(Student t)."
+    )
     subtitle = [lead]
     if stale:
-        subtitle.append(f"Note: sweep.json plans {reps} replication(s) per point but the tables hold "
-                        f"{', '.join(map(str, held))} (failed runs, or an interrupted resume); "
-                        f"`swapsim sweep {sweep_dir} --resume` completes them and rebuilds the tables.")
+        subtitle.append(
+            f"Note: sweep.json plans {reps} replication(s) per point but the tables hold "
+            f"{', '.join(map(str, held))} (failed runs, or an interrupted resume); "
+            f"`swapsim sweep {sweep_dir} --resume` completes them and rebuilds the tables."
+        )
     sections: list[tuple[str, str, str]] = []
 
     header = ["point", *factors, "n", *[SHORT_LABELS.get(k, k) for k in headline]]
     table_rows = []
     for r in rows:
-        table_rows.append([str(r.get("point", "")), *[fmt_value(f, r.get(f)) for f in factors],
-                           fmt_value("", r.get("n")),
-                           *[fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95")) for k in headline]])
-    caption = ("One row per parameter point, after warm-up; n = replications. Utilisation: share of on-duty "
-               "robot time spent working; wait: from arrival at a station to the start of the swap; stock-outs: "
-               "swaps that found no green pack; strandings: robots with both packs empty."
-               + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column left out)."
-                         for k in all_zero)
-               + " Full table: points.csv; every replication: runs.csv.")
-    sections.append(("points", "Points", '<section id="points"><h2>Points</h2>'
-                     + html_table(header, table_rows, caption=caption) + "</section>"))
+        table_rows.append(
+            [
+                str(r.get("point", "")),
+                *[fmt_value(f, r.get(f)) for f in factors],
+                fmt_value("", r.get("n")),
+                *[fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95")) for k in headline],
+            ]
+        )
+    caption = (
+        "One row per parameter point, after warm-up; n = replications. Utilisation: share of on-duty "
+        "robot time spent working; wait: from arrival at a station to the start of the swap; stock-outs: "
+        "swaps that found no green pack; strandings: robots with both packs empty."
+        + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column left out)." for k in all_zero)
+        + " Full table: points.csv; every replication: runs.csv."
+    )
+    sections.append(
+        (
+            "points",
+            "Points",
+            '<section id="points"><h2>Points</h2>' + html_table(header, table_rows, caption=caption) + "</section>",
+        )
+    )
 
     figures, note = ensure_figures(sweep_dir, "sweep", redraw)
     sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
@@ -111,11 +132,18 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         for k in kpis:
             cell = fmt_mean_ci(k, r.get(f"{k}.mean"), r.get(f"{k}.ci95"))
             long_rows.append([str(r.get("point", "")), label, k, cell, fmt_value(k, r.get(f"{k}.sd"))])
-    sections.append(("all-kpis", "All KPIs", '<section id="all-kpis"><h2>All KPIs by point</h2><details><summary>'
-                     f"Show all {len(kpis)} KPIs for each of the {len(rows)} points</summary>" + html_table(
-                         ["point", "parameters", "KPI", "mean ± ci95", "sd"], long_rows) + "</details>"
-                     '<p class="print-only note">Every KPI of every point: points.csv (not printed).</p>'
-                     "</section>"))
+    sections.append(
+        (
+            "all-kpis",
+            "All KPIs",
+            '<section id="all-kpis"><h2>All KPIs by point</h2><details><summary>'
+            f"Show all {len(kpis)} KPIs for each of the {len(rows)} points</summary>"
+            + html_table(["point", "parameters", "KPI", "mean ± ci95", "sd"], long_rows)
+            + "</details>"
+            '<p class="print-only note">Every KPI of every point: points.csv (not printed).</p>'
+            "</section>",
+        )
+    )
 
     runs_note = ""
     if (sweep_dir / "runs.csv").exists():
@@ -125,11 +153,22 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         runs_note = f"runs.csv holds {n_runs} run(s), {wall:.1f} s of simulation wall time in total."
     yaml_files = sorted(p for p in sweep_dir.glob("*.yaml") if p.is_file())
     if yaml_files:
-        sections.append(("scenario", "Scenario", yaml_section(
-            "scenario", "Scenario", yaml_files, "Scenario files saved with the sweep.")))
-    sections.append(("manifest", "Sweep spec", '<section id="manifest"><h2>Sweep specification</h2>'
-                     "<p>The resolved sweep, as saved in sweep.json. " + escape(runs_note) + "</p>"
-                     f"<pre>{escape(json.dumps(spec, indent=2))}</pre></section>"))
+        sections.append(
+            (
+                "scenario",
+                "Scenario",
+                yaml_section("scenario", "Scenario", yaml_files, "Scenario files saved with the sweep."),
+            )
+        )
+    sections.append(
+        (
+            "manifest",
+            "Sweep spec",
+            '<section id="manifest"><h2>Sweep specification</h2>'
+            "<p>The resolved sweep, as saved in sweep.json. " + escape(runs_note) + "</p>"
+            f"<pre>{escape(json.dumps(spec, indent=2))}</pre></section>",
+        )
+    )
     return title, subtitle, sections
 
 
@@ -148,8 +187,10 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
     scenario = spec.get("scenario")
     sc_name = scenario.get("name") if isinstance(scenario, dict) else scenario
     title = f"swapsim comparison: {sc_name or cmp_dir.name}"
-    lead = (f"{len(strategies)} strategies on the same scenario with the same seed "
-            f"({spec.get('seed', '?')}), so they see the same random work (common random numbers).")
+    lead = (
+        f"{len(strategies)} strategies on the same scenario with the same seed "
+        f"({spec.get('seed', '?')}), so they see the same random work (common random numbers)."
+    )
     subtitle = [lead]
     from swapsim.metrics import ROBOT_STATES
     from swapsim.output.style import STATE_COLOURS
@@ -182,10 +223,20 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
         if summaries and any(key in f for f in summaries.values()):
             rows.append([kpi_label(key), *[fmt_value(key, summaries.get(s, {}).get(key)) for s in strategies]])
             classes.append("")
-    sections = [("table", "Side by side", '<section id="table"><h2>Strategies side by side</h2>' + html_table(
-        ["KPI", *strategies], rows, row_classes=classes,
-        caption="After warm-up. Rows from compare.csv; the last rows from each strategy's own run directory.")
-        + "</section>")]
+    sections = [
+        (
+            "table",
+            "Side by side",
+            '<section id="table"><h2>Strategies side by side</h2>'
+            + html_table(
+                ["KPI", *strategies],
+                rows,
+                row_classes=classes,
+                caption="After warm-up. Rows from compare.csv; the last rows from each strategy's own run directory.",
+            )
+            + "</section>",
+        )
+    ]
 
     figures, note = ensure_figures(cmp_dir, "compare", redraw)
     sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
@@ -204,23 +255,38 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
 
         texts = {s: (cmp_dir / s / "scenario.resolved.yaml").read_text(encoding="utf-8") for s in with_yaml}
         first = with_yaml[0]
-        out = ['<section id="scenario"><h2>Resolved scenarios</h2>',
-               f"<p>The scenario of strategy <b>{escape(first)}</b> with every default filled in; below it, "
-               "how each other strategy's scenario differs from it (unified diff).</p>",
-               f"<h3>{escape(first)}/scenario.resolved.yaml</h3><pre>{escape(texts[first])}</pre>"]
+        out = [
+            '<section id="scenario"><h2>Resolved scenarios</h2>',
+            f"<p>The scenario of strategy <b>{escape(first)}</b> with every default filled in; below it, "
+            "how each other strategy's scenario differs from it (unified diff).</p>",
+            f"<h3>{escape(first)}/scenario.resolved.yaml</h3><pre>{escape(texts[first])}</pre>",
+        ]
         for s in with_yaml[1:]:
-            diff = "".join(difflib.unified_diff(
-                texts[first].splitlines(keepends=True), texts[s].splitlines(keepends=True),
-                fromfile=f"{first}/scenario.resolved.yaml", tofile=f"{s}/scenario.resolved.yaml", n=2))
+            diff = "".join(
+                difflib.unified_diff(
+                    texts[first].splitlines(keepends=True),
+                    texts[s].splitlines(keepends=True),
+                    fromfile=f"{first}/scenario.resolved.yaml",
+                    tofile=f"{s}/scenario.resolved.yaml",
+                    n=2,
+                )
+            )
             out.append(f"<h3>{escape(s)}: differences</h3><pre>{escape(diff or '(identical)')}</pre>")
         out.append("</section>")
         sections.append(("scenario", "Scenario", "\n".join(out)))
-    man = ['<section id="manifest"><h2>Manifest</h2><p>The comparison, as saved in compare.json:</p>',
-           f"<pre>{escape(json.dumps(spec, indent=2))}</pre>"]
+    man = [
+        '<section id="manifest"><h2>Manifest</h2><p>The comparison, as saved in compare.json:</p>',
+        f"<pre>{escape(json.dumps(spec, indent=2))}</pre>",
+    ]
     if manifests:
         keys = list(dict.fromkeys(k for m in manifests.values() for k in m))
-        man.append(html_table(["", *manifests], [[k, *[fmt_value(k, m.get(k)) for m in manifests.values()]]
-                                                 for k in keys], caption="Each strategy's run manifest."))
+        man.append(
+            html_table(
+                ["", *manifests],
+                [[k, *[fmt_value(k, m.get(k)) for m in manifests.values()]] for k in keys],
+                caption="Each strategy's run manifest.",
+            )
+        )
     man.append("</section>")
     sections.append(("manifest", "Manifest", "\n".join(man)))
     return title, subtitle, sections
@@ -240,6 +306,7 @@ def build_report(results_dir: Path, redraw: bool = False) -> str:
     results_dir = Path(results_dir)
     if (results_dir / "size.json").is_file() and (results_dir / "size.csv").is_file():  # swapsim size
         from swapsim.output.report_size import size_sections
+
         return html_page(*size_sections(results_dir, redraw), results_dir)
     kind = check_results_dir(results_dir)
     title, subtitle, sections = _BUILDERS[kind](results_dir, redraw)

@@ -19,8 +19,7 @@ from swapsim._version import __version__
 from swapsim.output import figures
 from swapsim.results import ResultsError
 
-__all__ = ["ensure_figures", "figures_section", "html_page", "ordered_figures", "scenario_description",
-           "yaml_section"]
+__all__ = ["ensure_figures", "figures_section", "html_page", "ordered_figures", "scenario_description", "yaml_section"]
 
 _FIGURE_SUFFIXES = (".png", ".svg")
 _MIME = {".png": "image/png", ".svg": "image/svg+xml"}
@@ -93,6 +92,7 @@ footer { margin-top: 3rem; font-size: .82rem; color: #666; border-top: 1px solid
 
 # -- figures -----------------------------------------------------------------------------------------
 
+
 def _png_size(data: bytes) -> tuple[int, int] | None:
     if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
         return struct.unpack(">II", data[16:24])
@@ -126,9 +126,11 @@ def _figure_html(path: Path, caption: str, anchor: str) -> str:
     size = _png_size(data) if mime == "image/png" else None
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return (f'<figure id="{escape(anchor)}"><img src="{uri}" alt="{escape(caption)}"{dims}>'
-            f"<figcaption>{escape(caption)} <span class=\"meta\">({escape(path.name)})</span></figcaption>"
-            f"</figure>")
+    return (
+        f'<figure id="{escape(anchor)}"><img src="{uri}" alt="{escape(caption)}"{dims}>'
+        f'<figcaption>{escape(caption)} <span class="meta">({escape(path.name)})</span></figcaption>'
+        f"</figure>"
+    )
 
 
 def ensure_figures(results_dir: Path, kind: str, redraw: bool) -> tuple[dict[str, Path], str | None]:
@@ -161,6 +163,7 @@ def figures_section(shown: list[tuple[str, Path]], captions: dict[str, str], not
 
 
 # -- page ----------------------------------------------------------------------------------------------
+
 
 def html_page(title: str, subtitle: list[str], sections: list[tuple[str, str, str]], source: Path) -> str:
     """The whole document. ``subtitle``: plain-text paragraphs; ``sections``: (anchor, nav label, html)."""

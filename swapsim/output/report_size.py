@@ -30,9 +30,19 @@ def _cfg(values: dict[str, Any] | None) -> str:
 def cost_rows(costs: dict[str, Any]) -> list[list[str]]:
     """A run's ``costs`` section as (item, value) rows: the annual items, the total, per productive
     robot-hour, then the capital by item."""
-    rows = [[k.replace("_per_year", "").replace("_", " "), _money(costs.get(k))]
-            for k in ("capital_per_year", "energy_per_year", "labour_per_year", "packs_per_year",
-                      "maintenance_per_year", "penalties_per_year", "total_per_year") if k in costs]
+    rows = [
+        [k.replace("_per_year", "").replace("_", " "), _money(costs.get(k))]
+        for k in (
+            "capital_per_year",
+            "energy_per_year",
+            "labour_per_year",
+            "packs_per_year",
+            "maintenance_per_year",
+            "penalties_per_year",
+            "total_per_year",
+        )
+        if k in costs
+    ]
     pp = costs.get("per_productive_robot_hour")
     rows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
     rows += [[f"capital: {k}", _money(v)] for k, v in (costs.get("capital") or {}).items()]
@@ -48,9 +58,11 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
     doc = json.loads((size_dir / "size.json").read_text(encoding="utf-8"))
     q, rec, run, ev = doc["question"], doc["recommendation"], doc["runner_up"], doc["evidence"]
     title = f"swapsim size: {doc['scenario']}"
-    subtitle = [f"Cheapest configuration of the grid ({', '.join(d['path'] + ' ' + str(d['lo']) + '..' + str(d['hi']) for d in q['search'])}) "
-                f"meeting every target ({'; '.join(q['targets'])}) at {q['confidence']:.0%} confidence; "
-                f"objective {q['objective']}; seed {q['seed']}."]
+    subtitle = [
+        f"Cheapest configuration of the grid ({', '.join(d['path'] + ' ' + str(d['lo']) + '..' + str(d['hi']) for d in q['search'])}) "
+        f"meeting every target ({'; '.join(q['targets'])}) at {q['confidence']:.0%} confidence; "
+        f"objective {q['objective']}; seed {q['seed']}."
+    ]
     sections = []
     if rec is None:
         body = '<p class="note">No configuration of the grid was shown feasible. Widen the search or relax the targets.</p>'
@@ -61,14 +73,24 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
         body = html_table(["", "configuration", f"{q['objective']} (mean, per year)", "replications"], rows)
         m = doc.get("margin")
         if m:
-            body += (f"<p>Runner-up minus recommended: {_money(m['runner_up_minus_best'])} "
-                     f"&plusmn; {_money(m['half_width'])} per year ({m['confidence']:.0%} paired interval, "
-                     f"{m['n']} common replications; {'significant' if m['significant'] else 'not significant'}).</p>")
-        trows = [[t["target"], f"{t['mean']:.4g}" if t["mean"] is not None else "-",
-                  f"{t['bound']:.4g}" if t["bound"] is not None else "-", t["decision"] or "-",
-                  "binding" if t["target"] in doc["binding_targets"] else ""] for t in rec["targets"]]
-        body += html_table(["target", "mean", "one-sided bound", "decision", ""], trows,
-                           caption="At the recommended configuration.")
+            body += (
+                f"<p>Runner-up minus recommended: {_money(m['runner_up_minus_best'])} "
+                f"&plusmn; {_money(m['half_width'])} per year ({m['confidence']:.0%} paired interval, "
+                f"{m['n']} common replications; {'significant' if m['significant'] else 'not significant'}).</p>"
+            )
+        trows = [
+            [
+                t["target"],
+                f"{t['mean']:.4g}" if t["mean"] is not None else "-",
+                f"{t['bound']:.4g}" if t["bound"] is not None else "-",
+                t["decision"] or "-",
+                "binding" if t["target"] in doc["binding_targets"] else "",
+            ]
+            for t in rec["targets"]
+        ]
+        body += html_table(
+            ["target", "mean", "one-sided bound", "decision", ""], trows, caption="At the recommended configuration."
+        )
         crows = [[k.replace("_", " "), _money(v)] for k, v in rec["costs"].items() if k != "per_productive_robot_hour"]
         pp = rec["costs"].get("per_productive_robot_hour")
         crows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
@@ -76,10 +98,12 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
         body += html_table(["cost (per year, mean over replications)", "value"], crows)
     sections.append(("answer", "Answer", f'<section id="answer"><h2>Answer</h2>{body}</section>'))
     counts = ", ".join(f"{k}: {v}" for k, v in ev["configurations"].items())
-    ev_html = (f"<p>{ev['runs']} simulation runs against {ev['exhaustive_fixed_runs']} for a fixed sweep of the grid at "
-               f"the last look's replications; looks at {ev['looks']} replications, each one-sided test at error "
-               f"{ev['alpha_per_test']:.3g}. Configurations: {escape(counts)}. Monotonicity: {ev['monotonicity_checks']} "
-               f"paired checks, {len(ev['monotonicity_violations'])} violation(s). Screening: {escape(ev['screening'])}.</p>")
+    ev_html = (
+        f"<p>{ev['runs']} simulation runs against {ev['exhaustive_fixed_runs']} for a fixed sweep of the grid at "
+        f"the last look's replications; looks at {ev['looks']} replications, each one-sided test at error "
+        f"{ev['alpha_per_test']:.3g}. Configurations: {escape(counts)}. Monotonicity: {ev['monotonicity_checks']} "
+        f"paired checks, {len(ev['monotonicity_violations'])} violation(s). Screening: {escape(ev['screening'])}.</p>"
+    )
     for v in ev["monotonicity_violations"]:
         ev_html += f'<p class="note">Monotonicity violation: {escape(v)}</p>'
     for n in ev["notes"]:
@@ -87,13 +111,26 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
     sections.append(("evidence", "Evidence", f'<section id="evidence"><h2>Evidence</h2>{ev_html}</section>'))
     fig = size_dir / "size.png"
     if fig.is_file():
-        sections.append(("figures", "Figure", '<section id="figures"><h2>Figure</h2>'
-                         + _figure_html(fig, "Cost against the binding target's KPI", "fig-size") + "</section>"))
+        sections.append(
+            (
+                "figures",
+                "Figure",
+                '<section id="figures"><h2>Figure</h2>'
+                + _figure_html(fig, "Cost against the binding target's KPI", "fig-size")
+                + "</section>",
+            )
+        )
     with (size_dir / "size.csv").open(newline="", encoding="utf-8") as fh:
         table = list(csv.reader(fh))
-    sections.append(("configurations", "Configurations", '<section id="configurations"><h2>Every configuration</h2>'
-                     + html_table(table[0], table[1:], caption="size.csv: status and reason of each configuration.")
-                     + "</section>"))
+    sections.append(
+        (
+            "configurations",
+            "Configurations",
+            '<section id="configurations"><h2>Every configuration</h2>'
+            + html_table(table[0], table[1:], caption="size.csv: status and reason of each configuration.")
+            + "</section>",
+        )
+    )
     return title, subtitle, sections
 
 

@@ -16,15 +16,28 @@ from typing import Any
 
 from swapsim.results import ResultsError, read_csv
 
-__all__ = ["fmt_value", "fmt_mean_ci", "fmt_number", "fmt_hours", "html_table", "kv_table", "read_json",
-           "read_table", "records"]
+__all__ = [
+    "fmt_value",
+    "fmt_mean_ci",
+    "fmt_number",
+    "fmt_hours",
+    "html_table",
+    "kv_table",
+    "read_json",
+    "read_table",
+    "records",
+]
 
 
 def _is_fraction(key: str) -> bool:
     """KPIs stored as a fraction of 1 and shown as a percentage."""
     last = key.rsplit(".", 1)[-1]
-    return (last in {"utilisation", "swap_utilisation"} or last.endswith("_fraction")
-            or ".state_fraction." in f".{key}." or last.endswith("_share"))
+    return (
+        last in {"utilisation", "swap_utilisation"}
+        or last.endswith("_fraction")
+        or ".state_fraction." in f".{key}."
+        or last.endswith("_share")
+    )
 
 
 def fmt_number(value: float) -> str:
@@ -81,16 +94,21 @@ def _num_class(text: str) -> str:
         return ""
 
 
-def html_table(header: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
-               row_headers: bool = True, classes: str = "", row_classes: Sequence[str] | None = None) -> str:
+def html_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    caption: str | None = None,
+    row_headers: bool = True,
+    classes: str = "",
+    row_classes: Sequence[str] | None = None,
+) -> str:
     """An HTML table; cells are plain text (escaped here). Numeric cells are right-aligned."""
     rows = list(rows)
     cls = f' class="{classes}"' if classes else ""
     keep = " keep" if len(rows) <= 15 else ""  # short tables are not split across printed pages
     out = [f'<div class="table-wrap{keep}"><table{cls}>']
     if header:
-        head = "".join(f"<th{_num_class(h) if i else ''} scope=\"col\">{escape(h)}</th>"
-                       for i, h in enumerate(header))
+        head = "".join(f'<th{_num_class(h) if i else ""} scope="col">{escape(h)}</th>' for i, h in enumerate(header))
         out.append(f"<thead><tr>{head}</tr></thead>")
     out.append("<tbody>")
     for r, row in enumerate(rows):

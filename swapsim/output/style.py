@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 __all__ = [
-    "OKABE_ITO", "STATE_COLOURS", "REPORT_RC", "DPI", "FIGURE_WIDTH_IN", "MARK_COLOUR", "report_style",
+    "OKABE_ITO",
+    "STATE_COLOURS",
+    "REPORT_RC",
+    "DPI",
+    "FIGURE_WIDTH_IN",
+    "MARK_COLOUR",
+    "report_style",
 ]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]

@@ -52,12 +52,26 @@ import numpy as np
 
 from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS
 
-__all__ = ["Finding", "run_findings", "summary_text", "run_epilogue", "headline_rows", "detect_waves", "load_run_data", "THRESHOLDS",
-           "WAVE_ACF", "BACKLOG_HOURS"]
+__all__ = [
+    "Finding",
+    "run_findings",
+    "summary_text",
+    "run_epilogue",
+    "headline_rows",
+    "detect_waves",
+    "load_run_data",
+    "THRESHOLDS",
+    "WAVE_ACF",
+    "BACKLOG_HOURS",
+]
 
 THRESHOLDS: dict[str, float] = {
-    "green packs": 0.02, "swap positions": 0.70, "travel": 0.05, "technicians": 0.80,
-    "shifts": 0.95, "faults": 0.02,
+    "green packs": 0.02,
+    "swap positions": 0.70,
+    "travel": 0.05,
+    "technicians": 0.80,
+    "shifts": 0.95,
+    "faults": 0.02,
 }
 """Threshold of each candidate constraint's measure (shares of 1; see the module docstring)."""
 
@@ -113,7 +127,7 @@ def detect_waves(series: Any, bin_h: float, start_h: float = 0.0) -> tuple[float
     series spans at least three periods.
     """
     y = np.asarray(series, dtype=float)
-    y = y[int(math.ceil(start_h / bin_h - 1e-9)):] if bin_h > 0 else y
+    y = y[int(math.ceil(start_h / bin_h - 1e-9)) :] if bin_h > 0 else y
     y = y[np.isfinite(y)]
     if y.size < 12:
         return None
@@ -142,20 +156,29 @@ def _work(s: Mapping[str, Any], span_h: float) -> tuple[Finding, bool]:
     util = float(fleet.get("utilisation") or 0.0)
     tasks = s.get("tasks")
     if not tasks:
-        return Finding("work", f"Work: robots worked {_pct(util)} of on-duty time (continuous work, no task "
-                               "demand: utilisation is the output)."), False
+        return Finding(
+            "work",
+            f"Work: robots worked {_pct(util)} of on-duty time (continuous work, no task "
+            "demand: utilisation is the output).",
+        ), False
     arrived, done = int(tasks.get("arrived") or 0), int(tasks.get("done") or 0)
     wait = tasks.get("wait_min", {})
     end, mean_backlog = float(tasks.get("waiting_at_horizon") or 0), float(tasks.get("waiting_mean") or 0)
     per_h = arrived / span_h if span_h > 0 else 0.0
     growing = end > max(2 * mean_backlog, BACKLOG_HOURS * per_h) and end > 0
     share = done / arrived if arrived else 1.0
-    text = (f"{done:,} of {arrived:,} tasks done ({_pct(share)}); task wait mean {wait.get('mean', 0):.1f} min, "
-            f"95th percentile {wait.get('p95', 0):.1f} min; backlog {mean_backlog:.1f} tasks on average, "
-            f"{end:.0f} at the end. Robots worked {_pct(util)} of on-duty time.")
+    text = (
+        f"{done:,} of {arrived:,} tasks done ({_pct(share)}); task wait mean {wait.get('mean', 0):.1f} min, "
+        f"95th percentile {wait.get('p95', 0):.1f} min; backlog {mean_backlog:.1f} tasks on average, "
+        f"{end:.0f} at the end. Robots worked {_pct(util)} of on-duty time."
+    )
     if growing:
-        return Finding("work", f"Work NOT covered: the backlog was growing ({end:.0f} tasks at the end, "
-                               f"{end / per_h:.1f} h of arrivals). " + text, "act"), True
+        return Finding(
+            "work",
+            f"Work NOT covered: the backlog was growing ({end:.0f} tasks at the end, "
+            f"{end / per_h:.1f} h of arrivals). " + text,
+            "act",
+        ), True
     return Finding("work", "Work covered: " + text), False
 
 
@@ -165,8 +188,10 @@ def _time(s: Mapping[str, Any]) -> Finding:
     top = sorted(fr, key=lambda k: -fr[k])[:3]
     parts = ", ".join(f"{STATE_WORDS.get(k, k).split(' (')[0]} {_pct(fr[k])}" for k in top if fr[k] > 0)
     energy = sum(fr.get(k, 0.0) for k in ENERGY_STATES)
-    text = (f"Robot time (share of on-duty time): {parts}; the energy cycle (travel, queue, swap"
-            f"{', charge' if fr.get('charging') else ''}) takes {_pct(energy)}.")
+    text = (
+        f"Robot time (share of on-duty time): {parts}; the energy cycle (travel, queue, swap"
+        f"{', charge' if fr.get('charging') else ''}) takes {_pct(energy)}."
+    )
     off = float(fleet.get("off_duty_fraction") or 0.0)
     if off > 0:
         text += f" Off duty (shifts): {_pct(off)} of all robot time."
@@ -185,16 +210,33 @@ def _candidates(s: Mapping[str, Any], growing: bool) -> list[dict[str, Any]]:
     if shares:
         share, st = max(shares, key=lambda t: t[0])
         fleet_share = stock_total / swaps_total if swaps_total else 0.0
-        out.append({"name": "green packs", "measure": share, "station": st.get("name"), "text":
-                    f"green packs: {st.get('name')} ran out in {_pct(share)} of its swaps "
-                    f"({st.get('stockouts', 0)} stock-outs; {_pct(fleet_share)} of all swaps)"})
+        out.append(
+            {
+                "name": "green packs",
+                "measure": share,
+                "station": st.get("name"),
+                "text": f"green packs: {st.get('name')} ran out in {_pct(share)} of its swaps "
+                f"({st.get('stockouts', 0)} stock-outs; {_pct(fleet_share)} of all swaps)",
+            }
+        )
         util, st = max(((float(st.get("swap_utilisation") or 0.0), st) for st in stations), key=lambda t: t[0])
-        out.append({"name": "swap positions", "measure": util, "station": st.get("name"), "text":
-                    f"swap positions: {st.get('name')}'s positions are busy {_pct(util)} of the time "
-                    f"(mean queue {float(st.get('mean_queue_length') or 0):.2f} robots)"})
+        out.append(
+            {
+                "name": "swap positions",
+                "measure": util,
+                "station": st.get("name"),
+                "text": f"swap positions: {st.get('name')}'s positions are busy {_pct(util)} of the time "
+                f"(mean queue {float(st.get('mean_queue_length') or 0):.2f} robots)",
+            }
+        )
     travel = float(fr.get("travelling") or 0.0)
-    out.append({"name": "travel", "measure": travel, "text":
-                f"travel: robots spend {_pct(travel)} of on-duty time travelling to stations and back"})
+    out.append(
+        {
+            "name": "travel",
+            "measure": travel,
+            "text": f"travel: robots spend {_pct(travel)} of on-duty time travelling to stations and back",
+        }
+    )
     tech = s.get("technicians") or {}
     if tech.get("crew"):
         util = float(tech.get("utilisation") or 0.0)
@@ -205,13 +247,24 @@ def _candidates(s: Mapping[str, Any], growing: bool) -> list[dict[str, Any]]:
         out.append({"name": "technicians", "measure": util, "floor": 1.0 if waits else 0.0, "text": text})
     if s.get("tasks"):
         busy = 1.0 - float(fr.get("idle") or 0.0)
-        out.append({"name": "shifts", "measure": busy, "floor": 1.0 if growing else 0.0, "text":
-                    f"shifts (robots on duty): robots are busy {_pct(busy)} of on-duty time, idle "
-                    f"{_pct(1 - busy)}"})
+        out.append(
+            {
+                "name": "shifts",
+                "measure": busy,
+                "floor": 1.0 if growing else 0.0,
+                "text": f"shifts (robots on duty): robots are busy {_pct(busy)} of on-duty time, idle {_pct(1 - busy)}",
+            }
+        )
     down = float(fr.get("down") or 0.0) + float(fr.get("stranded") or 0.0)
     strandings = int(fleet.get("strandings") or 0)
-    out.append({"name": "faults", "measure": down, "floor": 1.0 if strandings else 0.0, "text":
-                f"faults: robots are down or stranded {_pct(down)} of on-duty time ({strandings} strandings)"})
+    out.append(
+        {
+            "name": "faults",
+            "measure": down,
+            "floor": 1.0 if strandings else 0.0,
+            "text": f"faults: robots are down or stranded {_pct(down)} of on-duty time ({strandings} strandings)",
+        }
+    )
     for c in out:
         c["pressure"] = max(c["measure"] / THRESHOLDS[c["name"]], c.get("floor", 0.0))
     return out
@@ -225,19 +278,29 @@ def _lever(c: Mapping[str, Any], s: Mapping[str, Any], ts: Mapping[str, Any] | N
         warmup_h = float(s.get("manifest", {}).get("warmup_h") or 0.0)
         found = detect_waves(col, _bin_width(ts), warmup_h) if col is not None and _bin_width(ts) else None
         if found:
-            waves = (f", clustered in waves every ~{found[0]:.1f} h (its green-pack count repeats with an "
-                     f"autocorrelation of {found[1]:.2f} at that lag)")
-        return (f"{station} ran out of green packs in {_pct(c['measure'])} of its swaps{waves}; adding packs "
-                f"(stations[].bays and charged_packs) to {station} is the first lever.")
+            waves = (
+                f", clustered in waves every ~{found[0]:.1f} h (its green-pack count repeats with an "
+                f"autocorrelation of {found[1]:.2f} at that lag)"
+            )
+        return (
+            f"{station} ran out of green packs in {_pct(c['measure'])} of its swaps{waves}; adding packs "
+            f"(stations[].bays and charged_packs) to {station} is the first lever."
+        )
     if name == "swap positions":
-        return (f"a swap position more at {station}, or sending robots to the least busy station "
-                f"(policy.station_choice: shortest_wait), shortens the queue.")
+        return (
+            f"a swap position more at {station}, or sending robots to the least busy station "
+            f"(policy.station_choice: shortest_wait), shortens the queue."
+        )
     if name == "travel":
-        return ("a station nearer the work, or swapping at a lower charge (policy.swap_trigger: fewer trips), "
-                "cuts the travel.")
+        return (
+            "a station nearer the work, or swapping at a lower charge (policy.swap_trigger: fewer trips), "
+            "cuts the travel."
+        )
     if name == "technicians":
-        return ("another technician (technicians.crew), longer technician shifts or more new packs on the shelf free "
-                "the blocked bays.")
+        return (
+            "another technician (technicians.crew), longer technician shifts or more new packs on the shelf free "
+            "the blocked bays."
+        )
     if name == "shifts":
         return "more robots on duty in the busy shifts (shifts, or a larger fleet.robots) take the backlog."
     return "fewer faults or faster repair and rescue win back the time robots are down."
@@ -261,30 +324,62 @@ def run_findings(source: Path | str | Mapping[str, Any]) -> list[Finding]:
     binding = [c for c in cands if c["pressure"] >= 1.0]
     if binding:
         first = binding[0]
-        findings.append(Finding("constraint", f"Binding constraint: {first['text']} (threshold "
-                                f"{_pct(THRESHOLDS[first['name']])}).", "act"))
+        findings.append(
+            Finding(
+                "constraint",
+                f"Binding constraint: {first['text']} (threshold {_pct(THRESHOLDS[first['name']])}).",
+                "act",
+            )
+        )
         for c in binding[1:]:
-            findings.append(Finding("constraint", f"Also above its threshold ({_pct(THRESHOLDS[c['name']])}): "
-                                    f"{c['text']}.", "watch"))
+            findings.append(
+                Finding(
+                    "constraint", f"Also above its threshold ({_pct(THRESHOLDS[c['name']])}): {c['text']}.", "watch"
+                )
+            )
         findings.append(Finding("lever", "What would change it: " + _lever(first, s, ts)))
         return findings
     fr = s.get("fleet", {}).get("state_fraction") or {}
     idle = float(fr.get("idle") or 0.0)
     near = cands[0] if cands else None
-    findings.append(Finding("constraint", "No constraint binds: every candidate is below its threshold"
-                            + (f"; the nearest is {near['text']} ({near['pressure']:.0%} of its threshold "
-                               f"{_pct(THRESHOLDS[near['name']])})." if near else ".")))
+    findings.append(
+        Finding(
+            "constraint",
+            "No constraint binds: every candidate is below its threshold"
+            + (
+                f"; the nearest is {near['text']} ({near['pressure']:.0%} of its threshold "
+                f"{_pct(THRESHOLDS[near['name']])})."
+                if near
+                else "."
+            ),
+        )
+    )
     charging = float(fr.get("charging") or 0.0)
     if charging >= THRESHOLDS["travel"]:
-        findings.append(Finding("lever", f"What would change it: robots charge at a dock {_pct(charging)} of on-duty "
-                                "time; swapping packs instead (strategy.kind: hot_swap; compare them with swapsim "
-                                "compare) would give most of it back to work."))
+        findings.append(
+            Finding(
+                "lever",
+                f"What would change it: robots charge at a dock {_pct(charging)} of on-duty "
+                "time; swapping packs instead (strategy.kind: hot_swap; compare them with swapsim "
+                "compare) would give most of it back to work.",
+            )
+        )
     elif idle >= IDLE_SLACK:
-        findings.append(Finding("lever", f"What would change it: robots are idle {_pct(idle)} of on-duty time, "
-                                "so the same work needs fewer robots (try a sweep over fleet.robots)."))
+        findings.append(
+            Finding(
+                "lever",
+                f"What would change it: robots are idle {_pct(idle)} of on-duty time, "
+                "so the same work needs fewer robots (try a sweep over fleet.robots).",
+            )
+        )
     else:
-        findings.append(Finding("lever", "What would change it: little; utilisation is near the ceiling the "
-                                "energy cycle allows (a lower-power or longer-lasting pack would raise it)."))
+        findings.append(
+            Finding(
+                "lever",
+                "What would change it: little; utilisation is near the ceiling the "
+                "energy cycle allows (a lower-power or longer-lasting pack would raise it).",
+            )
+        )
     return findings
 
 
@@ -293,8 +388,10 @@ def summary_text(source: Path | str | Mapping[str, Any], findings: list[Finding]
     data = load_run_data(Path(source)) if isinstance(source, (str, Path)) else source
     man = data["summary"].get("manifest", {})
     horizon, warmup = float(man.get("horizon_h") or 0.0), float(man.get("warmup_h") or 0.0)
-    head = (f"Summary: {man.get('scenario', 'run')}, {_num((horizon - warmup) / 24)} d after "
-            f"{_num(warmup)} h of warm-up, seed {man.get('seed', '?')}")
+    head = (
+        f"Summary: {man.get('scenario', 'run')}, {_num((horizon - warmup) / 24)} d after "
+        f"{_num(warmup)} h of warm-up, seed {man.get('seed', '?')}"
+    )
     marks = {"act": "!", "watch": "~", "ok": "-"}
     lines = [head]
     for f in findings if findings is not None else run_findings(data):
@@ -311,23 +408,38 @@ def headline_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     from swapsim.results import flatten
 
     flat = flatten({k: v for k, v in summary.items() if k in ("fleet", "swaps", "tasks")})
-    keys = ["fleet.utilisation", "fleet.robots", "swaps.count", "swaps.per_robot_per_day",
-            "swaps.stockouts", "fleet.strandings"]
+    keys = [
+        "fleet.utilisation",
+        "fleet.robots",
+        "swaps.count",
+        "swaps.per_robot_per_day",
+        "swaps.stockouts",
+        "fleet.strandings",
+    ]
     if "tasks.done" in flat:
         keys[1:1] = ["tasks.done", "tasks.wait_min.p95"]
     rows = [(kpi_label(k), fmt_value(k, flat[k])) for k in keys if k in flat]
     wait = summary.get("swaps", {}).get("wait_min", {})
     if wait:
-        rows.insert(5, ("swap wait, mean / p95 / longest (min)",
-                        " / ".join(fmt_value("", wait.get(k)) for k in ("mean", "p95", "max"))))
+        rows.insert(
+            5,
+            (
+                "swap wait, mean / p95 / longest (min)",
+                " / ".join(fmt_value("", wait.get(k)) for k in ("mean", "p95", "max")),
+            ),
+        )
     energy = summary.get("energy", {})
     if energy:
         parts = [("stations", "stations_kwh"), ("rescues", "rescue_kwh"), ("parking", "parking_kwh")]
         parts = [(name, energy[k]) for name, k in parts if k in energy]
         total = float(energy.get("grid_kwh") or 0.0)
         digits = 0 if total >= 10_000 else 1  # one precision for the total and its parts, so the sum reads right
-        rows.append((f"grid energy, total = {' + '.join(n for n, _ in parts)} (kWh)",
-                     f"{total:,.{digits}f} = " + " + ".join(f"{float(v):,.{digits}f}" for _, v in parts)))
+        rows.append(
+            (
+                f"grid energy, total = {' + '.join(n for n, _ in parts)} (kWh)",
+                f"{total:,.{digits}f} = " + " + ".join(f"{float(v):,.{digits}f}" for _, v in parts),
+            )
+        )
     return rows
 
 
@@ -336,6 +448,10 @@ def run_epilogue(run_dir: Path | str) -> str:
     command to try (``swapsim report DIR``)."""
     run_dir = Path(run_dir)
     files = sorted(p.name for p in run_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    lines = ["", summary_text(run_dir), f"Files in {run_dir}/: {', '.join(files)}",
-             f"Next: swapsim report {run_dir}   (writes {run_dir / 'report.html'}, this summary first)"]
+    lines = [
+        "",
+        summary_text(run_dir),
+        f"Files in {run_dir}/: {', '.join(files)}",
+        f"Next: swapsim report {run_dir}   (writes {run_dir / 'report.html'}, this summary first)",
+    ]
     return "\n".join(lines)

@@ -38,9 +38,23 @@ from swapsim.scenario import dump_scenario
 if TYPE_CHECKING:
     from swapsim.engine import RunResult
 
-__all__ = ["write_run", "read_run", "write_csv", "read_csv", "atomic_dir", "write_json", "flatten",
-           "json_default", "ResultsError", "results_kind", "check_results_dir", "atomic_file", "atomic_write_text",
-           "claim", "OutputError"]
+__all__ = [
+    "write_run",
+    "read_run",
+    "write_csv",
+    "read_csv",
+    "atomic_dir",
+    "write_json",
+    "flatten",
+    "json_default",
+    "ResultsError",
+    "results_kind",
+    "check_results_dir",
+    "atomic_file",
+    "atomic_write_text",
+    "claim",
+    "OutputError",
+]
 
 
 def _cell(value: Any) -> str:
@@ -157,6 +171,7 @@ def read_run(run_dir: Path) -> dict[str, Any]:
 
 # -- telling what a results directory holds (for `swapsim plot` and `swapsim report`) ------------------
 
+
 class ResultsError(Exception):
     """A directory given as results is missing, is not a swapsim results directory, or is incomplete.
 
@@ -199,20 +214,29 @@ def results_kind(results_dir: Path) -> str:
         found = [m for m in markers if (results_dir / m).is_file()]
         if found:
             missing = [m for m in markers if m not in found]
-            raise ResultsError(f"{results_dir}: looks like {_KIND_WORDS[kind]} directory ({', '.join(found)}) "
-                               f"but {', '.join(missing)} is missing: was it written completely?")
+            raise ResultsError(
+                f"{results_dir}: looks like {_KIND_WORDS[kind]} directory ({', '.join(found)}) "
+                f"but {', '.join(missing)} is missing: was it written completely?"
+            )
     expected = "; ".join(f"{' + '.join(m)} ({_KIND_WORDS[k]})" for k, m in RESULTS_KINDS.items())
     raise ResultsError(f"{results_dir}: not a swapsim results directory (expected {expected})")
 
 
-_TEXT_COLUMNS = frozenset({"robot", "pack", "location", "status", "quarantine_reason", "station", "kind",
-                           "strategy", "month"})
+_TEXT_COLUMNS = frozenset(
+    {"robot", "pack", "location", "status", "quarantine_reason", "station", "kind", "strategy", "month"}
+)
 """CSV columns of a run or comparison that hold text; every other column holds numbers (or is empty)."""
 
 _TABLES: dict[str, dict[str, tuple[str, ...]]] = {
-    "run": {"timeseries.csv": ("time_h",), "robots.csv": ("robot", "utilisation"),
-            "swap_waits.csv": ("wait_min_low", "wait_min_high", "count"), "packs.csv": ("pack",),
-            "alerts.csv": ("time_h", "kind"), "health.csv": ("time_h",), "monthly.csv": ("month",)},
+    "run": {
+        "timeseries.csv": ("time_h",),
+        "robots.csv": ("robot", "utilisation"),
+        "swap_waits.csv": ("wait_min_low", "wait_min_high", "count"),
+        "packs.csv": ("pack",),
+        "alerts.csv": ("time_h", "kind"),
+        "health.csv": ("time_h",),
+        "monthly.csv": ("month",),
+    },
     "sweep": {"points.csv": ("point", "n")},
     "compare": {"compare.csv": ("strategy", "utilisation")},
 }
@@ -237,14 +261,17 @@ def read_json_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ResultsError(f"{path}: missing") from None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ResultsError(f"{path}: damaged: cannot be read as JSON ({str(exc)[:120] or type(exc).__name__})") from None
+        raise ResultsError(
+            f"{path}: damaged: cannot be read as JSON ({str(exc)[:120] or type(exc).__name__})"
+        ) from None
     if not isinstance(data, dict):
         raise ResultsError(f"{path}: damaged: expected a JSON object")
     return data
 
 
-def check_table(path: Path, required: Sequence[str] = (), text_columns: frozenset[str] = _TEXT_COLUMNS,
-                numeric: bool = True) -> dict[str, list[Any]]:
+def check_table(
+    path: Path, required: Sequence[str] = (), text_columns: frozenset[str] = _TEXT_COLUMNS, numeric: bool = True
+) -> dict[str, list[Any]]:
     """Read a results CSV and check it: a header, ``required`` columns, rows as long as the header and,
     with ``numeric``, numbers in every column not in ``text_columns``. Raises ResultsError naming the file."""
     _regular(path)
@@ -294,8 +321,9 @@ def check_results_dir(results_dir: Path) -> str:
             raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: no strategy rows")
         for name in table["strategy"]:
             if not isinstance(name, str) or name in (".", "..") or "/" in name or "\\" in name:
-                raise ResultsError(f"{results_dir / 'compare.csv'}: damaged: strategy {str(name)[:40]!r} "
-                                   f"is not a plain name")
+                raise ResultsError(
+                    f"{results_dir / 'compare.csv'}: damaged: strategy {str(name)[:40]!r} is not a plain name"
+                )
             sub = results_dir / name
             if sub.is_symlink():
                 raise ResultsError(f"{sub}: is a symbolic link; swapsim reads only regular files and folders")
@@ -307,8 +335,9 @@ def check_results_dir(results_dir: Path) -> str:
             raise ResultsError(f"{results_dir / 'sweep.json'}: damaged: factors or points of the wrong type")
         pts = check_table(results_dir / "points.csv", ("point", "n"), numeric=False)
         for h, values in pts.items():
-            if (h in ("point", "n") or h.endswith((".mean", ".sd", ".ci95"))) and \
-                    any(isinstance(v, str) for v in values):
+            if (h in ("point", "n") or h.endswith((".mean", ".sd", ".ci95"))) and any(
+                isinstance(v, str) for v in values
+            ):
                 raise ResultsError(f"{results_dir / 'points.csv'}: damaged: column {h} holds text where numbers belong")
     return kind
 

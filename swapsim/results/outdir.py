@@ -33,8 +33,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["OutputError", "MANIFEST", "safe_name", "default_out", "check_path", "resolve_target",
-           "atomic_dir", "atomic_file", "atomic_write_text", "claim", "owned_file", "owned_files", "write_manifest"]
+__all__ = [
+    "OutputError",
+    "MANIFEST",
+    "safe_name",
+    "default_out",
+    "check_path",
+    "resolve_target",
+    "atomic_dir",
+    "atomic_file",
+    "atomic_write_text",
+    "claim",
+    "owned_file",
+    "owned_files",
+    "write_manifest",
+]
 
 MANIFEST = ".swapsim-owned.json"
 """The manifest of a directory swapsim owns: ``{"written_by": "swapsim", "files": [...]}``."""
@@ -130,16 +143,20 @@ def resolve_target(path: str | os.PathLike, marker: str | None = None) -> Path:
     p = check_path(path)
     if p.is_symlink():
         if not p.is_dir():
-            raise OutputError(f"{p}: a symbolic link to {os.readlink(p)}, which is not a directory; "
-                              f"swapsim follows links to directories only")
+            raise OutputError(
+                f"{p}: a symbolic link to {os.readlink(p)}, which is not a directory; "
+                f"swapsim follows links to directories only"
+            )
         p = Path(os.path.realpath(p))
     p = Path(os.path.abspath(p))
     if p.exists() and not p.is_dir():
         raise OutputError(f"{p}: exists and is not a directory")
     owned = owned_files(p) if p.is_dir() else set()
     if owned is None:
-        raise OutputError(f"{p}: not empty and not written by swapsim (no {MANIFEST}); swapsim writes "
-                          f"only into a new or empty directory or one it wrote before; choose another --out")
+        raise OutputError(
+            f"{p}: not empty and not written by swapsim (no {MANIFEST}); swapsim writes "
+            f"only into a new or empty directory or one it wrote before; choose another --out"
+        )
     _same_kind(p, {f for f in owned if f in MARKERS}, marker)
     return p
 
@@ -147,8 +164,9 @@ def resolve_target(path: str | os.PathLike, marker: str | None = None) -> Path:
 def _same_kind(target: Path, held: set[str], marker: str | None) -> None:
     """Refuse to put one kind of result (``marker``) over another (``held``: top-level marker files)."""
     if marker is not None and held and marker not in held:
-        raise OutputError(f"{target}: holds another kind of swapsim result ({', '.join(sorted(held))}); "
-                          f"choose another --out")
+        raise OutputError(
+            f"{target}: holds another kind of swapsim result ({', '.join(sorted(held))}); choose another --out"
+        )
 
 
 @contextmanager
@@ -274,8 +292,9 @@ def atomic_dir(target: Path) -> Iterator[Path]:
         umask = os.umask(0)
         os.umask(umask)
         tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are ordinary directories
-        (tmp / PARTIAL_MARKER).write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}),
-                                          encoding="utf-8")
+        (tmp / PARTIAL_MARKER).write_text(
+            json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8"
+        )
         yield tmp
         (tmp / PARTIAL_MARKER).unlink()
         _install(tmp, target)
@@ -305,8 +324,9 @@ def _install(tmp: Path, target: Path) -> None:
         _same_kind(target, mine, next(f for f in new if f in MARKERS) if set(new) & set(MARKERS) else "")
     clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]
     if clash:
-        raise OutputError(f"{target / clash[0]}: exists and was not written by swapsim; move it away "
-                          f"or choose another --out")
+        raise OutputError(
+            f"{target / clash[0]}: exists and was not written by swapsim; move it away or choose another --out"
+        )
     write_manifest(target, old | set(new))  # a kill from here on leaves an owned directory
     for rel in sorted(old - set(new)):
         p = target / rel

@@ -86,15 +86,19 @@ class CostsSpec(_Frozen):
     discount_rate: Real = Field(default=0.08, ge=0, le=1, description="annual discount rate (fraction)")
     energy_per_kwh: Real = Field(default=0.15, ge=0, description="flat grid energy price per kWh")
     energy_tariff: list[TariffSegment] | None = Field(
-        default=None, min_length=1, description="time-of-use prices by hour of day (replaces energy_per_kwh)")
+        default=None, min_length=1, description="time-of-use prices by hour of day (replaces energy_per_kwh)"
+    )
     technician_per_hour: Real = Field(default=40.0, ge=0, description="labour per technician on duty per hour")
-    pack_replacement: Real | None = Field(default=None, ge=0,
-                                           description="price of a replacement pack (default: pack_capex)")
+    pack_replacement: Real | None = Field(
+        default=None, ge=0, description="price of a replacement pack (default: pack_capex)"
+    )
     unserved_task: Real = Field(default=0.0, ge=0, description="penalty per task arrived but not done")
-    robot_hour_short: Real = Field(default=0.0, ge=0,
-                                    description="penalty per robot-hour of work short of target_productive_robots")
-    target_productive_robots: Real | None = Field(default=None, gt=0,
-                                                   description="mean robots working wanted (for robot_hour_short)")
+    robot_hour_short: Real = Field(
+        default=0.0, ge=0, description="penalty per robot-hour of work short of target_productive_robots"
+    )
+    target_productive_robots: Real | None = Field(
+        default=None, gt=0, description="mean robots working wanted (for robot_hour_short)"
+    )
 
     @model_validator(mode="after")
     def _tariff_ordered(self) -> "CostsSpec":

@@ -36,8 +36,17 @@ from swapsim.scenario.limits import Real
 from swapsim.scenario.units import Duration
 from swapsim.streams import BlockDraws, uniform
 
-__all__ = ["DurationDist", "Fixed", "Uniform", "Triangular", "Exponential", "Normal", "LogNormal",
-           "Empirical", "DIST_NAMES"]
+__all__ = [
+    "DurationDist",
+    "Fixed",
+    "Uniform",
+    "Triangular",
+    "Exponential",
+    "Normal",
+    "LogNormal",
+    "Empirical",
+    "DIST_NAMES",
+]
 
 
 class _Dist(BaseModel):

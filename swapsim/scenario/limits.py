@@ -23,10 +23,30 @@ from pydantic import BeforeValidator
 if TYPE_CHECKING:
     from swapsim.scenario.schema import Scenario
 
-__all__ = ["Int", "Real", "show", "runnable_checks", "duration_at_most", "duration_at_least",
-           "MAX_ROBOTS", "MAX_STATIONS", "MAX_POSITIONS", "MAX_BAYS", "MAX_HORIZON_H", "MIN_BIN_WIDTH_H",
-           "MAX_SEED", "MAX_ARRIVAL_RATE_PER_H", "MAX_FAULT_RATE_PER_DAY", "MAX_FAILED_SWAP_PROBABILITY",
-           "MIN_PERIOD_H", "MIN_SEGMENT_H", "MIN_CYCLE_H", "MIN_WORK_PER_SWAP_H", "MAX_LOGNORMAL_CV", "MAX_SET_PATH_PARTS"]
+__all__ = [
+    "Int",
+    "Real",
+    "show",
+    "runnable_checks",
+    "duration_at_most",
+    "duration_at_least",
+    "MAX_ROBOTS",
+    "MAX_STATIONS",
+    "MAX_POSITIONS",
+    "MAX_BAYS",
+    "MAX_HORIZON_H",
+    "MIN_BIN_WIDTH_H",
+    "MAX_SEED",
+    "MAX_ARRIVAL_RATE_PER_H",
+    "MAX_FAULT_RATE_PER_DAY",
+    "MAX_FAILED_SWAP_PROBABILITY",
+    "MIN_PERIOD_H",
+    "MIN_SEGMENT_H",
+    "MIN_CYCLE_H",
+    "MIN_WORK_PER_SWAP_H",
+    "MAX_LOGNORMAL_CV",
+    "MAX_SET_PATH_PARTS",
+]
 
 # -- field bounds (used by swapsim.scenario) --------------------------------------------------------
 MAX_ROBOTS = 10_000
@@ -142,18 +162,26 @@ def runnable_checks(s: "Scenario") -> list[tuple[str, str, Any]]:
     usable_wh = s.pack.capacity * s.pack.usable_fraction
     window = s.policy.ready_threshold - s.policy.swap_trigger
     if top_w > 0 and window * usable_wh / top_w < MIN_WORK_PER_SWAP_H:
-        errors.append(("pack.capacity",
-                       f"a swap must buy at least 1 min of work: (policy.ready_threshold - policy.swap_trigger) "
-                       f"x usable energy = {window * usable_wh:.3g} Wh lasts "
-                       f"{window * usable_wh / top_w * 3600:.3g} s at {top_name} {format_power(top_w)}",
-                       f"{s.pack.capacity:g} Wh"))
+        errors.append(
+            (
+                "pack.capacity",
+                f"a swap must buy at least 1 min of work: (policy.ready_threshold - policy.swap_trigger) "
+                f"x usable energy = {window * usable_wh:.3g} Wh lasts "
+                f"{window * usable_wh / top_w * 3600:.3g} s at {top_name} {format_power(top_w)}",
+                f"{s.pack.capacity:g} Wh",
+            )
+        )
     tasks = s.workload.tasks
     if tasks is not None:
         peak = max(seg.rate_per_h for seg in tasks.arrivals.profile) * tasks.arrivals.scale
         if peak > MAX_ARRIVAL_RATE_PER_H:
-            errors.append(("workload.tasks.arrivals.scale",
-                           f"the peak rate x scale must be <= {MAX_ARRIVAL_RATE_PER_H:g} tasks per hour",
-                           f"{peak:g} per hour"))
+            errors.append(
+                (
+                    "workload.tasks.arrivals.scale",
+                    f"the peak rate x scale must be <= {MAX_ARRIVAL_RATE_PER_H:g} tasks per hour",
+                    f"{peak:g} per hour",
+                )
+            )
     errors.extend(_distribution_checks(s))
     return errors
 
@@ -216,8 +244,10 @@ def duration_at_most(bound_h: float):
     def check(hours: float) -> float:
         if hours > bound_h:
             from swapsim.scenario.units import format_duration
+
             raise ValueError(f"must be <= {format_duration(bound_h)} (got {format_duration(hours)})")
         return hours
+
     return AfterValidator(check)
 
 
@@ -228,6 +258,8 @@ def duration_at_least(bound_h: float):
     def check(hours: float) -> float:
         if hours < bound_h:
             from swapsim.scenario.units import format_duration
+
             raise ValueError(f"must be >= {format_duration(bound_h)} (got {format_duration(hours)})")
         return hours
+
     return AfterValidator(check)

@@ -26,12 +26,22 @@ from swapsim.scenario.schema import Scenario, ScenarioError, _cross_checks
 from swapsim.scenario.shortening import MAX_HORIZON_ENV, cap_horizon_data, max_horizon_h
 from swapsim.scenario.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 
-__all__ = ["load_scenario", "scenario_from_dict", "scenario_to_dict", "dump_scenario", "read_yaml",
-           "apply_override", "split_path", "WILDCARD", "format_errors"]
+__all__ = [
+    "load_scenario",
+    "scenario_from_dict",
+    "scenario_to_dict",
+    "dump_scenario",
+    "read_yaml",
+    "apply_override",
+    "split_path",
+    "WILDCARD",
+    "format_errors",
+]
 
 
 # ---------------------------------------------------------------------------------------------
 # Error messages
+
 
 def _loc_to_path(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
@@ -173,8 +183,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
             if not isinstance(node, list):
                 raise ScenarioError(f"--set {assignment}: {where}: is not a list")
             if not -len(node) <= key < len(node):
-                raise ScenarioError(f"--set {assignment}: {where}: index out of range "
-                                    f"(the list has {len(node)} item(s))")
+                raise ScenarioError(
+                    f"--set {assignment}: {where}: index out of range (the list has {len(node)} item(s))"
+                )
         else:
             if not isinstance(node, dict):
                 raise ScenarioError(f"--set {assignment}: {where}: is not a mapping")
@@ -189,6 +200,7 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # Loading
+
 
 def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
     """Validate a mapping (as read from YAML) into a frozen :class:`Scenario`."""

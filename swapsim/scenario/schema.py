@@ -102,8 +102,12 @@ class StationSpec(_Frozen):
     swap_duration: DurationDist = Field(default="3 min", validate_default=True)
     charger: ChargerSpec = ChargerSpec()
     power_cap: Power | None = Field(default=None, gt=0, description="grid power shared by the chargers (W)")
-    docks: Int | None = Field(default=None, ge=1, le=lim.MAX_POSITIONS,
-                              description="plug_in: charging docks, one robot each; default bays // 2")
+    docks: Int | None = Field(
+        default=None,
+        ge=1,
+        le=lim.MAX_POSITIONS,
+        description="plug_in: charging docks, one robot each; default bays // 2",
+    )
 
     @property
     def plug_in_docks(self) -> int:
@@ -125,17 +129,16 @@ class FleetSpec(_Frozen):
     robots: Int = Field(ge=1, le=lim.MAX_ROBOTS, description="number of robots")
     initial_soc: Literal["staggered", "full"] = Field(
         default="staggered",
-        description="staggered: each robot's active pack starts at a random charge above the trigger")
+        description="staggered: each robot's active pack starts at a random charge above the trigger",
+    )
     rescue_time: Duration = Field(default=0.5, gt=0, description="time a stranded robot is down")
 
 
 class PowerSpec(_Frozen):
     """Electrical power drawn by a robot in each activity."""
 
-    activities: dict[str, Power] = Field(
-        default_factory=lambda: {"walk": 210.0, "stand": 105.0, "idle": 50.0})
-    at_station: Power | None = Field(default=None, ge=0,
-                                     description="draw while queueing and swapping; default: idle")
+    activities: dict[str, Power] = Field(default_factory=lambda: {"walk": 210.0, "stand": 105.0, "idle": 50.0})
+    at_station: Power | None = Field(default=None, ge=0, description="draw while queueing and swapping; default: idle")
 
     @field_validator("activities")
     @classmethod
@@ -190,7 +193,8 @@ class ArrivalSpec(_Frozen):
     """Task arrivals: a Poisson process whose rate follows a repeating piecewise-constant profile."""
 
     period: Annotated[Duration, lim.duration_at_least(lim.MIN_PERIOD_H)] = Field(
-        default=24.0, description="length of the repeating profile (h)")
+        default=24.0, description="length of the repeating profile (h)"
+    )
     profile: list[RateSegment] = Field(min_length=1)
     scale: Real = Field(default=1.0, gt=0, description="multiplies every rate (for sweeps)")
 
@@ -222,13 +226,17 @@ class TaskSpec(_Frozen):
     steps: list[WorkStep] = Field(min_length=1, description="what a task is, in order, after the walk to it")
     dispatch: Literal["fifo", "nearest"] = Field(
         default="fifo",
-        description="fifo: oldest task to the robot idle longest; nearest: oldest task to the nearest idle robot")
+        description="fifo: oldest task to the robot idle longest; nearest: oldest task to the nearest idle robot",
+    )
     floor: FloorSpec = FloorSpec()
     approach_activity: str = Field(default="walk", description="activity of the walk to a task's location")
     energy_aware: bool = Field(default=True, description="check a robot's energy before giving it a task")
-    reserve: Real = Field(default=0.05, ge=0, lt=1,
-                           description="energy kept after a task and the walk to a station, "
-                                       "as a fraction of one pack's usable energy")
+    reserve: Real = Field(
+        default=0.05,
+        ge=0,
+        lt=1,
+        description="energy kept after a task and the walk to a station, as a fraction of one pack's usable energy",
+    )
 
 
 def _fleet_share(value: object) -> str:
@@ -263,7 +271,8 @@ class ShiftSpec(_Frozen):
     off_duty: Literal["replenish", "park_charging"] = Field(
         default="replenish",
         description="replenish: swap (or charge at a dock) every pack below the ready threshold, then park; "
-                    "park_charging: park at once and charge the packs in the parking spot")
+        "park_charging: park at once and charge the packs in the parking spot",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "ShiftSpec":
@@ -274,16 +283,24 @@ class ShiftSpec(_Frozen):
 class EstopSpec(_Frozen):
     """Emergency stops: the robot halts where it is for ``duration``, then resumes what it was doing."""
 
-    rate_per_day: Real = Field(default=0.0, ge=0, le=lim.MAX_FAULT_RATE_PER_DAY,
-                                description="per robot, per day spent working, idle or travelling")
+    rate_per_day: Real = Field(
+        default=0.0,
+        ge=0,
+        le=lim.MAX_FAULT_RATE_PER_DAY,
+        description="per robot, per day spent working, idle or travelling",
+    )
     duration: DurationDist = Field(default="5 min", validate_default=True)
 
 
 class BreakdownSpec(_Frozen):
     """Robot breakdowns: down until a technician has repaired it (response plus repair, one distribution)."""
 
-    rate_per_day: Real = Field(default=0.0, ge=0, le=lim.MAX_FAULT_RATE_PER_DAY,
-                                description="per robot, per day spent working, idle or travelling")
+    rate_per_day: Real = Field(
+        default=0.0,
+        ge=0,
+        le=lim.MAX_FAULT_RATE_PER_DAY,
+        description="per robot, per day spent working, idle or travelling",
+    )
     repair: DurationDist = Field(default="4 h", validate_default=True)
 
 
@@ -297,7 +314,9 @@ class StationOutageSpec(_Frozen):
 class FailedSwapSpec(_Frozen):
     """Failed swap attempts (misread green light, connector fault): time lost, then retried."""
 
-    probability: Real = Field(default=0.0, ge=0, le=lim.MAX_FAILED_SWAP_PROBABILITY, description="chance that one attempt fails")
+    probability: Real = Field(
+        default=0.0, ge=0, le=lim.MAX_FAILED_SWAP_PROBABILITY, description="chance that one attempt fails"
+    )
     retry: DurationDist = Field(default="1 min", validate_default=True)
 
 
@@ -316,8 +335,9 @@ class StrategySpec(_Frozen):
     powered down for the swap, then boots), ``plug_in`` (two packs stay in; the robot docks to charge)."""
 
     kind: Literal["hot_swap", "cold_swap", "plug_in"] = "hot_swap"
-    boot_time: DurationDist = Field(default="2 min", validate_default=True,
-                                    description="cold_swap: power-up after the swap")
+    boot_time: DurationDist = Field(
+        default="2 min", validate_default=True, description="cold_swap: power-up after the swap"
+    )
 
     @property
     def packs_per_robot(self) -> int:
@@ -347,15 +367,18 @@ class WorkloadSpec(_Frozen):
 class PolicySpec(_Frozen):
     """Swap decisions."""
 
-    swap_trigger: Real = Field(default=0.2, ge=0, lt=1,
-                                description="state of charge at which the active pack is given up")
-    ready_threshold: Real = Field(default=0.95, gt=0, le=1,
-                                   description="state of charge at which a bay shows green")
+    swap_trigger: Real = Field(
+        default=0.2, ge=0, lt=1, description="state of charge at which the active pack is given up"
+    )
+    ready_threshold: Real = Field(default=0.95, gt=0, le=1, description="state of charge at which a bay shows green")
     go: Literal["immediately", "after_activity"] = "immediately"
     station_choice: StationRule = "nearest"  # type: ignore[valid-type]
     opportunistic_below: Real | None = Field(
-        default=None, gt=0, le=1,
-        description="an idle robot with a pack below this state of charge swaps early when a station is free")
+        default=None,
+        gt=0,
+        le=1,
+        description="an idle robot with a pack below this state of charge swaps early when a station is free",
+    )
 
 
 class TravelSpec(_Frozen):
@@ -368,13 +391,15 @@ class OutputSpec(_Frozen):
     """What a run records besides its KPIs."""
 
     bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(
-        default=0.25, description="time-series bin width")
-    trace_events: Int = Field(default=0, ge=0, le=1_000_000,
-                              description="keep the first N model events (0: none)")
-    health_bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(default=24.0,
-                                       description="interval between pack-health snapshots (health.csv)")
-    alerts_limit: Int = Field(default=10_000, ge=0, le=1_000_000,
-                              description="keep the first N alerts as alerts.csv rows; count the rest")
+        default=0.25, description="time-series bin width"
+    )
+    trace_events: Int = Field(default=0, ge=0, le=1_000_000, description="keep the first N model events (0: none)")
+    health_bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(
+        default=24.0, description="interval between pack-health snapshots (health.csv)"
+    )
+    alerts_limit: Int = Field(
+        default=10_000, ge=0, le=1_000_000, description="keep the first N alerts as alerts.csv rows; count the rest"
+    )
 
 
 class Scenario(_Frozen):
@@ -411,6 +436,7 @@ class Scenario(_Frozen):
 # ---------------------------------------------------------------------------------------------
 # Cross-field checks that pydantic field validators cannot place on one field.
 
+
 def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     errors: list[tuple[str, str, Any]] = []
     if s.warmup >= s.horizon:
@@ -418,23 +444,40 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     known = set(s.power.activities)
     for i, step in enumerate(s.workload.cycle or []):
         if step.activity not in known:
-            errors.append((f"workload.cycle[{i}].activity",
-                           f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
-                           step.activity))
+            errors.append(
+                (
+                    f"workload.cycle[{i}].activity",
+                    f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                    step.activity,
+                )
+            )
     if s.policy.ready_threshold <= s.policy.swap_trigger:
-        errors.append(("policy.ready_threshold", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
-                       s.policy.ready_threshold))
+        errors.append(
+            (
+                "policy.ready_threshold",
+                f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
+                s.policy.ready_threshold,
+            )
+        )
     if s.workload.cycle and sum(step.duration.mean for step in s.workload.cycle) < lim.MIN_CYCLE_H:
-        errors.append(("workload.cycle", "the steps' mean durations must add up to at least 1 min "
-                       "(a shorter cycle stops the clock)",
-                       _raw_duration(sum(step.duration.mean for step in s.workload.cycle))))
+        errors.append(
+            (
+                "workload.cycle",
+                "the steps' mean durations must add up to at least 1 min (a shorter cycle stops the clock)",
+                _raw_duration(sum(step.duration.mean for step in s.workload.cycle)),
+            )
+        )
     usable_wh = s.pack.capacity * s.pack.usable_fraction
     for i, st in enumerate(s.stations):
         charger_w = st.charger.rate_c * usable_wh / st.charger.efficiency
         if st.power_cap is not None and st.power_cap < charger_w:
-            errors.append((f"stations[{i}].power_cap",
-                           f"must be at least one charger's power ({charger_w:.0f} W)",
-                           f"{st.power_cap:g} W"))
+            errors.append(
+                (
+                    f"stations[{i}].power_cap",
+                    f"must be at least one charger's power ({charger_w:.0f} W)",
+                    f"{st.power_cap:g} W",
+                )
+            )
     seen: dict[str, int] = {}
     for i, st in enumerate(s.stations):
         if st.name in seen:
@@ -455,29 +498,42 @@ def _realistic_work_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     if tasks is not None:
         for i, step in enumerate(tasks.steps):
             if step.activity not in known:
-                errors.append((f"workload.tasks.steps[{i}].activity",
-                               f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
-                               step.activity))
+                errors.append(
+                    (
+                        f"workload.tasks.steps[{i}].activity",
+                        f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                        step.activity,
+                    )
+                )
         if tasks.approach_activity not in known:
-            errors.append(("workload.tasks.approach_activity",
-                           f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
-                           tasks.approach_activity))
+            errors.append(
+                (
+                    "workload.tasks.approach_activity",
+                    f"must be one of the activities in power.activities ({', '.join(sorted(known))})",
+                    tasks.approach_activity,
+                )
+            )
     if s.shifts is not None:
         for i, seg in enumerate(s.shifts.calendar):
             if isinstance(seg.robots, int) and seg.robots > s.fleet.robots:
-                errors.append((f"shifts.calendar[{i}].robots", f"must be <= fleet.robots ({s.fleet.robots})",
-                               seg.robots))
+                errors.append(
+                    (f"shifts.calendar[{i}].robots", f"must be <= fleet.robots ({s.fleet.robots})", seg.robots)
+                )
     below = s.policy.opportunistic_below
     if below is not None and below <= s.policy.swap_trigger:
-        errors.append(("policy.opportunistic_below", f"must be > policy.swap_trigger ({s.policy.swap_trigger})",
-                       below))
+        errors.append(("policy.opportunistic_below", f"must be > policy.swap_trigger ({s.policy.swap_trigger})", below))
     if below is not None and below > s.policy.ready_threshold:
-        errors.append(("policy.opportunistic_below",
-                       f"must be <= policy.ready_threshold ({s.policy.ready_threshold}): a fresh pack must satisfy it",
-                       below))
+        errors.append(
+            (
+                "policy.opportunistic_below",
+                f"must be <= policy.ready_threshold ({s.policy.ready_threshold}): a fresh pack must satisfy it",
+                below,
+            )
+        )
     return errors
 
 
 def _raw_duration(hours: float) -> str:
     from swapsim.scenario.units import format_duration
+
     return format_duration(hours)

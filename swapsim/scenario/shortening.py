@@ -49,8 +49,10 @@ def cap_horizon_data(data: dict[str, object], horizon_h: float, warmup_h: float)
     cap = max_horizon_h()
     if cap is None or horizon_h <= cap:
         return data
-    announce(f"horizon cut from {horizon_h:g} h to {cap:g} h by {MAX_HORIZON_ENV}, warm-up scaled to "
-             f"{warmup_h * cap / horizon_h:g} h")
+    announce(
+        f"horizon cut from {horizon_h:g} h to {cap:g} h by {MAX_HORIZON_ENV}, warm-up scaled to "
+        f"{warmup_h * cap / horizon_h:g} h"
+    )
     out = dict(data)
     out["horizon"] = f"{cap!r} h"
     out["warmup"] = f"{warmup_h * cap / horizon_h!r} h"

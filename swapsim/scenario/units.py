@@ -50,11 +50,26 @@ class UnitError(ValueError):
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z/]+)\s*$")
 
 _DURATION_H = {
-    "s": 1 / 3600, "sec": 1 / 3600, "secs": 1 / 3600, "second": 1 / 3600, "seconds": 1 / 3600,
-    "min": 1 / 60, "mins": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
-    "h": 1.0, "hr": 1.0, "hrs": 1.0, "hour": 1.0, "hours": 1.0,
-    "d": 24.0, "day": 24.0, "days": 24.0,
-    "w": 168.0, "week": 168.0, "weeks": 168.0,
+    "s": 1 / 3600,
+    "sec": 1 / 3600,
+    "secs": 1 / 3600,
+    "second": 1 / 3600,
+    "seconds": 1 / 3600,
+    "min": 1 / 60,
+    "mins": 1 / 60,
+    "minute": 1 / 60,
+    "minutes": 1 / 60,
+    "h": 1.0,
+    "hr": 1.0,
+    "hrs": 1.0,
+    "hour": 1.0,
+    "hours": 1.0,
+    "d": 24.0,
+    "day": 24.0,
+    "days": 24.0,
+    "w": 168.0,
+    "week": 168.0,
+    "weeks": 168.0,
 }
 _ENERGY_WH = {"Wh": 1.0, "kWh": 1e3, "MWh": 1e6, "J": 1 / 3600, "kJ": 1 / 3.6, "MJ": 1e3 / 3.6}
 _POWER_W = {"W": 1.0, "kW": 1e3, "MW": 1e6}
@@ -83,10 +98,17 @@ def _parse(value: object, table: dict[str, float], dimension: str, example: str,
         meant = [k for k in table if k.lower() == unit.lower()] if si_case else []
         if meant:
             prefix = unit[0]
-            what = {"m": " ('m' is milli)", "M": " ('M' is mega)", "k": "", "K": " ('K' is kelvin, not kilo)"}.get(
-                prefix, "") if len(unit) > 1 else ""
-            raise UnitError(f"'{unit}' is not how the unit is written{what}: units are case-sensitive, "
-                            f"write {' or '.join(repr(m) for m in meant)} (known: {known})")
+            what = (
+                {"m": " ('m' is milli)", "M": " ('M' is mega)", "k": "", "K": " ('K' is kelvin, not kilo)"}.get(
+                    prefix, ""
+                )
+                if len(unit) > 1
+                else ""
+            )
+            raise UnitError(
+                f"'{unit}' is not how the unit is written{what}: units are case-sensitive, "
+                f"write {' or '.join(repr(m) for m in meant)} (known: {known})"
+            )
         raise UnitError(f"unknown {dimension} unit '{unit}' (known: {known})")
     result = float(number) * table[unit]
     if not math.isfinite(result):

@@ -29,8 +29,16 @@ from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 
-__all__ = ["YamlInputError", "BoundedLoader", "read_yaml_file", "load_yaml_text",
-           "MAX_FILE_BYTES", "MAX_NODES", "MAX_DEPTH", "MAX_INT_DIGITS"]
+__all__ = [
+    "YamlInputError",
+    "BoundedLoader",
+    "read_yaml_file",
+    "load_yaml_text",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+]
 
 MAX_FILE_BYTES = 1 << 20
 """Largest scenario or sweep file read (bytes): 1 MiB, about a hundred times the largest shipped one."""
@@ -81,8 +89,9 @@ class BoundedLoader(yaml.SafeLoader):
     def _count(self, n: int, mark: Any) -> None:
         self._nodes += n
         if self._nodes > MAX_NODES:
-            raise ComposerError(None, None, f"more than {MAX_NODES:,} values once aliases are expanded "
-                                            "(an alias bomb?)", mark)
+            raise ComposerError(
+                None, None, f"more than {MAX_NODES:,} values once aliases are expanded (an alias bomb?)", mark
+            )
 
     # -- constructing: duplicate keys, huge integers -------------------------------------------------
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
@@ -97,17 +106,25 @@ class BoundedLoader(yaml.SafeLoader):
                 except TypeError:  # unhashable: the base class reports it
                     continue
                 if first is not key_node.start_mark:
-                    raise ConstructorError(None, None, f"duplicate key {_brief(key)} (first at line "
-                                                       f"{first.line + 1}, again at line {key_node.start_mark.line + 1})",
-                                           key_node.start_mark)
+                    raise ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {_brief(key)} (first at line "
+                        f"{first.line + 1}, again at line {key_node.start_mark.line + 1})",
+                        key_node.start_mark,
+                    )
         return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_int(self, node: Any) -> int:
         text = str(node.value)
         digits = sum(ch.isdigit() or ch in "abcdefABCDEF" for ch in text)
         if digits > MAX_INT_DIGITS:
-            raise ConstructorError(None, None, f"an integer of {digits} digits is too large for any field "
-                                               f"(at most {MAX_INT_DIGITS} digits)", node.start_mark)
+            raise ConstructorError(
+                None,
+                None,
+                f"an integer of {digits} digits is too large for any field (at most {MAX_INT_DIGITS} digits)",
+                node.start_mark,
+            )
         return super().construct_yaml_int(node)
 
 
@@ -154,8 +171,10 @@ def read_yaml_file(path: str | Path) -> Any:
         if not stat.S_ISREG(info.st_mode):
             raise YamlInputError(f"{path}: is not a regular file (a device, FIFO or socket), expected a YAML file")
         if info.st_size > MAX_FILE_BYTES:
-            raise YamlInputError(f"{path}: the file is {info.st_size:,} bytes, more than the "
-                                 f"{MAX_FILE_BYTES:,} bytes (1 MiB) a scenario file may have")
+            raise YamlInputError(
+                f"{path}: the file is {info.st_size:,} bytes, more than the "
+                f"{MAX_FILE_BYTES:,} bytes (1 MiB) a scenario file may have"
+            )
         with os.fdopen(fd, "rb", closefd=True) as fh:
             fd = -1
             data = fh.read(MAX_FILE_BYTES + 1)
@@ -165,8 +184,9 @@ def read_yaml_file(path: str | Path) -> Any:
         if fd >= 0:
             os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        raise YamlInputError(f"{path}: the file is more than the {MAX_FILE_BYTES:,} bytes (1 MiB) "
-                             "a scenario file may have")
+        raise YamlInputError(
+            f"{path}: the file is more than the {MAX_FILE_BYTES:,} bytes (1 MiB) a scenario file may have"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -21,8 +21,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import json
     from pathlib import Path
 
-    parser = argparse.ArgumentParser(prog="python -m swapsim.analysis.validation",
-                                     description="Run the validation experiments and write docs/validation.md.")
+    parser = argparse.ArgumentParser(
+        prog="python -m swapsim.analysis.validation",
+        description="Run the validation experiments and write docs/validation.md.",
+    )
     parser.add_argument("--out", default="docs/validation.md", help="the page to write")
     parser.add_argument("--data", default=None, help="raw numbers (JSON); default: next to the page")
     parser.add_argument("--figures", default=None, help="figure directory; default: docs/figures")
@@ -38,8 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = run_all(QUICK if args.quick else FULL)
         data_path.parent.mkdir(parents=True, exist_ok=True)
         data_path.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    render(data, out, fig_dir, ageing=load_ageing(data_path.with_name("validation-ageing.json")),
-           verdicts=load_verdicts(data_path.with_name("validation-verdicts.json")))
+    render(
+        data,
+        out,
+        fig_dir,
+        ageing=load_ageing(data_path.with_name("validation-ageing.json")),
+        verdicts=load_verdicts(data_path.with_name("validation-verdicts.json")),
+    )
     print(f"wrote {out}, {data_path} and figures in {fig_dir}/")
     return 0
 

@@ -52,9 +52,15 @@ BLAST_CLASSES = {
 
 YEAR_H = 365.0 * 24.0
 COMMON = [
-    "horizon=365 d", "warmup=0 h", "battery.wear_sigma=0", "battery.initial_capacity_sd=0",
-    "health.fault_rate_per_cycle=0", "health.warn_below=0.5", "health.retire_below=0.5",
-    "health.retire_resistance_ratio=10", "output.bin_width=1 d",
+    "horizon=365 d",
+    "warmup=0 h",
+    "battery.wear_sigma=0",
+    "battery.initial_capacity_sd=0",
+    "health.fault_rate_per_cycle=0",
+    "health.warn_below=0.5",
+    "health.retire_below=0.5",
+    "health.retire_resistance_ratio=10",
+    "output.bin_width=1 d",
 ]
 """Overrides for every duty: one year, no pack-to-pack variation, no safety faults, and packs kept in
 service below 80 % (so that every traced pack sees the whole year)."""
@@ -62,22 +68,38 @@ service below 80 % (so that every traced pack sees the whole year)."""
 DUTIES: dict[str, tuple[str, list[str]]] = {
     # Standing-heavy: the shipped factory (stand 105 W at the workstation most of the time), 10 robots
     # and two smaller halls so that a year runs in a few seconds.
-    "factory (standing)": ("scenarios/factory.yaml", [
-        "fleet.robots=10", "stations[0].bays=6", "stations[0].charged_packs=4",
-        "stations[1].bays=6", "stations[1].charged_packs=4"]),
+    "factory (standing)": (
+        "scenarios/factory.yaml",
+        [
+            "fleet.robots=10",
+            "stations[0].bays=6",
+            "stations[0].charged_packs=4",
+            "stations[1].bays=6",
+            "stations[1].charged_packs=4",
+        ],
+    ),
     # Walking-heavy: the factory floor with a walking cycle (carry totes between racks, short picks),
     # 6 robots, one 4-bay hall each side.
-    "walking cycle": ("scenarios/factory.yaml", [
-        "fleet.robots=6", "stations[0].bays=4", "stations[0].charged_packs=2",
-        "stations[1].bays=4", "stations[1].charged_packs=2",
-        "workload.cycle=[{activity: walk, duration: {dist: uniform, low: 20 min, high: 60 min}},"
-        " {activity: stand, duration: {dist: exponential, mean: 8 min}},"
-        " {activity: idle, duration: {dist: exponential, mean: 4 min}}]"]),
+    "walking cycle": (
+        "scenarios/factory.yaml",
+        [
+            "fleet.robots=6",
+            "stations[0].bays=4",
+            "stations[0].charged_packs=2",
+            "stations[1].bays=4",
+            "stations[1].charged_packs=2",
+            "workload.cycle=[{activity: walk, duration: {dist: uniform, low: 20 min, high: 60 min}},"
+            " {activity: stand, duration: {dist: exponential, mean: 8 min}},"
+            " {activity: idle, duration: {dist: exponential, mean: 4 min}}]",
+        ],
+    ),
 }
 """Duty name -> (scenario file, overrides)."""
 
-def blast_input(points: list[tuple[float, float, float]], step_s: float = 60.0,
-                end_h: float | None = None) -> dict[str, np.ndarray]:
+
+def blast_input(
+    points: list[tuple[float, float, float]], step_s: float = 60.0, end_h: float | None = None
+) -> dict[str, np.ndarray]:
     """BLAST-Lite's ``input_timeseries`` (``Time_s``, ``SOC``, ``Temperature_C``) from a traced path.
 
     The path is sampled every ``step_s`` seconds from its first point to ``end_h`` (default: its last):
@@ -137,8 +159,9 @@ def crosscheck(duty: str, preset: str, full: bool = True) -> list[PackResult]:
     """Swapsim and BLAST-Lite side by side for the traced packs after one year of ``duty`` with ``preset``."""
     path, extra = DUTIES[duty]
     scenario = load_scenario(ROOT / path, [*COMMON, *extra, f"battery.chemistry={preset}"])
-    packs = traced_packs(scenario.fleet.robots, full, scenario.strategy.packs_per_robot,
-                         scenario.strategy.kind != "plug_in")
+    packs = traced_packs(
+        scenario.fleet.robots, full, scenario.strategy.packs_per_robot, scenario.strategy.kind != "plug_in"
+    )
     trace = PackTrace(packs)
     result = simulate(scenario, pack_trace=trace)
     model = CHEMISTRIES[preset]
@@ -153,13 +176,18 @@ def crosscheck(duty: str, preset: str, full: bool = True) -> list[PackResult]:
         b_cal = float(cell.states[list(cell.states)[0]][-1])
         b_cyc = float(cell.states[list(cell.states)[1]][-1])
         years = days / 365.0
-        out.append(PackResult(
-            duty=duty, preset=preset, pack=pid,
-            swapsim_q=1.0 - q_cal - q_cyc, blast_q=float(cell.outputs["q"][-1]),
-            swapsim_years_80=years_to_health(q_cal, q_cyc, 1.0, model.p_cal, model.p_cyc),
-            blast_years_80=years_to_health(b_cal, b_cyc, years, model.p_cal, model.p_cyc),
-            efc=float(cell.stressors["efc"][-1]),
-        ))
+        out.append(
+            PackResult(
+                duty=duty,
+                preset=preset,
+                pack=pid,
+                swapsim_q=1.0 - q_cal - q_cyc,
+                blast_q=float(cell.outputs["q"][-1]),
+                swapsim_years_80=years_to_health(q_cal, q_cyc, 1.0, model.p_cal, model.p_cyc),
+                blast_years_80=years_to_health(b_cal, b_cyc, years, model.p_cal, model.p_cyc),
+                efc=float(cell.stressors["efc"][-1]),
+            )
+        )
     return out
 
 
@@ -171,19 +199,21 @@ def summarise(results: list[PackResult]) -> list[dict[str, Any]]:
             rs = [r for r in results if r.duty == duty and r.preset == preset]
             if not rs:
                 continue
-            rows.append({
-                "duty": duty, "preset": preset, "packs": [r.pack for r in rs],
-                "blast_q": float(np.mean([r.blast_q for r in rs])),
-                "swapsim_q": float(np.mean([r.swapsim_q for r in rs])),
-                "worst_q_pp": max(abs(r.swapsim_q - r.blast_q) for r in rs) * 100,
-                "blast_years_80": float(np.mean([r.blast_years_80 for r in rs])),
-                "swapsim_years_80": float(np.mean([r.swapsim_years_80 for r in rs])),
-                "worst_years_rel": max(abs(r.swapsim_years_80 / r.blast_years_80 - 1) for r in rs),
-                "efc": float(np.mean([r.efc for r in rs])),
-            })
+            rows.append(
+                {
+                    "duty": duty,
+                    "preset": preset,
+                    "packs": [r.pack for r in rs],
+                    "blast_q": float(np.mean([r.blast_q for r in rs])),
+                    "swapsim_q": float(np.mean([r.swapsim_q for r in rs])),
+                    "worst_q_pp": max(abs(r.swapsim_q - r.blast_q) for r in rs) * 100,
+                    "blast_years_80": float(np.mean([r.blast_years_80 for r in rs])),
+                    "swapsim_years_80": float(np.mean([r.swapsim_years_80 for r in rs])),
+                    "worst_years_rel": max(abs(r.swapsim_years_80 / r.blast_years_80 - 1) for r in rs),
+                    "efc": float(np.mean([r.efc for r in rs])),
+                }
+            )
     return rows
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -191,8 +221,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     from importlib.metadata import version
 
-    parser = argparse.ArgumentParser(prog="python -m swapsim.analysis.validation.ageing",
-                                     description="Pack ageing against BLAST-Lite on a year of real duty.")
+    parser = argparse.ArgumentParser(
+        prog="python -m swapsim.analysis.validation.ageing",
+        description="Pack ageing against BLAST-Lite on a year of real duty.",
+    )
     parser.add_argument("--out", default="docs/validation-ageing.json", help="the saved numbers")
     parser.add_argument("--no-page", action="store_true", help="do not redraw docs/validation.md")
     args = parser.parse_args(argv)
@@ -200,13 +232,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     for duty in DUTIES:
         for preset in BLAST_CLASSES:
             for r in crosscheck(duty, preset):
-                print(f"{r.duty:20s} {r.preset:7s} pack {r.pack:3d} EFC {r.efc:7.1f}  q BLAST {r.blast_q:.4f} "
-                      f"swapsim {r.swapsim_q:.4f}  y80 BLAST {r.blast_years_80:.2f} "
-                      f"swapsim {r.swapsim_years_80:.2f}", flush=True)
+                print(
+                    f"{r.duty:20s} {r.preset:7s} pack {r.pack:3d} EFC {r.efc:7.1f}  q BLAST {r.blast_q:.4f} "
+                    f"swapsim {r.swapsim_q:.4f}  y80 BLAST {r.blast_years_80:.2f} "
+                    f"swapsim {r.swapsim_years_80:.2f}",
+                    flush=True,
+                )
                 results.append(r)
-    data = {"swapsim_version": __version__, "python": platform.python_version(),
-            "blast_lite": version("blast-lite"), "packs": [asdict(r) for r in results],
-            "rows": summarise(results)}
+    data = {
+        "swapsim_version": __version__,
+        "python": platform.python_version(),
+        "blast_lite": version("blast-lite"),
+        "packs": [asdict(r) for r in results],
+        "rows": summarise(results),
+    }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=1), encoding="utf-8")

@@ -25,7 +25,6 @@ packs: mean capacity after one year and years to 80 % (same extrapolation). Meas
 code; it cannot be recomputed from this version."""
 
 
-
 def section(data: Mapping[str, Any] | None) -> list[str]:
     """Section 8 of docs/validation.md, drawn from the saved numbers (``docs/validation-ageing.json``)."""
     L = ["## 8. Pack ageing against NREL BLAST-Lite on the duty packs really see", ""]
@@ -57,10 +56,12 @@ def section(data: Mapping[str, Any] | None) -> list[str]:
         bq, by = BEFORE.get((row["duty"], row["preset"]), (None, None))
         before_q = f"{bq:.2%}" if bq is not None else "–"
         before_y = f"{by:.2f}" if by is not None else "–"
-        L.append(f"| {row['duty']} | {row['preset']} | {row['efc']:.0f} | {row['blast_q']:.2%} | "
-                 f"{row['swapsim_q']:.2%} | {before_q} | {row['worst_q_pp']:.2f} | "
-                 f"{row['blast_years_80']:.2f} / {row['swapsim_years_80']:.2f} / {before_y} | "
-                 f"{row['worst_years_rel']:.1%} |")
+        L.append(
+            f"| {row['duty']} | {row['preset']} | {row['efc']:.0f} | {row['blast_q']:.2%} | "
+            f"{row['swapsim_q']:.2%} | {before_q} | {row['worst_q_pp']:.2f} | "
+            f"{row['blast_years_80']:.2f} / {row['swapsim_years_80']:.2f} / {before_y} | "
+            f"{row['worst_years_rel']:.1%} |"
+        )
     L += [
         "",
         "What changed (issue 19): the stressors now come from each pack's own history, as BLAST-Lite's "
@@ -97,9 +98,11 @@ def summary_rows(data: Mapping[str, Any] | None) -> list[str]:
     rows = data["rows"]
     worst_q = max(r["worst_q_pp"] for r in rows)
     worst_y = max(r["worst_years_rel"] for r in rows)
-    return [f"| pack ageing against NREL BLAST-Lite, {len(rows)} (duty, preset) pairs, one year | capacity after "
-            f"one year, years to 80 % | capacity within {worst_q:.2f} percentage points (tolerance 0.5), "
-            f"years to 80 % within {worst_y:.1%} (tolerance 10 %) on every traced pack |"]
+    return [
+        f"| pack ageing against NREL BLAST-Lite, {len(rows)} (duty, preset) pairs, one year | capacity after "
+        f"one year, years to 80 % | capacity within {worst_q:.2f} percentage points (tolerance 0.5), "
+        f"years to 80 % within {worst_y:.1%} (tolerance 10 %) on every traced pack |"
+    ]
 
 
 def load(path: Path) -> dict[str, Any] | None:

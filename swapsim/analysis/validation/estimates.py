@@ -42,17 +42,19 @@ def simulated_kpis(result: Any) -> dict[str, Any]:
     days = (result.manifest["horizon_h"] - result.manifest["warmup_h"]) / 24.0
     swaps = s["swaps"]["count"]
     return {
-        "swaps": {"per_robot_per_day": s["swaps"]["per_robot_per_day"],
-                  "wait_min": {"mean": s["swaps"]["wait_min"]["mean"]},
-                  "stockout_fraction": s["swaps"]["stockouts"] / swaps if swaps else 0.0},
-        "fleet": {"utilisation": s["fleet"]["utilisation"],
-                  "state_fraction": dict(s["fleet"]["state_fraction"])},
+        "swaps": {
+            "per_robot_per_day": s["swaps"]["per_robot_per_day"],
+            "wait_min": {"mean": s["swaps"]["wait_min"]["mean"]},
+            "stockout_fraction": s["swaps"]["stockouts"] / swaps if swaps else 0.0,
+        },
+        "fleet": {"utilisation": s["fleet"]["utilisation"], "state_fraction": dict(s["fleet"]["state_fraction"])},
         "energy": {"grid_kwh_per_day": s["energy"]["grid_kwh"] / days},
     }
 
 
-def estimate_vs_simulation(scenario: Scenario, replications: int = 3, first_seed: int = 1,
-                           level: float = 0.95, keep_series: str | None = None) -> dict[str, Any]:
+def estimate_vs_simulation(
+    scenario: Scenario, replications: int = 3, first_seed: int = 1, level: float = 0.95, keep_series: str | None = None
+) -> dict[str, Any]:
     """The analytic estimate of ``scenario`` beside its simulation (mean and CI over replications).
 
     ``keep_series``: name of a station whose robots-at-station series (busy + queue, 15-min bins)
@@ -72,37 +74,64 @@ def estimate_vs_simulation(scenario: Scenario, replications: int = 3, first_seed
         r = simulate(scenario, seed)
         sims.append(simulated_kpis(r))
         total = r.summary["swaps"]["count"]
-        station_rows.append([(st["swaps"] / total if total else 0.0,
-                              st["stockouts"] / st["swaps"] if st["swaps"] else 0.0) for st in r.summary["stations"]])
+        station_rows.append(
+            [
+                (st["swaps"] / total if total else 0.0, st["stockouts"] / st["swaps"] if st["swaps"] else 0.0)
+                for st in r.summary["stations"]
+            ]
+        )
         walls.append(r.manifest["wall_time_s"])
         if keep_series and series is None:
             ts = r.timeseries
             at = [b + q for b, q in zip(ts[f"{keep_series}_busy"], ts[f"{keep_series}_queue"])]
-            series = {"station": keep_series, "time_h": [float(t) for t in ts["time_h"]],
-                      "at_station": [float(x) for x in at], "bin_h": scenario.output.bin_width,
-                      "warmup_h": scenario.warmup}
+            series = {
+                "station": keep_series,
+                "time_h": [float(t) for t in ts["time_h"]],
+                "at_station": [float(x) for x in at],
+                "bin_h": scenario.output.bin_width,
+                "warmup_h": scenario.warmup,
+            }
     kpis = []
     for label, path, scale in ESTIMATE_KPIS:
         values = [scale * _dig(s, path) for s in sims]
         ci = mean_ci(values, level) if len(values) > 1 else CI(values[0], math.nan, 1, level)
-        kpis.append({"kpi": label, "path": ".".join(path), "estimate": scale * _dig(est, path),
-                     "sim_mean": ci.mean, "sim_half_width": ci.half_width})
+        kpis.append(
+            {
+                "kpi": label,
+                "path": ".".join(path),
+                "estimate": scale * _dig(est, path),
+                "sim_mean": ci.mean,
+                "sim_half_width": ci.half_width,
+            }
+        )
     stations = []
     for i, st in enumerate(est["stations"]):
         shares = [row[i][0] for row in station_rows]
         outs = [row[i][1] for row in station_rows]
-        stations.append({"name": st["name"], "share_estimate": st["share"],
-                         "share_sim": math.fsum(shares) / len(shares),
-                         "stockout_estimate": st["stockout_probability"],
-                         "stockout_palm": st["stockout_probability_palm"],
-                         "stockout_sim": math.fsum(outs) / len(outs)})
+        stations.append(
+            {
+                "name": st["name"],
+                "share_estimate": st["share"],
+                "share_sim": math.fsum(shares) / len(shares),
+                "stockout_estimate": st["stockout_probability"],
+                "stockout_palm": st["stockout_probability_palm"],
+                "stockout_sim": math.fsum(outs) / len(outs),
+            }
+        )
     return {
-        "scenario": scenario.name, "robots": scenario.fleet.robots, "stations": len(scenario.stations),
+        "scenario": scenario.name,
+        "robots": scenario.fleet.robots,
+        "stations": len(scenario.stations),
         "station_rows": stations,
-        "station_choice": scenario.policy.station_choice, "horizon_h": scenario.horizon,
-        "warmup_h": scenario.warmup, "replications": replications, "estimate_ms": 1000.0 * est_s,
-        "simulation_s_per_run": math.fsum(walls) / len(walls), "swap_interval_cv": est["cycle"]["swap_interval_cv"],
-        "kpis": kpis, "series": series,
+        "station_choice": scenario.policy.station_choice,
+        "horizon_h": scenario.horizon,
+        "warmup_h": scenario.warmup,
+        "replications": replications,
+        "estimate_ms": 1000.0 * est_s,
+        "simulation_s_per_run": math.fsum(walls) / len(walls),
+        "swap_interval_cv": est["cycle"]["swap_interval_cv"],
+        "kpis": kpis,
+        "series": series,
         "approximations": est["approximations"],
     }
 

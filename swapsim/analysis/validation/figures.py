@@ -46,25 +46,38 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
         fig = Figure(figsize=(10.5, 4.6))
         axes = fig.subplots(1, 2)
         colours = {c: OKABE_ITO[i] for i, c in enumerate(sorted({p["positions"] for p in data["mmcn"]}))}
-        for ax, key, label in ((axes[0], "wait_min", "mean wait for a position (min)"),
-                               (axes[1], "utilisation", "swap-position utilisation")):
+        for ax, key, label in (
+            (axes[0], "wait_min", "mean wait for a position (min)"),
+            (axes[1], "utilisation", "swap-position utilisation"),
+        ):
             top = 0.0
             for points, marker, fill in ((data["mmcn"], "o", True), (data["insensitivity"], "^", False)):
                 for p in points:
                     m = p["measures"][key]
                     col = colours[p["positions"]]
-                    ax.errorbar(m["exact"], m["mean"], yerr=m["half_width"], fmt=marker, ms=5,
-                                color=col, mfc=col if fill else "white", capsize=2, lw=1)
+                    ax.errorbar(
+                        m["exact"],
+                        m["mean"],
+                        yerr=m["half_width"],
+                        fmt=marker,
+                        ms=5,
+                        color=col,
+                        mfc=col if fill else "white",
+                        capsize=2,
+                        lw=1,
+                    )
                     top = max(top, m["exact"], m["mean"] + m["half_width"])
             ax.plot([0, top * 1.05], [0, top * 1.05], color="#555555", lw=1, ls="--", zorder=0)
             ax.set_xlabel(f"exact M/M/c//N: {label}")
             ax.set_ylabel(f"simulated: {label}")
-        handles = [Line2D([], [], color=col, marker="s", ls="",
-                              label=f"c = {c} swap position{'s' if c > 1 else ''}")
-                   for c, col in colours.items()]
-        handles += [Line2D([], [], color="#333333", marker="o", ls="", label="fixed working time"),
-                    Line2D([], [], color="#333333", marker="^", mfc="white", ls="",
-                               label="exponential working time")]
+        handles = [
+            Line2D([], [], color=col, marker="s", ls="", label=f"c = {c} swap position{'s' if c > 1 else ''}")
+            for c, col in colours.items()
+        ]
+        handles += [
+            Line2D([], [], color="#333333", marker="o", ls="", label="fixed working time"),
+            Line2D([], [], color="#333333", marker="^", mfc="white", ls="", label="exponential working time"),
+        ]
         axes[0].legend(handles=handles, loc="upper left")
         level = data["mmcn"][0]["level"]
         fig.suptitle(f"Simulated vs exact finite-source queue (M/M/c//N), {int(level * 100)} % confidence intervals")
@@ -80,27 +93,55 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
         axes = np.atleast_1d(axes)
         for ax, ((robots, work), pts) in zip(axes, groups.items()):
             s = [p["spares"] for p in pts]
-            ax.errorbar(s, [p["sim"]["mean"] for p in pts], yerr=[p["sim"]["half_width"] for p in pts],
-                        fmt="o", color="#000000", capsize=3, label="simulated", zorder=5)
-            ax.plot(s, [p.get("palm_seen", p["palm"]) for p in pts], color=OKABE_ITO[1], lw=2, ls="--",
-                    marker="D", ms=4, label="Palm P(Poisson ≥ S), rate × (N−1)/N")
+            ax.errorbar(
+                s,
+                [p["sim"]["mean"] for p in pts],
+                yerr=[p["sim"]["half_width"] for p in pts],
+                fmt="o",
+                color="#000000",
+                capsize=3,
+                label="simulated",
+                zorder=5,
+            )
+            ax.plot(
+                s,
+                [p.get("palm_seen", p["palm"]) for p in pts],
+                color=OKABE_ITO[1],
+                lw=2,
+                ls="--",
+                marker="D",
+                ms=4,
+                label="Palm P(Poisson ≥ S), rate × (N−1)/N",
+            )
             ax.plot(s, [p["palm"] for p in pts], color=OKABE_ITO[1], lw=1, ls=":", label="Palm at rate λ")
-            ax.plot(s, [p["mds_seen"] for p in pts], color=OKABE_ITO[0], lw=2, marker="s", ms=4,
-                    label="M/D/S (packs held back), rate × (N−1)/N")
-            ax.plot(s, [p["periodic"] for p in pts], color=OKABE_ITO[2], lw=2, ls="-.", marker="v", ms=4,
-                    label="regular robots, random phases")
+            ax.plot(
+                s,
+                [p["mds_seen"] for p in pts],
+                color=OKABE_ITO[0],
+                lw=2,
+                marker="s",
+                ms=4,
+                label="M/D/S (packs held back), rate × (N−1)/N",
+            )
+            ax.plot(
+                s,
+                [p["periodic"] for p in pts],
+                color=OKABE_ITO[2],
+                lw=2,
+                ls="-.",
+                marker="v",
+                ms=4,
+                label="regular robots, random phases",
+            )
             ax.set_xlabel("packs kept at the station S")
             ax.set_xticks(s)
-            label = {"exponential": "exponential", "jitter": f"regular (CV {JITTER_CV:g})",
-                     "fixed": "fixed"}[work]
+            label = {"exponential": "exponential", "jitter": f"regular (CV {JITTER_CV:g})", "fixed": "fixed"}[work]
             ax.set_title(f"{robots} robots, {label} working time", fontsize=11)
             ax.set_ylim(-0.02, 1.02)
         axes[0].set_ylabel("share of swaps finding no green pack")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.12),
-                   frameon=False)
-        fig.suptitle(f"Spare-pack stock-outs at offered pack load {OFFERED_PACK_LOAD:g} "
-                     f"(swap rate × time to green)")
+        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.12), frameon=False)
+        fig.suptitle(f"Spare-pack stock-outs at offered pack load {OFFERED_PACK_LOAD:g} (swap rate × time to green)")
         fig.savefig(fig_dir / FIGURES["stockouts"], bbox_inches="tight")
         names["stockouts"] = FIGURES["stockouts"]
 
@@ -120,8 +161,7 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
             after = y[t >= series["warmup_h"]]
             lags = 24
             ac = autocorrelation(after, lags)
-            axes[1].bar(np.arange(1, lags + 1) * series["bin_h"], ac, width=0.8 * series["bin_h"],
-                        color=OKABE_ITO[1])
+            axes[1].bar(np.arange(1, lags + 1) * series["bin_h"], ac, width=0.8 * series["bin_h"], color=OKABE_ITO[1])
             axes[1].axhline(0, color="#555555", lw=1)
             axes[1].set_xlabel("lag (h)")
             axes[1].set_ylabel("autocorrelation")

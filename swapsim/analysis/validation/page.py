@@ -57,8 +57,13 @@ def _f(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
-def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: Path | str = "figures",
-              ageing: Mapping[str, Any] | None = None, verdicts: Mapping[str, Any] | None = None) -> str:
+def page_text(
+    data: Mapping[str, Any],
+    figures: Mapping[str, str],
+    figure_dir: Path | str = "figures",
+    ageing: Mapping[str, Any] | None = None,
+    verdicts: Mapping[str, Any] | None = None,
+) -> str:
     """The text of docs/validation.md for ``data``; ``figures`` maps a figure key to its file name
     (:func:`~swapsim.analysis.validation.figures.figure_names`), ``figure_dir`` is their directory
     relative to the page; ``ageing``: the saved numbers of the BLAST-Lite cross-check
@@ -69,50 +74,103 @@ def page_text(data: Mapping[str, Any], figures: Mapping[str, str], figure_dir: P
     all_points = grid + insens
     littles = [x for p in all_points for x in p["little_queue_ratio"]]
     little_l = [x for p in all_points for x in p["little_system_ratio"]]
-    little = {"little_q_min": min(littles), "little_q_max": max(littles),
-              "little_l_min": min(little_l), "little_l_max": max(little_l)}
+    little = {
+        "little_q_min": min(littles),
+        "little_q_max": max(littles),
+        "little_l_min": min(little_l),
+        "little_l_max": max(little_l),
+    }
     s = data["settings"]
     pk = data["packs"]
     st = data["stockouts"]
     comps = data["scenarios"]
-    out = [_block(
-        "head", swapsim_version=data["swapsim_version"], python=data["python"],
-        run_time_min=data["run_time_s"] / 60, level=level, miss=1 - level, n_grid=len(grid),
-        n_in=sum(1 for p in all_points for m in MEASURES if p["measures"][m]["inside"]),
-        n_comp=sum(1 for p in all_points for m in MEASURES), expected_in=level * len(all_points) * len(MEASURES),
-        worst_z=max(abs(p["measures"][m]["z"]) for p in all_points for m in MEASURES), n_insens=len(insens),
-        walk_h=_f(pk["walk_h"]["simulated"][0], 3), stand_h=_f(pk["stand_h"]["simulated"][0], 3),
-        full_charge_min=_f(pk["full_charge_min"]["simulated"][0], 1), **little)]
+    out = [
+        _block(
+            "head",
+            swapsim_version=data["swapsim_version"],
+            python=data["python"],
+            run_time_min=data["run_time_s"] / 60,
+            level=level,
+            miss=1 - level,
+            n_grid=len(grid),
+            n_in=sum(1 for p in all_points for m in MEASURES if p["measures"][m]["inside"]),
+            n_comp=sum(1 for p in all_points for m in MEASURES),
+            expected_in=level * len(all_points) * len(MEASURES),
+            worst_z=max(abs(p["measures"][m]["z"]) for p in all_points for m in MEASURES),
+            n_insens=len(insens),
+            walk_h=_f(pk["walk_h"]["simulated"][0], 3),
+            stand_h=_f(pk["stand_h"]["simulated"][0], 3),
+            full_charge_min=_f(pk["full_charge_min"]["simulated"][0], 1),
+            **little,
+        )
+    ]
     big = [p for p in st if p["robots"] >= 50 and p["work"] == "exponential"]
     if big:
-        out.append(_block("summary_stockouts", robots=big[0]["robots"],
-                          palm_err=max(abs(p["sim"]["mean"] - p["palm_seen"]) for p in big),
-                          mds_err=max(abs(p["sim"]["mean"] - p["mds_seen"]) for p in big)))
-    out.append(_block(
-        "summary_estimate", n_scenarios=len(comps),
-        est_err=max(abs(p["estimate_wait_min"] - p["measures"]["wait_min"]["exact"]) for p in all_points)))
+        out.append(
+            _block(
+                "summary_stockouts",
+                robots=big[0]["robots"],
+                palm_err=max(abs(p["sim"]["mean"] - p["palm_seen"]) for p in big),
+                mds_err=max(abs(p["sim"]["mean"] - p["mds_seen"]) for p in big),
+            )
+        )
+    out.append(
+        _block(
+            "summary_estimate",
+            n_scenarios=len(comps),
+            est_err=max(abs(p["estimate_wait_min"] - p["measures"]["wait_min"]["exact"]) for p in all_points),
+        )
+    )
     out += [line + "\n" for line in ageing_summary_rows(ageing)]  # section 8's summary row (its own data)
-    out.append(_block(
-        "section_1", stockouts_in_mmcn=sum(p["stockouts"] for p in all_points),
-        mmcn_replications=s["mmcn_replications"], mmcn_horizon_h=s["mmcn_horizon_h"], figure=rel / figures["mmcn"]))
+    out.append(
+        _block(
+            "section_1",
+            stockouts_in_mmcn=sum(p["stockouts"] for p in all_points),
+            mmcn_replications=s["mmcn_replications"],
+            mmcn_horizon_h=s["mmcn_horizon_h"],
+            figure=rel / figures["mmcn"],
+        )
+    )
     out += [_block("mmcn_row", p=p, m=p["measures"]) for p in grid]
-    out.append(_block("section_2", burst_s=BURST_H * 3600, burst_kw=BUDGET_WH / BURST_H / 1000,
-                      burst_scv=((2 - BURST_H) / 2) ** 2, insensitivity_robots=s["insensitivity_robots"]))
+    out.append(
+        _block(
+            "section_2",
+            burst_s=BURST_H * 3600,
+            burst_kw=BUDGET_WH / BURST_H / 1000,
+            burst_scv=((2 - BURST_H) / 2) ** 2,
+            insensitivity_robots=s["insensitivity_robots"],
+        )
+    )
     fixed_by = {(p["robots"], p["positions"], p["load"]): p for p in grid}
     for p in insens:
         f_ = fixed_by.get((p["robots"], p["positions"], p["load"]))
-        fixed = {"fixed_wait": _block("inline_fixed_wait", m=f_["measures"]) if f_ else _block("inline_missing"),
-                 "fixed_utilisation": (_block("inline_fixed_utilisation", m=f_["measures"]) if f_
-                                       else _block("inline_missing"))}
+        fixed = {
+            "fixed_wait": _block("inline_fixed_wait", m=f_["measures"]) if f_ else _block("inline_missing"),
+            "fixed_utilisation": (
+                _block("inline_fixed_utilisation", m=f_["measures"]) if f_ else _block("inline_missing")
+            ),
+        }
         out.append(_block("insensitivity_row", p=p, m=p["measures"], **fixed))
     d_h = st[0]["time_to_green_h"] if st else float("nan")
-    out.append(_block(
-        "sections_3_and_4", n_little=len(littles), walk=pk["walk_h"], stand=pk["stand_h"], full=pk["full_charge_min"],
-        **{f"{key}_{stat}": fn(pk[name]["simulated"]) for key, name in
-           (("walk", "walk_h"), ("stand", "stand_h"), ("full", "full_charge_min"))
-           for stat, fn in (("min", min), ("max", max), ("n", len))},
-        curve=pk["curve_min"], green_min=60 * d_h, offered_pack_load=OFFERED_PACK_LOAD,
-        figure=rel / figures["stockouts"], **little))
+    out.append(
+        _block(
+            "sections_3_and_4",
+            n_little=len(littles),
+            walk=pk["walk_h"],
+            stand=pk["stand_h"],
+            full=pk["full_charge_min"],
+            **{
+                f"{key}_{stat}": fn(pk[name]["simulated"])
+                for key, name in (("walk", "walk_h"), ("stand", "stand_h"), ("full", "full_charge_min"))
+                for stat, fn in (("min", min), ("max", max), ("n", len))
+            },
+            curve=pk["curve_min"],
+            green_min=60 * d_h,
+            offered_pack_load=OFFERED_PACK_LOAD,
+            figure=rel / figures["stockouts"],
+            **little,
+        )
+    )
     out += [_block("stockout_row", p=p) for p in st]
     out.append(_block("reading_the_table"))
     out += _stockout_bullets(st, big)
@@ -139,13 +197,23 @@ def _stockout_bullets(st: list[dict[str, Any]], big: list[dict[str, Any]]) -> li
     """The bullets reading the stock-out table, one per kind of fleet present in the data."""
     out = []
     if big:
-        out.append(_block("bullet_many_robots", robots=big[0]["robots"],
-                          palm_err=max(abs(p["sim"]["mean"] - p["palm_seen"]) for p in big),
-                          mds_excess=max(p["mds_seen"] - p["sim"]["mean"] for p in big)))
+        out.append(
+            _block(
+                "bullet_many_robots",
+                robots=big[0]["robots"],
+                palm_err=max(abs(p["sim"]["mean"] - p["palm_seen"]) for p in big),
+                mds_excess=max(p["mds_seen"] - p["sim"]["mean"] for p in big),
+            )
+        )
     small = [p for p in st if p["robots"] < 50 and p["work"] == "exponential"]
     if small:
-        out.append(_block("bullet_finite_fleet", robots=small[0]["robots"],
-                          palm_gap=max(abs(p["palm"] - p["palm_seen"]) for p in small)))
+        out.append(
+            _block(
+                "bullet_finite_fleet",
+                robots=small[0]["robots"],
+                palm_gap=max(abs(p["palm"] - p["palm_seen"]) for p in small),
+            )
+        )
     jit = [p for p in st if p["work"] == "jitter"]
     if jit:
         above = [p for p in jit if p["spares"] > p["offered_load"] + 0.5]
@@ -154,12 +222,21 @@ def _stockout_bullets(st: list[dict[str, Any]], big: list[dict[str, Any]]) -> li
         above_text = ""
         if above and resolved:
             above_text = _block(
-                "inline_regular_above", periodic_err=max(abs(p["sim"]["mean"] - p["periodic"]) for p in above),
+                "inline_regular_above",
+                periodic_err=max(abs(p["sim"]["mean"] - p["periodic"]) for p in above),
                 palm_low=min(p["palm"] / p["sim"]["mean"] for p in resolved),
                 palm_high=max(p["palm"] / p["sim"]["mean"] for p in resolved),
-                spares=", ".join(str(p["spares"]) for p in resolved))
-        out.append(_block("bullet_regular_robots", robots=jit[0]["robots"], jitter_cv=JITTER_CV, above=above_text,
-                          near=_block("inline_regular_near") if near else ""))
+                spares=", ".join(str(p["spares"]) for p in resolved),
+            )
+        out.append(
+            _block(
+                "bullet_regular_robots",
+                robots=jit[0]["robots"],
+                jitter_cv=JITTER_CV,
+                above=above_text,
+                near=_block("inline_regular_near") if near else "",
+            )
+        )
     reg = [p for p in st if p["work"] == "fixed"]
     if reg:
         out.append(_block("bullet_clockwork_robots", robots=reg[0]["robots"]))
@@ -177,19 +254,28 @@ def _rel_err(comp: Mapping[str, Any], label: str) -> float:
 
 def _estimate_discussion(comps: list[dict[str, Any]]) -> list[str]:
     """Section 6 after the tables: what agrees, what does not and why (swap waves, spread phases)."""
-    ratios = [_kpi(c, "mean wait (min)")["sim_mean"] / _kpi(c, "mean wait (min)")["estimate"]
-              for c in comps if _kpi(c, "mean wait (min)")["estimate"] > 0]
+    ratios = [
+        _kpi(c, "mean wait (min)")["sim_mean"] / _kpi(c, "mean wait (min)")["estimate"]
+        for c in comps
+        if _kpi(c, "mean wait (min)")["estimate"] > 0
+    ]
     cvs = [c["swap_interval_cv"] for c in comps]
-    out = [_block(
-        "what_agrees", n_scenarios=len(comps),
-        worst_swaps=max(_rel_err(c, "swaps per robot per day") for c in comps),
-        worst_energy=max(_rel_err(c, "grid energy (kWh/day)") for c in comps),
-        worst_utilisation=max(abs(_kpi(c, "utilisation (%)")["estimate"] - _kpi(c, "utilisation (%)")["sim_mean"])
-                              for c in comps),
-        share_err=max(abs(r_["share_estimate"] - r_["share_sim"]) for c in comps for r_ in c["station_rows"]))]
+    out = [
+        _block(
+            "what_agrees",
+            n_scenarios=len(comps),
+            worst_swaps=max(_rel_err(c, "swaps per robot per day") for c in comps),
+            worst_energy=max(_rel_err(c, "grid energy (kWh/day)") for c in comps),
+            worst_utilisation=max(
+                abs(_kpi(c, "utilisation (%)")["estimate"] - _kpi(c, "utilisation (%)")["sim_mean"]) for c in comps
+            ),
+            share_err=max(abs(r_["share_estimate"] - r_["share_sim"]) for c in comps for r_ in c["station_rows"]),
+        )
+    ]
     if ratios:
-        out.append(_block("what_does_not", ratio_min=min(ratios), ratio_max=max(ratios), cv_min=min(cvs),
-                          cv_max=max(cvs)))
+        out.append(
+            _block("what_does_not", ratio_min=min(ratios), ratio_max=max(ratios), cv_min=min(cvs), cv_max=max(cvs))
+        )
     out.append(_block("blank_line"))
     series = next((c["series"] for c in comps if c.get("series")), None)
     if series:
@@ -202,20 +288,41 @@ def _estimate_discussion(comps: list[dict[str, Any]]) -> list[str]:
         fac = next(c for c in comps if c["series"] is series)
         fw = _kpi(fac, "mean wait (min)")
         fs = _kpi(fac, "swaps with no green pack (%)")
-        out.append(_block("bullet_factory_waves", station=series["station"], period_h=(k_peak + 1) * series["bin_h"],
-                          autocorrelation=ac[k_peak], wait_sim=fw["sim_mean"], wait_estimate=fw["estimate"],
-                          stockouts_sim=fs["sim_mean"], stockouts_estimate=fs["estimate"]))
+        out.append(
+            _block(
+                "bullet_factory_waves",
+                station=series["station"],
+                period_h=(k_peak + 1) * series["bin_h"],
+                autocorrelation=ac[k_peak],
+                wait_sim=fw["sim_mean"],
+                wait_estimate=fw["estimate"],
+                stockouts_sim=fs["sim_mean"],
+                stockouts_estimate=fs["estimate"],
+            )
+        )
     hosp = next((c for c in comps if c["scenario"] == "hospital"), None)
     if hosp:
         hs = _kpi(hosp, "swaps with no green pack (%)")
-        out.append(_block("bullet_hospital", cv=hosp["swap_interval_cv"], stockouts_estimate=hs["estimate"],
-                          stockouts_sim=hs["sim_mean"], palm=hosp["station_rows"][0]["stockout_palm"] * 100))
+        out.append(
+            _block(
+                "bullet_hospital",
+                cv=hosp["swap_interval_cv"],
+                stockouts_estimate=hs["estimate"],
+                stockouts_sim=hs["sim_mean"],
+                palm=hosp["station_rows"][0]["stockout_palm"] * 100,
+            )
+        )
     out.append(_block("bullet_fixed_times"))
     return out
 
 
-def render(data: Mapping[str, Any], md_path: Path | str, fig_dir: Path | str,
-           ageing: Mapping[str, Any] | None = None, verdicts: Mapping[str, Any] | None = None) -> str:
+def render(
+    data: Mapping[str, Any],
+    md_path: Path | str,
+    fig_dir: Path | str,
+    ageing: Mapping[str, Any] | None = None,
+    verdicts: Mapping[str, Any] | None = None,
+) -> str:
     """Write ``docs/validation.md`` (and its figures) from the data of :func:`run_all` and, for section 8,
     the saved BLAST-Lite cross-check ``ageing``; returns the text."""
     md_path = Path(md_path)

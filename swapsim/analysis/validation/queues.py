@@ -17,9 +17,19 @@ from swapsim.analysis.validation.scenarios import TRIGGER, mmcn_scenario, stocko
 __all__ = ["mmcn_point", "stockout_point"]
 
 
-def mmcn_point(robots: int, positions: int, load: float, *, work: str = "fixed", work_h: float = 2.0,
-               replications: int = 6, horizon_h: float = 1500.0, warmup_h: float = 50.0,
-               first_seed: int = 1, level: float = 0.95) -> dict[str, Any]:
+def mmcn_point(
+    robots: int,
+    positions: int,
+    load: float,
+    *,
+    work: str = "fixed",
+    work_h: float = 2.0,
+    replications: int = 6,
+    horizon_h: float = 1500.0,
+    warmup_h: float = 50.0,
+    first_seed: int = 1,
+    level: float = 0.95,
+) -> dict[str, Any]:
     """Simulate one M/M/c//N point and compare with the exact solution.
 
     ``load`` is the offered load per position, N x swap / (c x working time). It sets the mean
@@ -54,15 +64,28 @@ def mmcn_point(robots: int, positions: int, load: float, *, work: str = "fixed",
     for key, exact_value in exact_values.items():
         ci = mean_ci(sim_values[key], level)
         se = ci.se
-        measures[key] = {"exact": exact_value, "mean": ci.mean, "half_width": ci.half_width, "se": se,
-                         "z": (ci.mean - exact_value) / se if se > 0 else 0.0,
-                         "inside": ci.contains(exact_value)}
+        measures[key] = {
+            "exact": exact_value,
+            "mean": ci.mean,
+            "half_width": ci.half_width,
+            "se": se,
+            "z": (ci.mean - exact_value) / se if se > 0 else 0.0,
+            "inside": ci.contains(exact_value),
+        }
     little_q = [r["lq"] / (r["throughput_per_h"] * r["wait_h"]) for r in rows if r["wait_h"] > 0]
     little_l = [(r["lq"] + r["busy"]) / (r["throughput_per_h"] * (r["wait_h"] + r["swap_h"])) for r in rows]
     return {
-        "robots": robots, "positions": positions, "load": load, "work": work, "work_h": work_h,
-        "swap_min": 60.0 * swap_h, "replications": replications, "horizon_h": horizon_h,
-        "warmup_h": warmup_h, "level": level, "swaps_per_replication": sum(columns(rows, "swaps")) / len(rows),
+        "robots": robots,
+        "positions": positions,
+        "load": load,
+        "work": work,
+        "work_h": work_h,
+        "swap_min": 60.0 * swap_h,
+        "replications": replications,
+        "horizon_h": horizon_h,
+        "warmup_h": warmup_h,
+        "level": level,
+        "swaps_per_replication": sum(columns(rows, "swaps")) / len(rows),
         "stockouts": sum(r["stockout_fraction"] * r["swaps"] for r in rows),
         "measures": measures,
         "estimate_wait_min": estimate(sc)["swaps"]["wait_min"]["mean"],
@@ -71,9 +94,18 @@ def mmcn_point(robots: int, positions: int, load: float, *, work: str = "fixed",
     }
 
 
-def stockout_point(robots: int, spares: int, work_h: float, *, work: str = "exponential",
-                   replications: int = 4, horizon_h: float = 3000.0, warmup_h: float = 50.0,
-                   first_seed: int = 1, level: float = 0.95) -> dict[str, Any]:
+def stockout_point(
+    robots: int,
+    spares: int,
+    work_h: float,
+    *,
+    work: str = "exponential",
+    replications: int = 4,
+    horizon_h: float = 3000.0,
+    warmup_h: float = 50.0,
+    first_seed: int = 1,
+    level: float = 0.95,
+) -> dict[str, Any]:
     """Simulated share of swaps that found no green pack, against Palm, M/D/S and the periodic count.
 
     The compared quantity is the arrival-averaged one: the share of swap starts that found no
@@ -99,8 +131,15 @@ def stockout_point(robots: int, spares: int, work_h: float, *, work: str = "expo
     ci = mean_ci(columns(rows, "stockout_fraction"), level)
     seen = lam * (robots - 1) / robots
     return {
-        "robots": robots, "spares": spares, "work": work, "work_h": work_h, "replications": replications,
-        "horizon_h": horizon_h, "level": level, "time_to_green_h": d, "swap_rate_per_h": lam,
+        "robots": robots,
+        "spares": spares,
+        "work": work,
+        "work_h": work_h,
+        "replications": replications,
+        "horizon_h": horizon_h,
+        "level": level,
+        "time_to_green_h": d,
+        "swap_rate_per_h": lam,
         "offered_load": lam * d,
         "swaps_per_replication": sum(columns(rows, "swaps")) / len(rows),
         "sim": {"mean": ci.mean, "half_width": ci.half_width},

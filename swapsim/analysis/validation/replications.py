@@ -66,8 +66,9 @@ def mean_ci(values: Sequence[float], level: float = 0.95) -> CI:
     return CI(mean, half, n, level, sd)
 
 
-def replicate(scenario: Scenario, replications: int, extract: Callable[[Any], dict[str, float]],
-              first_seed: int = 1) -> list[dict[str, float]]:
+def replicate(
+    scenario: Scenario, replications: int, extract: Callable[[Any], dict[str, float]], first_seed: int = 1
+) -> list[dict[str, float]]:
     """Run ``scenario`` with seeds ``first_seed .. first_seed + replications - 1``; keep ``extract(result)``.
 
     Replications are independent: each seed spawns its own named streams (:mod:`swapsim.streams`).

@@ -60,21 +60,33 @@ def _work_cycle(work: str, work_h: float) -> tuple[list[dict[str, Any]], dict[st
     JITTER_CV: regular robots whose phases still drift, like robots whose work varies a little.
     """
     if work == "fixed":
-        return ([{"activity": "walk", "duration": "10000 h"}],
-                {"walk": f"{BUDGET_WH / work_h!r} W", "idle": "0 W"})
+        return ([{"activity": "walk", "duration": "10000 h"}], {"walk": f"{BUDGET_WH / work_h!r} W", "idle": "0 W"})
     if work in ("exponential", "jitter"):
         mean = work_h - BURST_H
-        idle = ({"dist": "exponential", "mean": f"{mean!r} h"} if work == "exponential" else
-                {"dist": "lognormal", "mean": f"{mean!r} h", "sd": f"{JITTER_CV * mean!r} h"})
-        return ([{"activity": "idle", "duration": idle},
-                 {"activity": "walk", "duration": f"{BURST_H!r} h"}],
-                {"walk": f"{BUDGET_WH / BURST_H!r} W", "idle": "0 W"})
+        idle = (
+            {"dist": "exponential", "mean": f"{mean!r} h"}
+            if work == "exponential"
+            else {"dist": "lognormal", "mean": f"{mean!r} h", "sd": f"{JITTER_CV * mean!r} h"}
+        )
+        return (
+            [{"activity": "idle", "duration": idle}, {"activity": "walk", "duration": f"{BURST_H!r} h"}],
+            {"walk": f"{BUDGET_WH / BURST_H!r} W", "idle": "0 W"},
+        )
     raise ValueError(f"work: must be 'fixed', 'exponential' or 'jitter' (got {work!r})")
 
 
-def mmcn_scenario(robots: int, positions: int, work_h: float, swap_mean_h: float, *, work: str = "fixed",
-                  horizon_h: float = 2000.0, warmup_h: float = 50.0, swap: str = "exponential",
-                  name: str = "mmcn") -> Scenario:
+def mmcn_scenario(
+    robots: int,
+    positions: int,
+    work_h: float,
+    swap_mean_h: float,
+    *,
+    work: str = "fixed",
+    horizon_h: float = 2000.0,
+    warmup_h: float = 50.0,
+    swap: str = "exponential",
+    name: str = "mmcn",
+) -> Scenario:
     """A scenario that is exactly the finite-source queue M/M/c//N (c = ``positions``, N = ``robots``).
 
     * Zero travel: one station at 0 m, so a swap request is an arrival at the station.
@@ -90,15 +102,30 @@ def mmcn_scenario(robots: int, positions: int, work_h: float, swap_mean_h: float
       first requests are spread over one working time.
     """
     cycle, powers = _work_cycle(work, work_h)
-    swap_dist: Any = ({"dist": "exponential", "mean": f"{swap_mean_h!r} h"} if swap == "exponential"
-                      else f"{swap_mean_h!r} h")
-    station = {"name": "S", "distance": "0 m", "positions": positions, "bays": robots + 2,
-               "charged_packs": robots + 1, "swap_duration": swap_dist, "charger": dict(FAST_CHARGER)}
+    swap_dist: Any = (
+        {"dist": "exponential", "mean": f"{swap_mean_h!r} h"} if swap == "exponential" else f"{swap_mean_h!r} h"
+    )
+    station = {
+        "name": "S",
+        "distance": "0 m",
+        "positions": positions,
+        "bays": robots + 2,
+        "charged_packs": robots + 1,
+        "swap_duration": swap_dist,
+        "charger": dict(FAST_CHARGER),
+    }
     return _one_station_scenario(name, horizon_h, warmup_h, robots, cycle, powers, station)
 
 
-def _one_station_scenario(name: str, horizon_h: float, warmup_h: float, robots: int, cycle: list[Any],
-                          powers: dict[str, str], station: dict[str, Any]) -> Scenario:
+def _one_station_scenario(
+    name: str,
+    horizon_h: float,
+    warmup_h: float,
+    robots: int,
+    cycle: list[Any],
+    powers: dict[str, str],
+    station: dict[str, Any],
+) -> Scenario:
     """The shared frame of the validation scenarios: one station at 0 m, no draw there, new packs that
     do not age, the whole usable window from full to the trigger, full (ready 1.0) packs handed out."""
     data = {
@@ -106,20 +133,28 @@ def _one_station_scenario(name: str, horizon_h: float, warmup_h: float, robots: 
         "horizon": f"{horizon_h!r} h",
         "warmup": f"{warmup_h!r} h",
         "fleet": {"robots": robots, "initial_soc": "staggered"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "pack": {"capacity": f"{PACK_WH!r} Wh", "usable_fraction": 1.0},
         "power": {"activities": powers, "at_station": "0 W"},
         "workload": {"cycle": cycle},
-        "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately",
-                   "station_choice": "nearest"},
+        "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately", "station_choice": "nearest"},
         "stations": [station],
     }
     return scenario_from_dict(data, f"<{name}>")
 
 
-def stockout_scenario(robots: int, spares: int, work_h: float, *, work: str = "exponential",
-                      swap_h: float = 0.05, horizon_h: float = 4000.0, warmup_h: float = 50.0,
-                      name: str = "stockout") -> Scenario:
+def stockout_scenario(
+    robots: int,
+    spares: int,
+    work_h: float,
+    *,
+    work: str = "exponential",
+    swap_h: float = 0.05,
+    horizon_h: float = 4000.0,
+    warmup_h: float = 50.0,
+    name: str = "stockout",
+) -> Scenario:
     """A station whose only constraint is its ``spares`` packs: the setting of Palm's formula.
 
     * As many swap positions as robots: nobody waits for a position.
@@ -131,8 +166,14 @@ def stockout_scenario(robots: int, spares: int, work_h: float, *, work: str = "e
       large) or fixed (regular robots at random phases).
     """
     cycle, powers = _work_cycle(work, work_h)
-    station = {"name": "S", "distance": "0 m", "positions": robots, "bays": spares + robots,
-               "charged_packs": spares, "swap_duration": f"{swap_h!r} h"}
+    station = {
+        "name": "S",
+        "distance": "0 m",
+        "positions": robots,
+        "bays": spares + robots,
+        "charged_packs": spares,
+        "swap_duration": f"{swap_h!r} h",
+    }
     return _one_station_scenario(name, horizon_h, warmup_h, robots, cycle, powers, station)
 
 
@@ -149,12 +190,14 @@ def pack_life_scenario(activity: str, power_w: float, *, horizon_h: float = 200.
         "name": f"pack-life-{activity}",
         "horizon": f"{horizon_h!r} h",
         "fleet": {"robots": 1, "initial_soc": "full"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "power": {"activities": powers, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": activity, "duration": "10000 h"}]},
         "policy": {"swap_trigger": 0.0, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": 1, "bays": 8, "charged_packs": 6,
-                      "swap_duration": "1 min"}],
+        "stations": [
+            {"name": "S", "distance": "0 m", "positions": 1, "bays": 8, "charged_packs": 6, "swap_duration": "1 min"}
+        ],
         "output": {"trace_events": 100000},
     }
     return scenario_from_dict(data, "<pack-life>")
@@ -172,12 +215,14 @@ def full_charge_scenario(*, horizon_h: float = 60.0) -> Scenario:
         "name": "full-charge",
         "horizon": f"{horizon_h!r} h",
         "fleet": {"robots": 1, "initial_soc": "full"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "power": {"activities": {"walk": "2000 W", "idle": "50 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "10000 h"}]},
         "policy": {"swap_trigger": 0.0, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": 1, "bays": 1, "charged_packs": 0,
-                      "swap_duration": "1 min"}],
+        "stations": [
+            {"name": "S", "distance": "0 m", "positions": 1, "bays": 1, "charged_packs": 0, "swap_duration": "1 min"}
+        ],
         "output": {"trace_events": 100000},
     }
     return scenario_from_dict(data, "<full-charge>")

@@ -18,23 +18,36 @@ from swapsim.analysis.validation.scenarios import OFFERED_PACK_LOAD, TRIGGER
 __all__ = ["FULL", "QUICK", "run_all"]
 
 FULL = {
-    "mmcn_robots": (5, 10, 25), "mmcn_positions": (1, 2, 4), "mmcn_loads": (0.5, 0.9, 1.3),
-    "mmcn_replications": 6, "mmcn_horizon_h": 1500.0,
+    "mmcn_robots": (5, 10, 25),
+    "mmcn_positions": (1, 2, 4),
+    "mmcn_loads": (0.5, 0.9, 1.3),
+    "mmcn_replications": 6,
+    "mmcn_horizon_h": 1500.0,
     "insensitivity_robots": 10,
-    "stockout_spares": (5, 6, 7, 8, 10, 12), "stockout_replications": 4, "stockout_horizon_h": 3000.0,
-    "scenarios": ("factory", "warehouse", "airport", "hospital"), "scenario_replications": 4,
+    "stockout_spares": (5, 6, 7, 8, 10, 12),
+    "stockout_replications": 4,
+    "stockout_horizon_h": 3000.0,
+    "scenarios": ("factory", "warehouse", "airport", "hospital"),
+    "scenario_replications": 4,
 }
 QUICK = {
-    "mmcn_robots": (5, 10), "mmcn_positions": (1, 2), "mmcn_loads": (0.5, 1.3),
-    "mmcn_replications": 4, "mmcn_horizon_h": 600.0,
+    "mmcn_robots": (5, 10),
+    "mmcn_positions": (1, 2),
+    "mmcn_loads": (0.5, 1.3),
+    "mmcn_replications": 4,
+    "mmcn_horizon_h": 600.0,
     "insensitivity_robots": 10,
-    "stockout_spares": (6, 8), "stockout_replications": 3, "stockout_horizon_h": 1500.0,
-    "scenarios": ("hospital",), "scenario_replications": 2,
+    "stockout_spares": (6, 8),
+    "stockout_replications": 3,
+    "stockout_horizon_h": 1500.0,
+    "scenarios": ("hospital",),
+    "scenario_replications": 2,
 }
 
 
-def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress: Callable[[str], None] = print
-            ) -> dict[str, Any]:
+def run_all(
+    settings: dict[str, Any], scenario_dir: str = "scenarios", progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Run every validation experiment with ``settings`` (:data:`FULL` or :data:`QUICK`); plain data out."""
     import platform
     import time
@@ -44,23 +57,43 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
     from swapsim.scenario import load_scenario
 
     started = time.perf_counter()
-    data: dict[str, Any] = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
-                            "swapsim_version": __version__, "python": platform.python_version()}
+    data: dict[str, Any] = {
+        "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()},
+        "swapsim_version": __version__,
+        "python": platform.python_version(),
+    }
     grid = []
     for n in settings["mmcn_robots"]:
         for c in settings["mmcn_positions"]:
             for load in settings["mmcn_loads"]:
                 progress(f"M/M/c//N: N={n} c={c} load={load} (fixed working time)")
-                grid.append(mmcn_point(n, c, load, work="fixed", replications=settings["mmcn_replications"],
-                                       horizon_h=settings["mmcn_horizon_h"]))
+                grid.append(
+                    mmcn_point(
+                        n,
+                        c,
+                        load,
+                        work="fixed",
+                        replications=settings["mmcn_replications"],
+                        horizon_h=settings["mmcn_horizon_h"],
+                    )
+                )
     data["mmcn"] = grid
     insens = []
     n = settings["insensitivity_robots"]
     for c in settings["mmcn_positions"]:
         for load in settings["mmcn_loads"]:
             progress(f"insensitivity: N={n} c={c} load={load} (exponential working time)")
-            insens.append(mmcn_point(n, c, load, work="exponential", replications=settings["mmcn_replications"],
-                                     horizon_h=settings["mmcn_horizon_h"], first_seed=1001))
+            insens.append(
+                mmcn_point(
+                    n,
+                    c,
+                    load,
+                    work="exponential",
+                    replications=settings["mmcn_replications"],
+                    horizon_h=settings["mmcn_horizon_h"],
+                    first_seed=1001,
+                )
+            )
     data["insensitivity"] = insens
     d = ChargeCurve(0.8, 0.85, 0.05).time_to_full_h(TRIGGER)
     rate = OFFERED_PACK_LOAD / d
@@ -71,9 +104,16 @@ def run_all(settings: dict[str, Any], scenario_dir: str = "scenarios", progress:
             if work == "fixed" and spares not in settings["stockout_spares"][1::2]:
                 continue
             progress(f"stock-outs: N={robots} {work} S={spares}")
-            stock.append(stockout_point(robots, spares, work_h, work=work,
-                                        replications=settings["stockout_replications"],
-                                        horizon_h=settings["stockout_horizon_h"]))
+            stock.append(
+                stockout_point(
+                    robots,
+                    spares,
+                    work_h,
+                    work=work,
+                    replications=settings["stockout_replications"],
+                    horizon_h=settings["stockout_horizon_h"],
+                )
+            )
     data["stockouts"] = stock
     progress("pack checks against the published figures")
     data["packs"] = pack_checks()

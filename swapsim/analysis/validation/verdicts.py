@@ -50,8 +50,10 @@ def _shipped(name: str, *sets: str, label: str | None = None) -> tuple[str, Call
 
         root = Path(__file__).resolve().parents[3]
         sc = load_scenario(root / "scenarios" / f"{name}.yaml")
-        return _override(sc, f"horizon={SETTINGS['horizon_d']} d", f"warmup={SETTINGS['warmup_d']} d",
-                         "battery.ageing=false", *sets)
+        return _override(
+            sc, f"horizon={SETTINGS['horizon_d']} d", f"warmup={SETTINGS['warmup_d']} d", "battery.ageing=false", *sets
+        )
+
     return label or name, build
 
 
@@ -62,23 +64,36 @@ def cases() -> list[tuple[str, Callable[[], Scenario]]]:
     return [
         _shipped("factory"),
         _shipped("hospital"),
-        _shipped("factory", "workload.cycle[1].duration={dist: exponential, mean: 28 min}",
-                 label="factory, exponential standing step"),
+        _shipped(
+            "factory",
+            "workload.cycle[1].duration={dist: exponential, mean: 28 min}",
+            label="factory, exponential standing step",
+        ),
         _shipped("factory", "policy.station_choice=nearest", label="factory, nearest hall only"),
         _shipped("factory", "policy.ready_threshold=1.0", label="factory, packs green when full"),
         _shipped("factory", "policy.go=immediately", label="factory, go immediately"),
         _shipped("hospital", "stations[0].charged_packs=7", label="hospital, 7 packs"),
         _shipped("hospital", "stations[0].charged_packs=11", label="hospital, 11 packs"),
-        ("stockout: 100 robots, exponential work, S = 8",
-         lambda: stockout_scenario(100, 8, 26.67, work="exponential", horizon_h=1000.0)),
-        ("stockout: 12 robots, jitter (CV 0.15), S = 8",
-         lambda: stockout_scenario(12, 8, 3.2, work="jitter", horizon_h=2000.0)),
-        ("stockout: 12 robots, fixed work, S = 8",
-         lambda: stockout_scenario(12, 8, 3.2, work="fixed", horizon_h=2000.0)),
-        ("M/M/c//N: 10 robots, 2 positions, exponential work",
-         lambda: mmcn_scenario(10, 2, 2.0, 0.25, work="exponential", horizon_h=2000.0)),
-        ("M/M/c//N: 10 robots, 2 positions, fixed work",
-         lambda: mmcn_scenario(10, 2, 2.0, 0.25, work="fixed", horizon_h=2000.0)),
+        (
+            "stockout: 100 robots, exponential work, S = 8",
+            lambda: stockout_scenario(100, 8, 26.67, work="exponential", horizon_h=1000.0),
+        ),
+        (
+            "stockout: 12 robots, jitter (CV 0.15), S = 8",
+            lambda: stockout_scenario(12, 8, 3.2, work="jitter", horizon_h=2000.0),
+        ),
+        (
+            "stockout: 12 robots, fixed work, S = 8",
+            lambda: stockout_scenario(12, 8, 3.2, work="fixed", horizon_h=2000.0),
+        ),
+        (
+            "M/M/c//N: 10 robots, 2 positions, exponential work",
+            lambda: mmcn_scenario(10, 2, 2.0, 0.25, work="exponential", horizon_h=2000.0),
+        ),
+        (
+            "M/M/c//N: 10 robots, 2 positions, fixed work",
+            lambda: mmcn_scenario(10, 2, 2.0, 0.25, work="fixed", horizon_h=2000.0),
+        ),
     ]
 
 
@@ -106,11 +121,26 @@ def assemble(label: str, sc: Scenario, sims: list[dict[str, Any]], level: float 
     for kpi, path, scale, key in KPIS:
         ci = mean_ci([scale * _dig(s, path) for s in sims], level)
         v = est["verdicts"][key]
-        rows.append({"kpi": kpi, "estimate": scale * _dig(est, path), "sim_mean": ci.mean,
-                     "sim_half_width": ci.half_width, "reliable": v["reliable"], "reason": v["reason"]})
-    return {"case": label, "robots": sc.fleet.robots, "horizon_h": sc.horizon, "warmup_h": sc.warmup,
-            "replications": len(sims), "swap_interval_cv": est["cycle"]["swap_interval_cv"],
-            "kpis": rows, "sims": sims}
+        rows.append(
+            {
+                "kpi": kpi,
+                "estimate": scale * _dig(est, path),
+                "sim_mean": ci.mean,
+                "sim_half_width": ci.half_width,
+                "reliable": v["reliable"],
+                "reason": v["reason"],
+            }
+        )
+    return {
+        "case": label,
+        "robots": sc.fleet.robots,
+        "horizon_h": sc.horizon,
+        "warmup_h": sc.warmup,
+        "replications": len(sims),
+        "swap_interval_cv": est["cycle"]["swap_interval_cv"],
+        "kpis": rows,
+        "sims": sims,
+    }
 
 
 def run(replications: int | None = None, cached: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -148,8 +178,11 @@ def refresh_section_6(data: dict[str, Any]) -> dict[str, Any]:
         for k in comp["kpis"]:
             k["estimate"] = scale[k["kpi"]] * _dig(est, paths[k["kpi"]])
         for row, st in zip(comp["station_rows"], est["stations"]):
-            row.update(share_estimate=st["share"], stockout_estimate=st["stockout_probability"],
-                       stockout_palm=st["stockout_probability_palm"])
+            row.update(
+                share_estimate=st["share"],
+                stockout_estimate=st["stockout_probability"],
+                stockout_palm=st["stockout_probability_palm"],
+            )
         comp["swap_interval_cv"] = est["cycle"]["swap_interval_cv"]
         comp["approximations"] = est["approximations"]
     return data
@@ -206,8 +239,10 @@ def section(data: Mapping[str, Any] | None) -> list[str]:
                 said.add(k["reason"])
             head = f"{c['case']} ({c['horizon_h'] / 24:.0f} d)" if first else ""
             cv = f"{c['swap_interval_cv']:.2f}" if first else ""
-            L.append(f"| {head} | {cv} | {k['kpi']} | {_num(k['estimate'])} | "
-                     f"{_num(k['sim_mean'])} ± {_num(k['sim_half_width'])} | {verdict} | {mark} |")
+            L.append(
+                f"| {head} | {cv} | {k['kpi']} | {_num(k['estimate'])} | "
+                f"{_num(k['sim_mean'])} ± {_num(k['sim_half_width'])} | {verdict} | {mark} |"
+            )
             first = False
     rel = [k for c in data["cases"] for k in c["kpis"] if k["kpi"] not in BALANCE and k["reliable"]]
     bad = [k for k in rel if not _close(k)]
@@ -216,13 +251,16 @@ def section(data: Mapping[str, Any] | None) -> list[str]:
     worst = max((_rel(k) for k in eb_bad), default=0.0)
     unrel = [k for c in data["cases"] for k in c["kpis"] if k["kpi"] not in BALANCE and not k["reliable"]]
     off = [k for k in unrel if not _close(k)]
-    L += ["",
-          f"Of the {len(rel)} wait and stock-out estimates marked reliable, {len(rel) - len(bad)} are within "
-          f"25 % of the simulation; of the {len(unrel)} marked unreliable, {len(off)} are indeed further off, "
-          f"in either direction (waves raise the waits, self-spacing removes them). Swaps a day, utilisation "
-          f"and grid energy are within {max(eb):.1%} of the simulation wherever they are marked reliable; "
-          f"the {len(eb_bad)} marked unreliable (a station above a load of {_saturated()} per pack with "
-          f"unreliable waits) are off by up to {worst:.1%}.", ""]
+    L += [
+        "",
+        f"Of the {len(rel)} wait and stock-out estimates marked reliable, {len(rel) - len(bad)} are within "
+        f"25 % of the simulation; of the {len(unrel)} marked unreliable, {len(off)} are indeed further off, "
+        f"in either direction (waves raise the waits, self-spacing removes them). Swaps a day, utilisation "
+        f"and grid energy are within {max(eb):.1%} of the simulation wherever they are marked reliable; "
+        f"the {len(eb_bad)} marked unreliable (a station above a load of {_saturated()} per pack with "
+        f"unreliable waits) are off by up to {worst:.1%}.",
+        "",
+    ]
     return L
 
 
@@ -248,10 +286,15 @@ def main() -> int:  # pragma: no cover - a long experiment
     parser = argparse.ArgumentParser(prog="python -m swapsim.analysis.validation.verdicts")
     parser.add_argument("--out", default="docs/validation-verdicts.json")
     parser.add_argument("--replications", type=int, default=None)
-    parser.add_argument("--estimates-only", action="store_true",
-                        help="reuse the saved simulations; recompute estimates and verdicts")
-    parser.add_argument("--refresh-section-6", metavar="DATA", default=None,
-                        help="also recompute section 6's estimates in DATA (docs/validation-data.json)")
+    parser.add_argument(
+        "--estimates-only", action="store_true", help="reuse the saved simulations; recompute estimates and verdicts"
+    )
+    parser.add_argument(
+        "--refresh-section-6",
+        metavar="DATA",
+        default=None,
+        help="also recompute section 6's estimates in DATA (docs/validation-data.json)",
+    )
     args = parser.parse_args()
     if args.refresh_section_6:
         page = Path(args.refresh_section_6)

@@ -19,8 +19,16 @@ from swapsim.experiments.sizing.search import Evaluated, SizeResult
 
 __all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
 
-COST_KEYS = ("capital_per_year", "energy_per_year", "labour_per_year", "packs_per_year", "maintenance_per_year",
-             "penalties_per_year", "total_per_year", "per_productive_robot_hour")
+COST_KEYS = (
+    "capital_per_year",
+    "energy_per_year",
+    "labour_per_year",
+    "packs_per_year",
+    "maintenance_per_year",
+    "penalties_per_year",
+    "total_per_year",
+    "per_productive_robot_hour",
+)
 
 
 def _num(x: float) -> float | None:
@@ -37,11 +45,19 @@ def _config_json(res: SizeResult, ev: Evaluated | None) -> dict[str, Any] | None
         "replications": ev.n,
         "objective": {"kpi": spec.objective, "mean": _num(ev.mean(spec.objective))},
         "costs": {k: _num(ev.mean(f"costs.{k}")) for k in COST_KEYS},
-        "capital": {k: _num(ev.mean(f"costs.capital.{k}")) for k in
-                    ("robots", "stations", "positions", "bays", "packs")},
-        "targets": [{"target": str(t), "mean": _num(ev.bounds[t.kpi].mean),
-                     "bound": _num(ev.bounds[t.kpi].upper if t.upper else ev.bounds[t.kpi].lower),
-                     "decision": ev.decisions.get(str(t))} for t in spec.targets if t.kpi in ev.bounds],
+        "capital": {
+            k: _num(ev.mean(f"costs.capital.{k}")) for k in ("robots", "stations", "positions", "bays", "packs")
+        },
+        "targets": [
+            {
+                "target": str(t),
+                "mean": _num(ev.bounds[t.kpi].mean),
+                "bound": _num(ev.bounds[t.kpi].upper if t.upper else ev.bounds[t.kpi].lower),
+                "decision": ev.decisions.get(str(t)),
+            }
+            for t in spec.targets
+            if t.kpi in ev.bounds
+        ],
     }
 
 
@@ -50,8 +66,11 @@ def edge_notes(res: SizeResult) -> list[str]:
     lie below it: widen the range)."""
     if res.best is None:
         return []
-    return [f"{d.path} = {v} is the low end of its range: something cheaper may lie below it"
-            for d, v in zip(res.spec.dims, res.best.config.values) if v == d.lo and d.lo != d.hi]
+    return [
+        f"{d.path} = {v} is the low end of its range: something cheaper may lie below it"
+        for d, v in zip(res.spec.dims, res.best.config.values)
+        if v == d.lo and d.lo != d.hi
+    ]
 
 
 def size_json(res: SizeResult) -> dict[str, Any]:
@@ -64,30 +83,50 @@ def size_json(res: SizeResult) -> dict[str, Any]:
     m = res.margin
     return {
         "scenario": spec.source,
-        "question": {"search": [{"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "monotone": d.monotone}
-                                for d in spec.dims],
-                     "targets": [str(t) for t in spec.targets], "objective": spec.objective,
-                     "confidence": spec.confidence, "seed": spec.seed},
+        "question": {
+            "search": [
+                {"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "monotone": d.monotone} for d in spec.dims
+            ],
+            "targets": [str(t) for t in spec.targets],
+            "objective": spec.objective,
+            "confidence": spec.confidence,
+            "seed": spec.seed,
+        },
         "recommendation": _config_json(res, res.best),
         "runner_up": _config_json(res, res.runner_up),
-        "margin": None if m is None else {"kpi": spec.objective, "runner_up_minus_best": _num(m.mean),
-                                          "half_width": _num(m.half), "confidence": m.confidence, "n": m.n,
-                                          "significant": m.significant},
+        "margin": None
+        if m is None
+        else {
+            "kpi": spec.objective,
+            "runner_up_minus_best": _num(m.mean),
+            "half_width": _num(m.half),
+            "confidence": m.confidence,
+            "n": m.n,
+            "significant": m.significant,
+        },
         "binding_targets": res.binding,
         "evidence": {
             "procedure": "cost-ordered walk; monotone dominance; estimate screening; sequential one-sided "
-                         "t-tests, Bonferroni over targets and looks (docs/sizing.md)",
-            "looks": spec.looks, "alpha_per_test": spec.alpha,
-            "configurations": counts, "grid": len(res.evaluated) + len(res.invalid),
-            "runs": res.runs_total, "runs_new": res.runs_new,
+            "t-tests, Bonferroni over targets and looks (docs/sizing.md)",
+            "looks": spec.looks,
+            "alpha_per_test": spec.alpha,
+            "configurations": counts,
+            "grid": len(res.evaluated) + len(res.invalid),
+            "runs": res.runs_total,
+            "runs_new": res.runs_new,
             "exhaustive_fixed_runs": res.exhaustive_fixed_runs,
             "run_ratio": res.runs_total / res.exhaustive_fixed_runs if res.exhaustive_fixed_runs else None,
-            "monotonicity_checks": res.checks, "monotonicity_violations": res.violations,
+            "monotonicity_checks": res.checks,
+            "monotonicity_violations": res.violations,
             "at_range_edge": edge_notes(res),
             "failed": [{"config": e.config.index, "reason": e.reason} for e in res.evaluated if e.status == "failed"],
             "screening": "closed-form estimate (activity-cycle hot-swap scenarios with irregular swap cycles "
-                         f"only), margin {spec.screen_margin:.0%}" if spec.screen else "off",
-            "notes": list(spec.notes), "executor": res.executor, "wall_time_s": res.wall_time_s,
+            f"only), margin {spec.screen_margin:.0%}"
+            if spec.screen
+            else "off",
+            "notes": list(spec.notes),
+            "executor": res.executor,
+            "wall_time_s": res.wall_time_s,
             "exhaustive_mode": res.exhaustive,
         },
     }
@@ -95,18 +134,37 @@ def size_json(res: SizeResult) -> dict[str, Any]:
 
 def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
     spec = res.spec
-    head = ["config", *(d.path for d in spec.dims), "status", "reason", "n", "static_cost_per_year",
-            f"{spec.objective}.mean"]
+    head = [
+        "config",
+        *(d.path for d in spec.dims),
+        "status",
+        "reason",
+        "n",
+        "static_cost_per_year",
+        f"{spec.objective}.mean",
+    ]
     for t in spec.targets:
         head += [f"{t.kpi}.mean", f"{t.kpi}.lower", f"{t.kpi}.upper", f"{t.kpi}.decision", f"{t.kpi}.estimate"]
     rows = []  # lower/upper: the one-sided bounds (each at the per-test error alpha) of the last look
     for ev in sorted(res.evaluated, key=lambda e: e.config.index):
-        row: list[Any] = [ev.config.index, *ev.config.values, ev.status, ev.reason, ev.n,
-                          round(ev.config.static_cost, 6), _num(ev.mean(spec.objective)) if ev.n else None]
+        row: list[Any] = [
+            ev.config.index,
+            *ev.config.values,
+            ev.status,
+            ev.reason,
+            ev.n,
+            round(ev.config.static_cost, 6),
+            _num(ev.mean(spec.objective)) if ev.n else None,
+        ]
         for t in spec.targets:
             b = ev.bounds.get(t.kpi)
-            row += [_num(b.mean) if b else None, _num(b.lower) if b else None, _num(b.upper) if b else None,
-                    ev.decisions.get(str(t), ""), ev.estimate.get(t.kpi)]
+            row += [
+                _num(b.mean) if b else None,
+                _num(b.lower) if b else None,
+                _num(b.upper) if b else None,
+                ev.decisions.get(str(t), ""),
+                ev.estimate.get(t.kpi),
+            ]
         rows.append(row)
     for values, why in res.invalid:
         rows.append([None, *values, "invalid", why, 0, None, None] + [None, None, None, "", None] * len(spec.targets))
@@ -145,38 +203,50 @@ def format_summary(res: SizeResult) -> str:
     spec = res.spec
     lines = []
     if res.best is None:
-        lines.append("NO FEASIBLE CONFIGURATION in the searched grid at "
-                     f"{spec.confidence:.0%} confidence: widen --search or relax --target.")
+        lines.append(
+            "NO FEASIBLE CONFIGURATION in the searched grid at "
+            f"{spec.confidence:.0%} confidence: widen --search or relax --target."
+        )
     else:
         b = res.best
         lines.append(f"RECOMMENDED  {b.config.label(list(spec.dims))}")
-        lines.append(f"  cost        {b.mean(spec.objective):,.0f} per year ({spec.objective}; "
-                     f"capital {b.mean('costs.capital_per_year'):,.0f}, energy {b.mean('costs.energy_per_year'):,.0f}, "
-                     f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f})")
+        lines.append(
+            f"  cost        {b.mean(spec.objective):,.0f} per year ({spec.objective}; "
+            f"capital {b.mean('costs.capital_per_year'):,.0f}, energy {b.mean('costs.energy_per_year'):,.0f}, "
+            f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f})"
+        )
         for t in spec.targets:
             bd = b.bounds[t.kpi]
-            lines.append(f"  target      {str(t):<32} mean {bd.mean:.4g}, "
-                         f"{'upper' if t.upper else 'lower'} bound {bd.upper if t.upper else bd.lower:.4g}"
-                         f"{'  (binding)' if str(t) in res.binding else ''}")
+            lines.append(
+                f"  target      {str(t):<32} mean {bd.mean:.4g}, "
+                f"{'upper' if t.upper else 'lower'} bound {bd.upper if t.upper else bd.lower:.4g}"
+                f"{'  (binding)' if str(t) in res.binding else ''}"
+            )
         if res.runner_up is not None and res.margin is not None:
             m = res.margin
-            lines.append(f"  runner-up   {res.runner_up.config.label(list(spec.dims))}: "
-                         f"+{m.mean:,.0f} +- {m.half:,.0f} per year"
-                         f"{'' if m.significant else ' (not significant)'}")
+            lines.append(
+                f"  runner-up   {res.runner_up.config.label(list(spec.dims))}: "
+                f"+{m.mean:,.0f} +- {m.half:,.0f} per year"
+                f"{'' if m.significant else ' (not significant)'}"
+            )
         else:
             lines.append("  runner-up   none feasible in the grid")
-    lines.append(f"evidence: {res.runs_total} runs ({res.runs_total / max(1, res.exhaustive_fixed_runs):.0%} of "
-                 f"the {res.exhaustive_fixed_runs} of a fixed {spec.n_max}-replication sweep), feasible at "
-                 f"{spec.confidence:.0%} (one-sided t, common random numbers); "
-                 f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s)")
+    lines.append(
+        f"evidence: {res.runs_total} runs ({res.runs_total / max(1, res.exhaustive_fixed_runs):.0%} of "
+        f"the {res.exhaustive_fixed_runs} of a fixed {spec.n_max}-replication sweep), feasible at "
+        f"{spec.confidence:.0%} (one-sided t, common random numbers); "
+        f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s)"
+    )
     for v in res.violations[:3]:
         lines.append(f"  WARNING monotonicity: {v}")
     for e in edge_notes(res):
         lines.append(f"  note: {e}")
     failed = [e for e in res.evaluated if e.status == "failed"]
     if failed:
-        lines.append(f"  WARNING {len(failed)} configuration(s) failed in the model (status 'failed' in size.csv), "
-                     f"e.g. #{failed[0].config.index}: {failed[0].reason}")
+        lines.append(
+            f"  WARNING {len(failed)} configuration(s) failed in the model (status 'failed' in size.csv), "
+            f"e.g. #{failed[0].config.index}: {failed[0].reason}"
+        )
     for n in spec.notes:
         lines.append(f"note: {n}")
     return "\n".join(lines)

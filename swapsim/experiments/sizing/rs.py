@@ -35,8 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["looks", "look_alpha", "Bound", "one_sided", "decide", "paired", "PairedDiff", "HOLDS", "FAILS",
-           "DOUBT"]
+__all__ = ["looks", "look_alpha", "Bound", "one_sided", "decide", "paired", "PairedDiff", "HOLDS", "FAILS", "DOUBT"]
 
 HOLDS, FAILS, DOUBT = "holds", "fails", "in doubt"
 

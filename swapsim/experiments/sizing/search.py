@@ -85,14 +85,27 @@ class SizeSpec:
 
     def identity(self) -> dict[str, Any]:
         """What must not change for ``--resume`` to reuse the runs on disk."""
-        return {"base_scenario": self.base_data, "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
-                "seed": self.seed}
+        return {
+            "base_scenario": self.base_data,
+            "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
+            "seed": self.seed,
+        }
 
 
-def make_spec(scenario: Scenario, source: str, dims: list[Dimension], targets: list[Target], *,
-              objective: str = "costs.total_per_year", confidence: float = 0.95, n_min: int = 5,
-              n_max: int = 40, seed: int | None = None, screen: bool = True,
-              screen_margin: float = 0.5) -> SizeSpec:
+def make_spec(
+    scenario: Scenario,
+    source: str,
+    dims: list[Dimension],
+    targets: list[Target],
+    *,
+    objective: str = "costs.total_per_year",
+    confidence: float = 0.95,
+    n_min: int = 5,
+    n_max: int = 40,
+    seed: int | None = None,
+    screen: bool = True,
+    screen_margin: float = 0.5,
+) -> SizeSpec:
     """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
     problems = []
     if not dims:
@@ -110,12 +123,23 @@ def make_spec(scenario: Scenario, source: str, dims: list[Dimension], targets: l
     notes = []
     if scenario.costs is None:
         scenario = scenario.model_copy(update={"costs": CostsSpec()})
-        notes.append("the scenario has no costs: section: priced at the default unit costs (assumptions, "
-                     "docs/sizing.md)")
-    return SizeSpec(source=source, base_data=scenario_to_dict(scenario), dims=tuple(dims), targets=tuple(targets),
-                    objective=objective, confidence=confidence, n_min=n_min, n_max=n_max,
-                    seed=scenario.seed if seed is None else int(seed), screen=screen,
-                    screen_margin=screen_margin, notes=tuple(notes))
+        notes.append(
+            "the scenario has no costs: section: priced at the default unit costs (assumptions, docs/sizing.md)"
+        )
+    return SizeSpec(
+        source=source,
+        base_data=scenario_to_dict(scenario),
+        dims=tuple(dims),
+        targets=tuple(targets),
+        objective=objective,
+        confidence=confidence,
+        n_min=n_min,
+        n_max=n_max,
+        seed=scenario.seed if seed is None else int(seed),
+        screen=screen,
+        screen_margin=screen_margin,
+        notes=tuple(notes),
+    )
 
 
 @dataclass
@@ -175,8 +199,9 @@ class SizeResult:
 class _Runs:
     """Runs on an executor, cached on disk in ``out/runs``; one batch per look."""
 
-    def __init__(self, spec: SizeSpec, out_dir: Path, executor: str, jobs: int | None, scheduler: str | None,
-                 resume: bool) -> None:
+    def __init__(
+        self, spec: SizeSpec, out_dir: Path, executor: str, jobs: int | None, scheduler: str | None, resume: bool
+    ) -> None:
         self.spec = spec
         self.dir = out_dir / "runs"
         self.ex = make_executor(executor, jobs, scheduler)
@@ -190,8 +215,9 @@ class _Runs:
             raise OutputError(f"{out_dir}: exists and is not a directory")
         if out_dir.exists() and any(out_dir.iterdir()):
             if not resume:
-                raise ScenarioError(f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new "
-                                    "directory)")
+                raise ScenarioError(
+                    f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new directory)"
+                )
             if not ident.exists() or json.loads(ident.read_text()) != json.loads(json.dumps(spec.identity())):
                 raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -214,8 +240,15 @@ class _Runs:
                 ev.runs[rep] = rec["kpis"]
                 self.total += 1
                 continue
-            todo.append(RunTask(ev.config.index, rep, replication_seed(self.spec.seed, rep),
-                                dict(zip((d.path for d in self.spec.dims), ev.config.values)), ev.config.data))
+            todo.append(
+                RunTask(
+                    ev.config.index,
+                    rep,
+                    replication_seed(self.spec.seed, rep),
+                    dict(zip((d.path for d in self.spec.dims), ev.config.values)),
+                    ev.config.data,
+                )
+            )
         by_index = {ev.config.index: ev for ev, _ in items}
         started = time.perf_counter()
         for task, rec in self.ex.map_unordered(execute_run, todo):
@@ -249,6 +282,7 @@ def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
         return None  # the estimate covers neither task demand, other strategies, shifts nor faults
     try:
         from swapsim.analysis.energy_balance import _Model
+
         if _Model(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
             return None
         est = estimate_kpis(sc)
@@ -292,8 +326,10 @@ def _evaluate(spec: SizeSpec, runs: _Runs, ev: Evaluated, known_kpis: list[list[
             t = fails[0]
             b = ev.bounds[t.kpi]
             ev.status = "infeasible"
-            ev.reason = f"fails {t}: mean {b.mean:.4g}, {'lower' if t.upper else 'upper'} bound " \
-                        f"{b.lower if t.upper else b.upper:.4g} (n={n})"
+            ev.reason = (
+                f"fails {t}: mean {b.mean:.4g}, {'lower' if t.upper else 'upper'} bound "
+                f"{b.lower if t.upper else b.upper:.4g} (n={n})"
+            )
             return
         if not doubt:
             ev.status, ev.reason = "feasible", f"every target holds (n={n})"
@@ -302,9 +338,17 @@ def _evaluate(spec: SizeSpec, runs: _Runs, ev: Evaluated, known_kpis: list[list[
     ev.reason = f"{', '.join(str(t) for t in doubt)} still in doubt at n={spec.n_max}: not shown to hold"
 
 
-def run_size(spec: SizeSpec, out_dir: str | Path, *, executor: str = "local", jobs: int | None = None,
-             scheduler: str | None = None, resume: bool = False, log: Callable[[str], None] | None = None,
-             exhaustive: bool = False) -> SizeResult:
+def run_size(
+    spec: SizeSpec,
+    out_dir: str | Path,
+    *,
+    executor: str = "local",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    log: Callable[[str], None] | None = None,
+    exhaustive: bool = False,
+) -> SizeResult:
     """Answer the sizing question ``spec``; runs are kept in ``out_dir/runs``.
 
     ``exhaustive``: simulate every valid configuration with the same sequential test, without ordering,
@@ -314,11 +358,14 @@ def run_size(spec: SizeSpec, out_dir: str | Path, *, executor: str = "local", jo
     log = log or (lambda _m: None)
     started = time.perf_counter()
     dims = list(spec.dims)
-    configs, invalid = enumerate_configs(spec.base_data, dims, spec.source,
-                                         lambda sc: static_costs(sc)["static_per_year"])
+    configs, invalid = enumerate_configs(
+        spec.base_data, dims, spec.source, lambda sc: static_costs(sc)["static_per_year"]
+    )
     if not configs:
-        raise ScenarioError(f"--search: no configuration of the grid is a valid scenario; first problem: "
-                            f"{invalid[0][1] if invalid else '(empty grid)'}")
+        raise ScenarioError(
+            f"--search: no configuration of the grid is a valid scenario; first problem: "
+            f"{invalid[0][1] if invalid else '(empty grid)'}"
+        )
     evaluated = [Evaluated(c) for c in configs]
     order = sorted(evaluated, key=lambda e: (e.config.static_cost, e.config.values))
     runs = _Runs(spec, out_dir, executor, jobs, scheduler, resume)
@@ -338,8 +385,10 @@ def run_size(spec: SizeSpec, out_dir: str | Path, *, executor: str = "local", jo
                 above = next((z for z in shown_infeasible if dominates(z.config, ev.config, dims)), None)
                 if above is not None:
                     ev.status = "dominated"
-                    ev.reason = f"has no more resources than #{above.config.index} ({above.config.label(dims)}), " \
-                                f"shown infeasible"
+                    ev.reason = (
+                        f"has no more resources than #{above.config.index} ({above.config.label(dims)}), "
+                        f"shown infeasible"
+                    )
                     continue
                 if spec.screen:
                     why = _screen(spec, ev)
@@ -351,12 +400,14 @@ def run_size(spec: SizeSpec, out_dir: str | Path, *, executor: str = "local", jo
                 shown_infeasible.append(ev)
             elif ev.status == "feasible":
                 feasible.append(ev)
-            in_play = sum(1 for e in order[pos + 1:] if e.status == "not evaluated")
+            in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
             per_run = runs.wall / max(1, runs.new)
             eta = per_run * spec.n_min * in_play / max(1, runs.jobs)
-            log(f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
+            log(
+                f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
                 f"{runs.total} runs done | {in_play} configuration(s) still in play | "
-                f"ETA <= {_fmt_s(eta)}")
+                f"ETA <= {_fmt_s(eta)}"
+            )
     except BaseException:
         runs.close(abort=True)
         raise
@@ -368,22 +419,44 @@ def _fmt_s(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
-def _conclude(spec: SizeSpec, evaluated: list[Evaluated], invalid, feasible: list[Evaluated], runs: _Runs,
-              started: float, exhaustive: bool) -> SizeResult:
+def _conclude(
+    spec: SizeSpec,
+    evaluated: list[Evaluated],
+    invalid,
+    feasible: list[Evaluated],
+    runs: _Runs,
+    started: float,
+    exhaustive: bool,
+) -> SizeResult:
     ranked = sorted(feasible, key=lambda e: (e.mean(spec.objective), e.config.static_cost, e.config.values))
     best = ranked[0] if ranked else None
     runner = ranked[1] if len(ranked) > 1 else None
     margin = None
     if best is not None and runner is not None:
         common = sorted(set(best.runs) & set(runner.runs))
-        margin = rs.paired([float(runner.runs[r][spec.objective]) for r in common],
-                           [float(best.runs[r][spec.objective]) for r in common], spec.confidence)
+        margin = rs.paired(
+            [float(runner.runs[r][spec.objective]) for r in common],
+            [float(best.runs[r][spec.objective]) for r in common],
+            spec.confidence,
+        )
     violations, checks = _monotonicity(spec, evaluated)
     binding = _binding(spec, best, evaluated) if best is not None else []
-    return SizeResult(spec=spec, evaluated=evaluated, invalid=invalid, best=best, runner_up=runner, margin=margin,
-                      binding=binding, runs_total=runs.total, runs_new=runs.new,
-                      wall_time_s=time.perf_counter() - started, violations=violations, checks=checks,
-                      executor=runs.ex.describe(), exhaustive=exhaustive)
+    return SizeResult(
+        spec=spec,
+        evaluated=evaluated,
+        invalid=invalid,
+        best=best,
+        runner_up=runner,
+        margin=margin,
+        binding=binding,
+        runs_total=runs.total,
+        runs_new=runs.new,
+        wall_time_s=time.perf_counter() - started,
+        violations=violations,
+        checks=checks,
+        executor=runs.ex.describe(),
+        exhaustive=exhaustive,
+    )
 
 
 def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str], int]:
@@ -398,20 +471,27 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
             if not dominates(a.config, b.config, dims):
                 continue
             if a.status == "infeasible" and b.status == "feasible":
-                violations.append(f"#{a.config.index} ({a.config.label(dims)}) is infeasible but #{b.config.index} "
-                                  f"({b.config.label(dims)}), with fewer resources, is feasible")
+                violations.append(
+                    f"#{a.config.index} ({a.config.label(dims)}) is infeasible but #{b.config.index} "
+                    f"({b.config.label(dims)}), with fewer resources, is feasible"
+                )
             common = sorted(set(a.runs) & set(b.runs))
             if len(common) < 2:
                 continue
             for t in spec.targets:
                 checks += 1
-                d = rs.paired([float(a.runs[r][t.kpi]) for r in common], [float(b.runs[r][t.kpi]) for r in common],
-                              spec.confidence)
+                d = rs.paired(
+                    [float(a.runs[r][t.kpi]) for r in common],
+                    [float(b.runs[r][t.kpi]) for r in common],
+                    spec.confidence,
+                )
                 worse = d.low > 0 if t.upper else d.high < 0
                 if worse:
-                    violations.append(f"{t.kpi} is worse with more resources: #{a.config.index} "
-                                      f"({a.config.label(dims)}) minus #{b.config.index} ({b.config.label(dims)}) "
-                                      f"= {d.mean:.4g} +- {d.half:.3g}")
+                    violations.append(
+                        f"{t.kpi} is worse with more resources: #{a.config.index} "
+                        f"({a.config.label(dims)}) minus #{b.config.index} ({b.config.label(dims)}) "
+                        f"= {d.mean:.4g} +- {d.half:.3g}"
+                    )
     return violations, checks
 
 

@@ -20,8 +20,16 @@ from typing import Any
 from swapsim.experiments.sweep import apply_factors
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
-__all__ = ["Dimension", "Target", "Config", "parse_search", "parse_objective_target", "enumerate_configs",
-           "MONOTONE_FIELDS", "check_kpis"]
+__all__ = [
+    "Dimension",
+    "Target",
+    "Config",
+    "parse_search",
+    "parse_objective_target",
+    "enumerate_configs",
+    "MONOTONE_FIELDS",
+    "check_kpis",
+]
 
 MONOTONE_FIELDS = ("positions", "bays", "charged_packs", "docks", "crew", "spare_packs")
 """Last path segments of resource fields: more of them never makes service worse (assumed, then checked)."""
@@ -120,8 +128,9 @@ def check_kpis(names: list[str], known: list[str], what: str) -> None:
             raise ScenarioError(f"{what} {name}: not a KPI of this scenario's summary{hint}")
 
 
-def enumerate_configs(base_data: dict[str, Any], dims: list[Dimension], source: str,
-                      static_cost) -> tuple[list[Config], list[tuple[tuple[int, ...], str]]]:
+def enumerate_configs(
+    base_data: dict[str, Any], dims: list[Dimension], source: str, static_cost
+) -> tuple[list[Config], list[tuple[tuple[int, ...], str]]]:
     """Every configuration of the grid that is a valid scenario, and the invalid ones with the reason.
 
     ``static_cost(scenario)`` gives the cost known before any run (ordering key). Configurations are
