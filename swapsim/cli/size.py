@@ -1,6 +1,6 @@
 """The ``swapsim size`` command.
 
-Thin: it parses the options into a :class:`~swapsim.experiments.sizing.search.SizeSpec`, calls
+Thin: it parses the options into a :class:`~swapsim.experiments.sizing.spec.SizeSpec`, calls
 :func:`~swapsim.experiments.sizing.search.run_size` and writes the outputs with :mod:`swapsim.experiments.sizing.report`.
 Exit status: 0 an answer was found, 1 no configuration of the grid is feasible, 2 bad input,
 130 interrupted (finished runs are kept; continue with ``--resume``).
@@ -147,8 +147,9 @@ def size_cmd(
       swapsim size scenarios/factory.yaml --set "horizon=7 d" --search "stations[*].positions=1..3" --target "swaps.wait_min.p95<=5" --out results/factory-size
     """
     from swapsim.experiments.sizing.report import format_summary, write_outputs
-    from swapsim.experiments.sizing.search import make_spec, run_size
+    from swapsim.experiments.sizing.search import run_size
     from swapsim.experiments.sizing.space import parse_objective_target, parse_search
+    from swapsim.experiments.sizing.spec import make_spec
 
     dims = [parse_search(s) for s in search]
     tgts = [parse_objective_target(t) for t in targets]

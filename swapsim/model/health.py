@@ -43,9 +43,10 @@ import numpy as np
 import simpy
 
 from swapsim.metrics.battery import PacksAtHorizon
+from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
 from swapsim.model.pack import Pack
-from swapsim.model.stressors import CalendarTable, PackStress, PackTrace
+from swapsim.model.stressors import PackStress, PackTrace
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
 from swapsim.streams import BlockDraws, Streams
 

@@ -9,8 +9,8 @@ way NREL BLAST-Lite 1.1.1 does in ``BatteryDegradationModel._extract_stressors``
 * **Calendar rate** ``k_cal(T, SOC)`` averaged over time along the path (``update_rates``:
   ``np.trapz(k_cal, x=t_secs) / delta_t_secs``): the *rate* is averaged, not the temperature or the
   state of charge. Along a linear piece of the path the average is exact from a tabulated
-  antiderivative of ``k_cal`` in SOC (:class:`CalendarTable`); along the charger's constant-voltage
-  taper a 6-point Gauss-Legendre rule in time is used. The calendar loss is advanced with the
+  antiderivative of ``k_cal`` in SOC (:class:`~swapsim.model.calendar_rates.CalendarTable`); along the
+  charger's constant-voltage taper a 6-point Gauss-Legendre rule in time is used. The calendar loss is advanced with the
   equivalent-time update at every change of place (and at every cycle-window close).
 * **Cycle windows**, as BLAST-Lite's ``simulate_battery_life`` cuts the series at rainflow turning
   points (``extract_cycles``) or every day (``_find_breakpoints``): a window closes at each minimum of
@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CellModel, FadeState
 
 if TYPE_CHECKING:
     from swapsim.model.pack import ChargeCurve, Pack
 
-__all__ = ["CalendarTable", "PackStress", "PackTrace", "REST_RATE_PER_H", "WINDOW_MAX_H"]
+__all__ = ["PackStress", "PackTrace", "REST_RATE_PER_H", "WINDOW_MAX_H"]
 
 REST_RATE_PER_H = 1e-2
 """Below this ``|dSOC/dt|`` (1/h) a piece counts as rest in the C-rate (BLAST-Lite's storage cut)."""
@@ -56,53 +57,6 @@ WINDOW_MAX_H = 24.0
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
 _GL = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
 """6-point Gauss-Legendre nodes and weights on [0, 1]."""
-
-
-class CalendarTable:
-    """``k_cal(T, soc)`` at one temperature as a function of SOC, with its antiderivative.
-
-    The rate is tabulated on ``n`` equal SOC intervals of [0, 1]; between nodes it is linear and the
-    antiderivative is that of the linear interpolant, so :meth:`mean_linear` of a short piece tends to
-    :meth:`rate` at its middle. Units: the model's ``k_cal`` (per day ** p_cal), SOC as a fraction.
-    """
-
-    __slots__ = ("n", "h", "f", "F")
-
-    def __init__(self, model: CellModel, t_kelvin: float, n: int = 2000) -> None:
-        self.n = n
-        self.h = 1.0 / n
-        self.f = [model.k_cal(t_kelvin, i / n) for i in range(n + 1)]
-        F = [0.0]
-        for i in range(n):
-            F.append(F[-1] + 0.5 * self.h * (self.f[i] + self.f[i + 1]))
-        self.F = F
-
-    def rate(self, s: float) -> float:
-        """``k_cal`` at state of charge ``s`` (linear between nodes)."""
-        x = (0.0 if s < 0.0 else (1.0 if s > 1.0 else s)) * self.n
-        i = int(x)
-        if i >= self.n:
-            i = self.n - 1
-        f = self.f
-        a = f[i]
-        return a + (f[i + 1] - a) * (x - i)
-
-    def antiderivative(self, s: float) -> float:
-        """Integral of the rate in SOC from 0 to ``s``."""
-        x = (0.0 if s < 0.0 else (1.0 if s > 1.0 else s)) * self.n
-        i = int(x)
-        if i >= self.n:
-            i = self.n - 1
-        f = self.f
-        a = f[i]
-        u = x - i
-        return self.F[i] + self.h * u * (a + 0.5 * (f[i + 1] - a) * u)
-
-    def mean_linear(self, s0: float, s1: float) -> float:
-        """Time average of the rate along a path linear in time from ``s0`` to ``s1``."""
-        if abs(s1 - s0) < 1e-9:
-            return self.rate(0.5 * (s0 + s1))
-        return (self.antiderivative(s1) - self.antiderivative(s0)) / (s1 - s0)
 
 
 class PackTrace:

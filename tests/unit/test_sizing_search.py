@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from swapsim.experiments.sizing import rs
-from swapsim.experiments.sizing.search import Evaluated, SizeSpec, _binding, _monotonicity
+from swapsim.experiments.sizing.search import Evaluated, _binding, _monotonicity
 from swapsim.experiments.sizing.space import Config, Dimension, Target
+from swapsim.experiments.sizing.spec import SizeSpec
 
 DIMS = (Dimension("stations[*].positions", 1, 3),)
 TARGET = Target("swaps.wait_min.mean", "<=", 2.0)

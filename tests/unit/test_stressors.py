@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from swapsim.analysis.validation.ageing import blast_input
 from swapsim.engine import simulate
+from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CHEMISTRIES, FadeState, advance, celsius_to_kelvin
 from swapsim.model.pack import ChargeCurve, Pack
-from swapsim.model.stressors import CalendarTable, PackStress, PackTrace
+from swapsim.model.stressors import PackStress, PackTrace
 
 T30 = celsius_to_kelvin(30.0)
 T35 = celsius_to_kelvin(35.0)

@@ -22,8 +22,9 @@ import pytest
 from swapsim.analysis.queueing import mmcn
 from swapsim.analysis.spare_packs import prob_no_ready_pack
 from swapsim.analysis.validation.scenarios import TRIGGER, mmcn_scenario, stockout_scenario
-from swapsim.experiments.sizing.search import make_spec, run_size
+from swapsim.experiments.sizing.search import run_size
 from swapsim.experiments.sizing.space import Dimension, Target
+from swapsim.experiments.sizing.spec import make_spec
 from swapsim.model.pack import ChargeCurve
 
 

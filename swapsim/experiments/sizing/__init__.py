@@ -3,6 +3,8 @@
 * :mod:`~swapsim.experiments.sizing.rs`: the statistics: one-sided Student-t feasibility decisions, taken
   sequentially with a Bonferroni-split error budget.
 * :mod:`~swapsim.experiments.sizing.space`: the search space (``--search``) and targets (``--target``).
+* :mod:`~swapsim.experiments.sizing.spec`: the sizing question (dimensions, targets, objective, statistics)
+  and the checks of the options that build it.
 * :mod:`~swapsim.experiments.sizing.search`: the search itself (cost order, monotone pruning, screening).
 * :mod:`~swapsim.experiments.sizing.report`: ``size.json``, ``size.csv`` and the terminal summary
   (the figure is :mod:`swapsim.output.figures_size`, the report section :mod:`swapsim.output.report_size`).

@@ -1,0 +1,105 @@
+"""The sizing question of ``swapsim size``: what is searched, against which targets, at what confidence.
+
+A :class:`SizeSpec` holds the resolved base scenario, the grid's dimensions (``--search``), the service
+targets (``--target``), the objective and the statistics (confidence, replications, seed, screening)
+that :func:`swapsim.experiments.sizing.search.run_size` answers; :func:`make_spec` checks the options
+and builds it (pricing a scenario without ``costs:`` at the default unit costs). Its
+:meth:`SizeSpec.identity` is what ``--resume`` compares with the runs on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from swapsim.analysis.costs import CostsSpec
+from swapsim.experiments.sizing import rs
+from swapsim.experiments.sizing.space import Dimension, Target
+from swapsim.scenario import Scenario, ScenarioError, scenario_to_dict
+
+__all__ = ["SizeSpec", "make_spec"]
+
+
+@dataclass(frozen=True)
+class SizeSpec:
+    """A sizing question: base scenario (resolved data), dimensions, targets, objective, statistics."""
+
+    source: str
+    base_data: dict[str, Any] = field(repr=False)
+    dims: tuple[Dimension, ...]
+    targets: tuple[Target, ...]
+    objective: str = "costs.total_per_year"
+    confidence: float = 0.95
+    n_min: int = 5
+    n_max: int = 40
+    seed: int = 1
+    screen: bool = True
+    screen_margin: float = 0.5
+    notes: tuple[str, ...] = ()
+
+    @property
+    def looks(self) -> list[int]:
+        return rs.looks(self.n_min, self.n_max)
+
+    @property
+    def alpha(self) -> float:
+        """Error of each one-sided test at each look (Bonferroni over targets and looks)."""
+        return rs.look_alpha(self.confidence, len(self.targets), len(self.looks))
+
+    def identity(self) -> dict[str, Any]:
+        """What must not change for ``--resume`` to reuse the runs on disk."""
+        return {
+            "base_scenario": self.base_data,
+            "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
+            "seed": self.seed,
+        }
+
+
+def make_spec(
+    scenario: Scenario,
+    source: str,
+    dims: list[Dimension],
+    targets: list[Target],
+    *,
+    objective: str = "costs.total_per_year",
+    confidence: float = 0.95,
+    n_min: int = 5,
+    n_max: int = 40,
+    seed: int | None = None,
+    screen: bool = True,
+    screen_margin: float = 0.5,
+) -> SizeSpec:
+    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
+    problems = []
+    if not dims:
+        problems.append("--search: give at least one PATH=LO..HI")
+    if not targets:
+        problems.append("--target: give at least one KPI<=VALUE or KPI>=VALUE")
+    if len({d.path for d in dims}) != len(dims):
+        problems.append("--search: a path is given twice")
+    if not 0.5 <= confidence < 1:
+        problems.append(f"--confidence: must be in [0.5, 1) (got {confidence})")
+    if n_min < 2 or n_max < n_min:
+        problems.append(f"--min-replications/--max-replications: need 2 <= min <= max (got {n_min}, {n_max})")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    notes = []
+    if scenario.costs is None:
+        scenario = scenario.model_copy(update={"costs": CostsSpec()})
+        notes.append(
+            "the scenario has no costs: section: priced at the default unit costs (assumptions, docs/sizing.md)"
+        )
+    return SizeSpec(
+        source=source,
+        base_data=scenario_to_dict(scenario),
+        dims=tuple(dims),
+        targets=tuple(targets),
+        objective=objective,
+        confidence=confidence,
+        n_min=n_min,
+        n_max=n_max,
+        seed=scenario.seed if seed is None else int(seed),
+        screen=screen,
+        screen_margin=screen_margin,
+        notes=tuple(notes),
+    )
