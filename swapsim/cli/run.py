@@ -3,7 +3,7 @@ and ``estimate``.
 
 Each parses its options, calls the library (:func:`swapsim.engine.simulate`, :func:`swapsim.results.write_run`,
 :func:`swapsim.output.plot_results`, :func:`swapsim.output.write_report`, :func:`swapsim.analysis.estimate`)
-and prints the text composed by :mod:`swapsim.output.console` or :mod:`swapsim.analysis.estimator`.
+and prints the text composed by :mod:`swapsim.output.console` or :mod:`swapsim.analysis.estimate_format`.
 Heavy packages are imported inside the commands, so ``swapsim --help`` and ``swapsim estimate`` stay fast.
 """
 
@@ -204,7 +204,7 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
       swapsim estimate scenarios/factory.yaml --json --set fleet.robots=40
     """
     from swapsim.analysis import estimate, format_estimate
-    from swapsim.analysis.estimator import format_estimate_json
+    from swapsim.analysis.estimate_format import format_estimate_json
 
     sc = load_scenario(scenario, overrides)
     try:

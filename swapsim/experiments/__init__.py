@@ -43,18 +43,20 @@ from swapsim.experiments.sweep import (
     MAX_RUNS,
     Point,
     Sweep,
-    SweepSpec,
     apply_factors,
     kpi_names,
-    load_sweep_file,
     parse_target,
     parse_vary,
     replication_seed,
     resolve_sweep,
     show_value,
+    unknown_kpi_message,
+)
+from swapsim.experiments.sweep_files import (
+    SweepSpec,
+    load_sweep_file,
     sweep_from_dir,
     sweep_from_scenario,
-    unknown_kpi_message,
 )
 from swapsim.experiments.tables import (
     build_tables,

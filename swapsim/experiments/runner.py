@@ -30,7 +30,8 @@ from typing import Any
 from swapsim._version import __version__
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.stats import mean_ci, replications_needed, target_met
-from swapsim.experiments.sweep import Sweep, _assignment_text, _copy, _read_meta, _run_file
+from swapsim.experiments.sweep import Sweep, _assignment_text, _copy
+from swapsim.experiments.sweep_files import _read_meta, _run_file
 from swapsim.experiments.tables import build_tables
 from swapsim.scenario import ScenarioError, scenario_from_dict
 

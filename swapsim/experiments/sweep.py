@@ -4,11 +4,11 @@ A sweep is data, not a loop in a script: a base scenario, a list of values for e
 (a *factor*, named by its dotted path such as ``fleet.robots`` or ``stations[*].positions``), a
 design that turns the lists into *points* (``factorial``: every combination, first factor slowest;
 ``zip``: the i-th values together), a number of replications and a root seed. Each point x
-replication is one run of :func:`swapsim.engine.simulate`. This module reads a sweep (a sweep file
-:class:`SweepSpec`, ``--vary``/``--target-ci`` on the command line, or ``sweep.json`` of a sweep
-directory to resume) and checks every point against the scenario schema before any run starts
-(:func:`resolve_sweep`); :mod:`swapsim.experiments.runner` runs it and
-:mod:`swapsim.experiments.tables` writes its tables.
+replication is one run of :func:`swapsim.engine.simulate`. This module builds a sweep (from
+``--vary``/``--target-ci`` on the command line; a sweep file or the ``sweep.json`` of a sweep
+directory is read by :mod:`swapsim.experiments.sweep_files`) and checks every point against the
+scenario schema before any run starts (:func:`resolve_sweep`); :mod:`swapsim.experiments.runner`
+runs it and :mod:`swapsim.experiments.tables` writes its tables.
 
 Seeds. Replication ``r`` of every point runs with the same seed, derived from the root seed by
 :func:`replication_seed` (``numpy.random.SeedSequence(root, spawn_key=(r,))``, the seed of the
@@ -28,14 +28,11 @@ import difflib
 import itertools
 import json
 import math
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from swapsim._version import __version__
 from swapsim.experiments.stats import CONFIDENCE
@@ -43,22 +40,15 @@ from swapsim.scenario import (
     WILDCARD,
     Scenario,
     ScenarioError,
-    format_errors,
-    load_scenario,
-    read_yaml,
     scenario_from_dict,
     scenario_to_dict,
     split_path,
 )
 
 __all__ = [
-    "SweepSpec",
     "Sweep",
     "Point",
-    "load_sweep_file",
-    "sweep_from_scenario",
     "resolve_sweep",
-    "sweep_from_dir",
     "parse_vary",
     "parse_target",
     "replication_seed",
@@ -71,45 +61,6 @@ __all__ = [
 
 MAX_RUNS = 100_000
 """Most runs (points x replications; x max_replications with target_ci) a sweep may plan unless raised."""
-
-
-# =============================================================================================
-# The sweep specification (as written in a sweep file)
-
-
-class SweepSpec(BaseModel):
-    """A sweep as written in a sweep file (YAML). Paths are relative to the sweep file.
-
-    Example::
-
-        base: warehouse.yaml            # the scenario every point starts from
-        set: ["horizon=3 d"]            # overrides of the base, like --set
-        factors:
-          fleet.robots: [20, 40, 60]
-          stations[*].positions: [1, 2, 3]   # [*]: every station
-        design: factorial               # or zip
-        replications: 10
-        seed: 2024                      # root seed (default: the base scenario's)
-        target_ci: {fleet.utilisation: 0.02}   # optional: sequential replications
-        max_replications: 100
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    base: str = Field(min_length=1, description="base scenario file, relative to the sweep file")
-    set: list[str] = Field(default_factory=list, description="dotted.path=value overrides of the base")
-    factors: dict[str, Annotated[list[Any], Field(min_length=1)]] = Field(
-        default_factory=dict, description="dotted path -> list of values"
-    )
-    design: Literal["factorial", "zip"] = "factorial"
-    replications: int = Field(default=10, ge=1, le=100_000)
-    seed: int | None = Field(default=None, ge=0, description="root seed; default: the base scenario's")
-    target_ci: dict[str, Annotated[float, Field(gt=0, lt=1)]] = Field(
-        default_factory=dict, description="KPI -> target 95 % half-width relative to |mean|"
-    )
-    max_replications: int = Field(
-        default=100, ge=1, le=100_000, description="cap of replications per point with target_ci"
-    )
 
 
 # =============================================================================================
@@ -237,7 +188,8 @@ class Sweep:
         }
 
     def to_json(self) -> dict[str, Any]:
-        """The resolved sweep as written to ``sweep.json`` (loads back with :func:`sweep_from_dir`)."""
+        """The resolved sweep as written to ``sweep.json`` (loads back with
+        :func:`~swapsim.experiments.sweep_files.sweep_from_dir`)."""
         return {
             "swapsim_version": __version__,
             "base": self.base,
@@ -454,127 +406,3 @@ def parse_target(text: str) -> tuple[str, float]:
     if not 0 < value < 1:
         raise ScenarioError(f"--target-ci {text}: the relative half-width must be between 0 and 1 (got {value})")
     return kpi.strip(), value
-
-
-def load_sweep_file(
-    path: str | Path,
-    *,
-    extra_factors: dict[str, list[Any]] | None = None,
-    extra_overrides: Iterable[str] = (),
-    **changes: Any,
-) -> Sweep:
-    """Read a sweep file; ``changes`` (replications=..., seed=..., ...) override its fields when not None."""
-    path = Path(path)
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: a sweep file holds a mapping (base, factors, ...)")
-    try:
-        spec = SweepSpec.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(format_errors(str(path), exc)) from None
-    base_path = Path(os.path.normpath(path.parent / spec.base))
-    overrides = [*spec.set, *extra_overrides]
-    factors = {**spec.factors, **(extra_factors or {})}
-    given = {k: v for k, v in changes.items() if v is not None}
-    target = given.pop("target_ci", None) or spec.target_ci
-    return resolve_sweep(
-        load_scenario(base_path, overrides),
-        factors,
-        base=str(base_path),
-        overrides=overrides,
-        design=given.get("design", spec.design),
-        replications=given.get("replications", spec.replications),
-        seed=given.get("seed", spec.seed),
-        target_ci=target,
-        max_replications=given.get("max_replications", spec.max_replications),
-        max_runs=given.get("max_runs", MAX_RUNS),
-    )
-
-
-def sweep_from_scenario(
-    path: str | Path,
-    factors: dict[str, list[Any]],
-    *,
-    overrides: Iterable[str] = (),
-    design: str = "factorial",
-    replications: int = 10,
-    seed: int | None = None,
-    target_ci: dict[str, float] | None = None,
-    max_replications: int = 100,
-    max_runs: int | None = None,
-) -> Sweep:
-    """A sweep over a scenario file, as given on the command line (``--vary``, ``--set`` ...)."""
-    overrides = list(overrides)
-    return resolve_sweep(
-        load_scenario(path, overrides),
-        factors,
-        base=str(path),
-        overrides=overrides,
-        design=design,
-        replications=replications,
-        seed=seed,
-        target_ci=target_ci,
-        max_replications=max_replications,
-        max_runs=max_runs or MAX_RUNS,
-    )
-
-
-def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
-    """The sweep stored in ``sweep_dir/sweep.json`` (to resume it), with optional changes of
-    replications, target_ci or max_replications."""
-    sweep_dir = Path(sweep_dir)
-    meta = _read_meta(sweep_dir)
-    kinds = {
-        "base_scenario": dict,
-        "factors": dict,
-        "design": str,
-        "seed": int,
-        "base": str,
-        "replications": int,
-        "points": list,
-    }
-    wrong = [k for k, t in kinds.items() if not isinstance(meta.get(k), t)]
-    if wrong:
-        raise ScenarioError(f"{sweep_dir}/sweep.json: damaged: {', '.join(wrong)} missing or of the wrong type")
-    base = scenario_from_dict(meta["base_scenario"], f"{sweep_dir}/sweep.json: base_scenario")
-    given = {k: v for k, v in changes.items() if v is not None}
-    for key in ("seed", "design"):
-        if key in given and given[key] != meta[key]:
-            raise ScenarioError(
-                f"{sweep_dir}: the stored sweep has {key} {meta[key]!r}; a resume cannot change it (got {given[key]!r})"
-            )
-    return resolve_sweep(
-        base,
-        meta["factors"],
-        base=meta["base"],
-        overrides=meta.get("set", []),
-        design=meta["design"],
-        replications=given.get("replications", meta["replications"]),
-        seed=meta["seed"],
-        target_ci=given.get("target_ci") or meta.get("target_ci") or {},
-        max_replications=given.get("max_replications", meta.get("max_replications", meta["replications"])),
-        max_runs=given.get("max_runs", MAX_RUNS),
-    )
-
-
-# =============================================================================================
-# The sweep directory: sweep.json and the run files (read by the runner and the tables too)
-
-
-def _read_meta(sweep_dir: Path) -> dict[str, Any]:
-    """The stored sweep, ``sweep_dir/sweep.json``, as a dict; ScenarioError if missing or unreadable."""
-    path = sweep_dir / "sweep.json"
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{sweep_dir}: not a sweep directory (no sweep.json)") from None
-    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or bad UTF-8
-        raise ScenarioError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-    if not isinstance(meta, dict):
-        raise ScenarioError(f"{path}: damaged: expected a JSON object")
-    return meta
-
-
-def _run_file(runs_dir: Path, point: int, replication: int) -> Path:
-    """Where run ``replication`` of point ``point`` is kept in a sweep directory's ``runs_dir``."""
-    return runs_dir / f"{point}-{replication}.json"

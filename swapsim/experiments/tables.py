@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from swapsim.experiments.stats import mean_ci, target_met
-from swapsim.experiments.sweep import _read_meta, _run_file
+from swapsim.experiments.sweep_files import _read_meta, _run_file
 
 __all__ = ["build_tables"]
 

@@ -24,7 +24,8 @@ from swapsim.analysis.cycle import (
     fresh_soc,
     swap_interval_cv,
 )
-from swapsim.analysis.estimator import estimate, estimate_points, format_estimate
+from swapsim.analysis.estimate_format import format_estimate
+from swapsim.analysis.estimator import estimate, estimate_points
 from swapsim.analysis.queueing import mmcn
 from swapsim.analysis.validation import mmcn_scenario
 from swapsim.model.pack import ChargeCurve

@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
+from swapsim.analysis.estimate_format import format_estimate, format_estimate_json
 from swapsim.analysis.estimator import (
     CV_REGULAR,
     PACK_LOAD_REGULAR,
     estimate,
-    format_estimate,
-    format_estimate_json,
 )
 from swapsim.analysis.validation.scenarios import stockout_scenario
 from swapsim.scenario import load_scenario, scenario_from_dict, scenario_to_dict
