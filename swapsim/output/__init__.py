@@ -2,8 +2,8 @@
 
 Every function here reads a results directory (a run, a sweep, a comparison or a warm-up analysis, as
 written by :mod:`swapsim.results`) and writes figure files or ``report.html`` beside it. :mod:`.style` sets
-the look of every figure; the figures are split by the kind of results they draw (:mod:`.figures_run`
-and :mod:`.figures_health` for a run, :mod:`.figures_sweep`, :mod:`.figures_compare`,
+the look of every figure; the figures are split by the kind of results they draw (:mod:`.figures_run`,
+:mod:`.figures_stations` and :mod:`.figures_health` for a run, :mod:`.figures_sweep`, :mod:`.figures_compare`,
 :mod:`.figures_warmup`), and :func:`plot_results` (:mod:`.figures`) redraws a directory's figures by its
 kind; :mod:`.report` writes the self-contained page, with :mod:`.report_tables` and :mod:`.report_html`.
 :mod:`.console` composes the text the command line prints (imported on demand, not re-exported).

@@ -27,7 +27,15 @@ from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from swapsim.output import figures_common, figures_compare, figures_health, figures_run, figures_sweep, figures_warmup
+from swapsim.output import (
+    figures_common,
+    figures_compare,
+    figures_health,
+    figures_run,
+    figures_stations,
+    figures_sweep,
+    figures_warmup,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +51,7 @@ def caught(monkeypatch):
         figs[stem] = fig
         return original(fig, out_dir, stem, fmt)
 
-    for mod in (figures_run, figures_health, figures_sweep, figures_compare, figures_warmup):
+    for mod in (figures_run, figures_stations, figures_health, figures_sweep, figures_compare, figures_warmup):
         monkeypatch.setattr(mod, "save_figure", save)
     return figs
 
