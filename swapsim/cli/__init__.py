@@ -88,6 +88,22 @@ format_option = click.option(
 )
 
 
+executor_option = click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers (needs swapsim[dask]).",
+)
+
+scheduler_option = click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on the Dask cluster whose scheduler is at this address (implies --executor dask).",
+)
+
+
 def seed_option(help_text: str = "Root seed (default: the scenario's).") -> Callable[..., Any]:
     """``--seed``: a non-negative root seed."""
     return click.option("--seed", type=click.IntRange(min=0), default=None, help=help_text)

@@ -19,9 +19,11 @@ from swapsim.cli import (
     _out_dir,
     _user_errors,
     cli,
+    executor_option,
     figures_option,
     format_option,
     quiet_option,
+    scheduler_option,
     seed_option,
     set_option,
 )
@@ -103,19 +105,8 @@ def _capped(sw: Any) -> Any:
 )
 @seed_option("Root seed; replication r of every point gets the same seed derived from it (default: the scenario's).")
 @set_option
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers (needs swapsim[dask]).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on the Dask cluster whose scheduler is at this address (implies --executor dask).",
-)
+@executor_option
+@scheduler_option
 @click.option("--resume", is_flag=True, help="Continue the sweep in --out: run only the runs missing from DIR/runs/.")
 @click.option(
     "--target-ci",

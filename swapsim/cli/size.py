@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from swapsim.cli import _out_dir, _user_errors, cli
+from swapsim.cli import _out_dir, _user_errors, cli, executor_option, scheduler_option, seed_option, set_option
 from swapsim.scenario import load_scenario
 
 __all__ = ["size_cmd"]
@@ -79,32 +79,10 @@ __all__ = ["size_cmd"]
     default=None,
     help="Worker processes (default: all cores); 1 runs in this process.",
 )
-@click.option(
-    "--executor",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="local: worker processes on this machine; dask: a Dask LocalCluster of --jobs workers.",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on the Dask cluster at this address (implies --executor dask).",
-)
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Root seed; replication r of every configuration gets the same seed (default: the scenario's).",
-)
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a scenario field before sizing, e.g. --set 'horizon=7 d'. Repeatable.",
-)
+@executor_option
+@scheduler_option
+@seed_option("Root seed; replication r of every configuration gets the same seed (default: the scenario's).")
+@set_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
