@@ -52,16 +52,7 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
         axes = fig.subplots(1, len(ratios), gridspec_kw={"width_ratios": ratios})
         ax_u, ax_s = axes[0], axes[1]
         bars = ax_u.bar(np.arange(n), util, color=colours, width=0.7)
-        for i, b in enumerate(bars):
-            ax_u.annotate(
-                f"{util[i]:.1f} %",
-                (b.get_x() + b.get_width() / 2, b.get_height()),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=9.5,
-            )
+        ax_u.bar_label(bars, labels=[f"{u:.1f} %" for u in util], padding=3, fontsize=9.5)
         ax_u.set_xticks(np.arange(n), labels)
         ax_u.set_ylim(0, 110)
         ax_u.set_ylabel("working share of on-duty time (%)")
@@ -90,16 +81,7 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
             mean = np.asarray(table["task_wait_min_mean"], dtype=float)
             bars = ax_t.bar(np.arange(n), p95, color=colours, width=0.7, label="95th percentile")
             ax_t.plot(np.arange(n), mean, "D", color="#000000", ms=6, label="mean")
-            for i, b in enumerate(bars):
-                ax_t.annotate(
-                    f"{p95[i]:.1f}",
-                    (b.get_x() + b.get_width() / 2, b.get_height()),
-                    xytext=(0, 3),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=9.5,
-                )
+            ax_t.bar_label(bars, labels=[f"{v:.1f}" for v in p95], padding=3, fontsize=9.5)
             done = [float(v) / days if days > 0 else 0.0 for v in table["tasks_done"]]
             ax_t.set_xticks(np.arange(n), [f"{lab}\n{d:,.0f} tasks/d" for lab, d in zip(labels, done)], fontsize=9)
             ax_t.set_ylabel("task wait (min)")
