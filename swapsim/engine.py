@@ -193,11 +193,14 @@ def simulate(
         env.run(until=scenario.warmup)
         for station in fleet.stations:
             station.advance()  # charge milestones due by now are recorded before the reset
+        for robot in fleet.robots:
+            robot.sync()  # robots in a quiet stretch of their cycle log the steps begun by now
         recorder.reset(env.now)
     env.run(until=scenario.horizon)
     for station in fleet.stations:
         station.advance()
     for robot in fleet.robots:
+        robot.sync()
         robot.settle()
     if fleet.health is not None:
         fleet.health.finalise(env.now)

@@ -122,6 +122,8 @@ class HealthMonitor:
         self.initial_packs = 0
         self.crew = TechnicianCrew(env, scenario.technicians, streams, recorder, self.new_pack)
         self.stations: list["Station"] = []
+        self.robots: list[Any] = []
+        """The robots (their packs are surveyed; a robot in a quiet stretch is synced first)."""
         self.horizon_h = scenario.horizon
         self.survey_h = scenario.output.health_bin_width
         n_st = len(scenario.stations)
@@ -193,6 +195,7 @@ class HealthMonitor:
     def start(self, robots: list[Any], stations: list["Station"]) -> None:
         """Register the packs present at time 0 and start the health survey."""
         self.stations = stations
+        self.robots = robots
         for robot in robots:
             for pack in robot.packs:
                 self.register(pack, "in_robot")
@@ -373,6 +376,8 @@ class HealthMonitor:
 
     def snapshot(self) -> None:
         """Report the health of the packs in service now to the recorder."""
+        for robot in self.robots:
+            robot.sync()  # the packs of a robot in a quiet stretch of its cycle, drawn up to now
         healths = [self.health_now(r) for r in self.records.values() if r.status in ("in_robot", "in_bay")]
         c = self.counts()
         self.recorder.health_survey(

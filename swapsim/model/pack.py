@@ -102,6 +102,16 @@ class Pack:
         if self.stress is not None and t1_h is not None:
             self.stress.linear(t1_h if t0_h is None else t0_h, t1_h, soc0, self.soc)
 
+    def stable_until(self) -> float:
+        """Time (h) before which draws cannot change the pack's health (so its usable energy): the end of
+        its open ageing window; -inf while its ageing path lags a change of charge not yet reported."""
+        stress = self.stress
+        if stress is None:
+            return math.inf
+        if stress.soc != self.soc:
+            return -math.inf
+        return stress.window_end()
+
     def charge_along(self, curve: "ChargeCurve", hours: float, t1_h: float) -> float:
         """Charge along ``curve`` for ``hours`` ending at ``t1_h`` (h), in place (a dock, a parking
         charger); returns the new state of charge."""

@@ -46,7 +46,12 @@ Robot states, exactly one at a time: see :data:`swapsim.metrics.glossary.ROBOT_S
 
 from __future__ import annotations
 
+from collections import deque
+
+import simpy
+
 from swapsim.model.duty import Duty
+from swapsim.model.quiet import QuietStretch, Step, plan_quiet, timeout_at
 from swapsim.model.robot_energy import STRIKEABLE, Proc
 
 __all__ = ["Robot", "STRIKEABLE", "Proc"]
@@ -60,30 +65,53 @@ class Robot(Duty):
     early swaps, shifts), and here the activity cycle.
     """
 
+    quiet_stretches = True
+    """Run the quiet steps of the activity cycle as one event (:mod:`swapsim.model.quiet`). The same
+    path as step by step; off for the other strategies (their energy rules differ), with shifts (the
+    shift manager reads and redirects robots at any time) and with an event trace (which lists state
+    changes as they happen)."""
+
     # -- processes ----------------------------------------------------------------------------------
     def operate(self) -> Proc:
         """Work through the activity cycle forever, swapping packs when needed."""
         rng = self.work_rng
         assert self.cycle is not None, "operate runs the activity cycle (the fleet runs serve for tasks)"
         # Per step, once: its duration's sampler, state and power.
-        steps = [
+        steps: list[Step] = [
             (spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
             for spec in self.cycle
         ]
         n_steps = len(steps)
-        early_swaps = self.opportunistic_below is not None
+        early_below = self.opportunistic_below
+        early_swaps = early_below is not None
+        quiet = self.quiet_stretches and self.scenario.shifts is None and not self.recorder.states.tracing
         step = self.start_step
-        first = True
+        ahead: deque[float] = deque()  # durations drawn for the coming steps, in order
+        ahead.append(steps[step][0](rng) * (1.0 - self.start_elapsed))
         while True:
             if not self.on_duty:
                 yield from self.go_off_duty()
             sample, state, power = steps[step]
-            remaining = sample(rng)
-            if first:
-                remaining *= 1.0 - self.start_elapsed
-                first = False
-            if early_swaps and state == "idle":
-                remaining = yield from self._swap_early_while_idle(remaining)
+            resumed = False
+            if quiet and not self.needs_swap:
+                self.settle()  # as entering the step would (nothing is drawn twice)
+                stretch = plan_quiet(self, steps, step, ahead, rng, early_below)
+                if stretch is not None:
+                    halted = yield from self._run_quiet(stretch)
+                    if halted is None:
+                        step = stretch.next_step
+                        continue
+                    # a fault halted the robot within a step of the stretch: the rest of that step step by step
+                    k, remaining, fault = halted
+                    ahead.extendleft(reversed(stretch.durations[k + 1 :]))
+                    step = (stretch.first_step + k) % n_steps
+                    sample, state, power = steps[step]
+                    yield from self.halt(fault)
+                    resumed = True
+            if not resumed:
+                remaining = ahead.popleft() if ahead else sample(rng)
+                if early_swaps and state == "idle":
+                    remaining = yield from self._swap_early_while_idle(remaining)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)
                 if remaining <= 0.0:
@@ -94,3 +122,26 @@ class Robot(Duty):
             step += 1
             if step == n_steps:
                 step = 0
+
+    def _run_quiet(self, stretch: QuietStretch) -> Proc:
+        """Wait out a quiet stretch as one timeout; returns None when it ends, or (index of the step
+        under way within the stretch, hours left of it, fault) when a fault halts the robot (settled
+        to that point)."""
+        env = self.env
+        stretch.apply_until(env.now, inclusive=True)
+        self.quiet = stretch
+        self.strikeable = True
+        try:
+            yield timeout_at(env, stretch.end)
+        except simpy.Interrupt as stop:
+            self.strikeable = False
+            self.quiet = None
+            now = env.now
+            stretch.apply_until(now)
+            k = stretch.applied - 1  # the step under way
+            assert stop.cause is not None, "only faults interrupt a robot"
+            return k, stretch.durations[k] - (now - stretch.starts[k]), stop.cause
+        self.strikeable = False
+        self.quiet = None
+        stretch.apply_until(env.now, inclusive=True)
+        return None

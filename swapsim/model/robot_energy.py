@@ -25,6 +25,7 @@ from swapsim.model.policies import StationView, choose_station_lazily
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
+    from swapsim.model.quiet import QuietStretch
     from swapsim.model.station import Station
     from swapsim.scenario import Scenario
 
@@ -93,6 +94,8 @@ class EnergyRobot:
         self.power_w = 0.0
         self.t_last = 0.0
         self.needs_swap = False
+        self.quiet: "QuietStretch | None" = None
+        """The quiet stretch of the activity cycle the robot is in (:mod:`swapsim.model.quiet`), if any."""
         self._init_realistic_work(scenario)
 
     def _init_realistic_work(self, scenario: "Scenario") -> None:
@@ -130,6 +133,14 @@ class EnergyRobot:
         a stock-out): after a charge or a rescue, at a dock, parked, when called for a task."""
         assert all(p is not None for p in self.packs), "a pack slot is empty (its pack charges at a station)"
         return cast("list[Pack]", self.packs)
+
+    def sync(self) -> None:
+        """Bring a robot in a quiet stretch up to now (the draws and state changes of the steps begun
+        before now), for anything that looks at it or its packs: faults, health surveys, the end of the
+        warm-up and of the run."""
+        quiet = self.quiet
+        if quiet is not None:
+            quiet.apply_until(self.env.now)
 
     def settle(self) -> None:
         """Draw the energy used since the last settlement from the active pack."""
@@ -270,6 +281,8 @@ class EnergyRobot:
         0. The robot may be asked meanwhile, e.g. by the shift manager ranking robots by energy at a
         roster change.
         """
+        if self.quiet is not None:
+            self.quiet.apply_until(self.env.now)
         socs = [0.0 if p is None else p.soc for p in self.packs]
         if self.power_w > 0:
             pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
@@ -304,6 +317,8 @@ class EnergyRobot:
     def halt_if_strikeable(self, fault: "Fault") -> None:
         """A fault strikes: interrupt the robot's process if it waits in a state a fault can halt
         (working, idle or travelling); otherwise the fault passes it by."""
+        if self.quiet is not None:
+            self.quiet.apply_until(self.env.now)
         if self.strikeable and self.state in STRIKEABLE and self.process is not None:
             self.strikeable = False
             self.process.interrupt(fault)

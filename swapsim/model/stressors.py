@@ -209,6 +209,10 @@ class PackStress:
     def _window_end(self) -> float:
         return self.w_t0 + WINDOW_MAX_H
 
+    def window_end(self) -> float:
+        """When the open cycle window closes at the latest (h): a draw ending before then cannot close it."""
+        return self.w_t0 + WINDOW_MAX_H
+
     def hold(self, t1: float) -> None:
         """Constant charge from the last known time to ``t1`` (closing day-long windows on the way)."""
         while t1 > self.t:
