@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from swapsim.model.policies import swap_early
+from swapsim.model.quiet import plan_quiet
 from swapsim.model.robot_energy import Proc
 from swapsim.model.trip import SwapTrip
 
@@ -87,13 +88,29 @@ class Duty(SwapTrip):
         self.recorder.task_started(task.id, self.id, task.arrived_h, self.env.now)
         legs = [(board.approach_h(self, task), "working", board.approach_w)]
         legs += [(st.duration_h, st.state, st.power_w) for st in task.steps]
-        for hours, state, power in legs:
+        n_legs = len(legs)
+        i = 0
+        while i < n_legs:
+            hours, state, power = legs[i]
             remaining = hours
+            if self.quiet_ok and not (self.go_at_once and self.needs_swap):
+                self.settle()  # as entering the leg would
+                stretch = plan_quiet(self, lambda j, i=i: legs[i + j] if i + j < n_legs else None)
+                if stretch is not None:
+                    halted = yield from self.run_quiet(stretch)
+                    if halted is None:
+                        i += stretch.n
+                        continue
+                    k, remaining, fault = halted  # a fault within leg i + k: the rest of it leg by leg
+                    i += k
+                    hours, state, power = legs[i]
+                    yield from self.halt(fault)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)
                 if remaining <= 0:
                     break
                 yield from self.replenish()
+            i += 1
         self.position = task.location
         self.recorder.task_done(task.id, self.id, self.env.now)
 

@@ -1,67 +1,67 @@
-"""Quiet stretches of the activity cycle: the steps nothing else in the model needs to see, as one event.
+"""Quiet stretches: the legs of a robot's schedule nothing else in the model needs to see, as one event.
 
 Between the events other processes care about (the active pack reaching its trigger or empty, an
-early-swap check, a fault, the horizon), a robot on the activity cycle only walks, stands and idles
-through steps whose durations come from its own stream. :func:`plan_quiet` works out that stretch
-ahead of time in closed form: it draws the step durations in order, settles the energy of each step
-exactly as the step-by-step process would (the same floating-point operations in the same order),
-and stops before the first step in which an energy event falls (that step runs step by step, as
-before). The robot then waits for the stretch's end with **one** timeout instead of one per step.
+early-swap check at an idle step, a fault, a shift change, a dispatch), a robot's schedule is
+known: the steps of its activity cycle, whose durations come from its own stream, or the legs of a
+task (the walk to it, then its steps). :func:`plan_quiet` works the stretch out ahead of time in
+closed form: it takes the legs in order (a cycle's durations drawn as they are asked for, each once
+and in order), settles the energy of each leg exactly as the leg-by-leg process would (the same
+floating-point operations in the same order), and stops before the first leg in which an energy
+event falls (that leg runs leg by leg, as before). The robot then waits for the stretch's end with
+**one** event, at the exact time the chain of leg timeouts would reach (:func:`timeout_at`).
 
 The stretch is applied lazily (:meth:`QuietStretch.apply_until`): the pack draws and the state
-changes of the steps that have started by a given time are made when the stretch ends, or earlier
-when something looks at the robot or its packs (a fault halting it, a health survey, the end of the
-warm-up or of the run: :meth:`~swapsim.model.robot_energy.EnergyRobot.sync`). A fault that halts
-the robot mid-stretch settles it to the exact point within the schedule; the steps not yet begun keep
-their drawn durations. So the model's path is the same, event for event and bit for bit, as the
-step-by-step one (``tests/unit/test_quiet_stretches.py``); only the fleet-state log receives a robot's
-intervals in a later order. Hours, Wh, W.
+changes of the legs begun by a given time are made when the stretch ends, or earlier when something
+looks at the robot or its packs (a fault halting it, a health survey, the shift manager ranking
+robots by energy, the end of the warm-up or of the run:
+:meth:`~swapsim.model.robot_energy.EnergyRobot.sync`). A fault that halts the robot mid-stretch
+settles it to the exact point within the schedule; the rest of that leg runs leg by leg and the legs
+not yet begun keep their durations. So the model's path is the same, event for event and bit for
+bit, as leg by leg (``tests/unit/test_quiet_stretches.py``); only the fleet-state log receives a
+robot's intervals in a later order, so the fleet-state time series may differ in the last bits.
+Hours, Wh, W.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from heapq import heappush
 from typing import TYPE_CHECKING
 
-import numpy as np
 import simpy
 from simpy.events import NORMAL
 
 if TYPE_CHECKING:
     from swapsim.model.robot_energy import EnergyRobot
 
-__all__ = ["QuietStretch", "Step", "plan_quiet", "timeout_at", "MAX_STEPS"]
+__all__ = ["QuietStretch", "Leg", "plan_quiet", "timeout_at", "MAX_STEPS"]
 
-Step = tuple[Callable[[np.random.Generator], float], str, float]
-"""One cycle step: its duration's sampler, the robot state, the power (W)."""
+Leg = tuple[float, str, float]
+"""One leg of a schedule: hours, the robot state, the power (W)."""
 
 MAX_STEPS = 256
-"""Longest stretch planned at once (a cycle whose steps draw no power never meets an energy event)."""
+"""Most legs in one stretch (a cycle whose steps draw no power never meets an energy event)."""
 
 
 class QuietStretch:
-    """Consecutive steps of one robot's activity cycle, none of which meets an energy event.
+    """Consecutive legs (cycle steps, or a task's legs) of one robot, none of which meets an energy event.
 
-    ``starts[k]``, ``states[k]``, ``powers[k]``, ``durations[k]``: step k's start time (h), state, power
-    (W) and drawn duration (h); ``end``: when the last step ends; ``next_step``: the cycle index of
-    the step after the stretch; ``first_step``: the cycle index of the first. ``applied``: how many
-    steps have been entered (their draws and state changes made).
+    ``starts[k]``, ``states[k]``, ``powers[k]``, ``durations[k]``: leg k's start time (h), state, power
+    (W) and duration (h); ``n`` legs; ``end``: when the last one ends. ``applied``: how many legs have
+    been entered (their draws and state changes made).
     """
 
-    __slots__ = ("robot", "starts", "states", "powers", "durations", "end", "first_step", "next_step", "applied")
+    __slots__ = ("robot", "starts", "states", "powers", "durations", "end", "n", "applied")
 
-    def __init__(self, robot: "EnergyRobot", first_step: int) -> None:
+    def __init__(self, robot: "EnergyRobot") -> None:
         self.robot = robot
         self.starts: list[float] = []
         self.states: list[str] = []
         self.powers: list[float] = []
         self.durations: list[float] = []
         self.end = 0.0
-        self.first_step = first_step
-        self.next_step = first_step
+        self.n = 0
         self.applied = 0
 
     def apply_until(self, now: float, inclusive: bool = False) -> None:
@@ -99,52 +99,49 @@ class QuietStretch:
 
 def plan_quiet(
     robot: "EnergyRobot",
-    steps: Sequence[Step],
-    step: int,
-    ahead: deque[float],
-    rng: np.random.Generator,
-    early_below: float | None,
+    leg_at: Callable[[int], Leg | None],
+    early_below: float | None = None,
+    max_legs: int = MAX_STEPS,
 ) -> QuietStretch | None:
-    """The quiet stretch starting now at cycle step ``step``, or None if that step is not quiet.
+    """The quiet stretch that starts now, or None if its first leg is not quiet.
 
-    ``ahead`` holds durations already drawn for the coming steps, in order; durations drawn here are
-    appended to it, so every step's duration is drawn exactly once and in order (the robot's own
-    stream). The stretch's steps are taken off ``ahead``; the duration of the step that ends it stays
-    at the front. A step is quiet when its duration ends before the active pack reaches its next
-    threshold (trigger, or empty), when it is not an idle step at which an early swap is considered
-    (lowest charge below ``early_below``), and when no pack draw in it could close the pack's ageing
-    window (which may change the pack's health, hence its usable energy).
+    ``leg_at(j)`` is the j-th leg from now as (hours, state, power W), or None after the last one (a
+    task's legs end; a cycle's never do: its durations are drawn as they are asked for, in order).
+    The robot must be settled (nothing drawn since its last settlement). A leg is quiet when it
+    ends before the active pack reaches its next threshold (trigger, or empty), when it is not an
+    idle step at which an early swap is considered (lowest charge below ``early_below``), and when no
+    pack draw in it could close the pack's ageing window (which may change the pack's health, hence
+    its usable energy). ``stretch.n`` legs are quiet.
     """
-    now = robot.env.now
     pack = robot.packs[robot.active]
-    other = robot.packs[1 - robot.active] if len(robot.packs) > 1 else None
     if pack is None:
         return None
+    other = robot.packs[1 - robot.active] if len(robot.packs) > 1 else None
     soc, usable = pack.soc, pack.usable_wh
     trigger = robot.trigger
     other_soc = other.soc if other is not None else math.inf
     stable_until = pack.stable_until()
-    t_last, p_prev = robot.t_last, robot.power_w
-    t = now
-    n_steps = len(steps)
-    stretch = QuietStretch(robot, step)
-    starts, states, powers, durations = stretch.starts, stretch.states, stretch.powers, stretch.durations
-    k = step
-    j = 0  # index into ahead
-    while j < MAX_STEPS:
-        sample, state, power = steps[k]
-        # the settlement at the step's start (EnergyRobot.settle, Pack.draw)
-        dt = t - t_last
-        if dt > 0.0 and p_prev > 0.0:
-            if t >= stable_until:
-                break
-            s1 = soc - p_prev * dt / usable
-            soc = s1 if s1 > 0.0 else 0.0
+    t = t_last = robot.env.now
+    p_prev = 0.0
+    starts: list[float] = []
+    states: list[str] = []
+    powers: list[float] = []
+    durations: list[float] = []
+    j = 0
+    while j < max_legs:
+        leg = leg_at(j)
+        if leg is None:
+            break
+        d, state, power = leg
+        if j:  # the settlement at the leg's start (EnergyRobot.settle, Pack.draw)
+            dt = t - t_last
+            if dt > 0.0 and p_prev > 0.0:
+                if t >= stable_until:
+                    break
+                s1 = soc - p_prev * dt / usable
+                soc = s1 if s1 > 0.0 else 0.0
         if early_below is not None and state == "idle" and min(soc, other_soc) < early_below:
             break  # Duty._swap_early_while_idle looks at the stations here
-        if j == len(ahead):
-            ahead.append(sample(rng))
-        d = ahead[j]
         if power > 0.0:  # EnergyRobot._next_energy_event, just entered (nothing unsettled)
             target = trigger if soc > trigger else 0.0
             to_event = (soc - target) * usable / power
@@ -157,15 +154,12 @@ def plan_quiet(
         t_last, p_prev = t, power
         t = t + d
         j += 1
-        k += 1
-        if k == n_steps:
-            k = 0
-    if not starts:
+    if not j:
         return None
-    for _ in range(j):
-        ahead.popleft()
+    stretch = QuietStretch(robot)
+    stretch.starts, stretch.states, stretch.powers, stretch.durations = starts, states, powers, durations
+    stretch.n = j
     stretch.end = t
-    stretch.next_step = k
     return stretch
 
 

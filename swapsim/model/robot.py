@@ -48,10 +48,8 @@ from __future__ import annotations
 
 from collections import deque
 
-import simpy
-
 from swapsim.model.duty import Duty
-from swapsim.model.quiet import QuietStretch, Step, plan_quiet, timeout_at
+from swapsim.model.quiet import Leg, plan_quiet
 from swapsim.model.robot_energy import STRIKEABLE, Proc
 
 __all__ = ["Robot", "STRIKEABLE", "Proc"]
@@ -65,29 +63,31 @@ class Robot(Duty):
     early swaps, shifts), and here the activity cycle.
     """
 
-    quiet_stretches = True
-    """Run the quiet steps of the activity cycle as one event (:mod:`swapsim.model.quiet`). The same
-    path as step by step; off for the other strategies (their energy rules differ), with shifts (the
-    shift manager reads and redirects robots at any time) and with an event trace (which lists state
-    changes as they happen)."""
-
     # -- processes ----------------------------------------------------------------------------------
     def operate(self) -> Proc:
         """Work through the activity cycle forever, swapping packs when needed."""
         rng = self.work_rng
         assert self.cycle is not None, "operate runs the activity cycle (the fleet runs serve for tasks)"
         # Per step, once: its duration's sampler, state and power.
-        steps: list[Step] = [
+        steps = [
             (spec.duration.sample, "idle" if spec.activity == "idle" else "working", self.powers[spec.activity])
             for spec in self.cycle
         ]
         n_steps = len(steps)
         early_below = self.opportunistic_below
         early_swaps = early_below is not None
-        quiet = self.quiet_stretches and self.scenario.shifts is None and not self.recorder.states.tracing
+        quiet = self.quiet_ok and self.scenario.shifts is None  # on_duty is looked at between steps
         step = self.start_step
         ahead: deque[float] = deque()  # durations drawn for the coming steps, in order
         ahead.append(steps[step][0](rng) * (1.0 - self.start_elapsed))
+
+        def leg_at(j: int) -> Leg:
+            """The j-th step from ``step`` on (its duration drawn now if not yet drawn)."""
+            sample, state, power = steps[(step + j) % n_steps]
+            if j == len(ahead):
+                ahead.append(sample(rng))
+            return ahead[j], state, power
+
         while True:
             if not self.on_duty:
                 yield from self.go_off_duty()
@@ -95,16 +95,18 @@ class Robot(Duty):
             resumed = False
             if quiet and not self.needs_swap:
                 self.settle()  # as entering the step would (nothing is drawn twice)
-                stretch = plan_quiet(self, steps, step, ahead, rng, early_below)
+                stretch = plan_quiet(self, leg_at, early_below)
                 if stretch is not None:
-                    halted = yield from self._run_quiet(stretch)
+                    for _ in range(stretch.n):
+                        ahead.popleft()
+                    halted = yield from self.run_quiet(stretch)
                     if halted is None:
-                        step = stretch.next_step
+                        step = (step + stretch.n) % n_steps
                         continue
-                    # a fault halted the robot within a step of the stretch: the rest of that step step by step
+                    # a fault halted the robot within step k of the stretch: the rest of it step by step
                     k, remaining, fault = halted
                     ahead.extendleft(reversed(stretch.durations[k + 1 :]))
-                    step = (stretch.first_step + k) % n_steps
+                    step = (step + k) % n_steps
                     sample, state, power = steps[step]
                     yield from self.halt(fault)
                     resumed = True
@@ -122,26 +124,3 @@ class Robot(Duty):
             step += 1
             if step == n_steps:
                 step = 0
-
-    def _run_quiet(self, stretch: QuietStretch) -> Proc:
-        """Wait out a quiet stretch as one timeout; returns None when it ends, or (index of the step
-        under way within the stretch, hours left of it, fault) when a fault halts the robot (settled
-        to that point)."""
-        env = self.env
-        stretch.apply_until(env.now, inclusive=True)
-        self.quiet = stretch
-        self.strikeable = True
-        try:
-            yield timeout_at(env, stretch.end)
-        except simpy.Interrupt as stop:
-            self.strikeable = False
-            self.quiet = None
-            now = env.now
-            stretch.apply_until(now)
-            k = stretch.applied - 1  # the step under way
-            assert stop.cause is not None, "only faults interrupt a robot"
-            return k, stretch.durations[k] - (now - stretch.starts[k]), stop.cause
-        self.strikeable = False
-        self.quiet = None
-        stretch.apply_until(env.now, inclusive=True)
-        return None

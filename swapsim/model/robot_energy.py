@@ -21,6 +21,7 @@ import simpy
 
 from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
+from swapsim.model.quiet import timeout_at
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
@@ -51,6 +52,11 @@ class EnergyRobot:
         start_step: index of the cycle step it starts in.
         start_elapsed: fraction of that first step already done (0 <= x < 1).
     """
+
+    quiet_stretches = True
+    """Run quiet stretches (:mod:`swapsim.model.quiet`) as one event: the same path as leg by leg.
+    Off for the strategies whose energy rules differ, and always with an event trace (which lists
+    state changes as they happen)."""
 
     def __init__(
         self,
@@ -95,7 +101,8 @@ class EnergyRobot:
         self.t_last = 0.0
         self.needs_swap = False
         self.quiet: "QuietStretch | None" = None
-        """The quiet stretch of the activity cycle the robot is in (:mod:`swapsim.model.quiet`), if any."""
+        """The quiet stretch the robot is in (:mod:`swapsim.model.quiet`), if any."""
+        self.quiet_ok = self.quiet_stretches and not recorder.states.tracing
         self._init_realistic_work(scenario)
 
     def _init_realistic_work(self, scenario: "Scenario") -> None:
@@ -231,6 +238,28 @@ class EnergyRobot:
                 yield from self.strand()
                 self._enter(state, power_w)
         return 0.0
+
+    def run_quiet(self, stretch: "QuietStretch") -> Proc:
+        """Wait out a quiet stretch as one event; returns None when it ends, or (index of the leg under
+        way, hours left of it, fault) when a fault halts the robot (settled to that point)."""
+        env = self.env
+        stretch.apply_until(env.now, inclusive=True)
+        self.quiet = stretch
+        self.strikeable = True
+        try:
+            yield timeout_at(env, stretch.end)
+        except simpy.Interrupt as stop:
+            self.strikeable = False
+            self.quiet = None
+            now = env.now
+            stretch.apply_until(now)
+            k = stretch.applied - 1
+            assert stop.cause is not None, "only faults interrupt a robot"
+            return k, stretch.durations[k] - (now - stretch.starts[k]), stop.cause
+        self.strikeable = False
+        self.quiet = None
+        stretch.apply_until(env.now, inclusive=True)
+        return None
 
     def _wait(self, event: simpy.Event, state: str, power_w: float) -> Proc:
         """Wait for ``event`` in ``state`` at ``power_w``, handling energy events meanwhile."""

@@ -43,6 +43,8 @@ class ColdSwapRobot(Robot):
     (``swapping``, no draw) and boots on the fresh pack for ``strategy.boot_time`` (``swapping``, at
     station power). The pack list has one entry; ``active`` is always 0."""
 
+    quiet_stretches = False  # its own energy rules
+
     def __init__(self, *args: Any, boot_rng: np.random.Generator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.go_at_once = True
@@ -77,6 +79,8 @@ class PlugInRobot(Robot):
     """``plug_in``: two packs that stay in the robot. It runs on one pack to the trigger, then on the
     other; when both are at the trigger it walks to a station, waits for a dock and charges both packs
     in parallel (state ``charging``, no draw from the packs) until both read the ready threshold."""
+
+    quiet_stretches = False  # its own energy rules
 
     def on_energy_event(self, target: float) -> bool:
         self.settle()

@@ -20,7 +20,7 @@ import simpy
 
 from swapsim.engine import Environment, simulate
 from swapsim.model.quiet import timeout_at
-from swapsim.model.robot import Robot
+from swapsim.model.robot_energy import EnergyRobot
 from swapsim.scenario import load_scenario
 
 FLEET_STATE_COLUMNS = ("robots_",)
@@ -38,7 +38,7 @@ class CountingEnvironment(Environment):
 
 
 def _run(scenario, seed: int, quiet: bool, monkeypatch) -> tuple[object, int]:
-    monkeypatch.setattr(Robot, "quiet_stretches", quiet)
+    monkeypatch.setattr(EnergyRobot, "quiet_stretches", quiet)
     env = CountingEnvironment()
     return simulate(scenario, seed=seed, env=env), env.events
 
@@ -150,3 +150,37 @@ def test_timeout_at_fires_at_the_exact_time() -> None:
     ev = timeout_at(plain, 2.5)
     plain.run(until=ev)
     assert plain.now == 2.5
+
+
+@pytest.mark.parametrize("name", ["warehouse", "airport"])
+def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) -> None:
+    """A task's legs (walk to it, then its steps) as one stretch; the shift manager reads robots'
+    energy mid-task, faults halt robots mid-task, the airport's idle robots swap early."""
+    scenario = load_scenario(f"scenarios/{name}.yaml", ["horizon=2 d", "faults.estop.rate_per_day=4"])
+    slow, fast = _assert_equivalent(scenario, 7, monkeypatch)
+    assert fast < slow
+
+
+def test_quiet_stretches_really_run(monkeypatch) -> None:
+    """The equivalence above is not vacuous: stretches of several legs run, and faults cut some short."""
+    import swapsim.model.robot_energy as robot_energy
+
+    seen = {"stretches": 0, "legs": 0, "halted": 0}
+    run_quiet = robot_energy.EnergyRobot.run_quiet
+
+    def counting(self, stretch):
+        seen["stretches"] += 1
+        seen["legs"] += stretch.n
+        halted = yield from run_quiet(self, stretch)
+        seen["halted"] += halted is not None
+        return halted
+
+    monkeypatch.setattr(robot_energy.EnergyRobot, "run_quiet", counting)
+    scenario = load_scenario(
+        "scenarios/hospital.yaml",
+        ["horizon=2 d", "faults.estop.rate_per_day=6", "faults.estop.duration={dist: exponential, mean: 5 min}"],
+    )
+    simulate(scenario, seed=11)
+    assert seen["stretches"] > 100
+    assert seen["legs"] > 3 * seen["stretches"]
+    assert seen["halted"] > 10

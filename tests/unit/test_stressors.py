@@ -244,3 +244,24 @@ def test_packs_charged_at_a_plug_in_dock_age_their_cycles():
     assert result.summary["swaps"]["count"] == 0
     for row in result.packs:
         assert row["cycle_loss"] > 0.0 and row["calendar_loss"] > 0.0, row
+
+
+def test_draws_before_stable_until_keep_the_health_and_a_later_one_may_change_it():
+    """Pack.stable_until, which quiet stretches (swapsim.model.quiet) plan by: draws ending before it
+    leave the health (hence usable energy) alone; the window's close at it ages the pack."""
+    pack, fade, stress = _stress(1.0)
+    stress.linear(0.0, 1.0, 1.0, 0.6)
+    pack.soc = 0.6
+    end = pack.stable_until()
+    assert end == stress.w_t0 + 24.0
+    health = pack.health
+    t = 1.0
+    while t + 1.0 < end:  # small draws all through the open window
+        _draw(pack, t, t + 1.0, pack.soc - 0.01)
+        t += 1.0
+    assert pack.health == health
+    _draw(pack, t, end + 1.0, pack.soc - 0.01)  # crosses the window's end: it closes, the pack ages
+    assert pack.health < health
+    pack.soc = 0.9  # a change of charge the ageing path has not seen (a rescue charge): nothing is stable
+    assert pack.stable_until() == -math.inf
+    assert Pack(1, 468.0, 0.9).stable_until() == math.inf  # no ageing model
