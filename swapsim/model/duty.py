@@ -10,12 +10,13 @@ duty (:meth:`Duty.go_off_duty`). Hours, Wh, W.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import TYPE_CHECKING
 
 import simpy
 
 from swapsim.model.policies import swap_early
-from swapsim.model.quiet import plan_quiet
+from swapsim.model.quiet import Leg, plan_quiet
 from swapsim.model.robot_energy import Proc
 from swapsim.model.trip import SwapTrip
 
@@ -24,6 +25,11 @@ if TYPE_CHECKING:
     from swapsim.model.workload import Task, TaskBoard
 
 __all__ = ["Duty"]
+
+
+def _leg_at(legs: list[Leg], i: int, j: int) -> Leg | None:
+    """The j-th leg from leg ``i`` on, None past the last."""
+    return legs[i + j] if i + j < len(legs) else None
 
 
 class Duty(SwapTrip):
@@ -95,7 +101,7 @@ class Duty(SwapTrip):
             remaining = hours
             if self.quiet_ok and not (self.go_at_once and self.needs_swap):
                 self.settle()  # as entering the leg would
-                stretch = plan_quiet(self, lambda j, i=i: legs[i + j] if i + j < n_legs else None)
+                stretch = plan_quiet(self, partial(_leg_at, legs, i))
                 if stretch is not None:
                     halted = yield from self.run_quiet(stretch)
                     if halted is None:
