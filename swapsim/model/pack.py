@@ -102,6 +102,21 @@ class Pack:
         if self.stress is not None and t1_h is not None:
             self.stress.linear(t1_h if t0_h is None else t0_h, t1_h, soc0, self.soc)
 
+    def draw_run(self, energies_wh: list[float], t0s_h: list[float], t1s_h: list[float]) -> None:
+        """:meth:`draw` of each ``energies_wh[k]`` from ``t0s_h[k]`` to ``t1s_h[k]`` in turn (the draws of
+        a quiet stretch, :mod:`swapsim.model.quiet`, which end before :meth:`stable_until`)."""
+        usable = self.usable_wh
+        soc, throughput = self.soc, self.throughput_wh
+        socs = [soc]
+        for energy_wh in energies_wh:
+            s1 = soc - energy_wh / usable
+            soc = s1 if s1 > 0.0 else 0.0
+            throughput += energy_wh
+            socs.append(soc)
+        self.soc, self.throughput_wh = soc, throughput
+        if self.stress is not None:
+            self.stress.linear_run(t0s_h, t1s_h, socs)
+
     def stable_until(self) -> float:
         """Time (h) before which draws cannot change the pack's health (so its usable energy): the end of
         its open ageing window; -inf while its ageing path lags a change of charge not yet reported."""

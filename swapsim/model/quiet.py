@@ -65,27 +65,30 @@ class QuietStretch:
         self.applied = 0
 
     def apply_until(self, now: float, inclusive: bool = False) -> None:
-        """Enter every step that has started before ``now`` (or at ``now``, if ``inclusive``): settle the
-        energy of the step before it and record the change of state, as ``EnergyRobot._enter`` would
-        have at the step's start."""
+        """Enter every leg that has started before ``now`` (or at ``now``, if ``inclusive``): settle the
+        energy of the leg before it and record the change of state, as ``EnergyRobot._enter`` would
+        have at the leg's start (the pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run`)."""
         i = self.applied
         starts = self.starts
-        n = len(starts)
+        n = self.n
         if i >= n or starts[i] > now or (starts[i] == now and not inclusive):
             return
         r = self.robot
-        pack = r.packs[r.active]
-        assert pack is not None, "a robot on the activity cycle holds its active pack"
         record = r.recorder.robot_state
         states, powers = self.states, self.powers
         t_last, power, state = r.t_last, r.power_w, r.state
+        energies: list[float] = []
+        t0s: list[float] = []
+        t1s: list[float] = []
         while i < n:
             t = starts[i]
             if t > now or (t == now and not inclusive):
                 break
             dt = t - t_last
             if dt > 0.0 and power > 0.0:
-                pack.draw(power * dt, t_last, t)
+                energies.append(power * dt)
+                t0s.append(t_last)
+                t1s.append(t)
             t_last = t
             s = states[i]
             if s != state:
@@ -93,6 +96,10 @@ class QuietStretch:
                 record(r.id, s, t)
             power = powers[i]
             i += 1
+        if energies:
+            pack = r.packs[r.active]
+            assert pack is not None, "a robot in a quiet stretch holds its active pack"
+            pack.draw_run(energies, t0s, t1s)
         r.t_last, r.power_w, r.state = t_last, power, state
         self.applied = i
 

@@ -37,6 +37,7 @@ otherwise, temperatures in kelvin (degC in the trace), SOC as a fraction of the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -289,33 +290,58 @@ class PackStress:
 
     def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
         """The pack's charge went linearly from ``soc0`` at ``t0`` to ``soc1`` at ``t1`` (a draw)."""
-        t = self.t
-        if soc0 == self.soc and t <= t0 < t1 and soc1 <= soc0 and t1 < self.w_t0 + WINDOW_MAX_H:
-            # the common case, inlined: hold to t0, fall linearly to t1, inside the open window
-            table = self.table
-            dt = t1 - t0
-            ds = soc0 - soc1
-            if ds > 1e-9:  # the antiderivative at soc0 is usually cached from the previous draw
-                f0 = self.f_val if self.f_key == soc0 else table.antiderivative(soc0)
-                f1 = table.antiderivative(soc1)
-                self.f_key, self.f_val = soc1, f1
-                cal = (f0 - f1) / ds * dt
-            else:
-                cal = table.rate(0.5 * (soc0 + soc1)) * dt
-            self.cal_int += cal if t0 == t else cal + table.rate(soc0) * (t0 - t)
-            self.w_abs += ds
-            if ds >= REST_RATE_PER_H * dt:
-                self.w_fast += ds
-            if soc1 < self.w_lo:
-                self.w_lo = soc1
-            if ds > 0.0:
-                self.direction = -1
-            self.t, self.soc = t1, soc1
-            if self.trace is not None:
-                if t0 > t:
-                    self.trace.add(self.pack.id, t0, soc0, self.t_c)
-                self._mark()
-            return
+        self.linear_run((t0,), (t1,), (soc0, soc1))
+
+    def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None:
+        """:meth:`linear` for each draw k in turn, from ``socs[k]`` at ``t0s[k]`` to ``socs[k + 1]`` at
+        ``t1s[k]`` (one call for the draws of a quiet stretch, :mod:`swapsim.model.quiet`)."""
+        t, soc = self.t, self.soc
+        end = self.w_t0 + WINDOW_MAX_H
+        table = self.table
+        trace = self.trace
+        cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
+        f_key, f_val = self.f_key, self.f_val
+        for k in range(len(t0s)):
+            t0, t1, soc0, soc1 = t0s[k], t1s[k], socs[k], socs[k + 1]
+            if soc0 == soc and t <= t0 < t1 and soc1 <= soc0 and t1 < end:
+                # the common case, inlined: hold to t0, fall linearly to t1, inside the open window
+                dt = t1 - t0
+                ds = soc0 - soc1
+                if ds > 1e-9:  # the antiderivative at soc0 is usually cached from the previous draw
+                    f0 = f_val if f_key == soc0 else table.antiderivative(soc0)
+                    f1 = table.antiderivative(soc1)
+                    f_key, f_val = soc1, f1
+                    cal = (f0 - f1) / ds * dt
+                else:
+                    cal = table.rate(0.5 * (soc0 + soc1)) * dt
+                cal_int += cal if t0 == t else cal + table.rate(soc0) * (t0 - t)
+                w_abs += ds
+                if ds >= REST_RATE_PER_H * dt:
+                    w_fast += ds
+                if soc1 < w_lo:
+                    w_lo = soc1
+                if ds > 0.0:
+                    self.direction = -1
+                if trace is not None:
+                    if t0 > t:
+                        trace.add(self.pack.id, t0, soc0, self.t_c)
+                    trace.add(self.pack.id, t1, soc1, self.t_c)
+                t, soc = t1, soc1
+                continue
+            self.t, self.soc = t, soc
+            self.cal_int, self.w_abs, self.w_fast, self.w_lo = cal_int, w_abs, w_fast, w_lo
+            self.f_key, self.f_val = f_key, f_val
+            self._linear_general(t0, t1, soc0, soc1)
+            t, soc = self.t, self.soc
+            end = self.w_t0 + WINDOW_MAX_H
+            cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
+            f_key, f_val = self.f_key, self.f_val
+        self.t, self.soc = t, soc
+        self.cal_int, self.w_abs, self.w_fast, self.w_lo = cal_int, w_abs, w_fast, w_lo
+        self.f_key, self.f_val = f_key, f_val
+
+    def _linear_general(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
+        """:meth:`linear` off the common case: a jump to ``soc0`` first, a hold, split windows."""
         if soc0 != self.soc and self._fresh():
             self._adopt(soc0)
         if t0 < self.t:

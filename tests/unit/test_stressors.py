@@ -265,3 +265,30 @@ def test_draws_before_stable_until_keep_the_health_and_a_later_one_may_change_it
     pack.soc = 0.9  # a change of charge the ageing path has not seen (a rescue charge): nothing is stable
     assert pack.stable_until() == -math.inf
     assert Pack(1, 468.0, 0.9).stable_until() == math.inf  # no ageing model
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0.0, 2.0), st.floats(0.0, 400.0)), min_size=1, max_size=20),
+    st.floats(0.0, 30.0),
+)
+def test_draw_run_is_draw_after_draw_bit_for_bit(draws, t_start):
+    """Pack.draw_run (a quiet stretch's draws in one call) leaves the pack and its ageing path exactly
+    as the same draws one by one, gaps between draws, empty packs and window ends included."""
+    a, fade_a, stress_a = _stress(0.97)
+    b, fade_b, stress_b = _stress(0.97)
+    energies, t0s, t1s = [], [], []
+    t = t_start
+    for gap, power in draws:
+        t0, t1 = t + 0.25 * gap, t + gap + 0.01
+        energies.append(power * (t1 - t0))
+        t0s.append(t0)
+        t1s.append(t1)
+        t = t1
+    for e, t0, t1 in zip(energies, t0s, t1s):
+        a.draw(e, t0, t1)
+    b.draw_run(energies, t0s, t1s)
+    assert (a.soc, a.throughput_wh, a.health) == (b.soc, b.throughput_wh, b.health)
+    for name in ("t", "soc", "cal_int", "w_abs", "w_fast", "w_lo", "w_hi", "w_t0", "direction"):
+        assert getattr(stress_a, name) == getattr(stress_b, name), name
+    assert (fade_a.q_cal, fade_a.q_cyc, fade_a.efc) == (fade_b.q_cal, fade_b.q_cyc, fade_b.efc)
