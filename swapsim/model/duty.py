@@ -10,7 +10,7 @@ duty (:meth:`Duty.go_off_duty`). Hours, Wh, W.
 from __future__ import annotations
 
 import math
-from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import simpy
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from swapsim.model.workload import Task, TaskBoard
 
 __all__ = ["Duty"]
-
-
-def _leg_at(legs: list[Leg], i: int, j: int) -> Leg | None:
-    """The j-th leg from leg ``i`` on, None past the last."""
-    return legs[i + j] if i + j < len(legs) else None
 
 
 class Duty(SwapTrip):
@@ -92,16 +87,15 @@ class Duty(SwapTrip):
         if task.swap_first:
             yield from self.replenish(lambda: board.feasible(self, task))
         self.recorder.task_started(task.id, self.id, task.arrived_h, self.env.now)
-        legs = [(board.approach_h(self, task), "working", board.approach_w)]
-        legs += [(st.duration_h, st.state, st.power_w) for st in task.steps]
+        legs: list[Leg] = [(board.approach_h(self, task), ("working", board.approach_w))]
+        legs += [(st.duration_h, (st.state, st.power_w)) for st in task.steps]
         n_legs = len(legs)
         i = 0
         while i < n_legs:
-            hours, state, power = legs[i]
-            remaining = hours
+            remaining, (state, power) = legs[i]
             if self.quiet_ok and not (self.go_at_once and self.needs_swap):
                 self.settle()  # as entering the leg would
-                stretch = plan_quiet(self, partial(_leg_at, legs, i))
+                stretch = plan_quiet(self, islice(legs, i, None), None, not self.go_at_once)
                 if stretch is not None:
                     halted = yield from self.run_quiet(stretch)
                     if halted is None:
@@ -109,7 +103,7 @@ class Duty(SwapTrip):
                         continue
                     k, remaining, fault = halted  # a fault within leg i + k: the rest of it leg by leg
                     i += k
-                    hours, state, power = legs[i]
+                    state, power = legs[i][1]
                     yield from self.halt(fault)
             while True:
                 remaining = yield from self._spend(remaining, state, power, self.go_at_once)

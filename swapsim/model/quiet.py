@@ -25,7 +25,7 @@ Hours, Wh, W.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Iterable
 from heapq import heappush
 from typing import TYPE_CHECKING
 
@@ -35,47 +35,51 @@ from simpy.events import NORMAL
 if TYPE_CHECKING:
     from swapsim.model.robot_energy import EnergyRobot
 
-__all__ = ["QuietStretch", "Leg", "plan_quiet", "timeout_at", "MAX_STEPS"]
+__all__ = ["QuietStretch", "Leg", "plan_quiet", "timeout_at", "AHEAD"]
 
-Leg = tuple[float, str, float]
-"""One leg of a schedule: hours, the robot state, the power (W)."""
+Leg = tuple[float, tuple[str, float]]
+"""One leg of a schedule: hours, and the robot state and power (W)."""
 
-MAX_STEPS = 256
-"""Most legs in one stretch (a cycle whose steps draw no power never meets an energy event)."""
+AHEAD = 32
+"""Cycle steps whose durations are drawn ahead (the most steps in one stretch of the cycle)."""
 
 
 class QuietStretch:
-    """Consecutive legs (cycle steps, or a task's legs) of one robot, none of which meets an energy event.
+    """Consecutive legs (cycle steps, or a task's legs) of one robot with at most one energy event, in
+    its last leg.
 
-    ``starts[k]``, ``states[k]``, ``powers[k]``, ``durations[k]``: leg k's start time (h), state, power
-    (W) and duration (h); ``n`` legs; ``end``: when the last one ends. ``applied``: how many legs have
-    been entered (their draws and state changes made).
+    ``starts[k]`` and ``legs[k]`` (hours, (state, power W)): the start and the leg of entry k, a stretch
+    of constant state and power. A leg is one entry, except the last one when the active pack
+    reaches its trigger within it (``policy.go: after_activity``): one entry up to the event, and
+    entry ``event_at`` after it, whose hours are the rest of the leg and at whose start the pack
+    reaches ``trigger``. ``n``: legs; ``end``: when the last one ends; ``applied``: entries entered.
     """
 
-    __slots__ = ("robot", "starts", "states", "powers", "durations", "end", "n", "applied")
+    __slots__ = ("robot", "starts", "legs", "event_at", "trigger", "end", "n", "applied")
 
     def __init__(self, robot: "EnergyRobot") -> None:
         self.robot = robot
         self.starts: list[float] = []
-        self.states: list[str] = []
-        self.powers: list[float] = []
-        self.durations: list[float] = []
+        self.legs: list[Leg] = []
+        self.event_at = -1
+        self.trigger = 0.0
         self.end = 0.0
         self.n = 0
         self.applied = 0
 
     def apply_until(self, now: float, inclusive: bool = False) -> None:
-        """Enter every leg that has started before ``now`` (or at ``now``, if ``inclusive``): settle the
-        energy of the leg before it and record the change of state, as ``EnergyRobot._enter`` would
-        have at the leg's start (the pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run`)."""
+        """Enter every entry that has started before ``now`` (or at ``now``, if ``inclusive``): settle the
+        energy of the entry before it, make the energy event if there is one, record the change of
+        state, as ``EnergyRobot._enter`` and ``on_energy_event`` would have at the entry's start (the
+        pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run` per pack)."""
         i = self.applied
         starts = self.starts
-        n = self.n
+        n = len(starts)
         if i >= n or starts[i] > now or (starts[i] == now and not inclusive):
             return
         r = self.robot
         record = r.recorder.robot_state
-        states, powers = self.states, self.powers
+        legs = self.legs
         t_last, power, state = r.t_last, r.power_w, r.state
         energies: list[float] = []
         t0s: list[float] = []
@@ -90,35 +94,49 @@ class QuietStretch:
                 t0s.append(t_last)
                 t1s.append(t)
             t_last = t
-            s = states[i]
+            if i == self.event_at:
+                _draw(r, energies, t0s, t1s)
+                energies, t0s, t1s = [], [], []
+                r.reach(self.trigger)
+            s, power = legs[i][1]
             if s != state:
                 state = s
                 record(r.id, s, t)
-            power = powers[i]
             i += 1
-        if energies:
-            pack = r.packs[r.active]
-            assert pack is not None, "a robot in a quiet stretch holds its active pack"
-            pack.draw_run(energies, t0s, t1s)
+        _draw(r, energies, t0s, t1s)
         r.t_last, r.power_w, r.state = t_last, power, state
         self.applied = i
 
+    def halted_at(self, now: float) -> tuple[int, float]:
+        """(leg under way at ``now``, hours left of the entry under way) once entered up to ``now``."""
+        k = self.applied - 1
+        return min(k, self.n - 1), self.legs[k][0] - (now - self.starts[k])
+
+    def durations(self, first: int) -> list[float]:
+        """The hours of the legs from ``first`` on (to give back the ones not begun)."""
+        return [leg[0] for leg in self.legs[first : self.n]]
+
+
+def _draw(robot: "EnergyRobot", energies: list[float], t0s: list[float], t1s: list[float]) -> None:
+    if energies:
+        pack = robot.packs[robot.active]
+        assert pack is not None, "a robot in a quiet stretch holds its active pack"
+        pack.draw_run(energies, t0s, t1s)
+
 
 def plan_quiet(
-    robot: "EnergyRobot",
-    leg_at: Callable[[int], Leg | None],
-    early_below: float | None = None,
-    max_legs: int = MAX_STEPS,
+    robot: "EnergyRobot", legs: Iterable[Leg], early_below: float | None = None, trigger_leg: bool = False
 ) -> QuietStretch | None:
     """The quiet stretch that starts now, or None if its first leg is not quiet.
 
-    ``leg_at(j)`` is the j-th leg from now as (hours, state, power W), or None after the last one (a
-    task's legs end; a cycle's never do: its durations are drawn as they are asked for, in order).
-    The robot must be settled (nothing drawn since its last settlement). A leg is quiet when it
-    ends before the active pack reaches its next threshold (trigger, or empty), when it is not an
-    idle step at which an early swap is considered (lowest charge below ``early_below``), and when no
-    pack draw in it could close the pack's ageing window (which may change the pack's health, hence
-    its usable energy). ``stretch.n`` legs are quiet.
+    ``legs``: the legs from now on, in order (a task's, or a cycle's with their durations drawn
+    ahead), as (hours, (state, power W)). The robot must be settled (nothing drawn since its last
+    settlement). A leg is quiet when it ends before the active pack reaches its next threshold
+    (trigger, or empty), when it is not an idle step at which an early swap is considered (lowest
+    charge below ``early_below``), and when no pack draw in it could close the pack's ageing window
+    (which may change the pack's health, hence its usable energy). With ``trigger_leg`` (``policy.go:
+    after_activity``) the leg in which the active pack reaches its swap trigger ends the stretch,
+    when the rest of it, on the fuller pack, is quiet. ``stretch.n`` legs are in it.
     """
     pack = robot.packs[robot.active]
     if pack is None:
@@ -130,17 +148,11 @@ def plan_quiet(
     stable_until = pack.stable_until()
     t = t_last = robot.env.now
     p_prev = 0.0
-    starts: list[float] = []
-    states: list[str] = []
-    powers: list[float] = []
-    durations: list[float] = []
-    j = 0
-    while j < max_legs:
-        leg = leg_at(j)
-        if leg is None:
-            break
-        d, state, power = leg
-        if j:  # the settlement at the leg's start (EnergyRobot.settle, Pack.draw)
+    stretch = QuietStretch(robot)
+    starts, kept = stretch.starts, stretch.legs
+    for leg in legs:
+        d, (state, power) = leg
+        if kept:  # the settlement at the leg's start (EnergyRobot.settle, Pack.draw)
             dt = t - t_last
             if dt > 0.0 and p_prev > 0.0:
                 if t >= stable_until:
@@ -152,20 +164,37 @@ def plan_quiet(
         if power > 0.0:  # EnergyRobot._next_energy_event, just entered (nothing unsettled)
             target = trigger if soc > trigger else 0.0
             to_event = (soc - target) * usable / power
-            if (to_event if to_event > 0.0 else 0.0) < d:
+            if to_event < 0.0:
+                to_event = 0.0
+            if to_event < d:
+                if not (trigger_leg and target > 0.0 and other is not None):
+                    break
+                # the trigger within this leg: EnergyRobot.on_energy_event (settle, snap to the trigger,
+                # run on the fuller pack), then the rest of the leg (EnergyRobot._spend's next wait)
+                t_event = t + to_event
+                if to_event > 0.0 and t_event >= stable_until:
+                    break
+                soc = target
+                if other_soc > soc:
+                    soc, usable = other_soc, other.usable_wh
+                rest = d - to_event
+                target = trigger if soc > trigger else 0.0
+                to_event = (soc - target) * usable / power
+                if (to_event if to_event > 0.0 else 0.0) < rest:
+                    break
+                starts += (t, t_event)
+                kept += (leg, (rest, (state, power)))
+                stretch.event_at = len(kept) - 1
+                stretch.trigger = trigger
+                t = t_event + rest
                 break
         starts.append(t)
-        states.append(state)
-        powers.append(power)
-        durations.append(d)
+        kept.append(leg)
         t_last, p_prev = t, power
         t = t + d
-        j += 1
-    if not j:
+    if not kept:
         return None
-    stretch = QuietStretch(robot)
-    stretch.starts, stretch.states, stretch.powers, stretch.durations = starts, states, powers, durations
-    stretch.n = j
+    stretch.n = len(kept) if stretch.event_at < 0 else len(kept) - 1
     stretch.end = t
     return stretch
 

@@ -47,9 +47,10 @@ Robot states, exactly one at a time: see :data:`swapsim.metrics.glossary.ROBOT_S
 from __future__ import annotations
 
 from collections import deque
+from itertools import cycle
 
 from swapsim.model.duty import Duty
-from swapsim.model.quiet import Leg, plan_quiet
+from swapsim.model.quiet import AHEAD, plan_quiet
 from swapsim.model.robot_energy import STRIKEABLE, Proc
 
 __all__ = ["Robot", "STRIKEABLE", "Proc"]
@@ -80,13 +81,8 @@ class Robot(Duty):
         step = self.start_step
         ahead: deque[float] = deque()  # durations drawn for the coming steps, in order
         ahead.append(steps[step][0](rng) * (1.0 - self.start_elapsed))
-
-        def leg_at(j: int) -> Leg:
-            """The j-th step from ``step`` on (its duration drawn now if not yet drawn)."""
-            sample, state, power = steps[(step + j) % n_steps]
-            if j == len(ahead):
-                ahead.append(sample(rng))
-            return ahead[j], state, power
+        # the (state, power) of the steps from each step on, for the legs of a stretch
+        rotations = [[(st, p) for _, st, p in steps[k:] + steps[:k]] for k in range(n_steps)]
 
         while True:
             if not self.on_duty:
@@ -95,17 +91,21 @@ class Robot(Duty):
             resumed = False
             if quiet and not self.needs_swap:
                 self.settle()  # as entering the step would (nothing is drawn twice)
-                stretch = plan_quiet(self, leg_at, early_below)
+                while len(ahead) < AHEAD:  # each step's duration drawn once, in order, from its own stream
+                    ahead.append(steps[(step + len(ahead)) % n_steps][0](rng))
+                stretch = plan_quiet(self, zip(ahead, cycle(rotations[step])), early_below, not self.go_at_once)
                 if stretch is not None:
                     for _ in range(stretch.n):
                         ahead.popleft()
                     halted = yield from self.run_quiet(stretch)
                     if halted is None:
                         step = (step + stretch.n) % n_steps
+                        if self.needs_swap:  # the pack reached its trigger in the last step
+                            yield from self.replenish()
                         continue
                     # a fault halted the robot within step k of the stretch: the rest of it step by step
                     k, remaining, fault = halted
-                    ahead.extendleft(reversed(stretch.durations[k + 1 :]))
+                    ahead.extendleft(reversed(stretch.durations(k + 1)))
                     step = (step + k) % n_steps
                     sample, state, power = steps[step]
                     yield from self.halt(fault)

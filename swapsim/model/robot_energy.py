@@ -181,6 +181,10 @@ class EnergyRobot:
     def on_energy_event(self, target: float) -> bool:
         """The active pack has reached ``target``; returns False if the robot is now stranded."""
         self.settle()
+        return self.reach(target)
+
+    def reach(self, target: float) -> bool:
+        """:meth:`on_energy_event` once settled: snap the active pack to ``target``, run on the fuller pack."""
         pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # hot path; the active slot is never empty here
         pack.set_soc(target)
         other = self.packs[1 - self.active]  # None while its pack charges at a station
@@ -253,9 +257,9 @@ class EnergyRobot:
             self.quiet = None
             now = env.now
             stretch.apply_until(now)
-            k = stretch.applied - 1
+            leg, remaining = stretch.halted_at(now)
             assert stop.cause is not None, "only faults interrupt a robot"
-            return k, stretch.durations[k] - (now - stretch.starts[k]), stop.cause
+            return leg, remaining, stop.cause
         self.strikeable = False
         self.quiet = None
         stretch.apply_until(env.now, inclusive=True)

@@ -162,15 +162,17 @@ def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) ->
 
 
 def test_quiet_stretches_really_run(monkeypatch) -> None:
-    """The equivalence above is not vacuous: stretches of several legs run, and faults cut some short."""
+    """The equivalence above is not vacuous: stretches of several legs run, some end with the step in
+    which the pack reaches its trigger, and faults cut some short."""
     import swapsim.model.robot_energy as robot_energy
 
-    seen = {"stretches": 0, "legs": 0, "halted": 0}
+    seen = {"stretches": 0, "legs": 0, "halted": 0, "trigger": 0}
     run_quiet = robot_energy.EnergyRobot.run_quiet
 
     def counting(self, stretch):
         seen["stretches"] += 1
         seen["legs"] += stretch.n
+        seen["trigger"] += stretch.event_at >= 0
         halted = yield from run_quiet(self, stretch)
         seen["halted"] += halted is not None
         return halted
@@ -184,3 +186,4 @@ def test_quiet_stretches_really_run(monkeypatch) -> None:
     assert seen["stretches"] > 100
     assert seen["legs"] > 3 * seen["stretches"]
     assert seen["halted"] > 10
+    assert seen["trigger"] > 10  # stretches ending with the step in which the pack reaches its trigger
