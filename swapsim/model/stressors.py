@@ -298,6 +298,9 @@ class PackStress:
         t, soc = self.t, self.soc
         end = self.w_t0 + WINDOW_MAX_H
         table = self.table
+        # CalendarTable.antiderivative, inlined below (one per draw: the value at soc0 is the last draw's)
+        tab_n, tab_f, tab_F, tab_h = table.n, table.f, table.F, table.h
+        last = tab_n - 1
         trace = self.trace
         cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
         f_key, f_val = self.f_key, self.f_val
@@ -309,7 +312,13 @@ class PackStress:
                 ds = soc0 - soc1
                 if ds > 1e-9:  # the antiderivative at soc0 is usually cached from the previous draw
                     f0 = f_val if f_key == soc0 else table.antiderivative(soc0)
-                    f1 = table.antiderivative(soc1)
+                    x = (0.0 if soc1 < 0.0 else (1.0 if soc1 > 1.0 else soc1)) * tab_n
+                    i = int(x)
+                    if i > last:
+                        i = last
+                    a = tab_f[i]
+                    u = x - i
+                    f1 = tab_F[i] + tab_h * u * (a + 0.5 * (tab_f[i + 1] - a) * u)
                     f_key, f_val = soc1, f1
                     cal = (f0 - f1) / ds * dt
                 else:

@@ -270,17 +270,22 @@ def test_draws_before_stable_until_keep_the_health_and_a_later_one_may_change_it
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.tuples(st.floats(0.0, 2.0), st.floats(0.0, 400.0)), min_size=1, max_size=20),
-    st.floats(0.0, 30.0),
+    st.floats(0.0, 20.0),
 )
 def test_draw_run_is_draw_after_draw_bit_for_bit(draws, t_start):
     """Pack.draw_run (a quiet stretch's draws in one call) leaves the pack and its ageing path exactly
-    as the same draws one by one, gaps between draws, empty packs and window ends included."""
+    as the same draws one by one, gaps between draws and empty packs included, for draws that end
+    before Pack.stable_until (as a stretch's do: a window closing may change the usable energy)."""
     a, fade_a, stress_a = _stress(0.97)
     b, fade_b, stress_b = _stress(0.97)
+    end = a.stable_until()
+    assert end == b.stable_until() == 24.0
     energies, t0s, t1s = [], [], []
     t = t_start
     for gap, power in draws:
         t0, t1 = t + 0.25 * gap, t + gap + 0.01
+        if t1 >= end:
+            break
         energies.append(power * (t1 - t0))
         t0s.append(t0)
         t1s.append(t1)
