@@ -7,7 +7,7 @@ belongs to exactly one concern, which owns its state, its reset and its section 
 =================  ===========================================  =========================================
 concern            hooks                                        summary sections
 =================  ===========================================  =========================================
-``states``         robot_state, robot_stranded                  ``fleet``; per-robot rows
+``states``         robot_state(s), robot_stranded               ``fleet``; per-robot rows
 ``swaps``          robot_arrived, swap_started, swap_done,      ``swaps``; stations' swap columns
                    queue_changed, busy_changed, green_changed
 ``energy``         charge_ended, rescue_charged,                ``energy``, ``charging`` (plug-in)
@@ -103,6 +103,7 @@ class Recorder:
             self.battery,
         )
         self.robot_state = states.robot_state
+        self.robot_states = states.robot_states
         self.robot_stranded = states.robot_stranded
         self.robot_arrived = swaps.robot_arrived
         self.swap_started = swaps.swap_started

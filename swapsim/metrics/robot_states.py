@@ -53,6 +53,24 @@ class RobotStates:
         if self.tracing:
             self.trace.add(now, "state", robot, None, state)
 
+    def robot_states(self, robot: int, changes: list[tuple[str, float]]) -> None:
+        """Robot ``robot`` enters each ``(state, time)`` of ``changes`` in turn (times not decreasing; each
+        state differs from the one before): :meth:`robot_state` for a run of changes, e.g. the legs of
+        a quiet stretch (:mod:`swapsim.model.quiet`)."""
+        if self.tracing:
+            for state, now in changes:
+                self.robot_state(robot, state, now)
+            return
+        log = self.fleet_states.log
+        old, entered = self.state[robot], self.entered[robot]
+        for state, now in changes:
+            log.extend((robot, STATE_INDEX[old], entered, now))
+            if len(log) >= 4 * LOG_ROWS:
+                self.fleet_states.fold()
+            old, entered = state, now
+        self.entered[robot] = entered
+        self.state[robot] = old
+
     def robot_stranded(self, robot: int, now: float) -> None:
         """Both packs of ``robot`` ran empty (it waits for the rescue crew)."""
         self.strandings[robot] += 1

@@ -78,7 +78,7 @@ class QuietStretch:
         if i >= n or starts[i] > now or (starts[i] == now and not inclusive):
             return
         r = self.robot
-        record = r.recorder.robot_state
+        changes: list[tuple[str, float]] = []
         legs = self.legs
         t_last, power, state = r.t_last, r.power_w, r.state
         energies: list[float] = []
@@ -101,9 +101,11 @@ class QuietStretch:
             s, power = legs[i][1]
             if s != state:
                 state = s
-                record(r.id, s, t)
+                changes.append((s, t))
             i += 1
         _draw(r, energies, t0s, t1s)
+        if changes:
+            r.recorder.robot_states(r.id, changes)
         r.t_last, r.power_w, r.state = t_last, power, state
         self.applied = i
 

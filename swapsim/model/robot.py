@@ -81,6 +81,9 @@ class Robot(Duty):
         step = self.start_step
         ahead: deque[float] = deque()  # durations drawn for the coming steps, in order
         ahead.append(steps[step][0](rng) * (1.0 - self.start_elapsed))
+        # the sampler of the first step whose duration is not drawn yet, and of each step after it
+        samplers = [sample for sample, _, _ in steps]
+        next_sampler = cycle(samplers[step + 1 :] + samplers[: step + 1]).__next__
         # the (state, power) of the steps from each step on, for the legs of a stretch
         rotations = [[(st, p) for _, st, p in steps[k:] + steps[:k]] for k in range(n_steps)]
 
@@ -91,8 +94,8 @@ class Robot(Duty):
             resumed = False
             if quiet and not self.needs_swap:
                 self.settle()  # as entering the step would (nothing is drawn twice)
-                while len(ahead) < AHEAD:  # each step's duration drawn once, in order, from its own stream
-                    ahead.append(steps[(step + len(ahead)) % n_steps][0](rng))
+                while len(ahead) < AHEAD:  # each step's duration drawn once, in order, from the robot's stream
+                    ahead.append(next_sampler()(rng))
                 stretch = plan_quiet(self, zip(ahead, cycle(rotations[step])), early_below, not self.go_at_once)
                 if stretch is not None:
                     for _ in range(stretch.n):
@@ -111,7 +114,7 @@ class Robot(Duty):
                     yield from self.halt(fault)
                     resumed = True
             if not resumed:
-                remaining = ahead.popleft() if ahead else sample(rng)
+                remaining = ahead.popleft() if ahead else next_sampler()(rng)
                 if early_swaps and state == "idle":
                     remaining = yield from self._swap_early_while_idle(remaining)
             while True:
