@@ -47,10 +47,11 @@ Robot states, exactly one at a time: see :data:`swapsim.metrics.glossary.ROBOT_S
 from __future__ import annotations
 
 from collections import deque
-from itertools import cycle
+from collections.abc import Iterable
+from itertools import chain, cycle
 
 from swapsim.model.duty import Duty
-from swapsim.model.quiet import AHEAD, plan_quiet
+from swapsim.model.quiet import AHEAD, Leg, plan_quiet
 from swapsim.model.robot_energy import STRIKEABLE, Proc
 
 __all__ = ["Robot", "STRIKEABLE", "Proc"]
@@ -87,6 +88,7 @@ class Robot(Duty):
         # the (state, power) of the steps from each step on, for the legs of a stretch
         rotations = [[(st, p) for _, st, p in steps[k:] + steps[:k]] for k in range(n_steps)]
 
+        back = 0.0  # the walk back from the station, still to go: the first leg of the next stretch (h)
         while True:
             if not self.on_duty:
                 yield from self.go_off_duty()
@@ -96,22 +98,35 @@ class Robot(Duty):
                 self.settle()  # as entering the step would (nothing is drawn twice)
                 while len(ahead) < AHEAD:  # each step's duration drawn once, in order, from the robot's stream
                     ahead.append(next_sampler()(rng))
-                stretch = plan_quiet(self, zip(ahead, cycle(rotations[step])), early_below, not self.go_at_once)
+                legs: Iterable[Leg] = zip(ahead, cycle(rotations[step]))
+                walk = 1 if back > 0.0 else 0
+                if walk:
+                    legs = chain((((back, ("travelling", self.walk_w))),), legs)
+                stretch = plan_quiet(self, legs, early_below, not self.go_at_once)
+                if stretch is None and walk:  # as the trip would have walked back
+                    yield from self._spend(back, "travelling", self.walk_w, False)
+                    back = 0.0
+                    continue
                 if stretch is not None:
-                    for _ in range(stretch.n):
+                    back = 0.0
+                    in_cycle = stretch.n - walk  # cycle steps in the stretch
+                    for _ in range(in_cycle):
                         ahead.popleft()
                     halted = yield from self.run_quiet(stretch)
                     if halted is None:
-                        step = (step + stretch.n) % n_steps
-                        if self.needs_swap:  # the pack reached its trigger in the last step
-                            yield from self.replenish()
+                        step = (step + in_cycle) % n_steps
+                        if self.needs_swap and in_cycle:  # the pack reached its trigger in the last step
+                            back = (yield from self.replenish(park=True)).travel_h
                         continue
-                    # a fault halted the robot within step k of the stretch: the rest of it step by step
+                    # a fault halted the robot within leg k of the stretch: the rest of it leg by leg
                     k, remaining, fault = halted
                     ahead.extendleft(reversed(stretch.durations(k + 1)))
-                    step = (step + k) % n_steps
-                    sample, state, power = steps[step]
                     yield from self.halt(fault)
+                    if k < walk:  # on the walk back
+                        yield from self._spend(remaining, "travelling", self.walk_w, False)
+                        continue
+                    step = (step + k - walk) % n_steps
+                    sample, state, power = steps[step]
                     resumed = True
             if not resumed:
                 remaining = ahead.popleft() if ahead else next_sampler()(rng)
@@ -123,7 +138,10 @@ class Robot(Duty):
                     break
                 yield from self.replenish()
             if self.needs_swap:
-                yield from self.replenish()
+                if quiet:
+                    back = (yield from self.replenish(park=True)).travel_h
+                else:
+                    yield from self.replenish()
             step += 1
             if step == n_steps:
                 step = 0

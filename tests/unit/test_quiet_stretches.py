@@ -162,19 +162,23 @@ def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) ->
 
 
 def test_quiet_stretches_really_run(monkeypatch) -> None:
-    """The equivalence above is not vacuous: stretches of several legs run, some end with the step in
-    which the pack reaches its trigger, and faults cut some short."""
+    """The equivalence above is not vacuous: stretches of several legs run, some begin with the walk
+    back from a swap, some end with the step in which the pack reaches its trigger, and faults cut
+    some short, on the walk back too."""
     import swapsim.model.robot_energy as robot_energy
 
-    seen = {"stretches": 0, "legs": 0, "halted": 0, "trigger": 0}
+    seen = {"stretches": 0, "legs": 0, "halted": 0, "trigger": 0, "walk_back": 0, "halted_walking": 0}
     run_quiet = robot_energy.EnergyRobot.run_quiet
 
     def counting(self, stretch):
         seen["stretches"] += 1
         seen["legs"] += stretch.n
         seen["trigger"] += stretch.event_at >= 0
+        walk_back = stretch.legs[0][1][0] == "travelling"
+        seen["walk_back"] += walk_back
         halted = yield from run_quiet(self, stretch)
         seen["halted"] += halted is not None
+        seen["halted_walking"] += halted is not None and walk_back and halted[0] == 0
         return halted
 
     monkeypatch.setattr(robot_energy.EnergyRobot, "run_quiet", counting)
@@ -187,3 +191,5 @@ def test_quiet_stretches_really_run(monkeypatch) -> None:
     assert seen["legs"] > 3 * seen["stretches"]
     assert seen["halted"] > 10
     assert seen["trigger"] > 10  # stretches ending with the step in which the pack reaches its trigger
+    assert seen["walk_back"] > 10  # stretches beginning with the walk back from a swap
+    assert seen["halted_walking"] > 0, seen
