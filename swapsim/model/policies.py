@@ -24,6 +24,7 @@ __all__ = [
     "can_do_task",
     "choose_robots",
     "choose_robots_lazily",
+    "best_robots",
     "station_is_free",
     "swap_early",
 ]
@@ -186,21 +187,51 @@ def choose_robots_lazily(
         key = distance_m
     else:
         raise ValueError(f"unknown dispatch rule {rule!r}")
-    order = sorted(range(len(key)), key=key.__getitem__)
-    first: list[int] | None = None
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and key[order[j + 1]] == key[order[i]]:
+    return best_robots(key, feasible)[0]
+
+
+def best_robots(key: Sequence[float], feasible: Callable[[int], bool]) -> tuple[list[int], bool]:
+    """:func:`choose_robots_lazily` given the rule's key of each robot (lowest first): the best robots,
+    and whether they can do the task (False: none can, and the answer is the first group).
+
+    ``feasible(i)`` is asked in key order, and of every member of a group until a group holds a robot
+    that can. Usually the lowest key is held by one robot that can: that is found without sorting.
+    """
+    n = len(key)
+    if n == 0:
+        return [], False
+    lowest = min(key)
+    if key.count(lowest) == 1:
+        lead = key.index(lowest)
+        if feasible(lead):
+            return [lead], True
+        order = sorted(range(n), key=key.__getitem__)  # order[0] is lead: it was asked
+        first: list[int] | None = [lead]
+        i = 1
+    else:
+        order = sorted(range(n), key=key.__getitem__)
+        first = None
+        i = 0
+    while i < n:
+        lead = order[i]
+        k = key[lead]
+        j = i + 1
+        while j < n and key[order[j]] == k:
             j += 1
-        group = order[i : j + 1]
-        if first is None:
-            first = group
-        ok = [k for k in group if feasible(k)]
-        if ok:
-            return sorted(ok)
-        i = j + 1
-    return sorted(first) if first else []
+        if j == i + 1:  # a group of one
+            if feasible(lead):
+                return [lead], True
+            if first is None:
+                first = [lead]
+        else:
+            group = order[i:j]
+            if first is None:
+                first = group
+            ok = [m for m in group if feasible(m)]
+            if ok:
+                return sorted(ok), True
+        i = j
+    return (sorted(first) if first else []), False
 
 
 def station_is_free(view: StationView) -> bool:

@@ -27,16 +27,20 @@ Times in hours, energies in Wh, powers in W, distances in m.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections import deque
-from collections.abc import Generator, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from operator import attrgetter, mul
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import simpy
 
-from swapsim.model.policies import can_do_task, choose_robots_lazily, swap_early
-from swapsim.streams import uniform
+from swapsim.model.policies import best_robots, can_do_task, swap_early
+from swapsim.model.robot_energy import EnergyRobot
+from swapsim.streams import BLOCK, BlockDraws
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
@@ -69,6 +73,34 @@ def manhattan_from_m(points: Iterable[tuple[float, float]], b: tuple[float, floa
     dispatcher measures every idle robot's walk to a task)."""
     bx, by = b
     return [abs(x - bx) + abs(y - by) for x, y in points]
+
+
+def _locations(rng: np.random.Generator, width_m: float, depth_m: float) -> Callable[[], tuple[float, float]]:
+    """A function returning successive task locations, uniform on the floor: the same numbers as
+    ``(uniform(rng, 0.0, width_m), uniform(rng, 0.0, depth_m))`` per call, drawn ``BLOCK`` tasks at a
+    time (for a stream that feeds the locations alone; numpy computes ``low + (high - low) * u`` with
+    the same operations as :func:`swapsim.streams.uniform`)."""
+
+    def blocks() -> Iterator[Iterator[tuple[float, float]]]:
+        low = 0.0
+        while True:
+            u = rng.random(2 * BLOCK)
+            xs = low + (width_m - low) * u[0::2]
+            ys = low + (depth_m - low) * u[1::2]
+            yield zip(xs.tolist(), ys.tolist())
+
+    return itertools.chain.from_iterable(blocks()).__next__
+
+
+def _always(i: int) -> bool:
+    """Every robot can do every task (dispatch that is not energy-aware)."""
+    return True
+
+
+_POSITION = attrgetter("position")
+
+_ENERGY_BUDGET = EnergyRobot.swap_budget_wh
+"""The base robot's swap budget: all of its energy unless it goes at once (see :meth:`TaskBoard.feasible`)."""
 
 
 class RateProfile:
@@ -171,9 +203,10 @@ class DutyCalendar:
         return (n + 1) * self.period
 
 
-@dataclass(frozen=True, slots=True)
-class TaskStep:
-    """One activity of a task, its duration fixed when the task arrives."""
+class TaskStep(NamedTuple):
+    """One activity of a task, its duration fixed when the task arrives.
+
+    A named tuple (immutable, and cheap to build: every task builds one per step)."""
 
     activity: str
     state: str
@@ -195,17 +228,15 @@ class Task:
     swap_first: bool = False
 
 
-@dataclass(eq=False)
-class _Idle:
-    since_h: float
-    call: simpy.Event = field(repr=False)
-
-
 class TaskBoard:
     """Task arrivals, the queue of waiting tasks and the dispatcher.
 
     Robots offer themselves with :meth:`offer` when idle and get an event that fires with a
     :class:`Task`, or with the string ``"swap"`` (opportunistic swap) or ``"duty"`` (go off duty).
+
+    Per task the board does little Python work: what a task type has in common (each step's activity,
+    state, power and sampler) is looked up once here; the streams that feed one distribution alone
+    (arrivals, locations) are drawn in blocks; each robot's energy is asked once per dispatch.
 
     Args:
         env: the simulation environment.
@@ -224,24 +255,37 @@ class TaskBoard:
         self.spec = spec
         self.recorder = recorder
         self.stations = stations
+        self._by_walk = sorted(stations, key=lambda s: s.travel_h)
+        """Stations by walk, nearest first (the first open one is the nearest open one)."""
         self.profile = RateProfile.from_spec(spec.arrivals)
         self.arrival_rng = streams.get("task_arrivals")
         self.location_rng = streams.get("task_location")
         self.steps_rng = streams.get("task_steps")
         self.tie_rng = streams.get("dispatch")
+        # Each stream below feeds one thing only, so it may be drawn ahead in blocks: the same numbers.
+        self._next_mass = BlockDraws(lambda n: self.arrival_rng.exponential(1.0, n)).next
+        self._next_location = _locations(self.location_rng, spec.floor.width, spec.floor.depth)
         powers = scenario.power.activities
         self.step_specs = [
             (st.activity, "idle" if st.activity == "idle" else "working", powers[st.activity], st.duration)
             for st in spec.steps
         ]
+        self._activities = [a for a, _, _, _ in self.step_specs]
+        self._states = [state for _, state, _, _ in self.step_specs]
+        self._powers = [p for _, _, p, _ in self.step_specs]
+        self._samplers = [d.sample for _, _, _, d in self.step_specs]
         self.approach_w = powers[spec.approach_activity]
         self.speed_mps = scenario.travel.walking_speed
         self.walk_w = powers["walk"]
         self.reserve_frac = spec.reserve
         self.energy_aware = spec.energy_aware
+        self.nearest = spec.dispatch == "nearest"
+        if spec.dispatch not in ("fifo", "nearest"):
+            raise ValueError(f"unknown dispatch rule {spec.dispatch!r}")
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.queue: deque[Task] = deque()
-        self.idle: dict["Duty", _Idle] = {}
+        self.idle: dict["Duty", tuple[float, simpy.Event]] = {}
+        """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
         self.next_id = 0
         if self.opportunistic_below is not None:
             for st in stations:
@@ -250,32 +294,37 @@ class TaskBoard:
     # -- arrivals ----------------------------------------------------------------------------------
     def make_task(self) -> Task:
         """A new task arriving now: its location and step durations drawn from their own streams."""
-        floor = self.spec.floor
-        rng = self.location_rng
-        loc = (uniform(rng, 0.0, floor.width), uniform(rng, 0.0, floor.depth))
-        steps = tuple(TaskStep(a, state, p, d.sample(self.steps_rng)) for a, state, p, d in self.step_specs)
-        task = Task(self.next_id, self.env.now, loc, steps, sum(s.power_w * s.duration_h for s in steps))
+        rng = self.steps_rng
+        durations = [sample(rng) for sample in self._samplers]
+        powers = self._powers
+        steps = tuple(map(TaskStep, self._activities, self._states, powers, durations))
+        # the steps' energy: the same products, summed in the same order, as over the steps themselves
+        task = Task(self.next_id, self.env.now, self._next_location(), steps, sum(map(mul, powers, durations)))
         self.next_id += 1
         return task
 
     def generate(self) -> Proc:
         """Create tasks forever at the profile's rate; each joins the queue and is dispatched at once if it can."""
         env = self.env
-        rng = self.arrival_rng
+        advance = self.profile.advance
+        next_mass = self._next_mass
         while True:
-            t_next = self.profile.advance(env.now, float(rng.exponential()))
+            t_next = advance(env.now, next_mass())
             yield env.timeout(t_next - env.now)
             task = self.make_task()
             self.queue.append(task)
             self.recorder.task_arrived(task.id, env.now)
-            self.dispatch()
+            if self.idle:
+                self.dispatch()
 
     # -- robots ------------------------------------------------------------------------------------
     def offer(self, robot: "Duty") -> simpy.Event:
         """``robot`` is idle and on duty; returns the event that will call it."""
-        call = self.env.event()
-        self.idle[robot] = _Idle(self.env.now, call)
-        self.dispatch()
+        env = self.env
+        call = simpy.Event(env)
+        self.idle[robot] = (env.now, call)
+        if self.queue:
+            self.dispatch()
         return call
 
     def withdraw(self, robot: "Duty") -> None:
@@ -287,13 +336,15 @@ class TaskBoard:
         entry = self.idle.pop(robot, None)
         if entry is None:
             return False
-        entry.call.succeed(value)
+        entry[1].succeed(value)
         return True
 
     def trip_wh(self) -> float:
         """Energy of the walk to the nearest open station (all stations if every one is down) (Wh)."""
-        open_ = [s.travel_h for s in self.stations if s.up] or [s.travel_h for s in self.stations]
-        return min(open_) * self.walk_w
+        for station in self._by_walk:
+            if station.up:
+                return station.travel_h * self.walk_w
+        return self._by_walk[0].travel_h * self.walk_w
 
     def approach_h(self, robot: "Duty", task: Task) -> float:
         """Hours for ``robot`` to walk to ``task``."""
@@ -303,36 +354,54 @@ class TaskBoard:
         """Whether ``robot`` can do ``task`` without swapping first."""
         if not self.energy_aware:
             return True
-        need = task.energy_wh + self.approach_h(robot, task) * self.approach_w
+        return self._feasible_from(robot, task, manhattan_m(robot.position, task.location))
+
+    def _feasible_from(self, robot: "Duty", task: Task, distance_m: float) -> bool:
+        """:meth:`feasible` for a robot ``distance_m`` from the task (energy-aware dispatch only)."""
+        need = task.energy_wh + distance_m / self.speed_mps / 3600.0 * self.approach_w
         reserve = self.reserve_frac * robot.pack_usable_wh()
-        return can_do_task(robot.swap_budget_wh(), robot.energy_wh(), need, self.trip_wh(), reserve)
+        energy = robot.energy_wh()
+        # The base robot's budget, going after the activity, is its energy: ask for it once, not twice.
+        if type(robot).swap_budget_wh is _ENERGY_BUDGET and not robot.go_at_once:
+            budget = energy
+        else:
+            budget = robot.swap_budget_wh()
+        return can_do_task(budget, energy, need, self.trip_wh(), reserve)
 
     def dispatch(self) -> None:
         """Give waiting tasks to idle robots, oldest task first."""
-        while self.queue and self.idle:
-            task = self.queue[0]
-            robots = list(self.idle)
-            since = [self.idle[r].since_h for r in robots]
-            dist = (
-                manhattan_from_m([r.position for r in robots], task.location)
-                if self.spec.dispatch == "nearest"
-                else [0.0] * len(robots)
-            )
-            verdict: dict[int, bool] = {}
-
-            def feasible(
-                i: int, robots: list[Duty] = robots, task: Task = task, verdict: dict[int, bool] = verdict
-            ) -> bool:
-                verdict[i] = self.feasible(robots[i], task)
-                return verdict[i]
-
-            best = choose_robots_lazily(self.spec.dispatch, since, dist, feasible)
-            pick = best[0] if len(best) == 1 else best[int(self.tie_rng.integers(len(best)))]
-            robot = robots[pick]
-            self.queue.popleft()
+        queue, idle = self.queue, self.idle
+        while queue and idle:
+            task = queue[0]
+            if len(idle) == 1:  # nothing to choose (the rule would pick it whatever its verdict)
+                robot = next(iter(idle))
+                ok = self.feasible(robot, task)
+            else:
+                robot, ok = self._choose(task)
+            queue.popleft()
             task.robot = robot.id
-            task.swap_first = not verdict[pick]
-            self.idle.pop(robot).call.succeed(task)
+            task.swap_first = not ok
+            idle.pop(robot)[1].succeed(task)
+
+    def _choose(self, task: Task) -> tuple["Duty", bool]:
+        """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
+        the task on its packs; exact ties broken with the ``dispatch`` stream."""
+        robots = list(self.idle)
+        if self.nearest:
+            key = manhattan_from_m(map(_POSITION, robots), task.location)
+        else:
+            key = [since for since, _ in self.idle.values()]
+        if not self.energy_aware:
+            best, ok = best_robots(key, _always)
+        elif self.nearest:
+            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, key[i]))
+        else:
+            location = task.location
+            best, ok = best_robots(
+                key, lambda i: self._feasible_from(robots[i], task, manhattan_m(robots[i].position, location))
+            )
+        pick = best[0] if len(best) == 1 else best[int(self.tie_rng.integers(len(best)))]
+        return robots[pick], ok
 
     # -- opportunistic swaps -----------------------------------------------------------------------
     def _station_freed(self, station: "Station") -> None:

@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swapsim.model.policies import IdleRobot, can_do_task, choose_robots, choose_robots_lazily
+from swapsim.model.policies import IdleRobot, best_robots, can_do_task, choose_robots, choose_robots_lazily
 from swapsim.model.workload import DutyCalendar, RateProfile
 
 
@@ -87,3 +87,27 @@ def test_more_energy_never_makes_a_task_infeasible(budget, energy, task, trip, r
     if can_do_task(budget, energy, task, trip, reserve):
         assert can_do_task(budget + extra, energy + extra, task, trip, reserve)
         assert not can_do_task(budget, energy, task, trip, reserve + energy + 1)
+
+
+@given(st.lists(st.tuples(st.sampled_from([0.0, 1.0, 2.5, 7.0]), st.booleans()), max_size=8))
+def test_best_robots_asks_in_key_order_up_to_the_first_group_that_can(robots):
+    """The dispatcher's core (a fast path for a lone nearest robot, then groups in key order): the answer,
+    its verdict, and exactly the robots a group-by-group search in key order asks."""
+    key = [k for k, _ in robots]
+    asked = []
+
+    def feasible(i):
+        asked.append(i)
+        return robots[i][1]
+
+    best, ok = best_robots(key, feasible)
+    expected_asked = []
+    for k in sorted(set(key)):
+        group = [i for i in range(len(key)) if key[i] == k]
+        expected_asked += group
+        if any(robots[i][1] for i in group):
+            assert (best, ok) == ([i for i in group if robots[i][1]], True)
+            break
+    else:
+        assert (best, ok) == ([i for i in range(len(key)) if key[i] == min(key)] if key else [], False)
+    assert asked == expected_asked
