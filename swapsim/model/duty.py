@@ -56,6 +56,8 @@ class Duty(SwapTrip):
         env = self.env
         call = board.offer(self)
         self._enter("idle", self.idle_w)
+        if not isinstance(call, simpy.Event):  # a task was waiting: it is this robot's at once
+            return call
         while not call.triggered:
             dt, target = self._next_energy_event()
             waits = call if dt == math.inf else call | env.timeout(dt)
@@ -69,6 +71,8 @@ class Duty(SwapTrip):
                 yield from self.halt(stop.cause)
                 if not call.triggered:
                     call = board.offer(self)
+                    if not isinstance(call, simpy.Event):
+                        return call
                 continue
             self.strikeable = False
             if call.triggered:

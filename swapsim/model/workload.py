@@ -318,12 +318,20 @@ class TaskBoard:
                 self.dispatch()
 
     # -- robots ------------------------------------------------------------------------------------
-    def offer(self, robot: "Duty") -> simpy.Event:
-        """``robot`` is idle and on duty; returns the event that will call it."""
+    def offer(self, robot: "Duty") -> simpy.Event | Task:
+        """``robot`` is idle and on duty; returns the event that will call it, or the task it gets at once.
+
+        Tasks wait only while no robot is idle, so a robot offering itself while one waits is the only
+        idle robot, and the oldest task is its (as :meth:`dispatch` would give it; no event)."""
+        queue = self.queue
+        if queue and not self.idle:
+            task = queue.popleft()
+            self._assign(task, robot, self.feasible(robot, task))
+            return task
         env = self.env
         call = simpy.Event(env)
         self.idle[robot] = (env.now, call)
-        if self.queue:
+        if queue:
             self.dispatch()
         return call
 
@@ -379,9 +387,14 @@ class TaskBoard:
             else:
                 robot, ok = self._choose(task)
             queue.popleft()
-            task.robot = robot.id
-            task.swap_first = not ok
+            self._assign(task, robot, ok)
             idle.pop(robot)[1].succeed(task)
+
+    @staticmethod
+    def _assign(task: Task, robot: "Duty", ok: bool) -> None:
+        """``task`` goes to ``robot``, which swaps first unless it can do it on its packs (``ok``)."""
+        task.robot = robot.id
+        task.swap_first = not ok
 
     def _choose(self, task: Task) -> tuple["Duty", bool]:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
