@@ -10,6 +10,7 @@ duty (:meth:`Duty.go_off_duty`). Hours, Wh, W.
 from __future__ import annotations
 
 import math
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from swapsim.model.workload import Task, TaskBoard
 
 __all__ = ["Duty"]
+
+_ALARM = object()
+"""The value an idle robot is woken with at its energy event (:meth:`Duty.await_call`)."""
 
 
 class Duty(SwapTrip):
@@ -52,7 +56,10 @@ class Duty(SwapTrip):
             yield from self.do_task(board, call)
 
     def await_call(self, board: "TaskBoard") -> Proc:
-        """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap."""
+        """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap.
+
+        The robot waits for its call alone; the time its active pack reaches its next threshold is an
+        alarm that wakes it through the call (:meth:`_alarm`), so a call costs no condition event."""
         env = self.env
         call = board.offer(self)
         self._enter("idle", self.idle_w)
@@ -60,10 +67,11 @@ class Duty(SwapTrip):
             return call
         while not call.triggered:
             dt, target = self._next_energy_event()
-            waits = call if dt == math.inf else call | env.timeout(dt)
+            if dt != math.inf:
+                env.timeout(dt).callbacks.append(partial(self._alarm, board, call))
             self.strikeable = True
             try:
-                yield waits
+                value = yield call
             except simpy.Interrupt as stop:
                 self.strikeable = False
                 board.withdraw(self)
@@ -75,7 +83,10 @@ class Duty(SwapTrip):
                         return call
                 continue
             self.strikeable = False
-            if call.triggered:
+            if value is not _ALARM:
+                return value
+            call = self._call_after_alarm
+            if call.triggered:  # called in the same instant
                 break
             if not self.on_energy_event(target):
                 board.withdraw(self)
@@ -85,6 +96,13 @@ class Duty(SwapTrip):
                 board.withdraw(self)
                 return None
         return call.value
+
+    def _alarm(self, board: "TaskBoard", call: simpy.Event, _timeout: simpy.Event) -> None:
+        """The active pack of the idle robot reaches its threshold: wake it, unless it was called first."""
+        fresh = board.rearm(self, call)
+        if fresh is not None:
+            self._call_after_alarm = fresh
+            call.succeed(_ALARM)
 
     def do_task(self, board: "TaskBoard", task: "Task") -> Proc:
         """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""

@@ -339,6 +339,15 @@ class TaskBoard:
         """``robot`` is no longer available (a fault halted it, or it went to swap on its own)."""
         self.idle.pop(robot, None)
 
+    def rearm(self, robot: "Duty", call: simpy.Event) -> simpy.Event | None:
+        """Wake ``robot`` through ``call`` while it keeps its place in line: the fresh event that calls it
+        from now on, or None if ``call`` is no longer its call."""
+        entry = self.idle.get(robot)
+        if entry is None or entry[1] is not call:
+            return None
+        fresh = self.idle[robot] = (entry[0], simpy.Event(self.env))
+        return fresh[1]
+
     def call(self, robot: "Duty", value: Any) -> bool:
         """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
         entry = self.idle.pop(robot, None)
