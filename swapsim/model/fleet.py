@@ -22,6 +22,7 @@ from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
 from swapsim.model.robot import Robot
 from swapsim.model.station import Station
+from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
 from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
 from swapsim.scenario import Scenario
@@ -71,8 +72,10 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     kind = scenario.strategy.kind
     n_packs = scenario.strategy.packs_per_robot
     robot_packs = [tuple(new_pack() for _ in range(n_packs)) for _ in range(scenario.fleet.robots)]
+    index = indexed(scenario.policy.station_choice, kind, len(scenario.stations))
+    station_class = IndexedStation if index else Station
     for i, spec in enumerate(scenario.stations):
-        station = Station(
+        station = station_class(
             env,
             i,
             spec,
@@ -82,10 +85,13 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             recorder,
             streams.get("swap_duration", i),
         )
+        stations.append(station)
+    if index:
+        StationChoiceIndex(stations)  # the station choice without a view of every station
+    for station, spec in zip(stations, scenario.stations):
         if kind != "plug_in":
             for _ in range(spec.charged_packs):
                 station.stock(new_pack())
-        stations.append(station)
 
     robots = []
     trigger = scenario.policy.swap_trigger

@@ -289,9 +289,19 @@ class EnergyRobot:
         return station.view()
 
     def pick_station(self, avoid: "Station | None" = None) -> "Station":
-        """The station to walk to by the policy, among the open ones (all of them if none is open)."""
+        """The station to walk to by the policy, among the open ones (all of them if none is open).
+
+        With the fleet's choice index (``shortest_wait``, many stations) and the robot seeing stations
+        as :meth:`view_of` does here, the index answers without viewing every station
+        (:mod:`swapsim.model.station_index`); otherwise, or where the index does not apply, the lazy scan.
+        """
         if len(self.stations) == 1:  # nothing to choose (the rules below would pick it too)
             return self.stations[0]
+        choice = self.stations[0].choice
+        if choice is not None and avoid is None and type(self).view_of is EnergyRobot.view_of:
+            station = choice.choose(self.env.now)
+            if station is not None:
+                return station
         if avoid is None and not self.outages:  # no station ever closes: all are open (no O(stations) scan)
             cands = self.stations
         else:

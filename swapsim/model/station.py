@@ -48,6 +48,7 @@ from swapsim.model.policies import StationView, choose_pack
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.health import HealthMonitor
+    from swapsim.model.station_index import StationChoiceIndex
     from swapsim.scenario import StationSpec
 
 
@@ -67,6 +68,8 @@ class Station(BayCharging):
 
     health: "HealthMonitor | None" = None
     """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
+    choice: "StationChoiceIndex | None" = None
+    """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept)."""
 
     def __init__(
         self,
@@ -97,7 +100,7 @@ class Station(BayCharging):
         self.queued = 0
         """Robots waiting for a position."""
         self.incoming = 0
-        """Robots walking here to swap."""
+        """Robots walking here to swap (changed through :meth:`heading_here`)."""
         self.bays = [Bay(i, f"station:{self.name}:bay{i}") for i in range(spec.bays)]
         self._free: list[int] = list(range(spec.bays))
         """Heap of the indices of the bays that are empty and not reserved (the lowest is used first)."""
@@ -258,6 +261,15 @@ class Station(BayCharging):
 
     def packs(self) -> list[Pack]:
         return [b.pack for b in self.bays if b.pack is not None]
+
+    def heading_here(self, robots: int) -> None:
+        """``robots`` more robots walk here to swap (-1: one has arrived)."""
+        self.incoming += robots
+
+    def next_milestone_h(self) -> float:
+        """Time of the next charge milestone not applied yet (h; inf if none): a view then applies it."""
+        ms = self._milestones
+        return ms[0][0] if ms else math.inf
 
     # -- swap positions ------------------------------------------------------------------------
     def request_position(self) -> simpy.Event | None:

@@ -44,10 +44,10 @@ class SwapTrip(EnergyRobot):
         """Walk to the chosen station and ``serve(station, goal)`` there (re-routing through the work
         area while ``serve`` reports the station down), then walk back unless parking. Returns the station."""
         station = self.pick_station()
-        station.incoming += 1
+        station.heading_here(1)
         if station.travel_h > 0.0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
-        station.incoming -= 1
+        station.heading_here(-1)
         while not (yield from serve(station, goal)):
             other = self.pick_station(avoid=station)
             self.recorder.robot_rerouted(self.id, station.index, self.env.now)
