@@ -18,7 +18,8 @@ robots by energy, the end of the warm-up or of the run:
 settles it to the exact point within the schedule; the rest of that leg runs leg by leg and the legs
 not yet begun keep their durations. So the model's path is the same, event for event and bit for
 bit, as leg by leg (``tests/unit/test_quiet_stretches.py``); only the fleet-state log receives a
-robot's intervals in a later order, so the fleet-state time series may differ in the last bits.
+robot's intervals in a later order, so what it sums (the hours in each state, per robot and per time
+bin) may differ in the last bits.
 Hours, Wh, W.
 """
 
