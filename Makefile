@@ -1,8 +1,9 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the linters (make lint: ruff, mypy) and the whole test suite
-#   make bench  same set-up, run the benchmarks (about 25 min; not part of `make test`);
-#               `make bench QUICK=1` is a smoke run of a minute. See docs/performance.md.
+#   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
+#               1000-robot year; not part of `make test`);
+#               `make bench QUICK=1` is a smoke run of a minute or two. See docs/performance.md.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

@@ -1,7 +1,7 @@
-"""``python -m benchmarks [--quick] [--only queue,scaling,sweep,size,instructions] [--repeats N]``: run and report.
+"""``python -m benchmarks [--quick] [--only queue,scaling,sweep,size,scenarios,instructions] [--repeats N]``: run and report.
 
 ``instructions`` (benchmark 1 counted in instructions under valgrind, :mod:`benchmarks.instructions`)
-runs by default only when valgrind is installed; the three timed benchmarks always run.
+runs by default only when valgrind is installed; the other benchmarks always run.
 
 Prints each benchmark's table as it finishes, then writes every table and the raw numbers (every
 timing of every repeat, the machine, the command) to ``benchmarks/results/latest.json`` and the tables
@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_queue, bench_scaling, bench_size, bench_sweep, instructions
+from benchmarks import bench_queue, bench_scaling, bench_scenarios, bench_size, bench_sweep, instructions
 from benchmarks.common import RESULTS_DIR, machine_info
 
-NAMES = ("queue", "scaling", "sweep", "size", "instructions")
-DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3, "size": 1, "instructions": 1}
-QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1, "size": 1, "instructions": 1}
+NAMES = ("queue", "scaling", "sweep", "size", "scenarios", "instructions")
+DEFAULT_REPEATS = {"queue": 5, "scaling": 3, "sweep": 3, "size": 1, "scenarios": 5, "instructions": 1}
+QUICK_REPEATS = {"queue": 2, "scaling": 1, "sweep": 1, "size": 1, "scenarios": 2, "instructions": 1}
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -35,7 +35,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help=f"comma-separated subset of {', '.join(NAMES)} (default: all; instructions "
                              f"only if valgrind is installed)")
     parser.add_argument("--repeats", type=int, default=None,
-                        help="repeats per benchmark (default: queue 5, scaling 3, sweep 3; quick: 2, 1, 1)")
+                        help="repeats per benchmark (default: queue 5, scaling 3, sweep 3, scenarios 5; "
+                             "quick: 2, 1, 1, 2)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR, help="directory for latest.json and latest.md")
     args = parser.parse_args(argv)
     args.partial = args.only is not None
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             table, data = bench_sweep.run(quick=args.quick, repeats=repeats, progress=_progress)
         elif name == "size":
             table, data = bench_size.run(quick=args.quick, repeats=repeats, progress=_progress)
+        elif name == "scenarios":
+            table, data = bench_scenarios.run(quick=args.quick, repeats=repeats, progress=_progress)
         else:
             table, data = instructions.run(quick=args.quick, repeats=repeats)
         print()

@@ -1,10 +1,11 @@
 """One benchmark run in a fresh interpreter: reads a JSON job on stdin, prints one JSON line.
 
-Used by benchmark 2 so that each run's peak resident memory (VmHWM, see
+Used by benchmarks 2 and 5 so that each run's peak resident memory (VmHWM, see
 :func:`benchmarks.common.peak_rss_mib`) is its own. The job is
 ``{"robots": N, "days": D, "seed": S}`` (the resized factory scenario of :mod:`benchmarks.scenarios`),
 optionally with ``"bin_width": "1 d"`` to override the time-series resolution (a control: the
-time-series bins are the only part of a run whose memory grows with the horizon).
+time-series bins are the only part of a run whose memory grows with the horizon) and ``"warmup": "0 h"``
+to override the warm-up (benchmark 5 runs without one).
 The reply holds the wall and CPU time of :func:`swapsim.engine.simulate` alone (scenario building and imports
 excluded), the peak RSS before the run (interpreter, imports, scenario) and after it, and a few KPIs
 to show the runs are comparable.
@@ -23,7 +24,7 @@ def main() -> None:
     from benchmarks.scenarios import factory_scaled
     from swapsim.engine import simulate
 
-    scenario = factory_scaled(int(job["robots"]), float(job["days"]))
+    scenario = factory_scaled(int(job["robots"]), float(job["days"]), job.get("warmup"))
     if "bin_width" in job:
         from swapsim.scenario import scenario_from_dict, scenario_to_dict
 

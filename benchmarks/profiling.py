@@ -1,9 +1,10 @@
-"""Profile swapsim with cProfile: ``python -m benchmarks.profiling [factory|mmcn|both] [--top 15]``.
+"""Profile swapsim with cProfile: ``python -m benchmarks.profiling [factory|warehouse|airport|mmcn|both] [--top 15]``.
 
 Profiles one :func:`swapsim.engine.simulate` call of
 
 * ``factory``: scenarios/factory.yaml as shipped (30 robots, 30 days, two halls);
 * ``factory --robots N``: the same resized as in benchmark 2 (one hall per 15 robots);
+* ``warehouse``, ``airport``: scenarios/warehouse.yaml and airport.yaml as shipped (14 days);
 * ``mmcn``: benchmark 1's M/M/3//20 queue scenario (:func:`swapsim.analysis.validation.mmcn_scenario`, no
   warm-up; 90 days by default; the shares of time do not depend on the horizon).
 
@@ -28,18 +29,24 @@ from benchmarks.scenarios import FACTORY, factory_scaled
 from swapsim.engine import simulate
 from swapsim.scenario import Scenario, load_scenario
 
-__all__ = ["profile_scenario", "scenario_named", "main"]
+__all__ = ["FILES", "profile_scenario", "scenario_named", "main"]
+
+FILES = ("warehouse", "airport")
+"""Shipped scenario files profiled as they are (besides the factory)."""
 
 
 def scenario_named(name: str, days: float | None = None, robots: int | None = None) -> Scenario:
-    """``factory`` (as shipped, or resized to ``robots`` as in benchmark 2) or ``mmcn`` (benchmark 1)."""
+    """``factory`` (as shipped, or resized to ``robots`` as in benchmark 2), ``warehouse`` or ``airport`` (as
+    shipped), or ``mmcn`` (benchmark 1)."""
     if name == "factory" and robots is not None:
         return factory_scaled(robots, days or 30.0)
     if name == "factory":
         return load_scenario(FACTORY, [f"horizon={days} d"] if days else [])
+    if name in FILES:
+        return load_scenario(REPO / "scenarios" / f"{name}.yaml", [f"horizon={days} d"] if days else [])
     if name == "mmcn":
         return QueueCase(horizon_h=(days or 90.0) * 24.0).scenario()
-    raise ValueError(f"unknown scenario {name!r}: choose factory or mmcn")
+    raise ValueError(f"unknown scenario {name!r}: choose factory, {', '.join(FILES)} or mmcn")
 
 
 def _where(func: tuple[str, int, str]) -> str:
@@ -111,8 +118,9 @@ def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.profiling", description=__doc__.splitlines()[0])
-    parser.add_argument("which", nargs="?", default="both", choices=["factory", "mmcn", "both"])
-    parser.add_argument("--days", type=float, default=None, help="horizon (default: factory 30, mmcn 90)")
+    parser.add_argument("which", nargs="?", default="both", choices=["factory", *FILES, "mmcn", "both"])
+    parser.add_argument("--days", type=float, default=None,
+                        help="horizon (default: the file's, factory 30 and warehouse, airport 14; mmcn 90)")
     parser.add_argument("--robots", type=int, default=None,
                         help="factory only: resize to this many robots, one hall per 15 (as in benchmark 2)")
     parser.add_argument("--seed", type=int, default=1)

@@ -5,7 +5,7 @@ swap hall per :data:`ROBOTS_PER_HALL` robots (rounded up), so queueing stays as 
 (30 robots, two halls of 2 positions, 14 bays, 10 charged packs each). New halls copy hall-A and
 hall-B in turn (40 m and 80 m away) and are named ``hall-1``, ``hall-2``, ... Everything else (power,
 workload, policy: ``go: after_activity``, ``station_choice: shortest_wait``, 15-min time-series bins)
-is the file's.
+is the file's, except the warm-up when ``warmup`` is given (a duration such as ``"0 h"``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ FACTORY = REPO / "scenarios" / "factory.yaml"
 ROBOTS_PER_HALL = 15
 
 
-def factory_scaled_dict(robots: int, days: float) -> dict[str, Any]:
-    """The factory scenario as a mapping, resized to ``robots`` robots and a ``days``-day horizon."""
+def factory_scaled_dict(robots: int, days: float, warmup: str | None = None) -> dict[str, Any]:
+    """The factory scenario as a mapping, resized to ``robots`` robots and a ``days``-day horizon
+    (and the warm-up set to ``warmup``, if given)."""
     data = read_yaml(FACTORY)
     templates = data["stations"]
     halls = max(1, math.ceil(robots / ROBOTS_PER_HALL))
@@ -37,9 +38,11 @@ def factory_scaled_dict(robots: int, days: float) -> dict[str, Any]:
     data["fleet"]["robots"] = robots
     data["horizon"] = f"{days} d"
     data["stations"] = stations
+    if warmup is not None:
+        data["warmup"] = warmup
     return data
 
 
-def factory_scaled(robots: int, days: float) -> Scenario:
+def factory_scaled(robots: int, days: float, warmup: str | None = None) -> Scenario:
     """:func:`factory_scaled_dict`, validated."""
-    return scenario_from_dict(factory_scaled_dict(robots, days), source=f"{FACTORY} (benchmarks: resized)")
+    return scenario_from_dict(factory_scaled_dict(robots, days, warmup), source=f"{FACTORY} (benchmarks: resized)")

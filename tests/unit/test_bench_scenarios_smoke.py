@@ -1,0 +1,71 @@
+"""Smoke test of benchmark 5 (the shipped scenarios' CPU time per swap, issue 16's targets).
+
+Runs the whole benchmark once with tiny horizons and fleets (a few seconds), and the documented
+commands' entry points: ``python -m benchmarks --only scenarios`` and ``python -m benchmarks.profiling
+warehouse|airport``. No timing is asserted (docs/performance.md holds the measurements).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import __main__ as bench_main
+from benchmarks import bench_scenarios, profiling
+from benchmarks.bench_queue import QueueCase
+from benchmarks.bench_scenarios import Case
+
+TINY = (
+    Case("factory", 0.25, 0.5, target=2.0),
+    Case("factory-45", 0.25, 0.5, robots=45, target=3.0, against="factory"),
+    Case("warehouse", 0.5, 0.75, file="warehouse.yaml", target=4.0),
+    Case("airport", 0.5, 0.75, file="airport.yaml", target=4.0),
+)
+
+
+def test_scenario_benchmark_runs_every_model_and_states_each_target() -> None:
+    messages: list[str] = []
+    table, raw = bench_scenarios.run(quick=True, repeats=2, progress=messages.append, cases=TINY,
+                                     queue_case=QueueCase(horizon_h=12.0), year=(20, 0.25))
+    assert [r[0] for r in table.rows] == ["bare SimPy, M/M/3//20", "swapsim, M/M/3//20 (bench 1)",
+                                          "factory (marginal)", "factory-45 (marginal)", "warehouse (marginal)",
+                                          "airport (marginal)", "factory-20, one run"]
+    targets = {r[0]: (r[-2], r[-1]) for r in table.rows}
+    assert targets["factory (marginal)"][0] == "<= 2x bench 1 swapsim"
+    assert targets["factory-45 (marginal)"][0] == "<= 3x factory"
+    assert targets["airport (marginal)"][0] == "<= 4x bench 1 swapsim"
+    assert all(result.startswith(("met (", "missed (")) for _, result in list(targets.values())[2:6])
+    assert targets["factory-20, one run"] == ("(smoke run)", "")  # the 120 s target is for 365 days only
+
+    summary = raw["summary"]
+    assert summary["queue"]["ratio_queue"] == 1.0 and summary["bare"]["ratio_bare"] == 1.0
+    assert summary["factory-45"]["stations"] == 3 and summary["factory-45"]["against"] == "factory"
+    for case in TINY:
+        s = summary[case.key]
+        assert s["swaps_long"] > s["swaps_short"] > 0
+        assert len(raw["runs"][f"{case.key}/short"]) == len(raw["runs"][f"{case.key}/long"]) == 2
+    year = raw["year_run"]
+    assert year["robots"] == 20 and year["days"] == 0.25 and year["warmup"] == "0 h"
+    assert year["swaps"] > 0 and year["peak_rss_mib"] > 0 and year["met"] is None
+    assert len(messages) == 3  # two repeats and the run in a fresh interpreter
+
+
+def test_scenario_cases_run_without_warmup_at_their_horizons() -> None:
+    for case in bench_scenarios.CASES:
+        scenario = case.scenario(case.short_days)
+        assert scenario.warmup == 0.0 and scenario.horizon == case.short_days * 24.0
+    factory_1000 = bench_scenarios.CASES[1].scenario(2.0)
+    assert factory_1000.fleet.robots == 1000 and len(factory_1000.stations) == 67
+
+
+def test_harness_knows_the_scenario_benchmark() -> None:
+    args = bench_main._parse(["--only", "scenarios", "--quick"])
+    assert args.only == ["scenarios"] and bench_main.QUICK_REPEATS["scenarios"] >= 1
+    assert "scenarios" in bench_main._parse([]).only
+
+
+@pytest.mark.parametrize("name", profiling.FILES)
+def test_profiling_takes_the_shipped_scenario_files(name: str, tmp_path, capsys) -> None:
+    assert profiling.scenario_named(name).name == name
+    assert profiling.main([name, "--days", "1.1", "--top", "3", "--out", str(tmp_path)]) == 0
+    assert "Profile by own time" in capsys.readouterr().out
+    assert (tmp_path / f"profile-{name}.prof").exists()
