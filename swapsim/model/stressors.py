@@ -44,6 +44,7 @@ import numpy as np
 
 from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CellModel, FadeState
+from swapsim.model.pack_trace import PackTrace
 
 if TYPE_CHECKING:
     from swapsim.model.pack import ChargeCurve, Pack
@@ -58,32 +59,6 @@ WINDOW_MAX_H = 24.0
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
 _GL = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
 """6-point Gauss-Legendre nodes and weights on [0, 1]."""
-
-
-class PackTrace:
-    """Bounded record of chosen packs' paths: (time h, SOC, temperature degC) points in time order.
-
-    Args:
-        pack_ids: the packs to follow.
-        max_points: points kept per pack; later points are dropped and the pack is marked truncated.
-    """
-
-    def __init__(self, pack_ids: list[int] | tuple[int, ...], max_points: int = 1_000_000) -> None:
-        self.max_points = max_points
-        self.points: dict[int, list[tuple[float, float, float]]] = {int(i): [] for i in pack_ids}
-        self.truncated: set[int] = set()
-
-    def wants(self, pack_id: int) -> bool:
-        """Whether ``pack_id`` is followed."""
-        return pack_id in self.points
-
-    def add(self, pack_id: int, t_h: float, soc: float, t_c: float) -> None:
-        """Append one point of ``pack_id``'s path."""
-        pts = self.points[pack_id]
-        if len(pts) >= self.max_points:
-            self.truncated.add(pack_id)
-            return
-        pts.append((t_h, soc, t_c))
 
 
 class PackStress:
