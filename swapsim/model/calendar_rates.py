@@ -9,6 +9,8 @@ run's packs (:class:`swapsim.model.health.HealthMonitor` keeps them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from swapsim.model.degradation import CellModel
 
 __all__ = ["CalendarTable"]
@@ -45,14 +47,22 @@ class CalendarTable:
 
     def antiderivative(self, s: float) -> float:
         """Integral of the rate in SOC from 0 to ``s``."""
-        x = (0.0 if s < 0.0 else (1.0 if s > 1.0 else s)) * self.n
-        i = int(x)
-        if i >= self.n:
-            i = self.n - 1
-        f = self.f
-        a = f[i]
-        u = x - i
-        return self.F[i] + self.h * u * (a + 0.5 * (f[i + 1] - a) * u)
+        return self.antiderivatives((s,))[0]
+
+    def antiderivatives(self, socs: Sequence[float]) -> list[float]:
+        """:meth:`antiderivative` at each state of charge of ``socs`` (one call for a run of draws)."""
+        n, f, F, h = self.n, self.f, self.F, self.h
+        last = n - 1
+        out = []
+        for s in socs:
+            x = (0.0 if s < 0.0 else (1.0 if s > 1.0 else s)) * n
+            i = int(x)
+            if i > last:
+                i = last
+            a = f[i]
+            u = x - i
+            out.append(F[i] + h * u * (a + 0.5 * (f[i + 1] - a) * u))
+        return out
 
     def mean_linear(self, s0: float, s1: float) -> float:
         """Time average of the rate along a path linear in time from ``s0`` to ``s1``."""

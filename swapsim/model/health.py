@@ -377,7 +377,7 @@ class HealthMonitor:
     def snapshot(self) -> None:
         """Report the health of the packs in service now to the recorder."""
         for robot in self.robots:
-            robot.sync()  # the packs of a robot in a quiet stretch of its cycle, drawn up to now
+            robot.sync()  # the packs of a robot in a quiet stretch, drawn up to now
         healths = [self.health_now(r) for r in self.records.values() if r.status in ("in_robot", "in_bay")]
         c = self.counts()
         self.recorder.health_survey(

@@ -92,7 +92,7 @@ class Robot(Duty):
         while True:
             if not self.on_duty:
                 yield from self.go_off_duty()
-            sample, state, power = steps[step]
+            _, state, power = steps[step]
             resumed = False
             if quiet and not self.needs_swap:
                 self.settle()  # as entering the step would (nothing is drawn twice)
@@ -126,7 +126,7 @@ class Robot(Duty):
                         yield from self._spend(remaining, "travelling", self.walk_w, False)
                         continue
                     step = (step + k - walk) % n_steps
-                    sample, state, power = steps[step]
+                    _, state, power = steps[step]
                     resumed = True
             if not resumed:
                 remaining = ahead.popleft() if ahead else next_sampler()(rng)

@@ -142,9 +142,9 @@ class EnergyRobot:
         return cast("list[Pack]", self.packs)
 
     def sync(self) -> None:
-        """Bring a robot in a quiet stretch up to now (the draws and state changes of the steps begun
-        before now), for anything that looks at it or its packs: faults, health surveys, the end of the
-        warm-up and of the run."""
+        """Bring a robot in a quiet stretch up to now (the draws and state changes of the legs begun
+        before now), for anything that looks at it or its packs: faults, health surveys, energy readers
+        such as the shift manager, the end of the warm-up and of the run."""
         quiet = self.quiet
         if quiet is not None:
             quiet.apply_until(self.env.now)
@@ -324,8 +324,7 @@ class EnergyRobot:
         0. The robot may be asked meanwhile, e.g. by the shift manager ranking robots by energy at a
         roster change.
         """
-        if self.quiet is not None:
-            self.quiet.apply_until(self.env.now)
+        self.sync()
         socs = [0.0 if p is None else p.soc for p in self.packs]
         if self.power_w > 0:
             pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
@@ -360,8 +359,7 @@ class EnergyRobot:
     def halt_if_strikeable(self, fault: "Fault") -> None:
         """A fault strikes: interrupt the robot's process if it waits in a state a fault can halt
         (working, idle or travelling); otherwise the fault passes it by."""
-        if self.quiet is not None:
-            self.quiet.apply_until(self.env.now)
+        self.sync()
         if self.strikeable and self.state in STRIKEABLE and self.process is not None:
             self.strikeable = False
             self.process.interrupt(fault)

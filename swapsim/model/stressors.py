@@ -101,8 +101,6 @@ class PackStress:
         "t_c",
         "ageing",
         "live",
-        "f_key",
-        "f_val",
     )
 
     def __init__(
@@ -132,9 +130,6 @@ class PackStress:
         self.kelvin = kelvin
         self.table = self._table(kelvin)
         self.t_c = kelvin - 273.15
-        self.f_key = -1.0
-        self.f_val = 0.0
-        """The calendar table's antiderivative at charge ``f_key`` (a cache for the next draw)."""
         self._open_window(t_h)
         self._mark()
 
@@ -182,9 +177,6 @@ class PackStress:
             self.w_hi = s1
         self.t, self.soc = t1, s1
 
-    def _window_end(self) -> float:
-        return self.w_t0 + WINDOW_MAX_H
-
     def window_end(self) -> float:
         """When the open cycle window closes at the latest (h): a draw ending before then cannot close it."""
         return self.w_t0 + WINDOW_MAX_H
@@ -192,7 +184,7 @@ class PackStress:
     def hold(self, t1: float) -> None:
         """Constant charge from the last known time to ``t1`` (closing day-long windows on the way)."""
         while t1 > self.t:
-            end = self._window_end()
+            end = self.window_end()
             tb = t1 if t1 <= end else end
             self._piece(tb, self.soc, self.table.rate(self.soc) * (tb - self.t), 0.0)
             if tb >= end:
@@ -206,7 +198,7 @@ class PackStress:
             if dt <= 0.0:
                 self._jump(s1)
                 return
-            end = self._window_end()
+            end = self.window_end()
             if t1 > end:  # split at the window's end
                 sb = self.soc + (s1 - self.soc) * (end - self.t) / dt
                 self._linear_piece(end, sb)
@@ -273,29 +265,17 @@ class PackStress:
         t, soc = self.t, self.soc
         end = self.w_t0 + WINDOW_MAX_H
         table = self.table
-        # CalendarTable.antiderivative, inlined below (one per draw: the value at soc0 is the last draw's)
-        tab_n, tab_f, tab_F, tab_h = table.n, table.f, table.F, table.h
-        last = tab_n - 1
+        antiderivative = table.antiderivatives(socs)  # one per charge along the run
         trace = self.trace
         cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
-        f_key, f_val = self.f_key, self.f_val
         for k in range(len(t0s)):
             t0, t1, soc0, soc1 = t0s[k], t1s[k], socs[k], socs[k + 1]
             if soc0 == soc and t <= t0 < t1 and soc1 <= soc0 and t1 < end:
                 # the common case, inlined: hold to t0, fall linearly to t1, inside the open window
                 dt = t1 - t0
                 ds = soc0 - soc1
-                if ds > 1e-9:  # the antiderivative at soc0 is usually cached from the previous draw
-                    f0 = f_val if f_key == soc0 else table.antiderivative(soc0)
-                    x = (0.0 if soc1 < 0.0 else (1.0 if soc1 > 1.0 else soc1)) * tab_n
-                    i = int(x)
-                    if i > last:
-                        i = last
-                    a = tab_f[i]
-                    u = x - i
-                    f1 = tab_F[i] + tab_h * u * (a + 0.5 * (tab_f[i + 1] - a) * u)
-                    f_key, f_val = soc1, f1
-                    cal = (f0 - f1) / ds * dt
+                if ds > 1e-9:
+                    cal = (antiderivative[k] - antiderivative[k + 1]) / ds * dt
                 else:
                     cal = table.rate(0.5 * (soc0 + soc1)) * dt
                 cal_int += cal if t0 == t else cal + table.rate(soc0) * (t0 - t)
@@ -314,15 +294,12 @@ class PackStress:
                 continue
             self.t, self.soc = t, soc
             self.cal_int, self.w_abs, self.w_fast, self.w_lo = cal_int, w_abs, w_fast, w_lo
-            self.f_key, self.f_val = f_key, f_val
             self._linear_general(t0, t1, soc0, soc1)
             t, soc = self.t, self.soc
             end = self.w_t0 + WINDOW_MAX_H
             cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
-            f_key, f_val = self.f_key, self.f_val
         self.t, self.soc = t, soc
         self.cal_int, self.w_abs, self.w_fast, self.w_lo = cal_int, w_abs, w_fast, w_lo
-        self.f_key, self.f_val = f_key, f_val
 
     def _linear_general(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
         """:meth:`linear` off the common case: a jump to ``soc0`` first, a hold, split windows."""
@@ -395,7 +372,7 @@ class PackStress:
         s_fast = 1.0 - REST_RATE_PER_H * tau  # the taper's |dSOC/dt| = (1 - soc) / tau
         rate = self.table.rate
         while self.t < t1:
-            end = self._window_end()
+            end = self.window_end()
             tb = t1 if t1 <= end else end
             a, dt = self.t, tb - self.t
             s1 = 1.0 - gap * math.exp(-(tb - t_switch) / tau)
@@ -419,7 +396,6 @@ class PackStress:
             if here > 0.0:
                 self.w_hours[self.kelvin] = self.w_hours.get(self.kelvin, 0.0) + here
             self.t_here = self.t
-            self.f_key = -1.0
             self.kelvin = kelvin
             self.table = self._table(kelvin)
             self.t_c = kelvin - 273.15
