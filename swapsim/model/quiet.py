@@ -53,17 +53,17 @@ class QuietStretch:
     of constant state and power. A leg is one entry, except the last one when the active pack
     reaches its trigger within it (``policy.go: after_activity``): one entry up to the event, and
     entry ``event_at`` after it, whose hours are the rest of the leg and at whose start the pack
-    reaches ``trigger``. ``n``: legs; ``end``: when the last one ends; ``applied``: entries entered.
+    reaches the robot's swap trigger. ``n``: legs; ``end``: when the last one ends; ``applied``:
+    entries entered.
     """
 
-    __slots__ = ("robot", "starts", "legs", "event_at", "trigger", "end", "n", "applied")
+    __slots__ = ("robot", "starts", "legs", "event_at", "end", "n", "applied")
 
     def __init__(self, robot: "EnergyRobot") -> None:
         self.robot = robot
         self.starts: list[float] = []
         self.legs: list[Leg] = []
         self.event_at = -1
-        self.trigger = 0.0
         self.end = 0.0
         self.n = 0
         self.applied = 0
@@ -98,7 +98,7 @@ class QuietStretch:
             if i == self.event_at:
                 _draw(r, energies, t0s, t1s)
                 energies, t0s, t1s = [], [], []
-                r.reach(self.trigger)
+                r.reach(r.trigger)
             s, power = legs[i][1]
             if s != state:
                 state = s
@@ -188,7 +188,6 @@ def plan_quiet(
                 starts += (t, t_event)
                 kept += (leg, (rest, (state, power)))
                 stretch.event_at = len(kept) - 1
-                stretch.trigger = trigger
                 t = t_event + rest
                 break
         starts.append(t)
