@@ -114,9 +114,10 @@ def check_choice(env: simpy.Environment, stations: list[Station], robot: Robot, 
         got = robot.pick_station(avoid)
     cands = [s for s in stations if s.up and s is not avoid] or [s for s in stations if s is not avoid]
     lazy: list[tuple[int, bool]] = []
-    with recording_views(lazy):  # the lazy scan's views, after the fast choice (its keys are the same)
-        travel = [s.travel_h for s in cands]
-        choose_station_lazily(robot.station_rule, travel, lambda i: cands[i].view())
+    if len(cands) > 1:  # pick_station takes a lone candidate without a view, index or not
+        with recording_views(lazy):  # the lazy scan's views, after the fast choice (its keys are the same)
+            travel = [s.travel_h for s in cands]
+            choose_station_lazily(robot.station_rule, travel, lambda i: cands[i].view())
     views = [s.view() for s in cands]
     assert got is cands[choose_station(robot.station_rule, views)]
     scanned = [i for i, _ in lazy]
