@@ -30,8 +30,13 @@ __all__ = ["main", "cli"]
 EXIT_USAGE = 2
 
 
+def _one_line(message: str) -> str:
+    """``message`` on one line: a line break or other control character (in a path) shown escaped."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {_one_line(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -51,7 +56,7 @@ def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc))
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"error: {_one_line(f'{where}{exc.strerror or exc}')}", err=True)
             sys.exit(1)
 
     return wrapper

@@ -225,7 +225,7 @@ def sweep(
             if k not in known:
                 raise ScenarioError(ex.unknown_kpi_message(k, known, "--kpi"))
     check_sweep_memory(sw)
-    out = _out_dir(out, sw.name, "-sweep", marker=None)
+    out = _out_dir(out, sw.name, "-sweep", marker="sweep.json")
     if not quiet:
         names = "; ".join(f"{f} {ex.show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(

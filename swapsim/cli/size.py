@@ -148,7 +148,7 @@ def size_cmd(
         seed=seed,
         screen=screen,
     )
-    out = _out_dir(out, sc.name, "-size", marker=None)  # a safe default name; checked before any run
+    out = _out_dir(out, sc.name, "-size", marker="size-spec.json")  # checked before any run
     if not quiet:
         grid = 1
         for d in dims:

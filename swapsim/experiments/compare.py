@@ -108,7 +108,7 @@ def write_compare(
 
     first = next(iter(results.values()))
     out_dir = Path(out_dir)
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, "compare") as tmp:
         for kind, res in results.items():
             write_run(res, tmp / kind)
             if figures:

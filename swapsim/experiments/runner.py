@@ -124,15 +124,12 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
     """Check that ``out_dir`` may hold this sweep (new, empty, or this sweep with ``resume``) and, with
     ``write``, create it and write ``sweep.json`` and the manifest."""
-    from swapsim.results.outdir import MANIFEST, OutputError, check_path, write_manifest
+    from swapsim.results.outdir import MANIFEST, OutputError, claim, owned_files, resolve_target, write_manifest
+    from swapsim.results.reader import regular_file
 
     runs_dir = out_dir / "runs"
     meta_path = out_dir / "sweep.json"
-    check_path(out_dir)
-    if out_dir.is_symlink() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: a symbolic link to something other than a directory")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"{out_dir}: exists and is not a directory")
+    resolve_target(out_dir, kind="sweep")  # new, empty, or swapsim's sweep (never another kind, never foreign)
     if out_dir.exists() and any(out_dir.iterdir()):
         if not meta_path.is_file():
             raise OutputError(
@@ -157,27 +154,54 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
                 f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
                 f"a resume must use the same base scenario, factors, design and seed"
             )
+    # every file the sweep may write is entered in the manifest before it exists; a user's file of
+    # one of these names stops the sweep here, before anything is run or written (a temporary file
+    # left by a killed writer, runs/.*.tmp, is never removed: swapsim cannot tell it from a user's)
+    paths = [meta_path, *(out_dir / n for n in _TABLE_NAMES), *_planned_files(runs_dir, sweep)]
+    owned = owned_files(out_dir) if os.path.lexists(out_dir / MANIFEST) else None
+    for path in paths:
+        rel = os.path.relpath(path, out_dir).replace(os.sep, "/")
+        if owned is not None and rel not in owned and os.path.lexists(path):
+            raise OutputError(f"{path}: exists and was not written by swapsim; move it away to run the sweep here")
     if not write:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
+    if owned is None:  # new, or a sweep written before manifests: its files of these names are swapsim's
+        legacy = [os.path.relpath(p, out_dir) for p in paths if regular_file(p, out_dir)]
+        write_manifest(out_dir, ["sweep.json", *legacy], "sweep")
+    claim(out_dir, paths)
     runs_dir.mkdir(exist_ok=True)
-    for stale in runs_dir.glob(".*.tmp"):
-        stale.unlink(missing_ok=True)
     _write_json_atomic(meta_path, sweep.to_json())
-    if not (out_dir / MANIFEST).exists():
-        write_manifest(out_dir, ["sweep.json"])
+
+
+_TABLE_NAMES = ("runs.csv", "points.csv", "runs.parquet", "points.parquet", "failures.csv")
+"""The tables a sweep writes beside ``runs/``."""
+
+
+def _planned_files(runs_dir: Path, sweep: Sweep) -> list[Path]:
+    """Every run file the sweep may write (each point up to its largest number of replications)."""
+    reps = max(sweep.replications, sweep.max_replications if sweep.target_ci else 0)
+    return [_run_file(runs_dir, p.index, r) for p in sweep.points for r in range(reps)]
 
 
 def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
-    """Finished runs on disk that belong to this sweep (same point values and seed)."""
+    """Finished runs on disk that belong to this sweep (same point values and seed), read through the
+    guarded reader: only the sweep's own run files (by name) are read; a link or a non-regular file
+    there is refused (ResultsError), a damaged one is simply run again (and replaced)."""
+    from swapsim.results.reader import ResultsError, read_json, regular_file
+
     done: dict[tuple[int, int], dict[str, Any]] = {}
     points = {p.index: p for p in sweep.points}
-    for path in runs_dir.glob("*.json"):
+    for path in _planned_files(runs_dir, sweep):
+        if not os.path.lexists(path):
+            continue
+        if not regular_file(path, runs_dir.parent):
+            raise ResultsError(f"{path}: is not a regular file (a link, FIFO or folder); move it away to resume")
         try:
-            rec = json.loads(path.read_text(encoding="utf-8"))
+            rec = read_json(path, runs_dir.parent)
             key = (int(rec["point"]), int(rec["replication"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # unreadable: the run is simply done again
+        except (ResultsError, ValueError, KeyError, TypeError):
+            continue  # damaged: the run is simply done again
         p = points.get(key[0])
         if (
             p is None

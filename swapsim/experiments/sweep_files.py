@@ -11,7 +11,6 @@ by :mod:`swapsim.experiments.runner` and :mod:`swapsim.experiments.tables`.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from swapsim.experiments.sweep import MAX_RUNS, Sweep, resolve_sweep
+from swapsim.results.reader import ResultsError, read_json
 from swapsim.scenario import (
     ScenarioError,
     format_errors,
@@ -183,15 +183,12 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
 def _read_meta(sweep_dir: Path) -> dict[str, Any]:
     """The stored sweep, ``sweep_dir/sweep.json``, as a dict; ScenarioError if missing or unreadable."""
     path = sweep_dir / "sweep.json"
+    if not os.path.lexists(path):
+        raise ScenarioError(f"{sweep_dir}: not a sweep directory (no sweep.json)")
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"{sweep_dir}: not a sweep directory (no sweep.json)") from None
-    except (OSError, ValueError, RecursionError) as exc:  # ValueError: bad JSON or bad UTF-8
-        raise ScenarioError(f"{path}: cannot read it ({exc.__class__.__name__})") from None
-    if not isinstance(meta, dict):
-        raise ScenarioError(f"{path}: damaged: expected a JSON object")
-    return meta
+        return dict(read_json(path))
+    except ResultsError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def _run_file(runs_dir: Path, point: int, replication: int) -> Path:

@@ -20,11 +20,13 @@ Every file is written atomically and claimed for the directory's manifest.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from swapsim.experiments.stats import mean_ci, target_met
 from swapsim.experiments.sweep_files import _read_meta, _run_file
+from swapsim.results.reader import read_json
 
 __all__ = ["build_tables"]
 
@@ -36,9 +38,9 @@ def _cell_value(value: Any) -> Any:
 
 
 def _atomic_csv(path: Path, columns: dict[str, list[Any]]) -> None:
-    from swapsim.results import atomic_file, write_csv
+    from swapsim.results import owned_file, write_csv
 
-    with atomic_file(path) as tmp:
+    with owned_file(path) as tmp:  # entered in the manifest first; never over a user's file
         write_csv(tmp, columns)
 
 
@@ -54,9 +56,9 @@ def _write_parquet(path: Path, columns: dict[str, list[Any]]) -> Path | None:
             arrays[name] = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays[name] = pa.array([None if v is None else str(v) for v in values])
-    from swapsim.results import atomic_file
+    from swapsim.results import owned_file
 
-    with atomic_file(path) as tmp:
+    with owned_file(path) as tmp:
         pq.write_table(pa.table(arrays), tmp)
     return path
 
@@ -80,8 +82,8 @@ def build_tables(
     for p in points:
         for r in range(counts.get(p["point"], 0)):
             path = _run_file(out_dir / "runs", p["point"], r)
-            if path.exists():
-                records.append(json.loads(path.read_text(encoding="utf-8")))
+            if os.path.lexists(path):
+                records.append(read_json(path, out_dir))
     records.sort(key=lambda rec: (rec["point"], rec["replication"]))
     kpis: list[str] = []
     seen: set[str] = set(factors)
@@ -157,9 +159,13 @@ def build_tables(
             fails["error"].append(rec["error"])
         _atomic_csv(fail_path, fails)
         written.append(fail_path)
-    else:
-        fail_path.unlink(missing_ok=True)
-    from swapsim.results import claim
-
-    claim(out_dir, [out_dir / "sweep.json", *written, *(out_dir / "runs").glob("*.json")])
+    elif os.path.lexists(fail_path) and _owned(out_dir, "failures.csv"):
+        fail_path.unlink()  # an old failures.csv of swapsim's; a user's file of that name stays
     return written
+
+
+def _owned(out_dir: Path, rel: str) -> bool:
+    """Whether swapsim's manifest in ``out_dir`` lists ``rel``."""
+    from swapsim.results import owned_files
+
+    return rel in (owned_files(out_dir) or ())

@@ -209,7 +209,7 @@ def write_warmup(
     advise = advice
     ps = advice.series
     out_dir = Path(out_dir)
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, "warmup") as tmp:
         cols: dict[str, Any] = {"time_h": ps.time_h}
         for name in SERIES:
             rows = getattr(ps, name)

@@ -12,13 +12,12 @@ path imports no plotting library.)
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from swapsim.results import read_csv
+from swapsim.results import read_csv, read_json
 from swapsim.scenario.units import format_duration
 
 if TYPE_CHECKING:
@@ -207,7 +206,7 @@ def sweep_table(out: Path, targets: Mapping[str, float]) -> str:
     """The table of a sweep directory ``out`` (its sweep.json and points.csv): per point, the factor
     values, n and the headline KPIs (mean ± 95 % half-width), with the KPIs of ``targets`` (the
     sweep's ``target_ci``) added."""
-    meta = json.loads((out / "sweep.json").read_text(encoding="utf-8"))
+    meta = read_json(out / "sweep.json")
     pts = read_csv(out / "points.csv")
     factors = list(meta["factors"])
     kpis = [

@@ -5,7 +5,6 @@ Drawn from ``compare.csv`` and ``compare.json`` only (:func:`plot_compare` write
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +13,7 @@ from matplotlib.figure import Figure
 from swapsim.metrics import ROBOT_STATES
 from swapsim.output.figures_common import save_figure
 from swapsim.output.style import OKABE_ITO, report_style
-from swapsim.results import read_csv
+from swapsim.results import read_csv, read_json
 
 __all__ = ["STRATEGY_COLOURS", "plot_compare"]
 
@@ -33,7 +32,7 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
     """
     compare_dir = Path(compare_dir)
     table = read_csv(compare_dir / "compare.csv")
-    meta = json.loads((compare_dir / "compare.json").read_text(encoding="utf-8"))
+    meta = read_json(compare_dir / "compare.json")
     kinds = [str(k) for k in table["strategy"]]
     labels = [k.replace("_", "-") for k in kinds]
     n = len(kinds)

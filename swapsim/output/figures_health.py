@@ -9,6 +9,7 @@ month by month. Drawn from ``health.csv``, ``alerts.csv`` and ``monthly.csv`` wh
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,14 @@ ALERT_STYLE = {
 
 def _health_thresholds(run_dir: Path) -> tuple[float | None, float | None]:
     """(warn, retire) thresholds from the run's resolved scenario, if present."""
-    import yaml
+    from swapsim.results.reader import read_yaml
 
     path = run_dir / "scenario.resolved.yaml"
-    if not path.exists():
+    if not os.path.lexists(path):
         return None, None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        return None, None
     health = data.get("health") or {}
     return health.get("warn_below"), health.get("retire_below")
 
@@ -211,12 +214,12 @@ def plot_monthly(monthly: dict[str, list], summary: dict[str, Any], out_dir: Pat
 def plot_battery_health(run_dir: Path, summary: dict[str, Any], fmt: str = "png") -> list[Path]:
     """The battery-health figures whose files exist in ``run_dir`` (health.csv; monthly.csv, 2+ months)."""
     out: list[Path] = []
-    if (run_dir / "health.csv").exists():
+    if os.path.lexists(run_dir / "health.csv"):
         health = read_csv(run_dir / "health.csv")
         if health.get("time_h"):
-            alerts = read_csv(run_dir / "alerts.csv") if (run_dir / "alerts.csv").exists() else None
+            alerts = read_csv(run_dir / "alerts.csv") if os.path.lexists(run_dir / "alerts.csv") else None
             out.append(plot_pack_health(health, alerts, summary, run_dir, fmt, _health_thresholds(run_dir)))
-    if (run_dir / "monthly.csv").exists():
+    if os.path.lexists(run_dir / "monthly.csv"):
         monthly = read_csv(run_dir / "monthly.csv")
         if len(monthly.get("month", [])) >= 2:
             out.append(plot_monthly(monthly, summary, run_dir, fmt))

@@ -18,7 +18,7 @@ and so on), for a notebook that holds them.
 
 from __future__ import annotations
 
-import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from swapsim.output.figures_common import (
 from swapsim.output.figures_health import plot_battery_health
 from swapsim.output.figures_stations import plot_stations
 from swapsim.output.style import FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, STATE_COLOURS, report_style
-from swapsim.results import read_csv
+from swapsim.results import read_csv, read_json
 
 __all__ = [
     "plot_run",
@@ -312,14 +312,15 @@ def plot_swap_waits(waits: dict[str, list], summary: dict[str, Any], out_dir: Pa
 
 def _read_scenario_data(run_dir: Path) -> dict[str, Any] | None:
     """The resolved scenario as plain data (no validation: figures only read it), or None."""
-    path = run_dir / "scenario.resolved.yaml"
-    if not path.exists():
-        return None
-    import yaml
+    from swapsim.results import ResultsError
+    from swapsim.results.reader import read_yaml
 
+    path = run_dir / "scenario.resolved.yaml"
+    if not os.path.lexists(path):
+        return None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
+        data = read_yaml(path)
+    except ResultsError:
         return None
     return data if isinstance(data, dict) else None
 
@@ -327,7 +328,7 @@ def _read_scenario_data(run_dir: Path) -> dict[str, Any] | None:
 def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
     """Draw every run figure from the files in ``run_dir``; returns the paths written."""
     run_dir = Path(run_dir)
-    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    summary = read_json(run_dir / "summary.json")
     ts = read_csv(run_dir / "timeseries.csv")
     robots = read_csv(run_dir / "robots.csv")
     paths = [
@@ -336,7 +337,7 @@ def plot_run(run_dir: Path, fmt: str = "png") -> list[Path]:
         plot_stations(ts, summary, run_dir, fmt, scenario=_read_scenario_data(run_dir)),
         *plot_battery_health(run_dir, summary, fmt),
     ]
-    if (run_dir / "swap_waits.csv").exists():
+    if os.path.lexists(run_dir / "swap_waits.csv"):
         waits = read_csv(run_dir / "swap_waits.csv")
         if sum(waits["count"]) > 0:  # no swaps at all (plug-in charging): no distribution to draw
             paths.append(plot_swap_waits(waits, summary, run_dir, fmt))

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from swapsim.metrics.glossary import label_for
 from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import OKABE_ITO, report_style
-from swapsim.results import read_csv
+from swapsim.results import read_csv, read_json
 
 __all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
 
@@ -309,7 +309,7 @@ def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[s
     when no factor takes two or more values.
     """
     sweep_dir = Path(sweep_dir)
-    meta = json.loads((sweep_dir / "sweep.json").read_text(encoding="utf-8"))
+    meta = read_json(sweep_dir / "sweep.json")
     pts = read_csv(sweep_dir / "points.csv")
     if not any(len({json.dumps(v) for v in vals}) > 1 for vals in meta["factors"].values()):
         return []

@@ -4,7 +4,6 @@ truncation point, drawn from ``warmup.json``, ``warmup_series.csv`` and ``warmup
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ from matplotlib.figure import Figure
 
 from swapsim.output.figures_common import WARMUP_SPAN, save_figure, time_axis
 from swapsim.output.style import OKABE_ITO, report_style
-from swapsim.results import read_csv
+from swapsim.results import read_csv, read_json
 
 __all__ = ["SERIES_TITLES", "plot_warmup"]
 
@@ -20,7 +19,7 @@ __all__ = ["SERIES_TITLES", "plot_warmup"]
 def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
     """Pilot series with batch means and the MSER-5 truncation point, and the MSER statistic."""
     out_dir = Path(out_dir)
-    info = json.loads((out_dir / "warmup.json").read_text(encoding="utf-8"))
+    info = read_json(out_dir / "warmup.json")
     ts = read_csv(out_dir / "warmup_series.csv")
     ms = read_csv(out_dir / "warmup_mser.csv")
     width = info["bin_width_h"]

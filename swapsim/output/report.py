@@ -30,7 +30,9 @@ from swapsim.metrics.glossary import kpi_label
 from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
 from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value, html_table, read_json, read_table, records
-from swapsim.results import ResultsError, check_results_dir, flatten
+from swapsim.results import ResultsError, check_results_dir, flatten, regular_file
+from swapsim.results.reader import read_text as guarded_text
+from swapsim.scenario.yaml_loader import MAX_FILE_BYTES
 
 __all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 
@@ -151,7 +153,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         n_runs = len(next(iter(runs.values()), []))
         wall = sum(v for v in runs.get("wall_time_s", []) if isinstance(v, (int, float)))
         runs_note = f"runs.csv holds {n_runs} run(s), {wall:.1f} s of simulation wall time in total."
-    yaml_files = sorted(p for p in sweep_dir.glob("*.yaml") if p.is_file())
+    yaml_files = sorted(p for p in sweep_dir.glob("*.yaml") if regular_file(p))  # never through a link
     if yaml_files:
         sections.append(
             (
@@ -249,11 +251,11 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
                 manifests[s] = read_json(path).get("manifest", {})
             except ResultsError:
                 pass
-    with_yaml = [s for s in strategies if (cmp_dir / s / "scenario.resolved.yaml").is_file()]
+    with_yaml = [s for s in strategies if regular_file(cmp_dir / s / "scenario.resolved.yaml", cmp_dir)]
     if with_yaml:
         import difflib
 
-        texts = {s: (cmp_dir / s / "scenario.resolved.yaml").read_text(encoding="utf-8") for s in with_yaml}
+        texts = {s: guarded_text(cmp_dir / s / "scenario.resolved.yaml", cmp_dir, MAX_FILE_BYTES) for s in with_yaml}
         first = with_yaml[0]
         out = [
             '<section id="scenario"><h2>Resolved scenarios</h2>',

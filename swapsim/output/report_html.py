@@ -18,6 +18,8 @@ from pathlib import Path
 from swapsim._version import __version__
 from swapsim.output import figures
 from swapsim.results import ResultsError
+from swapsim.results.reader import MAX_FIGURE_BYTES, read_bytes, read_text, read_yaml, regular_file
+from swapsim.scenario.yaml_loader import MAX_FILE_BYTES
 
 __all__ = ["ensure_figures", "figures_section", "html_page", "ordered_figures", "scenario_description", "yaml_section"]
 
@@ -104,7 +106,7 @@ def _find_figures(directory: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for suffix in reversed(_FIGURE_SUFFIXES):
         for path in sorted(directory.glob(f"*{suffix}")):
-            if path.is_file() and not path.is_symlink():  # a link could point anywhere: never embedded
+            if regular_file(path):  # a link could point anywhere, a FIFO would block: never embedded
                 found[path.stem] = path
     return found
 
@@ -121,7 +123,7 @@ def _humanise(stem: str) -> str:
 
 
 def _figure_html(path: Path, caption: str, anchor: str) -> str:
-    data = path.read_bytes()
+    data = read_bytes(path, limit=MAX_FIGURE_BYTES, what="figure")
     mime = _MIME[path.suffix.lower()]
     size = _png_size(data) if mime == "image/png" else None
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
@@ -199,7 +201,9 @@ def yaml_section(anchor: str, title: str, files: list[Path], intro: str) -> str:
     """A section showing saved YAML files verbatim; ``intro`` is HTML."""
     out = [f'<section id="{anchor}"><h2>{escape(title)}</h2><p>{intro}</p>']
     for path in files:
-        out.append(f"<h3>{escape(path.name)}</h3><pre>{escape(path.read_text(encoding='utf-8'))}</pre>")
+        out.append(
+            f"<h3>{escape(path.name)}</h3><pre>{escape(read_text(path, limit=MAX_FILE_BYTES, what='YAML file'))}</pre>"
+        )
     if not files:
         out.append('<p class="note">No resolved scenario file in this directory.</p>')
     out.append("</section>")
@@ -208,10 +212,8 @@ def yaml_section(anchor: str, title: str, files: list[Path], intro: str) -> str:
 
 def scenario_description(path: Path) -> str:
     """The ``description`` of a saved scenario file, or '' when it has none or cannot be read."""
-    import yaml
-
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = read_yaml(path)
+    except (OSError, ResultsError):
         return ""
     return str(data.get("description") or "").strip() if isinstance(data, dict) else ""

@@ -10,11 +10,11 @@ a simulation.
 
 from __future__ import annotations
 
-import csv
-import json
 from html import escape
 from pathlib import Path
 from typing import Any
+
+from swapsim.results.reader import read_json, read_rows
 
 __all__ = ["size_sections", "write_size_report", "cost_rows"]
 
@@ -55,7 +55,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
     from swapsim.output.report_tables import html_table
 
     size_dir = Path(size_dir)
-    doc = json.loads((size_dir / "size.json").read_text(encoding="utf-8"))
+    doc = read_json(size_dir / "size.json")
     q, rec, run, ev = doc["question"], doc["recommendation"], doc["runner_up"], doc["evidence"]
     title = f"swapsim size: {doc['scenario']}"
     subtitle = [
@@ -120,8 +120,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
                 + "</section>",
             )
         )
-    with (size_dir / "size.csv").open(newline="", encoding="utf-8") as fh:
-        table = list(csv.reader(fh))
+    table = read_rows(size_dir / "size.csv")
     sections.append(
         (
             "configurations",

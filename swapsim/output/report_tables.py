@@ -7,14 +7,14 @@ half-width to two significant digits; every cell is escaped here, so callers pas
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.results import ResultsError, read_csv
+from swapsim.results import read_csv
+from swapsim.results.reader import read_json as guarded_json
 
 __all__ = [
     "fmt_value",
@@ -134,18 +134,12 @@ def kv_table(data: dict[str, Any], caption: str | None = None) -> str:
 
 def read_json(path: Path) -> Any:
     """A saved JSON file; a :class:`ResultsError` naming the file when it cannot be read."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ResultsError(f"{path}: cannot be read as JSON ({exc})") from None
+    return guarded_json(Path(path), obj=False)
 
 
 def read_table(path: Path) -> dict[str, list[Any]]:
     """A saved CSV table as columns; a :class:`ResultsError` naming the file when it cannot be read."""
-    try:
-        return read_csv(path)
-    except (OSError, UnicodeDecodeError, StopIteration) as exc:
-        raise ResultsError(f"{path}: cannot be read as a CSV table ({exc or 'empty file'})") from None
+    return read_csv(path)
 
 
 def records(table: dict[str, list[Any]]) -> list[dict[str, Any]]:

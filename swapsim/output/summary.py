@@ -41,8 +41,8 @@ Pure functions of the saved data: nothing here draws or simulates.
 
 from __future__ import annotations
 
-import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,10 +101,11 @@ class Finding:
 def load_run_data(run_dir: Path) -> dict[str, Any]:
     """``summary`` (summary.json) and ``timeseries`` (timeseries.csv, when present) of a run directory."""
     from swapsim.results import read_csv
+    from swapsim.results.reader import read_json
 
     run_dir = Path(run_dir)
-    data: dict[str, Any] = {"summary": json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))}
-    if (run_dir / "timeseries.csv").exists():
+    data: dict[str, Any] = {"summary": read_json(run_dir / "summary.json")}
+    if os.path.lexists(run_dir / "timeseries.csv"):
         data["timeseries"] = read_csv(run_dir / "timeseries.csv")
     return data
 

@@ -4,7 +4,6 @@ simulation here.
 """
 
 from swapsim.results.files import (
-    ResultsError,
     check_results_dir,
     flatten,
     json_default,
@@ -29,6 +28,15 @@ from swapsim.results.outdir import (
     resolve_target,
     safe_name,
     write_manifest,
+)
+from swapsim.results.reader import (
+    ResultsError,
+    read_bytes,
+    read_json,
+    read_table,
+    read_text,
+    read_yaml,
+    regular_file,
 )
 
 __all__ = [
@@ -55,4 +63,10 @@ __all__ = [
     "ResultsError",
     "results_kind",
     "check_results_dir",
+    "read_bytes",
+    "read_json",
+    "read_table",
+    "read_text",
+    "read_yaml",
+    "regular_file",
 ]

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from swapsim.results.outdir import OutputError, atomic_dir, atomic_file, atomic_write_text, claim
+from swapsim.results.reader import ResultsError, parse_cell, read_json, read_rows, read_table, read_text, read_yaml
 from swapsim.scenario import dump_scenario
 
 if TYPE_CHECKING:
@@ -83,29 +84,13 @@ def write_csv(path: Path, rows: Sequence[Mapping[str, Any]] | Mapping[str, Seque
             writer.writerow([_cell(v) for v in values])
 
 
-def _parse_cell(text: str) -> Any:
-    if text == "":
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        return text
+_parse_cell = parse_cell
 
 
-def read_csv(path: Path) -> dict[str, list[Any]]:
-    """Read a CSV into a dict of columns, numbers parsed."""
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        cols: dict[str, list[Any]] = {h: [] for h in header}
-        for row in reader:
-            for h, cell in zip(header, row):
-                cols[h].append(_parse_cell(cell))
-    return cols
+def read_csv(path: Path, root: Path | None = None) -> dict[str, list[Any]]:
+    """Read a results CSV into a dict of columns, numbers parsed, through the guarded reader
+    (:mod:`swapsim.results.reader`; ``root``: the results folder, default the file's folder)."""
+    return read_table(Path(path), root)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -143,7 +128,7 @@ def write_run(result: "RunResult", out_dir: Path) -> Path:  # noqa: F821
     """Write a run's files to ``out_dir`` atomically; returns ``out_dir``. Figures are drawn by the caller
     from the files written (:func:`swapsim.output.plot_run`), never here."""
     out_dir = Path(out_dir)
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, "run") as tmp:
         write_json(tmp / "summary.json", result.kpis())
         (tmp / "scenario.resolved.yaml").write_text(dump_scenario(result.scenario), encoding="utf-8")
         write_csv(tmp / "timeseries.csv", result.timeseries)
@@ -159,24 +144,17 @@ def read_run(run_dir: Path) -> dict[str, Any]:
     run_dir = Path(run_dir)
     data: dict[str, Any] = {
         "dir": run_dir,
-        "summary": json.loads((run_dir / "summary.json").read_text(encoding="utf-8")),
-        "scenario_yaml": (run_dir / "scenario.resolved.yaml").read_text(encoding="utf-8"),
+        "summary": read_json(run_dir / "summary.json"),
+        "scenario_yaml": read_text(run_dir / "scenario.resolved.yaml"),
     }
     for name in ("timeseries", "robots", "packs", "swap_waits", "alerts", "health", "monthly"):
         path = run_dir / f"{name}.csv"
-        if path.exists():
+        if os.path.lexists(path):
             data[name] = read_csv(path)
     return data
 
 
 # -- telling what a results directory holds (for `swapsim plot` and `swapsim report`) ------------------
-
-
-class ResultsError(Exception):
-    """A directory given as results is missing, is not a swapsim results directory, or is incomplete.
-
-    A user error: the CLI prints the message and exits with status 2.
-    """
 
 
 RESULTS_KINDS: dict[str, tuple[str, ...]] = {
@@ -247,26 +225,15 @@ _SUMMARY_SECTIONS = {"manifest": dict, "fleet": dict, "swaps": dict, "stations":
 
 def _regular(path: Path) -> None:
     """Results are read from regular files only: not a link (it could point anywhere), not a device."""
-    if path.is_symlink():
+    if os.path.islink(path):
         raise ResultsError(f"{path}: is a symbolic link; swapsim reads only regular files in a results directory")
-    if path.exists() and not path.is_file():
+    if os.path.lexists(path) and not path.is_file():
         raise ResultsError(f"{path}: is not a regular file")
 
 
 def read_json_file(path: Path) -> dict[str, Any]:
     """A results JSON file as a dict; :class:`ResultsError` naming the file when it cannot be."""
-    _regular(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: missing") from None
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ResultsError(
-            f"{path}: damaged: cannot be read as JSON ({str(exc)[:120] or type(exc).__name__})"
-        ) from None
-    if not isinstance(data, dict):
-        raise ResultsError(f"{path}: damaged: expected a JSON object")
-    return data
+    return dict(read_json(Path(path)))
 
 
 def check_table(
@@ -274,14 +241,7 @@ def check_table(
 ) -> dict[str, list[Any]]:
     """Read a results CSV and check it: a header, ``required`` columns, rows as long as the header and,
     with ``numeric``, numbers in every column not in ``text_columns``. Raises ResultsError naming the file."""
-    _regular(path)
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: missing") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ResultsError(f"{path}: damaged: cannot be read as a CSV table ({str(exc)[:120]})") from None
+    rows = read_rows(Path(path))
     if not rows or not any(rows[0]):
         raise ResultsError(f"{path}: damaged: empty file, no header row")
     header = rows[0]
@@ -307,8 +267,19 @@ def check_results_dir(results_dir: Path) -> str:
     Raises:
         ResultsError: naming the file at fault and what is wrong with it.
     """
+    from swapsim.results.outdir import folder_kind
+
     results_dir = Path(results_dir)
     kind = results_kind(results_dir)
+    try:
+        recorded = folder_kind(results_dir)
+    except OutputError as exc:
+        raise ResultsError(str(exc)) from None
+    if recorded not in (None, kind):
+        raise ResultsError(
+            f"{results_dir}: swapsim's manifest says it holds a {recorded} result, but its files look like "
+            f"{_KIND_WORDS[kind]}; swapsim does not write into it"
+        )
     missing = [f for f in REQUIRED_FILES[kind] if not (results_dir / f).is_file()]
     if missing:
         raise ResultsError(f"{results_dir}: {_KIND_WORDS[kind]} directory without {', '.join(missing)}")
@@ -354,14 +325,8 @@ def _check_run(run_dir: Path) -> None:
         if name in REQUIRED_FILES["run"] or os.path.lexists(path):
             check_table(path, required, numeric=name not in ("packs.csv", "alerts.csv"))
     scenario = run_dir / "scenario.resolved.yaml"
-    _regular(scenario)
-    if scenario.exists():
-        import yaml
-
-        try:
-            data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ResultsError(f"{scenario}: damaged: cannot be read as YAML ({type(exc).__name__})") from None
+    if os.path.lexists(scenario):
+        data = read_yaml(scenario)
         if not isinstance(data, dict):
             raise ResultsError(f"{scenario}: damaged: expected a mapping")
 

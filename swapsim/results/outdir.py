@@ -1,7 +1,12 @@
 """Output ownership: swapsim writes only inside a directory it owns, and writes it atomically.
 
-Every results directory swapsim writes (run, compare, warm-up, sweep) carries a manifest,
-``.swapsim-owned.json``, listing the files swapsim wrote there (paths relative to the directory).
+Every results directory swapsim writes (run, compare, warm-up, sweep, size) carries a manifest,
+``.swapsim-owned.json``, listing the files swapsim wrote there (paths relative to the directory) and
+the ``kind`` of results it holds; one kind of result never goes into a folder of another kind
+(:class:`OutputError`, exit status 2), and the default folders of different kinds never share a name
+(:func:`default_out`). A file swapsim adds later (a figure, ``report.html``, a sweep's tables) is
+entered in the manifest before it is written (:func:`claim`), so a full disk or a kill can leave an
+entry without its file, which is harmless, but never a file of swapsim's without its entry.
 Writing to a target directory follows one rule:
 
 * missing: it is created (built in a hidden sibling, then renamed into place in one step);
@@ -32,6 +37,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from swapsim.results.reader import ResultsError, read_json, regular_file
 
 __all__ = [
     "OutputError",
@@ -47,6 +55,9 @@ __all__ = [
     "owned_file",
     "owned_files",
     "write_manifest",
+    "read_manifest",
+    "folder_kind",
+    "KINDS",
 ]
 
 MANIFEST = ".swapsim-owned.json"
@@ -57,6 +68,18 @@ NAME_LIMIT = 100
 """Longest default directory name derived from a scenario name (characters)."""
 MARKERS = ("summary.json", "compare.json", "warmup.json", "sweep.json")
 """Files that tell a result is complete; they are moved into place last."""
+KIND_MARKERS = {
+    "run": ("summary.json",),
+    "sweep": ("sweep.json",),
+    "compare": ("compare.json",),
+    "warmup": ("warmup.json",),
+    "size": ("size-spec.json", "size.json"),
+}
+"""The kinds of results folder, each with the files that tell it in a folder without a recorded kind."""
+KINDS = tuple(KIND_MARKERS)
+_MARKER_KIND = {m: k for k, ms in KIND_MARKERS.items() for m in ms}
+MAX_MANIFEST_BYTES = 16 << 20
+"""Largest manifest read (bytes)."""
 
 
 class OutputError(Exception):
@@ -80,9 +103,21 @@ def safe_name(label: str, limit: int = NAME_LIMIT) -> str:
     return text.strip(".-") or "scenario"
 
 
+KIND_SUFFIXES = ("-sweep", "-compare", "-warmup", "-size")
+"""The suffixes of the default folders of the kinds other than a run (``results/<name>-sweep``, ...)."""
+
+
 def default_out(name: str, suffix: str = "") -> Path:
-    """``results/<safe name><suffix>``: the default output directory of a scenario name."""
-    return Path("results") / (safe_name(name) + suffix)
+    """``results/<safe name><suffix>``: the default output directory of a scenario name.
+
+    Default folders of different kinds never share a name: a run's (``suffix`` empty) whose safe name
+    ends like another kind's folder (a scenario named ``factory-size``) gets ``-run`` added
+    (``results/factory-size-run``), so it cannot land in ``swapsim size``'s ``results/factory-size``.
+    """
+    base = safe_name(name)
+    if not suffix and base.endswith(KIND_SUFFIXES):
+        base += "-run"
+    return Path("results") / (base + suffix)
 
 
 def check_path(path: str | os.PathLike, what: str = "--out") -> Path:
@@ -96,12 +131,48 @@ def check_path(path: str | os.PathLike, what: str = "--out") -> Path:
 def _is_legacy(directory: Path) -> bool:
     """A result written before manifests existed (recognised by its marker file)."""
     summary = directory / "summary.json"
-    if summary.is_file() and not summary.is_symlink():
+    if regular_file(summary):
         try:
-            return "manifest" in json.loads(summary.read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError, RecursionError):
+            return "manifest" in read_json(summary)
+        except (OSError, ResultsError, TypeError):
             return False
-    return any((directory / m).is_file() for m in MARKERS[1:])
+    return any(regular_file(directory / m) for m in (*MARKERS[1:], *KIND_MARKERS["size"]))
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest of ``directory`` as a dict, None when there is none.
+
+    Raises:
+        OutputError: the manifest is damaged (not a regular file, a link, not JSON, no list of files).
+    """
+    manifest = Path(directory) / MANIFEST
+    if not os.path.lexists(manifest):
+        return None
+    try:
+        data = read_json(manifest, Path(directory), MAX_MANIFEST_BYTES)
+    except ResultsError as exc:
+        raise OutputError(f"damaged manifest: {exc}; move the directory away or repair the file") from None
+    if not isinstance(data.get("files"), list):
+        raise OutputError(
+            f"{manifest}: damaged manifest (no list of files); move the directory away or repair the file"
+        )
+    return data
+
+
+def folder_kind(directory: Path) -> str | None:
+    """The kind of results in ``directory`` (``run``, ``sweep``, ``compare``, ``warmup``, ``size``): the
+    kind its manifest records, else the kind its marker files tell; None for none (or a missing folder)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return None
+    data = read_manifest(directory)
+    if data is not None and data.get("kind") in KINDS:
+        return str(data["kind"])
+    names = {f for f in data["files"] if isinstance(f, str)} if data is not None else None
+    for marker, kind in _MARKER_KIND.items():
+        if (marker in names) if names is not None else os.path.lexists(directory / marker):
+            return kind
+    return None
 
 
 def owned_files(directory: Path) -> set[str] | None:
@@ -110,16 +181,9 @@ def owned_files(directory: Path) -> set[str] | None:
     directory = Path(directory)
     if not directory.exists():
         return set()
-    manifest = directory / MANIFEST
-    if manifest.is_file() and not manifest.is_symlink():
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-            files = data["files"]
-        except (OSError, ValueError, TypeError, KeyError, RecursionError):
-            raise OutputError(f"{manifest}: damaged manifest; move the directory away or repair the file") from None
-        if not isinstance(files, list):
-            raise OutputError(f"{manifest}: damaged manifest; move the directory away or repair the file")
-        return {f for f in files if isinstance(f, str) and _inside(f)}
+    data = read_manifest(directory)
+    if data is not None:
+        return {f for f in data["files"] if isinstance(f, str) and _inside(f)}
     if not any(directory.iterdir()) or _is_legacy(directory):
         return set()
     return None
@@ -131,10 +195,10 @@ def _inside(rel: str) -> bool:
     return bool(parts) and not Path(rel).is_absolute() and ".." not in parts and "\0" not in rel
 
 
-def resolve_target(path: str | os.PathLike, marker: str | None = None) -> Path:
+def resolve_target(path: str | os.PathLike, marker: str | None = None, kind: str | None = None) -> Path:
     """The absolute directory to write ``path``'s results into, checked against the ownership rule
-    (and, given the ``marker`` file of the result to write, e.g. ``summary.json``, against holding
-    another kind of result).
+    (and, given the ``kind`` of the result to write or its ``marker`` file, e.g. ``summary.json``,
+    against holding another kind of result: a folder holds one kind only).
 
     Raises:
         OutputError: NUL in the path; a link to something other than a directory; a file; a non-empty
@@ -157,15 +221,17 @@ def resolve_target(path: str | os.PathLike, marker: str | None = None) -> Path:
             f"{p}: not empty and not written by swapsim (no {MANIFEST}); swapsim writes "
             f"only into a new or empty directory or one it wrote before; choose another --out"
         )
-    _same_kind(p, {f for f in owned if f in MARKERS}, marker)
+    _same_kind(p, kind or _MARKER_KIND.get(marker or ""))
     return p
 
 
-def _same_kind(target: Path, held: set[str], marker: str | None) -> None:
-    """Refuse to put one kind of result (``marker``) over another (``held``: top-level marker files)."""
-    if marker is not None and held and marker not in held:
+def _same_kind(target: Path, kind: str | None) -> None:
+    """Refuse to put one kind of result (``kind``) into a folder of another kind."""
+    held = folder_kind(target) if kind is not None else None
+    if held is not None and held != kind:
         raise OutputError(
-            f"{target}: holds another kind of swapsim result ({', '.join(sorted(held))}); choose another --out"
+            f"{target}: holds a swapsim {held} result, not a {kind}; swapsim never writes one kind of "
+            f"result into a folder of another; choose another --out"
         )
 
 
@@ -191,39 +257,74 @@ def atomic_write_text(path: Path, text: str) -> None:
             os.fsync(fh.fileno())
 
 
-def write_manifest(directory: Path, files: Iterable[str]) -> None:
-    """Write (atomically) the manifest of ``directory``: the files swapsim wrote there."""
+def write_manifest(directory: Path, files: Iterable[str], kind: str | None = None) -> None:
+    """Write (atomically) the manifest of ``directory``: the files swapsim wrote there and the ``kind``
+    of results it holds (default: the kind already recorded, else told by the files)."""
     from swapsim._version import __version__
 
-    data = {"written_by": "swapsim", "swapsim_version": __version__, "files": sorted(set(files))}
+    files = sorted(set(files))
+    if kind is None:
+        try:
+            kind = folder_kind(directory)
+        except OutputError:
+            kind = None
+        kind = kind or next((_MARKER_KIND[f] for f in files if f in _MARKER_KIND), None)
+    data: dict[str, Any] = {"written_by": "swapsim", "swapsim_version": __version__, "files": files}
+    if kind is not None:
+        data["kind"] = kind
     atomic_write_text(directory / MANIFEST, json.dumps(data, indent=1) + "\n")
 
 
-def claim(directory: Path, paths: Iterable[Path]) -> None:
-    """Add files swapsim wrote into ``directory`` later (figures, ``report.html``) to its manifest.
+def _owner(directory: Path) -> tuple[Path, str] | None:
+    """The folder whose manifest covers ``directory`` and the prefix of ``directory``'s files in it:
+    ``directory`` itself (prefix ``""``) when it has a manifest, else the parent or grandparent whose
+    manifest lists files below ``directory`` (a compare's strategy folder); None when none does."""
+    directory = Path(directory)
+    if os.path.lexists(directory / MANIFEST):
+        return directory, ""
+    rel, up = directory.name, directory.parent
+    for _ in range(2):
+        if os.path.lexists(up / MANIFEST):
+            files = owned_files(up) or set()
+            return (up, rel + "/") if any(f.startswith(rel + "/") for f in files) else None
+        rel, up = f"{up.name}/{rel}", up.parent
+    return None
 
-    A directory without a manifest (a fixture, a result written before manifests) is left without one.
+
+def claim(directory: Path, paths: Iterable[Path]) -> None:
+    """Record files swapsim writes into ``directory`` (figures, ``report.html``, tables) in the manifest
+    that covers it, **before** they are written: a file never exists without its entry (an entry
+    whose file is missing, after a full disk or a kill, is harmless and dropped by the next write).
+
+    Raises:
+        OutputError: a file of one of these names exists and is not swapsim's (not in the manifest;
+            or, in a folder without a manifest, any file of that name).
     """
     directory = Path(directory)
-    rels = [os.path.relpath(p, directory) for p in paths]
-    have = owned_files(directory) if (directory / MANIFEST).is_file() else None
-    if have is None:
+    owner = _owner(directory)
+    root, prefix = owner if owner is not None else (directory, "")
+    have = owned_files(root) if owner is not None else set()
+    rels = [prefix + os.path.relpath(p, directory).replace(os.sep, "/") for p in paths]
+    for rel, p in zip(rels, paths):
+        if os.path.lexists(p) and rel not in (have or ()):
+            why = "was not written by swapsim" if owner is not None else f"swapsim has no record of it (no {MANIFEST})"
+            raise OutputError(f"{p}: exists and {why}; move it away to write it")
+    new = {r for r in rels if _inside(r)}
+    if owner is not None and new <= (have or set()):
         return
-    write_manifest(directory, have | {r for r in rels if _inside(r)})
+    write_manifest(root, (have or set()) | new, None)
 
 
 @contextmanager
 def owned_file(path: Path) -> Iterator[Path]:
     """Write one file that swapsim adds to a results directory after its results (a figure,
-    ``report.html``): refused when a file of that name is there and is not swapsim's (in a directory
-    swapsim owns), written atomically through the yielded temporary path, then added to the manifest."""
+    ``report.html``): refused when a file of that name is there and is not swapsim's (with no manifest,
+    when any file of that name is there), entered in the manifest first, then written atomically
+    through the yielded temporary path."""
     path = Path(path)
-    directory = path.parent
-    if (directory / MANIFEST).is_file() and os.path.lexists(path) and path.name not in (owned_files(directory) or ()):
-        raise OutputError(f"{path}: exists and was not written by swapsim; move it away to write it")
+    claim(path.parent, [path])
     with atomic_file(path) as tmp:
         yield tmp
-    claim(directory, [path])
 
 
 def _alive(pid: int) -> bool:
@@ -275,7 +376,7 @@ def _files(root: Path) -> list[str]:
 
 
 @contextmanager
-def atomic_dir(target: Path) -> Iterator[Path]:
+def atomic_dir(target: Path, kind: str | None = None) -> Iterator[Path]:
     """Yield a fresh hidden directory beside ``target``; on success its files go into ``target``.
 
     ``target`` must be missing, empty or owned (:func:`resolve_target`). A missing target is created
@@ -284,7 +385,7 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     else in it is touched. On any exception (KeyboardInterrupt included) the partial directory is
     removed and the target is left as it was.
     """
-    target = resolve_target(target)
+    target = resolve_target(target, kind=kind)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_partials(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name[:NAME_LIMIT]}.partial-", dir=target.parent))
@@ -297,15 +398,16 @@ def atomic_dir(target: Path) -> Iterator[Path]:
         )
         yield tmp
         (tmp / PARTIAL_MARKER).unlink()
-        _install(tmp, target)
+        _install(tmp, target, kind)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _install(tmp: Path, target: Path) -> None:
+def _install(tmp: Path, target: Path, kind: str | None = None) -> None:
     """Move the finished files of ``tmp`` into ``target`` under the ownership rule."""
     new = [f for f in _files(tmp) if f != MANIFEST]
-    write_manifest(tmp, new)
+    kind = kind or next((_MARKER_KIND[f] for f in new if f in _MARKER_KIND), None)
+    write_manifest(tmp, new, kind)
     if not target.exists() and not target.is_symlink():
         try:
             os.rename(tmp, target)
@@ -319,15 +421,13 @@ def _install(tmp: Path, target: Path) -> None:
     old = old or set()
     if not (target / MANIFEST).is_file():  # empty, or written before manifests: same names are swapsim's
         old = {f for f in new if (target / f).is_file() and not (target / f).is_symlink()}
-    mine = {f for f in old if f in MARKERS}
-    if mine and not mine & set(new):
-        _same_kind(target, mine, next(f for f in new if f in MARKERS) if set(new) & set(MARKERS) else "")
+    _same_kind(target, kind)
     clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]
     if clash:
         raise OutputError(
             f"{target / clash[0]}: exists and was not written by swapsim; move it away or choose another --out"
         )
-    write_manifest(target, old | set(new))  # a kill from here on leaves an owned directory
+    write_manifest(target, old | set(new), kind)  # a kill from here on leaves an owned directory
     for rel in sorted(old - set(new)):
         p = target / rel
         if not _blocked(target, rel) and (p.is_file() or p.is_symlink()):  # never through a linked folder

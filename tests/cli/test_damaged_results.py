@@ -4,6 +4,7 @@ message naming the damaged file (or the folder), and no traceback."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -141,11 +142,20 @@ def test_symlinked_figures_are_not_embedded(tmp_path: Path) -> None:
     secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"SECRET-BYTES" * 50)
     (run / "fleet_state.png").symlink_to(secret)
     result = CliRunner().invoke(cli, ["report", str(run)])
-    assert result.exit_code == 0, result.output
+    # no manifest: the link is the user's, so it is neither embedded nor replaced by a redrawn figure
+    assert result.exit_code == 2, result.output
+    assert "fleet_state.png" in result.output and len(result.output.strip().splitlines()) == 1
+    assert os.readlink(run / "fleet_state.png") == str(secret)
+    assert not (run / "report.html").exists()
+    assert secret.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"SECRET-BYTES" * 50, "written through the link"
+    (run / "fleet_state.png").unlink()
+    (run / "stations.png").symlink_to(secret)
+    (run / ".swapsim-owned.json").write_text('{"files": ["summary.json"], "kind": "run"}')
+    result = CliRunner().invoke(cli, ["report", str(run)])
+    assert result.exit_code == 2 and "stations.png" in result.output, result.output
     import base64
 
-    assert base64.b64encode(secret.read_bytes())[:40].decode() not in (run / "report.html").read_text()
-    assert secret.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"SECRET-BYTES" * 50, "written through the link"
+    assert base64.b64encode(secret.read_bytes())[:40].decode() not in result.output
 
 
 def test_a_strategy_name_that_is_a_path_is_refused(tmp_path: Path) -> None:

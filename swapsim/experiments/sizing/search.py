@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +50,16 @@ from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.space import Config, Target, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
-from swapsim.results.outdir import MANIFEST, OutputError, atomic_write_text, check_path, write_manifest
+from swapsim.results.outdir import (
+    atomic_write_text,
+    check_path,
+    claim,
+    owned_files,
+    read_manifest,
+    resolve_target,
+    write_manifest,
+)
+from swapsim.results.reader import ResultsError, read_json, regular_file
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
 __all__ = ["SizeResult", "run_size", "STATUSES"]
@@ -125,21 +135,27 @@ class _Runs:
         self.new = 0
         self.total = 0
         self.wall = 0.0
+        self.root = out_dir
         ident = out_dir / "size-spec.json"
         check_path(out_dir)
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"{out_dir}: exists and is not a directory")
+        resolve_target(out_dir, kind="size")  # new, empty or a sizing of swapsim's: never another kind
         if out_dir.exists() and any(out_dir.iterdir()):
             if not resume:
                 raise ScenarioError(
                     f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new directory)"
                 )
-            if not ident.exists() or json.loads(ident.read_text()) != json.loads(json.dumps(spec.identity())):
+            if not os.path.lexists(ident) or read_json(ident, out_dir) != json.loads(json.dumps(spec.identity())):
                 raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
+        manifest = read_manifest(out_dir) if out_dir.is_dir() else None
+        if manifest is None or "kind" not in manifest:  # new, or written before runs were entered: adopt them
+            runs = sorted(self.dir.glob("c*-r*.json")) if self.dir.is_dir() else []
+            old = owned_files(out_dir) or set()
+            adopt = [f"runs/{p.name}" for p in runs if regular_file(p, out_dir)]
+            out_dir.mkdir(parents=True, exist_ok=True)
+            write_manifest(out_dir, {"size-spec.json", *old, *adopt}, "size")  # swapsim's directory from now on
+        claim(out_dir, [ident])
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ident, json.dumps(spec.identity(), indent=1))
-        if not (out_dir / MANIFEST).exists():
-            write_manifest(out_dir, ["size-spec.json"])  # swapsim's directory from now on
 
     def _file(self, cfg: Config, rep: int) -> Path:
         return self.dir / f"c{cfg.index}-r{rep}.json"
@@ -151,8 +167,11 @@ class _Runs:
             path = self._file(ev.config, rep)
             if rep in ev.runs:
                 continue
-            if path.exists():
-                rec = json.loads(path.read_text())
+            if os.path.lexists(path):
+                claim(self.root, [path])  # refused when it is not swapsim's
+                rec = read_json(path, self.root)
+                if not isinstance(rec.get("kpis"), dict):
+                    raise ResultsError(f"{path}: damaged: no kpis object; move it away to run it again")
                 ev.runs[rep] = rec["kpis"]
                 self.total += 1
                 continue
@@ -173,9 +192,9 @@ class _Runs:
                 err = rec if isinstance(rec, BaseException) else rec.get("error")
                 ev.status, ev.reason = "failed", f"replication {task.replication} failed: {err}"
                 continue
-            tmp = self._file(ev.config, task.replication).with_suffix(".tmp")
-            tmp.write_text(json.dumps(rec))
-            tmp.replace(self._file(ev.config, task.replication))
+            path = self._file(ev.config, task.replication)
+            claim(self.root, [path])  # the entry first, then the file (atomically)
+            atomic_write_text(path, json.dumps(rec))
             ev.runs[task.replication] = rec["kpis"]
             self.new += 1
             self.total += 1
