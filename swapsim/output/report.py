@@ -22,6 +22,7 @@ figures and wraps the page. Labels come from the glossary (:mod:`swapsim.metrics
 from __future__ import annotations
 
 import json
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -306,7 +307,7 @@ def build_report(results_dir: Path, redraw: bool = False) -> str:
         swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
-    if (results_dir / "size.json").is_file() and (results_dir / "size.csv").is_file():  # swapsim size
+    if os.path.lexists(results_dir / "size.json") and os.path.lexists(results_dir / "size.csv"):  # swapsim size
         from swapsim.output.report_size import size_sections
 
         return html_page(*size_sections(results_dir, redraw), results_dir)

@@ -33,7 +33,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from swapsim.results.outdir import OutputError, atomic_dir, atomic_file, atomic_write_text, claim
-from swapsim.results.reader import ResultsError, parse_cell, read_json, read_rows, read_table, read_text, read_yaml
+from swapsim.results.reader import (
+    ResultsError,
+    parse_cell,
+    read_json,
+    read_rows,
+    read_table,
+    read_text,
+    read_yaml,
+    regular_file,
+)
 from swapsim.scenario import dump_scenario
 
 if TYPE_CHECKING:
@@ -185,6 +194,13 @@ def results_kind(results_dir: Path) -> str:
         raise ResultsError(f"{results_dir}: no such directory")
     if not results_dir.is_dir():
         raise ResultsError(f"{results_dir}: is a file, not a results directory")
+    for marker in dict.fromkeys(m for ms in RESULTS_KINDS.values() for m in ms):
+        path = results_dir / marker
+        if os.path.lexists(path) and not regular_file(path):
+            raise ResultsError(
+                f"{path}: is not a regular file (a FIFO, device, socket, folder or link); "
+                f"swapsim reads only regular files in a results folder"
+            )
     for kind, markers in RESULTS_KINDS.items():
         if all((results_dir / m).is_file() for m in markers):
             return kind
@@ -197,6 +213,17 @@ def results_kind(results_dir: Path) -> str:
                 f"but {', '.join(missing)} is missing: was it written completely?"
             )
     expected = "; ".join(f"{' + '.join(m)} ({_KIND_WORDS[k]})" for k, m in RESULTS_KINDS.items())
+    from swapsim.results.outdir import folder_kind
+
+    try:
+        other = folder_kind(results_dir)
+    except OutputError:
+        other = None
+    if other is not None:
+        raise ResultsError(
+            f"{results_dir}: holds a swapsim {other} result; plot reads a run, sweep or comparison, "
+            f"report those and a sizing ({expected}; size.json + size.csv)"
+        )
     raise ResultsError(f"{results_dir}: not a swapsim results directory (expected {expected})")
 
 

@@ -230,8 +230,8 @@ def _same_kind(target: Path, kind: str | None) -> None:
     held = folder_kind(target) if kind is not None else None
     if held is not None and held != kind:
         raise OutputError(
-            f"{target}: holds a swapsim {held} result, not a {kind}; swapsim never writes one kind of "
-            f"result into a folder of another; choose another --out"
+            f"{target}: holds another kind of swapsim result (a {held}, not a {kind}); swapsim never "
+            f"writes one kind of result into a folder of another; choose another --out"
         )
 
 
@@ -421,6 +421,7 @@ def _install(tmp: Path, target: Path, kind: str | None = None) -> None:
     old = old or set()
     if not (target / MANIFEST).is_file():  # empty, or written before manifests: same names are swapsim's
         old = {f for f in new if (target / f).is_file() and not (target / f).is_symlink()}
+    old |= _nested_owned(target, old)
     _same_kind(target, kind)
     clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]
     if clash:
@@ -447,6 +448,21 @@ def _install(tmp: Path, target: Path, kind: str | None = None) -> None:
                 except OSError:
                     pass
     os.replace(tmp / MANIFEST, target / MANIFEST)
+
+
+def _nested_owned(target: Path, old: set[str]) -> set[str]:
+    """Files that the manifests of sub-folders listed in ``old`` (a compare's strategy runs) list,
+    relative to ``target``: a figure or ``report.html`` drawn later into a sub-folder is swapsim's too."""
+    out: set[str] = set()
+    for rel in old:
+        if os.path.basename(rel) == MANIFEST and rel != MANIFEST and not _blocked(target, rel):
+            sub = os.path.dirname(rel)
+            try:
+                files = owned_files(target / sub) or set()
+            except OutputError:
+                continue  # a damaged sub-manifest: its files stay as they are
+            out |= {f"{sub}/{f}" for f in files}
+    return out
 
 
 def _blocked(target: Path, rel: str) -> bool:

@@ -116,8 +116,12 @@ def test_a_directory_from_before_manifests_is_owned_by_name(tmp_path: Path) -> N
 def test_claim_adds_later_files_and_a_damaged_manifest_is_an_error(tmp_path: Path) -> None:
     d = tmp_path / "d"
     _write(d, {"summary.json": "1"})
+    claim(d, [d / "report.html", tmp_path / "outside.txt"])  # the entry first, then the file
     atomic_write_text(d / "report.html", "<html>")
-    claim(d, [d / "report.html", tmp_path / "outside.txt"])
+    assert owned_files(d) == {"summary.json", "report.html"}
+    (d / "notes.html").write_text("mine")
+    with pytest.raises(OutputError, match="not written by swapsim"):
+        claim(d, [d / "notes.html"])
     assert owned_files(d) == {"summary.json", "report.html"}
     (d / MANIFEST).write_text("{not json")
     with pytest.raises(OutputError, match="damaged manifest"):
