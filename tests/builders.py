@@ -36,8 +36,7 @@ def scenario_dict(**overrides: Any) -> dict[str, Any]:
         "health": {"fault_rate_per_cycle": 0.0},
         "fleet": {"robots": 1, "initial_soc": "full", "rescue_time": "30 min"},
         "workload": {"cycle": [{"activity": "walk", "duration": "1000 h"}]},
-        "stations": [{"name": "A", "distance": "60 m", "bays": 2, "charged_packs": 1,
-                      "swap_duration": "3 min"}],
+        "stations": [{"name": "A", "distance": "60 m", "bays": 2, "charged_packs": 1, "swap_duration": "3 min"}],
         "output": {"trace_events": 1000},
     }
     for key, value in overrides.items():
@@ -50,28 +49,43 @@ def make_scenario(**overrides: Any) -> Scenario:
     return scenario_from_dict(scenario_dict(**overrides), "test")
 
 
-def build_entities(scenario: Scenario, start_steps: list[int] | None = None,
-                   socs: list[tuple[float, float]] | None = None, trace: int = 1000,
-                   ) -> tuple[simpy.Environment, Recorder, Fleet]:
+def build_entities(
+    scenario: Scenario,
+    start_steps: list[int] | None = None,
+    socs: list[tuple[float, float]] | None = None,
+    trace: int = 1000,
+) -> tuple[simpy.Environment, Recorder, Fleet]:
     """Build the model by hand: robot ``i`` starts at the beginning of ``start_steps[i]`` (default 0)
     with packs at ``socs[i]`` (default full). Returns the environment (not yet run), recorder, fleet."""
     env = simpy.Environment()
     streams = Streams(scenario.seed)
-    rec = Recorder(scenario.fleet.robots, [(s.name, s.positions) for s in scenario.stations],
-                   scenario.horizon, scenario.output.bin_width, trace_limit=trace)
+    rec = Recorder(
+        scenario.fleet.robots,
+        [(s.name, s.positions) for s in scenario.stations],
+        scenario.horizon,
+        scenario.output.bin_width,
+        trace_limit=trace,
+    )
     packs: list[Pack] = []
 
     def new_pack() -> Pack:
-        p = Pack(id=len(packs), capacity_wh=scenario.pack.capacity,
-                 usable_fraction=scenario.pack.usable_fraction)
+        p = Pack(id=len(packs), capacity_wh=scenario.pack.capacity, usable_fraction=scenario.pack.usable_fraction)
         packs.append(p)
         return p
 
     robot_packs = [(new_pack(), new_pack()) for _ in range(scenario.fleet.robots)]
     stations = []
     for i, spec in enumerate(scenario.stations):
-        st = Station(env, i, spec, scenario.policy.ready_threshold, scenario.travel.walking_speed,
-                     charger_power_w(scenario, i), rec, streams.get("swap_duration", i))
+        st = Station(
+            env,
+            i,
+            spec,
+            scenario.policy.ready_threshold,
+            scenario.travel.walking_speed,
+            charger_power_w(scenario, i),
+            rec,
+            streams.get("swap_duration", i),
+        )
         for _ in range(spec.charged_packs):
             st.stock(new_pack())
         stations.append(st)
@@ -80,8 +94,9 @@ def build_entities(scenario: Scenario, start_steps: list[int] | None = None,
         if socs is not None:
             a.soc, b.soc = socs[i]
         step = start_steps[i] if start_steps is not None else 0
-        robot = Robot(env, i, scenario, (a, b), stations, rec, streams.get("workload", i),
-                      start_step=step, start_elapsed=0.0)
+        robot = Robot(
+            env, i, scenario, (a, b), stations, rec, streams.get("workload", i), start_step=step, start_elapsed=0.0
+        )
         robots.append(robot)
         env.process(robot.operate())
     return env, rec, Fleet(robots=robots, stations=stations, packs=packs)

@@ -124,8 +124,15 @@ def _write_json_atomic(path: Path, data: Any) -> None:
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
     """Check that ``out_dir`` may hold this sweep (new, empty, or this sweep with ``resume``) and, with
     ``write``, create it and write ``sweep.json`` and the manifest."""
-    from swapsim.results.outdir import MANIFEST, OutputError, claim, owned_files, resolve_target, write_manifest
-    from swapsim.results.reader import regular_file
+    from swapsim.results.outdir import (
+        MANIFEST,
+        OutputError,
+        claim,
+        owned_files,
+        prune,
+        resolve_target,
+        write_manifest,
+    )
 
     runs_dir = out_dir / "runs"
     meta_path = out_dir / "sweep.json"
@@ -158,18 +165,20 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
     # one of these names stops the sweep here, before anything is run or written (a temporary file
     # left by a killed writer, runs/.*.tmp, is never removed: swapsim cannot tell it from a user's)
     paths = [meta_path, *(out_dir / n for n in _TABLE_NAMES), *_planned_files(runs_dir, sweep)]
-    owned = owned_files(out_dir) if os.path.lexists(out_dir / MANIFEST) else None
+    has_manifest = os.path.lexists(out_dir / MANIFEST)
+    owned = (owned_files(out_dir) or set()) if has_manifest else set()
     for path in paths:
         rel = os.path.relpath(path, out_dir).replace(os.sep, "/")
-        if owned is not None and rel not in owned and os.path.lexists(path):
+        if rel not in owned and os.path.lexists(path):
             raise OutputError(f"{path}: exists and was not written by swapsim; move it away to run the sweep here")
     if not write:
         return
     out_dir.mkdir(parents=True, exist_ok=True)
-    if owned is None:  # new, or a sweep written before manifests: its files of these names are swapsim's
-        legacy = [os.path.relpath(p, out_dir) for p in paths if regular_file(p, out_dir)]
-        write_manifest(out_dir, ["sweep.json", *legacy], "sweep")
-    claim(out_dir, paths)
+    if not has_manifest:
+        write_manifest(out_dir, [], "sweep")
+    else:
+        prune(out_dir)  # entries whose file is missing are not kept: only files swapsim writes now get one
+    claim(out_dir, [meta_path, *paths[1 + len(_TABLE_NAMES) :]])  # the tables are entered as they are written
     runs_dir.mkdir(exist_ok=True)
     _write_json_atomic(meta_path, sweep.to_json())
 

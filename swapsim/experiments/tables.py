@@ -159,13 +159,8 @@ def build_tables(
             fails["error"].append(rec["error"])
         _atomic_csv(fail_path, fails)
         written.append(fail_path)
-    elif os.path.lexists(fail_path) and _owned(out_dir, "failures.csv"):
-        fail_path.unlink()  # an old failures.csv of swapsim's; a user's file of that name stays
+    else:
+        from swapsim.results.outdir import remove_owned
+
+        remove_owned(out_dir, "failures.csv")  # an old failures.csv of swapsim's; a user's file of that name stays
     return written
-
-
-def _owned(out_dir: Path, rel: str) -> bool:
-    """Whether swapsim's manifest in ``out_dir`` lists ``rel``."""
-    from swapsim.results import owned_files
-
-    return rel in (owned_files(out_dir) or ())

@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from swapsim.results.partials import PARTIAL_MARKER, clean_stale_partials
 from swapsim.results.reader import ResultsError, read_json, regular_file
 
 __all__ = [
@@ -56,14 +57,14 @@ __all__ = [
     "owned_files",
     "write_manifest",
     "read_manifest",
+    "prune",
+    "remove_owned",
     "folder_kind",
     "KINDS",
 ]
 
 MANIFEST = ".swapsim-owned.json"
 """The manifest of a directory swapsim owns: ``{"written_by": "swapsim", "files": [...]}``."""
-PARTIAL_MARKER = ".swapsim-partial.json"
-"""Inside a partial (being written) directory: ``{"host": ..., "pid": ...}`` of the writer."""
 NAME_LIMIT = 100
 """Longest default directory name derived from a scenario name (characters)."""
 MARKERS = ("summary.json", "compare.json", "warmup.json", "sweep.json")
@@ -315,6 +316,34 @@ def claim(directory: Path, paths: Iterable[Path]) -> None:
     write_manifest(root, (have or set()) | new, None)
 
 
+def prune(directory: Path, keep: Iterable[str] = ()) -> None:
+    """Drop from ``directory``'s manifest the entries whose file is missing (left by a full disk or a
+    kill between the entry and its file, or by a file swapsim removed), but those in ``keep``."""
+    directory = Path(directory)
+    if read_manifest(directory) is None:
+        return
+    have = owned_files(directory) or set()
+    kept = set(keep)
+    live = {f for f in have if f in kept or _blocked(directory, f) or os.path.lexists(directory / f)}
+    if live != have:
+        write_manifest(directory, live)
+
+
+def remove_owned(directory: Path, rel: str) -> bool:
+    """Remove ``directory/rel`` when swapsim's manifest lists it (then drop its entry); a file of that
+    name that swapsim did not write stays. Returns whether a file was removed."""
+    directory = Path(directory)
+    have = owned_files(directory) if read_manifest(directory) is not None else None
+    if not have or rel not in have or _blocked(directory, rel):
+        return False
+    path = directory / rel
+    removed = os.path.lexists(path) and not path.is_dir()
+    if removed:
+        path.unlink()
+    write_manifest(directory, have - {rel})
+    return removed
+
+
 @contextmanager
 def owned_file(path: Path) -> Iterator[Path]:
     """Write one file that swapsim adds to a results directory after its results (a figure,
@@ -325,45 +354,6 @@ def owned_file(path: Path) -> Iterator[Path]:
     claim(path.parent, [path])
     with atomic_file(path) as tmp:
         yield tmp
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` runs on this host (a process of another user counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def clean_stale_partials(target: Path) -> list[Path]:
-    """Remove ``.<target>.partial-*`` siblings left by a writer on this host that no longer runs."""
-    removed: list[Path] = []
-    host = socket.gethostname()
-    try:
-        siblings = list(target.parent.glob(f".{glob_escape(target.name)}.partial-*"))
-    except OSError:
-        return removed
-    for sib in siblings:
-        marker = sib / PARTIAL_MARKER
-        if sib.is_symlink() or not sib.is_dir() or not marker.is_file():
-            continue
-        try:
-            info = json.loads(marker.read_text(encoding="utf-8"))
-            stale = info["host"] == host and not _alive(int(info["pid"]))
-        except (OSError, ValueError, TypeError, KeyError):
-            continue
-        if stale:
-            shutil.rmtree(sib, ignore_errors=True)
-            removed.append(sib)
-    return removed
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with the glob characters ``*``, ``?`` and ``[`` matched literally."""
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _files(root: Path) -> list[str]:
@@ -418,9 +408,7 @@ def _install(tmp: Path, target: Path, kind: str | None = None) -> None:
     old = owned_files(target)
     if old is None:  # someone wrote foreign files meanwhile
         resolve_target(target)
-    old = old or set()
-    if not (target / MANIFEST).is_file():  # empty, or written before manifests: same names are swapsim's
-        old = {f for f in new if (target / f).is_file() and not (target / f).is_symlink()}
+    old = old or set()  # no manifest (empty, or written before manifests): nothing there is swapsim's
     old |= _nested_owned(target, old)
     _same_kind(target, kind)
     clash = [f for f in new if _blocked(target, f) or (f not in old and os.path.lexists(target / f))]

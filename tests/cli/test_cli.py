@@ -26,13 +26,21 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 def small_scenario() -> dict:
     """Three robots, two stations, six hours with one hour of warm-up: runs in well under a second."""
     return scenario_dict(
-        name="small", horizon="6 h", warmup="1 h", seed=5,
+        name="small",
+        horizon="6 h",
+        warmup="1 h",
+        seed=5,
         fleet={"robots": 3, "initial_soc": "staggered"},
-        workload={"cycle": [{"activity": "walk", "duration": {"dist": "uniform", "low": "2 min",
-                                                              "high": "6 min"}},
-                            {"activity": "stand", "duration": {"dist": "exponential", "mean": "20 min"}}]},
-        stations=[{"name": "hall-A", "distance": "40 m", "positions": 1, "bays": 3, "charged_packs": 1},
-                  {"name": "hall-B", "distance": "90 m", "positions": 2, "bays": 4, "charged_packs": 2}],
+        workload={
+            "cycle": [
+                {"activity": "walk", "duration": {"dist": "uniform", "low": "2 min", "high": "6 min"}},
+                {"activity": "stand", "duration": {"dist": "exponential", "mean": "20 min"}},
+            ]
+        },
+        stations=[
+            {"name": "hall-A", "distance": "40 m", "positions": 1, "bays": 3, "charged_packs": 1},
+            {"name": "hall-B", "distance": "90 m", "positions": 2, "bays": 4, "charged_packs": 2},
+        ],
         pack={"capacity": "150 Wh"},
         output={"bin_width": "15 min"},
     )
@@ -68,11 +76,21 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result, Pat
 
 # -- a good run ----------------------------------------------------------------------------------------
 
+
 def test_run_writes_every_file(run_dir) -> None:
     out, _, _ = run_dir
     names = {p.name for p in out.iterdir()}
-    assert {"summary.json", "scenario.resolved.yaml", "timeseries.csv", "robots.csv", "packs.csv",
-            "swap_waits.csv", "fleet_state.png", "robot_breakdown.png", "stations.png"} <= names
+    assert {
+        "summary.json",
+        "scenario.resolved.yaml",
+        "timeseries.csv",
+        "robots.csv",
+        "packs.csv",
+        "swap_waits.csv",
+        "fleet_state.png",
+        "robot_breakdown.png",
+        "stations.png",
+    } <= names
     for png in ("fleet_state.png", "robot_breakdown.png", "stations.png"):
         data = (out / png).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
@@ -83,13 +101,23 @@ def test_summary_has_the_keys_of_the_issue(run_dir) -> None:
     out, _, _ = run_dir
     summary = json.loads((out / "summary.json").read_text())
     flat = flatten(summary)
-    required = ["fleet.utilisation", "swaps.count", "swaps.per_robot_per_day", "swaps.wait_min.mean",
-                "swaps.wait_min.p95", "swaps.wait_min.max", "energy.grid_kwh"]
-    required += [f"fleet.state_fraction.{s}" for s in
-                 ("working", "idle", "travelling", "queueing", "swapping", "stranded")]
+    required = [
+        "fleet.utilisation",
+        "swaps.count",
+        "swaps.per_robot_per_day",
+        "swaps.wait_min.mean",
+        "swaps.wait_min.p95",
+        "swaps.wait_min.max",
+        "energy.grid_kwh",
+    ]
+    required += [
+        f"fleet.state_fraction.{s}" for s in ("working", "idle", "travelling", "queueing", "swapping", "stranded")
+    ]
     for station in ("hall-A", "hall-B"):
-        required += [f"stations.{station}.{k}" for k in
-                     ("swap_utilisation", "mean_queue_length", "charged_packs_mean", "stockouts")]
+        required += [
+            f"stations.{station}.{k}"
+            for k in ("swap_utilisation", "mean_queue_length", "charged_packs_mean", "stockouts")
+        ]
     missing = [k for k in required if k not in flat]
     assert not missing
     assert [s["name"] for s in summary["stations"]] == ["hall-A", "hall-B"]
@@ -135,8 +163,7 @@ def test_rerunning_the_resolved_scenario_alone_reproduces_the_run(run_dir, tmp_p
     assert again.exit_code == 0, again.output
     summary2 = json.loads((tmp_path / "again" / "summary.json").read_text())
     drop = ("manifest",)
-    assert {k: v for k, v in summary.items() if k not in drop} == \
-           {k: v for k, v in summary2.items() if k not in drop}
+    assert {k: v for k, v in summary.items() if k not in drop} == {k: v for k, v in summary2.items() if k not in drop}
 
 
 def test_run_prints_headline_kpis_and_where_the_files_went(run_dir) -> None:
@@ -157,9 +184,11 @@ def test_quiet_run_prints_only_where_results_went(tmp_path) -> None:
 
 # -- bad files ------------------------------------------------------------------------------------------
 
+
 def _station(**kw):
     def mutate(d: dict) -> None:
         d["stations"][0].update(kw)
+
     return mutate
 
 
@@ -171,23 +200,38 @@ BAD_FILES = [
     ("unknown-fleet", lambda d: d["fleet"].update(robot=3), "fleet.robot: unknown field"),
     ("unknown-station", _station(bay=3), "stations[0].bay: unknown field"),
     ("unknown-charger", _station(charger={"rate": 1.0}), "stations[0].charger.rate: unknown field"),
-    ("unknown-dist-field", lambda d: d["workload"]["cycle"][1]["duration"].update(sd="1 min"),
-     "workload.cycle[1].duration.sd: unknown field"),
+    (
+        "unknown-dist-field",
+        lambda d: d["workload"]["cycle"][1]["duration"].update(sd="1 min"),
+        "workload.cycle[1].duration.sd: unknown field",
+    ),
     ("wrong-unit", lambda d: d.update(horizon="3 parsecs"), "horizon: unknown duration unit 'parsecs'"),
     ("energy-as-duration", lambda d: d.update(horizon="3 Wh"), "horizon: unknown duration unit 'Wh'"),
     ("bare-number-horizon", lambda d: d.update(horizon=6), "horizon: a bare number has no unit"),
     ("bare-number-swap", _station(swap_duration=3), "stations[0].swap_duration"),
     ("bare-number-distance", _station(distance=40), "stations[0].distance: a bare number has no unit"),
-    ("unknown-dist", lambda d: d["workload"]["cycle"][0].update(duration={"dist": "gamma", "k": 2}),
-     "workload.cycle[0].duration: unknown distribution"),
-    ("unknown-activity", lambda d: d["workload"]["cycle"][0].update(activity="fly"),
-     "workload.cycle[0].activity: must be one of the activities"),
+    (
+        "unknown-dist",
+        lambda d: d["workload"]["cycle"][0].update(duration={"dist": "gamma", "k": 2}),
+        "workload.cycle[0].duration: unknown distribution",
+    ),
+    (
+        "unknown-activity",
+        lambda d: d["workload"]["cycle"][0].update(activity="fly"),
+        "workload.cycle[0].activity: must be one of the activities",
+    ),
     ("missing-required", lambda d: d["fleet"].pop("robots"), "fleet.robots: is required"),
     ("warmup-too-long", lambda d: d.update(warmup="6 h"), "warmup: must be shorter than horizon"),
-    ("ready-below-trigger", lambda d: d.update(policy={"swap_trigger": 0.5, "ready_threshold": 0.4}),
-     "policy.ready_threshold: must be > policy.swap_trigger"),
-    ("duplicate-station", lambda d: d["stations"].append(dict(d["stations"][0])),
-     "stations[2].name: duplicates stations[0].name"),
+    (
+        "ready-below-trigger",
+        lambda d: d.update(policy={"swap_trigger": 0.5, "ready_threshold": 0.4}),
+        "policy.ready_threshold: must be > policy.swap_trigger",
+    ),
+    (
+        "duplicate-station",
+        lambda d: d["stations"].append(dict(d["stations"][0])),
+        "stations[2].name: duplicates stations[0].name",
+    ),
     ("bad-literal", lambda d: d.update(policy={"go": "whenever"}), "policy.go: must be one of"),
 ]
 
@@ -204,11 +248,14 @@ def test_bad_scenario_files_exit_2_naming_the_field(tmp_path, command, case, mut
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("text, location, problem", [
-    ("name: x\nhorizon: 2 h\nfleet: {robots: 3\nworkload: 1\n", ":4:9:", "expected ',' or '}'"),
-    ("name: x\nhorizon: 2 h\n  fleet: 3\n", ":3:8:", "mapping values are not allowed here"),
-    ('name: x\nhorizon: "2 h\n', ":3:1:", "unexpected end of stream"),
-])
+@pytest.mark.parametrize(
+    "text, location, problem",
+    [
+        ("name: x\nhorizon: 2 h\nfleet: {robots: 3\nworkload: 1\n", ":4:9:", "expected ',' or '}'"),
+        ("name: x\nhorizon: 2 h\n  fleet: 3\n", ":3:8:", "mapping values are not allowed here"),
+        ('name: x\nhorizon: "2 h\n', ":3:1:", "unexpected end of stream"),
+    ],
+)
 def test_yaml_syntax_errors_show_line_and_column(tmp_path, text, location, problem) -> None:
     path = write(tmp_path / "broken.yaml", text)
     assert_user_error(invoke("validate", path), f"{path}{location} invalid YAML", problem)
@@ -218,15 +265,17 @@ def test_object_building_yaml_tags_are_refused(tmp_path) -> None:
     marker = tmp_path / "pwned"
     text = f'name: x\nhorizon: !!python/object/apply:os.system ["touch {marker}"]\n'
     path = write(tmp_path / "evil.yaml", text)
-    assert_user_error(invoke("validate", path), f"{path}:2:10: invalid YAML",
-                      "could not determine a constructor")
+    assert_user_error(invoke("validate", path), f"{path}:2:10: invalid YAML", "could not determine a constructor")
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "the file is empty"),
-    ("- a\n- b\n", "the file must hold a mapping of fields (got list)"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the file is empty"),
+        ("- a\n- b\n", "the file must hold a mapping of fields (got list)"),
+    ],
+)
 def test_files_that_are_not_scenarios(tmp_path, text, message) -> None:
     path = write(tmp_path / "odd.yaml", text)
     assert_user_error(invoke("validate", path), f"{path}: {message}")
@@ -239,19 +288,23 @@ def test_missing_file(tmp_path) -> None:
 
 # -- bad flags ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("assignment, fragments", [
-    ("fleet.robotz=3", ["fleet.robotz: unknown field"]),
-    ("fleet.robots=-1", ["fleet.robots: must be >= 1 (got -1)"]),
-    ("fleet.robots=many", ["fleet.robots: must be a whole number (got 'many')"]),
-    ("horizon=14", ["horizon: a bare number has no unit"]),
-    ("stations[0].bays=0", ["stations[0].bays: must be >= 1 (got 0)"]),
-    ("stations.1.charged_packs=4", ["stations[1].charged_packs: must be < bays (4)"]),
-    ("stations[7].bays=2", ["--set stations[7].bays=2", "index out of range (the list has 2 item(s))"]),
-    ("fleet.robots.count=2", ["--set fleet.robots.count=2", "is not a mapping"]),
-    ("fleet", ["--set fleet: expected dotted.path=value"]),
-    ("fleet..robots=2", ["empty path segment"]),
-    ("policy.go=[unclosed", ["value is not valid YAML"]),
-])
+
+@pytest.mark.parametrize(
+    "assignment, fragments",
+    [
+        ("fleet.robotz=3", ["fleet.robotz: unknown field"]),
+        ("fleet.robots=-1", ["fleet.robots: must be >= 1 (got -1)"]),
+        ("fleet.robots=many", ["fleet.robots: must be a whole number (got 'many')"]),
+        ("horizon=14", ["horizon: a bare number has no unit"]),
+        ("stations[0].bays=0", ["stations[0].bays: must be >= 1 (got 0)"]),
+        ("stations.1.charged_packs=4", ["stations[1].charged_packs: must be < bays (4)"]),
+        ("stations[7].bays=2", ["--set stations[7].bays=2", "index out of range (the list has 2 item(s))"]),
+        ("fleet.robots.count=2", ["--set fleet.robots.count=2", "is not a mapping"]),
+        ("fleet", ["--set fleet: expected dotted.path=value"]),
+        ("fleet..robots=2", ["empty path segment"]),
+        ("policy.go=[unclosed", ["value is not valid YAML"]),
+    ],
+)
 @pytest.mark.parametrize("command", ["run", "validate"])
 def test_bad_set_overrides_exit_2(tmp_path, command, assignment, fragments) -> None:
     path = write(tmp_path / "s.yaml", small_scenario())
@@ -266,12 +319,15 @@ def test_set_error_names_the_file_and_the_override(tmp_path) -> None:
     assert_user_error(result, f"{path} (with --set fleet.robots=0): fleet.robots: must be >= 1 (got 0)")
 
 
-@pytest.mark.parametrize("flags, fragment", [
-    (["--seed", "-1"], "Invalid value for '--seed'"),
-    (["--seed", "abc"], "Invalid value for '--seed'"),
-    (["--format", "bmp"], "Invalid value for '--format'"),
-    (["--colour"], "No such option"),
-])
+@pytest.mark.parametrize(
+    "flags, fragment",
+    [
+        (["--seed", "-1"], "Invalid value for '--seed'"),
+        (["--seed", "abc"], "Invalid value for '--seed'"),
+        (["--format", "bmp"], "Invalid value for '--format'"),
+        (["--colour"], "No such option"),
+    ],
+)
 def test_bad_run_flags_exit_2(tmp_path, flags, fragment) -> None:
     path = write(tmp_path / "s.yaml", small_scenario())
     assert_user_error(invoke("run", path, "--out", tmp_path / "out", *flags), fragment)
@@ -283,8 +339,14 @@ def test_user_errors_exit_2_from_the_real_command(tmp_path) -> None:
     data["stations"][0]["bays"] = 0
     path = write(tmp_path / "bad.yaml", data)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    proc = subprocess.run([sys.executable, "-m", "swapsim", "run", str(path)], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "swapsim", "run", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: {path}: stations[0].bays: must be >= 1 (got 0)"
     assert proc.stdout == ""
@@ -292,6 +354,7 @@ def test_user_errors_exit_2_from_the_real_command(tmp_path) -> None:
 
 
 # -- validate -------------------------------------------------------------------------------------------
+
 
 def test_validate_ends_with_a_one_line_verdict(tmp_path) -> None:
     path = write(tmp_path / "s.yaml", small_scenario())
@@ -331,6 +394,7 @@ def test_there_are_four_shipped_scenarios() -> None:
 
 
 # -- failed and interrupted runs ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("error", [RuntimeError("disk failed"), KeyboardInterrupt()])
 def test_a_failed_run_leaves_no_results_directory(tmp_path, monkeypatch, error) -> None:

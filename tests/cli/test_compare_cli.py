@@ -19,10 +19,15 @@ TINY = {
     "warmup": "2 h",
     "seed": 3,
     "fleet": {"robots": 4},
-    "workload": {"tasks": {"arrivals": {"profile": [{"start": "0 h", "rate_per_h": 6},
-                                                    {"start": "8 h", "rate_per_h": 12}]},
-                           "steps": [{"activity": "walk", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}},
-                                     {"activity": "stand", "duration": "10 min"}]}},
+    "workload": {
+        "tasks": {
+            "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 6}, {"start": "8 h", "rate_per_h": 12}]},
+            "steps": [
+                {"activity": "walk", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}},
+                {"activity": "stand", "duration": "10 min"},
+            ],
+        }
+    },
     "shifts": {"calendar": [{"start": "0 h", "robots": 2}, {"start": "6 h", "robots": 4}]},
     "faults": {"estop": {"rate_per_day": 1}, "failed_swap": {"probability": 0.05}},
     "stations": [{"name": "A", "distance": "20 m", "bays": 6, "charged_packs": 4}],
@@ -54,7 +59,9 @@ def test_compare_writes_the_compare_directory(tiny, tmp_path):
         assert table["utilisation"][i] == pytest.approx(table["working"][i])
     assert table["swaps_per_robot_per_day"][2] == 0.0 and table["charges_per_robot_per_day"][2] > 0
     meta = json.loads((out / "compare.json").read_text())
-    assert meta["scenario"] == "tiny" and meta["seed"] == 3 and meta["strategies"] == ["hot_swap", "cold_swap", "plug_in"]
+    assert (
+        meta["scenario"] == "tiny" and meta["seed"] == 3 and meta["strategies"] == ["hot_swap", "cold_swap", "plug_in"]
+    )
     for kind in meta["strategies"]:
         summary = json.loads((out / kind / "summary.json").read_text())
         assert summary["manifest"]["strategy"] == kind
@@ -66,8 +73,9 @@ def test_compare_writes_the_compare_directory(tiny, tmp_path):
 
 def test_compare_draws_the_grouped_bar_chart(tiny, tmp_path):
     out = tmp_path / "cmp"
-    res = invoke("compare", tiny, "--out", out, "--strategies", "hot_swap,plug_in", "--set", "horizon=12 h",
-                 "--seed", "5", "-q")
+    res = invoke(
+        "compare", tiny, "--out", out, "--strategies", "hot_swap,plug_in", "--set", "horizon=12 h", "--seed", "5", "-q"
+    )
     assert res.exit_code == 0, res.output
     assert (out / "compare.png").stat().st_size > 10_000
     assert (out / "hot_swap" / "fleet_state.png").exists()
@@ -75,12 +83,18 @@ def test_compare_draws_the_grouped_bar_chart(tiny, tmp_path):
     assert json.loads((out / "compare.json").read_text())["seed"] == 5
 
 
-@pytest.mark.parametrize("strategies,message", [
-    ("hot_swap,battery_swap", "error: --strategies: unknown strategy 'battery_swap' (expected a comma-separated "
-                              "list of hot_swap, cold_swap, plug_in)"),
-    ("hot_swap,hot_swap", "error: --strategies: hot_swap given more than once"),
-    (" , ", "error: --strategies: give at least one of hot_swap, cold_swap, plug_in"),
-])
+@pytest.mark.parametrize(
+    "strategies,message",
+    [
+        (
+            "hot_swap,battery_swap",
+            "error: --strategies: unknown strategy 'battery_swap' (expected a comma-separated "
+            "list of hot_swap, cold_swap, plug_in)",
+        ),
+        ("hot_swap,hot_swap", "error: --strategies: hot_swap given more than once"),
+        (" , ", "error: --strategies: give at least one of hot_swap, cold_swap, plug_in"),
+    ],
+)
 def test_bad_strategies_exit_2_with_a_clear_message(tiny, tmp_path, strategies, message):
     out = tmp_path / "cmp"
     res = invoke("compare", tiny, "--out", out, "--strategies", strategies)

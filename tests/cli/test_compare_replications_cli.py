@@ -12,8 +12,11 @@ from tests.builders import scenario_dict
 
 
 def test_compare_with_replications_reports_paired_differences(tmp_path):
-    data = scenario_dict(horizon="12 h", fleet={"robots": 3, "initial_soc": "staggered"},
-                         power={"activities": {"walk": "600 W", "idle": "50 W"}})
+    data = scenario_dict(
+        horizon="12 h",
+        fleet={"robots": 3, "initial_soc": "staggered"},
+        power={"activities": {"walk": "600 W", "idle": "50 W"}},
+    )
     data["stations"][0].update(bays=6, charged_packs=4)
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data))

@@ -29,7 +29,7 @@ def damage(path: Path, how: str) -> None:
         path.write_bytes(data[: max(1, len(data) // 2 - 7)])
     elif how == "garble":
         mid = len(data) // 3
-        path.write_bytes(data[:mid] + b"x,}\"{zz;\n,,," + data[mid + 12:])
+        path.write_bytes(data[:mid] + b'x,}"{zz;\n,,,' + data[mid + 12 :])
     elif how == "header-only-gone":
         path.write_bytes(b"\n".join(data.split(b"\n")[1:]))
     elif how == "binary":
@@ -63,10 +63,17 @@ def test_damaged_run_folder(tmp_path: Path, name: str, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["delete", "empty", "truncate", "garble", "binary"])
-@pytest.mark.parametrize("kind, name", [("sweep_small", "sweep.json"), ("sweep_small", "points.csv"),
-                                        ("compare_small", "compare.json"), ("compare_small", "compare.csv"),
-                                        ("compare_small", "hot_swap/summary.json"),
-                                        ("compare_small", "hot_swap/timeseries.csv")])
+@pytest.mark.parametrize(
+    "kind, name",
+    [
+        ("sweep_small", "sweep.json"),
+        ("sweep_small", "points.csv"),
+        ("compare_small", "compare.json"),
+        ("compare_small", "compare.csv"),
+        ("compare_small", "hot_swap/summary.json"),
+        ("compare_small", "hot_swap/timeseries.csv"),
+    ],
+)
 def test_damaged_sweep_and_compare_folders(tmp_path: Path, kind: str, name: str, how: str) -> None:
     d = tmp_path / kind
     shutil.copytree(DATA / kind, d)
@@ -123,13 +130,15 @@ def test_report_says_when_a_resumed_sweep_has_stale_tables(tmp_path: Path) -> No
     assert f"plans {meta['replications']} replication(s) per point but the tables hold" in page
 
 
-@pytest.mark.parametrize("text", ["", "[1, 2]", "{\"factors\": {}}", "{\"base_scenario\": 3, \"seed\": \"x\"}",
-                                  "\xff\xfe garbage", "{" * 5000])
+@pytest.mark.parametrize(
+    "text", ["", "[1, 2]", '{"factors": {}}', '{"base_scenario": 3, "seed": "x"}', "\xff\xfe garbage", "{" * 5000]
+)
 def test_resuming_a_damaged_sweep_directory_is_one_message(tmp_path: Path, text: str) -> None:
     d = tmp_path / "sweep"
     shutil.copytree(DATA / "sweep_small", d)
-    (d / "sweep.json").write_bytes(text.encode("utf-8", "surrogateescape") if text[:1] != "\xff"
-                                   else b"\xff\xfe garbage")
+    (d / "sweep.json").write_bytes(
+        text.encode("utf-8", "surrogateescape") if text[:1] != "\xff" else b"\xff\xfe garbage"
+    )
     result = CliRunner().invoke(cli, ["sweep", str(d), "--resume", "-q", "--no-figures"])
     assert result.exit_code == 2, (result.output, result.exception)
     assert "sweep.json" in result.stderr and "Traceback" not in result.output

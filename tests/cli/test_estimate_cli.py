@@ -16,8 +16,13 @@ FACTORY = str(ROOT / "scenarios" / "factory.yaml")
 def test_estimate_prints_a_table() -> None:
     res = CliRunner().invoke(cli, ["estimate", FACTORY])
     assert res.exit_code == 0, res.output
-    for text in ("factory: analytic estimate", "swaps per robot per day", "grid energy (kWh per day)",
-                 "station hall-A", "approximations:"):
+    for text in (
+        "factory: analytic estimate",
+        "swaps per robot per day",
+        "grid energy (kWh per day)",
+        "station hall-A",
+        "approximations:",
+    ):
         assert text in res.output
 
 
@@ -33,8 +38,20 @@ def test_estimate_json_is_valid_and_keyed_like_a_summary() -> None:
 
 
 def test_estimate_json_writes_infinite_waits_as_null(tmp_path: Path) -> None:
-    res = CliRunner().invoke(cli, ["estimate", FACTORY, "--json", "--set", "stations[0].charged_packs=0",
-                                   "--set", "stations[1].charged_packs=0", "--set", "policy.station_choice=nearest"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "estimate",
+            FACTORY,
+            "--json",
+            "--set",
+            "stations[0].charged_packs=0",
+            "--set",
+            "stations[1].charged_packs=0",
+            "--set",
+            "policy.station_choice=nearest",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["swaps"]["wait_min"]["mean"] is None

@@ -12,7 +12,9 @@ from swapsim.cli import cli
 from swapsim.results import read_csv
 
 SCENARIO = {
-    "name": "tiny-health", "horizon": "35 d", "seed": 5,
+    "name": "tiny-health",
+    "horizon": "35 d",
+    "seed": 5,
     "fleet": {"robots": 3},
     "workload": {"cycle": [{"activity": "stand", "duration": "30 min"}, {"activity": "walk", "duration": "5 min"}]},
     "stations": [{"name": "S", "distance": "20 m", "bays": 8, "charged_packs": 5}],

@@ -213,14 +213,17 @@ def test_a_read_only_out_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "Permission denied" in result.stderr and "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("address, message", [
-    ("", "--scheduler: empty address"),
-    ("   ", "--scheduler: empty address"),
-    ("tcp://", "not a scheduler address"),
-    ("tcp://host:99999", "not a scheduler address"),
-    ("http://host:8786", "not a scheduler address"),
-    ("tcp://host:port", "not a scheduler address"),
-])
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("", "--scheduler: empty address"),
+        ("   ", "--scheduler: empty address"),
+        ("tcp://", "not a scheduler address"),
+        ("tcp://host:99999", "not a scheduler address"),
+        ("http://host:8786", "not a scheduler address"),
+        ("tcp://host:port", "not a scheduler address"),
+    ],
+)
 def test_bad_scheduler_addresses_are_refused_before_anything_runs(tmp_path: Path, address: str, message: str) -> None:
     s = scenario(tmp_path)
     out = tmp_path / "sw"
@@ -238,8 +241,20 @@ def test_a_dead_scheduler_times_out_with_a_message(tmp_path: Path, monkeypatch: 
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     s = scenario(tmp_path)
-    result = invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "1", "--scheduler", f"tcp://127.0.0.1:{port}",
-                    "--out", tmp_path / "sw", "--no-figures", "-q")
+    result = invoke(
+        "sweep",
+        s,
+        "--vary",
+        "fleet.robots=2,3",
+        "-r",
+        "1",
+        "--scheduler",
+        f"tcp://127.0.0.1:{port}",
+        "--out",
+        tmp_path / "sw",
+        "--no-figures",
+        "-q",
+    )
     assert result.exit_code == 2 and "no Dask cluster with workers answered within 2 s" in result.stderr
     assert "Traceback" not in result.output
     assert not (tmp_path / "sw").exists(), "a sweep that never started leaves no directory"
@@ -247,19 +262,34 @@ def test_a_dead_scheduler_times_out_with_a_message(tmp_path: Path, monkeypatch: 
 
 def test_jobs_are_bounded_by_the_runs_and_the_cores(tmp_path: Path) -> None:
     s = scenario(tmp_path)
-    result = invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "1", "-j", "1000", "--out", tmp_path / "sw",
-                    "--no-figures", "-q")
+    result = invoke(
+        "sweep",
+        s,
+        "--vary",
+        "fleet.robots=2,3",
+        "-r",
+        "1",
+        "-j",
+        "1000",
+        "--out",
+        tmp_path / "sw",
+        "--no-figures",
+        "-q",
+    )
     assert result.exit_code == 0, result.output
     assert "--jobs 1000: more worker processes than useful" in result.stderr
     assert "asked for 2 run(s): starting 2" in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["-r", "1e8"], "'1e8' is not a valid integer"),
-    (["-r", "100000000"], "100000000 is not in the range"),
-    (["--vary", "stations[0].bays=3,4,5,6,7,8,9,10", "-r", "20000"], "runs: more than the limit of 100,000"),
-    (["-r", "50", "--max-runs", "10"], "2 point(s) x 50 replication(s) = 100 runs: more than the limit of 10"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-r", "1e8"], "'1e8' is not a valid integer"),
+        (["-r", "100000000"], "100000000 is not in the range"),
+        (["--vary", "stations[0].bays=3,4,5,6,7,8,9,10", "-r", "20000"], "runs: more than the limit of 100,000"),
+        (["-r", "50", "--max-runs", "10"], "2 point(s) x 50 replication(s) = 100 runs: more than the limit of 10"),
+    ],
+)
 def test_absurd_sweeps_are_refused_up_front(tmp_path: Path, args: list[str], message: str) -> None:
     s = scenario(tmp_path)
     result = invoke("sweep", s, "--vary", "fleet.robots=2,3", *args, "--out", tmp_path / "sw")
@@ -274,8 +304,20 @@ def test_a_cluster_without_workers_is_a_message_not_a_hang(tmp_path: Path, monke
     monkeypatch.setattr(ex, "DASK_TIMEOUT_S", 2.0)
     with distributed.LocalCluster(n_workers=0, processes=False, protocol="tcp", dashboard_address=None) as cluster:
         s = scenario(tmp_path)
-        result = invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "1", "--scheduler", cluster.scheduler_address,
-                        "--out", tmp_path / "sw", "--no-figures", "-q")
+        result = invoke(
+            "sweep",
+            s,
+            "--vary",
+            "fleet.robots=2,3",
+            "-r",
+            "1",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            tmp_path / "sw",
+            "--no-figures",
+            "-q",
+        )
     assert result.exit_code == 2 and "no Dask cluster with workers answered within 2 s" in result.stderr
     assert "Traceback" not in result.output
 
@@ -310,14 +352,19 @@ def test_warmup_bins_are_bounded(tmp_path: Path) -> None:
     assert not (tmp_path / "w").exists()
 
 
-def test_report_of_a_resume_with_more_replications_that_was_interrupted(tmp_path: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_of_a_resume_with_more_replications_that_was_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from swapsim.experiments import runner as ex  # run_sweep looks execute_run up in its own module
 
     s = scenario(tmp_path)
     d = tmp_path / "sw"
-    assert invoke("sweep", s, "--vary", "fleet.robots=2,3", "-r", "2", "-j", "1", "--out", d, "--no-figures",
-                  "-q").exit_code == 0
+    assert (
+        invoke(
+            "sweep", s, "--vary", "fleet.robots=2,3", "-r", "2", "-j", "1", "--out", d, "--no-figures", "-q"
+        ).exit_code
+        == 0
+    )
 
     def interrupted(task):
         raise KeyboardInterrupt

@@ -37,20 +37,25 @@ def _no_memory_limit_leak(monkeypatch):
     monkeypatch.delenv(resources.MEMORY_ENV)
 
 
-@pytest.mark.parametrize("assignment, fragments", [
-    ("fleet.robots=true", ["warehouse.yaml", "fleet.robots: must be a whole number, not true/false"]),
-    ("fleet.robots=10000000", ["warehouse.yaml", "fleet.robots: must be <= 10000"]),
-    ("stations[0].bays=1000000000", ["stations[0].bays: must be <= 10000"]),
-    ("horizon=1e9 d", ["horizon: must be <= 3650 d"]),
-    ("output.bin_width=1e-300 s", ["output.bin_width: must be >= 1 s"]),
-    ("workload.tasks.arrivals.scale=0", ["workload.tasks.arrivals.scale: must be > 0 (got 0)"]),
-    ("workload.tasks.steps[0].duration={dist: empirical, values: [1 min, 2 min], weights: [.nan, 1]}",
-     ["workload.tasks.steps[0].duration.weights[0]: must be a finite number"]),
-    ("seed=" + "9" * 5000, ["--set", "5000 digits", "at most 30 digits"]),
-    (".".join(["a"] * 1200) + "=1", ["--set", "more than 32 segments"]),
-    ("description=" + "[" * 3000 + "]" * 3000, ["--set", "nested more than 50 levels"]),
-    ("faults.estop.rate_per_day=1e9", ["faults.estop.rate_per_day"]),
-])
+@pytest.mark.parametrize(
+    "assignment, fragments",
+    [
+        ("fleet.robots=true", ["warehouse.yaml", "fleet.robots: must be a whole number, not true/false"]),
+        ("fleet.robots=10000000", ["warehouse.yaml", "fleet.robots: must be <= 10000"]),
+        ("stations[0].bays=1000000000", ["stations[0].bays: must be <= 10000"]),
+        ("horizon=1e9 d", ["horizon: must be <= 3650 d"]),
+        ("output.bin_width=1e-300 s", ["output.bin_width: must be >= 1 s"]),
+        ("workload.tasks.arrivals.scale=0", ["workload.tasks.arrivals.scale: must be > 0 (got 0)"]),
+        (
+            "workload.tasks.steps[0].duration={dist: empirical, values: [1 min, 2 min], weights: [.nan, 1]}",
+            ["workload.tasks.steps[0].duration.weights[0]: must be a finite number"],
+        ),
+        ("seed=" + "9" * 5000, ["--set", "5000 digits", "at most 30 digits"]),
+        (".".join(["a"] * 1200) + "=1", ["--set", "more than 32 segments"]),
+        ("description=" + "[" * 3000 + "]" * 3000, ["--set", "nested more than 50 levels"]),
+        ("faults.estop.rate_per_day=1e9", ["faults.estop.rate_per_day"]),
+    ],
+)
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_bad_values_exit_2_with_one_line(command, assignment, fragments, tmp_path):
     extra = ["--out", tmp_path / "o", "--no-figures"] if command == "run" else []
@@ -104,7 +109,17 @@ def test_max_memory_refuses_nonsense():
 
 def test_the_shift_release_scenario_runs(tmp_path):
     """Issue 14: validated, then crashed with AttributeError at a roster change during a stock-out."""
-    result = invoke("run", WAREHOUSE, "--set", "stations[0].distance=0 m", "--set", "horizon=2 d",
-                    "--out", tmp_path / "o", "--no-figures", "-q")
+    result = invoke(
+        "run",
+        WAREHOUSE,
+        "--set",
+        "stations[0].distance=0 m",
+        "--set",
+        "horizon=2 d",
+        "--out",
+        tmp_path / "o",
+        "--no-figures",
+        "-q",
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "summary.json").exists()

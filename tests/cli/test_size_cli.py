@@ -53,8 +53,14 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
     assert doc["binding_targets"] == ["swaps.wait_min.mean<=2.5"]
     assert doc["margin"]["runner_up_minus_best"] > 0
-    assert set(doc["recommendation"]["costs"]) >= {"capital_per_year", "energy_per_year", "labour_per_year",
-                                                   "packs_per_year", "total_per_year", "per_productive_robot_hour"}
+    assert set(doc["recommendation"]["costs"]) >= {
+        "capital_per_year",
+        "energy_per_year",
+        "labour_per_year",
+        "packs_per_year",
+        "total_per_year",
+        "per_productive_robot_hour",
+    }
     assert doc["evidence"]["runs"] < doc["evidence"]["exhaustive_fixed_runs"]
     lines = _table(out).splitlines()
     assert len(lines) == 1 + 4
@@ -78,26 +84,41 @@ def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, tmp_path
     resumed = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "--resume")
     assert resumed.exit_code == 0, resumed.output
     assert json.loads((out / "size.json").read_text())["evidence"]["runs_new"] == 0
-    other = invoke("size", scenario, "--search", "stations[*].positions=1..3", *TARGET, "--out", str(out), "-q",
-                   "--resume")
+    other = invoke(
+        "size", scenario, "--search", "stations[*].positions=1..3", *TARGET, "--out", str(out), "-q", "--resume"
+    )
     assert other.exit_code == 2 and "holds another sizing" in other.output
 
 
 def test_no_feasible_configuration_exits_1(scenario, tmp_path):
-    r = invoke("size", scenario, "--search", "stations[*].positions=1..2", *TARGET, "--out", str(tmp_path / "n"),
-               "-j", "1", "--no-figures", "--no-screen")
+    r = invoke(
+        "size",
+        scenario,
+        "--search",
+        "stations[*].positions=1..2",
+        *TARGET,
+        "--out",
+        str(tmp_path / "n"),
+        "-j",
+        "1",
+        "--no-figures",
+        "--no-screen",
+    )
     assert r.exit_code == 1, r.output
     assert "NO FEASIBLE CONFIGURATION" in r.output
 
 
-@pytest.mark.parametrize("args,msg", [
-    (["--search", "stations[*].positions=4..1", *TARGET], "the range is empty"),
-    (["--search", "stations[*].positions=a..b", *TARGET], "PATH=LO..HI"),
-    ([*SEARCH, "--target", "swaps.wait_min.mean<5"], "KPI<=VALUE"),
-    ([*SEARCH, "--target", "swaps.wait_mins.mean<=5"], "did you mean swaps.wait_min.mean"),
-    ([*SEARCH], "--target: give at least one"),
-    (["--search", "stations[*].positons=1..2", *TARGET], "stations[*].positons"),
-])
+@pytest.mark.parametrize(
+    "args,msg",
+    [
+        (["--search", "stations[*].positions=4..1", *TARGET], "the range is empty"),
+        (["--search", "stations[*].positions=a..b", *TARGET], "PATH=LO..HI"),
+        ([*SEARCH, "--target", "swaps.wait_min.mean<5"], "KPI<=VALUE"),
+        ([*SEARCH, "--target", "swaps.wait_mins.mean<=5"], "did you mean swaps.wait_min.mean"),
+        ([*SEARCH], "--target: give at least one"),
+        (["--search", "stations[*].positons=1..2", *TARGET], "stations[*].positons"),
+    ],
+)
 def test_bad_input_exits_2_with_a_message(scenario, tmp_path, args, msg):
     r = invoke("size", scenario, *args, "--out", str(tmp_path / "bad"), "-j", "1", "-q", "--no-figures")
     assert r.exit_code == 2, r.output
@@ -106,8 +127,18 @@ def test_bad_input_exits_2_with_a_message(scenario, tmp_path, args, msg):
 
 def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
     out = tmp_path / "edge"
-    r = invoke("size", scenario, "--search", "stations[*].positions=3..4", *TARGET, "--out", str(out), "-j", "1",
-               "--no-figures")
+    r = invoke(
+        "size",
+        scenario,
+        "--search",
+        "stations[*].positions=3..4",
+        *TARGET,
+        "--out",
+        str(out),
+        "-j",
+        "1",
+        "--no-figures",
+    )
     assert r.exit_code == 0, r.output
     assert "stations[*].positions = 3 is the low end of its range" in r.output
     assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]

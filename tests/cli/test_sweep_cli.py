@@ -38,17 +38,20 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--vary", "fleet.robot=4,8"], "with fleet.robot=4: fleet.robot: unknown field"),
-    (["--vary", "fleet.robots="], "--vary fleet.robots=: needs at least one value"),
-    (["--vary", "fleet.robots=a,8"], "with fleet.robots=a: fleet.robots: must be a whole number (got 'a')"),
-    (["--vary", "fleet.robots=4", "--vary", "fleet.robots=8"], "--vary fleet.robots: given twice"),
-    (["--vary", "stations[*].bays=5,20"], "charged_packs: must be < bays"),
-    (["--vary", "fleet.robots=4,8", "--vary", "stations[0].bays=14", "--design", "zip"], "equal length"),
-    (["--target-ci", "fleet.utilisation=lots"], "--target-ci fleet.utilisation=lots: the half-width must be"),
-    (["--target-ci", "fleet.utilisaton=0.02"], "target_ci fleet.utilisaton: not a KPI"),
-    (["--kpi", "swaps.stockout"], "--kpi swaps.stockout: not a KPI of this scenario; did you mean swaps.stockouts"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--vary", "fleet.robot=4,8"], "with fleet.robot=4: fleet.robot: unknown field"),
+        (["--vary", "fleet.robots="], "--vary fleet.robots=: needs at least one value"),
+        (["--vary", "fleet.robots=a,8"], "with fleet.robots=a: fleet.robots: must be a whole number (got 'a')"),
+        (["--vary", "fleet.robots=4", "--vary", "fleet.robots=8"], "--vary fleet.robots: given twice"),
+        (["--vary", "stations[*].bays=5,20"], "charged_packs: must be < bays"),
+        (["--vary", "fleet.robots=4,8", "--vary", "stations[0].bays=14", "--design", "zip"], "equal length"),
+        (["--target-ci", "fleet.utilisation=lots"], "--target-ci fleet.utilisation=lots: the half-width must be"),
+        (["--target-ci", "fleet.utilisaton=0.02"], "target_ci fleet.utilisaton: not a KPI"),
+        (["--kpi", "swaps.stockout"], "--kpi swaps.stockout: not a KPI of this scenario; did you mean swaps.stockouts"),
+    ],
+)
 def test_bad_command_line_specs_exit_2_before_any_run(tmp_path, args, message):
     out = tmp_path / "out"
     result = invoke("sweep", FACTORY, *SHORT, "--out", str(out), *args)
@@ -58,18 +61,32 @@ def test_bad_command_line_specs_exit_2_before_any_run(tmp_path, args, message):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("body, message", [
-    ("base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\nreplicatons: 3\n",
-     "replicatons: unknown field"),
-    ("base: ../scenarios/factory.yaml\nfactors: {fleet.robots: []}\n",
-     "factors.fleet.robots: must have at least 1 item(s) (got [])"),
-    ("base: ../scenarios/factory.yaml\nfactors: {fleet.robots: 20}\n", "factors.fleet.robots: must be a list (got 20)"),
-    ("base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\nreplications: ten\n",
-     "replications: must be a whole number (got 'ten')"),
-    ("base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\ndesign: random\n",
-     "design: must be one of 'factorial' or 'zip'"),
-    ("base: ../scenarios/nowhere.yaml\nfactors: {fleet.robots: [4]}\n", "nowhere.yaml: file not found"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\nreplicatons: 3\n",
+            "replicatons: unknown field",
+        ),
+        (
+            "base: ../scenarios/factory.yaml\nfactors: {fleet.robots: []}\n",
+            "factors.fleet.robots: must have at least 1 item(s) (got [])",
+        ),
+        (
+            "base: ../scenarios/factory.yaml\nfactors: {fleet.robots: 20}\n",
+            "factors.fleet.robots: must be a list (got 20)",
+        ),
+        (
+            "base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\nreplications: ten\n",
+            "replications: must be a whole number (got 'ten')",
+        ),
+        (
+            "base: ../scenarios/factory.yaml\nfactors: {fleet.robots: [4]}\ndesign: random\n",
+            "design: must be one of 'factorial' or 'zip'",
+        ),
+        ("base: ../scenarios/nowhere.yaml\nfactors: {fleet.robots: [4]}\n", "nowhere.yaml: file not found"),
+    ],
+)
 def test_bad_sweep_files_exit_2_with_the_field_named(tmp_path, body, message):
     spec = write(tmp_path / "bad.yaml", body.replace("../scenarios", str(ROOT / "scenarios")))
     result = invoke("sweep", str(spec), "--out", str(tmp_path / "out"))
@@ -80,18 +97,57 @@ def test_bad_sweep_files_exit_2_with_the_field_named(tmp_path, body, message):
 
 def test_sweep_writes_tables_and_figures_and_reports_the_points(tmp_path):
     out = tmp_path / "s"
-    result = invoke("sweep", FACTORY, *SHORT, "--vary", "fleet.robots=4,8", "--vary", "stations[*].positions=1,2",
-                    "-r", "3", "-j", "1", "--seed", "3", "--out", str(out), "--kpi", "swaps.stockouts")
+    result = invoke(
+        "sweep",
+        FACTORY,
+        *SHORT,
+        "--vary",
+        "fleet.robots=4,8",
+        "--vary",
+        "stations[*].positions=1,2",
+        "-r",
+        "3",
+        "-j",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--kpi",
+        "swaps.stockouts",
+    )
     assert result.exit_code == 0, result.output
     assert "4 point(s) x 3 replication(s)" in result.stdout
     assert "12 runs (12 new, 0 already on disk)" in result.stdout
     assert "utilisation %" in result.stdout
-    for name in ("sweep.json", "runs.csv", "points.csv", "sweep_fleet.utilisation.png",
-                 "sweep_swaps.wait_min.mean.png", "sweep_swaps.stockouts.png", "heatmap_fleet.utilisation.png"):
+    for name in (
+        "sweep.json",
+        "runs.csv",
+        "points.csv",
+        "sweep_fleet.utilisation.png",
+        "sweep_swaps.wait_min.mean.png",
+        "sweep_swaps.stockouts.png",
+        "heatmap_fleet.utilisation.png",
+    ):
         assert (out / name).exists(), name
     # The same command again refuses to overwrite, and says how to continue.
-    again = invoke("sweep", FACTORY, *SHORT, "--vary", "fleet.robots=4,8", "--vary", "stations[*].positions=1,2",
-                   "-r", "3", "-j", "1", "--seed", "3", "--out", str(out))
+    again = invoke(
+        "sweep",
+        FACTORY,
+        *SHORT,
+        "--vary",
+        "fleet.robots=4,8",
+        "--vary",
+        "stations[*].positions=1,2",
+        "-r",
+        "3",
+        "-j",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+    )
     assert again.exit_code == 2 and "add --resume" in again.stderr
     # Resuming a finished sweep by its directory runs nothing and rebuilds the same tables.
     before = rows(out / "runs.csv")
@@ -113,8 +169,22 @@ def test_a_failed_run_exits_1_after_the_others(tmp_path, monkeypatch):
 
     monkeypatch.setattr(swapsim.engine, "simulate", flaky)
     out = tmp_path / "s"
-    result = invoke("sweep", FACTORY, *SHORT, "--vary", "fleet.robots=4,8", "-r", "2", "-j", "1", "--seed", "3",
-                    "--out", str(out), "--no-figures")
+    result = invoke(
+        "sweep",
+        FACTORY,
+        *SHORT,
+        "--vary",
+        "fleet.robots=4,8",
+        "-r",
+        "2",
+        "-j",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--no-figures",
+    )
     assert result.exit_code == 1, result.output
     assert "run failed: point 1 (fleet.robots=8), replication 0" in result.stderr
     assert "RuntimeError: pack went missing" in result.stderr
@@ -123,8 +193,22 @@ def test_a_failed_run_exits_1_after_the_others(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_stops_cleanly_and_resume_gives_the_uninterrupted_tables(tmp_path):
-    args = [FACTORY, "--set", "horizon=2 d", "--set", "warmup=6 h", "--vary", "fleet.robots=6,10",
-            "--vary", "stations[*].positions=1,2", "-r", "6", "--seed", "9", "--no-figures"]
+    args = [
+        FACTORY,
+        "--set",
+        "horizon=2 d",
+        "--set",
+        "warmup=6 h",
+        "--vary",
+        "fleet.robots=6,10",
+        "--vary",
+        "stations[*].positions=1,2",
+        "-r",
+        "6",
+        "--seed",
+        "9",
+        "--no-figures",
+    ]
     ref = tmp_path / "ref"
     assert invoke("sweep", *args, "-j", "1", "--out", str(ref)).exit_code == 0
     out = tmp_path / "cut"
@@ -132,9 +216,14 @@ def test_ctrl_c_stops_cleanly_and_resume_gives_the_uninterrupted_tables(tmp_path
     # The sweep gets Ctrl-C's default disposition, as in a terminal. A test run started in the background
     # (`make test &`, a CI runner) inherits SIGINT ignored, and Python keeps an ignored SIGINT ignored:
     # the sweep would then run to the end and exit 0.
-    proc = subprocess.Popen([sys.executable, "-m", "swapsim", "sweep", *args, "-j", "2", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "swapsim", "sweep", *args, "-j", "2", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list((out / "runs").glob("*.json"))) < 3 and proc.poll() is None:
         time.sleep(0.02)
@@ -154,8 +243,22 @@ def test_ctrl_c_stops_cleanly_and_resume_gives_the_uninterrupted_tables(tmp_path
 
 def test_warmup_command_suggests_a_length_and_draws_it(tmp_path):
     out = tmp_path / "w"
-    result = invoke("warmup", FACTORY, "--set", "horizon=2 d", "--set", "fleet.robots=8", "-r", "2", "-j", "1",
-                    "--bin", "15 min", "--out", str(out))
+    result = invoke(
+        "warmup",
+        FACTORY,
+        "--set",
+        "horizon=2 d",
+        "--set",
+        "fleet.robots=8",
+        "-r",
+        "2",
+        "-j",
+        "1",
+        "--bin",
+        "15 min",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert "MSER-5 on utilisation: truncate" in result.stdout
     assert "suggested warm-up:" in result.stdout

@@ -29,9 +29,16 @@ from swapsim.scenario import load_scenario
 HERE = Path(__file__).resolve().parent
 BASE = Path(__file__).resolve().parents[2] / "scenarios" / "factory.yaml"
 SMALL = [
-    "name=factory-small", "fleet.robots=10", "horizon=2 d", "warmup=6 h",
-    "stations[0].positions=1", "stations[0].bays=4", "stations[0].charged_packs=3",
-    "stations[1].bays=4", "stations[1].charged_packs=3", "output.bin_width=30 min",
+    "name=factory-small",
+    "fleet.robots=10",
+    "horizon=2 d",
+    "warmup=6 h",
+    "stations[0].positions=1",
+    "stations[0].bays=4",
+    "stations[0].charged_packs=3",
+    "stations[1].bays=4",
+    "stations[1].charged_packs=3",
+    "output.bin_width=30 min",
 ]
 SEED = 11
 
@@ -46,8 +53,9 @@ def make_sweep() -> None:
 
     out = HERE / "sweep_small"
     shutil.rmtree(out, ignore_errors=True)
-    sweep = sweep_from_scenario(BASE, {"fleet.robots": [8, 12], "stations[0].positions": [1, 2]},
-                                overrides=SMALL, replications=3, seed=SEED)
+    sweep = sweep_from_scenario(
+        BASE, {"fleet.robots": [8, 12], "stations[0].positions": [1, 2]}, overrides=SMALL, replications=3, seed=SEED
+    )
     run_sweep(sweep, out, jobs=1)
     for extra in [*out.glob("*.png"), *out.glob("*.parquet")]:  # figures are redrawn by the tests
         extra.unlink()

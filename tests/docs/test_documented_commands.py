@@ -53,7 +53,7 @@ def split_comment(line: str) -> tuple[str, str]:
         elif ch in "'\"":
             quote = ch
         elif ch == "#" and (i == 0 or line[i - 1].isspace()):
-            return line[:i].rstrip(), line[i + 1:].strip()
+            return line[:i].rstrip(), line[i + 1 :].strip()
     return line.rstrip(), ""
 
 
@@ -164,8 +164,10 @@ def test_no_synopsis_among_the_commands():
     for where, cmd in (c for cs in SOURCES.values() for c in cs):
         line, _ = split_comment(cmd)
         args = shlex.split(line)
-        if any(a.startswith("[") or (("|" in a) and not a.startswith("-")) or re.fullmatch(r"[A-Z][A-Z_]+", a)
-               for a in args[1:]):
+        if any(
+            a.startswith("[") or (("|" in a) and not a.startswith("-")) or re.fullmatch(r"[A-Z][A-Z_]+", a)
+            for a in args[1:]
+        ):
             bad.append(f"{where}: {cmd}")
     assert not bad, "synopses where commands belong:\n" + "\n".join(bad)
 
@@ -177,8 +179,12 @@ def answered_no(args: list[str], proc: subprocess.CompletedProcess[str]) -> bool
     target holds at 95 %), so "none feasible" is a valid outcome here; what is tested is that the
     command runs. A bad flag, a crash or any other status still fails.
     """
-    return (args[1:2] == ["size"] and proc.returncode == 1
-            and "NO FEASIBLE CONFIGURATION" in proc.stdout and "Traceback" not in proc.stderr)
+    return (
+        args[1:2] == ["size"]
+        and proc.returncode == 1
+        and "NO FEASIBLE CONFIGURATION" in proc.stdout
+        and "Traceback" not in proc.stderr
+    )
 
 
 def run_source(source: str, base: Path) -> tuple[str | None, float]:
@@ -193,15 +199,24 @@ def run_source(source: str, base: Path) -> tuple[str | None, float]:
         want = expected_status(comment)
         args = shlex.split(line)
         try:
-            proc = subprocess.run([sys.executable, "-m", "swapsim", *args[1:]], cwd=cwd, env=env,
-                                  capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                [sys.executable, "-m", "swapsim", *args[1:]],
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                stdin=subprocess.DEVNULL,
+            )
         except subprocess.TimeoutExpired:
             return f"{where}: `{line}` did not finish within {TIMEOUT_S} s", time.monotonic() - began
         if want == 0 and answered_no(args, proc):
             continue
         if proc.returncode != want:  # the next commands of the source may need this one's output: stop
-            return (f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
-                    f"stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"), time.monotonic() - began
+            return (
+                f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
+                f"stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"
+            ), time.monotonic() - began
     return None, time.monotonic() - began
 
 

@@ -35,9 +35,10 @@ def test_every_quantity_formats_and_parses_back_exactly(x: float) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(st.just(0.0), st.floats(0.0, 60.0), st.floats(1440.0, 3000.0)), min_size=1,
-                max_size=200),
-       st.floats(0.01, 1.0))
+@given(
+    st.lists(st.one_of(st.just(0.0), st.floats(0.0, 60.0), st.floats(1440.0, 3000.0)), min_size=1, max_size=200),
+    st.floats(0.01, 1.0),
+)
 def test_tally_quantile_is_within_one_bin_of_the_exact_quantile(values: list[float], q: float) -> None:
     t = Tally(resolution=0.05, limit=1440.0)
     for v in values:
@@ -51,8 +52,10 @@ def test_tally_quantile_is_within_one_bin_of_the_exact_quantile(values: list[flo
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.floats(0.0, 0.33), st.integers(0, 9)), min_size=1, max_size=30),
-       st.sampled_from([0.1, 0.25, 1.0]))
+@given(
+    st.lists(st.tuples(st.floats(0.0, 0.33), st.integers(0, 9)), min_size=1, max_size=30),
+    st.sampled_from([0.1, 0.25, 1.0]),
+)
 def test_time_weighted_bins_add_up_to_the_integral(changes: list[tuple[float, int]], width: float) -> None:
     horizon = 10.0
     n_bins = int(np.ceil(horizon / width - 1e-9))

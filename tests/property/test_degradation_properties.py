@@ -14,8 +14,12 @@ fractions = st.lists(st.floats(min_value=1e-3, max_value=1.0), min_size=1, max_s
 
 
 @settings(max_examples=200, deadline=None)
-@given(k=st.floats(min_value=1e-7, max_value=1e-1), p=st.floats(min_value=0.3, max_value=1.0),
-       total=st.floats(min_value=1e-3, max_value=5000.0), parts=fractions)
+@given(
+    k=st.floats(min_value=1e-7, max_value=1e-1),
+    p=st.floats(min_value=0.3, max_value=1.0),
+    total=st.floats(min_value=1e-3, max_value=5000.0),
+    parts=fractions,
+)
 def test_split_updates_equal_the_direct_power_law(k, p, total, parts):
     """Advancing in any number of pieces that add up to ``total`` gives ``k total^p``."""
     scale = total / sum(parts)
@@ -26,13 +30,22 @@ def test_split_updates_equal_the_direct_power_law(k, p, total, parts):
 
 
 @settings(max_examples=150, deadline=None)
-@given(chem=st.sampled_from(sorted(CHEMISTRIES)), t_c=st.floats(min_value=0.0, max_value=50.0),
-       soc=st.floats(min_value=0.0, max_value=1.0), dod=st.floats(min_value=0.05, max_value=1.0),
-       c_rate=st.floats(min_value=0.05, max_value=2.0), wear=st.floats(min_value=0.5, max_value=2.0),
-       days=st.floats(min_value=0.01, max_value=1500.0), efc=st.floats(min_value=0.01, max_value=3000.0),
-       time_parts=fractions, cycle_parts=fractions, seed=st.integers(0, 2**16))
-def test_interleaved_calendar_and_cycle_updates_equal_the_closed_form(chem, t_c, soc, dod, c_rate, wear, days, efc,
-                                                                      time_parts, cycle_parts, seed):
+@given(
+    chem=st.sampled_from(sorted(CHEMISTRIES)),
+    t_c=st.floats(min_value=0.0, max_value=50.0),
+    soc=st.floats(min_value=0.0, max_value=1.0),
+    dod=st.floats(min_value=0.05, max_value=1.0),
+    c_rate=st.floats(min_value=0.05, max_value=2.0),
+    wear=st.floats(min_value=0.5, max_value=2.0),
+    days=st.floats(min_value=0.01, max_value=1500.0),
+    efc=st.floats(min_value=0.01, max_value=3000.0),
+    time_parts=fractions,
+    cycle_parts=fractions,
+    seed=st.integers(0, 2**16),
+)
+def test_interleaved_calendar_and_cycle_updates_equal_the_closed_form(
+    chem, t_c, soc, dod, c_rate, wear, days, efc, time_parts, cycle_parts, seed
+):
     """A pack aged in random interleaved slices of time and cycles at one constant stress ends exactly where
     the closed form puts it after the same total time and cycles."""
     model = CHEMISTRIES[chem]
@@ -55,17 +68,22 @@ def test_interleaved_calendar_and_cycle_updates_equal_the_closed_form(chem, t_c,
 
 
 @settings(max_examples=200, deadline=None)
-@given(q=st.floats(min_value=0.0, max_value=0.5), k=st.floats(min_value=1e-6, max_value=1e-2),
-       p=st.floats(min_value=0.3, max_value=1.0), dx=st.floats(min_value=0.0, max_value=500.0),
-       more=st.floats(min_value=1.01, max_value=3.0))
+@given(
+    q=st.floats(min_value=0.0, max_value=0.5),
+    k=st.floats(min_value=1e-6, max_value=1e-2),
+    p=st.floats(min_value=0.3, max_value=1.0),
+    dx=st.floats(min_value=0.0, max_value=500.0),
+    more=st.floats(min_value=1.01, max_value=3.0),
+)
 def test_loss_never_decreases_and_grows_with_stress(q, k, p, dx, more):
     assert advance(q, k, p, dx) >= q
     if dx > 0:  # up to rounding of the round trip through the equivalent time
         assert advance(q, k * more, p, dx) >= advance(q, k, p, dx) - 1e-12
 
 
-windows = st.lists(st.tuples(st.integers(0, 23), st.integers(1, 24)).filter(lambda w: w[0] != w[1] % 24),
-                   min_size=1, max_size=4)
+windows = st.lists(
+    st.tuples(st.integers(0, 23), st.integers(1, 24)).filter(lambda w: w[0] != w[1] % 24), min_size=1, max_size=4
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -24,11 +24,16 @@ from swapsim.scenario import apply_override, scenario_from_dict
 
 def scenario(*overrides: str):
     data: dict[str, Any] = {
-        "name": "meta", "horizon": "60 d", "seed": 3,
+        "name": "meta",
+        "horizon": "60 d",
+        "seed": 3,
         "fleet": {"robots": 4},
-        "workload": {"cycle": [{"activity": "stand", "duration": {"dist": "uniform", "low": "20 min",
-                                                                  "high": "40 min"}},
-                               {"activity": "walk", "duration": "5 min"}]},
+        "workload": {
+            "cycle": [
+                {"activity": "stand", "duration": {"dist": "uniform", "low": "20 min", "high": "40 min"}},
+                {"activity": "walk", "duration": "5 min"},
+            ]
+        },
         "stations": [{"name": "S", "distance": "20 m", "bays": 16, "charged_packs": 12}],
         "output": {"bin_width": "1 h"},
         "battery": {"wear_scale": 4.5},

@@ -31,8 +31,26 @@ from swapsim.scenario import Scenario, scenario_from_dict
 
 DISTANCES_M = [0, 40, 80, 120]
 WAITS_H = [0.0, 0.001, 0.01, 0.05, 0.2, 0.6, 1.5]
-OPS = ["arrive", "swap", "swap", "swap", "leave", "leave", "head", "unhead", "wait", "wait", "wait", "pick", "pick",
-       "pick", "pick_avoid", "down", "up", "up"]
+OPS = [
+    "arrive",
+    "swap",
+    "swap",
+    "swap",
+    "leave",
+    "leave",
+    "head",
+    "unhead",
+    "wait",
+    "wait",
+    "wait",
+    "pick",
+    "pick",
+    "pick",
+    "pick_avoid",
+    "down",
+    "up",
+    "up",
+]
 
 
 @st.composite
@@ -41,26 +59,38 @@ def setups(draw: st.DrawFn) -> dict[str, Any]:
     stations = []
     for i in range(n):
         bays = draw(st.integers(2, 5))
-        stations.append({
-            "name": f"S{i}", "distance": f"{draw(st.sampled_from(DISTANCES_M))} m",
-            "positions": draw(st.integers(1, 2)), "bays": bays, "charged_packs": draw(st.integers(0, bays - 1)),
-            "swap_duration": draw(st.sampled_from(["3 min", "3 min", "0 s"])),
-        })
+        stations.append(
+            {
+                "name": f"S{i}",
+                "distance": f"{draw(st.sampled_from(DISTANCES_M))} m",
+                "positions": draw(st.integers(1, 2)),
+                "bays": bays,
+                "charged_packs": draw(st.integers(0, bays - 1)),
+                "swap_duration": draw(st.sampled_from(["3 min", "3 min", "0 s"])),
+            }
+        )
     data = {
-        "name": "choice", "horizon": "30 d", "warmup": "0 h",
+        "name": "choice",
+        "horizon": "30 d",
+        "warmup": "0 h",
         "fleet": {"robots": 1},
         "pack": {"capacity": "500 Wh", "usable_fraction": 1.0},
         "power": {"activities": {"walk": "200 W", "idle": "0 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "1 h"}]},
-        "policy": {"station_choice": draw(st.sampled_from(["shortest_wait", "shortest_wait", "nearest"])),
-                   "ready_threshold": draw(st.sampled_from([0.8, 0.95]))},
+        "policy": {
+            "station_choice": draw(st.sampled_from(["shortest_wait", "shortest_wait", "nearest"])),
+            "ready_threshold": draw(st.sampled_from([0.8, 0.95])),
+        },
         "travel": {"walking_speed": "1 m/s"},
         "faults": {"station_outage": {"rate_per_day": 0.1}},
         "stations": stations,
     }
     capped = draw(st.lists(st.booleans(), min_size=n, max_size=n))
-    ops = draw(st.lists(st.tuples(st.sampled_from(OPS), st.integers(0, n - 1), st.sampled_from(WAITS_H)),
-                        min_size=1, max_size=80))
+    ops = draw(
+        st.lists(
+            st.tuples(st.sampled_from(OPS), st.integers(0, n - 1), st.sampled_from(WAITS_H)), min_size=1, max_size=80
+        )
+    )
     return {"data": data, "capped": capped, "ops": ops}
 
 
@@ -72,12 +102,13 @@ def build(setup: dict[str, Any]) -> tuple[simpy.Environment, Scenario, list[Stat
             spec["power_cap"] = f"{1.5 * charger_power_w(sc, 0):.3f} W"
     sc = scenario_from_dict(data)
     env = simpy.Environment()
-    rec = Recorder(n_robots=1, stations=[(s.name, s.positions) for s in sc.stations], horizon_h=720.0,
-                   bin_width_h=1.0)
+    rec = Recorder(n_robots=1, stations=[(s.name, s.positions) for s in sc.stations], horizon_h=720.0, bin_width_h=1.0)
     keep = indexed(sc.policy.station_choice, "hot_swap", len(sc.stations))
     cls = IndexedStation if keep else Station
-    stations = [cls(env, i, spec, sc.policy.ready_threshold, 1.0, charger_power_w(sc, i), rec, np.random.default_rng(i))
-                for i, spec in enumerate(sc.stations)]
+    stations = [
+        cls(env, i, spec, sc.policy.ready_threshold, 1.0, charger_power_w(sc, i), rec, np.random.default_rng(i))
+        for i, spec in enumerate(sc.stations)
+    ]
     if keep:
         StationChoiceIndex(stations)
     for station, spec in zip(stations, sc.stations):
@@ -106,8 +137,9 @@ def recording_views(built: list[tuple[int, bool]]) -> Iterator[None]:
 def check_choice(env: simpy.Environment, stations: list[Station], robot: Robot, avoid: Station | None) -> None:
     index = stations[0].choice
     if isinstance(index, StationChoiceIndex):  # the free mask follows the stations
-        free = [s.busy + s.queued + s.incoming < s.spec.positions and len(s.green) > s.queued + s.incoming
-                for s in stations]
+        free = [
+            s.busy + s.queued + s.incoming < s.spec.positions and len(s.green) > s.queued + s.incoming for s in stations
+        ]
         assert index.free == sum(index.bit[s.index] for s in stations if free[s.index])
     fast: list[tuple[int, bool]] = []
     with recording_views(fast):

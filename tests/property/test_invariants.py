@@ -48,7 +48,11 @@ def test_model_invariants(data: dict) -> None:
     in_bays = [p.id for station in fleet.stations for p in station.packs()]
     assert sorted(in_robots + in_bays) == list(range(sc.total_packs))
     assert len(fleet.packs) == sc.total_packs
-    assert {k: r.summary["packs"][k] for k in ("total", "robots", "bays")} == {"total": sc.total_packs, "robots": len(in_robots), "bays": len(in_bays)}
+    assert {k: r.summary["packs"][k] for k in ("total", "robots", "bays")} == {
+        "total": sc.total_packs,
+        "robots": len(in_robots),
+        "bays": len(in_bays),
+    }
     for robot in fleet.robots:
         assert sum(p is None for p in robot.packs) <= 1
         for p in robot.packs:
@@ -131,10 +135,14 @@ def test_energy_is_conserved(data: dict, efficiency: float) -> None:
     # lost equals what robots drew minus what chargers (grid x efficiency) and rescues put back;
     # sessions still charging at the horizon are not yet counted on either side.
     # Packs must not age here: fading capacity changes the energy a pack holds without any flow.
-    data = dict(data, warmup="0 s", fleet=dict(data["fleet"], initial_soc="full"),
-                battery={"ageing": False}, health={"fault_rate_per_cycle": 0.0})
-    data["stations"] = [dict(s, charger=dict(s.get("charger", {}), efficiency=efficiency))
-                        for s in data["stations"]]
+    data = dict(
+        data,
+        warmup="0 s",
+        fleet=dict(data["fleet"], initial_soc="full"),
+        battery={"ageing": False},
+        health={"fault_rate_per_cycle": 0.0},
+    )
+    data["stations"] = [dict(s, charger=dict(s.get("charger", {}), efficiency=efficiency)) for s in data["stations"]]
     sc, r = run(data)
     packs = r.fleet.packs
     lost_wh = sum(p.usable_wh * (1.0 - p.soc) for p in packs)
@@ -143,4 +151,5 @@ def test_energy_is_conserved(data: dict, efficiency: float) -> None:
     rescued_wh = r.summary["energy"]["rescue_kwh"] * 1000
     assert lost_wh == pytest.approx(drawn_wh - charged_wh - rescued_wh, rel=1e-9, abs=1e-6)
     assert r.summary["energy"]["grid_kwh"] == pytest.approx(
-        charged_wh / efficiency / 1000 + rescued_wh / 1000, rel=1e-12, abs=1e-12)
+        charged_wh / efficiency / 1000 + rescued_wh / 1000, rel=1e-12, abs=1e-12
+    )

@@ -16,10 +16,16 @@ WALKS = st.sampled_from([0.0, 0.01, 0.02, 0.05, 0.1]) | st.floats(0.0, 0.2)
 @st.composite
 def views(draw: st.DrawFn) -> StationView:
     positions = draw(st.integers(1, 3))
-    return StationView(travel_h=draw(WALKS), incoming=draw(st.integers(0, 3)), positions=positions,
-                       busy=draw(st.integers(0, positions)), queue=draw(st.integers(0, 4)),
-                       green=draw(st.integers(0, 4)), swap_mean_h=draw(st.sampled_from([0.0, 0.05, 0.1])),
-                       next_green_h=draw(st.sampled_from([0.0, 0.05, 0.5, math.inf])))
+    return StationView(
+        travel_h=draw(WALKS),
+        incoming=draw(st.integers(0, 3)),
+        positions=positions,
+        busy=draw(st.integers(0, positions)),
+        queue=draw(st.integers(0, 4)),
+        green=draw(st.integers(0, 4)),
+        swap_mean_h=draw(st.sampled_from([0.0, 0.05, 0.1])),
+        next_green_h=draw(st.sampled_from([0.0, 0.05, 0.5, math.inf])),
+    )
 
 
 @settings(max_examples=400, deadline=None)

@@ -87,7 +87,9 @@ EXTRA_PATHS: dict[tuple, list[Any]] = {
 }
 
 DIST_SHAPES = [
-    "0 s", "1e-9 s", "1e9 h",
+    "0 s",
+    "1e-9 s",
+    "1e9 h",
     {"dist": "exponential", "mean": "1e-9 s"},
     {"dist": "normal", "mean": "0 s", "sd": "1e-9 s"},
     {"dist": "normal", "mean": "0 s", "sd": "1 min"},
@@ -113,8 +115,9 @@ def _leaves(node: Any, path: tuple = ()) -> list[tuple[tuple, Any]]:
     elif isinstance(node, list):
         for i, v in enumerate(node):
             out += _leaves(v, path + (i,))
-    elif (isinstance(node, (int, float)) and not isinstance(node, bool)) or \
-            (isinstance(node, str) and _QUANTITY.match(node)):
+    elif (isinstance(node, (int, float)) and not isinstance(node, bool)) or (
+        isinstance(node, str) and _QUANTITY.match(node)
+    ):
         out.append((path, node))
     return out
 

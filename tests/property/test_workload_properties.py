@@ -37,8 +37,9 @@ def test_advance_inverts_the_cumulative_rate(profile, t, mass):
 @given(profiles(), st.floats(0, 500), st.floats(1e-6, 10), st.floats(1e-6, 10))
 @settings(max_examples=200, deadline=None)
 def test_advance_is_additive(profile, t, m1, m2):
-    assert math.isclose(profile.advance(profile.advance(t, m1), m2), profile.advance(t, m1 + m2),
-                        rel_tol=1e-9, abs_tol=1e-7)
+    assert math.isclose(
+        profile.advance(profile.advance(t, m1), m2), profile.advance(t, m1 + m2), rel_tol=1e-9, abs_tol=1e-7
+    )
 
 
 @given(st.lists(st.integers(0, 12), min_size=1, max_size=6), st.floats(0, 200))
@@ -52,8 +53,10 @@ def test_calendar_is_constant_until_its_next_change(robots, t):
             assert cal.target(x) == cal.target(t)
 
 
-idle_robots = st.lists(st.builds(IdleRobot, st.sampled_from([0.0, 1.0, 2.5, 7.0]),
-                                 st.sampled_from([0.0, 3.0, 10.0, 42.0]), st.booleans()), max_size=8)
+idle_robots = st.lists(
+    st.builds(IdleRobot, st.sampled_from([0.0, 1.0, 2.5, 7.0]), st.sampled_from([0.0, 3.0, 10.0, 42.0]), st.booleans()),
+    max_size=8,
+)
 
 
 @given(idle_robots, st.sampled_from(["fifo", "nearest"]))
@@ -81,8 +84,9 @@ def test_lazy_choice_asks_only_what_it_needs(robots, rule):
     assert len(asked) == len(set(asked))
 
 
-@given(st.floats(0, 1000), st.floats(0, 1000), st.floats(0, 500), st.floats(0, 100), st.floats(0, 50),
-       st.floats(0, 100))
+@given(
+    st.floats(0, 1000), st.floats(0, 1000), st.floats(0, 500), st.floats(0, 100), st.floats(0, 50), st.floats(0, 100)
+)
 def test_more_energy_never_makes_a_task_infeasible(budget, energy, task, trip, reserve, extra):
     if can_do_task(budget, energy, task, trip, reserve):
         assert can_do_task(budget + extra, energy + extra, task, trip, reserve)

@@ -32,10 +32,23 @@ def test_page_from_saved_data_is_the_committed_page() -> None:
 
 def test_from_data_command_writes_the_committed_page(tmp_path: Path) -> None:
     out = tmp_path / "validation.md"
-    proc = subprocess.run([sys.executable, "-m", "swapsim.analysis.validation", "--from-data",
-                           "--data", str(DOCS / "validation-data.json"), "--out", str(out)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "swapsim.analysis.validation",
+            "--from-data",
+            "--data",
+            str(DOCS / "validation-data.json"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == (DOCS / "validation.md").read_bytes()
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(
-        figure_names(json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))).values())
+        figure_names(json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))).values()
+    )

@@ -46,8 +46,9 @@ def base(**changes) -> dict:
         "power": {"activities": {"walk": "400 W", "idle": "0 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "1 h"}]},
         "policy": {"swap_trigger": 0.2, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": 1, "bays": 8, "charged_packs": 6,
-                      "swap_duration": "6 min"}],
+        "stations": [
+            {"name": "S", "distance": "0 m", "positions": 1, "bays": 8, "charged_packs": 6, "swap_duration": "6 min"}
+        ],
     }
     data.update(changes)
     return data
@@ -95,8 +96,9 @@ def test_travel_and_station_power_enter_the_energy_balance() -> None:
 
 def test_idle_steps_count_as_idle_time() -> None:
     data = base()
-    data["workload"] = {"cycle": [{"activity": "walk", "duration": "30 min"},
-                                  {"activity": "idle", "duration": "30 min"}]}
+    data["workload"] = {
+        "cycle": [{"activity": "walk", "duration": "30 min"}, {"activity": "idle", "duration": "30 min"}]
+    }
     est = estimate(scenario_from_dict(data))
     fr = est["fleet"]["state_fraction"]
     assert fr["working"] == pytest.approx(fr["idle"], rel=1e-12)
@@ -213,14 +215,17 @@ def test_fresh_soc_limits() -> None:
     assert fresh_soc(scenario_from_dict(data), 0, 5.0, 0.5) == 1.0
 
 
-@pytest.mark.parametrize("dist, mean, var", [
-    (Fixed(value="3 min"), 0.05, 0.0),
-    (Uniform(dist="uniform", low="1 h", high="3 h"), 2.0, 4 / 12),
-    (Triangular(dist="triangular", low="2.5 h", mode="3 h", high="4 h"), 9.5 / 3, 1.75 / 18),
-    (Exponential(dist="exponential", mean="2 h"), 2.0, 4.0),
-    (LogNormal(dist="lognormal", mean="8 h", sd="4 h"), 8.0, 16.0),
-    (Empirical(dist="empirical", values=["1 h", "2 h", "5 h"], weights=[1, 2, 1]), 2.5, 2.25),
-])
+@pytest.mark.parametrize(
+    "dist, mean, var",
+    [
+        (Fixed(value="3 min"), 0.05, 0.0),
+        (Uniform(dist="uniform", low="1 h", high="3 h"), 2.0, 4 / 12),
+        (Triangular(dist="triangular", low="2.5 h", mode="3 h", high="4 h"), 9.5 / 3, 1.75 / 18),
+        (Exponential(dist="exponential", mean="2 h"), 2.0, 4.0),
+        (LogNormal(dist="lognormal", mean="8 h", sd="4 h"), 8.0, 16.0),
+        (Empirical(dist="empirical", values=["1 h", "2 h", "5 h"], weights=[1, 2, 1]), 2.5, 2.25),
+    ],
+)
 def test_duration_moments(dist, mean: float, var: float) -> None:
     assert duration_moment_h(dist, 1) == pytest.approx(mean, rel=1e-9)
     assert duration_variance_h2(dist) == pytest.approx(var, rel=1e-6, abs=1e-12)
@@ -276,15 +281,27 @@ def test_estimate_kpis_use_the_run_summary_keys() -> None:
     from swapsim.analysis.estimator import estimate_kpis
 
     flat = estimate_kpis(load_scenario(ROOT / "scenarios" / "factory.yaml"))
-    for key in ("fleet.utilisation", "fleet.state_fraction.queueing", "swaps.count", "swaps.per_robot_per_day",
-                "swaps.wait_min.mean", "swaps.stockouts", "stations.hall-A.swaps", "stations.hall-B.swap_utilisation",
-                "stations.hall-A.mean_queue_length", "stations.hall-A.charged_packs_mean", "energy.grid_kwh"):
+    for key in (
+        "fleet.utilisation",
+        "fleet.state_fraction.queueing",
+        "swaps.count",
+        "swaps.per_robot_per_day",
+        "swaps.wait_min.mean",
+        "swaps.stockouts",
+        "stations.hall-A.swaps",
+        "stations.hall-B.swap_utilisation",
+        "stations.hall-A.mean_queue_length",
+        "stations.hall-A.charged_packs_mean",
+        "energy.grid_kwh",
+    ):
         assert key in flat and isinstance(flat[key], float | int), key
 
 
 def test_estimate_path_imports_neither_simpy_nor_matplotlib() -> None:
-    code = ("import sys, swapsim.cli, swapsim.analysis; "
-            "bad = [m for m in ('simpy', 'matplotlib') if m in sys.modules]; "
-            "print(','.join(bad)); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, swapsim.cli, swapsim.analysis; "
+        "bad = [m for m in ('simpy', 'matplotlib') if m in sys.modules]; "
+        "print(','.join(bad)); sys.exit(1 if bad else 0)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, f"estimate path imports {proc.stdout.strip()}"

@@ -131,8 +131,15 @@ def test_machine_repairman_textbook_values() -> None:
 def test_large_population_is_finite(n: int, c: int, think: float, service: float) -> None:
     with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
         res = mmcn(n, c, think, service)
-    values = [res.mean_in_system, res.mean_queue_length, res.throughput, res.mean_wait,
-              res.mean_response, res.server_utilisation, res.prob_wait]
+    values = [
+        res.mean_in_system,
+        res.mean_queue_length,
+        res.throughput,
+        res.mean_wait,
+        res.mean_response,
+        res.server_utilisation,
+        res.prob_wait,
+    ]
     assert all(math.isfinite(v) for v in values)
     assert math.fsum(res.probabilities) == pytest.approx(1.0, abs=1e-9)
     assert res.mean_in_system == pytest.approx(res.throughput * res.mean_response, rel=1e-9)
@@ -225,9 +232,7 @@ def test_limited_chargers_with_enough_chargers_is_erlang_b(
     spares: int, extra_chargers: int, swap_rate: float, charge_time: float
 ) -> None:
     a = swap_rate * charge_time
-    truncated = (a**spares / math.factorial(spares)) / math.fsum(
-        a**k / math.factorial(k) for k in range(spares + 1)
-    )
+    truncated = (a**spares / math.factorial(spares)) / math.fsum(a**k / math.factorial(k) for k in range(spares + 1))
     got = prob_no_ready_pack_limited_chargers(spares, spares + extra_chargers, swap_rate, charge_time)
     assert got == pytest.approx(truncated, rel=1e-10)
     assert got == pytest.approx(erlang_b(spares, a), rel=1e-10)
@@ -236,9 +241,7 @@ def test_limited_chargers_with_enough_chargers_is_erlang_b(
 
 @pytest.mark.parametrize("spares, chargers", [(3, 1), (6, 2), (10, 4), (40, 7)])
 @pytest.mark.parametrize("swap_rate, charge_time", [(0.4, 2.0), (3.0, 2.0)])
-def test_limited_chargers_matches_generator(
-    spares: int, chargers: int, swap_rate: float, charge_time: float
-) -> None:
+def test_limited_chargers_matches_generator(spares: int, chargers: int, swap_rate: float, charge_time: float) -> None:
     birth = [swap_rate] * spares
     death = [min(k, chargers) / charge_time for k in range(1, spares + 1)]
     pi = solve_generator(birth, death)

@@ -26,7 +26,8 @@ def _name(path: Path) -> str:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(path: Path) -> set[str]:
@@ -63,8 +64,10 @@ def test_no_module_over_500_lines(path):
 def _strip_parents(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """Leave out edges from a package to its own submodules (an __init__ re-exporting them) and from a
     module to its parent package (a submodule importing a sibling through the package)."""
-    return {m: {d for d in deps if not d.startswith(m + ".") and not m.startswith(d + ".") and d != m}
-            for m, deps in graph.items()}
+    return {
+        m: {d for d in deps if not d.startswith(m + ".") and not m.startswith(d + ".") and d != m}
+        for m, deps in graph.items()
+    }
 
 
 def test_no_import_cycles():
@@ -76,7 +79,7 @@ def test_no_import_cycles():
         state[node] = 1
         for dep in sorted(graph.get(node, ())):
             if state.get(dep) == 1:
-                cycles.append(stack[stack.index(dep):] + [dep])
+                cycles.append(stack[stack.index(dep) :] + [dep])
             elif dep not in state:
                 dfs(dep, stack + [dep])
         state[node] = 2
@@ -89,14 +92,34 @@ def test_no_import_cycles():
 
 # package -> packages it must never import at run time (the flow only goes one way)
 FORBIDDEN = {
-    "swapsim.scenario": ("swapsim.model", "swapsim.metrics", "swapsim.results", "swapsim.output",
-                         "swapsim.experiments", "swapsim.analysis", "swapsim.engine", "swapsim.cli"),
-    "swapsim.model": ("swapsim.results", "swapsim.output", "swapsim.experiments", "swapsim.analysis",
-                      "swapsim.engine", "swapsim.cli"),
-    "swapsim.metrics": ("swapsim.model", "swapsim.results", "swapsim.output", "swapsim.experiments",
-                        "swapsim.analysis", "swapsim.engine", "swapsim.cli"),
-    "swapsim.results": ("swapsim.model", "swapsim.output", "swapsim.experiments", "swapsim.analysis",
-                        "swapsim.cli"),
+    "swapsim.scenario": (
+        "swapsim.model",
+        "swapsim.metrics",
+        "swapsim.results",
+        "swapsim.output",
+        "swapsim.experiments",
+        "swapsim.analysis",
+        "swapsim.engine",
+        "swapsim.cli",
+    ),
+    "swapsim.model": (
+        "swapsim.results",
+        "swapsim.output",
+        "swapsim.experiments",
+        "swapsim.analysis",
+        "swapsim.engine",
+        "swapsim.cli",
+    ),
+    "swapsim.metrics": (
+        "swapsim.model",
+        "swapsim.results",
+        "swapsim.output",
+        "swapsim.experiments",
+        "swapsim.analysis",
+        "swapsim.engine",
+        "swapsim.cli",
+    ),
+    "swapsim.results": ("swapsim.model", "swapsim.output", "swapsim.experiments", "swapsim.analysis", "swapsim.cli"),
     "swapsim.output": ("swapsim.model", "swapsim.engine", "swapsim.experiments", "swapsim.cli"),
 }
 
@@ -112,8 +135,13 @@ def test_the_rule_registry_is_a_leaf():
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_the_flow_goes_one_way(package):
-    bad = sorted(f"{m} imports {d}" for m, deps in GRAPH.items()
-                 if m == package or m.startswith(package + ".")
-                 for d in deps if d not in ALLOWED and d != "swapsim.model"
-                 for f in FORBIDDEN[package] if d == f or d.startswith(f + "."))
+    bad = sorted(
+        f"{m} imports {d}"
+        for m, deps in GRAPH.items()
+        if m == package or m.startswith(package + ".")
+        for d in deps
+        if d not in ALLOWED and d != "swapsim.model"
+        for f in FORBIDDEN[package]
+        if d == f or d.startswith(f + ".")
+    )
     assert not bad, "; ".join(bad)

@@ -24,11 +24,23 @@ TINY = (
 
 def test_scenario_benchmark_runs_every_model_and_states_each_target() -> None:
     messages: list[str] = []
-    table, raw = bench_scenarios.run(quick=True, repeats=2, progress=messages.append, cases=TINY,
-                                     queue_case=QueueCase(horizon_h=12.0), year=(20, 0.25))
-    assert [r[0] for r in table.rows] == ["bare SimPy, M/M/3//20", "swapsim, M/M/3//20 (bench 1)",
-                                          "factory (marginal)", "factory-45 (marginal)", "warehouse (marginal)",
-                                          "airport (marginal)", "factory-20, one run"]
+    table, raw = bench_scenarios.run(
+        quick=True,
+        repeats=2,
+        progress=messages.append,
+        cases=TINY,
+        queue_case=QueueCase(horizon_h=12.0),
+        year=(20, 0.25),
+    )
+    assert [r[0] for r in table.rows] == [
+        "bare SimPy, M/M/3//20",
+        "swapsim, M/M/3//20 (bench 1)",
+        "factory (marginal)",
+        "factory-45 (marginal)",
+        "warehouse (marginal)",
+        "airport (marginal)",
+        "factory-20, one run",
+    ]
     targets = {r[0]: (r[-2], r[-1]) for r in table.rows}
     assert targets["factory (marginal)"][0] == "<= 2x bench 1 swapsim"
     assert targets["factory-45 (marginal)"][0] == "<= 3x factory"

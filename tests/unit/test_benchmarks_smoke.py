@@ -39,11 +39,11 @@ def test_counting_environment_counts_every_processed_event() -> None:
 def test_bare_model_and_swapsim_run_the_same_queue_for_a_few_hours() -> None:
     case = bench_queue.QueueCase(n_robots=5, positions=1, think_h=1.0, swap_mean_h=0.25, horizon_h=HOURS)
     env = CountingEnvironment()
-    bare = run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
-                         seed=3, env=env)
+    bare = run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h, seed=3, env=env)
     assert bare.swaps > 0 and bare.events == env.events_processed > bare.swaps
-    assert run_bare_mmcn(case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h,
-                         seed=3) == bare.__class__(bare.swaps, bare.mean_wait_h, None)
+    assert run_bare_mmcn(
+        case.n_robots, case.positions, case.think_h, case.swap_mean_h, case.horizon_h, seed=3
+    ) == bare.__class__(bare.swaps, bare.mean_wait_h, None)
 
     scenario = case.scenario()
     env = CountingEnvironment()
@@ -100,14 +100,25 @@ def test_child_memory_control_uses_the_coarse_bins(monkeypatch, capsys) -> None:
 
 
 def test_scaling_notes_state_the_bins_share_of_memory() -> None:
-    rows = [{"days": d, "bin_width_h": 0.25, "timeseries_series": 27, "timeseries_bins": 96 * d,
-             "timeseries_values": 27 * 96 * d, "bins_expected_mib": bench_scaling.expected_bin_mib(27 * 96 * d),
-             "bins_measured_mib": 0.04 * d,
-             "control": {"timeseries_values": 27 * d, "peak_rss_mib": 50.0 + 0.001 * d}}
-            for d in (30, 90, 365)]
+    rows = [
+        {
+            "days": d,
+            "bin_width_h": 0.25,
+            "timeseries_series": 27,
+            "timeseries_bins": 96 * d,
+            "timeseries_values": 27 * 96 * d,
+            "bins_expected_mib": bench_scaling.expected_bin_mib(27 * 96 * d),
+            "bins_measured_mib": 0.04 * d,
+            "control": {"timeseries_values": 27 * d, "peak_rss_mib": 50.0 + 0.001 * d},
+        }
+        for d in (30, 90, 365)
+    ]
     assert rows[-1]["bins_expected_mib"] == 27 * 96 * 365 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20
     expected, measured = bench_scaling._bin_notes(rows)
-    assert f"365 d: 27 series x 35,040 bins = 946,080 values = {946_080 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20:.1f} MiB" in expected
+    assert (
+        f"365 d: 27 series x 35,040 bins = 946,080 values = {946_080 * bench_scaling.BIN_BYTES_PER_VALUE / 2**20:.1f} MiB"
+        in expected
+    )
     assert "at 365 d 14.6 MiB" in measured and "50.0 -> 50.1 -> 50.4 MiB over 30 / 90 / 365 days" in measured
 
 

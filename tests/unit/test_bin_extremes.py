@@ -11,10 +11,10 @@ from swapsim.metrics.accumulators import TimeWeighted
 
 def test_extremes_follow_values_held_for_positive_time():
     tw = TimeWeighted(value=5.0, n_bins=4, width=1.0, extremes=True)
-    tw.set(0.5, 2.0)      # bin 0: 5 held for 0.5 h
-    tw.set(0.5, 9.0)      # 2 replaced at the instant it was set: held for no time, not an extreme
-    tw.set(2.5, 1.0)      # 9 held over the rest of bin 0, all of bin 1 and half of bin 2
-    tw.set(4.0, 1.0)      # horizon
+    tw.set(0.5, 2.0)  # bin 0: 5 held for 0.5 h
+    tw.set(0.5, 9.0)  # 2 replaced at the instant it was set: held for no time, not an extreme
+    tw.set(2.5, 1.0)  # 9 held over the rest of bin 0, all of bin 1 and half of bin 2
+    tw.set(4.0, 1.0)  # horizon
     assert list(tw.bin_min) == [5.0, 9.0, 1.0, 1.0]
     assert list(tw.bin_max) == [9.0, 9.0, 9.0, 1.0]
     assert np.allclose(tw.bins, [0.5 * 5 + 0.5 * 9, 9, 0.5 * 9 + 0.5 * 1, 1])
@@ -52,11 +52,11 @@ def test_stockouts_are_counted_in_the_bin_of_arrival():
 
     sw = SwapStats(2, [("A", 1)], n_bins=4, width=1.0, wait_resolution_min=0.05, trace=Trace(0))
     sw.robot_arrived(0, 0, 0.9)
-    sw.swap_started(0, 0, 1.2, stockout=True)   # arrived in bin 0, found no pack
+    sw.swap_started(0, 0, 1.2, stockout=True)  # arrived in bin 0, found no pack
     sw.robot_arrived(1, 0, 2.1)
     sw.swap_started(1, 0, 2.2, stockout=False)
-    sw.reset(3.0)                                # the series covers the warm-up too
-    sw.robot_arrived(1, 0, 9.0)                  # past the binned range: the last bin
+    sw.reset(3.0)  # the series covers the warm-up too
+    sw.robot_arrived(1, 0, 9.0)  # past the binned range: the last bin
     sw.swap_started(1, 0, 9.5, stockout=True)
     cols = sw.extreme_columns()
     assert list(cols["A_stockouts"]) == [1, 0, 0, 1]

@@ -13,15 +13,23 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 def minimal(**over):
-    data = {"name": "x", "horizon": "1 d", "fleet": {"robots": 3},
-            "workload": {"cycle": [{"activity": "walk", "duration": "5 min"}]},
-            "stations": [{"name": "A", "distance": "10 m", "bays": 4, "charged_packs": 2}]}
+    data = {
+        "name": "x",
+        "horizon": "1 d",
+        "fleet": {"robots": 3},
+        "workload": {"cycle": [{"activity": "walk", "duration": "5 min"}]},
+        "stations": [{"name": "A", "distance": "10 m", "bays": 4, "charged_packs": 2}],
+    }
     data.update(over)
     return data
 
 
-TASKS = {"tasks": {"arrivals": {"profile": [{"start": "0 h", "rate_per_h": 4}]},
-                   "steps": [{"activity": "walk", "duration": "5 min"}]}}
+TASKS = {
+    "tasks": {
+        "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 4}]},
+        "steps": [{"activity": "walk", "duration": "5 min"}],
+    }
+}
 
 
 def error(data) -> str:
@@ -61,43 +69,94 @@ def test_strategy_packs():
     assert scenario_from_dict(minimal(strategy={"kind": "plug_in"})).total_packs == 2 * 3
 
 
-@pytest.mark.parametrize("data,message", [
-    (minimal(workload={**TASKS, "cycle": [{"activity": "walk", "duration": "5 min"}]}),
-     "s.yaml: workload: give exactly one of cycle"),
-    (minimal(workload={}), "s.yaml: workload: give exactly one of cycle"),
-    (minimal(strategy={"kind": "battery_swap"}), "s.yaml: strategy.kind: must be one of"),
-    (minimal(workload={"tasks": {**TASKS["tasks"], "arrivals": {"profile": [{"start": "1 h", "rate_per_h": 4}]}}}),
-     "s.yaml: workload.tasks.arrivals: the first profile segment must start at 0 h"),
-    (minimal(workload={"tasks": {**TASKS["tasks"], "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 0}]}}}),
-     "at least one segment needs rate_per_h > 0"),
-    (minimal(workload={"tasks": {**TASKS["tasks"], "arrivals": {"profile": [
-        {"start": "0 h", "rate_per_h": 4}, {"start": "25 h", "rate_per_h": 4}]}}}),
-     "every profile segment must start before the period (24 h)"),
-    (minimal(workload={"tasks": {**TASKS["tasks"], "steps": [{"activity": "fly", "duration": "1 min"}]}}),
-     "s.yaml: workload.tasks.steps[0].activity: must be one of the activities in power.activities"),
-    (minimal(workload={"tasks": {**TASKS["tasks"], "approach_activity": "run"}}),
-     "s.yaml: workload.tasks.approach_activity: must be one of the activities"),
-    (minimal(shifts={"calendar": [{"start": "0 h", "robots": 4}]}),
-     "s.yaml: shifts.calendar[0].robots: must be <= fleet.robots (3) (got 4)"),
-    (minimal(shifts={"calendar": [{"start": "0 h", "robots": 1}, {"start": "0 h", "robots": 2}]}),
-     "calendar segment starts must increase"),
-    (minimal(policy={"opportunistic_below": 0.1}),
-     "s.yaml: policy.opportunistic_below: must be > policy.swap_trigger (0.2) (got 0.1)"),
-    (minimal(policy={"opportunistic_below": 0.99}),
-     "s.yaml: policy.opportunistic_below: must be <= policy.ready_threshold (0.95)"),
-    (minimal(faults={"failed_swap": {"probability": 1.0}}), "s.yaml: faults.failed_swap.probability: must be <= 0.99"),
-    (minimal(faults={"estop": {"rate_per_day": -1}}), "s.yaml: faults.estop.rate_per_day: must be >= 0"),
-    (minimal(faults={"estop": {"rate": 1}}), "s.yaml: faults.estop.rate: unknown field"),
-    (minimal(stations=[{"name": "A", "distance": "10 m", "bays": 4, "charged_packs": 2, "docks": 0}]),
-     "s.yaml: stations[0].docks: must be >= 1 (got 0)"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (
+            minimal(workload={**TASKS, "cycle": [{"activity": "walk", "duration": "5 min"}]}),
+            "s.yaml: workload: give exactly one of cycle",
+        ),
+        (minimal(workload={}), "s.yaml: workload: give exactly one of cycle"),
+        (minimal(strategy={"kind": "battery_swap"}), "s.yaml: strategy.kind: must be one of"),
+        (
+            minimal(
+                workload={"tasks": {**TASKS["tasks"], "arrivals": {"profile": [{"start": "1 h", "rate_per_h": 4}]}}}
+            ),
+            "s.yaml: workload.tasks.arrivals: the first profile segment must start at 0 h",
+        ),
+        (
+            minimal(
+                workload={"tasks": {**TASKS["tasks"], "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 0}]}}}
+            ),
+            "at least one segment needs rate_per_h > 0",
+        ),
+        (
+            minimal(
+                workload={
+                    "tasks": {
+                        **TASKS["tasks"],
+                        "arrivals": {
+                            "profile": [{"start": "0 h", "rate_per_h": 4}, {"start": "25 h", "rate_per_h": 4}]
+                        },
+                    }
+                }
+            ),
+            "every profile segment must start before the period (24 h)",
+        ),
+        (
+            minimal(workload={"tasks": {**TASKS["tasks"], "steps": [{"activity": "fly", "duration": "1 min"}]}}),
+            "s.yaml: workload.tasks.steps[0].activity: must be one of the activities in power.activities",
+        ),
+        (
+            minimal(workload={"tasks": {**TASKS["tasks"], "approach_activity": "run"}}),
+            "s.yaml: workload.tasks.approach_activity: must be one of the activities",
+        ),
+        (
+            minimal(shifts={"calendar": [{"start": "0 h", "robots": 4}]}),
+            "s.yaml: shifts.calendar[0].robots: must be <= fleet.robots (3) (got 4)",
+        ),
+        (
+            minimal(shifts={"calendar": [{"start": "0 h", "robots": 1}, {"start": "0 h", "robots": 2}]}),
+            "calendar segment starts must increase",
+        ),
+        (
+            minimal(policy={"opportunistic_below": 0.1}),
+            "s.yaml: policy.opportunistic_below: must be > policy.swap_trigger (0.2) (got 0.1)",
+        ),
+        (
+            minimal(policy={"opportunistic_below": 0.99}),
+            "s.yaml: policy.opportunistic_below: must be <= policy.ready_threshold (0.95)",
+        ),
+        (
+            minimal(faults={"failed_swap": {"probability": 1.0}}),
+            "s.yaml: faults.failed_swap.probability: must be <= 0.99",
+        ),
+        (minimal(faults={"estop": {"rate_per_day": -1}}), "s.yaml: faults.estop.rate_per_day: must be >= 0"),
+        (minimal(faults={"estop": {"rate": 1}}), "s.yaml: faults.estop.rate: unknown field"),
+        (
+            minimal(stations=[{"name": "A", "distance": "10 m", "bays": 4, "charged_packs": 2, "docks": 0}]),
+            "s.yaml: stations[0].docks: must be >= 1 (got 0)",
+        ),
+    ],
+)
 def test_errors_name_the_field(data, message):
     assert message in error(data)
 
 
 def test_arrival_mean_rate():
-    sc = scenario_from_dict(minimal(workload={"tasks": {**TASKS["tasks"], "arrivals": {
-        "profile": [{"start": "0 h", "rate_per_h": 10}, {"start": "6 h", "rate_per_h": 30}], "scale": 2}}}))
+    sc = scenario_from_dict(
+        minimal(
+            workload={
+                "tasks": {
+                    **TASKS["tasks"],
+                    "arrivals": {
+                        "profile": [{"start": "0 h", "rate_per_h": 10}, {"start": "6 h", "rate_per_h": 30}],
+                        "scale": 2,
+                    },
+                }
+            }
+        )
+    )
     assert sc.workload.tasks.arrivals.mean_rate_per_h() == pytest.approx(2 * (10 * 6 + 30 * 18) / 24)
 
 

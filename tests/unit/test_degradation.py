@@ -23,7 +23,7 @@ T30 = celsius_to_kelvin(30.0)
 
 
 def test_advance_from_new_is_the_power_law():
-    assert advance(0.0, 0.002, 0.7, 100.0) == pytest.approx(0.002 * 100.0 ** 0.7, rel=1e-12)
+    assert advance(0.0, 0.002, 0.7, 100.0) == pytest.approx(0.002 * 100.0**0.7, rel=1e-12)
     assert advance(0.05, 0.002, 0.7, 0.0) == 0.05
     assert power_law(0.002, 0.7, 0.0) == 0.0
 
@@ -42,8 +42,8 @@ def test_fade_state_health_and_retained_capacity():
     model = CHEMISTRIES["nmc811"]
     f.age_calendar(model, 30.0, T30, 0.6)
     f.age_cycles(model, 60.0, T30, 0.75, 0.3)
-    assert f.q_cal == pytest.approx(1.1 * model.k_cal(T30, 0.6) * 30.0 ** model.p_cal)
-    assert f.q_cyc == pytest.approx(1.1 * model.k_cyc(T30, 0.75, 0.3) * 60.0 ** model.p_cyc)
+    assert f.q_cal == pytest.approx(1.1 * model.k_cal(T30, 0.6) * 30.0**model.p_cal)
+    assert f.q_cyc == pytest.approx(1.1 * model.k_cyc(T30, 0.75, 0.3) * 60.0**model.p_cyc)
     assert f.health == pytest.approx(1.02 * (1 - f.q_cal - f.q_cyc))
     assert f.retained == pytest.approx(1 - f.q_cal - f.q_cyc)
     assert (f.days, f.efc) == (30.0, 60.0)
@@ -104,7 +104,9 @@ def test_charge_curve_integral_matches_numerical_integration(soc0, hours):
     curve = ChargeCurve(0.8, 0.85, 0.05)
     t = np.linspace(0.0, hours, 4001)
     soc = np.array([curve.soc_after(soc0, x) for x in t])
-    assert curve.soc_integral(soc0, hours) == pytest.approx(getattr(np, "trapezoid", None)(soc, t) if hasattr(np, "trapezoid") else np.trapz(soc, t), abs=2e-4)
+    assert curve.soc_integral(soc0, hours) == pytest.approx(
+        getattr(np, "trapezoid", None)(soc, t) if hasattr(np, "trapezoid") else np.trapz(soc, t), abs=2e-4
+    )
     assert curve.soc_integral(soc0, 0.0) == 0.0
 
 

@@ -50,16 +50,22 @@ def test_shorthand_still_needs_a_unit() -> None:
         DIST.validate_python(3)
 
 
-@pytest.mark.parametrize("spec, cls, mean_h", [
-    ({"dist": "uniform", "low": "2 min", "high": "4 min"}, Uniform, 3 * MIN),
-    ({"dist": "triangular", "low": "2 min", "mode": "3 min", "high": "7 min"}, Triangular, 4 * MIN),
-    ({"dist": "exponential", "mean": "3 min"}, Exponential, 3 * MIN),
-    ({"dist": "normal", "mean": "3 min", "sd": "0 s"}, Normal, 3 * MIN),
-    ({"dist": "lognormal", "mean": "3 min", "sd": "1 min"}, LogNormal, 3 * MIN),
-    ({"dist": "empirical", "values": ["2 min", "3 min", "5 min"], "weights": [1, 2, 1]}, Empirical,
-     (2 + 6 + 5) / 4 * MIN),
-    ({"dist": "empirical", "values": ["2 min", "3 min", "7 min"]}, Empirical, 4 * MIN),
-])
+@pytest.mark.parametrize(
+    "spec, cls, mean_h",
+    [
+        ({"dist": "uniform", "low": "2 min", "high": "4 min"}, Uniform, 3 * MIN),
+        ({"dist": "triangular", "low": "2 min", "mode": "3 min", "high": "7 min"}, Triangular, 4 * MIN),
+        ({"dist": "exponential", "mean": "3 min"}, Exponential, 3 * MIN),
+        ({"dist": "normal", "mean": "3 min", "sd": "0 s"}, Normal, 3 * MIN),
+        ({"dist": "lognormal", "mean": "3 min", "sd": "1 min"}, LogNormal, 3 * MIN),
+        (
+            {"dist": "empirical", "values": ["2 min", "3 min", "5 min"], "weights": [1, 2, 1]},
+            Empirical,
+            (2 + 6 + 5) / 4 * MIN,
+        ),
+        ({"dist": "empirical", "values": ["2 min", "3 min", "7 min"]}, Empirical, 4 * MIN),
+    ],
+)
 def test_each_distribution_parses_and_knows_its_mean(spec: dict, cls: type, mean_h: float) -> None:
     d = DIST.validate_python(spec)
     assert isinstance(d, cls)
@@ -76,15 +82,18 @@ def test_truncated_normal_mean_is_the_mean_of_the_truncated_distribution() -> No
     assert d.mean > d.mean_
 
 
-@pytest.mark.parametrize("spec", [
-    {"dist": "uniform", "low": "2 min", "high": "4 min"},
-    {"dist": "triangular", "low": "2 min", "mode": "3 min", "high": "7 min"},
-    {"dist": "exponential", "mean": "3 min"},
-    {"dist": "normal", "mean": "3 min", "sd": "1 min"},
-    {"dist": "normal", "mean": "1 min", "sd": "2 min"},  # heavily truncated
-    {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
-    {"dist": "empirical", "values": ["2 min", "3 min", "5 min"], "weights": [1, 2, 1]},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "uniform", "low": "2 min", "high": "4 min"},
+        {"dist": "triangular", "low": "2 min", "mode": "3 min", "high": "7 min"},
+        {"dist": "exponential", "mean": "3 min"},
+        {"dist": "normal", "mean": "3 min", "sd": "1 min"},
+        {"dist": "normal", "mean": "1 min", "sd": "2 min"},  # heavily truncated
+        {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
+        {"dist": "empirical", "values": ["2 min", "3 min", "5 min"], "weights": [1, 2, 1]},
+    ],
+)
 def test_sample_mean_matches_the_stated_mean(spec: dict) -> None:
     d = DIST.validate_python(spec)
     x = draws(d)
@@ -98,14 +107,17 @@ def test_lognormal_matches_its_stated_sd() -> None:
     assert x.std(ddof=1) == pytest.approx(1 * MIN, rel=0.05)
 
 
-@pytest.mark.parametrize("spec, low, high", [
-    ({"dist": "uniform", "low": "2 min", "high": "4 min"}, 2 * MIN, 4 * MIN),
-    ({"dist": "triangular", "low": "2 min", "mode": "2 min", "high": "7 min"}, 2 * MIN, 7 * MIN),
-    ({"dist": "exponential", "mean": "3 min"}, 0.0, math.inf),
-    ({"dist": "normal", "mean": "0 s", "sd": "5 min"}, 0.0, math.inf),
-    ({"dist": "lognormal", "mean": "3 min", "sd": "10 min"}, 0.0, math.inf),
-    ({"dist": "uniform", "low": "3 min", "high": "3 min"}, 3 * MIN, 3 * MIN),
-])
+@pytest.mark.parametrize(
+    "spec, low, high",
+    [
+        ({"dist": "uniform", "low": "2 min", "high": "4 min"}, 2 * MIN, 4 * MIN),
+        ({"dist": "triangular", "low": "2 min", "mode": "2 min", "high": "7 min"}, 2 * MIN, 7 * MIN),
+        ({"dist": "exponential", "mean": "3 min"}, 0.0, math.inf),
+        ({"dist": "normal", "mean": "0 s", "sd": "5 min"}, 0.0, math.inf),
+        ({"dist": "lognormal", "mean": "3 min", "sd": "10 min"}, 0.0, math.inf),
+        ({"dist": "uniform", "low": "3 min", "high": "3 min"}, 3 * MIN, 3 * MIN),
+    ],
+)
 def test_samples_stay_within_bounds(spec: dict, low: float, high: float) -> None:
     x = draws(DIST.validate_python(spec), n=5000)
     assert x.min() >= low
@@ -126,20 +138,23 @@ def test_sampling_uses_only_the_generator_given() -> None:
     assert draws(d, 50, seed=3).tolist() != draws(d, 50, seed=4).tolist()
 
 
-@pytest.mark.parametrize("spec, fragment", [
-    ({"dist": "uniform", "low": "4 min", "high": "2 min"}, "must be >= low"),
-    ({"dist": "triangular", "low": "2 min", "mode": "8 min", "high": "7 min"}, "low <= mode <= high"),
-    ({"dist": "triangular", "low": "2 min", "mode": "2 min", "high": "2 min"}, "low < high"),
-    ({"dist": "exponential", "mean": "0 s"}, "greater than 0"),
-    ({"dist": "normal", "mean": "3 min", "sd": "-1 min"}, "greater than or equal to 0"),
-    ({"dist": "empirical", "values": []}, "at least 1 item"),
-    ({"dist": "empirical", "values": ["1 min", "-1 min"]}, "durations must be >= 0"),
-    ({"dist": "empirical", "values": ["1 min"], "weights": [1, 2]}, "one entry per value"),
-    ({"dist": "empirical", "values": ["1 min", "2 min"], "weights": [0, 0]}, "positive sum"),
-    ({"dist": "gamma", "mean": "3 min"}, "does not match any of the expected tags"),
-    ({"dist": "uniform", "low": "2 min", "high": "4 min", "mode": "3 min"}, "Extra inputs"),
-    ({"low": "2 min"}, "Unable to extract tag"),
-])
+@pytest.mark.parametrize(
+    "spec, fragment",
+    [
+        ({"dist": "uniform", "low": "4 min", "high": "2 min"}, "must be >= low"),
+        ({"dist": "triangular", "low": "2 min", "mode": "8 min", "high": "7 min"}, "low <= mode <= high"),
+        ({"dist": "triangular", "low": "2 min", "mode": "2 min", "high": "2 min"}, "low < high"),
+        ({"dist": "exponential", "mean": "0 s"}, "greater than 0"),
+        ({"dist": "normal", "mean": "3 min", "sd": "-1 min"}, "greater than or equal to 0"),
+        ({"dist": "empirical", "values": []}, "at least 1 item"),
+        ({"dist": "empirical", "values": ["1 min", "-1 min"]}, "durations must be >= 0"),
+        ({"dist": "empirical", "values": ["1 min"], "weights": [1, 2]}, "one entry per value"),
+        ({"dist": "empirical", "values": ["1 min", "2 min"], "weights": [0, 0]}, "positive sum"),
+        ({"dist": "gamma", "mean": "3 min"}, "does not match any of the expected tags"),
+        ({"dist": "uniform", "low": "2 min", "high": "4 min", "mode": "3 min"}, "Extra inputs"),
+        ({"low": "2 min"}, "Unable to extract tag"),
+    ],
+)
 def test_invalid_distributions_are_rejected(spec: dict, fragment: str) -> None:
     with pytest.raises(ValidationError) as info:
         DIST.validate_python(spec)
@@ -152,15 +167,18 @@ def test_distributions_are_frozen() -> None:
         d.value = 1.0  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("spec", [
-    "3 min",
-    {"dist": "uniform", "low": "1 min", "high": "5 min"},
-    {"dist": "triangular", "low": "1 min", "mode": "2 min", "high": "5 min"},
-    {"dist": "exponential", "mean": "3 min"},
-    {"dist": "normal", "mean": "1 min", "sd": "2 min"},  # about 30 % of raw draws negative: redrawn
-    {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
-    {"dist": "empirical", "values": ["1 min", "2 min"], "weights": [1, 3]},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "3 min",
+        {"dist": "uniform", "low": "1 min", "high": "5 min"},
+        {"dist": "triangular", "low": "1 min", "mode": "2 min", "high": "5 min"},
+        {"dist": "exponential", "mean": "3 min"},
+        {"dist": "normal", "mean": "1 min", "sd": "2 min"},  # about 30 % of raw draws negative: redrawn
+        {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
+        {"dist": "empirical", "values": ["1 min", "2 min"], "weights": [1, 3]},
+    ],
+)
 def test_sampler_gives_exactly_the_draws_of_repeated_sample_calls(spec) -> None:
     """A sampler may draw ahead in blocks, but over a stream of its own it yields the very numbers
     that one sample() call at a time would (across several blocks, truncation redraws included)."""
@@ -179,16 +197,19 @@ NUMPY_METHOD = {
 }
 
 
-@pytest.mark.parametrize("spec", [
-    {"dist": "uniform", "low": "2 min", "high": "6 min"},
-    {"dist": "uniform", "low": "0 min", "high": "1 min"},
-    {"dist": "triangular", "low": "15 min", "mode": "25 min", "high": "45 min"},
-    {"dist": "triangular", "low": "1 min", "mode": "1 min", "high": "5 min"},  # mode at the low end
-    {"dist": "triangular", "low": "1 min", "mode": "5 min", "high": "5 min"},  # mode at the high end
-    {"dist": "exponential", "mean": "3 min"},
-    {"dist": "normal", "mean": "3 min", "sd": "30 s"},
-    {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "uniform", "low": "2 min", "high": "6 min"},
+        {"dist": "uniform", "low": "0 min", "high": "1 min"},
+        {"dist": "triangular", "low": "15 min", "mode": "25 min", "high": "45 min"},
+        {"dist": "triangular", "low": "1 min", "mode": "1 min", "high": "5 min"},  # mode at the low end
+        {"dist": "triangular", "low": "1 min", "mode": "5 min", "high": "5 min"},  # mode at the high end
+        {"dist": "exponential", "mean": "3 min"},
+        {"dist": "normal", "mean": "3 min", "sd": "30 s"},
+        {"dist": "lognormal", "mean": "3 min", "sd": "1 min"},
+    ],
+)
 def test_a_draw_is_numpys_own_draw_and_moves_the_stream_as_far(spec) -> None:
     """sample() applies numpy's formula to one standard draw instead of calling numpy's method
     (which costs more per call): the numbers are numpy's, bit for bit, and the stream ends in the same

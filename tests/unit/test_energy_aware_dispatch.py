@@ -17,23 +17,26 @@ from swapsim.scenario import scenario_from_dict
 
 
 def long_tasks(kind: str, energy_aware: bool = True, go: str = "after_activity", reserve: float = 0.0):
-    return scenario_from_dict({
-        "name": "long-tasks",
-        "horizon": "4 d",
-        "seed": 2,
-        "fleet": {"robots": 4, "rescue_time": "30 min"},
-        "workload": {"tasks": {
-            "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 3}]},
-            "steps": [{"activity": "walk", "duration": {"dist": "uniform", "low": "20 min", "high": "80 min"}}],
-            "floor": {"width": "20 m", "depth": "20 m"},
-            "energy_aware": energy_aware,
-            **({"reserve": reserve} if reserve else {}),
-        }},
-        "policy": {"go": go},
-        "strategy": {"kind": kind},
-        "stations": [{"name": "A", "distance": "30 m", "positions": 2, "bays": 10, "charged_packs": 8,
-                      "docks": 4}],
-    })
+    return scenario_from_dict(
+        {
+            "name": "long-tasks",
+            "horizon": "4 d",
+            "seed": 2,
+            "fleet": {"robots": 4, "rescue_time": "30 min"},
+            "workload": {
+                "tasks": {
+                    "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 3}]},
+                    "steps": [{"activity": "walk", "duration": {"dist": "uniform", "low": "20 min", "high": "80 min"}}],
+                    "floor": {"width": "20 m", "depth": "20 m"},
+                    "energy_aware": energy_aware,
+                    **({"reserve": reserve} if reserve else {}),
+                }
+            },
+            "policy": {"go": go},
+            "strategy": {"kind": kind},
+            "stations": [{"name": "A", "distance": "30 m", "positions": 2, "bays": 10, "charged_packs": 8, "docks": 4}],
+        }
+    )
 
 
 @pytest.mark.parametrize("kind", ["hot_swap", "cold_swap", "plug_in"])
@@ -46,8 +49,9 @@ def test_energy_aware_dispatch_never_strands(kind, seed):
 
 
 def test_without_the_energy_check_plug_in_robots_strand():
-    strandings = sum(simulate(long_tasks("plug_in", energy_aware=False), seed).summary["fleet"]["strandings"]
-                     for seed in (1, 2))
+    strandings = sum(
+        simulate(long_tasks("plug_in", energy_aware=False), seed).summary["fleet"]["strandings"] for seed in (1, 2)
+    )
     assert strandings > 0
 
 

@@ -90,8 +90,13 @@ def test_shared_stations_alone_make_waits_unreliable() -> None:
     sc = _factory(("workload.cycle.1.duration", {"dist": "exponential", "mean": "28 min"}))
     est = estimate(sc)
     assert est["cycle"]["swap_interval_cv"] < CV_REGULAR  # still regular-ish overall
-    one = estimate(_factory(("policy.station_choice", "nearest"), ("stations.0.charged_packs", 15),
-                            ("workload.cycle.1.duration", {"dist": "exponential", "mean": "28 min"})))
+    one = estimate(
+        _factory(
+            ("policy.station_choice", "nearest"),
+            ("stations.0.charged_packs", 15),
+            ("workload.cycle.1.duration", {"dist": "exponential", "mean": "28 min"}),
+        )
+    )
     assert "shortest_wait" in verdict(est, "swaps.wait_min.mean")["reason"]
     assert "shortest_wait" not in verdict(one, "swaps.wait_min.mean")["reason"]
 
@@ -133,8 +138,7 @@ def test_every_kpi_in_the_json_output_has_a_verdict(name: str) -> None:
     assert data["verdicts"]["fleet.utilisation"]["reliable"]
     assert data["verdicts"]["energy.grid_kwh_per_day"]["reliable"]
     first = data["stations"][0]["name"]
-    assert (data["verdicts"][f"stations.{first}.stockout_probability"]
-            == data["verdicts"]["swaps.stockout_fraction"])
+    assert data["verdicts"][f"stations.{first}.stockout_probability"] == data["verdicts"]["swaps.stockout_fraction"]
 
 
 def test_table_marks_unreliable_numbers_with_the_reason() -> None:

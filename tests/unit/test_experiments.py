@@ -42,17 +42,23 @@ def reference(tmp_path_factory) -> Path:
 
 # -- specification ----------------------------------------------------------------------------
 
+
 def test_factorial_points_first_factor_slowest():
     sw = small_sweep()
     assert [p.values for p in sw.points] == [
-        {"fleet.robots": 4, "stations[*].positions": 1}, {"fleet.robots": 4, "stations[*].positions": 2},
-        {"fleet.robots": 8, "stations[*].positions": 1}, {"fleet.robots": 8, "stations[*].positions": 2}]
+        {"fleet.robots": 4, "stations[*].positions": 1},
+        {"fleet.robots": 4, "stations[*].positions": 2},
+        {"fleet.robots": 8, "stations[*].positions": 1},
+        {"fleet.robots": 8, "stations[*].positions": 2},
+    ]
 
 
 def test_zip_design_pairs_values_and_needs_equal_lengths():
     sw = small_sweep(factors={"fleet.robots": [4, 8], "stations[0].bays": [14, 16]}, design="zip")
-    assert [p.values for p in sw.points] == [{"fleet.robots": 4, "stations[0].bays": 14},
-                                              {"fleet.robots": 8, "stations[0].bays": 16}]
+    assert [p.values for p in sw.points] == [
+        {"fleet.robots": 4, "stations[0].bays": 14},
+        {"fleet.robots": 8, "stations[0].bays": 16},
+    ]
     with pytest.raises(ScenarioError, match="equal length"):
         small_sweep(factors={"fleet.robots": [4, 8], "stations[0].bays": [14]}, design="zip")
 
@@ -65,14 +71,17 @@ def test_wildcard_sets_every_station_and_index_sets_one():
     assert [s["bays"] for s in stations] == [base.stations[0].bays, 20]
 
 
-@pytest.mark.parametrize("factors, message", [
-    ({"fleet.robot": [4]}, r"with fleet\.robot=4: fleet\.robot: unknown field"),
-    ({"fleet.robots": ["many"]}, r"with fleet\.robots=many: fleet\.robots: must be a whole number"),
-    ({"fleet.robots": []}, r"factor fleet\.robots: needs at least one value"),
-    ({"stations[5].bays": [3]}, r"factor stations\[5\]\.bays: stations\[5\]: index out of range"),
-    ({"stations[*].bays": [5]}, r"not valid scenarios|charged_packs: must be < bays"),
-    ({"seed": [1, 2]}, r"factor seed: the sweep sets each replication's seed"),
-])
+@pytest.mark.parametrize(
+    "factors, message",
+    [
+        ({"fleet.robot": [4]}, r"with fleet\.robot=4: fleet\.robot: unknown field"),
+        ({"fleet.robots": ["many"]}, r"with fleet\.robots=many: fleet\.robots: must be a whole number"),
+        ({"fleet.robots": []}, r"factor fleet\.robots: needs at least one value"),
+        ({"stations[5].bays": [3]}, r"factor stations\[5\]\.bays: stations\[5\]: index out of range"),
+        ({"stations[*].bays": [5]}, r"not valid scenarios|charged_packs: must be < bays"),
+        ({"seed": [1, 2]}, r"factor seed: the sweep sets each replication's seed"),
+    ],
+)
 def test_bad_factors_are_one_clear_error(factors, message):
     with pytest.raises(ScenarioError, match=message):
         small_sweep(factors=factors)
@@ -81,8 +90,9 @@ def test_bad_factors_are_one_clear_error(factors, message):
 def test_parse_vary_reads_yaml_values():
     assert ex.parse_vary("fleet.robots=20,40,60") == ("fleet.robots", [20, 40, 60])
     assert ex.parse_vary("horizon=3 d, 7 d") == ("horizon", ["3 d", "7 d"])
-    path, values = ex.parse_vary("stations[0].swap_duration={dist: fixed, value: 3 min},{dist: exponential, "
-                                 "mean: 3 min}")
+    path, values = ex.parse_vary(
+        "stations[0].swap_duration={dist: fixed, value: 3 min},{dist: exponential, mean: 3 min}"
+    )
     assert path == "stations[0].swap_duration" and values[1] == {"dist": "exponential", "mean": "3 min"}
     for bad in ("fleet.robots", "fleet.robots=", "fleet.robots=1,,2", "=1,2"):
         with pytest.raises(ScenarioError):
@@ -97,6 +107,7 @@ def test_target_ci_needs_a_known_kpi_and_three_replications():
 
 
 # -- seeds ------------------------------------------------------------------------------------
+
 
 def test_replication_seed_is_the_spawned_child_and_ignores_the_number_of_points():
     for r in range(5):
@@ -119,6 +130,7 @@ def test_common_random_numbers_every_point_uses_the_same_seeds(reference):
 
 
 # -- tables -----------------------------------------------------------------------------------
+
 
 def test_tables_have_the_agreed_columns(reference):
     runs = table(reference / "runs.csv", drop=())
@@ -157,6 +169,7 @@ def test_parquet_beside_the_csv_when_pyarrow_is_installed(reference):
 
 # -- executors --------------------------------------------------------------------------------
 
+
 def test_two_local_processes_give_the_same_rows(reference, tmp_path):
     ex.run_sweep(small_sweep(), tmp_path / "j2", jobs=2)
     assert table(tmp_path / "j2" / "runs.csv") == table(reference / "runs.csv")
@@ -172,6 +185,7 @@ def test_dask_local_cluster_gives_the_same_rows(reference, tmp_path):
 
 
 # -- long jobs: interruption, resume, failures --------------------------------------------------
+
 
 def test_resume_after_an_interruption_equals_an_uninterrupted_sweep(reference, tmp_path):
     out = tmp_path / "s"
@@ -247,6 +261,7 @@ def test_a_failing_run_is_reported_and_does_not_stop_the_others(reference, tmp_p
 
 # -- sequential procedure ---------------------------------------------------------------------
 
+
 def test_target_ci_adds_replications_until_the_half_width_is_small(tmp_path):
     target = {"fleet.utilisation": 0.002}
     sw = small_sweep(factors={"fleet.robots": [4, 8]}, replications=3, target_ci=target, max_replications=40)
@@ -283,7 +298,8 @@ def test_sweep_file_paths_are_relative_to_the_file(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "sweep.yaml").write_text(
         "base: ../base.yaml\nset: ['horizon=12 h', 'warmup=2 h']\nfactors:\n  fleet.robots: [4, 6]\n"
-        "design: zip\nreplications: 2\nseed: 5\n")
+        "design: zip\nreplications: 2\nseed: 5\n"
+    )
     sw = ex.load_sweep_file(tmp_path / "sub" / "sweep.yaml")
     assert (len(sw.points), sw.replications, sw.seed, sw.design) == (2, 2, 5, "zip")
     assert sw.base_scenario.horizon == 12

@@ -24,13 +24,23 @@ SOME_FAULTS = {
 }
 
 SWAP = {"dist": "triangular", "low": "2.5 min", "mode": "3 min", "high": "4 min"}
-CYCLE = {"cycle": [{"activity": "walk", "duration": {"dist": "uniform", "low": "2 min", "high": "6 min"}},
-                   {"activity": "stand", "duration": {"dist": "exponential", "mean": "20 min"}},
-                   {"activity": "idle", "duration": {"dist": "exponential", "mean": "3 min"}}]}
-TASKS = {"tasks": {"arrivals": {"profile": [{"start": "0 h", "rate_per_h": 10}, {"start": "12 h", "rate_per_h": 25}]},
-                   "steps": [{"activity": "walk", "duration": {"dist": "lognormal", "mean": "4 min", "sd": "2 min"}},
-                             {"activity": "stand", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}}],
-                   "dispatch": "nearest"}}
+CYCLE = {
+    "cycle": [
+        {"activity": "walk", "duration": {"dist": "uniform", "low": "2 min", "high": "6 min"}},
+        {"activity": "stand", "duration": {"dist": "exponential", "mean": "20 min"}},
+        {"activity": "idle", "duration": {"dist": "exponential", "mean": "3 min"}},
+    ]
+}
+TASKS = {
+    "tasks": {
+        "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 10}, {"start": "12 h", "rate_per_h": 25}]},
+        "steps": [
+            {"activity": "walk", "duration": {"dist": "lognormal", "mean": "4 min", "sd": "2 min"}},
+            {"activity": "stand", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}},
+        ],
+        "dispatch": "nearest",
+    }
+}
 
 
 def scenario(workload, faults=None, kind="hot_swap", shifts=True):
@@ -43,8 +53,10 @@ def scenario(workload, faults=None, kind="hot_swap", shifts=True):
         "workload": workload,
         "policy": {"go": "after_activity", "opportunistic_below": 0.5},
         "strategy": {"kind": kind},
-        "stations": [{"name": "A", "distance": "30 m", "bays": 8, "charged_packs": 5, "swap_duration": SWAP},
-                     {"name": "B", "distance": "70 m", "bays": 8, "charged_packs": 5, "swap_duration": SWAP}],
+        "stations": [
+            {"name": "A", "distance": "30 m", "bays": 8, "charged_packs": 5, "swap_duration": SWAP},
+            {"name": "B", "distance": "70 m", "bays": 8, "charged_packs": 5, "swap_duration": SWAP},
+        ],
     }
     if shifts:
         data["shifts"] = {"calendar": [{"start": "0 h", "robots": 4}, {"start": "7 h", "robots": 8}]}

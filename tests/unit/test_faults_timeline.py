@@ -25,7 +25,7 @@ def base(**over):
         "policy": {"swap_trigger": 0.2, "go": "immediately"},
         "stations": [{"name": "A", "distance": "0 m", "bays": 3, "charged_packs": 2, "swap_duration": "6 min"}],
         "output": {"trace_events": 1000},
-        "battery": {"ageing": False},            # exact timelines: packs keep their nominal energy
+        "battery": {"ageing": False},  # exact timelines: packs keep their nominal energy
         "health": {"fault_rate_per_cycle": 0.0},
     }
     for k, v in over.items():
@@ -35,8 +35,15 @@ def base(**over):
 
 def build(sc, seed=1):
     env = simpy.Environment()
-    rec = Recorder(sc.fleet.robots, [(s.name, s.positions) for s in sc.stations], sc.horizon, 0.25,
-                   trace_limit=1000, tasks=sc.workload.tasks is not None, strategy=sc.strategy.kind)
+    rec = Recorder(
+        sc.fleet.robots,
+        [(s.name, s.positions) for s in sc.stations],
+        sc.horizon,
+        0.25,
+        trace_limit=1000,
+        tasks=sc.workload.tasks is not None,
+        strategy=sc.strategy.kind,
+    )
     fleet = build_fleet(env, sc, Streams(seed), rec)
     return env, rec, fleet
 
@@ -121,12 +128,15 @@ def test_failed_swap_attempts_cost_the_retry_time_in_down_then_succeed():
 def test_station_outage_reroutes_a_queued_robot_to_the_open_station():
     sc = base(
         fleet={"robots": 2, "initial_soc": "full"},
-        stations=[{"name": "A", "distance": "0 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"},
-                  {"name": "B", "distance": "360 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"}],
+        stations=[
+            {"name": "A", "distance": "0 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"},
+            {"name": "B", "distance": "360 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"},
+        ],
         faults={"station_outage": {"rate_per_day": 1e-9, "repair": "1 h"}},  # outages on, none drawn in 10 h
     )
     env, rec, fleet = build(sc)
     a, b = fleet.stations
+
     # both robots reach the trigger at 8 h and go to A (nearest); robot 1 queues behind robot 0
     def outage():
         yield env.timeout(8.5)

@@ -64,8 +64,9 @@ def _texts(fig):
             every = {id(lab) for t in axis.get_major_ticks() + axis.get_minor_ticks() for lab in (t.label1, t.label2)}
             drawn = {id(lab) for t in axis._update_ticks() for lab in (t.label1, t.label2)}
             hidden |= every - drawn
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and _shown(t)
-            and id(t) not in hidden]
+    return [
+        t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and _shown(t) and id(t) not in hidden
+    ]
 
 
 def _shown(artist) -> bool:
@@ -167,8 +168,9 @@ def test_warmup_and_monthly_figures_fit(caught, tmp_path):
     from swapsim.scenario import load_scenario
 
     sc = load_scenario(ROOT / "scenarios" / "factory.yaml", ["horizon=2 d", "fleet.robots=8"])
-    write_warmup(advise_warmup(pilot_series(sc, replications=2, bin_width_h=0.25, jobs=1)), tmp_path / "w",
-                 source="factory.yaml")
+    write_warmup(
+        advise_warmup(pilot_series(sc, replications=2, bin_width_h=0.25, jobs=1)), tmp_path / "w", source="factory.yaml"
+    )
     sc = load_scenario(ROOT / "scenarios" / "hospital.yaml", ["horizon=62 d", "output.bin_width=2 h"])
     from swapsim.output import plot_run
 

@@ -11,6 +11,7 @@ from swapsim.metrics import ROBOT_STATES, Recorder, Tally, TimeWeighted
 
 # -- TimeWeighted ---------------------------------------------------------------------------------
 
+
 def test_time_weighted_integral_and_mean() -> None:
     tw = TimeWeighted()
     tw.set(0.0, 2)
@@ -31,7 +32,7 @@ def test_time_weighted_add_changes_by_delta() -> None:
 
 def test_time_weighted_bins_split_intervals_exactly() -> None:
     tw = TimeWeighted(n_bins=4, width=0.5)
-    tw.set(0.25, 1)   # 1 from 0.25 to 1.75
+    tw.set(0.25, 1)  # 1 from 0.25 to 1.75
     tw.set(1.75, 0)
     assert tw.bins == pytest.approx([0.25, 0.5, 0.5, 0.25])
     tw2 = TimeWeighted(n_bins=4, width=1.0)
@@ -44,9 +45,9 @@ def test_time_weighted_bins_split_intervals_exactly() -> None:
 def test_time_weighted_bins_on_boundaries_and_within_one_bin() -> None:
     tw = TimeWeighted(n_bins=3, width=1.0)
     tw.set(1.0, 3)
-    tw.set(2.0, 0)    # exactly one bin
+    tw.set(2.0, 0)  # exactly one bin
     tw.set(2.2, 2)
-    tw.set(2.7, 0)    # inside the last bin
+    tw.set(2.7, 0)  # inside the last bin
     assert tw.bins == pytest.approx([0.0, 3.0, 1.0])
 
 
@@ -78,6 +79,7 @@ def test_time_weighted_mean_over_an_empty_interval_is_the_value() -> None:
 
 
 # -- Tally ------------------------------------------------------------------------------------------
+
 
 def test_tally_counts_mean_and_max() -> None:
     t = Tally(resolution=0.5, limit=10.0)
@@ -164,6 +166,7 @@ def test_tally_empty_and_reset() -> None:
 
 
 # -- Recorder ---------------------------------------------------------------------------------------
+
 
 def test_recorder_accounts_robot_states_exactly() -> None:
     rec = Recorder(n_robots=2, stations=[("A", 2)], horizon_h=4.0, bin_width_h=1.0, trace_limit=3)

@@ -20,19 +20,22 @@ from swapsim.results.outdir import (
 )
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("factory", "factory"),
-    ("Big factory", "Big-factory"),
-    ("/abs/dir", "abs-dir"),
-    (".", "scenario"),
-    ("..", "scenario"),
-    ("../../etc", "etc"),
-    (".hidden", "hidden"),
-    ("a/../b", "a-.-b"),
-    ("fábrica 2", "fábrica-2"),
-    ("", "scenario"),
-    ("C:\\x", "C-x"),
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("factory", "factory"),
+        ("Big factory", "Big-factory"),
+        ("/abs/dir", "abs-dir"),
+        (".", "scenario"),
+        ("..", "scenario"),
+        ("../../etc", "etc"),
+        (".hidden", "hidden"),
+        ("a/../b", "a-.-b"),
+        ("fábrica 2", "fábrica-2"),
+        ("", "scenario"),
+        ("C:\\x", "C-x"),
+    ],
+)
 def test_safe_name(label: str, expected: str) -> None:
     assert safe_name(label) == expected
 
@@ -102,15 +105,18 @@ def test_another_kind_of_result_is_not_replaced(tmp_path: Path) -> None:
     assert (d / "sweep.json").exists()
 
 
-def test_a_directory_from_before_manifests_is_owned_by_name(tmp_path: Path) -> None:
+def test_a_directory_from_before_manifests_gets_new_files_only(tmp_path: Path) -> None:
     d = tmp_path / "legacy"
     d.mkdir()
     (d / "summary.json").write_text(json.dumps({"manifest": {}, "fleet": {}}))
     (d / "notes.txt").write_text("mine")
     assert owned_files(d) == set()
-    _write(d, {"summary.json": "{}", "robots.csv": "r"})
+    with pytest.raises(OutputError, match="summary.json: exists and was not written by swapsim"):
+        _write(d, {"summary.json": "{}", "robots.csv": "r"})  # no manifest: swapsim cannot tell it wrote it
+    assert sorted(p.name for p in d.iterdir()) == ["notes.txt", "summary.json"]
+    _write(d, {"robots.csv": "r"})
     assert (d / "notes.txt").read_text() == "mine" and (d / "robots.csv").read_text() == "r"
-    assert owned_files(d) == {"summary.json", "robots.csv"}
+    assert owned_files(d) == {"robots.csv"}
 
 
 def test_claim_adds_later_files_and_a_damaged_manifest_is_an_error(tmp_path: Path) -> None:

@@ -23,11 +23,16 @@ from swapsim.streams import Streams
 
 def tiny(*overrides: str):
     data: dict[str, Any] = {
-        "name": "tiny", "horizon": "20 d", "seed": 3,
+        "name": "tiny",
+        "horizon": "20 d",
+        "seed": 3,
         "fleet": {"robots": 4},
-        "workload": {"cycle": [{"activity": "stand", "duration": {"dist": "uniform", "low": "20 min",
-                                                                  "high": "40 min"}},
-                               {"activity": "walk", "duration": "5 min"}]},
+        "workload": {
+            "cycle": [
+                {"activity": "stand", "duration": {"dist": "uniform", "low": "20 min", "high": "40 min"}},
+                {"activity": "walk", "duration": "5 min"},
+            ]
+        },
         "stations": [{"name": "S", "distance": "20 m", "bays": 8, "charged_packs": 4}],
         "output": {"bin_width": "1 h"},
     }
@@ -66,8 +71,12 @@ class SpyRecorder(Recorder):
 
 def build(scenario, seed=1):
     env = simpy.Environment()
-    rec = SpyRecorder(n_robots=scenario.fleet.robots, stations=[(s.name, s.positions) for s in scenario.stations],
-                      horizon_h=scenario.horizon, bin_width_h=scenario.output.bin_width)
+    rec = SpyRecorder(
+        n_robots=scenario.fleet.robots,
+        stations=[(s.name, s.positions) for s in scenario.stations],
+        horizon_h=scenario.horizon,
+        bin_width_h=scenario.output.bin_width,
+    )
     fleet = build_fleet(env, scenario, Streams(seed), rec)
     return env, rec, fleet
 
@@ -84,8 +93,13 @@ def census(fleet) -> dict[str, list[int]]:
 
 
 def test_packs_are_conserved_counting_retired_and_new_ones():
-    sc = tiny("battery.wear_scale=6", "health.fault_rate_per_cycle=0.01", "technicians.spare_packs=1",
-              "technicians.reorder_lead_time=2 d", "horizon=30 d")
+    sc = tiny(
+        "battery.wear_scale=6",
+        "health.fault_rate_per_cycle=0.01",
+        "technicians.spare_packs=1",
+        "technicians.reorder_lead_time=2 d",
+        "horizon=30 d",
+    )
     env, rec, fleet = build(sc)
     initial = len(fleet.packs)
     retired_seen = False
@@ -117,8 +131,9 @@ def test_quarantined_packs_are_never_handed_out(monkeypatch):
     monkeypatch.setattr(Station, "exchange", spy)
     env, rec, fleet = build(sc)
     env.run(until=sc.horizon)
-    quarantined_at = {r.pack.id: r.quarantined_h for r in fleet.health.records.values()
-                      if not math.isnan(r.quarantined_h)}
+    quarantined_at = {
+        r.pack.id: r.quarantined_h for r in fleet.health.records.values() if not math.isnan(r.quarantined_h)
+    }
     assert len(quarantined_at) >= 5
     for t, pid in handed:
         assert pid not in quarantined_at or t < quarantined_at[pid], f"pack {pid} handed out after quarantine"
@@ -132,8 +147,14 @@ def test_quarantined_packs_are_never_handed_out(monkeypatch):
 
 def test_alert_counts_equal_threshold_crossings():
     # Thresholds near new-pack health and a wide noise band: many crossings in a few days.
-    sc = tiny("health.warn_below=0.985", "health.retire_below=0.975", "health.check_noise_sd=0.01",
-              "health.fault_rate_per_cycle=0", "battery.initial_capacity_sd=0.0", "horizon=12 d")
+    sc = tiny(
+        "health.warn_below=0.985",
+        "health.retire_below=0.975",
+        "health.check_noise_sd=0.01",
+        "health.fault_rate_per_cycle=0",
+        "battery.initial_capacity_sd=0.0",
+        "horizon=12 d",
+    )
     env, rec, fleet = build(sc)
     env.run(until=sc.horizon)
     warned, expected_warnings, expected_retirements = set(), 0, 0
@@ -155,8 +176,13 @@ def test_alert_counts_equal_threshold_crossings():
 
 def test_resistance_limit_quarantines_when_capacity_thresholds_are_off():
     # R/R0 = 1 + 2.5 (1 - retained) reaches 1.05 at 2 % fade: a tight resistance limit retires packs.
-    sc = tiny("health.retire_below=0.01", "health.warn_below=0.01", "health.retire_resistance_ratio=1.05",
-              "health.fault_rate_per_cycle=0", "horizon=20 d")
+    sc = tiny(
+        "health.retire_below=0.01",
+        "health.warn_below=0.01",
+        "health.retire_resistance_ratio=1.05",
+        "health.fault_rate_per_cycle=0",
+        "horizon=20 d",
+    )
     env, rec, fleet = build(sc)
     env.run(until=sc.horizon)
     retired = [r for r in fleet.health.records.values() if not math.isnan(r.quarantined_h)]
@@ -173,9 +199,15 @@ def test_every_check_faults_at_rate_one():
 
 
 def test_no_spare_pack_keeps_the_bay_blocked_until_a_delivery():
-    sc = tiny("health.fault_rate_per_cycle=1", "technicians.spare_packs=0", "technicians.reorder_lead_time=3 d",
-              "technicians.response_time=10 min", "technicians.job_duration=15 min", "horizon=5 d",
-              "fleet.robots=2")
+    sc = tiny(
+        "health.fault_rate_per_cycle=1",
+        "technicians.spare_packs=0",
+        "technicians.reorder_lead_time=3 d",
+        "technicians.response_time=10 min",
+        "technicians.job_duration=15 min",
+        "horizon=5 d",
+        "fleet.robots=2",
+    )
     env, rec, fleet = build(sc)
     env.run(until=2.9 * 24)
     assert rec.battery.stock_waits >= 1 and rec.battery.jobs_done == 0
@@ -190,8 +222,12 @@ def test_no_spare_pack_keeps_the_bay_blocked_until_a_delivery():
 
 
 def test_technicians_start_jobs_only_on_duty():
-    sc = tiny("health.fault_rate_per_cycle=0.1", "technicians.shifts=[{start: '08:00', end: '16:00'}]",
-              "technicians.spare_packs=50", "horizon=6 d")
+    sc = tiny(
+        "health.fault_rate_per_cycle=0.1",
+        "technicians.shifts=[{start: '08:00', end: '16:00'}]",
+        "technicians.spare_packs=50",
+        "horizon=6 d",
+    )
     env, rec, fleet = build(sc)
     env.run(until=sc.horizon)
     cal = fleet.health.crew.calendar
@@ -213,8 +249,15 @@ def test_no_ageing_and_no_faults_leaves_every_pack_new():
 def test_health_feeds_back_into_usable_energy():
     # Worn packs hold less, so the same work needs more swaps (common random numbers otherwise).
     base = simulate(tiny("battery.wear_scale=0.001", "horizon=30 d", "health.fault_rate_per_cycle=0"))
-    worn = simulate(tiny("battery.wear_scale=4", "horizon=30 d", "health.fault_rate_per_cycle=0",
-                         "health.retire_below=0.5", "health.warn_below=0.5"))
+    worn = simulate(
+        tiny(
+            "battery.wear_scale=4",
+            "horizon=30 d",
+            "health.fault_rate_per_cycle=0",
+            "health.retire_below=0.5",
+            "health.warn_below=0.5",
+        )
+    )
     assert worn.summary["packs"]["mean_health_end"] < base.summary["packs"]["mean_health_end"] - 0.1
     assert worn.summary["swaps"]["count"] > 1.04 * base.summary["swaps"]["count"]
 
@@ -238,8 +281,15 @@ def test_summary_keys_and_pack_columns():
 
 
 def test_alert_rows_are_capped_and_the_rest_counted():
-    r = simulate(tiny("health.warn_below=0.995", "health.retire_below=0.98", "output.alerts_limit=3",
-                      "horizon=10 d", "technicians.spare_packs=100"))
+    r = simulate(
+        tiny(
+            "health.warn_below=0.995",
+            "health.retire_below=0.98",
+            "output.alerts_limit=3",
+            "horizon=10 d",
+            "technicians.spare_packs=100",
+        )
+    )
     a = r.summary["alerts"]
     assert len(r.alerts) == a["rows_kept"] == 3
     total = a["warnings"] + a["retirements"] + a["faults"]
@@ -248,13 +298,13 @@ def test_alert_rows_are_capped_and_the_rest_counted():
 
 def test_bay_mean_soc_follows_the_charge_curve_after_waiting_for_a_charger():
     # Two bays, a power cap for one charger: the second pack waits until the first is full.
-    sc = tiny("stations[0].bays=2", "stations[0].charged_packs=0", "stations[0].power_cap=400 W",
-              "fleet.robots=1")
+    sc = tiny("stations[0].bays=2", "stations[0].charged_packs=0", "stations[0].power_cap=400 W", "fleet.robots=1")
     env = simpy.Environment()
     rec = Recorder(n_robots=1, stations=[("S", 1)], horizon_h=10.0, bin_width_h=1.0)
     spec = sc.stations[0]
     station = Station(env, 0, spec, 0.95, 1.0, 0.8 * 468 * 0.9 / 0.9, rec, np.random.default_rng(0))
     from swapsim.model.pack import Pack
+
     a, b = Pack(0, 468.0, 0.9, soc=0.2), Pack(1, 468.0, 0.9, soc=0.4)
     station._insert(station.bays[0], a)
     station._insert(station.bays[1], b)

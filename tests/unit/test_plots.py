@@ -20,8 +20,13 @@ from swapsim.results import ResultsError, check_results_dir, read_csv, results_k
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-RUN_FIGURE_HEIGHTS_IN = {"fleet_state": 6.0, "robot_breakdown": 4.8, "stations": 0.9 + 2.6 * 2, "swap_waits": 4.2,
-                         "pack_health": 7.0}
+RUN_FIGURE_HEIGHTS_IN = {
+    "fleet_state": 6.0,
+    "robot_breakdown": 4.8,
+    "stations": 0.9 + 2.6 * 2,
+    "swap_waits": 4.2,
+    "pack_health": 7.0,
+}
 """Heights of the run figures for the two-station fixture (inches); every figure is 9 in wide."""
 
 
@@ -81,7 +86,7 @@ def test_swap_wait_cdf_crosses_95_percent_at_the_p95_kpi() -> None:
     assert np.all(np.diff(share) >= -1e-12) and np.all(np.diff(x) >= -1e-12)
     assert share[1] == pytest.approx(waits["count"][0] / sum(waits["count"]))  # the jump at zero
     i = int(np.searchsorted(share, 0.95))
-    p95 = float(np.interp(0.95, share[i - 1: i + 1], x[i - 1: i + 1]))
+    p95 = float(np.interp(0.95, share[i - 1 : i + 1], x[i - 1 : i + 1]))
     assert p95 == pytest.approx(summary["swaps"]["wait_min"]["p95"], abs=1e-9)
 
 
@@ -150,8 +155,13 @@ def test_drawing_sets_no_matplotlib_backend(tmp_path: Path, chosen: str) -> None
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    out = subprocess.run([sys.executable, "-c", BACKEND_PROBE, chosen, str(DATA), str(tmp_path)], env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", BACKEND_PROBE, chosen, str(DATA), str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     probe = json.loads(out)
     assert probe["unchanged"], f"the backend became {probe['backend']}"
     assert not probe["pyplot"], "drawing imported matplotlib.pyplot"
@@ -160,6 +170,7 @@ def test_drawing_sets_no_matplotlib_backend(tmp_path: Path, chosen: str) -> None
 
 
 # -- telling the kind of a results directory --------------------------------------------------------
+
 
 def test_results_kind_of_each_fixture() -> None:
     assert results_kind(DATA / "run_small") == "run"
@@ -192,8 +203,10 @@ def test_results_kind_errors_name_the_problem(tmp_path: Path) -> None:
 
 # -- sweeps and comparisons: drawn by plot_sweep / plot_compare once those exist ---------------------
 
-@pytest.mark.parametrize("name, kind, fn", [("sweep_small", "sweep", "plot_sweep"),
-                                            ("compare_small", "compare", "plot_compare")])
+
+@pytest.mark.parametrize(
+    "name, kind, fn", [("sweep_small", "sweep", "plot_sweep"), ("compare_small", "compare", "plot_compare")]
+)
 def test_plot_results_draws_sweeps_and_comparisons(tmp_path: Path, name: str, kind: str, fn: str) -> None:
     d = copy_fixture(name, tmp_path)
     paths = figures.plot_results(d, "png")
@@ -201,5 +214,3 @@ def test_plot_results_draws_sweeps_and_comparisons(tmp_path: Path, name: str, ki
     for path in paths:
         width, height = png_size(path)
         assert width >= 1000 and height >= 500, path.name
-
-

@@ -11,10 +11,25 @@ from swapsim.model.policies import StationView, choose_pack, choose_station, cho
 SWAP = 3 / 60
 
 
-def view(travel_h: float, positions: int = 1, busy: int = 0, queue: int = 0, green: int = 5,
-         next_green_h: float = math.inf, incoming: int = 0) -> StationView:
-    return StationView(travel_h=travel_h, incoming=incoming, positions=positions, busy=busy, queue=queue,
-                       green=green, swap_mean_h=SWAP, next_green_h=next_green_h)
+def view(
+    travel_h: float,
+    positions: int = 1,
+    busy: int = 0,
+    queue: int = 0,
+    green: int = 5,
+    next_green_h: float = math.inf,
+    incoming: int = 0,
+) -> StationView:
+    return StationView(
+        travel_h=travel_h,
+        incoming=incoming,
+        positions=positions,
+        busy=busy,
+        queue=queue,
+        green=green,
+        swap_mean_h=SWAP,
+        next_green_h=next_green_h,
+    )
 
 
 def test_expected_wait_counts_robots_already_walking_there() -> None:
@@ -52,10 +67,10 @@ def test_nearest_picks_the_shortest_walk_first_on_ties() -> None:
 
 
 def test_shortest_wait_trades_walking_against_queueing() -> None:
-    near_busy = view(0.01, positions=1, busy=1, queue=4)     # 0.01 + 5 swaps = 0.26 h
-    far_free = view(0.1)                                       # 0.1 h
+    near_busy = view(0.01, positions=1, busy=1, queue=4)  # 0.01 + 5 swaps = 0.26 h
+    far_free = view(0.1)  # 0.1 h
     assert choose_station("shortest_wait", [near_busy, far_free]) == 1
-    near_short = view(0.01, positions=1, busy=1, queue=0)    # 0.01 + 0.05 = 0.06 h
+    near_short = view(0.01, positions=1, busy=1, queue=0)  # 0.01 + 0.05 = 0.06 h
     assert choose_station("shortest_wait", [near_short, far_free]) == 0
     no_packs = view(0.0, green=0, next_green_h=0.5)
     assert choose_station("shortest_wait", [no_packs, far_free]) == 1

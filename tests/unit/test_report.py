@@ -127,8 +127,13 @@ def test_run_report_is_self_contained_and_embeds_every_figure(run_report: tuple[
     assert (run / REPORT_NAME).is_file()
     page = check_self_contained(html)
     figures = sorted(p.name for p in run.glob("*.png"))
-    assert figures == ["fleet_state.png", "pack_health.png", "robot_breakdown.png", "stations.png",
-                       "swap_waits.png"]  # drawn
+    assert figures == [
+        "fleet_state.png",
+        "pack_health.png",
+        "robot_breakdown.png",
+        "stations.png",
+        "swap_waits.png",
+    ]  # drawn
     assert len(page.imgs) == len(figures)
     assert all(f"({name})" in html for name in figures)
 
@@ -150,8 +155,7 @@ def test_run_report_holds_the_kpis_scenario_and_manifest(run_report: tuple[Path,
     assert f"{len(robots['robot'])} robots" in text
 
 
-def test_report_embeds_existing_figures_without_redrawing(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_embeds_existing_figures_without_redrawing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run = copy_fixture("run_small", tmp_path)
     summary = json.loads((run / "summary.json").read_text())
     figures_run.plot_robot_breakdown(read_csv(run / "robots.csv"), summary, run, "svg")
@@ -186,16 +190,18 @@ def test_sweep_report_shows_points_with_confidence_intervals(tmp_path: Path) -> 
     for factor in spec["factors"]:
         assert factor in text
     for i in range(len(points["point"])):
-        cell = fmt_mean_ci("fleet.utilisation", points["fleet.utilisation.mean"][i],
-                           points["fleet.utilisation.ci95"][i])
+        cell = fmt_mean_ci(
+            "fleet.utilisation", points["fleet.utilisation.mean"][i], points["fleet.utilisation.ci95"][i]
+        )
         assert " ± " in cell and cell in text
     assert "95 % confidence interval" in text
     assert page.imgs, "the sweep report shows no figure"
 
 
 @pytest.mark.parametrize("name", ["sweep_small", "compare_small"])
-def test_sweep_and_compare_reports_embed_the_figures_they_find(tmp_path: Path, name: str,
-                                                               run_report: tuple[Path, str]) -> None:
+def test_sweep_and_compare_reports_embed_the_figures_they_find(
+    tmp_path: Path, name: str, run_report: tuple[Path, str]
+) -> None:
     d = copy_fixture(name, tmp_path)
     for stem in ("b_second", "a_first"):  # any figure file at the top of the directory, in name order
         shutil.copy(run_report[0] / "robot_breakdown.png", d / f"{stem}.png")
@@ -210,7 +216,7 @@ def test_compare_report_puts_strategies_side_by_side(tmp_path: Path) -> None:
     page = check_self_contained(html)
     text = " ".join(page.text)
     table = read_csv(cmp_dir / "compare.csv")
-    header = html[html.index('id="table"'):].split("</thead>")[0]
+    header = html[html.index('id="table"') :].split("</thead>")[0]
     for strategy in table["strategy"]:
         assert f">{strategy}</th>" in header
     for u in table["utilisation"]:
@@ -236,15 +242,18 @@ def test_report_on_a_wrong_directory(tmp_path: Path) -> None:
     assert not (tmp_path / REPORT_NAME).exists()
 
 
-@pytest.mark.parametrize("key, mean, ci, expected", [
-    ("fleet.utilisation", 0.86342, 0.00214, "86.34 ± 0.21 %"),
-    ("swaps.wait_min.mean", 5.2634, 1.234, "5.3 ± 1.2"),
-    ("energy.grid_kwh", 2559.7, 31.4, "2560 ± 31"),
-    ("swaps.wait_min.p95", 24.87, 0.0, "24.87 ± 0"),
-    ("swaps.wait_min.p95", 24.87, math.nan, "24.87"),
-    ("swaps.wait_min.p95", 24.87, None, "24.87"),
-    ("swaps.wait_min.p95", None, None, "–"),
-])
+@pytest.mark.parametrize(
+    "key, mean, ci, expected",
+    [
+        ("fleet.utilisation", 0.86342, 0.00214, "86.34 ± 0.21 %"),
+        ("swaps.wait_min.mean", 5.2634, 1.234, "5.3 ± 1.2"),
+        ("energy.grid_kwh", 2559.7, 31.4, "2560 ± 31"),
+        ("swaps.wait_min.p95", 24.87, 0.0, "24.87 ± 0"),
+        ("swaps.wait_min.p95", 24.87, math.nan, "24.87"),
+        ("swaps.wait_min.p95", 24.87, None, "24.87"),
+        ("swaps.wait_min.p95", None, None, "–"),
+    ],
+)
 def test_mean_and_confidence_interval_format(key: str, mean: float, ci: float, expected: str) -> None:
     assert fmt_mean_ci(key, mean, ci) == expected
 

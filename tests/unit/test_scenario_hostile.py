@@ -45,7 +45,9 @@ def write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
 # -- YAML that means what it says --------------------------------------------------------------------
 def test_duplicate_key_names_both_lines(tmp_path):
     path = write(tmp_path, "name: x\nhorizon: 1 d\nfleet:\n  robots: 3\n  robots: 5\n")
-    with pytest.raises(ScenarioError, match=r"s.yaml:5:3: .*duplicate key 'robots' \(first at line 4, again at line 5\)"):
+    with pytest.raises(
+        ScenarioError, match=r"s.yaml:5:3: .*duplicate key 'robots' \(first at line 4, again at line 5\)"
+    ):
         read_yaml(path)
 
 
@@ -67,13 +69,18 @@ def test_booleans_are_not_numbers(value):
     rejected(data, "s.yaml: fleet.robots: must be a whole number, not true/false")
 
 
-@pytest.mark.parametrize("assignment, path", [
-    ("policy.swap_trigger=true", "policy.swap_trigger"),
-    ("pack.usable_fraction=yes", "pack.usable_fraction"),
-    ("stations[0].bays=on", "stations[0].bays"),
-    ("workload.cycle[0].duration={dist: empirical, values: [1 min, 2 min], weights: [true, 1]}",
-     "workload.cycle[0].duration.weights[0]"),
-])
+@pytest.mark.parametrize(
+    "assignment, path",
+    [
+        ("policy.swap_trigger=true", "policy.swap_trigger"),
+        ("pack.usable_fraction=yes", "pack.usable_fraction"),
+        ("stations[0].bays=on", "stations[0].bays"),
+        (
+            "workload.cycle[0].duration={dist: empirical, values: [1 min, 2 min], weights: [true, 1]}",
+            "workload.cycle[0].duration.weights[0]",
+        ),
+    ],
+)
 def test_booleans_are_refused_everywhere(assignment, path):
     rejected(apply_override(scenario_dict(), assignment), f"s.yaml: {path}: must be a ")
 
@@ -86,17 +93,24 @@ def test_a_5000_digit_integer_is_refused_by_the_reader(tmp_path):
     assert time.perf_counter() - t0 < 1
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"fleet": {"robots": 10_000_000}}, "fleet.robots: must be <= 10000 (got 10000000)"),
-    ({"stations": [{"name": "A", "distance": "1 m", "bays": 10**9, "charged_packs": 0}]},
-     "stations[0].bays: must be <= 10000"),
-    ({"horizon": "1e9 d"}, "horizon: must be <= 3650 d (got 1000000000 d)"),
-    ({"output": {"bin_width": "1e-300 s"}}, "output.bin_width: must be >= 1 s"),
-    ({"output": {"health_bin_width": "0.1 s"}}, "output.health_bin_width: must be >= 1 s"),
-    ({"seed": 2**64}, "seed: must be <= 9223372036854775807"),
-    ({"stations": [{"name": f"S{i}", "distance": "1 m", "bays": 2, "charged_packs": 1} for i in range(101)]},
-     "stations: must have at most 100 item(s)"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"fleet": {"robots": 10_000_000}}, "fleet.robots: must be <= 10000 (got 10000000)"),
+        (
+            {"stations": [{"name": "A", "distance": "1 m", "bays": 10**9, "charged_packs": 0}]},
+            "stations[0].bays: must be <= 10000",
+        ),
+        ({"horizon": "1e9 d"}, "horizon: must be <= 3650 d (got 1000000000 d)"),
+        ({"output": {"bin_width": "1e-300 s"}}, "output.bin_width: must be >= 1 s"),
+        ({"output": {"health_bin_width": "0.1 s"}}, "output.health_bin_width: must be >= 1 s"),
+        ({"seed": 2**64}, "seed: must be <= 9223372036854775807"),
+        (
+            {"stations": [{"name": f"S{i}", "distance": "1 m", "bays": 2, "charged_packs": 1} for i in range(101)]},
+            "stations: must have at most 100 item(s)",
+        ),
+    ],
+)
 def test_numbers_past_their_bound_state_the_bound(overrides, message):
     rejected(scenario_dict(**overrides), f"s.yaml: {message}")
 
@@ -107,15 +121,19 @@ def test_nan_and_infinity_are_refused(value):
 
 
 def test_nan_weight_is_refused():
-    cycle = [{"activity": "walk", "duration": {"dist": "empirical", "values": ["1 h", "2 h"],
-                                               "weights": [float("nan"), 1]}}]
-    rejected(scenario_dict(workload={"cycle": cycle}),
-             "s.yaml: workload.cycle[0].duration.weights[0]: must be a finite number (got nan)")
+    cycle = [
+        {"activity": "walk", "duration": {"dist": "empirical", "values": ["1 h", "2 h"], "weights": [float("nan"), 1]}}
+    ]
+    rejected(
+        scenario_dict(workload={"cycle": cycle}),
+        "s.yaml: workload.cycle[0].duration.weights[0]: must be a finite number (got nan)",
+    )
 
 
 def test_weights_whose_sum_overflows_are_refused():
-    cycle = [{"activity": "walk", "duration": {"dist": "empirical", "values": ["1 h", "2 h"],
-                                               "weights": [1e308, 1e308]}}]
+    cycle = [
+        {"activity": "walk", "duration": {"dist": "empirical", "values": ["1 h", "2 h"], "weights": [1e308, 1e308]}}
+    ]
     rejected(scenario_dict(workload={"cycle": cycle}), "workload.cycle[0].duration", "positive sum")
 
 
@@ -164,8 +182,9 @@ def test_a_recursive_alias_is_refused(tmp_path):
         read_yaml(write(tmp_path, "a: &a [*a]\n"))
 
 
-@pytest.mark.parametrize("text", ["x: " + "[" * 3000 + "]" * 3000 + "\n",
-                                  "".join(" " * i + f"k{i}:\n" for i in range(1000))])
+@pytest.mark.parametrize(
+    "text", ["x: " + "[" * 3000 + "]" * 3000 + "\n", "".join(" " * i + f"k{i}:\n" for i in range(1000))]
+)
 def test_deep_nesting_is_a_message_not_a_recursion_error(tmp_path, text):
     with pytest.raises(ScenarioError, match="nested more than 50 levels"):
         read_yaml(write(tmp_path, text))
@@ -205,19 +224,25 @@ def test_all_zero_rates_are_refused_whatever_the_scale():
         load_scenario(WAREHOUSE, ["workload.tasks.arrivals.profile=[{start: 0 h, rate_per_h: 0}]"])
 
 
-@pytest.mark.parametrize("cycle", [
-    [{"activity": "walk", "duration": "0 s"}],
-    [{"activity": "walk", "duration": "1e-9 s"}, {"activity": "idle", "duration": "0 s"}],
-    [{"activity": "walk", "duration": {"dist": "exponential", "mean": "1 s"}}],
-])
+@pytest.mark.parametrize(
+    "cycle",
+    [
+        [{"activity": "walk", "duration": "0 s"}],
+        [{"activity": "walk", "duration": "1e-9 s"}, {"activity": "idle", "duration": "0 s"}],
+        [{"activity": "walk", "duration": {"dist": "exponential", "mean": "1 s"}}],
+    ],
+)
 def test_activity_cycles_too_short_to_advance_the_clock_are_refused(cycle):
     rejected(scenario_dict(workload={"cycle": cycle}), "s.yaml: workload.cycle: ", "at least 1 min")
 
 
 def test_a_swap_must_buy_a_minute_of_work():
     # 0.75 x 0.9 x 1 Wh = 0.675 Wh at 210 W (walking the whole cycle): 11.6 s
-    rejected(scenario_dict(pack={"capacity": "1 Wh"}), "s.yaml: pack.capacity: a swap must buy at least 1 min",
-             "lasts 11.6 s at walk 210 W")
+    rejected(
+        scenario_dict(pack={"capacity": "1 Wh"}),
+        "s.yaml: pack.capacity: a swap must buy at least 1 min",
+        "lasts 11.6 s at walk 210 W",
+    )
     rejected(scenario_dict(policy={"swap_trigger": 0.2, "ready_threshold": 0.2000001}), "pack.capacity")
     make_scenario(pack={"capacity": "20 Wh"})  # 13.5 Wh at 210 W: 3.9 min, accepted
 
@@ -229,14 +254,19 @@ def test_a_short_burst_counts_at_its_cycle_mean_power():
     power = {"activities": {"walk": "800 kW", "idle": "0 W"}, "at_station": "0 W"}
     make_scenario(workload={"cycle": cycle}, stations=stations, power=power, pack={"capacity": "1000 Wh"})
     cycle[0]["duration"] = "0 s"
-    rejected(scenario_dict(workload={"cycle": cycle}, stations=stations, power=power, pack={"capacity": "1000 Wh"}),
-             "pack.capacity: a swap must buy at least 1 min")
+    rejected(
+        scenario_dict(workload={"cycle": cycle}, stations=stations, power=power, pack={"capacity": "1000 Wh"}),
+        "pack.capacity: a swap must buy at least 1 min",
+    )
 
 
-@pytest.mark.parametrize("faults, path", [
-    ({"estop": {"rate_per_day": 1e9}}, "faults.estop.rate_per_day: must be <= 1440"),
-    ({"failed_swap": {"probability": 0.999999}}, "faults.failed_swap.probability: must be <= 0.99"),
-])
+@pytest.mark.parametrize(
+    "faults, path",
+    [
+        ({"estop": {"rate_per_day": 1e9}}, "faults.estop.rate_per_day: must be <= 1440"),
+        ({"failed_swap": {"probability": 0.999999}}, "faults.failed_swap.probability: must be <= 0.99"),
+    ],
+)
 def test_fault_rates_that_stop_the_clock_are_refused(faults, path):
     rejected(scenario_dict(faults=faults), f"s.yaml: {path}")
 
@@ -250,9 +280,12 @@ def test_calendar_segments_and_periods_have_a_floor():
 
 def test_a_lognormal_spread_is_bounded():
     swap = {"dist": "lognormal", "mean": "1e-9 s", "sd": "1 h"}
-    rejected(scenario_dict(stations=[{"name": "A", "distance": "1 m", "bays": 2, "charged_packs": 1,
-                                      "swap_duration": swap}]),
-             "s.yaml: stations[0].swap_duration.sd: must be <= 100 x mean")
+    rejected(
+        scenario_dict(
+            stations=[{"name": "A", "distance": "1 m", "bays": 2, "charged_packs": 1, "swap_duration": swap}]
+        ),
+        "s.yaml: stations[0].swap_duration.sd: must be <= 100 x mean",
+    )
 
 
 # -- memory ---------------------------------------------------------------------------------------
@@ -266,15 +299,20 @@ def test_memory_estimate_grows_with_bins_and_robots():
 def test_a_run_past_the_memory_limit_is_refused_before_running(monkeypatch):
     monkeypatch.delenv(resources.MEMORY_ENV, raising=False)
     sc = load_scenario(SCENARIOS / "factory.yaml", ["horizon=365 d", "output.bin_width=1 s"])
-    with pytest.raises(ScenarioError, match=r"factory: a run would need about .* GB of memory, more than the 2 GB "
-                                            r"limit .*--max-memory"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"factory: a run would need about .* GB of memory, more than the 2 GB "
+        r"limit .*--max-memory",
+    ):
         simulate(sc)
     monkeypatch.setenv(resources.MEMORY_ENV, str(10**15))
     assert resources.check_memory(sc) > 2 * 10**9  # raised: accepted
 
 
-@pytest.mark.parametrize("text, size", [("8GB", 8 * 10**9), ("512 MB", 512 * 10**6), ("2GiB", 2 * 2**30),
-                                        ("1000", 1000), ("1.5gb", 1.5 * 10**9)])
+@pytest.mark.parametrize(
+    "text, size",
+    [("8GB", 8 * 10**9), ("512 MB", 512 * 10**6), ("2GiB", 2 * 2**30), ("1000", 1000), ("1.5gb", 1.5 * 10**9)],
+)
 def test_parse_size(text, size):
     assert resources.parse_size(text) == int(size)
 

@@ -9,27 +9,37 @@ from swapsim.engine import simulate
 from swapsim.model.workload import DutyCalendar
 from swapsim.scenario import scenario_from_dict
 
-CALENDAR = [{"start": "0 h", "robots": 2}, {"start": "6 h", "robots": 6}, {"start": "14 h", "robots": 4},
-            {"start": "22 h", "robots": 2}]
+CALENDAR = [
+    {"start": "0 h", "robots": 2},
+    {"start": "6 h", "robots": 6},
+    {"start": "14 h", "robots": 4},
+    {"start": "22 h", "robots": 2},
+]
 
 
 def scenario(workload, off_duty="replenish", kind="hot_swap"):
-    return scenario_from_dict({
-        "name": "shifts",
-        "horizon": "2 d",
-        "seed": 4,
-        "fleet": {"robots": 6},
-        "workload": workload,
-        "shifts": {"calendar": CALENDAR, "off_duty": off_duty},
-        "strategy": {"kind": kind},
-        "stations": [{"name": "A", "distance": "20 m", "positions": 2, "bays": 16, "charged_packs": 12}],
-        "output": {"bin_width": "15 min"},
-    })
+    return scenario_from_dict(
+        {
+            "name": "shifts",
+            "horizon": "2 d",
+            "seed": 4,
+            "fleet": {"robots": 6},
+            "workload": workload,
+            "shifts": {"calendar": CALENDAR, "off_duty": off_duty},
+            "strategy": {"kind": kind},
+            "stations": [{"name": "A", "distance": "20 m", "positions": 2, "bays": 16, "charged_packs": 12}],
+            "output": {"bin_width": "15 min"},
+        }
+    )
 
 
 CYCLE = {"cycle": [{"activity": "walk", "duration": "4 min"}, {"activity": "stand", "duration": "8 min"}]}
-TASKS = {"tasks": {"arrivals": {"profile": [{"start": "0 h", "rate_per_h": 10}]},
-                   "steps": [{"activity": "stand", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}}]}}
+TASKS = {
+    "tasks": {
+        "arrivals": {"profile": [{"start": "0 h", "rate_per_h": 10}]},
+        "steps": [{"activity": "stand", "duration": {"dist": "uniform", "low": "5 min", "high": "15 min"}}],
+    }
+}
 
 
 def test_calendar_targets_and_changes():
@@ -41,12 +51,15 @@ def test_calendar_targets_and_changes():
     assert cal.next_change(24.0) == 30.0
 
 
-@pytest.mark.parametrize("workload,off_duty,kind", [
-    (CYCLE, "replenish", "hot_swap"),
-    (CYCLE, "park_charging", "cold_swap"),
-    (TASKS, "replenish", "plug_in"),
-    (TASKS, "park_charging", "hot_swap"),
-])
+@pytest.mark.parametrize(
+    "workload,off_duty,kind",
+    [
+        (CYCLE, "replenish", "hot_swap"),
+        (CYCLE, "park_charging", "cold_swap"),
+        (TASKS, "replenish", "plug_in"),
+        (TASKS, "park_charging", "hot_swap"),
+    ],
+)
 def test_on_duty_counts_follow_the_calendar(workload, off_duty, kind):
     result = simulate(scenario(workload, off_duty, kind))
     ts = result.timeseries

@@ -16,8 +16,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_warehouse_run_that_released_a_robot_mid_stockout_completes():
-    sc = load_scenario(ROOT / "scenarios" / "warehouse.yaml",
-                       ["horizon=3 d", "warmup=12 h", "fleet.robots=50", "stations[0].positions=3",
-                        "stations[1].positions=3", "stations[2].positions=3"])
+    sc = load_scenario(
+        ROOT / "scenarios" / "warehouse.yaml",
+        [
+            "horizon=3 d",
+            "warmup=12 h",
+            "fleet.robots=50",
+            "stations[0].positions=3",
+            "stations[1].positions=3",
+            "stations[2].positions=3",
+        ],
+    )
     res = simulate(sc, replication_seed(7, 4))
     assert res.summary["swaps"]["count"] > 0

@@ -16,21 +16,33 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _with_calendar(robots: int, calendar: list[dict]) -> dict:
-    return scenario_dict(fleet={"robots": robots, "initial_soc": "staggered"},
-                         shifts={"calendar": calendar}, horizon="1 d")
+    return scenario_dict(
+        fleet={"robots": robots, "initial_soc": "staggered"}, shifts={"calendar": calendar}, horizon="1 d"
+    )
 
 
-@pytest.mark.parametrize("share,fleet,expected", [("90 %", 60, 54), ("92 %", 60, 55), ("84 %", 60, 50),
-                                                  ("10 %", 40, 4), ("50%", 5, 3), ("0 %", 7, 0),
-                                                  ("100 %", 7, 7), ("12.5 %", 8, 1)])
+@pytest.mark.parametrize(
+    "share,fleet,expected",
+    [
+        ("90 %", 60, 54),
+        ("92 %", 60, 55),
+        ("84 %", 60, 50),
+        ("10 %", 40, 4),
+        ("50%", 5, 3),
+        ("0 %", 7, 0),
+        ("100 %", 7, 7),
+        ("12.5 %", 8, 1),
+    ],
+)
 def test_a_share_resolves_to_the_nearest_robot_halves_up(share, fleet, expected):
     sc = scenario_from_dict(_with_calendar(fleet, [{"start": "0 h", "robots": share}]), "t")
     assert sc.shifts.calendar[0].count(fleet) == expected
     assert DutyCalendar.from_spec(sc.shifts, fleet).target(3.0) == expected
 
 
-@pytest.mark.parametrize("bad,msg", [("110 %", "<= 100 %"), ("ninety", "share of the fleet"),
-                                     ("-5 %", "share of the fleet")])
+@pytest.mark.parametrize(
+    "bad,msg", [("110 %", "<= 100 %"), ("ninety", "share of the fleet"), ("-5 %", "share of the fleet")]
+)
 def test_bad_shares_are_rejected_with_the_path(bad, msg):
     with pytest.raises(ScenarioError, match=msg) as err:
         scenario_from_dict(_with_calendar(10, [{"start": "0 h", "robots": bad}]), "t")
@@ -67,9 +79,12 @@ def test_the_readme_example_and_the_sizing_sweep_validate():
 
 def test_swaps_per_on_duty_robot_divides_by_the_robots_on_duty():
     # 4 robots, half of them on duty all day: per on-duty robot is twice per robot
-    data = scenario_dict(fleet={"robots": 4, "initial_soc": "staggered"}, horizon="1 d",
-                         power={"activities": {"walk": "800 W", "idle": "50 W"}},
-                         shifts={"calendar": [{"start": "0 h", "robots": "50 %"}]})
+    data = scenario_dict(
+        fleet={"robots": 4, "initial_soc": "staggered"},
+        horizon="1 d",
+        power={"activities": {"walk": "800 W", "idle": "50 W"}},
+        shifts={"calendar": [{"start": "0 h", "robots": "50 %"}]},
+    )
     s = simulate(scenario_from_dict(data, "t")).summary
     assert s["fleet"]["on_duty_mean"] == pytest.approx(2.0)
     assert s["swaps"]["count"] > 0

@@ -36,8 +36,15 @@ def test_replication_cap_keeps_the_floor(monkeypatch):
     assert cap_replications(10, floor=3) == 3
 
 
-@pytest.mark.parametrize("var, value", [("SWAPSIM_MAX_HORIZON", "soon"), ("SWAPSIM_MAX_HORIZON", "0 h"),
-                                        ("SWAPSIM_MAX_REPLICATIONS", "two"), ("SWAPSIM_MAX_REPLICATIONS", "0")])
+@pytest.mark.parametrize(
+    "var, value",
+    [
+        ("SWAPSIM_MAX_HORIZON", "soon"),
+        ("SWAPSIM_MAX_HORIZON", "0 h"),
+        ("SWAPSIM_MAX_REPLICATIONS", "two"),
+        ("SWAPSIM_MAX_REPLICATIONS", "0"),
+    ],
+)
 def test_bad_values_are_user_errors(monkeypatch, var, value):
     monkeypatch.setenv(var, value)
     with pytest.raises(ScenarioError, match=var):

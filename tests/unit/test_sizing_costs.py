@@ -16,7 +16,7 @@ from tests.builders import scenario_dict
 
 def test_capital_recovery_factor_by_hand():
     # 8 % over 5 years: 0.08 * 1.08^5 / (1.08^5 - 1) = 0.25045645...
-    g = 1.08 ** 5
+    g = 1.08**5
     assert capital_recovery_factor(0.08, 5) == pytest.approx(0.08 * g / (g - 1))
     assert capital_recovery_factor(0.08, 5) == pytest.approx(0.2504564545, rel=1e-9)
     assert capital_recovery_factor(0.0, 4) == 0.25
@@ -27,16 +27,32 @@ def test_capital_recovery_factor_by_hand():
 
 
 def _scenario(**costs):
-    return scenario_from_dict(scenario_dict(horizon="2 d", warmup="2 h", costs=costs,
-                                            fleet={"robots": 2, "initial_soc": "staggered"}), "test")
+    return scenario_from_dict(
+        scenario_dict(horizon="2 d", warmup="2 h", costs=costs, fleet={"robots": 2, "initial_soc": "staggered"}), "test"
+    )
 
 
 def test_static_costs_count_every_unit():
-    sc = _scenario(robot_capex=1000, station_capex=100, position_capex=10, bay_capex=1, pack_capex=0.5,
-                   discount_rate=0, life_years=2, robot_per_year=7, technician_per_hour=2)
+    sc = _scenario(
+        robot_capex=1000,
+        station_capex=100,
+        position_capex=10,
+        bay_capex=1,
+        pack_capex=0.5,
+        discount_rate=0,
+        life_years=2,
+        robot_per_year=7,
+        technician_per_hour=2,
+    )
     n = unit_counts(sc)
-    assert n == {"robots": 2, "stations": 1, "positions": 1, "bays": 2,
-                 "packs": 2 * 2 + 1 + sc.technicians.spare_packs, "technicians": 1}
+    assert n == {
+        "robots": 2,
+        "stations": 1,
+        "positions": 1,
+        "bays": 2,
+        "packs": 2 * 2 + 1 + sc.technicians.spare_packs,
+        "technicians": 1,
+    }
     st = static_costs(sc)
     assert st["capital"]["robots"] == 1000  # 2 robots x 1000 / 2 years
     assert st["capital"]["packs"] == pytest.approx(0.5 * n["packs"] / 2)
@@ -45,12 +61,25 @@ def test_static_costs_count_every_unit():
 
 
 def test_cost_summary_from_a_summary():
-    sc = _scenario(robot_capex=0, station_capex=0, position_capex=0, bay_capex=0, pack_capex=0,
-                   robot_per_year=0, technician_per_hour=0, energy_per_kwh=0.2, pack_replacement=100,
-                   robot_hour_short=10, target_productive_robots=2)
+    sc = _scenario(
+        robot_capex=0,
+        station_capex=0,
+        position_capex=0,
+        bay_capex=0,
+        pack_capex=0,
+        robot_per_year=0,
+        technician_per_hour=0,
+        energy_per_kwh=0.2,
+        pack_replacement=100,
+        robot_hour_short=10,
+        target_productive_robots=2,
+    )
     span_days = (48 - 2) / 24
-    summary = {"energy": {"grid_kwh": 10.0}, "packs": {"retired": 1},
-               "fleet": {"on_duty_mean": 2.0, "utilisation": 0.5}}
+    summary = {
+        "energy": {"grid_kwh": 10.0},
+        "packs": {"retired": 1},
+        "fleet": {"on_duty_mean": 2.0, "utilisation": 0.5},
+    }
     c = cost_summary(summary, sc)
     assert c["energy_per_year"] == pytest.approx(10 * 0.2 * 365 / span_days)
     assert c["packs_per_year"] == pytest.approx(100 * 365 / span_days)
@@ -60,7 +89,11 @@ def test_cost_summary_from_a_summary():
 
 
 def test_time_of_use_tariff_prices_energy_by_the_hour_drawn():
-    tariff = [{"start": "00:00", "per_kwh": 0.1}, {"start": "07:00", "per_kwh": 0.3}, {"start": "19:00", "per_kwh": 0.1}]
+    tariff = [
+        {"start": "00:00", "per_kwh": 0.1},
+        {"start": "07:00", "per_kwh": 0.3},
+        {"start": "19:00", "per_kwh": 0.1},
+    ]
     sc = _scenario(energy_tariff=tariff)
     by_hour = [0.0] * 24
     by_hour[3], by_hour[12] = 2.0, 1.0
@@ -70,11 +103,14 @@ def test_time_of_use_tariff_prices_energy_by_the_hour_drawn():
     assert CostsSpec(energy_tariff=tariff).hourly_prices()[6:8] == [0.1, 0.3]
 
 
-@pytest.mark.parametrize("tariff,msg", [
-    ([{"start": "01:00", "per_kwh": 0.1}], "must start at 00:00"),
-    ([{"start": "00:00", "per_kwh": 0.1}, {"start": "07:30", "per_kwh": 0.3}], "on the hour"),
-    ([{"start": "00:00", "per_kwh": 0.1}, {"start": "00:00", "per_kwh": 0.3}], "must increase"),
-])
+@pytest.mark.parametrize(
+    "tariff,msg",
+    [
+        ([{"start": "01:00", "per_kwh": 0.1}], "must start at 00:00"),
+        ([{"start": "00:00", "per_kwh": 0.1}, {"start": "07:30", "per_kwh": 0.3}], "on the hour"),
+        ([{"start": "00:00", "per_kwh": 0.1}, {"start": "00:00", "per_kwh": 0.3}], "must increase"),
+    ],
+)
 def test_bad_tariffs_are_rejected_with_the_path(tariff, msg):
     with pytest.raises(ScenarioError, match=msg) as err:
         _scenario(energy_tariff=tariff)
@@ -101,17 +137,27 @@ def test_hour_bins_spread_a_session_and_sum_to_the_total():
 
 
 def test_a_run_with_costs_has_the_section_and_one_without_does_not():
-    data = scenario_dict(horizon="1 d", fleet={"robots": 2, "initial_soc": "staggered"},
-                         power={"activities": {"walk": "400 W", "idle": "50 W"}})
+    data = scenario_dict(
+        horizon="1 d",
+        fleet={"robots": 2, "initial_soc": "staggered"},
+        power={"activities": {"walk": "400 W", "idle": "50 W"}},
+    )
     plain = simulate(scenario_from_dict(data, "t"))
     assert "costs" not in plain.summary
     priced = simulate(scenario_from_dict({**data, "costs": {}}, "t"))
-    keys = {"capital_per_year", "energy_per_year", "labour_per_year", "packs_per_year", "total_per_year",
-            "per_productive_robot_hour"}
+    keys = {
+        "capital_per_year",
+        "energy_per_year",
+        "labour_per_year",
+        "packs_per_year",
+        "total_per_year",
+        "per_productive_robot_hour",
+    }
     assert keys <= set(priced.summary["costs"])
     assert priced.summary["energy"] == plain.summary["energy"]  # pricing changes no result
     assert priced.summary["costs"]["energy_per_year"] == pytest.approx(
-        priced.summary["energy"]["grid_kwh"] * 0.15 * 365)
+        priced.summary["energy"]["grid_kwh"] * 0.15 * 365
+    )
     assert math.isfinite(priced.summary["costs"]["total_per_year"])
 
 

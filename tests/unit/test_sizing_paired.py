@@ -17,8 +17,11 @@ from tests.builders import scenario_dict
 
 @pytest.fixture(scope="module")
 def runs():
-    data = scenario_dict(horizon="12 h", fleet={"robots": 3, "initial_soc": "staggered"},
-                         power={"activities": {"walk": "600 W", "idle": "50 W"}})
+    data = scenario_dict(
+        horizon="12 h",
+        fleet={"robots": 3, "initial_soc": "staggered"},
+        power={"activities": {"walk": "600 W", "idle": "50 W"}},
+    )
     data["stations"][0].update(bays=6, charged_packs=4, positions=1)
     sc = scenario_from_dict(data, "t")
     return sc, run_replicated(sc, ["hot_swap", "cold_swap", "plug_in"], replications=4, seed=11, jobs=1)
@@ -38,8 +41,11 @@ def test_rows_pair_each_strategy_with_the_first_and_plug_in_has_no_swaps(runs):
     assert ("swaps.per_robot_per_day", "plug_in") not in means
     assert ("charging.per_robot_per_day", "plug_in") in means
     assert ("charging.per_robot_per_day", "hot_swap") not in means
-    diff = next(r for r in rows if r["kind"] == "difference" and r["kpi"] == "fleet.utilisation"
-                and r["strategy"] == "cold_swap")
+    diff = next(
+        r
+        for r in rows
+        if r["kind"] == "difference" and r["kpi"] == "fleet.utilisation" and r["strategy"] == "cold_swap"
+    )
     a = [x["fleet.utilisation"] for x in out["cold_swap"]]
     b = [x["fleet.utilisation"] for x in out["hot_swap"]]
     assert diff["vs"] == "hot_swap" and diff["n"] == 4
@@ -57,4 +63,5 @@ def test_console_and_files_say_what_is_significant(runs, tmp_path):
     assert [p.name for p in paths] == ["compare_paired.csv", "compare_paired.json", "compare_paired.png"]
     doc = json.loads(paths[1].read_text())
     assert doc["replications"] == 4 and all(
-        r["half_width"] is None or math.isfinite(r["half_width"]) for r in doc["rows"])
+        r["half_width"] is None or math.isfinite(r["half_width"]) for r in doc["rows"]
+    )

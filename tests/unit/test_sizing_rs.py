@@ -23,10 +23,11 @@ def test_decide_holds_fails_and_doubts():
     assert rs.decide(x, 2.0, True, 0.01)[0] == rs.HOLDS
     assert rs.decide(x, 0.5, True, 0.01)[0] == rs.FAILS
     assert rs.decide(x, 1.0, True, 0.01)[0] == rs.DOUBT
-    assert rs.decide(x, 0.5, False, 0.01)[0] == rs.HOLDS   # KPI >= 0.5
+    assert rs.decide(x, 0.5, False, 0.01)[0] == rs.HOLDS  # KPI >= 0.5
     assert rs.decide(x, 2.0, False, 0.01)[0] == rs.FAILS
     # the bound is the textbook one: mean + t_{0.99, 19} s / sqrt(20)
     from scipy.stats import t
+
     _, b = rs.decide(x, 2.0, True, 0.01)
     assert b.upper == pytest.approx(x.mean() + t.ppf(0.99, 19) * x.std(ddof=1) / np.sqrt(20))
 

@@ -24,9 +24,16 @@ def test_parse_search_ranges_and_steps():
     assert Dimension("technicians.crew", 0, 2).monotone and Dimension("stations[0].charged_packs", 1, 2).monotone
 
 
-@pytest.mark.parametrize("bad,msg", [("fleet.robots", "PATH=LO..HI"), ("fleet.robots=5..2", "empty"),
-                                     ("fleet.robots=1..x", "whole numbers"), ("=1..2", "whole numbers"),
-                                     ("fleet.robots=1..9/0", "step must be >= 1")])
+@pytest.mark.parametrize(
+    "bad,msg",
+    [
+        ("fleet.robots", "PATH=LO..HI"),
+        ("fleet.robots=5..2", "empty"),
+        ("fleet.robots=1..x", "whole numbers"),
+        ("=1..2", "whole numbers"),
+        ("fleet.robots=1..9/0", "step must be >= 1"),
+    ],
+)
 def test_parse_search_errors(bad, msg):
     with pytest.raises(ScenarioError, match=msg):
         parse_search(bad)
@@ -37,7 +44,9 @@ def test_parse_targets():
     assert (t.kpi, t.op, t.value, t.upper) == ("swaps.wait_min.p95", "<=", 5.0, True)
     u = parse_objective_target("fleet.utilisation >= 85%")
     assert (u.op, u.value, u.upper) == (">=", 0.85, False)
-    assert str(parse_objective_target("stations.hall-A.swap_utilisation<=0.7")) == "stations.hall-A.swap_utilisation<=0.7"
+    assert (
+        str(parse_objective_target("stations.hall-A.swap_utilisation<=0.7")) == "stations.hall-A.swap_utilisation<=0.7"
+    )
     for bad in ("swaps.wait_min.p95<5", "swaps.wait_min.p95<=five", "<=3"):
         with pytest.raises(ScenarioError, match="--target"):
             parse_objective_target(bad)

@@ -58,11 +58,15 @@ def checked_run(data: dict[str, Any]) -> dict[str, int]:
             built.clear()
             got = original(self, avoid)
             fast = list(built)
-            cands = [s for s in self.stations if s.up and s is not avoid] or [
-                s for s in self.stations if s is not avoid] or list(self.stations)
+            cands = (
+                [s for s in self.stations if s.up and s is not avoid]
+                or [s for s in self.stations if s is not avoid]
+                or list(self.stations)
+            )
             built.clear()
-            want = cands[choose_station_lazily(self.station_rule, [s.travel_h for s in cands],
-                                               lambda i: cands[i].view())]
+            want = cands[
+                choose_station_lazily(self.station_rule, [s.travel_h for s in cands], lambda i: cands[i].view())
+            ]
             lazy = list(built)
             assert got is want
             seen = [i for i, _ in fast]
@@ -121,8 +125,10 @@ def test_views_per_trip_stay_few_at_67_halls() -> None:
     assert views["n"] / picks["n"] < 3.0, f"{views['n'] / picks['n']:.2f} views per trip"
 
 
-@pytest.mark.parametrize(("rule", "kind", "indexed"), [
-    ("nearest", "hot_swap", False), ("shortest_wait", "plug_in", False), ("shortest_wait", "cold_swap", True)])
+@pytest.mark.parametrize(
+    ("rule", "kind", "indexed"),
+    [("nearest", "hot_swap", False), ("shortest_wait", "plug_in", False), ("shortest_wait", "cold_swap", True)],
+)
 def test_the_index_is_kept_only_where_it_applies(rule: str, kind: str, indexed: bool) -> None:
     """``nearest`` builds no view anyway; plug-in robots see docks (their own ``view_of``)."""
     data = factory(45, 3.0)

@@ -20,13 +20,15 @@ def two_robot_scenario(horizon_h: float) -> dict:
         "name": "handover",
         "horizon": f"{horizon_h} h",
         "fleet": {"robots": 2, "initial_soc": "full"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "pack": {"capacity": "1000 Wh", "usable_fraction": 1.0},
         "power": {"activities": {"walk": "400 W", "idle": "0 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "10000 h"}]},
         "policy": {"swap_trigger": 0.2, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{"name": "S", "distance": "0 m", "positions": 1, "bays": 6, "charged_packs": 4,
-                      "swap_duration": "1 h"}],
+        "stations": [
+            {"name": "S", "distance": "0 m", "positions": 1, "bays": 6, "charged_packs": 4, "swap_duration": "1 h"}
+        ],
     }
 
 

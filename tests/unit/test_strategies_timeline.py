@@ -23,11 +23,12 @@ def one_robot(kind, **over):
         "workload": {"cycle": [{"activity": "stand", "duration": "100 h"}]},
         "policy": {"swap_trigger": 0.2, "go": "after_activity", "ready_threshold": 0.95},
         "strategy": {"kind": kind, "boot_time": "2 min"},
-        "stations": [{"name": "A", "distance": "360 m", "bays": 3, "charged_packs": 2, "swap_duration": "6 min",
-                      "docks": 1}],
+        "stations": [
+            {"name": "A", "distance": "360 m", "bays": 3, "charged_packs": 2, "swap_duration": "6 min", "docks": 1}
+        ],
         "travel": {"walking_speed": "1 m/s"},
         "output": {"trace_events": 1000},
-        "battery": {"ageing": False},            # exact timelines: packs keep their nominal energy
+        "battery": {"ageing": False},  # exact timelines: packs keep their nominal energy
         "health": {"fault_rate_per_cycle": 0.0},
     }
     data.update(over)
@@ -59,7 +60,7 @@ def test_cold_swap_goes_at_once_powers_down_and_boots():
     walk = 360 / 3600  # 0.1 h each way
     assert timeline(rec) == expect(
         (8.0, "travelling"),
-        (8.0 + walk, "swapping"),                 # 6 min powered down, then 2 min boot
+        (8.0 + walk, "swapping"),  # 6 min powered down, then 2 min boot
         (8.0 + walk + 0.1 + 2 / 60, "travelling"),
         (8.0 + 2 * walk + 0.1 + 2 / 60, "working"),
     )

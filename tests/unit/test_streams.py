@@ -51,13 +51,18 @@ def test_stream_key_does_not_depend_on_python_hash_randomisation() -> None:
     outs = set()
     for hashseed in ("1", "2"):
         env = {"PYTHONHASHSEED": hashseed, "PYTHONPATH": ":".join(sys.path)}
-        outs.add(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                                check=True).stdout.strip())
+        outs.add(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+            ).stdout.strip()
+        )
     assert outs == {str(stream_key("workload", 7))}
 
 
 @pytest.mark.parametrize("low, high", [(0.0, 120.0), (0.0, 80.0), (0.2, 1.0), (2.5, 2.5)])
 def test_uniform_is_numpys_uniform_bit_for_bit_and_moves_the_stream_as_far(low: float, high: float) -> None:
     ours, theirs = np.random.default_rng(9), np.random.default_rng(9)
-    assert [uniform(ours, low, high) for _ in range(10_000)] == [float(theirs.uniform(low, high)) for _ in range(10_000)]
+    assert [uniform(ours, low, high) for _ in range(10_000)] == [
+        float(theirs.uniform(low, high)) for _ in range(10_000)
+    ]
     assert ours.bit_generator.state == theirs.bit_generator.state

@@ -137,8 +137,7 @@ def test_charge_calendar_rate_matches_numerical_integration_along_the_taper():
     hours = curve.time_to_full_h(0.5) + 0.7
     stress.charge(curve, 0.0, hours)
     model = CHEMISTRIES["lfp"]
-    want = _mean_rate(model, T30, lambda t: np.array([curve.soc_after(0.5, float(x)) for x in t]), 0.0, hours,
-                      n=40_001)
+    want = _mean_rate(model, T30, lambda t: np.array([curve.soc_after(0.5, float(x)) for x in t]), 0.0, hours, n=40_001)
     assert stress.cal_int / hours == pytest.approx(want, rel=1e-4)
 
 
@@ -185,9 +184,11 @@ def test_stressors_equal_blast_lites_extract_stressors():
 
 def test_a_trace_changes_nothing_in_the_run():
     """Same seed, same results, whether or not a trace follows some packs."""
-    scenario = make_scenario(battery={"ageing": True}, horizon="3 d",
-                             workload={"cycle": [{"activity": "walk", "duration": "20 min"},
-                                                 {"activity": "stand", "duration": "30 min"}]})
+    scenario = make_scenario(
+        battery={"ageing": True},
+        horizon="3 d",
+        workload={"cycle": [{"activity": "walk", "duration": "20 min"}, {"activity": "stand", "duration": "30 min"}]},
+    )
     plain = simulate(scenario)
     traced = simulate(scenario, pack_trace=PackTrace([0, 1, 2]))
     assert plain.packs == traced.packs
@@ -196,8 +197,7 @@ def test_a_trace_changes_nothing_in_the_run():
 
 def test_the_partial_cycle_at_the_horizon_is_counted():
     """A pack drained in its robot and never dropped off still carries the cycle loss of that discharge."""
-    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
-                             horizon="90 min")
+    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0}, horizon="90 min")
     result = simulate(scenario)
     active = result.packs[0]
     assert active["location"] == "robot:0" and active["soc"] < 0.5
@@ -206,8 +206,7 @@ def test_the_partial_cycle_at_the_horizon_is_counted():
 
 
 def test_a_new_pack_has_aged_on_the_shelf_at_storage_charge():
-    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
-                             horizon="1 h")
+    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0}, horizon="1 h")
     result = simulate(scenario, keep_entities=True)
     health = result.fleet.health
     env = health.env
@@ -223,8 +222,11 @@ def test_a_new_pack_has_aged_on_the_shelf_at_storage_charge():
 
 
 def test_an_ordered_pack_ages_on_the_shelf_from_its_delivery():
-    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
-                             technicians={"spare_packs": 0, "reorder_lead_time": "100 h"}, horizon="1 h")
+    scenario = make_scenario(
+        battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
+        technicians={"spare_packs": 0, "reorder_lead_time": "100 h"},
+        horizon="1 h",
+    )
     result = simulate(scenario, keep_entities=True)
     health = result.fleet.health
     env = health.env
@@ -238,8 +240,11 @@ def test_an_ordered_pack_ages_on_the_shelf_from_its_delivery():
 def test_packs_charged_at_a_plug_in_dock_age_their_cycles():
     """Plug-in packs never leave the robot: the dock's charge is a minimum of their charge, and closes
     the cycle window (before issue 19 such packs had no cycle ageing at all)."""
-    scenario = make_scenario(battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
-                             strategy={"kind": "plug_in"}, horizon="12 h")
+    scenario = make_scenario(
+        battery={"ageing": True, "wear_sigma": 0.0, "initial_capacity_sd": 0.0},
+        strategy={"kind": "plug_in"},
+        horizon="12 h",
+    )
     result = simulate(scenario)
     assert result.summary["swaps"]["count"] == 0
     for row in result.packs:

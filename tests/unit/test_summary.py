@@ -13,12 +13,27 @@ from swapsim.output.summary import THRESHOLDS, detect_waves, run_epilogue, run_f
 
 BASE = {
     "manifest": {"scenario": "crafted", "seed": 1, "horizon_h": 240.0, "warmup_h": 24.0},
-    "fleet": {"robots": 10, "utilisation": 0.80, "strandings": 0, "off_duty_fraction": 0.0,
-              "state_fraction": {"working": 0.80, "idle": 0.15, "travelling": 0.02, "queueing": 0.01,
-                                 "swapping": 0.02, "stranded": 0.0, "charging": 0.0, "down": 0.0}},
+    "fleet": {
+        "robots": 10,
+        "utilisation": 0.80,
+        "strandings": 0,
+        "off_duty_fraction": 0.0,
+        "state_fraction": {
+            "working": 0.80,
+            "idle": 0.15,
+            "travelling": 0.02,
+            "queueing": 0.01,
+            "swapping": 0.02,
+            "stranded": 0.0,
+            "charging": 0.0,
+            "down": 0.0,
+        },
+    },
     "swaps": {"count": 1000, "stockouts": 0, "wait_min": {"mean": 0.5, "p95": 2.0, "max": 9.0}},
-    "stations": [{"name": "A", "swaps": 600, "swap_utilisation": 0.3, "mean_queue_length": 0.01, "stockouts": 0},
-                 {"name": "B", "swaps": 400, "swap_utilisation": 0.2, "mean_queue_length": 0.01, "stockouts": 0}],
+    "stations": [
+        {"name": "A", "swaps": 600, "swap_utilisation": 0.3, "mean_queue_length": 0.01, "stockouts": 0},
+        {"name": "B", "swaps": 400, "swap_utilisation": 0.2, "mean_queue_length": 0.01, "stockouts": 0},
+    ],
     "technicians": {"crew": 1, "utilisation": 0.1, "stock_waits": 0},
 }
 
@@ -78,8 +93,14 @@ def test_a_stranding_or_a_stock_wait_raises_its_constraint_to_binding():
 
 
 def test_task_demand_is_covered_unless_the_backlog_grows():
-    tasks = {"arrived": 21600, "done": 21590, "wait_min": {"mean": 3.0, "p95": 12.0}, "waiting_mean": 5.0,
-             "waiting_at_horizon": 8, "in_progress_at_horizon": 2}  # 100 arrivals per hour over 216 h
+    tasks = {
+        "arrived": 21600,
+        "done": 21590,
+        "wait_min": {"mean": 3.0, "p95": 12.0},
+        "waiting_mean": 5.0,
+        "waiting_at_horizon": 8,
+        "in_progress_at_horizon": 2,
+    }  # 100 arrivals per hour over 216 h
     d = crafted(tasks=tasks)
     work = topics(run_findings(d), "work")[0]
     assert work.text.startswith("Work covered") and "21,590 of 21,600 tasks done" in work.text
@@ -123,8 +144,14 @@ def test_the_lever_cites_waves_from_the_stations_green_pack_series():
 
 
 def test_thresholds_are_the_documented_ones():
-    assert THRESHOLDS == {"green packs": 0.02, "swap positions": 0.70, "travel": 0.05, "technicians": 0.80,
-                          "shifts": 0.95, "faults": 0.02}
+    assert THRESHOLDS == {
+        "green packs": 0.02,
+        "swap positions": 0.70,
+        "travel": 0.05,
+        "technicians": 0.80,
+        "shifts": 0.95,
+        "faults": 0.02,
+    }
     doc = (Path(__file__).resolve().parents[2] / "docs" / "figures-and-reports.md").read_text(encoding="utf-8")
     for name, value in THRESHOLDS.items():
         assert f"{value * 100:g} %" in doc, f"{name}: threshold not in docs/figures-and-reports.md"

@@ -35,6 +35,7 @@ def station(**kw) -> list[dict]:
 
 # -- draining ------------------------------------------------------------------------------------
 
+
 def test_walking_drains_a_full_pack_to_the_trigger_in_closed_form() -> None:
     r = simulate(make_scenario(horizon="2 h"))
     first = r.trace[0]
@@ -43,35 +44,44 @@ def test_walking_drains_a_full_pack_to_the_trigger_in_closed_form() -> None:
 
 
 def test_standing_takes_twice_as_long() -> None:
-    r = simulate(make_scenario(horizon="4 h", workload={"cycle": [{"activity": "stand",
-                                                                   "duration": "1000 h"}]}))
+    r = simulate(make_scenario(horizon="4 h", workload={"cycle": [{"activity": "stand", "duration": "1000 h"}]}))
     first = r.trace[0]
     assert (first.kind, first.detail) == ("state", "travelling")
     assert first.time_h == approx(2 * T_WALK)
 
 
 def test_the_trigger_follows_pack_size_and_power() -> None:
-    sc = make_scenario(horizon="4 h", pack={"capacity": "0.7 kWh", "usable_fraction": 0.8},
-                       power={"activities": {"walk": "300 W", "idle": "40 W"}})
+    sc = make_scenario(
+        horizon="4 h",
+        pack={"capacity": "0.7 kWh", "usable_fraction": 0.8},
+        power={"activities": {"walk": "300 W", "idle": "40 W"}},
+    )
     first = simulate(sc).trace[0]
     assert first.time_h == approx(0.8 * 0.8 * 700 / 300)
 
 
 # -- one swap, end to end ---------------------------------------------------------------------------
 
+
 def test_a_swap_follows_its_exact_timeline() -> None:
-    travel = 60 / 1.2 / 3600               # 60 m at 1.2 m/s
+    travel = 60 / 1.2 / 3600  # 60 m at 1.2 m/s
     arrive = T_WALK + travel
     swap_end = arrive + SWAP_H
     back = swap_end + travel
     horizon = back + 0.1
-    sc = make_scenario(horizon=f"{horizon} h", travel={"walking_speed": "1.2 m/s"},
-                       power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "80 W"})
+    sc = make_scenario(
+        horizon=f"{horizon} h",
+        travel={"walking_speed": "1.2 m/s"},
+        power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "80 W"},
+    )
     r = simulate(sc, keep_entities=True)
     # A free position and a green pack: no time in the queue, straight to swapping.
-    assert states(r.trace) == [(approx(T_WALK), "travelling"),
-                               (approx(arrive), "swapping"), (approx(swap_end), "travelling"),
-                               (approx(back), "working")]
+    assert states(r.trace) == [
+        (approx(T_WALK), "travelling"),
+        (approx(arrive), "swapping"),
+        (approx(swap_end), "travelling"),
+        (approx(back), "working"),
+    ]
     (arr,) = events(r.trace, "arrive")
     (start,) = events(r.trace, "swap_start")
     (done,) = events(r.trace, "swap_done")
@@ -114,15 +124,19 @@ def test_a_second_robot_queues_for_the_only_position() -> None:
     travel = 60 / 3600
     arrive = T_WALK + travel
     horizon = arrive + 2 * SWAP_H + travel + 0.1
-    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 2, "initial_soc": "full"},
-                       stations=station(bays=3, charged_packs=2))
+    sc = make_scenario(
+        horizon=f"{horizon} h", fleet={"robots": 2, "initial_soc": "full"}, stations=station(bays=3, charged_packs=2)
+    )
     r = simulate(sc, keep_entities=True)
     # Both robots trigger together and arrive together; robot 0 is served first.
     assert states(r.trace, 0)[:2] == [(approx(T_WALK), "travelling"), (approx(arrive), "swapping")]
-    assert states(r.trace, 1) == [(approx(T_WALK), "travelling"), (approx(arrive), "queueing"),
-                                  (approx(arrive + SWAP_H), "swapping"),
-                                  (approx(arrive + 2 * SWAP_H), "travelling"),
-                                  (approx(arrive + 2 * SWAP_H + travel), "working")]
+    assert states(r.trace, 1) == [
+        (approx(T_WALK), "travelling"),
+        (approx(arrive), "queueing"),
+        (approx(arrive + SWAP_H), "swapping"),
+        (approx(arrive + 2 * SWAP_H), "travelling"),
+        (approx(arrive + 2 * SWAP_H + travel), "working"),
+    ]
     (start1,) = events(r.trace, "swap_start", robot=1)
     assert start1.detail["wait_min"] == approx(3.0)
     assert start1.detail["stockout"] is False
@@ -142,9 +156,12 @@ def test_station_busy_positions_and_queue_are_time_averaged_exactly() -> None:
     travel = 60 / 3600
     arrive = T_WALK + travel
     horizon = arrive + 2 * SWAP_H + travel + 0.1
-    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 2, "initial_soc": "full"},
-                       stations=station(bays=3, charged_packs=2), output={"trace_events": 0,
-                                                                          "bin_width": "1 h"})
+    sc = make_scenario(
+        horizon=f"{horizon} h",
+        fleet={"robots": 2, "initial_soc": "full"},
+        stations=station(bays=3, charged_packs=2),
+        output={"trace_events": 0, "bin_width": "1 h"},
+    )
     r = simulate(sc)
     st = r.summary["stations"][0]
     assert st["swap_utilisation"] == approx(2 * SWAP_H / horizon)
@@ -158,6 +175,7 @@ def test_station_busy_positions_and_queue_are_time_averaged_exactly() -> None:
 
 # -- stock-out ---------------------------------------------------------------------------------------
 
+
 def test_stockout_wait_ends_when_the_dropped_pack_turns_green() -> None:
     # No charged pack at the station: the robot leaves its drained pack (20 %) in the empty bay and
     # waits until that pack turns green (95 %), then takes it back.
@@ -169,9 +187,13 @@ def test_stockout_wait_ends_when_the_dropped_pack_turns_green() -> None:
     horizon = back + 0.1
     sc = make_scenario(horizon=f"{horizon} h", stations=station(bays=1, charged_packs=0))
     r = simulate(sc, keep_entities=True)
-    assert states(r.trace) == [(approx(T_WALK), "travelling"), (approx(arrive), "queueing"),
-                               (approx(start), "swapping"), (approx(start + SWAP_H), "travelling"),
-                               (approx(back), "working")]
+    assert states(r.trace) == [
+        (approx(T_WALK), "travelling"),
+        (approx(arrive), "queueing"),
+        (approx(start), "swapping"),
+        (approx(start + SWAP_H), "travelling"),
+        (approx(back), "working"),
+    ]
     (ev,) = events(r.trace, "swap_start")
     assert ev.detail["stockout"] is True
     assert ev.detail["wait_min"] == approx(wait * 60)
@@ -193,8 +215,11 @@ def test_stockout_robot_gets_the_first_pack_to_turn_green() -> None:
     arrive = T_WALK + travel
     wait = CURVE.time_to_soc_h(0.2, 0.95)
     horizon = arrive + wait + SWAP_H + travel + 0.1
-    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 2, "initial_soc": "full"},
-                       stations=station(bays=3, charged_packs=1, positions=2))
+    sc = make_scenario(
+        horizon=f"{horizon} h",
+        fleet={"robots": 2, "initial_soc": "full"},
+        stations=station(bays=3, charged_packs=1, positions=2),
+    )
     r = simulate(sc, keep_entities=True)
     (s0,) = events(r.trace, "swap_start", robot=0)
     (s1,) = events(r.trace, "swap_start", robot=1)
@@ -215,8 +240,11 @@ def test_stockout_with_every_bay_full_waits_for_a_bay_then_for_its_own_pack() ->
     arrive = T_WALK + travel
     wait = CURVE.time_to_soc_h(0.2, 0.95)
     horizon = arrive + 2 * wait + SWAP_H + 0.01
-    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 3, "initial_soc": "full"},
-                       stations=station(bays=2, charged_packs=0, positions=3))
+    sc = make_scenario(
+        horizon=f"{horizon} h",
+        fleet={"robots": 3, "initial_soc": "full"},
+        stations=station(bays=2, charged_packs=0, positions=3),
+    )
     r = simulate(sc, keep_entities=True)
     starts = {e.robot: e for e in events(r.trace, "swap_start")}
     assert starts[0].time_h == approx(arrive + wait)
@@ -230,10 +258,13 @@ def test_stockout_with_every_bay_full_waits_for_a_bay_then_for_its_own_pack() ->
 
 # -- when to go -------------------------------------------------------------------------------------
 
+
 def test_go_after_activity_waits_for_the_end_of_the_activity() -> None:
-    sc = make_scenario(horizon="3 h", policy={"go": "after_activity"},
-                       workload={"cycle": [{"activity": "walk", "duration": "2 h"},
-                                           {"activity": "stand", "duration": "1000 h"}]})
+    sc = make_scenario(
+        horizon="3 h",
+        policy={"go": "after_activity"},
+        workload={"cycle": [{"activity": "walk", "duration": "2 h"}, {"activity": "stand", "duration": "1000 h"}]},
+    )
     env, rec, fleet = build_entities(sc)
     env.run(until=2.0 + 1e-9)
     assert states(rec.trace) == [(approx(2.0), "travelling")]
@@ -247,15 +278,17 @@ def test_go_after_activity_waits_for_the_end_of_the_activity() -> None:
 
 def test_go_immediately_interrupts_and_then_resumes_the_activity() -> None:
     travel = 60 / 3600
-    sc = make_scenario(horizon="8 h", policy={"go": "immediately"},
-                       workload={"cycle": [{"activity": "walk", "duration": "2 h"},
-                                           {"activity": "stand", "duration": "1000 h"}]})
+    sc = make_scenario(
+        horizon="8 h",
+        policy={"go": "immediately"},
+        workload={"cycle": [{"activity": "walk", "duration": "2 h"}, {"activity": "stand", "duration": "1000 h"}]},
+    )
     env, rec, fleet = build_entities(sc)
     env.run(until=8.0)
     back = T_WALK + 2 * travel + SWAP_H
-    s1 = 1 - (WALK_W * 2 * travel + IDLE_W * SWAP_H) / USABLE_WH    # pack 1 on return
-    rest_walk = 2.0 - T_WALK                                         # the interrupted walk resumes
-    left_wh = (s1 - 0.2) * USABLE_WH - WALK_W * rest_walk            # then standing until the trigger
+    s1 = 1 - (WALK_W * 2 * travel + IDLE_W * SWAP_H) / USABLE_WH  # pack 1 on return
+    rest_walk = 2.0 - T_WALK  # the interrupted walk resumes
+    left_wh = (s1 - 0.2) * USABLE_WH - WALK_W * rest_walk  # then standing until the trigger
     second = back + rest_walk + left_wh / STAND_W
     got = states(rec.trace)
     assert got[0] == (approx(T_WALK), "travelling")
@@ -266,6 +299,7 @@ def test_go_immediately_interrupts_and_then_resumes_the_activity() -> None:
 
 # -- stranding ---------------------------------------------------------------------------------------
 
+
 def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     # Tiny packs (100 Wh, 90 Wh usable), no walk to the station, 1 h swaps, 40 W at the station.
     # Robot 0 (packs 21 % and full) triggers first and swaps for an hour; robot 1 (22 % and 5 %) queues
@@ -273,19 +307,24 @@ def test_stranded_in_a_long_queue_for_exactly_the_rescue_time() -> None:
     # rescue leaves both packs charged, so when the position frees it has nothing to swap and goes back
     # to work.
     sc = make_scenario(
-        horizon="3 h", fleet={"robots": 2, "initial_soc": "full", "rescue_time": "15 min"},
+        horizon="3 h",
+        fleet={"robots": 2, "initial_soc": "full", "rescue_time": "15 min"},
         pack={"capacity": "100 Wh"},
         power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "40 W"},
-        stations=station(distance="0 m", bays=3, charged_packs=2, swap_duration="1 h"))
+        stations=station(distance="0 m", bays=3, charged_packs=2, swap_duration="1 h"),
+    )
     env, rec, fleet = build_entities(sc, socs=[(0.21, 1.0), (0.22, 0.05)])
     env.run(until=3.0)
     t0 = 0.01 * 90 / 210
     t1 = 0.02 * 90 / 210
     stranded = t1 + 0.2 * 90 / 40 + 0.05 * 90 / 40
     assert states(rec.trace, 0)[:1] == [(approx(t0), "swapping")]
-    assert states(rec.trace, 1)[:4] == [(approx(t1), "queueing"), (approx(stranded), "stranded"),
-                                        (approx(stranded + 0.25), "queueing"),
-                                        (approx(t0 + 1.0), "working")]
+    assert states(rec.trace, 1)[:4] == [
+        (approx(t1), "queueing"),
+        (approx(stranded), "stranded"),
+        (approx(stranded + 0.25), "queueing"),
+        (approx(t0 + 1.0), "working"),
+    ]
     (ev,) = events(rec.trace, "stranded")
     assert (ev.robot, ev.time_h) == (1, approx(stranded))
     rec.finalise(env.now)
@@ -298,15 +337,21 @@ def test_stranded_on_the_way_for_exactly_the_rescue_time() -> None:
     # 100 Wh packs and a 3 km walk: after the trigger the robot walks on its full pack, then on the
     # 20 % left in the drained one, and is stranded when both are empty.
     rescue = 0.5
-    sc = make_scenario(horizon="2 h", pack={"capacity": "100 Wh"},   # ends before the walk back
-                       stations=station(distance="3 km"))
+    sc = make_scenario(
+        horizon="2 h",
+        pack={"capacity": "100 Wh"},  # ends before the walk back
+        stations=station(distance="3 km"),
+    )
     r = simulate(sc, keep_entities=True)
     trigger = 0.8 * 90 / 210
     stranded = trigger + (1.0 + 0.2) * 90 / 210
     arrive = trigger + 3000 / 3600 + rescue
     # Rescued with both packs charged, it has nothing to swap when it arrives: it walks straight back.
-    assert states(r.trace)[:3] == [(approx(trigger), "travelling"), (approx(stranded), "stranded"),
-                                   (approx(stranded + rescue), "travelling")]
+    assert states(r.trace)[:3] == [
+        (approx(trigger), "travelling"),
+        (approx(stranded), "stranded"),
+        (approx(stranded + rescue), "travelling"),
+    ]
     (arr,) = events(r.trace, "arrive")
     assert arr.time_h == approx(arrive)
     assert not events(r.trace, "swap_start")
@@ -321,21 +366,28 @@ def test_stranded_during_a_stockout_for_exactly_the_rescue_time() -> None:
     # until its own pack turns green.
     rescue = 0.25
     sc = make_scenario(
-        horizon="1.4 h", fleet={"robots": 1, "initial_soc": "full", "rescue_time": "15 min"},
+        horizon="1.4 h",
+        fleet={"robots": 1, "initial_soc": "full", "rescue_time": "15 min"},
         pack={"capacity": "100 Wh"},
         power={"activities": {"walk": "210 W", "idle": "50 W"}, "at_station": "200 W"},
-        stations=station(distance="0 m", bays=1, charged_packs=0))
+        stations=station(distance="0 m", bays=1, charged_packs=0),
+    )
     r = simulate(sc, keep_entities=True)
     trigger = 0.8 * 90 / 210
     stranded = trigger + 90 / 200
     start = trigger + CURVE.time_to_soc_h(0.2, 0.95)
-    assert states(r.trace)[:4] == [(approx(trigger), "queueing"), (approx(stranded), "stranded"),
-                                   (approx(stranded + rescue), "queueing"), (approx(start), "swapping")]
+    assert states(r.trace)[:4] == [
+        (approx(trigger), "queueing"),
+        (approx(stranded), "stranded"),
+        (approx(stranded + rescue), "queueing"),
+        (approx(start), "swapping"),
+    ]
     assert r.robots[0]["stranded_h"] == approx(rescue)
     assert r.summary["energy"]["rescue_kwh"] == approx(90 / 1000)  # only the pack it still carried
 
 
 # -- station choice and charger power cap --------------------------------------------------------------
+
 
 @pytest.mark.parametrize("rule, expected", [("nearest", 0), ("shortest_wait", 1)])
 def test_station_choice_weighs_the_queue_only_under_shortest_wait(rule: str, expected: int) -> None:
@@ -343,8 +395,9 @@ def test_station_choice_weighs_the_queue_only_under_shortest_wait(rule: str, exp
     # at 0.2 h: the near station's position is taken for an expected hour, the far one is a 90 s walk.
     near = {"name": "near", "distance": "10 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"}
     far = {"name": "far", "distance": "100 m", "bays": 3, "charged_packs": 2, "swap_duration": "1 h"}
-    sc = make_scenario(horizon="1 h", fleet={"robots": 2, "initial_soc": "full"},
-                       policy={"station_choice": rule}, stations=[near, far])
+    sc = make_scenario(
+        horizon="1 h", fleet={"robots": 2, "initial_soc": "full"}, policy={"station_choice": rule}, stations=[near, far]
+    )
     env, rec, fleet = build_entities(sc, socs=[(0.21, 1.0), (0.30, 1.0)])
     env.run(until=1.0)
     arrivals = {e.robot: e for e in events(rec.trace, "arrive")}
@@ -363,8 +416,11 @@ def test_power_cap_charges_one_pack_at_a_time_in_arrival_order() -> None:
     arrive = T_WALK + travel
     wait = CURVE.time_to_soc_h(0.2, 0.95)
     horizon = arrive + 3 * wait + SWAP_H
-    sc = make_scenario(horizon=f"{horizon} h", fleet={"robots": 3, "initial_soc": "full"},
-                       stations=station(bays=4, charged_packs=0, positions=3, power_cap="400 W"))
+    sc = make_scenario(
+        horizon=f"{horizon} h",
+        fleet={"robots": 3, "initial_soc": "full"},
+        stations=station(bays=4, charged_packs=0, positions=3, power_cap="400 W"),
+    )
     r = simulate(sc)
     starts = {e.robot: e.time_h for e in events(r.trace, "swap_start")}
     assert starts == {0: approx(arrive + wait), 1: approx(arrive + 2 * wait), 2: approx(arrive + 3 * wait)}

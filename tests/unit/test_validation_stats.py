@@ -9,8 +9,16 @@ import pytest
 from swapsim.analysis.validation import CI, mean_ci
 
 # two-sided 95 % and 99 % critical values from printed tables: (replications, level, t)
-TABLE = [(2, 0.95, 12.706), (3, 0.95, 4.303), (6, 0.95, 2.571), (11, 0.95, 2.228), (31, 0.95, 2.042),
-         (4, 0.99, 5.841), (10, 0.99, 3.250), (5, 0.999, 8.610)]
+TABLE = [
+    (2, 0.95, 12.706),
+    (3, 0.95, 4.303),
+    (6, 0.95, 2.571),
+    (11, 0.95, 2.228),
+    (31, 0.95, 2.042),
+    (4, 0.99, 5.841),
+    (10, 0.99, 3.250),
+    (5, 0.999, 8.610),
+]
 
 
 @pytest.mark.parametrize("n, level, t", TABLE)

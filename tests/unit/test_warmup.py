@@ -52,7 +52,7 @@ def test_statistic_is_the_squared_standard_error_of_the_truncated_batch_means():
     z = y[:100].reshape(20, 5).mean(axis=1)
     for d in (0, 4, 10):
         tail = z[d:]
-        assert res.statistic[d] == pytest.approx(((tail - tail.mean()) ** 2).sum() / tail.size ** 2)
+        assert res.statistic[d] == pytest.approx(((tail - tail.mean()) ** 2).sum() / tail.size**2)
     assert res.statistic.size == 11  # d = 0 .. m/2
     with pytest.raises(ValueError):
         mser(np.zeros(19))

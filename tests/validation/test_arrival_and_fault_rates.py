@@ -18,8 +18,12 @@ from swapsim.scenario import scenario_from_dict
 from swapsim.streams import Streams
 
 Z = 3.29
-PROFILE = [{"start": "0 h", "rate_per_h": 5}, {"start": "6 h", "rate_per_h": 40}, {"start": "9.5 h", "rate_per_h": 0},
-           {"start": "12 h", "rate_per_h": 15}]
+PROFILE = [
+    {"start": "0 h", "rate_per_h": 5},
+    {"start": "6 h", "rate_per_h": 40},
+    {"start": "9.5 h", "rate_per_h": 0},
+    {"start": "12 h", "rate_per_h": 15},
+]
 
 
 def within(count: int, mean: float) -> bool:
@@ -27,12 +31,20 @@ def within(count: int, mean: float) -> bool:
 
 
 def test_task_arrivals_follow_the_daily_profile():
-    sc = scenario_from_dict({
-        "name": "arrivals", "horizon": "40 d", "fleet": {"robots": 1},
-        "workload": {"tasks": {"arrivals": {"profile": PROFILE, "scale": 1.5},
-                               "steps": [{"activity": "walk", "duration": "1 min"}]}},
-        "stations": [{"name": "A", "distance": "10 m", "bays": 2, "charged_packs": 1}],
-    })
+    sc = scenario_from_dict(
+        {
+            "name": "arrivals",
+            "horizon": "40 d",
+            "fleet": {"robots": 1},
+            "workload": {
+                "tasks": {
+                    "arrivals": {"profile": PROFILE, "scale": 1.5},
+                    "steps": [{"activity": "walk", "duration": "1 min"}],
+                }
+            },
+            "stations": [{"name": "A", "distance": "10 m", "bays": 2, "charged_packs": 1}],
+        }
+    )
     env = simpy.Environment()
     rec = Recorder(1, [("A", 1)], sc.horizon, 1.0, tasks=True)
     board = TaskBoard(env, sc, Streams(17), rec, [])  # no robots: every task stays in the queue
@@ -53,14 +65,20 @@ def test_task_arrivals_follow_the_daily_profile():
 
 def test_emergency_stops_strike_at_their_rate_per_working_day():
     # robots that only ever stand (huge packs, no swaps): all their time is exposure
-    sc = scenario_from_dict({
-        "name": "estops", "horizon": "60 d", "fleet": {"robots": 5, "initial_soc": "full"},
-        "pack": {"capacity": "1 MWh"},
-        "workload": {"cycle": [{"activity": "stand", "duration": "1 h"}]},
-        "faults": {"estop": {"rate_per_day": 0.5, "duration": "10 min"},
-                   "breakdown": {"rate_per_day": 0.4, "repair": "1 h"}},
-        "stations": [{"name": "A", "distance": "10 m", "bays": 2, "charged_packs": 1}],
-    })
+    sc = scenario_from_dict(
+        {
+            "name": "estops",
+            "horizon": "60 d",
+            "fleet": {"robots": 5, "initial_soc": "full"},
+            "pack": {"capacity": "1 MWh"},
+            "workload": {"cycle": [{"activity": "stand", "duration": "1 h"}]},
+            "faults": {
+                "estop": {"rate_per_day": 0.5, "duration": "10 min"},
+                "breakdown": {"rate_per_day": 0.4, "repair": "1 h"},
+            },
+            "stations": [{"name": "A", "distance": "10 m", "bays": 2, "charged_packs": 1}],
+        }
+    )
     res = simulate(sc, 5)
     f = res.summary["faults"]
     assert res.summary["swaps"]["count"] == 0

@@ -25,7 +25,7 @@ from swapsim.analysis.queueing import mmcn
 from swapsim.engine import simulate
 from swapsim.scenario import scenario_from_dict
 
-THINK_H = 1.0          # working time between swaps (h)
+THINK_H = 1.0  # working time between swaps (h)
 USABLE_WH = 468 * 0.9  # default pack: 421.2 Wh usable
 TRIGGER = 0.2
 WALK_W = (1 - TRIGGER) * USABLE_WH / THINK_H  # power that takes a full pack to the trigger in THINK_H
@@ -40,19 +40,22 @@ def mmcn_scenario(n_robots: int, positions: int, swap_mean_h: float, horizon_h: 
         "horizon": f"{horizon_h} h",
         "warmup": "20 h",
         "fleet": {"robots": n_robots, "initial_soc": "staggered"},
-        "battery": {"ageing": False}, "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
+        "battery": {"ageing": False},
+        "health": {"fault_rate_per_cycle": 0.0},  # new packs, exactly nominal
         "power": {"activities": {"walk": f"{WALK_W} W", "idle": "0 W"}, "at_station": "0 W"},
         "workload": {"cycle": [{"activity": "walk", "duration": "10000 h"}]},
         "policy": {"swap_trigger": TRIGGER, "ready_threshold": 1.0, "go": "immediately"},
-        "stations": [{
-            "name": "S",
-            "distance": "0 m",
-            "positions": positions,
-            "bays": spares + 1,
-            "charged_packs": spares,
-            "swap_duration": {"dist": "exponential", "mean": f"{swap_mean_h} h"},
-            "charger": {"rate_c": 20.0, "cv_soc": 0.85, "cutoff_c": 0.05},
-        }],
+        "stations": [
+            {
+                "name": "S",
+                "distance": "0 m",
+                "positions": positions,
+                "bays": spares + 1,
+                "charged_packs": spares,
+                "swap_duration": {"dist": "exponential", "mean": f"{swap_mean_h} h"},
+                "charger": {"rate_c": 20.0, "cv_soc": 0.85, "cutoff_c": 0.05},
+            }
+        ],
         "output": {"bin_width": "1 d"},
     }
 
@@ -80,10 +83,12 @@ def test_station_matches_machine_repairman(n_robots: int, positions: int, swap_m
     wait_mean, wait_half = confidence_interval(waits)
     exact_wait_min = exact.mean_wait * 60
     assert abs(wait_mean - exact_wait_min) <= wait_half, (
-        f"mean wait {wait_mean:.3f} ± {wait_half:.3f} min (99 % CI) excludes exact {exact_wait_min:.3f} min")
+        f"mean wait {wait_mean:.3f} ± {wait_half:.3f} min (99 % CI) excludes exact {exact_wait_min:.3f} min"
+    )
     assert wait_half < 0.1 * exact_wait_min, "interval too wide for the test to detect a 10 % error"
 
     util_mean, util_half = confidence_interval(utils)
     assert abs(util_mean - exact.server_utilisation) <= util_half, (
-        f"utilisation {util_mean:.4f} ± {util_half:.4f} excludes exact {exact.server_utilisation:.4f}")
+        f"utilisation {util_mean:.4f} ± {util_half:.4f} excludes exact {exact.server_utilisation:.4f}"
+    )
     assert util_half < 0.02

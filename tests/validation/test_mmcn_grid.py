@@ -32,15 +32,16 @@ POINTS = [
 @pytest.fixture(scope="module", params=POINTS, ids=lambda p: f"N{p[0]}-c{p[1]}-load{p[2]}-{p[3]}")
 def point(request) -> dict:
     robots, positions, load, work = request.param
-    return mmcn_point(robots, positions, load, work=work, replications=10, horizon_h=330.0, warmup_h=30.0,
-                      level=LEVEL)
+    return mmcn_point(robots, positions, load, work=work, replications=10, horizon_h=330.0, warmup_h=30.0, level=LEVEL)
 
 
 def test_exact_values_inside_the_interval(point: dict) -> None:
     for key in MEASURES:
         m = point["measures"][key]
-        assert m["inside"], (f"{key}: exact {m['exact']:.5f} outside simulated "
-                             f"{m['mean']:.5f} ± {m['half_width']:.5f} (z = {m['z']:+.2f})")
+        assert m["inside"], (
+            f"{key}: exact {m['exact']:.5f} outside simulated "
+            f"{m['mean']:.5f} ± {m['half_width']:.5f} (z = {m['z']:+.2f})"
+        )
 
 
 def test_interval_is_narrow_enough_to_mean_something(point: dict) -> None:

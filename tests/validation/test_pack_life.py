@@ -60,20 +60,28 @@ def _trapezoid(y, x):
     return fn(y, x)
 
 
-@pytest.mark.parametrize("chemistry,cls_path", [
-    ("nmc811", "blast.models.nmc811_grSi_LGMJ1_4Ah_2020:Nmc811_GrSi_LGMJ1_4Ah_Battery"),
-    ("lfp", "blast.models.lfp_gr_250AhPrismatic_2019:Lfp_Gr_250AhPrismatic"),
-])
+@pytest.mark.parametrize(
+    "chemistry,cls_path",
+    [
+        ("nmc811", "blast.models.nmc811_grSi_LGMJ1_4Ah_2020:Nmc811_GrSi_LGMJ1_4Ah_Battery"),
+        ("lfp", "blast.models.lfp_gr_250AhPrismatic_2019:Lfp_Gr_250AhPrismatic"),
+    ],
+)
 def test_against_blast_lite(chemistry, cls_path):
     module_name, cls_name = cls_path.split(":")
     module = pytest.importorskip(module_name, reason="BLAST-Lite (blast-lite) is not installed")
     cell = getattr(module, cls_name)()
     t = np.arange(0.0, 86400.0 + 1.0, 60.0)
     phase = t % (8 * 3600.0)  # three 8-hour cycles: 95 % to 20 % in 5 h, back in 3 h
-    soc = np.where(phase < 5 * 3600.0, 0.95 - 0.75 * phase / (5 * 3600.0),
-                   0.20 + 0.75 * (phase - 5 * 3600.0) / (3 * 3600.0))
-    cell.simulate_battery_life({"Time_s": t, "SOC": soc, "Temperature_C": np.full_like(t, 30.0)},
-                               threshold_time=2, is_constant_input=True, is_conserve_energy_throughput=False)
+    soc = np.where(
+        phase < 5 * 3600.0, 0.95 - 0.75 * phase / (5 * 3600.0), 0.20 + 0.75 * (phase - 5 * 3600.0) / (3 * 3600.0)
+    )
+    cell.simulate_battery_life(
+        {"Time_s": t, "SOC": soc, "Temperature_C": np.full_like(t, 30.0)},
+        threshold_time=2,
+        is_constant_input=True,
+        is_conserve_energy_throughput=False,
+    )
     model = CHEMISTRIES[chemistry]
     k_cal_blast, k_cyc_blast = (v[-1] for v in cell.rates.values())
     # BLAST averages k_cal over the profile in time; its DoD and C-rate are the profile's.
@@ -105,6 +113,6 @@ def test_years_to_health_continues_both_power_laws():
     """The extrapolation of the cross-check: exact for losses that follow their power laws."""
     q_cal, q_cyc, p_cal, p_cyc = 0.05, 0.08, 0.743, 0.695
     y = years_to_health(q_cal, q_cyc, 1.0, p_cal, p_cyc)
-    assert 1.0 - q_cal * y ** p_cal - q_cyc * y ** p_cyc == pytest.approx(0.8, abs=1e-9)
+    assert 1.0 - q_cal * y**p_cal - q_cyc * y**p_cyc == pytest.approx(0.8, abs=1e-9)
     assert years_to_health(q_cal, q_cyc, 2.0, p_cal, p_cyc) == pytest.approx(2.0 * y)
     assert years_to_health(0.0, 0.0, 1.0, p_cal, p_cyc) == math.inf

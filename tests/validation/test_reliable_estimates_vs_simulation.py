@@ -25,8 +25,7 @@ from swapsim.engine import simulate
 from swapsim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-KPIS = {"swaps.wait_min.mean": ("swaps", "wait_min", "mean"),
-        "swaps.stockout_fraction": ("swaps", "stockout_fraction")}
+KPIS = {"swaps.wait_min.mean": ("swaps", "wait_min", "mean"), "swaps.stockout_fraction": ("swaps", "stockout_fraction")}
 
 
 def _dig(d: dict, path: tuple[str, ...]) -> float:
@@ -36,8 +35,9 @@ def _dig(d: dict, path: tuple[str, ...]) -> float:
 
 
 def _cases():
-    hospital = load_scenario(ROOT / "scenarios" / "hospital.yaml",
-                             ["horizon=40 d", "warmup=2 d", "battery.ageing=false"])
+    hospital = load_scenario(
+        ROOT / "scenarios" / "hospital.yaml", ["horizon=40 d", "warmup=2 d", "battery.ageing=false"]
+    )
     jitter = stockout_scenario(12, 8, 3.2, work="jitter", horizon_h=2000.0)
     return {"hospital": hospital, "jittered stock-outs": jitter}
 
@@ -52,4 +52,5 @@ def test_reliable_estimate_within_25_percent_of_simulation(name: str) -> None:
         ci = mean_ci([_dig(s, path) for s in sims], 0.95)
         value = _dig(est, path)
         assert abs(value - ci.mean) <= 0.25 * ci.mean + ci.half_width, (
-            f"{name} {key}: estimate {value:.4g}, simulated {ci.mean:.4g} ± {ci.half_width:.2g}")
+            f"{name} {key}: estimate {value:.4g}, simulated {ci.mean:.4g} ± {ci.half_width:.2g}"
+        )

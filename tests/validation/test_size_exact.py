@@ -32,19 +32,29 @@ def _minimal(values: dict[int, float], target: float) -> int:
     return min(k for k, v in values.items() if v <= target)
 
 
-@pytest.mark.parametrize("robots,work_h,swap_h,k,screen", [
-    (12, 2.0, 0.25, 2, False),   # exact waits 54.8, 5.96, 0.91, 0.13 min for c = 1..4: target between c=2 and 3
-    (12, 2.0, 0.25, 2, True),
-    (20, 3.0, 0.2, 3, False),    # target between c = 3 and 4
-])
+@pytest.mark.parametrize(
+    "robots,work_h,swap_h,k,screen",
+    [
+        (12, 2.0, 0.25, 2, False),  # exact waits 54.8, 5.96, 0.91, 0.13 min for c = 1..4: target between c=2 and 3
+        (12, 2.0, 0.25, 2, True),
+        (20, 3.0, 0.2, 3, False),  # target between c = 3 and 4
+    ],
+)
 def test_mmcn_minimal_positions_are_exact(tmp_path, robots, work_h, swap_h, k, screen):
     exact = {c: 60.0 * mmcn(robots, c, work_h, swap_h).mean_wait for c in range(1, 7)}
     target = math.sqrt(exact[k] * exact[k + 1])
     c_star = _minimal(exact, target)
     assert c_star == k + 1
     sc = mmcn_scenario(robots, 1, work_h, swap_h, work="exponential", horizon_h=400.0, warmup_h=20.0)
-    spec = make_spec(sc, "mmcn", [Dimension("stations[*].positions", 1, 6)],
-                     [Target("swaps.wait_min.mean", "<=", target)], n_min=5, n_max=20, screen=screen)
+    spec = make_spec(
+        sc,
+        "mmcn",
+        [Dimension("stations[*].positions", 1, 6)],
+        [Target("swaps.wait_min.mean", "<=", target)],
+        n_min=5,
+        n_max=20,
+        screen=screen,
+    )
     res = run_size(spec, tmp_path / "size", jobs=1)
     assert res.best is not None
     assert res.best.config.values == (c_star,)
@@ -65,8 +75,14 @@ def test_palm_minimal_spare_packs_are_exact(tmp_path):
     s_star = _minimal(palm, target)
     assert s_star == 7
     sc = stockout_scenario(robots, 10, work_h, work="exponential", swap_h=swap_h, horizon_h=800.0, warmup_h=20.0)
-    spec = make_spec(sc, "palm", [Dimension("stations[0].charged_packs", 3, 10)],
-                     [Target("swaps.stockout_share", "<=", target)], n_min=5, n_max=40)
+    spec = make_spec(
+        sc,
+        "palm",
+        [Dimension("stations[0].charged_packs", 3, 10)],
+        [Target("swaps.stockout_share", "<=", target)],
+        n_min=5,
+        n_max=40,
+    )
     res = run_size(spec, tmp_path / "size", jobs=1)
     assert res.best is not None
     assert res.best.config.values == (s_star,)
@@ -77,8 +93,13 @@ def test_pruned_search_agrees_with_the_exhaustive_one(tmp_path):
     """Ordering, screening, dominance and the stop rule change the runs spent, not the answer."""
     exact = {c: 60.0 * mmcn(12, c, 2.0, 0.25).mean_wait for c in range(1, 5)}
     sc = mmcn_scenario(12, 1, 2.0, 0.25, work="exponential", horizon_h=300.0, warmup_h=20.0)
-    spec = make_spec(sc, "mmcn", [Dimension("stations[*].positions", 1, 4)],
-                     [Target("swaps.wait_min.mean", "<=", math.sqrt(exact[2] * exact[3]))], n_max=20)
+    spec = make_spec(
+        sc,
+        "mmcn",
+        [Dimension("stations[*].positions", 1, 4)],
+        [Target("swaps.wait_min.mean", "<=", math.sqrt(exact[2] * exact[3]))],
+        n_max=20,
+    )
     pruned = run_size(spec, tmp_path / "a", jobs=1)
     full = run_size(spec, tmp_path / "b", jobs=1, exhaustive=True)
     assert pruned.best.config.values == full.best.config.values == (3,)

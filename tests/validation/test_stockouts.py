@@ -29,14 +29,12 @@ LEVEL = 0.999
 
 @pytest.fixture(scope="module")
 def poisson_like() -> dict:
-    return stockout_point(100, 6, 100 / RATE - 0.05, work="exponential", replications=8, horizon_h=650.0,
-                          level=LEVEL)
+    return stockout_point(100, 6, 100 / RATE - 0.05, work="exponential", replications=8, horizon_h=650.0, level=LEVEL)
 
 
 @pytest.fixture(scope="module")
 def regular() -> dict:
-    return stockout_point(12, 8, 12 / RATE - 0.05, work="jitter", replications=8, horizon_h=850.0,
-                          level=LEVEL)
+    return stockout_point(12, 8, 12 / RATE - 0.05, work="jitter", replications=8, horizon_h=850.0, level=LEVEL)
 
 
 def test_palm_matches_poisson_like_requests(poisson_like: dict) -> None:

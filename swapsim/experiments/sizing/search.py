@@ -54,12 +54,11 @@ from swapsim.results.outdir import (
     atomic_write_text,
     check_path,
     claim,
-    owned_files,
     read_manifest,
     resolve_target,
     write_manifest,
 )
-from swapsim.results.reader import ResultsError, read_json, regular_file
+from swapsim.results.reader import ResultsError, read_json
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
 __all__ = ["SizeResult", "run_size", "STATUSES"]
@@ -146,14 +145,10 @@ class _Runs:
                 )
             if not os.path.lexists(ident) or read_json(ident, out_dir) != json.loads(json.dumps(spec.identity())):
                 raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
-        manifest = read_manifest(out_dir) if out_dir.is_dir() else None
-        if manifest is None or "kind" not in manifest:  # new, or written before runs were entered: adopt them
-            runs = sorted(self.dir.glob("c*-r*.json")) if self.dir.is_dir() else []
-            old = owned_files(out_dir) or set()
-            adopt = [f"runs/{p.name}" for p in runs if regular_file(p, out_dir)]
+        if read_manifest(out_dir) is None:  # a new or empty folder: swapsim's from now on
             out_dir.mkdir(parents=True, exist_ok=True)
-            write_manifest(out_dir, {"size-spec.json", *old, *adopt}, "size")  # swapsim's directory from now on
-        claim(out_dir, [ident])
+            write_manifest(out_dir, [], "size")
+        claim(out_dir, [ident])  # a run file is entered before it is written, and read only when entered
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ident, json.dumps(spec.identity(), indent=1))
 
