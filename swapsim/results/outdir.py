@@ -15,15 +15,16 @@ Writing to a target directory follows one rule:
   any other file (a user's ``notes.txt``) stays byte for byte;
 * existing, not empty, without a manifest: refused with :class:`OutputError` (exit status 2).
   A directory written by a swapsim older than the manifest (it holds ``summary.json`` with a
-  ``manifest``, ``compare.json``, ``warmup.json`` or ``sweep.json``) counts as owned with an empty
-  list: only files of the new result's names are replaced.
+  ``manifest``, ``compare.json``, ``warmup.json``, ``sweep.json`` or ``size-spec.json``) is accepted,
+  but owns nothing: only files of new names go into it, none there is replaced.
 
 Nothing is ever removed but files a manifest lists and swapsim's own hidden partial directories.
 A symbolic link to a directory is followed (the results go into the directory it points to); a link
 to anything else is refused. A scenario ``name`` becomes a directory name only through
 :func:`safe_name`. A partial directory ``.<target>.partial-*`` holds ``.swapsim-partial.json`` with
 the writer's host and process id; the next write to the same target removes partials whose writer
-is gone (killed) on this host.
+is gone (killed) on this host (:mod:`swapsim.results.partials`). Every file read back (the manifest
+included) goes through :mod:`swapsim.results.reader`.
 """
 
 from __future__ import annotations
