@@ -239,9 +239,17 @@ def _same_kind(target: Path, kind: str | None) -> None:
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[Path]:
-    """Yield a hidden temporary path beside ``path``; on success it replaces ``path`` in one step."""
+    """Yield a hidden temporary path beside ``path``; on success it replaces ``path`` in one step.
+
+    The temporary file is created new (``O_EXCL``, a random name ``.<name>.<random>.tmp``), so it is
+    never a file that was there before, and it gets the ordinary permissions of the umask."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name[:NAME_LIMIT]}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, path)

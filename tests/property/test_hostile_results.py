@@ -216,3 +216,28 @@ def test_every_reader_refuses_a_fifo_summary_without_blocking(
         assert lines[-1].startswith("error: "), (kind, command, result.output)
         assert "FIFO" in lines[-1] or (kind, command) == ("warmup", "report"), (kind, command, result.output)
         assert sum(line.startswith("error") for line in lines) == 1, (kind, command, result.output)
+
+
+@pytest.mark.parametrize(
+    ("kind", "rel", "target"),
+    [
+        ("sweep", "base.yaml", "secret.yaml"),  # a sweep's saved scenario files are embedded by name
+        ("compare", "hot_swap/scenario.resolved.yaml", "secret.yaml"),
+        ("compare", "cold_swap/scenario.resolved.yaml", "secret.yaml"),
+        ("run", "fleet_state.png", "secret.png"),
+        ("run", "scenario.resolved.yaml", "secret.yaml"),
+    ],
+)
+def test_a_report_never_embeds_a_file_through_a_link(
+    corpus: tuple[Path, dict[str, Path], Path], tmp_path: Path, kind: str, rel: str, target: str
+) -> None:
+    scenario, folders, outside = corpus
+    folder = copy_folder(folders[kind], tmp_path / kind)
+    (folder / rel).unlink(missing_ok=True)
+    (folder / rel).symlink_to(outside / target)
+    result = invoke(["report", str(folder)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code in (0, 2), result.output
+    page = folder / "report.html"
+    assert not page.is_file() or SECRET not in page.read_bytes(), f"{rel}: embedded through a link"
+    assert os.readlink(folder / rel) == str(outside / target), "the link was replaced"
