@@ -1,6 +1,8 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the linters (make lint: ruff, mypy) and the whole test suite
+#   make test-fast  the quick tiers only (pytest -m "not slow": no validation, docs or slow tests),
+#               without the linters: the loop to run while editing. `make test` still runs everything.
 #   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
 #               1000-robot year; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of a minute or two. See docs/performance.md.
@@ -9,7 +11,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test test-fast lint bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -24,6 +26,9 @@ run: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
 lint: $(STAMP)

@@ -75,7 +75,7 @@ set_option = click.option(
     multiple=True,
     metavar="PATH=VALUE",
     help="Override a scenario field, e.g. --set fleet.robots=40 --set 'horizon=14 d' "
-    "--set stations[0].bays=12. Repeatable; validated like the file.",
+    "--set stations[0].bays=12 (--set 'stations[*].bays=12': every station). Repeatable; validated like the file.",
 )
 
 format_option = click.option(

@@ -298,7 +298,7 @@ def sweep(
     default=10,
     show_default=True,
     help="Replications per strategy (replication r: the same seed for every strategy); from 2, paired "
-    "differences with 95 %% intervals say which differences are significant (compare_paired.*).",
+    "differences with 95 % intervals say which differences are significant (compare_paired.*).",
 )
 @click.option(
     "-j",
@@ -406,8 +406,10 @@ def warmup(
     """Suggest a warm-up length for SCENARIO from pilot runs (MSER-5).
 
     Runs the pilots over the scenario's horizon with no warm-up and a fine time series, applies
-    MSER-5 to the fleet utilisation and to the robots queueing (replication means), and writes
-    warmup.json, warmup_series.csv, warmup_mser.csv and warmup.png.
+    MSER-5 to three series (replication means): the fleet utilisation, the robots queueing and the
+    green packs in the bays (the slowest to settle); suggests the longest of their truncation points,
+    rounded up to a whole hour; and writes warmup.json, warmup_series.csv, warmup_mser.csv and
+    warmup.png.
 
     \b
     Example:
