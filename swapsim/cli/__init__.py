@@ -145,8 +145,8 @@ def cli() -> None:
     A first session:
       swapsim validate scenarios/factory.yaml
       swapsim estimate scenarios/factory.yaml
-      swapsim run scenarios/factory.yaml --out results/factory
-      swapsim report results/factory
+      swapsim run scenarios/factory.yaml --out results/factory-first
+      swapsim report results/factory-first
     """
 
 

@@ -163,8 +163,8 @@ def sweep(
 
     \b
     Examples (sweep files: scenarios/sweeps/):
-      swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-sweep
-      swapsim sweep results/wh-sweep --resume
+      swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-robots
+      swapsim sweep results/wh-robots --resume
     """
     from swapsim import experiments as ex
 
@@ -324,7 +324,7 @@ def compare(
 
     \b
     Example:
-      swapsim compare scenarios/factory.yaml --strategies hot_swap,plug_in -r 5 --out results/factory-compare
+      swapsim compare scenarios/factory.yaml --strategies hot_swap,plug_in -r 5 --out results/factory-hot-vs-plug
     """
     from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
     from swapsim.output.console import compare_banner, compare_table
@@ -413,7 +413,7 @@ def warmup(
 
     \b
     Example:
-      swapsim warmup scenarios/warehouse.yaml --replications 5 --bin "5 min" --out results/wh-warmup
+      swapsim warmup scenarios/warehouse.yaml --replications 5 --bin "5 min" --out results/wh-pilots
     """
     from swapsim.experiments.warmup import (
         advise_warmup,
