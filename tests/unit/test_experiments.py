@@ -178,6 +178,7 @@ def test_two_local_processes_give_the_same_rows(reference, tmp_path):
     assert table(tmp_path / "j2" / "points.csv") == table(reference / "points.csv")
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_rows(reference, tmp_path):
     pytest.importorskip("distributed")
     report = ex.run_sweep(small_sweep(), tmp_path / "dask", executor="dask", jobs=2)
@@ -262,6 +263,7 @@ def test_a_failing_run_is_reported_and_does_not_stop_the_others(reference, tmp_p
 
 # -- sequential procedure ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_target_ci_adds_replications_until_the_half_width_is_small(tmp_path):
     target = {"fleet.utilisation": 0.002}
     sw = small_sweep(factors={"fleet.robots": [4, 8]}, replications=3, target_ci=target, max_replications=40)
