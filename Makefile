@@ -1,15 +1,18 @@
 # swapsim: set-up and common jobs. Needs only python3 on the machine.
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the linters (make lint: ruff, mypy) and the whole test suite
+#   make test-fast  the quick tiers only (pytest -m "not slow": no validation, docs or slow tests),
+#               without the linters: the loop to run while editing. `make test` still runs everything.
 #   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
 #               1000-robot year; not part of `make test`);
-#               `make bench QUICK=1` is a smoke run of a minute or two. See docs/performance.md.
+#               `make bench QUICK=1` is a smoke run of about 4 minutes of CPU time (233 s
+#               measured; longer in wall time on a busy machine). See docs/performance.md.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test lint bench install clean
+.PHONY: run test test-fast lint bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -22,8 +25,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/swapsim run scenarios/factory.yaml --out results/factory
 
+# Two worker processes (pytest-xdist), one test file to a worker so that a module's shared runs are
+# made once; the results do not depend on it (`.venv/bin/python -m pytest` alone runs the same tests).
+PYTEST_WORKERS ?= -n 2 --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m "not slow"
 
 # ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
 lint: $(STAMP)

@@ -1,11 +1,48 @@
-"""Shared test set-up: makes ``tests/`` importable so every tier can use :mod:`builders`; one set of
-small results folders of every kind per session (:mod:`results_corpus`), written only when a test asks."""
+"""Shared test set-up: makes ``tests/`` importable so every tier can use :mod:`builders`, and sorts
+every test into tiers by rule (one set of small results folders of every kind per session,
+:mod:`results_corpus`, is written only when a test asks), so that a new test file is in the right tier without being listed.
+
+- Each test gets the marker of its directory: ``unit``, ``property``, ``validation``, ``regression``,
+  ``cli`` or ``docs`` (``tests/unit/test_x.py`` -> ``unit``).
+- ``slow`` is set by hand (``@pytest.mark.slow`` or ``pytestmark = pytest.mark.slow``) on a test
+  that takes more than a few seconds of CPU; ``validation`` and ``docs`` tests count as slow
+  without it (every test of those directories runs many or long simulations).
+
+``make test-fast`` runs ``-m "not slow"`` (unit, property, cli and regression tests that are
+quick); ``make test`` and CI run everything. Markers are registered in ``pyproject.toml``
+(``--strict-markers``: a misspelt marker is an error).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+TIERS = ("unit", "property", "validation", "regression", "cli", "docs")
+"""Directories of ``tests/`` and the marker each gives its tests."""
+SLOW_TIERS = ("validation", "docs")
+"""Tiers whose every test is also ``slow``."""
+HERE = Path(__file__).resolve().parent
+
+
+def tier_of(path: Path) -> str | None:
+    """The tier of a test file: the first directory below ``tests/`` (None outside a tier)."""
+    try:
+        rel = Path(path).resolve().relative_to(HERE)
+    except ValueError:
+        return None
+    return rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in TIERS else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        tier = tier_of(Path(item.fspath))
+        if tier is None:
+            continue
+        item.add_marker(getattr(pytest.mark, tier))
+        if tier in SLOW_TIERS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -80,7 +80,7 @@ set_option = click.option(
     multiple=True,
     metavar="PATH=VALUE",
     help="Override a scenario field, e.g. --set fleet.robots=40 --set 'horizon=14 d' "
-    "--set stations[0].bays=12. Repeatable; validated like the file.",
+    "--set stations[0].bays=12 (--set 'stations[*].bays=12': every station). Repeatable; validated like the file.",
 )
 
 format_option = click.option(
@@ -150,8 +150,8 @@ def cli() -> None:
     A first session:
       swapsim validate scenarios/factory.yaml
       swapsim estimate scenarios/factory.yaml
-      swapsim run scenarios/factory.yaml --out results/factory
-      swapsim report results/factory
+      swapsim run scenarios/factory.yaml --out results/factory-first
+      swapsim report results/factory-first
     """
 
 

@@ -163,8 +163,8 @@ def sweep(
 
     \b
     Examples (sweep files: scenarios/sweeps/):
-      swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-sweep
-      swapsim sweep results/wh-sweep --resume
+      swapsim sweep scenarios/warehouse.yaml --vary fleet.robots=20,40,60 --set "horizon=3 d" -r 5 --out results/wh-robots
+      swapsim sweep results/wh-robots --resume
     """
     from swapsim import experiments as ex
 
@@ -298,7 +298,7 @@ def sweep(
     default=10,
     show_default=True,
     help="Replications per strategy (replication r: the same seed for every strategy); from 2, paired "
-    "differences with 95 %% intervals say which differences are significant (compare_paired.*).",
+    "differences with 95 % intervals say which differences are significant (compare_paired.*).",
 )
 @click.option(
     "-j",
@@ -324,7 +324,7 @@ def compare(
 
     \b
     Example:
-      swapsim compare scenarios/factory.yaml --strategies hot_swap,plug_in -r 5 --out results/factory-compare
+      swapsim compare scenarios/factory.yaml --strategies hot_swap,plug_in -r 5 --out results/factory-hot-vs-plug
     """
     from swapsim.experiments.compare import compare_rows, parse_strategies, run_compare, write_compare
     from swapsim.output.console import compare_banner, compare_table
@@ -406,12 +406,14 @@ def warmup(
     """Suggest a warm-up length for SCENARIO from pilot runs (MSER-5).
 
     Runs the pilots over the scenario's horizon with no warm-up and a fine time series, applies
-    MSER-5 to the fleet utilisation and to the robots queueing (replication means), and writes
-    warmup.json, warmup_series.csv, warmup_mser.csv and warmup.png.
+    MSER-5 to three series (replication means): the fleet utilisation, the robots queueing and the
+    green packs in the bays (the slowest to settle); suggests the longest of their truncation points,
+    rounded up to a whole hour; and writes warmup.json, warmup_series.csv, warmup_mser.csv and
+    warmup.png.
 
     \b
     Example:
-      swapsim warmup scenarios/warehouse.yaml --replications 5 --bin "5 min" --out results/wh-warmup
+      swapsim warmup scenarios/warehouse.yaml --replications 5 --bin "5 min" --out results/wh-pilots
     """
     from swapsim.experiments.warmup import (
         advise_warmup,

@@ -51,7 +51,7 @@ def run(
 
     \b
     Example:
-      swapsim run scenarios/warehouse.yaml --seed 7 --set fleet.robots=40 --set "horizon=14 d" --out results/wh
+      swapsim run scenarios/warehouse.yaml --seed 7 --set fleet.robots=40 --set "horizon=14 d" --out results/wh-40
     """
     from swapsim.engine import simulate
     from swapsim.results import write_run
@@ -137,7 +137,7 @@ def plot(results_dir: Path, fmt: str) -> None:
 
     \b
     Example:
-      swapsim plot results/wh --format svg
+      swapsim plot results/wh-40 --format svg
     """
     from swapsim.output import plot_results
     from swapsim.results import ResultsError
@@ -167,7 +167,7 @@ def report(results_dir: Path, redraw: bool) -> None:
 
     \b
     Example:
-      swapsim report results/wh
+      swapsim report results/wh-40
     """
     from swapsim.output import write_report
     from swapsim.results import ResultsError

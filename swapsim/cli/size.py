@@ -122,7 +122,7 @@ def size_cmd(
 
     \b
     Example:
-      swapsim size scenarios/factory.yaml --set "horizon=7 d" --search "stations[*].positions=1..3" --target "swaps.wait_min.p95<=5" --out results/factory-size
+      swapsim size scenarios/factory.yaml --set "horizon=7 d" --search "stations[*].positions=1..3" --target "swaps.wait_min.p95<=5" --out results/factory-p95
     """
     from swapsim.experiments.sizing.report import format_summary, write_outputs
     from swapsim.experiments.sizing.search import run_size

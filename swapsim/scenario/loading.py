@@ -46,7 +46,7 @@ __all__ = [
 def _loc_to_path(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for item in loc:
-        if isinstance(item, int):
+        if isinstance(item, int) or item == WILDCARD:
             parts.append(f"[{item}]")
         elif isinstance(item, str) and (item in DIST_NAMES or item.startswith("function-")):
             continue  # discriminated-union tags and validator wrappers are not part of the path
@@ -128,7 +128,7 @@ def format_errors(source: str, exc: ValidationError) -> str:
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+|\*)\]")
 WILDCARD = "*"
-"""The list index ``[*]`` (every item), accepted where a caller allows it (sweep factors)."""
+"""The list index ``[*]`` (every item), accepted where a caller allows it (--set, sweep factors)."""
 
 
 def split_path(path: str, label: str = "--set", *, wildcard: bool = False, hint: str = "") -> list[str | int]:
@@ -162,7 +162,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
 
     The value is read as a YAML scalar or flow collection (``40``, ``"14 d"``, ``[1, 2]``,
     ``{dist: exponential, mean: 3 min}``). List items are addressed as ``stations[1].bays`` or
-    ``stations.1.bays``. Unknown keys are caught by validation afterwards, like keys in the file.
+    ``stations.1.bays``; ``stations[*].bays`` sets the field of every item of the list (as in a
+    sweep's ``--vary`` and a size search's ``--search``). Unknown keys are caught by validation
+    afterwards, like keys in the file.
     """
     if "=" not in assignment:
         raise ScenarioError(f"--set {assignment}: expected dotted.path=value")
@@ -173,29 +175,35 @@ def apply_override(data: dict[str, Any], assignment: str) -> dict[str, Any]:
     except YamlInputError as exc:
         detail = str(exc).split("invalid YAML: ", 1)[-1]
         raise ScenarioError(f"--set {show(assignment, 100)}: value is not valid YAML ({detail})") from None
-    parts = split_path(path)
+    parts = split_path(path, wildcard=True)
     out = copy.deepcopy(data)
-    node: Any = out
-    for depth, key in enumerate(parts):
-        last = depth == len(parts) - 1
-        where = _loc_to_path(tuple(parts[: depth + 1]))
-        if isinstance(key, int):
-            if not isinstance(node, list):
-                raise ScenarioError(f"--set {assignment}: {where}: is not a list")
-            if not -len(node) <= key < len(node):
-                raise ScenarioError(
-                    f"--set {assignment}: {where}: index out of range (the list has {len(node)} item(s))"
-                )
-        else:
-            if not isinstance(node, dict):
-                raise ScenarioError(f"--set {assignment}: {where}: is not a mapping")
-        if last:
-            node[key] = value
-        else:
-            if isinstance(key, str) and key not in node:
-                node[key] = {}
-            node = node[key]
+    _assign_at(out, parts, 0, value, assignment)
     return out
+
+
+def _assign_at(node: Any, parts: list[str | int], depth: int, value: Any, assignment: str) -> None:
+    """Set ``value`` at ``parts[depth:]`` below ``node`` (in place); ``[*]`` visits every list item."""
+    key = parts[depth]
+    last = depth == len(parts) - 1
+    where = _loc_to_path(tuple(parts[: depth + 1]))
+    keys: list[Any] = [key]
+    if key == WILDCARD or isinstance(key, int):
+        if not isinstance(node, list):
+            raise ScenarioError(f"--set {assignment}: {where}: is not a list")
+        if not isinstance(key, int):
+            keys = list(range(len(node)))
+        elif not -len(node) <= key < len(node):
+            raise ScenarioError(f"--set {assignment}: {where}: index out of range (the list has {len(node)} item(s))")
+    else:
+        if not isinstance(node, dict):
+            raise ScenarioError(f"--set {assignment}: {where}: is not a mapping")
+    for k in keys:
+        if last:
+            node[k] = copy.deepcopy(value)
+        else:
+            if isinstance(k, str) and k not in node:
+                node[k] = {}
+            _assign_at(node[k], parts, depth + 1, value, assignment)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def test_compare_writes_the_compare_directory(tiny, tmp_path):
     assert len(arrived) == 1
 
 
+@pytest.mark.slow
 def test_compare_draws_the_grouped_bar_chart(tiny, tmp_path):
     out = tmp_path / "cmp"
     res = invoke(

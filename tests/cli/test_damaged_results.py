@@ -51,6 +51,7 @@ def check(result, results_dir: Path, name: str | None = None) -> None:
         assert name in message or "not a swapsim results directory" in message, message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", DAMAGE)
 @pytest.mark.parametrize("name", RUN_FILES)
 def test_damaged_run_folder(tmp_path: Path, name: str, how: str) -> None:
@@ -144,6 +145,7 @@ def test_resuming_a_damaged_sweep_directory_is_one_message(tmp_path: Path, text:
     assert "sweep.json" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_symlinked_figures_are_not_embedded(tmp_path: Path) -> None:
     run = tmp_path / "run"
     shutil.copytree(DATA / "run_small", run)

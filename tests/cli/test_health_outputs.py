@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -24,6 +25,7 @@ SCENARIO = {
 }
 
 
+@pytest.mark.slow
 def test_run_writes_health_tables_and_figures(tmp_path: Path):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(SCENARIO), encoding="utf-8")

@@ -32,3 +32,16 @@ def test_every_command_has_a_short_help_of_its_own():
 def test_the_group_help_points_to_the_commands_help():
     result = CliRunner().invoke(cli, ["--help"])
     assert "swapsim COMMAND --help" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_help_shows_no_escaped_percent_signs(name):
+    """click prints an option's help as written: ``95 %%`` would show both signs (issue 28)."""
+    result = CliRunner().invoke(cli, [name, "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "%%" not in result.output, result.output
+
+
+def test_warmup_help_names_its_three_series():
+    text = " ".join(CliRunner().invoke(cli, ["warmup", "--help"]).output.split())
+    assert "three series" in text and "green packs" in text and "two series" not in text

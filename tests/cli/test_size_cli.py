@@ -67,6 +67,7 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     assert "infeasible" in lines[1] and "fails swaps.wait_min.mean<=2.5" in lines[1]
 
 
+@pytest.mark.slow
 def test_same_seed_same_answer_for_any_jobs(scenario, tmp_path):
     a, b = tmp_path / "j1", tmp_path / "j2"
     assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(a), "-j", "1", "-q", "--no-figures").exit_code == 0

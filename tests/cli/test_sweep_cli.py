@@ -192,6 +192,7 @@ def test_a_failed_run_exits_1_after_the_others(tmp_path, monkeypatch):
     assert len(rows(out / "runs.csv")) == 1 + 3
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_cleanly_and_resume_gives_the_uninterrupted_tables(tmp_path):
     args = [
         FACTORY,

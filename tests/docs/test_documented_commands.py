@@ -7,9 +7,16 @@ Commands are collected from four sources:
 - the CLI's help: the group's and every command's ``--help`` text, lines that start with ``swapsim ``;
 - ``scenarios/sweeps/*.yaml``: comment lines such as ``# Run: swapsim sweep ...``.
 
-Each source's commands run in order, as a user would run them one after the other
-(``python -m swapsim ARGS``), in a temporary directory holding a copy of ``scenarios/`` (so relative
-paths resolve and ``results/`` is written there). A command must exit with status 0, unless its
+Every command runs twice (``python -m swapsim ARGS``), each time in a temporary directory holding a
+copy of ``scenarios/`` (so relative paths resolve and ``results/`` is written there):
+
+- each source's commands in order, in a directory of their own (sources side by side), as a user
+  following one page runs them one after the other;
+- every source's commands in order in one shared directory (README.md, docs/*.md, the ``--help``
+  texts, the sweep files), as a user reading one after the other runs them: an example that writes
+  into a folder an earlier example wrote (a sweep refuses a folder holding another sweep) fails here.
+  :func:`test_every_example_writes_its_own_folder` names such a clash without running anything.
+ A command must exit with status 0, unless its
 comment says otherwise: ``# exits 2`` (an error example) asserts that status; a ``swapsim size`` search that
 finishes with no feasible configuration (exit 1) also passes (:func:`answered_no`). The runs are shortened
 through the environment only (``SWAPSIM_MAX_HORIZON``, ``SWAPSIM_MAX_REPLICATIONS``: see
@@ -38,7 +45,9 @@ FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```", re.S | re.M)
 SKIP_LANGS = {"python", "py", "yaml", "yml", "json", "toml", "text", "csv", "html"}
 EXITS = re.compile(r"\bexits?\s+(\d+)\b")
 SHORT = {"SWAPSIM_MAX_HORIZON": "1 d", "SWAPSIM_MAX_REPLICATIONS": "2"}
-TIMEOUT_S = 120
+TIMEOUT_S = 300
+"""Per command: a hang fails; generous, as the whole suite may share a busy machine (a shortened size search
+took 90 s of wall time at a load average of 14 on 2 cores)."""
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 """Sources run side by side (each source's commands in order, in its own directory)."""
 
@@ -187,14 +196,25 @@ def answered_no(args: list[str], proc: subprocess.CompletedProcess[str]) -> bool
     )
 
 
+ALL_IN_ORDER = "all sources in one directory"
+"""The second pass: every source's commands, in order, in one shared directory."""
+
+
+def commands_of(run: str) -> list[tuple[str, str]]:
+    """The commands of one pass: a source's, or every source's in order for :data:`ALL_IN_ORDER`."""
+    if run == ALL_IN_ORDER:
+        return [c for source in SOURCES for c in SOURCES[source]]
+    return SOURCES[run]
+
+
 def run_source(source: str, base: Path) -> tuple[str | None, float]:
-    """Run one source's commands in order in a fresh directory; (the first failure or None, seconds)."""
+    """Run one pass's commands in order in a fresh directory; (the first failure or None, seconds)."""
     cwd = base / re.sub(r"[^\w.-]", "_", source)
     cwd.mkdir()
     shutil.copytree(ROOT / "scenarios", cwd / "scenarios")
     env = {**os.environ, **SHORT, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     began = time.monotonic()
-    for where, cmd in SOURCES[source]:
+    for where, cmd in commands_of(source):
         line, comment = split_comment(cmd)
         want = expected_status(comment)
         args = shlex.split(line)
@@ -222,10 +242,11 @@ def run_source(source: str, base: Path) -> tuple[str | None, float]:
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, tuple[str | None, float]]:
-    """Every source run once, a few sources at a time (each source's commands in order)."""
+    """Both passes, a few runs at a time: each source in its own directory, and every source in
+    order in one directory (the longest, started first)."""
     pytest.importorskip("pandas")
     base = tmp_path_factory.mktemp("docs-commands")
-    longest_first = sorted(SOURCES, key=lambda s: -len(SOURCES[s]))
+    longest_first = [ALL_IN_ORDER, *sorted(SOURCES, key=lambda s: -len(SOURCES[s]))]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {s: pool.submit(run_source, s, base) for s in longest_first}
     return {s: f.result() for s, f in futures.items()}
@@ -236,3 +257,50 @@ def test_documented_commands_run(source, outcomes):
     failure, seconds = outcomes[source]
     if failure:
         pytest.fail(f"{source} ({len(SOURCES[source])} commands, {seconds:.0f} s): {failure}")
+
+
+def test_documented_commands_run_again_one_after_the_other(outcomes):
+    """Every command a second time: all sources in order in one directory (a reader who follows the
+    README, then the docs, then the --help examples, in one folder)."""
+    failure, seconds = outcomes[ALL_IN_ORDER]
+    if failure:
+        pytest.fail(f"{ALL_IN_ORDER} ({len(commands_of(ALL_IN_ORDER))} commands, {seconds:.0f} s): {failure}")
+
+
+WRITERS = {"run", "sweep", "compare", "warmup", "size"}
+"""Commands that write a results folder (``--out``, or a default under results/)."""
+
+
+def out_folder(args: list[str]) -> str | None:
+    """The folder a command writes, when it names one with ``--out`` (None for a reader or a resume)."""
+    if args[1:2] == [] or args[1] not in WRITERS or "--resume" in args or "--help" in args:
+        return None
+    for i, a in enumerate(args):
+        if a == "--out" and i + 1 < len(args):
+            return os.path.normpath(args[i + 1])
+        if a.startswith("--out="):
+            return os.path.normpath(a.split("=", 1)[1])
+    return None
+
+
+def test_every_example_writes_its_own_folder():
+    """Two different examples that write the same --out folder clash when run one after the other
+    (a sweep refuses a folder that holds another sweep, and the --resume it suggests is refused too);
+    give each example its own folder. The same command written in two places may share one."""
+    writers: dict[str, dict[str, str]] = {}
+    for where, cmd in (c for cs in SOURCES.values() for c in cs):
+        args = shlex.split(split_comment(cmd)[0])
+        folder = out_folder(args)
+        if folder is not None:
+            writers.setdefault(folder, {}).setdefault(" ".join(sorted(args)), where)
+    clashes = {f: sorted(w.values()) for f, w in writers.items() if len(w) > 1}
+    assert not clashes, "examples that write the same folder:\n" + "\n".join(
+        f"{f}: {', '.join(w)}" for f, w in clashes.items())
+    assert len(writers) >= 10  # the check sees the examples
+
+
+def test_the_readme_activates_the_environment_before_its_first_command():
+    """`make run` installs swapsim into .venv/; a bare `swapsim` is found only once it is activated."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first = min(m.start() for m in re.finditer(r"^swapsim ", text, re.M))
+    assert ". .venv/bin/activate" in text[:first], "README: activate .venv before the first bare swapsim command"

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -160,6 +161,7 @@ def check_choice(env: simpy.Environment, stations: list[Station], robot: Robot, 
     assert not missed, f"the lazy scan would have applied milestones at {missed}"
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(setups())
 def test_indexed_station_choice_is_the_lazy_scans(setup: dict[str, Any]) -> None:

@@ -186,6 +186,7 @@ def _budget(sc) -> int:
     return int(per_hour * max(hours, 1.0))
 
 
+@pytest.mark.slow
 @settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(perturbed())
 def test_a_scenario_that_validates_runs(example: tuple[str, dict]) -> None:

@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from swapsim.analysis.validation import page_text
 from swapsim.analysis.validation.ageing_page import load
 from swapsim.analysis.validation.figures import figure_names
@@ -30,6 +32,7 @@ def test_page_from_saved_data_is_the_committed_page() -> None:
     assert text == (DOCS / "validation.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_from_data_command_writes_the_committed_page(tmp_path: Path) -> None:
     out = tmp_path / "validation.md"
     proc = subprocess.run(

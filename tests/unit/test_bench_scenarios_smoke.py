@@ -22,6 +22,7 @@ TINY = (
 )
 
 
+@pytest.mark.slow
 def test_scenario_benchmark_runs_every_model_and_states_each_target() -> None:
     messages: list[str] = []
     table, raw = bench_scenarios.run(

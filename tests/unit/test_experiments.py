@@ -71,6 +71,21 @@ def test_wildcard_sets_every_station_and_index_sets_one():
     assert [s["bays"] for s in stations] == [base.stations[0].bays, 20]
 
 
+def test_zip_validates_the_zipped_pairs_not_each_value_against_the_base():
+    """factory.yaml has 16 bays and 13 charged packs per station: bays=6 alone is invalid there, but
+    zipped with charged_packs=4 it is a valid point (issue 28)."""
+    zipped = {"stations[*].bays": [6, 8], "stations[*].charged_packs": [4, 6]}
+    sw = small_sweep(factors=zipped, design="zip")
+    assert [[s["bays"], s["charged_packs"]] for s in sw.points[0].scenario["stations"]] == [[6, 4], [6, 4]]
+    assert [[s["bays"], s["charged_packs"]] for s in sw.points[1].scenario["stations"]] == [[8, 6], [8, 6]]
+    with pytest.raises(ScenarioError, match=r"bays=6"):  # factorial meets (6, 6): refused
+        small_sweep(factors=zipped)
+    with pytest.raises(ScenarioError, match=r"(?s)1 of 2 point\(s\) are not valid.*point 1 .*charged_packs: must be < bays"):
+        small_sweep(factors={"stations[*].bays": [6, 8], "stations[*].charged_packs": [4, 9]}, design="zip")
+    with pytest.raises(ScenarioError, match=r"fleet\.robot: unknown field"):
+        small_sweep(factors={"fleet.robot": [4, 5], "fleet.robots": [4, 5]}, design="zip")
+
+
 @pytest.mark.parametrize(
     "factors, message",
     [
@@ -176,6 +191,7 @@ def test_two_local_processes_give_the_same_rows(reference, tmp_path):
     assert table(tmp_path / "j2" / "points.csv") == table(reference / "points.csv")
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_same_rows(reference, tmp_path):
     pytest.importorskip("distributed")
     report = ex.run_sweep(small_sweep(), tmp_path / "dask", executor="dask", jobs=2)
@@ -262,6 +278,7 @@ def test_a_failing_run_is_reported_and_does_not_stop_the_others(reference, tmp_p
 # -- sequential procedure ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_target_ci_adds_replications_until_the_half_width_is_small(tmp_path):
     target = {"fleet.utilisation": 0.002}
     sw = small_sweep(factors={"fleet.robots": [4, 8]}, replications=3, target_ci=target, max_replications=40)

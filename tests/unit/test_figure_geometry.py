@@ -146,6 +146,7 @@ def _copy(name: str, tmp_path: Path) -> Path:
     return dst
 
 
+@pytest.mark.slow
 def test_run_figures_fit(caught, tmp_path):
     figures_run.plot_run(_copy("run_small", tmp_path))
     assert {"fleet_state", "robot_breakdown", "stations", "swap_waits", "pack_health"} <= set(caught)
@@ -153,6 +154,7 @@ def test_run_figures_fit(caught, tmp_path):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_sweep_and_compare_figures_fit(caught, tmp_path):
     figures_sweep.plot_sweep(_copy("sweep_small", tmp_path), kpis=["swaps.stockouts"])
     figures_compare.plot_compare(_copy("compare_small", tmp_path))
@@ -161,6 +163,7 @@ def test_sweep_and_compare_figures_fit(caught, tmp_path):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_warmup_and_monthly_figures_fit(caught, tmp_path):
     from swapsim.engine import simulate
     from swapsim.experiments.warmup import advise_warmup, pilot_series, write_warmup

@@ -145,6 +145,7 @@ print(json.dumps({"unchanged": after is before, "backend": str(after), "pyplot":
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chosen", ["default", "svg"])
 def test_drawing_sets_no_matplotlib_backend(tmp_path: Path, chosen: str) -> None:
     """Importing swapsim.output and drawing every figure kind leaves the backend a user chose (or the

@@ -152,6 +152,7 @@ def test_timeout_at_fires_at_the_exact_time() -> None:
     assert plain.now == 2.5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["warehouse", "airport"])
 def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) -> None:
     """A task's legs (walk to it, then its steps) as one stretch; the shift manager reads robots'

@@ -161,6 +161,7 @@ def test_a_run_with_costs_has_the_section_and_one_without_does_not():
     assert math.isfinite(priced.summary["costs"]["total_per_year"])
 
 
+@pytest.mark.slow
 def test_a_run_report_shows_the_cost_breakdown(tmp_path):
     from swapsim.output.report import build_report
     from swapsim.results import write_run

@@ -61,6 +61,7 @@ def test_sequential_error_budget_holds_at_the_boundary():
     assert holds > 0.0 or fails > 0.0  # the test is not vacuous: wrong calls do happen, rarely
 
 
+@pytest.mark.slow
 def test_without_the_budget_split_the_error_would_exceed_alpha():
     """The check above can fail: testing at 5 % at every look of a long sequence errs too often."""
     rng = np.random.default_rng(7)
