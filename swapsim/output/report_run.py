@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS, kpi_label
+from swapsim.metrics.glossary import NOT_APPLICABLE, ON_DUTY_STATES, STATE_WORDS, kpi_label, plural
 from swapsim.output.report_html import (
     ensure_figures,
     figures_section,
@@ -30,6 +30,7 @@ from swapsim.output.report_tables import (
     fmt_value,
     html_table,
     kv_table,
+    mark_not_applicable,
     read_json,
     read_table,
     records,
@@ -130,7 +131,7 @@ def _labelled(summary: dict[str, Any], section: str, skip: tuple[str, ...] = ())
     return [(kpi_label(k), fmt_value(k, v)) for k, v in flat.items() if k.split(".", 1)[1] not in skip]
 
 
-def _robots_section(robots: dict[str, list]) -> str:
+def _robots_section(robots: dict[str, list], docked: bool = False) -> str:
     states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     others = [s for s in states if s != "working" and any(float(v or 0) > 0 for v in robots.get(f"{s}_fraction", []))]
     rows_in = records(robots)
@@ -146,7 +147,7 @@ def _robots_section(robots: dict[str, list]) -> str:
                 str(r["robot"]),
                 fmt_value("utilisation", r.get("utilisation")),
                 *[fmt_value("x_fraction", r.get(f"{s}_fraction")) for s in others],
-                fmt_value("", r.get("swaps")),
+                NOT_APPLICABLE if docked else fmt_value("", r.get("swaps")),
                 fmt_value("", r.get("strandings")),
             ]
             for r in rows_in
@@ -193,23 +194,40 @@ def _stations_section(stations: list[dict[str, Any]]) -> str:
     )
 
 
+def _manifest_value(key: str, value: Any) -> Any:
+    if key == "wall_time_s" and isinstance(value, float):
+        return f"{value:.2f} s"
+    if key == "overrides":
+        return "; ".join(map(str, value)) if value else "none"
+    return value
+
+
 def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     """Title, subtitle paragraphs and (anchor, nav label, html) sections of a run's page."""
-    summary = read_json(run_dir / "summary.json")
+    summary = mark_not_applicable(read_json(run_dir / "summary.json"))
     man = summary.get("manifest", {})
     robots = read_table(run_dir / "robots.csv") if (run_dir / "robots.csv").exists() else None
     scenario_path = run_dir / "scenario.resolved.yaml"
     description = scenario_description(scenario_path) if scenario_path.exists() else ""
     fleet = summary.get("fleet", {})
+    docked = man.get("strategy") == "plug_in"
     title = f"swapsim run: {man.get('scenario', run_dir.name)}"
     subtitle = [
         description,
         (
-            f"{fleet.get('robots', '?')} robots, {len(summary.get('stations', []))} swap station(s); KPIs over "
+            f"{plural(int(fleet.get('robots') or 0), 'robot')}, "
+            f"{plural(len(summary.get('stations', [])), 'dock station' if docked else 'swap station')}; KPIs over "
             f"{fmt_hours((man.get('horizon_h') or 0) - (man.get('warmup_h') or 0))} after "
             f"{fmt_hours(man.get('warmup_h'))} of warm-up; seed {man.get('seed', '?')}."
         ),
     ]
+    overrides = man.get("overrides") or []
+    if overrides:
+        subtitle.append(
+            f"Run with {plural(len(overrides), 'change')} to {man.get('scenario_file') or 'the scenario file'}: "
+            + ", ".join(f"--set {o}" for o in overrides)
+            + " (the description above is the file's; the resolved scenario below has every change)."
+        )
     sections: list[tuple[str, str, str]] = [("summary", "Summary", _summary_section(run_dir))]
 
     kpi = [
@@ -323,7 +341,7 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
         )
     )
     if robots and "robot" in robots:
-        sections.append(("robots", "Robots", _robots_section(robots)))
+        sections.append(("robots", "Robots", _robots_section(robots, docked)))
 
     flat = flatten({k: v for k, v in summary.items() if k != "manifest"})
     sections.append(
@@ -359,8 +377,9 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
             "Manifest",
             '<section id="manifest"><h2>Manifest</h2>'
             + kv_table(
-                {k: (f"{v:.2f} s" if k == "wall_time_s" and isinstance(v, float) else v) for k, v in man.items()},
-                caption="What produced these results: versions, scenario, seed, horizon and warm-up (hours), wall time.",
+                {k: _manifest_value(k, v) for k, v in man.items()},
+                caption="What produced these results: versions, scenario (the file and the --set changes "
+                "applied to it), seed, horizon and warm-up (hours), wall time.",
             )
             + "</section>",
         )
