@@ -26,6 +26,8 @@ __all__ = [
     "label_for",
     "kpi_label",
     "NOT_APPLICABLE",
+    "STRATEGY_NAMES",
+    "strategy_name",
     "not_applicable",
     "plural",
 ]
@@ -260,3 +262,12 @@ def not_applicable(key: str, strategy: str | None) -> bool:
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 swap station``, ``3 swap stations`` (``many`` for an irregular plural)."""
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+STRATEGY_NAMES: dict[str, str] = {"hot_swap": "hot swap", "cold_swap": "cold swap", "plug_in": "plug-in"}
+"""The one name a reader sees for each power strategy (``strategy.kind``), in every figure and report."""
+
+
+def strategy_name(kind: str) -> str:
+    """A power strategy's display name (``cold_swap`` -> ``cold swap``); unknown kinds as they are."""
+    return STRATEGY_NAMES.get(kind, kind)

@@ -28,6 +28,9 @@ __all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep
 
 SWEEP_KPIS = ("fleet.utilisation", "swaps.wait_min.mean")
 """Headline KPIs drawn for every sweep (others with ``--kpi``)."""
+TASK_SWEEP_KPIS = ("tasks.per_day", "tasks.wait_min.mean", "tasks.wait_min.p95")
+"""Drawn first for a sweep of a task-demand scenario: under task demand, utilisation is set by the
+demand, and what a setting changes shows in the tasks done and their waits."""
 
 _KPI_LABELS: dict[str, tuple[str, str, float]] = {
     "fleet.utilisation": ("fleet utilisation", "% of on-duty time", 100.0),
@@ -305,7 +308,8 @@ def heatmap_scale(means: np.ndarray, halves: np.ndarray) -> tuple[float, float, 
 def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[str] = ()) -> list[Path]:
     """Draw the sweep figures from ``sweep_dir`` (sweep.json, points.csv); returns the paths written.
 
-    KPIs: :data:`SWEEP_KPIS` plus ``kpis``; names not in points.csv are skipped. Nothing is drawn
+    KPIs: :data:`TASK_SWEEP_KPIS` (task demand), :data:`SWEEP_KPIS` plus ``kpis``; names not in
+    points.csv are skipped. Nothing is drawn
     when no factor takes two or more values.
     """
     sweep_dir = Path(sweep_dir)
@@ -313,7 +317,7 @@ def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[s
     pts = read_csv(sweep_dir / "points.csv")
     if not any(len({json.dumps(v) for v in vals}) > 1 for vals in meta["factors"].values()):
         return []
-    wanted = [k for k in dict.fromkeys([*SWEEP_KPIS, *kpis]) if f"{k}.mean" in pts]
+    wanted = [k for k in dict.fromkeys([*TASK_SWEEP_KPIS, *SWEEP_KPIS, *kpis]) if f"{k}.mean" in pts]
     paths = [plot_sweep_kpi(meta, pts, k, sweep_dir, fmt) for k in wanted]
     if meta.get("design") == "factorial":
         numeric = [

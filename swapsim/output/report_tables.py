@@ -91,10 +91,12 @@ def fmt_mean_ci(key: str, mean: Any, ci95: Any) -> str:
     if h == 0:
         return f"{fmt_number(m)}{unit} ± 0"
     decimals = min(6, max(0, 1 - int(math.floor(math.log10(h)))))
-    return f"{m:.{decimals}f} ± {h:.{decimals}f}{unit}"
+    return f"{m:,.{decimals}f} ± {h:,.{decimals}f}{unit}"
 
 
 def _num_class(text: str) -> str:
+    if "±" in text:
+        return ' class="num ci"'
     t = text.replace("±", "").replace("%", "").replace(",", "").replace("–", "").strip().split(" ")[0]
     try:
         float(t)
@@ -128,6 +130,8 @@ def html_table(
             if i == 0 and row_headers:
                 cells.append(f'<th scope="row">{text}</th>')
             else:
+                if "±" in text:  # wrap a narrow column between the mean and its interval, never inside them
+                    text = text.replace(" ± ", " ±&nbsp;").replace(" %", "&nbsp;%")
                 cells.append(f"<td{_num_class(str(cell))}>{text}</td>")
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
     out.append("</tbody></table></div>")
