@@ -63,6 +63,13 @@ RUN_FIGURE_CAPTIONS: dict[str, str] = {
 """Captions of the run figures this version draws, in the order the report shows them; other figure
 files in the directory follow, captioned by their file name."""
 
+DOCK_CAPTION = (
+    "Per station over time, for robots charging at docks (plug-in): busy charging docks and robots waiting "
+    "for a dock. Lines are bin means; the band spans the smallest to the largest value within each bin. "
+    "Dashed: docks installed."
+)
+"""The stations figure's caption for a plug-in run, which draws docks, not swap positions and packs."""
+
 MAX_ROBOT_ROWS = 40
 """Larger fleets get a distribution summary instead of one row per robot (robots.csv has them all)."""
 
@@ -337,7 +344,11 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
         (
             "figures",
             "Figures",
-            figures_section(ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note),
+            figures_section(
+                ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)),
+                {**RUN_FIGURE_CAPTIONS, "stations": DOCK_CAPTION} if docked else RUN_FIGURE_CAPTIONS,
+                note,
+            ),
         )
     )
     if robots and "robot" in robots:
