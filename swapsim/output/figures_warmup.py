@@ -87,7 +87,7 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
             ax.set_title(
-                f"{SERIES_TITLES.get(name, name)} per {width * 60:.0f}-min bin: truncate "
+                f"{SERIES_TITLES.get(name, name)}\nper {width * 60:.0f}-min bin: truncate "
                 f"{info['series'][name]['truncation_h']:.1f} h",
                 fontsize=11,
                 loc="left",

@@ -129,3 +129,19 @@ def test_compare_figures_use_display_names_and_the_report_width(caught, tmp_path
     ticks = [t.get_text() for ax in fig.findobj(Axes) for t in ax.get_xticklabels()]
     assert "cold\nswap" in ticks and not any("_" in t or "cold-swap" in t for t in ticks)
     assert fig.get_size_inches()[0] == FIGURE_WIDTH_IN
+
+
+def test_warmup_utilisation_is_per_on_duty_robot():
+    # the pilot series divided by every robot while the KPI divides by the robots on duty
+    from swapsim.engine import simulate
+    from swapsim.experiments.warmup import _pilot_run
+    from swapsim.scenario import load_scenario, scenario_to_dict
+
+    sc = load_scenario(ROOT / "scenarios" / "warehouse.yaml", ["horizon=1 d", "warmup=0 h", "fleet.robots=10"])
+    series = np.asarray(_pilot_run((scenario_to_dict(sc), 1))["utilisation"])
+    ts = simulate(sc, 1).timeseries
+    on_duty = sc.fleet.robots - np.asarray(ts["robots_off_duty"])
+    night = on_duty < sc.fleet.robots
+    assert night.any()
+    expected = np.asarray(ts["robots_working"])[night] / on_duty[night]
+    assert np.allclose(series[night], np.where(on_duty[night] > 0, expected, 0.0))
