@@ -186,16 +186,32 @@ def _robots_section(robots: dict[str, list], docked: bool = False) -> str:
     return "\n".join(out)
 
 
-def _stations_section(stations: list[dict[str, Any]]) -> str:
+_DOCK_HEADERS = {
+    "swap_utilisation": "charging docks busy (% of the station's dock time)",
+    "max_busy_positions": "charging docks busy, most (docks)",
+}
+"""A plug-in run's station columns that count docks, not swap positions."""
+
+
+def _stations_section(stations: list[dict[str, Any]], docked: bool = False) -> str:
     keys = list(dict.fromkeys(k for st in stations for k in st if k != "name"))
-    header = ["station", *[kpi_label(f"stations.*.{k}", with_station=False) for k in keys]]
+    header = [
+        "station",
+        *[
+            _DOCK_HEADERS[k] if docked and k in _DOCK_HEADERS else kpi_label(f"stations.*.{k}", with_station=False)
+            for k in keys
+        ],
+    ]
     rows = [[st.get("name", "?"), *[fmt_value(k, st.get(k)) for k in keys]] for st in stations]
     caption = (
-        "After warm-up. Swap positions busy: share of the station's position time occupied by a swap; green "
+        "After warm-up. Robots charge at docks (plug-in): docks busy is the share of the station's dock time "
+        "with a robot docked; swaps, stock-outs and green packs do not apply (n/a)."
+        if docked
+        else "After warm-up. Swap positions busy: share of the station's position time occupied by a swap; green "
         "packs: charged packs ready in the bays; stock-outs: swaps whose robot found no green pack."
     )
     return (
-        '<section id="stations"><h2>Swap stations</h2>'
+        f'<section id="stations"><h2>{"Charging stations" if docked else "Swap stations"}</h2>'
         + html_table(header, rows, caption=caption, classes="wide")
         + "</section>"
     )
@@ -280,7 +296,7 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
     sections.append(("kpis", "Numbers", "\n".join(kpi)))
 
     if summary.get("stations"):
-        sections.append(("stations", "Stations", _stations_section(summary["stations"])))
+        sections.append(("stations", "Stations", _stations_section(summary["stations"], docked)))
     faults = summary.get("faults") or {}
     if any(v for v in faults.values()):
         sections.append(

@@ -104,6 +104,9 @@ def test_run_page_says_what_was_run(plug_run: Path) -> None:
     assert not any("(s)" in p for p in subtitle)
     html = "\n".join(h for _, _, h in sections)
     assert "strategy.kind=plug_in; horizon=2 d" in html  # the manifest table
+    stations = html[html.index('id="stations"') : html.index("</section>", html.index('id="stations"'))]
+    assert "Charging stations" in stations and "charging docks busy" in stations
+    assert "swap positions busy" not in stations
     kpis = html[html.index('id="all-kpis"') :]
     row = kpis[kpis.index("swaps.wait_min.mean") :]
     assert row[: row.index("</tr>")].endswith("n/a</td>")
