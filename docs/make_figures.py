@@ -7,6 +7,10 @@ seed), the month-by-month figure of a 90-day hospital run, a small factory sweep
 3 replications of 7 days), the factory's power strategies compared (7 days) and a warm-up analysis of
 the factory (3 pilot runs of 3 days). Each figure is drawn by swapsim.output from the saved results, as
 ``swapsim plot`` would.
+
+Also writes ``docs/figures/run-summary.txt``: the factory's run summary and what taking its lever (more
+packs at hall-A) does, with the same seed. docs/figures-and-reports.md quotes no number of its own: the
+numbers live in that file, regenerated with the figures, so they always match the code that made them.
 """
 
 from __future__ import annotations
@@ -44,8 +48,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         sc = load_scenario(FACTORY, [])
-        plot_run(write_run(simulate(sc, None), work / "factory"))
+        base = simulate(sc, None)
+        plot_run(write_run(base, work / "factory"))
         _keep(work / "factory", "run")
+        _write_summary(work, sc, base)
         plot_run(write_run(simulate(load_scenario(HOSPITAL, ["horizon=90 d", "output.bin_width=1 h"]), None),
                            work / "hospital"))
         _keep(work / "hospital", "run", ("monthly",))
@@ -63,6 +69,37 @@ def main() -> None:
                      source="scenarios/factory.yaml")
         _keep(work / "warmup", "warmup")
     sys.stdout.write(f"figures written to {OUT}\n")
+
+
+LEVER = ["stations[0].bays=19", "stations[0].charged_packs=16"]
+"""The lever the factory's summary points at: more packs at hall-A."""
+
+
+def _write_summary(work: Path, sc, base) -> None:
+    """run-summary.txt: the factory's summary, then the same seed with the lever taken."""
+    from swapsim.output.summary import summary_text
+
+    lever = simulate(load_scenario(FACTORY, LEVER), None)
+    write_run(lever, work / "factory-lever")
+
+    def line(r) -> str:
+        s = r.summary
+        return (
+            f"stock-outs {s['swaps']['stockouts']:,}, mean swap wait {s['swaps']['wait_min']['mean']:.2f} min, "
+            f"utilisation {s['fleet']['utilisation']:.1%}"
+        )
+
+    text = [
+        f"$ swapsim run scenarios/factory.yaml   (seed {base.seed})",
+        summary_text(work / "factory"),
+        "",
+        f"Taking the lever, same seed: --set {' --set '.join(repr(x) for x in LEVER)}",
+        f"  as shipped:  {line(base)}",
+        f"  with lever:  {line(lever)}",
+        "",
+        summary_text(work / "factory-lever"),
+    ]
+    (OUT / "run-summary.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

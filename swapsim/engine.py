@@ -14,6 +14,7 @@ import math
 import operator
 import platform
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,9 +83,11 @@ class RunResult:
     def to_frames(self) -> dict[str, Any]:
         """The run's tables as pandas DataFrames (needs pandas: ``pip install 'swapsim[notebook]'``).
 
-        Keys: ``kpis`` (one row per KPI: dotted key and value, manifest included), ``timeseries`` (one
-        row per time bin, ``time_h`` the bin start), ``robots``, ``packs``, ``alerts``, ``health``,
-        ``monthly`` (empty for runs of a month or less) and ``swap_waits`` (histogram: bin start and
+        Keys: ``kpis`` (one row per KPI, manifest included: dotted ``kpi``; ``value``, always a float,
+        NaN where the entry is not a number; ``text`` for those, e.g. versions, the strategy, the
+        ``--set`` overrides joined by "; ", or a health mean of None), ``timeseries`` (one row per time
+        bin, ``time_h`` the bin start), ``robots``, ``packs``, ``alerts``, ``health``, ``monthly``
+        (no rows for runs of a month or less, the columns of monthly.csv all the same) and ``swap_waits`` (histogram: bin start and
         end in minutes, count; exact zeros in the first row). The same columns as the run directory's
         CSV files.
         """
@@ -92,11 +95,21 @@ class RunResult:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("RunResult.to_frames needs pandas: pip install 'swapsim[notebook]'") from None
+        from swapsim.metrics.monthly import MONTHLY_COLUMNS
         from swapsim.results import flatten
 
         kpis = flatten(self.kpis())
+        numeric = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in kpis.values()]
         frames = {
-            "kpis": pd.DataFrame({"kpi": list(kpis), "value": list(kpis.values())}),
+            "kpis": pd.DataFrame(
+                {
+                    "kpi": list(kpis),
+                    "value": pd.array(
+                        [float(v) if n else np.nan for v, n in zip(kpis.values(), numeric)], dtype="float64"
+                    ),
+                    "text": [None if n else _as_text(v) for v, n in zip(kpis.values(), numeric)],
+                }
+            ),
             "timeseries": pd.DataFrame({k: np.asarray(v) for k, v in self.timeseries.items()}),
             "robots": pd.DataFrame(self.robots),
             "packs": pd.DataFrame(self.packs),
@@ -104,7 +117,7 @@ class RunResult:
                 self.alerts, columns=["time_h", "pack", "station", "kind", "estimated_health", "true_health"]
             ),
             "health": pd.DataFrame({k: np.asarray(v) for k, v in self.health.items()}),
-            "monthly": pd.DataFrame(self.monthly),
+            "monthly": pd.DataFrame(self.monthly, columns=list(MONTHLY_COLUMNS)),
         }
         frames["swap_waits"] = pd.DataFrame(self.swap_wait_table())
         return frames
@@ -122,6 +135,15 @@ class RunResult:
             "wait_min_high": [0.0, *edges[nz + 1].tolist(), *overflow],
             "count": [zeros, *counts[nz].tolist(), *([1] * len(overflow))],
         }
+
+
+def _as_text(value: Any) -> str | None:
+    """A non-numeric KPI entry as text for the ``text`` column of :meth:`RunResult.to_frames`."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)
 
 
 def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
@@ -149,6 +171,7 @@ def simulate(
     keep_entities: bool = False,
     env: simpy.Environment | None = None,
     pack_trace: PackTrace | None = None,
+    origin: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run ``scenario`` once.
 
@@ -160,6 +183,9 @@ def simulate(
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
         pack_trace: keep the state-of-charge and temperature path of the packs it names (bounded; for
             the BLAST-Lite cross-check); filled in place. Needs ``battery.ageing``.
+        origin: where the scenario came from, copied into the manifest: ``scenario_file`` (the YAML
+            path) and ``overrides`` (the ``--set`` assignments applied to it, in order), so that a
+            report says what was run, not only what the file describes.
     Raises:
         ScenarioError: the run is estimated to need more memory than the limit
             (:func:`swapsim.resources.check_memory`: 2 GB unless raised with ``--max-memory``).
@@ -217,6 +243,7 @@ def simulate(
         "python": platform.python_version(),
         "simpy": simpy.__version__,
         "numpy": np.__version__,
+        **(dict(origin) if origin else {}),
     }
     summary = recorder.summary(env.now)
     summary["packs"] = {"total": len(fleet.packs), **fleet.pack_locations()}

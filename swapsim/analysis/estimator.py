@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from swapsim.analysis.energy_balance import _Model, _StationState
+from swapsim.analysis.estimate_fields import ignored_reasons, ignored_settings
 from swapsim.scenario import Scenario, apply_override, scenario_from_dict
 
 __all__ = [
@@ -256,7 +257,10 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     * the energy balance (``balance``: swaps a day, utilisation, state shares, energy) is reliable
       (within 2 %) unless the waits are unreliable and a station's load per pack exceeds
       :data:`PACK_LOAD_SATURATED`, where a wait several times the estimate takes a visible share of
-      the cycle.
+      the cycle;
+    * any number is unreliable when the scenario sets a field the estimate ignores away from its
+      default (:func:`~swapsim.analysis.estimate_fields.ignored_settings`), for the groups that field
+      affects, with the field named.
     """
     cv = model.interval_cv
     used = [st for st in model.stations if states[st.index].rate > 0]
@@ -297,6 +301,7 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
     rate = sum(s.rate for s in states.values())
     nil = rate > 0 and sum(s.rate * s.p_stockout for s in states.values()) / rate < 1e-3
     wait_reasons = flow_reasons + ([] if nil else pack_reasons)
+    unused = ignored_reasons(model.sc)
 
     def verdict(reasons: list[str], ok: str) -> dict[str, Any]:
         return {"reliable": not reasons, "reason": "; ".join(reasons) if reasons else ok}
@@ -310,12 +315,14 @@ def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, di
             "number, can be off by a few per cent"
         )
     return {
-        "balance": verdict(balance_reasons, _ENERGY["reason"]),
+        "balance": verdict(balance_reasons + unused["balance"], _ENERGY["reason"]),
         "stockouts": verdict(
-            stock_reasons,
+            stock_reasons + unused["stockouts"],
             f"random-phase stock-out count applies (CV {cv:.2f}, packs not short, one station or no overflow)",
         ),
-        "wait": verdict(wait_reasons, "finite-source position queue plus the pack wait; no swap waves expected"),
+        "wait": verdict(
+            wait_reasons + unused["wait"], "finite-source position queue plus the pack wait; no swap waves expected"
+        ),
     }
 
 
@@ -374,7 +381,7 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
 
 
 def _faults_enabled(sc: Scenario) -> bool:
-    """Whether any fault of the scenario can happen."""
+    """Whether any fault of the scenario can happen (the sizing search's screen asks)."""
     f = sc.faults
     return bool(
         f.estop.rate_per_day or f.breakdown.rate_per_day or f.station_outage.rate_per_day or f.failed_swap.probability
@@ -384,18 +391,12 @@ def _faults_enabled(sc: Scenario) -> bool:
 def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[str]:
     """The approximations that apply to this scenario, in words, for the report and the CLI."""
     notes = ["steady state after warm-up; new packs (health 1); no strandings"]
-    sc = model.sc
-    ignored = [
-        name
-        for name, used in (
-            ("shifts", sc.shifts is not None),
-            ("faults", _faults_enabled(sc)),
-            ("pack ageing", sc.battery.ageing),
-        )
-        if used
-    ]
+    ignored = ignored_settings(model.sc)
     if ignored:
-        notes.append(f"ignored here: {', '.join(ignored)} (every robot on duty, no faults, new packs)")
+        notes.append(
+            "ignored here (settings away from their defaults that the formulas leave out; the numbers they "
+            "affect are marked unreliable): " + "; ".join(s.describe() for s in ignored)
+        )
     if model.shared:
         notes.append(
             "shortest_wait: robots go to the nearest station and overflow to the next one "

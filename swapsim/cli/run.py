@@ -58,7 +58,7 @@ def run(
 
     sc = load_scenario(scenario, overrides)
     out = _out_dir(out, sc.name)
-    result = simulate(sc, seed)
+    result = simulate(sc, seed, origin={"scenario_file": str(scenario), "overrides": list(overrides)})
     write_run(result, out)
     if figures:  # drawn from the files just written
         from swapsim.output import plot_run

@@ -193,47 +193,8 @@ def write_paired(
     clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()} for r in rows]
     with owned_file(paths[1]) as tmp:
         tmp.write_text(json.dumps({**meta, "rows": clean}, indent=2) + "\n", encoding="utf-8")
-    if figure:
-        paths.append(_draw(rows, out_dir / "compare_paired.png"))
+    if figure:  # drawn from the file just written, like every figure
+        from swapsim.output.figures_compare import plot_compare_paired
+
+        paths.append(plot_compare_paired(out_dir, "png"))
     return paths
-
-
-def _draw(rows: list[dict[str, Any]], path: Path) -> Path:
-    from matplotlib.figure import Figure
-
-    diffs = [r for r in rows if r["kind"] == "difference" and math.isfinite(r["mean"])]
-    kpis = list(dict.fromkeys((r["kpi"], r["label"]) for r in diffs))
-    scale = {k: s for k, _l, s in KPIS}
-    colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
-    fig = Figure(figsize=(3.0 * max(1, len(kpis)), 3.6), layout="constrained")
-    axes = fig.subplots(1, max(1, len(kpis)), squeeze=False)[0]
-    for ax, (kpi, label) in zip(axes, kpis):
-        sel = [r for r in diffs if r["kpi"] == kpi]
-        for i, r in enumerate(sel):
-            c = colours[i % len(colours)]
-            half = r["half_width"] if math.isfinite(r["half_width"]) else 0.0
-            ax.errorbar(
-                [i],
-                [r["mean"] * scale[kpi]],
-                yerr=[[half * scale[kpi]], [half * scale[kpi]]],
-                fmt="o",
-                color=c,
-                mfc=c if r["significant"] else "white",
-                capsize=4,
-                ms=7,
-            )
-        ax.axhline(0.0, color="#000000", lw=0.8)
-        ax.set_xticks(
-            range(len(sel)),
-            [f"{r['strategy']}\n- {r['vs']}" + ("\n(significant)" if r["significant"] else "\n(n.s.)") for r in sel],
-            fontsize=7,
-        )
-        ax.set_title(label + (" (points)" if kpi == "fleet.utilisation" else ""), fontsize=9)
-        ax.set_xlim(-0.6, len(sel) - 0.4)
-        ax.grid(True, axis="y", alpha=0.3)
-    fig.suptitle("paired differences with 95 % intervals (filled: significant)", fontsize=10)
-    from swapsim.results import owned_file
-
-    with owned_file(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=110)
-    return path

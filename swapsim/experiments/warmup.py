@@ -6,7 +6,7 @@ early statistics are biased. The engine drops everything before ``warmup`` (one
 no warm-up and a fine time series (``engine.simulate(...).timeseries``; no hooks in the model),
 forms three series per bin, averaged over the replications,
 
-* fleet utilisation: robots working / robots,
+* fleet utilisation: robots working / robots on duty (the run's KPI),
 * robots queueing at the stations (all stations together), and
 * green (ready) packs in the stations' bays (all stations together): the slowest state to settle,
   as the full bays of the start are drawn down to their working level,
@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 SERIES = {
-    "utilisation": "fleet utilisation (robots working / robots)",
+    "utilisation": "fleet utilisation (robots working / robots on duty)",
     "queue": "robots queueing at the stations",
     "green": "green (ready) packs in the stations' bays",
 }
@@ -117,12 +117,19 @@ def _pilot_run(args: tuple[dict[str, Any], int]) -> dict[str, list[float]]:
     ts = simulate(sc, seed).timeseries
     queue = np.zeros_like(ts["time_h"])
     green = np.zeros_like(ts["time_h"])
+    on_duty = sc.fleet.robots - np.asarray(ts.get("robots_off_duty", np.zeros_like(ts["time_h"])), dtype=float)
     for st in sc.stations:
         queue = queue + ts[f"{st.name}_queue"]
         green = green + ts[f"{st.name}_green"]
     return {
         "time_h": ts["time_h"].tolist(),
-        "utilisation": (ts["robots_working"] / sc.fleet.robots).tolist(),
+        # working / on-duty robots, as the run's KPI (a bin with every robot off duty counts as 0)
+        "utilisation": np.divide(
+            ts["robots_working"],
+            on_duty,
+            out=np.zeros_like(on_duty, dtype=float),
+            where=on_duty > 0,
+        ).tolist(),
         "queue": queue.tolist(),
         "green": green.tolist(),
     }

@@ -25,6 +25,11 @@ __all__ = [
     "STATE_WORDS",
     "label_for",
     "kpi_label",
+    "NOT_APPLICABLE",
+    "STRATEGY_NAMES",
+    "strategy_name",
+    "not_applicable",
+    "plural",
 ]
 
 ROBOT_STATES: tuple[str, ...] = (
@@ -232,3 +237,37 @@ def kpi_label(key: str, with_station: bool = True) -> str:
     if m and with_station and key not in KPI_LABELS:
         return f"{m.group(1)}: {label}"
     return str(label)
+
+
+SWAP_ONLY = ("swaps.", "stations.*.swaps", "stations.*.stockouts", "stations.*.charged_packs_mean")
+"""KPI keys (prefixes; ``*`` for a station) that exist only where robots swap packs."""
+DOCK_ONLY = ("charging.",)
+"""KPI keys that exist only where robots charge at a dock (``plug_in``)."""
+NOT_APPLICABLE = "n/a"
+"""What a table shows for a KPI that does not exist under the run's strategy (a plug-in run's swap waits)."""
+
+
+def not_applicable(key: str, strategy: str | None) -> bool:
+    """Whether the dotted KPI ``key`` does not exist under power ``strategy`` (``hot_swap``, ``cold_swap``,
+    ``plug_in``; None: unknown, everything applies): a plug-in run has no swaps, stock-outs or green
+    packs, a swapping run no dock sessions. Its stored value (0) is then shown as :data:`NOT_APPLICABLE`."""
+    if strategy is None:
+        return False
+    m = _STATION_KEY.match(key)
+    generic = f"stations.*.{m.group(2)}" if m else key
+    prefixes = SWAP_ONLY if strategy == "plug_in" else DOCK_ONLY
+    return any(generic == p or (p.endswith(".") and generic.startswith(p)) for p in prefixes)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 swap station``, ``3 swap stations`` (``many`` for an irregular plural)."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+STRATEGY_NAMES: dict[str, str] = {"hot_swap": "hot swap", "cold_swap": "cold swap", "plug_in": "plug-in"}
+"""The one name a reader sees for each power strategy (``strategy.kind``), in every figure and report."""
+
+
+def strategy_name(kind: str) -> str:
+    """A power strategy's display name (``cold_swap`` -> ``cold swap``); unknown kinds as they are."""
+    return STRATEGY_NAMES.get(kind, kind)

@@ -14,7 +14,26 @@ from swapsim.metrics.battery import BatteryStats
 from swapsim.metrics.glossary import MONTH_H, ROBOT_STATES
 from swapsim.metrics.robot_states import RobotStates
 
-__all__ = ["monthly_rows"]
+__all__ = ["monthly_rows", "MONTHLY_COLUMNS"]
+
+MONTHLY_COLUMNS: tuple[str, ...] = (
+    "month",
+    "start_d",
+    "end_d",
+    "utilisation",
+    *(f"{st}_fraction" for st in ROBOT_STATES if st not in ("working", "off_duty")),
+    "swaps",
+    "swaps_per_robot_per_day",
+    "health_mean",
+    "health_min",
+    "warnings",
+    "retirements",
+    "faults",
+    "replaced",
+    "technician_utilisation",
+    "blocked_bay_h",
+)
+"""The columns of a :func:`monthly_rows` row, in order (monthly.csv; an empty table keeps them)."""
 
 
 def monthly_rows(

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from swapsim.metrics.glossary import plural
 from swapsim.results import read_csv, read_json
 from swapsim.scenario.units import format_duration
 
@@ -54,7 +55,7 @@ def run_banner(result: RunResult) -> str:
     """One line on what a run was: fleet, stations, simulated time, warm-up, seed and wall time (s)."""
     sc, man = result.scenario, result.manifest
     return (
-        f"{sc.name}: {sc.fleet.robots} robots, {len(sc.stations)} station(s), "
+        f"{sc.name}: {plural(sc.fleet.robots, 'robot')}, {plural(len(sc.stations), 'station')}, "
         f"{format_duration(man['horizon_h'])} simulated, statistics after "
         f"{format_duration(man['warmup_h'])} of warm-up, "
         f"seed {man['seed']} ({man['wall_time_s']:.2f} s)"
@@ -68,26 +69,38 @@ def headline(summary: Mapping[str, Any]) -> str:
     :func:`battery_headline`."""
     fleet = summary["fleet"]
     swaps = summary["swaps"]
+    docked = bool(summary.get("charging"))  # plug-in charging: no swaps, stock-outs or green packs (n/a)
+    na = "n/a (robots charge at a dock)"
     lines = [
         ("fleet utilisation (working / on duty)", f"{fleet['utilisation']:.1%}"),
         *[(f"  {state}", f"{frac:.1%}") for state, frac in fleet["state_fraction"].items() if frac > 0],
-        ("swaps", f"{swaps['count']} ({swaps['per_robot_per_day']:.2f} per robot per day)"),
+        ("swaps", na if docked else f"{swaps['count']:,} ({swaps['per_robot_per_day']:.2f} per robot per day)"),
         (
             "swap wait, mean / p95 / max (min)",
-            f"{swaps['wait_min']['mean']:.2f} / {swaps['wait_min']['p95']:.2f} / {swaps['wait_min']['max']:.2f}",
+            na
+            if docked
+            else f"{swaps['wait_min']['mean']:.2f} / {swaps['wait_min']['p95']:.2f} / {swaps['wait_min']['max']:.2f}",
         ),
-        ("stock-outs (no green pack on arrival)", f"{swaps['stockouts']}"),
-        ("strandings", f"{fleet['strandings']}"),
-        ("grid energy (kWh)", f"{summary['energy']['grid_kwh']:.1f}"),
+        ("stock-outs (no green pack on arrival)", na if docked else f"{swaps['stockouts']:,}"),
+        ("strandings", f"{fleet['strandings']:,}"),
+        ("grid energy (kWh)", f"{summary['energy']['grid_kwh']:,.1f}"),
     ]
     lines += realistic_work_lines(summary)
     for st in summary["stations"]:
-        lines.append(
-            (
-                f"station {st['name']}: positions busy / queue / green",
-                f"{st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f} / {st['charged_packs_mean']:.2f}",
+        if docked:
+            lines.append(
+                (
+                    f"station {st['name']}: docks busy / queue",
+                    f"{st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f}",
+                )
             )
-        )
+        else:
+            lines.append(
+                (
+                    f"station {st['name']}: positions busy / queue / green",
+                    f"{st['swap_utilisation']:.1%} / {st['mean_queue_length']:.2f} / {st['charged_packs_mean']:.2f}",
+                )
+            )
     lines += battery_headline(summary)
     return _aligned(lines)
 
@@ -128,7 +141,7 @@ def realistic_work_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     tasks = summary.get("tasks")
     if tasks:
         lines += [
-            ("tasks done", f"{tasks['done']} ({tasks['per_day']:.0f} per day)"),
+            ("tasks done", f"{tasks['done']:,} ({tasks['per_day']:,.0f} per day)"),
             (
                 "task wait, mean / p95 / max (min)",
                 f"{tasks['wait_min']['mean']:.2f} / {tasks['wait_min']['p95']:.2f} / {tasks['wait_min']['max']:.2f}",
@@ -140,7 +153,7 @@ def realistic_work_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
         lines += [
             (
                 "plug-in charges",
-                f"{charging['sessions']} ({charging['per_robot_per_day']:.2f} per robot per day, "
+                f"{charging['sessions']:,} ({charging['per_robot_per_day']:.2f} per robot per day, "
                 f"{charging['duration_min_mean']:.0f} min each)",
             ),
             ("dock wait, mean / p95 (min)", f"{charging['wait_min']['mean']:.2f} / {charging['wait_min']['p95']:.2f}"),

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from swapsim.output.figures_common import save_figure, time_axis
-from swapsim.output.style import OKABE_ITO, STATE_COLOURS, report_style
+from swapsim.output.style import FIGURE_WIDTH_IN, OKABE_ITO, STATE_COLOURS, report_style
 from swapsim.results import read_csv
 
 __all__ = ["ALERT_STYLE", "plot_pack_health", "plot_monthly", "plot_battery_health"]
@@ -59,7 +59,7 @@ def plot_pack_health(
     man = summary["manifest"]
     warn, retire = thresholds
     with report_style():
-        fig = Figure(figsize=(9, 7))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 7))
         ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
         hmin = np.asarray(health["health_min"], dtype=float)
         hmax = np.asarray(health["health_max"], dtype=float)
@@ -164,13 +164,13 @@ def plot_monthly(monthly: dict[str, list], summary: dict[str, Any], out_dir: Pat
     health = np.asarray([np.nan if v is None else v for v in monthly["health_mean"]], dtype=float) * 100
     man = summary["manifest"]
     with report_style():
-        fig = Figure(figsize=(9, 8.5))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 8.5))
         ax, axo, ax2 = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1.2, 1, 1]})
         bars = ax.bar(months, util, color=STATE_COLOURS["working"], width=0.7)
         for b, u in zip(bars, util):
             ax.annotate(f"{u:.1f}", (b.get_x() + b.get_width() / 2, u), ha="center", va="bottom", fontsize=8)
-        span = max(util.max() - util.min(), 1.0) if len(util) else 1.0
-        ax.set_ylim(max(0.0, util.min() - 2 * span), min(100.0, util.max() + span))
+        # bars start at zero (a bar's length is its value); the numbers on them show the differences
+        ax.set_ylim(0.0, max(float(util.max()) if len(util) else 0.0, 1.0) * 1.15)
         ax.set_ylabel("utilisation\n(% of on-duty time)")
         ax.set_title(f"Month by month (30-day months): {man['scenario']}, seed {man['seed']}")
         ax.grid(axis="x", visible=False)

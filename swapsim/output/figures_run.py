@@ -49,6 +49,11 @@ __all__ = [
 ]
 
 
+OFF_DUTY_FILL = "#E4E4E4"
+"""Fill of the off-duty layer in the fleet-state figure (hatched): lighter than idle, so parked robots
+do not dominate the working ones."""
+
+
 def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path, fmt: str = "png") -> Path:
     """Robots in each state over time: all states stacked (top) and the robots not working (bottom, zoomed)."""
     cols, width_h, scale, xlabel, x_end, warmup_h = time_frame(ts, summary)
@@ -57,15 +62,23 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
     states += [c[len("robots_") :] for c in cols if c.startswith("robots_") and c[len("robots_") :] not in states]
     ys = {s: cols[f"robots_{s}"] for s in states}
     shown = [s for s in states if np.any(ys[s] > 1e-9)]
-    idle_like = [s for s in shown if s != "working"]
+    idle_like = [s for s in shown if s not in ("working", "off_duty")]  # on duty, not working
     colours = {s: STATE_COLOURS.get(s, OKABE_ITO[i % len(OKABE_ITO)]) for i, s in enumerate(states)}
+    colours["off_duty"] = OFF_DUTY_FILL  # parked robots recede: a light fill, hatched, behind the work
+    names = {s: s.replace("_", " ") for s in states}
     man = summary["manifest"]
     n_robots = summary["fleet"]["robots"]
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 6.0))
         ax, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1]})
         xs, *stack = step_edges(x, x_end, *[ys[s] for s in shown])
-        ax.stackplot(xs, *stack, labels=shown, colors=[colours[s] for s in shown], step="post", lw=0)
+        layers = ax.stackplot(
+            xs, *stack, labels=[names[s] for s in shown], colors=[colours[s] for s in shown], step="post", lw=0
+        )
+        for s, layer in zip(shown, layers):
+            if s == "off_duty":
+                layer.set_hatch("..")
+                layer.set_edgecolor("#9A9A9A")
         ax.set_ylim(0, n_robots)
         ax.set_ylabel("robots")
         ax.set_title(f"All {n_robots} robots by state (mean over {duration_label(width_h)} bins)", loc="left")
@@ -75,15 +88,20 @@ def plot_fleet_state(ts: dict[str, list], summary: dict[str, Any], out_dir: Path
             top = float(np.max(np.sum(stack, axis=0)))
             ax2.set_ylim(0, top * 1.08 if top > 0 else 1)
         ax2.set_ylabel("robots")
-        ax2.set_title("Robots not working, by state (zoomed scale)", loc="left")
+        ax2.set_title(
+            "On-duty robots not working, by state (zoomed scale)"
+            if "off_duty" in shown
+            else "Robots not working, by state (zoomed scale)",
+            loc="left",
+        )
         for a in (ax, ax2):
             shade_warmup(a, warmup_h, scale)
             a.set_xlim(x[0], x_end)
             a.grid(axis="x", visible=False)
         ax2.set_xlabel(xlabel)
         handles, labels = ax.get_legend_handles_labels()
-        order = [labels.index(s) for s in reversed(shown)]
-        order += [i for i, lab in enumerate(labels) if lab not in shown]
+        order = [labels.index(names[s]) for s in reversed(shown)]
+        order += [i for i, lab in enumerate(labels) if lab not in names.values()]
         fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside right center")
         fig.suptitle(f"Fleet state over time: {man['scenario']}, {n_robots} robots, seed {man['seed']}")
         return save_figure(fig, out_dir, "fleet_state", fmt)
@@ -142,13 +160,14 @@ def plot_robot_breakdown(robots: dict[str, list], summary: dict[str, Any], out_d
         ax.axhline(0, color=MARK_COLOUR, lw=0.8)
         for j, i in enumerate(order):
             if i in out_u:
+                left_half = j < n / 2  # name to the inside of the stem, clear of the axis and the edge
                 ax.annotate(
                     f"robot {ids[i]}",
                     (j, dev[i]),
-                    xytext=(0, 6 if dev[i] >= 0 else -6),
+                    xytext=(6 if left_half else -6, 0),
                     textcoords="offset points",
-                    ha="center",
-                    va="bottom" if dev[i] >= 0 else "top",
+                    ha="left" if left_half else "right",
+                    va="center",
                     fontsize=8.5,
                     color=OKABE_ITO[3],
                 )

@@ -34,7 +34,11 @@ def _station_capacities(scenario: dict[str, Any] | None) -> dict[str, dict[str, 
     out: dict[str, dict[str, int]] = {}
     for st in (scenario or {}).get("stations") or []:
         if isinstance(st, dict) and "name" in st:
-            out[str(st["name"])] = {k: st[k] for k in ("positions", "bays") if isinstance(st.get(k), int)}
+            caps = {k: st[k] for k in ("positions", "bays") if isinstance(st.get(k), int)}
+            docks = st.get("docks")
+            if isinstance(docks, int) or "bays" in caps:  # plug_in docks: as given, else bays // 2 (the schema's)
+                caps["docks"] = docks if isinstance(docks, int) else max(1, caps["bays"] // 2)
+            out[str(st["name"])] = caps
     return out
 
 
@@ -55,12 +59,19 @@ def plot_stations(
     stations = summary["stations"]
     capacity = _station_capacities(scenario)
     man = summary["manifest"]
-    panels = [
-        ("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
-        ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
-        ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2]),
-    ]
-    zoom = _zoom_window(ts, summary, width_h)
+    docked = man.get("strategy") == "plug_in"  # robots charge at docks: no swap positions, no green packs
+    if docked:
+        panels = [
+            ("busy", "busy charging docks", "docks", "docks", OKABE_ITO[0]),
+            ("queue", "robots waiting for a dock", "robots", None, OKABE_ITO[1]),
+        ]
+    else:
+        panels = [
+            ("busy", "busy swap positions", "positions", "positions", OKABE_ITO[0]),
+            ("queue", "robots queueing", "robots", None, OKABE_ITO[1]),
+            ("green", "green (ready) packs", "packs", "bays", OKABE_ITO[2]),
+        ]
+    zoom = None if docked else _zoom_window(ts, summary, width_h)
     rows = len(stations) + (1 if zoom else 0)
     with report_style():
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 0.9 + 2.6 * rows))
@@ -116,6 +127,8 @@ def plot_stations(
                     ax.axhline(limit, color="#555555", ls="--", lw=0.9, label=f"{cap_key} ({limit})")
                     top = max(top, float(limit))
                 ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+                if top <= 0:
+                    ax.text(0.5, 0.5, "none in the whole run", transform=ax.transAxes, ha="center", color="#444444")
                 shade_warmup(ax, warmup_h, scale)
                 _shade_outages(ax, cols, st["name"], x, x_end)
                 ax.set_xlim(x[0], x_end)
@@ -124,9 +137,14 @@ def plot_stations(
                 ax.grid(axis="x", visible=False)
             last_axes = axes
             share = f" ({st['stockouts'] / st['swaps']:.1%} of its swaps)" if st.get("swaps") else ""
+            what = (
+                f"docks busy {st['swap_utilisation']:.0%}, mean queue {st['mean_queue_length']:.2f} robots"
+                if docked
+                else f"positions busy {st['swap_utilisation']:.0%}, mean queue "
+                f"{st['mean_queue_length']:.2f} robots, {st['stockouts']:,} stock-outs{share}"
+            )
             sub.suptitle(
-                f"{st['name']} after warm-up: positions busy {st['swap_utilisation']:.0%}, mean queue "
-                f"{st['mean_queue_length']:.2f} robots, {st['stockouts']} stock-outs{share}",
+                f"{st['name']} after warm-up: {what}",
                 fontsize=11.5,
                 x=0.01,
                 ha="left",
@@ -136,9 +154,10 @@ def plot_stations(
         outages = "; orange: station down" if any(st.get("outages") for st in stations) else ""
         fig.suptitle(
             wrap_title(
-                f"Swap stations over time: {man['scenario']}, seed {man['seed']}\n"
+                f"{'Charging docks' if docked else 'Swap stations'} over time: {man['scenario']}, "
+                f"seed {man['seed']}\n"
                 f"line: mean per {duration_label(width_h)} bin; band: min to max within the bin; "
-                f"hatched: warm-up; dashed: swap positions and bays{outages}",
+                f"hatched: warm-up; dashed: {'docks' if docked else 'swap positions and bays'}{outages}",
                 FIGURE_WIDTH_IN,
                 12,
             ),

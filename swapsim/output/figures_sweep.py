@@ -21,13 +21,16 @@ from matplotlib.figure import Figure
 
 from swapsim.metrics.glossary import label_for
 from swapsim.output.figures_common import save_figure, wrap_title
-from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.output.style import FIGURE_WIDTH_IN, OKABE_ITO, report_style
 from swapsim.results import read_csv, read_json
 
 __all__ = ["SWEEP_KPIS", "kpi_label", "heatmap_scale", "plot_sweep", "plot_sweep_kpi", "plot_sweep_heatmap"]
 
 SWEEP_KPIS = ("fleet.utilisation", "swaps.wait_min.mean")
 """Headline KPIs drawn for every sweep (others with ``--kpi``)."""
+TASK_SWEEP_KPIS = ("tasks.per_day", "tasks.wait_min.mean", "tasks.wait_min.p95")
+"""Drawn first for a sweep of a task-demand scenario: under task demand, utilisation is set by the
+demand, and what a setting changes shows in the tasks done and their waits."""
 
 _KPI_LABELS: dict[str, tuple[str, str, float]] = {
     "fleet.utilisation": ("fleet utilisation", "% of on-duty time", 100.0),
@@ -142,9 +145,9 @@ def plot_sweep_kpi(meta: dict[str, Any], pts: dict[str, list], kpi: str, out_dir
     x_num, x_unit = _factor_axis(x_levels)
     hue_levels = _ordered(list(dict.fromkeys(pts[hue_f]))) if hue_f else [None]
     with report_style():
-        ncols = min(3, len(facets))
+        ncols = min(2, len(facets))  # the report width holds two facets side by side
         nrows = math.ceil(len(facets) / ncols)
-        fig = Figure(figsize=(6.4 * ncols + (1.8 if hue_f else 0.0), 4.4 * nrows + 0.3))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, (5.6 if ncols == 1 else 4.0) * nrows + 0.6))
         axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
         for ax, where in zip(axes.flat, facets):
             for h, level in enumerate(hue_levels):
@@ -213,11 +216,13 @@ def plot_sweep_heatmap(
     all_means = np.asarray(pts[f"{kpi}.mean"], dtype=float) * scale
     halves = np.abs(np.asarray(pts[f"{kpi}.ci95"], dtype=float)) * scale
     finite = all_means[np.isfinite(all_means)]
-    vmin, vmax, verdict = heatmap_scale(finite, halves[np.isfinite(halves)])
+    vmin, vmax, verdict = heatmap_scale(
+        finite, halves[np.isfinite(halves)], nonnegative=bool(finite.size) and float(finite.min()) >= 0
+    )  # KPIs of a run are waits, counts, shares, energy: none is negative
     with report_style():
-        ncols = min(3, len(facets))
+        ncols = min(2, len(facets))  # the report width; cells grow taller with more rows of values
         nrows = math.ceil(len(facets) / ncols)
-        fig = Figure(figsize=(1.3 * len(xs) * ncols + 3.5, 1.0 * len(ys) * nrows + 2.6))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, max(5.0, (0.75 * len(ys) + 1.6) * nrows + 2.0)))
         axes = fig.subplots(nrows, ncols, squeeze=False)
         image = None
         for ax, where in zip(axes.flat, facets):
@@ -262,7 +267,8 @@ def plot_sweep_heatmap(
             wrap_title(
                 f"{label[:1].upper() + label[1:]} over two parameters, {meta['base_name']} sweep\n"
                 f"cells: mean ± 95 % confidence half-width, {_n_text(pts)} per cell; colours centred "
-                f"on the mean of all cells, range at least ± 2 typical half-widths\n{verdict}",
+                f"on the mean of all cells, range at least ± 2 typical half-widths"
+                f"{' (cut at zero)' if vmin == 0 else ''}\n{verdict}",
                 width_in,
                 11.5,
             ),
@@ -271,9 +277,11 @@ def plot_sweep_heatmap(
         return save_figure(fig, out_dir, f"heatmap_{_safe_stem(kpi)}", fmt)
 
 
-def heatmap_scale(means: np.ndarray, halves: np.ndarray) -> tuple[float, float, str]:
+def heatmap_scale(means: np.ndarray, halves: np.ndarray, nonnegative: bool = False) -> tuple[float, float, str]:
     """(vmin, vmax, verdict) of a heatmap's colour scale: centred on the mean of the cell means, spanning
     the means and at least +-2 typical (median) 95 % half-widths, so noise does not fill the colours.
+    For a quantity that cannot be negative (``nonnegative``; a wait, a share) the scale starts at zero
+    at the lowest, never at a negative wait.
 
     The verdict says whether the cells differ: not significantly when the range of the means is below
     the typical half-width (their intervals overlap), else how the range compares with it.
@@ -299,13 +307,17 @@ def heatmap_scale(means: np.ndarray, halves: np.ndarray) -> tuple[float, float, 
         )
     else:
         verdict = "One replication per cell: no confidence intervals."
-    return centre - reach, centre + reach, verdict
+    low = centre - reach
+    if nonnegative and low < 0:
+        low = 0.0
+    return low, centre + reach, verdict
 
 
 def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[str] = ()) -> list[Path]:
     """Draw the sweep figures from ``sweep_dir`` (sweep.json, points.csv); returns the paths written.
 
-    KPIs: :data:`SWEEP_KPIS` plus ``kpis``; names not in points.csv are skipped. Nothing is drawn
+    KPIs: :data:`TASK_SWEEP_KPIS` (task demand), :data:`SWEEP_KPIS` plus ``kpis``; names not in
+    points.csv are skipped. Nothing is drawn
     when no factor takes two or more values.
     """
     sweep_dir = Path(sweep_dir)
@@ -313,7 +325,7 @@ def plot_sweep(sweep_dir: Path, fmt: str = "png", kpis: tuple[str, ...] | list[s
     pts = read_csv(sweep_dir / "points.csv")
     if not any(len({json.dumps(v) for v in vals}) > 1 for vals in meta["factors"].values()):
         return []
-    wanted = [k for k in dict.fromkeys([*SWEEP_KPIS, *kpis]) if f"{k}.mean" in pts]
+    wanted = [k for k in dict.fromkeys([*TASK_SWEEP_KPIS, *SWEEP_KPIS, *kpis]) if f"{k}.mean" in pts]
     paths = [plot_sweep_kpi(meta, pts, k, sweep_dir, fmt) for k in wanted]
     if meta.get("design") == "factorial":
         numeric = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.output.figures_common import WARMUP_SPAN, save_figure, time_axis
-from swapsim.output.style import OKABE_ITO, report_style
+from swapsim.output.figures_common import WARMUP_SPAN, save_figure, time_axis, wrap_title
+from swapsim.output.style import FIGURE_WIDTH_IN, OKABE_ITO, report_style
 from swapsim.results import read_csv, read_json
 
 __all__ = ["SERIES_TITLES", "plot_warmup"]
@@ -43,7 +43,7 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
     ]
     rows = [r for r in rows if r[0] in info["series"]]
     with report_style():
-        fig = Figure(figsize=(13, 3.6 * len(rows) + 0.6))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 3.4 * len(rows) + 0.8))
         axes = fig.subplots(len(rows), 2, gridspec_kw={"width_ratios": [2.2, 1]}, squeeze=False)
         for k, (name, ylabel, sc) in enumerate(rows):
             ax = axes[k][0]
@@ -86,7 +86,7 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
             ax.set_title(
-                f"{SERIES_TITLES.get(name, name)} per {width * 60:.0f}-min bin: truncate "
+                f"{SERIES_TITLES.get(name, name)}\nper {width * 60:.0f}-min bin: truncate "
                 f"{info['series'][name]['truncation_h']:.1f} h",
                 fontsize=11,
                 loc="left",
@@ -114,7 +114,7 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
             ax2.set_xlabel(mser_xlabel.replace("simulated time", "time deleted"))
             unit = f" (unit: 1e{exp})" if exp else ""
             ax2.set_ylabel(f"squared std. error of the\ntruncated mean{unit}")
-            ax2.set_title(f"MSER-{batch}: minimum = truncation", fontsize=10.5)
+            ax2.set_title(f"MSER-{batch}\n(minimum: truncation point)", fontsize=10.5)
             if not info["series"][name]["reliable"]:
                 ax2.text(
                     0.5,
@@ -126,18 +126,22 @@ def plot_warmup(out_dir: Path, fmt: str = "png") -> Path:
                     fontsize=9,
                 )
         handles, labels = axes[0][0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncol=min(5, len(labels)), frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncol=min(3, len(labels)), frameon=False)
         fig.suptitle(
-            f"Warm-up analysis: {info['scenario']}, {info['replications']} pilot replications with no "
-            f"warm-up, first {window_h:.0f} h of {info['horizon_h'] / 24:.0f} d; suggested warm-up "
-            f"{info['suggested_warmup']} (hatched: deleted)",
+            wrap_title(
+                f"Warm-up analysis: {info['scenario']}, {info['replications']} pilot replications with no "
+                f"warm-up, first {window_h:.0f} h of {info['horizon_h'] / 24:.0f} d; suggested warm-up "
+                f"{info['suggested_warmup']} (hatched: deleted)",
+                FIGURE_WIDTH_IN,
+                12.5,
+            ),
             fontsize=12.5,
         )
         return save_figure(fig, out_dir, "warmup", fmt)
 
 
 SERIES_TITLES = {
-    "utilisation": "Fleet utilisation (robots working / robots)",
+    "utilisation": "Fleet utilisation (robots working / robots on duty)",
     "queue": "Robots queueing at swap stations",
     "green": "Green (ready) packs in the stations' bays",
 }

@@ -27,7 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.metrics.glossary import kpi_label
+from swapsim.metrics.glossary import kpi_label, strategy_name
 from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
 from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value, html_table, read_json, read_table, records
@@ -40,6 +40,9 @@ __all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 REPORT_NAME = "report.html"
 
 SHORT_LABELS: dict[str, str] = {
+    "tasks.per_day": "tasks done / day",
+    "tasks.wait_min.mean": "task wait, mean (min)",
+    "tasks.wait_min.p95": "task wait, p95 (min)",
     "fleet.utilisation": "utilisation",
     "swaps.per_robot_per_day": "swaps / robot / day",
     "swaps.wait_min.mean": "wait, mean (min)",
@@ -51,6 +54,9 @@ SHORT_LABELS: dict[str, str] = {
 """Column headers of the sweep points table (explained in its caption)."""
 
 HEADLINE_KPIS: tuple[str, ...] = (
+    "tasks.per_day",
+    "tasks.wait_min.mean",
+    "tasks.wait_min.p95",
     "fleet.utilisation",
     "swaps.per_robot_per_day",
     "swaps.wait_min.mean",
@@ -112,7 +118,13 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
             ]
         )
     caption = (
-        "One row per parameter point, after warm-up; n = replications. Utilisation: share of on-duty "
+        "One row per parameter point, after warm-up; n = replications. "
+        + (
+            "Task wait: from a task's arrival to a robot setting off to do it. "
+            if any(k.startswith("tasks.") for k in headline)
+            else ""
+        )
+        + "Utilisation: share of on-duty "
         "robot time spent working; wait: from arrival at a station to the start of the swap; stock-outs: "
         "swaps that found no green pack; strandings: robots with both packs empty."
         + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column left out)." for k in all_zero)
@@ -122,12 +134,16 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         (
             "points",
             "Points",
-            '<section id="points"><h2>Points</h2>' + html_table(header, table_rows, caption=caption) + "</section>",
+            '<section id="points"><h2>Points</h2>'
+            + html_table(header, table_rows, caption=caption, classes="wide")
+            + "</section>",
         )
     )
 
     figures, note = ensure_figures(sweep_dir, "sweep", redraw)
-    sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
+    sections.append(
+        ("figures", "Figures", figures_section(ordered_figures(figures, []), sweep_captions(figures, factors), note))
+    )
 
     long_rows = []
     for r in rows:
@@ -173,6 +189,20 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         )
     )
     return title, subtitle, sections
+
+
+def sweep_captions(figures: dict[str, Any], factors: list[str]) -> dict[str, str]:
+    """A caption for each sweep figure, from its file name (``sweep_<kpi>``, ``heatmap_<kpi>``): the
+    KPI's glossary label, not its key with the underscores read as spaces."""
+    over = " and ".join(factors) or "the parameters"
+    out = {}
+    for stem in figures:
+        kind, _, kpi = stem.partition("_")
+        if kind == "sweep" and kpi:
+            out[stem] = f"{kpi_label(kpi)} against {over}: mean over replications with its 95 % interval."
+        elif kind == "heatmap" and kpi:
+            out[stem] = f"{kpi_label(kpi)} over two parameters: each cell's mean and 95 % half-width."
+    return out
 
 
 # -- compare -----------------------------------------------------------------------------------------
@@ -232,7 +262,7 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
             "Side by side",
             '<section id="table"><h2>Strategies side by side</h2>'
             + html_table(
-                ["KPI", *strategies],
+                ["KPI", *[strategy_name(k) for k in strategies]],
                 rows,
                 row_classes=classes,
                 caption="After warm-up. Rows from compare.csv; the last rows from each strategy's own run directory.",
@@ -240,6 +270,8 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
             + "</section>",
         )
     ]
+    if (cmp_dir / "compare_paired.json").is_file():
+        sections.append(("replications", "Replications", _paired_section(read_json(cmp_dir / "compare_paired.json"))))
 
     figures, note = ensure_figures(cmp_dir, "compare", redraw)
     sections.append(("figures", "Figures", figures_section(ordered_figures(figures, []), {}, note)))
@@ -285,7 +317,7 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
         keys = list(dict.fromkeys(k for m in manifests.values() for k in m))
         man.append(
             html_table(
-                ["", *manifests],
+                ["manifest field", *[strategy_name(k) for k in manifests]],
                 [[k, *[fmt_value(k, m.get(k)) for m in manifests.values()]] for k in keys],
                 caption="Each strategy's run manifest.",
             )
@@ -293,6 +325,75 @@ def _compare_sections(cmp_dir: Path, redraw: bool) -> tuple[str, list[str], list
     man.append("</section>")
     sections.append(("manifest", "Manifest", "\n".join(man)))
     return title, subtitle, sections
+
+
+def _paired_section(paired: dict[str, Any]) -> str:
+    """The replicated comparison (compare_paired.json): each strategy's mean ± 95 % half-width per KPI,
+    and the paired differences against the first strategy, as ``swapsim compare -r N`` prints them."""
+    rows_in = [r for r in paired.get("rows") or [] if isinstance(r, dict)]
+    means = [r for r in rows_in if r.get("kind") == "mean"]
+    strategies = list(dict.fromkeys(str(r.get("strategy")) for r in means))
+    kpis = list(dict.fromkeys(str(r.get("kpi")) for r in rows_in))
+
+    def cell(r: dict[str, Any] | None, kpi: str) -> str:
+        if r is None:
+            return "n/a"
+        return fmt_mean_ci(_paired_key(kpi), r.get("mean"), r.get("half_width"))
+
+    table = [
+        [
+            _paired_label(kpi, rows_in),
+            *[
+                cell(next((r for r in means if r.get("kpi") == kpi and r.get("strategy") == s), None), kpi)
+                for s in strategies
+            ],
+        ]
+        for kpi in kpis
+    ]
+    diffs = [
+        [
+            f"{strategy_name(str(r.get('strategy')))} − {strategy_name(str(r.get('vs')))}",
+            _paired_label(str(r.get("kpi")), rows_in),
+            cell(r, str(r.get("kpi"))),
+            "yes" if r.get("significant") else "no",
+        ]
+        for r in rows_in
+        if r.get("kind") == "difference"
+    ]
+    n = paired.get("replications", "?")
+    out = [
+        f'<section id="replications"><h2>Over {escape(str(n))} replications</h2>',
+        html_table(
+            ["KPI", *[strategy_name(k) for k in strategies]],
+            table,
+            caption=f"Mean over {n} replications ± the half-width of its 95 % confidence interval (Student t); "
+            "replication r runs every strategy with the same seed (compare_paired.csv). Utilisation: share "
+            "of on-duty robot time spent working; station wait: the swap wait, or for plug-in the dock wait.",
+        ),
+    ]
+    if diffs:
+        out.append(
+            html_table(
+                ["difference", "KPI", "mean ± 95 % interval", "significant"],
+                diffs,
+                caption="Paired differences against the first strategy (common random numbers): significant "
+                "when the interval excludes zero.",
+            )
+        )
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _paired_key(kpi: str) -> str:
+    """The glossary key of a compare_paired.csv KPI (its own station wait has none)."""
+    return "swaps.wait_min.mean" if kpi == "station_wait_min" else kpi
+
+
+def _paired_label(kpi: str, rows: list[dict[str, Any]]) -> str:
+    if kpi == "station_wait_min":
+        return "station wait, mean (swap or dock) (min)"
+    label = kpi_label(kpi)
+    return label if label != kpi else str(next((r.get("label") for r in rows if r.get("kpi") == kpi), kpi))
 
 
 # -- entry points ------------------------------------------------------------------------------------

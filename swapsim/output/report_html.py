@@ -59,6 +59,7 @@ th, td { padding: .28rem .65rem; border-bottom: 1px solid #e2e2e2; text-align: l
 thead th { border-bottom: 2px solid #777; background: #f4f6f8; font-weight: 600; }
 tbody th { font-weight: normal; }
 td.num { text-align: right; white-space: nowrap; }
+td.num.ci { white-space: normal; min-width: 4.5rem; }
 th.num { text-align: right; }
 tr.sub th { padding-left: 1.6rem; color: #444; }
 figure { margin: 1rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }

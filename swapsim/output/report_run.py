@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.metrics.glossary import ON_DUTY_STATES, STATE_WORDS, kpi_label
+from swapsim.metrics.glossary import NOT_APPLICABLE, ON_DUTY_STATES, STATE_WORDS, kpi_label, plural
 from swapsim.output.report_html import (
     ensure_figures,
     figures_section,
@@ -30,6 +30,7 @@ from swapsim.output.report_tables import (
     fmt_value,
     html_table,
     kv_table,
+    mark_not_applicable,
     read_json,
     read_table,
     records,
@@ -61,6 +62,13 @@ RUN_FIGURE_CAPTIONS: dict[str, str] = {
 }
 """Captions of the run figures this version draws, in the order the report shows them; other figure
 files in the directory follow, captioned by their file name."""
+
+DOCK_CAPTION = (
+    "Per station over time, for robots charging at docks (plug-in): busy charging docks and robots waiting "
+    "for a dock. Lines are bin means; the band spans the smallest to the largest value within each bin. "
+    "Dashed: docks installed."
+)
+"""The stations figure's caption for a plug-in run, which draws docks, not swap positions and packs."""
 
 MAX_ROBOT_ROWS = 40
 """Larger fleets get a distribution summary instead of one row per robot (robots.csv has them all)."""
@@ -130,7 +138,7 @@ def _labelled(summary: dict[str, Any], section: str, skip: tuple[str, ...] = ())
     return [(kpi_label(k), fmt_value(k, v)) for k, v in flat.items() if k.split(".", 1)[1] not in skip]
 
 
-def _robots_section(robots: dict[str, list]) -> str:
+def _robots_section(robots: dict[str, list], docked: bool = False) -> str:
     states = [c[: -len("_fraction")] for c in robots if c.endswith("_fraction") and c != "off_duty_fraction"]
     others = [s for s in states if s != "working" and any(float(v or 0) > 0 for v in robots.get(f"{s}_fraction", []))]
     rows_in = records(robots)
@@ -146,7 +154,7 @@ def _robots_section(robots: dict[str, list]) -> str:
                 str(r["robot"]),
                 fmt_value("utilisation", r.get("utilisation")),
                 *[fmt_value("x_fraction", r.get(f"{s}_fraction")) for s in others],
-                fmt_value("", r.get("swaps")),
+                NOT_APPLICABLE if docked else fmt_value("", r.get("swaps")),
                 fmt_value("", r.get("strandings")),
             ]
             for r in rows_in
@@ -178,38 +186,71 @@ def _robots_section(robots: dict[str, list]) -> str:
     return "\n".join(out)
 
 
-def _stations_section(stations: list[dict[str, Any]]) -> str:
+_DOCK_HEADERS = {
+    "swap_utilisation": "charging docks busy (% of the station's dock time)",
+    "max_busy_positions": "charging docks busy, most (docks)",
+}
+"""A plug-in run's station columns that count docks, not swap positions."""
+
+
+def _stations_section(stations: list[dict[str, Any]], docked: bool = False) -> str:
     keys = list(dict.fromkeys(k for st in stations for k in st if k != "name"))
-    header = ["station", *[kpi_label(f"stations.*.{k}", with_station=False) for k in keys]]
+    header = [
+        "station",
+        *[
+            _DOCK_HEADERS[k] if docked and k in _DOCK_HEADERS else kpi_label(f"stations.*.{k}", with_station=False)
+            for k in keys
+        ],
+    ]
     rows = [[st.get("name", "?"), *[fmt_value(k, st.get(k)) for k in keys]] for st in stations]
     caption = (
-        "After warm-up. Swap positions busy: share of the station's position time occupied by a swap; green "
+        "After warm-up. Robots charge at docks (plug-in): docks busy is the share of the station's dock time "
+        "with a robot docked; swaps, stock-outs and green packs do not apply (n/a)."
+        if docked
+        else "After warm-up. Swap positions busy: share of the station's position time occupied by a swap; green "
         "packs: charged packs ready in the bays; stock-outs: swaps whose robot found no green pack."
     )
     return (
-        '<section id="stations"><h2>Swap stations</h2>'
+        f'<section id="stations"><h2>{"Charging stations" if docked else "Swap stations"}</h2>'
         + html_table(header, rows, caption=caption, classes="wide")
         + "</section>"
     )
 
 
+def _manifest_value(key: str, value: Any) -> Any:
+    if key == "wall_time_s" and isinstance(value, float):
+        return f"{value:.2f} s"
+    if key == "overrides":
+        return "; ".join(map(str, value)) if value else "none"
+    return value
+
+
 def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     """Title, subtitle paragraphs and (anchor, nav label, html) sections of a run's page."""
-    summary = read_json(run_dir / "summary.json")
+    summary = mark_not_applicable(read_json(run_dir / "summary.json"))
     man = summary.get("manifest", {})
     robots = read_table(run_dir / "robots.csv") if (run_dir / "robots.csv").exists() else None
     scenario_path = run_dir / "scenario.resolved.yaml"
     description = scenario_description(scenario_path) if scenario_path.exists() else ""
     fleet = summary.get("fleet", {})
+    docked = man.get("strategy") == "plug_in"
     title = f"swapsim run: {man.get('scenario', run_dir.name)}"
     subtitle = [
         description,
         (
-            f"{fleet.get('robots', '?')} robots, {len(summary.get('stations', []))} swap station(s); KPIs over "
+            f"{plural(int(fleet.get('robots') or 0), 'robot')}, "
+            f"{plural(len(summary.get('stations', [])), 'dock station' if docked else 'swap station')}; KPIs over "
             f"{fmt_hours((man.get('horizon_h') or 0) - (man.get('warmup_h') or 0))} after "
             f"{fmt_hours(man.get('warmup_h'))} of warm-up; seed {man.get('seed', '?')}."
         ),
     ]
+    overrides = man.get("overrides") or []
+    if overrides:
+        subtitle.append(
+            f"Run with {plural(len(overrides), 'change')} to {man.get('scenario_file') or 'the scenario file'}: "
+            + ", ".join(f"--set {o}" for o in overrides)
+            + " (the description above is the file's; the resolved scenario below has every change)."
+        )
     sections: list[tuple[str, str, str]] = [("summary", "Summary", _summary_section(run_dir))]
 
     kpi = [
@@ -255,7 +296,7 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
     sections.append(("kpis", "Numbers", "\n".join(kpi)))
 
     if summary.get("stations"):
-        sections.append(("stations", "Stations", _stations_section(summary["stations"])))
+        sections.append(("stations", "Stations", _stations_section(summary["stations"], docked)))
     faults = summary.get("faults") or {}
     if any(v for v in faults.values()):
         sections.append(
@@ -319,11 +360,15 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
         (
             "figures",
             "Figures",
-            figures_section(ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)), RUN_FIGURE_CAPTIONS, note),
+            figures_section(
+                ordered_figures(figures, list(RUN_FIGURE_CAPTIONS)),
+                {**RUN_FIGURE_CAPTIONS, "stations": DOCK_CAPTION} if docked else RUN_FIGURE_CAPTIONS,
+                note,
+            ),
         )
     )
     if robots and "robot" in robots:
-        sections.append(("robots", "Robots", _robots_section(robots)))
+        sections.append(("robots", "Robots", _robots_section(robots, docked)))
 
     flat = flatten({k: v for k, v in summary.items() if k != "manifest"})
     sections.append(
@@ -359,8 +404,9 @@ def run_sections(run_dir: Path, redraw: bool) -> tuple[str, list[str], list[tupl
             "Manifest",
             '<section id="manifest"><h2>Manifest</h2>'
             + kv_table(
-                {k: (f"{v:.2f} s" if k == "wall_time_s" and isinstance(v, float) else v) for k, v in man.items()},
-                caption="What produced these results: versions, scenario, seed, horizon and warm-up (hours), wall time.",
+                {k: _manifest_value(k, v) for k, v in man.items()},
+                caption="What produced these results: versions, scenario (the file and the --set changes "
+                "applied to it), seed, horizon and warm-up (hours), wall time.",
             )
             + "</section>",
         )

@@ -13,7 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from swapsim.results import read_csv
+from swapsim.metrics.glossary import NOT_APPLICABLE, label_for, not_applicable
+from swapsim.results import ResultsError, read_csv
 from swapsim.results.reader import read_json as guarded_json
 
 __all__ = [
@@ -26,11 +27,16 @@ __all__ = [
     "read_json",
     "read_table",
     "records",
+    "mark_not_applicable",
 ]
 
 
 def _is_fraction(key: str) -> bool:
-    """KPIs stored as a fraction of 1 and shown as a percentage."""
+    """KPIs stored as a fraction of 1 and shown as a percentage: a KPI whose glossary label is a share
+    (unit ``%``), else a key named like one (``*_fraction``, ``*_share``, ``utilisation``)."""
+    label = label_for(key)
+    if label is not None:
+        return label.is_share
     last = key.rsplit(".", 1)[-1]
     return (
         last in {"utilisation", "swap_utilisation"}
@@ -55,13 +61,16 @@ def fmt_number(value: float) -> str:
 
 
 def fmt_value(key: str, value: Any) -> str:
-    """One value for a table cell: fractions as percentages, floats to readable precision."""
+    """One value for a table cell: fractions as percentages, floats to readable precision, counts with
+    thousands separated (``49,835``) like large floats, a seed as it is."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return str(value)
+        if _is_fraction(key):
+            return f"{value * 100:.1f} %"
+        return str(value) if key.rsplit(".", 1)[-1] == "seed" else f"{value:,}"
     if isinstance(value, float):
         if _is_fraction(key):
             return f"{value * 100:.1f} %"
@@ -82,10 +91,12 @@ def fmt_mean_ci(key: str, mean: Any, ci95: Any) -> str:
     if h == 0:
         return f"{fmt_number(m)}{unit} ± 0"
     decimals = min(6, max(0, 1 - int(math.floor(math.log10(h)))))
-    return f"{m:.{decimals}f} ± {h:.{decimals}f}{unit}"
+    return f"{m:,.{decimals}f} ± {h:,.{decimals}f}{unit}"
 
 
 def _num_class(text: str) -> str:
+    if "±" in text:
+        return ' class="num ci"'
     t = text.replace("±", "").replace("%", "").replace(",", "").replace("–", "").strip().split(" ")[0]
     try:
         float(t)
@@ -119,6 +130,8 @@ def html_table(
             if i == 0 and row_headers:
                 cells.append(f'<th scope="row">{text}</th>')
             else:
+                if "±" in text:  # wrap a narrow column between the mean and its interval, never inside them
+                    text = text.replace(" ± ", " ±&nbsp;").replace(" %", "&nbsp;%")
                 cells.append(f"<td{_num_class(str(cell))}>{text}</td>")
         out.append(f"<tr{cls}>{''.join(cells)}</tr>")
     out.append("</tbody></table></div>")
@@ -154,3 +167,26 @@ def fmt_hours(h: Any) -> str:
     if not isinstance(h, (int, float)):
         return "–"
     return f"{h / 24:g} d" if h >= 48 else f"{h:g} h"
+
+
+def mark_not_applicable(summary: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a run's summary with every KPI that does not exist under its strategy (a plug-in run's
+    swaps, swap waits, stock-outs and green packs; a swapping run's dock sessions) replaced by the text
+    :data:`~swapsim.metrics.glossary.NOT_APPLICABLE`, so that tables read ``n/a``, not ``0``."""
+    strategy = (summary.get("manifest") or {}).get("strategy")
+
+    def walk(prefix: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(f"{prefix}.{k}" if prefix else str(k), v) for k, v in value.items()}
+        if prefix == "stations" and isinstance(value, list):
+            return [
+                {k: (v if k == "name" else walk(f"stations.{st.get('name')}.{k}", v)) for k, v in st.items()}
+                if isinstance(st, dict)
+                else st
+                for st in value
+            ]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not_applicable(prefix, strategy):
+            return NOT_APPLICABLE
+        return value
+
+    return {k: (v if k == "manifest" else walk(k, v)) for k, v in summary.items()}

@@ -39,3 +39,21 @@ def test_to_frames_has_the_csv_columns(tmp_path):
     kpis = frames["kpis"].set_index("kpi")["value"]
     assert kpis["fleet.utilisation"] == result.summary["fleet"]["utilisation"]
     assert kpis["manifest.seed"] == 2
+
+
+def test_to_frames_kpi_values_are_one_type_and_monthly_keeps_its_columns() -> None:
+    # kpis.value mixed str, int and float; monthly was a frame without columns on runs under a month
+    pd = pytest.importorskip("pandas")
+    from swapsim.metrics.monthly import MONTHLY_COLUMNS
+
+    sc = swapsim.load_scenario("scenarios/hospital.yaml", overrides=["horizon=1 d", "warmup=0 h"])
+    frames = swapsim.simulate(sc, seed=2, origin={"overrides": ["horizon=1 d", "warmup=0 h"]}).to_frames()
+    kpis = frames["kpis"].set_index("kpi")
+    assert str(kpis["value"].dtype) == "float64"
+    assert pd.isna(kpis.loc["manifest.swapsim_version", "value"])
+    assert kpis.loc["manifest.strategy", "text"] == "hot_swap"
+    assert kpis.loc["manifest.overrides", "text"] == "horizon=1 d; warmup=0 h"
+    assert kpis.loc["swaps.count", "value"] == float(kpis.loc["swaps.count", "value"])
+    assert kpis["text"][kpis["value"].notna()].isna().all()
+    monthly = frames["monthly"]
+    assert len(monthly) == 0 and list(monthly.columns) == list(MONTHLY_COLUMNS)

@@ -36,6 +36,7 @@ from swapsim.output import (
     figures_sweep,
     figures_warmup,
 )
+from swapsim.output.style import FIGURE_WIDTH_IN
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,6 +120,9 @@ def check_figure(name: str, fig) -> list[str]:
     renderer = canvas.get_renderer()
     page = fig.bbox
     problems = []
+    width = fig.get_size_inches()[0]
+    if abs(width - FIGURE_WIDTH_IN) > 1e-9:  # docs/figures-and-reports.md: one width, 1800 px at 200 dpi
+        problems.append(f"{name}: {width:g} in wide, not the report width {FIGURE_WIDTH_IN:g} in")
     for t in _texts(fig):
         e = t.get_window_extent(renderer)
         if e.x0 < page.x0 - TOL or e.y0 < page.y0 - TOL or e.x1 > page.x1 + TOL or e.y1 > page.y1 + TOL:
@@ -154,11 +158,29 @@ def test_run_figures_fit(caught, tmp_path):
     assert not problems, "\n".join(problems)
 
 
+def _write_paired(cmp: Path) -> None:
+    from swapsim.experiments.paired import write_paired
+
+    rows = []
+    for kpi, base in (("fleet.utilisation", 0.87), ("swaps.per_robot_per_day", 8.0),
+                      ("charging.per_robot_per_day", 3.4), ("station_wait_min", 3.1), ("energy.grid_kwh", 51.0)):
+        for i, s in enumerate(("hot_swap", "cold_swap", "plug_in")):
+            rows.append(dict(kind="mean", kpi=kpi, label=kpi, strategy=s, vs=None, n=3, mean=base * (1 - 0.05 * i),
+                             half_width=0.01 * base, significant=None))
+            if i:
+                rows.append(dict(kind="difference", kpi=kpi, label=kpi, strategy=s, vs="hot_swap", n=3,
+                                 mean=-0.05 * i * base, half_width=0.02 * base, significant=i == 2))
+    write_paired(rows, cmp, {"scenario": "factory-small", "replications": 3, "seed": 11}, figure=False)
+
+
 @pytest.mark.slow
 def test_sweep_and_compare_figures_fit(caught, tmp_path):
     figures_sweep.plot_sweep(_copy("sweep_small", tmp_path), kpis=["swaps.stockouts"])
-    figures_compare.plot_compare(_copy("compare_small", tmp_path))
+    cmp = _copy("compare_small", tmp_path)
+    _write_paired(cmp)
+    figures_compare.plot_compare(cmp)  # compare.png, and compare_paired.png from compare_paired.json
     assert any(k.startswith("heatmap_") for k in caught) and any(k.startswith("sweep_") for k in caught)
+    assert {"compare", "compare_paired"} <= set(caught)
     problems = [p for name, fig in caught.items() for p in check_figure(name, fig)]
     assert not problems, "\n".join(problems)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from swapsim.metrics.glossary import strategy_name
 from swapsim.output import figures, figures_run
 from swapsim.output.report import REPORT_NAME, write_report
 from swapsim.output.report_tables import fmt_mean_ci, fmt_value
@@ -184,7 +185,7 @@ def test_sweep_report_shows_points_with_confidence_intervals(tmp_path: Path) -> 
     sweep = copy_fixture("sweep_small", tmp_path)
     html = write_report(sweep).read_text()
     page = check_self_contained(html)
-    text = " ".join(page.text)
+    text = " ".join(page.text).replace("\xa0", " ")  # no-break spaces keep "± 0.2 %" together
     points = read_csv(sweep / "points.csv")
     spec = json.loads((sweep / "sweep.json").read_text())
     for factor in spec["factors"]:
@@ -218,7 +219,7 @@ def test_compare_report_puts_strategies_side_by_side(tmp_path: Path) -> None:
     table = read_csv(cmp_dir / "compare.csv")
     header = html[html.index('id="table"') :].split("</thead>")[0]
     for strategy in table["strategy"]:
-        assert f">{strategy}</th>" in header
+        assert f">{strategy_name(strategy)}</th>" in header  # one display name per strategy
     for u in table["utilisation"]:
         assert f"{u * 100:.1f} %" in text
     assert "kind: hot_swap" in text and "+  kind: cold_swap" in text  # the diff between strategies
@@ -242,18 +243,15 @@ def test_report_on_a_wrong_directory(tmp_path: Path) -> None:
     assert not (tmp_path / REPORT_NAME).exists()
 
 
-@pytest.mark.parametrize(
-    "key, mean, ci, expected",
-    [
-        ("fleet.utilisation", 0.86342, 0.00214, "86.34 ± 0.21 %"),
-        ("swaps.wait_min.mean", 5.2634, 1.234, "5.3 ± 1.2"),
-        ("energy.grid_kwh", 2559.7, 31.4, "2560 ± 31"),
-        ("swaps.wait_min.p95", 24.87, 0.0, "24.87 ± 0"),
-        ("swaps.wait_min.p95", 24.87, math.nan, "24.87"),
-        ("swaps.wait_min.p95", 24.87, None, "24.87"),
-        ("swaps.wait_min.p95", None, None, "–"),
-    ],
-)
+@pytest.mark.parametrize("key, mean, ci, expected", [
+    ("fleet.utilisation", 0.86342, 0.00214, "86.34 ± 0.21 %"),
+    ("swaps.wait_min.mean", 5.2634, 1.234, "5.3 ± 1.2"),
+    ("energy.grid_kwh", 2559.7, 31.4, "2,560 ± 31"),
+    ("swaps.wait_min.p95", 24.87, 0.0, "24.87 ± 0"),
+    ("swaps.wait_min.p95", 24.87, math.nan, "24.87"),
+    ("swaps.wait_min.p95", 24.87, None, "24.87"),
+    ("swaps.wait_min.p95", None, None, "–"),
+])
 def test_mean_and_confidence_interval_format(key: str, mean: float, ci: float, expected: str) -> None:
     assert fmt_mean_ci(key, mean, ci) == expected
 
