@@ -73,6 +73,13 @@ __all__ = ["size_cmd"]
     "hot-swap scenarios only).",
 )
 @click.option(
+    "--guards/--no-guards",
+    default=True,
+    show_default=True,
+    help="Add guard targets swaps.wait_min.p95<=10 and swaps.stockout_share<=0.05 (plug-in: "
+    "charging.wait_min.p95<=10) unless a --target names the same KPI.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -102,6 +109,7 @@ def size_cmd(
     min_replications: int,
     max_replications: int,
     screen: bool,
+    guards: bool,
     jobs: int | None,
     executor: str,
     scheduler: str | None,
@@ -147,6 +155,7 @@ def size_cmd(
         n_max=max_replications,
         seed=seed,
         screen=screen,
+        guards=guards,
     )
     out = _out_dir(out, sc.name, "-size", marker=None)  # a safe default name; checked before any run
     if not quiet:
@@ -154,7 +163,7 @@ def size_cmd(
         for d in dims:
             grid *= len(d.values)
         click.echo(
-            f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, tgts))}, "
+            f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, spec.targets))}, "
             f"{confidence:.0%} confidence, replications {min_replications}..{max_replications}, seed "
             f"{spec.seed}",
             err=True,

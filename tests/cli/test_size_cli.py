@@ -51,7 +51,9 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     doc = json.loads((out / "size.json").read_text())
     assert doc["recommendation"]["values"] == {"stations[*].positions": 3}
     assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
-    assert doc["binding_targets"] == ["swaps.wait_min.mean<=2.5"]
+    assert doc["binding_targets"][0] == "swaps.wait_min.mean<=2.5"
+    assert doc["question"]["guards"] == ["swaps.wait_min.p95<=10", "swaps.stockout_share<=0.05"]
+    assert "(guard)" in r.output and "guard target(s) added" in r.output
     assert doc["margin"]["runner_up_minus_best"] > 0
     assert set(doc["recommendation"]["costs"]) >= {"capital_per_year", "energy_per_year", "labour_per_year",
                                                    "packs_per_year", "total_per_year", "per_productive_robot_hour"}
@@ -111,3 +113,17 @@ def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
     assert r.exit_code == 0, r.output
     assert "stations[*].positions = 3 is the low end of its range" in r.output
     assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
+
+
+def test_guards_are_added_unless_told_otherwise_and_a_user_target_replaces_one(scenario, tmp_path):
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.wait_min.p95<=20", "--out",
+               str(tmp_path / "g"), "-j", "1", "--no-figures", "--no-screen", "--max-replications", "10")
+    doc = json.loads((tmp_path / "g" / "size.json").read_text())
+    assert doc["question"]["guards"] == ["swaps.stockout_share<=0.05"]
+    assert "swaps.wait_min.p95<=20" in doc["question"]["targets"]
+    assert "swaps.wait_min.p95<=10" not in doc["question"]["targets"]
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--no-guards", "--out", str(tmp_path / "n"), "-j", "1",
+               "--no-figures", "--no-screen", "--max-replications", "10")
+    doc = json.loads((tmp_path / "n" / "size.json").read_text())
+    assert doc["question"]["targets"] == ["swaps.wait_min.mean<=2.5"] and doc["question"]["guards"] == []
+    assert "(guard)" not in r.output and "guard target(s) added" not in r.output

@@ -88,6 +88,7 @@ def size_json(res: SizeResult) -> dict[str, Any]:
                 {"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "monotone": d.monotone} for d in spec.dims
             ],
             "targets": [str(t) for t in spec.targets],
+            "guards": [str(t) for t in spec.targets if t.guard],
             "objective": spec.objective,
             "confidence": spec.confidence,
             "seed": spec.seed,
@@ -220,7 +221,7 @@ def format_summary(res: SizeResult) -> str:
             lines.append(
                 f"  target      {str(t):<32} mean {bd.mean:.4g}, "
                 f"{'upper' if t.upper else 'lower'} bound {bd.upper if t.upper else bd.lower:.4g}"
-                f"{'  (binding)' if str(t) in res.binding else ''}"
+                f"{'  (binding)' if str(t) in res.binding else ''}{'  (guard)' if t.guard else ''}"
             )
         if res.runner_up is not None and res.margin is not None:
             m = res.margin

@@ -65,6 +65,8 @@ class Target:
     kpi: str
     op: str
     value: float
+    guard: bool = False
+    """Added by ``size`` (not asked for): a swap-wait or stock-out guard next to a coverage target."""
 
     def __str__(self) -> str:
         return f"{self.kpi}{self.op}{self.value:g}"

@@ -17,7 +17,26 @@ from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.space import Dimension, Target
 from swapsim.scenario import Scenario, ScenarioError, scenario_to_dict
 
-__all__ = ["SizeSpec", "make_spec"]
+__all__ = ["SizeSpec", "make_spec", "guard_targets", "GUARDS"]
+
+GUARDS: dict[str, tuple[Target, ...]] = {
+    "swap": (
+        Target("swaps.wait_min.p95", "<=", 10.0, guard=True),
+        Target("swaps.stockout_share", "<=", 0.05, guard=True),
+    ),
+    "plug_in": (Target("charging.wait_min.p95", "<=", 10.0, guard=True),),
+}
+"""Guard targets ``size`` adds unless told otherwise (``--no-guards``): a coverage or cost question alone
+can be answered by a configuration whose robots queue for an hour or find no charged pack half the time.
+The values (a 10 min 95th-percentile wait at a station or dock, 5 % of swaps finding no green pack) are
+assumptions, stated in the output; a user target on the same KPI replaces its guard."""
+
+
+def guard_targets(scenario: Scenario, targets: list[Target]) -> list[Target]:
+    """The guards for ``scenario``'s power strategy that ``targets`` do not already constrain."""
+    kind = "plug_in" if scenario.strategy.kind == "plug_in" else "swap"
+    asked = {t.kpi for t in targets}
+    return [g for g in GUARDS[kind] if g.kpi not in asked]
 
 
 @dataclass(frozen=True)
@@ -68,8 +87,11 @@ def make_spec(
     seed: int | None = None,
     screen: bool = True,
     screen_margin: float = 0.5,
+    guards: bool = False,
 ) -> SizeSpec:
-    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
+    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults.
+
+    ``guards``: add :func:`guard_targets` (the CLI does, unless ``--no-guards``)."""
     problems = []
     if not dims:
         problems.append("--search: give at least one PATH=LO..HI")
@@ -84,6 +106,14 @@ def make_spec(
     if problems:
         raise ScenarioError("\n".join(problems))
     notes = []
+    if guards:
+        added = guard_targets(scenario, targets)
+        if added:
+            targets = [*targets, *added]
+            notes.append(
+                "guard target(s) added: " + ", ".join(map(str, added)) + " (assumed service floors; "
+                "--no-guards drops them, a --target on the same KPI replaces one)"
+            )
     if scenario.costs is None:
         scenario = scenario.model_copy(update={"costs": CostsSpec()})
         notes.append(
