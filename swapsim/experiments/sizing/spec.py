@@ -55,6 +55,11 @@ class SizeSpec:
     screen: bool = True
     screen_margin: float = 0.5
     notes: tuple[str, ...] = ()
+    horizon_factor: float = 0.0
+    """The pilot and the horizon check (which re-runs the answer with a measured span this many times as
+    long); <= 1: off. The CLI's default is 4."""
+    horizon_replications: int = 10
+    """Replications of the horizon check (at most ``n_max``)."""
 
     @property
     def looks(self) -> list[int]:
@@ -69,7 +74,7 @@ class SizeSpec:
         """What must not change for ``--resume`` to reuse the runs on disk."""
         return {
             "base_scenario": self.base_data,
-            "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
+            "dims": [[d.path, d.lo, d.hi, d.step, *([d.link] if d.link else [])] for d in self.dims],
             "seed": self.seed,
         }
 
@@ -88,10 +93,13 @@ def make_spec(
     screen: bool = True,
     screen_margin: float = 0.5,
     guards: bool = False,
+    horizon_factor: float = 0.0,
+    horizon_replications: int = 10,
 ) -> SizeSpec:
     """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults.
 
-    ``guards``: add :func:`guard_targets` (the CLI does, unless ``--no-guards``)."""
+    ``guards``: add :func:`guard_targets` (the CLI does, unless ``--no-guards``). ``horizon_factor``: run
+    the pilot and the horizon check at this factor (the CLI's default is 4; 0 here: off)."""
     problems = []
     if not dims:
         problems.append("--search: give at least one PATH=LO..HI")
@@ -103,6 +111,10 @@ def make_spec(
         problems.append(f"--confidence: must be in [0.5, 1) (got {confidence})")
     if n_min < 2 or n_max < n_min:
         problems.append(f"--min-replications/--max-replications: need 2 <= min <= max (got {n_min}, {n_max})")
+    if horizon_factor != 0 and horizon_factor < 1:
+        problems.append(f"--horizon-check: the factor must be 0 (off) or >= 1 (got {horizon_factor:g})")
+    if horizon_replications < 2:
+        problems.append(f"--horizon-replications: need at least 2 (got {horizon_replications})")
     if problems:
         raise ScenarioError("\n".join(problems))
     notes = []
@@ -132,4 +144,6 @@ def make_spec(
         screen=screen,
         screen_margin=screen_margin,
         notes=tuple(notes),
+        horizon_factor=horizon_factor,
+        horizon_replications=horizon_replications,
     )
