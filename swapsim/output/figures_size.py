@@ -66,6 +66,9 @@ def _panel(res: SizeResult, ax, target, legend: bool) -> None:
         if not (math.isfinite(b.mean) and math.isfinite(cost)):
             continue
         pts.append((b.mean, cost, ev, b))
+    held = res.horizon is None or res.horizon.best_holds
+    if not held:  # an answer the horizon check overturned is not drawn as feasible (only as the hollow star)
+        pts = [p for p in pts if p[2] is not res.best]
     for status, (colour, marker, label) in _STYLE.items():
         sel = [p for p in pts if p[2].status == status]
         if not sel:
@@ -88,7 +91,6 @@ def _panel(res: SizeResult, ax, target, legend: bool) -> None:
     best = res.best
     if best is not None and target.kpi in best.bounds:
         bx, by = best.bounds[target.kpi].mean, best.mean(spec.objective)
-        held = res.horizon is None or res.horizon.best_holds
         ax.scatter(
             [bx],
             [by],

@@ -356,7 +356,11 @@ def run_size(
             elif ev.status == "feasible":
                 feasible.append(ev)
             in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
-            eta = _eta(spec, runs, order[: pos + 1], in_play)
+            left = [e for e in order[pos + 1 :] if e.status == "not evaluated"]
+            if stop_rule and len(feasible) >= 2:  # what costs more than the runner-up will not be walked
+                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+                left = [e for e in left if e.config.static_cost < second]
+            eta = _eta(spec, runs, order[: pos + 1], len(left))
             log(
                 f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
                 f"{runs.total} runs done | {in_play} configuration(s) still in play | "
