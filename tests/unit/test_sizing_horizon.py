@@ -29,6 +29,7 @@ def test_the_decision_stands_when_the_answer_holds_and_the_cheaper_one_misses():
     h = _check(_at("best", [2.0, 2.2, 1.9, 2.1], 2.0), _at("cheaper", [8.0, 8.5, 7.9, 8.2], 6.0))
     assert h.best_holds and h.stands
     assert h.verdict().startswith("the decision stands at 4x the horizon (24 d measured")
+    assert h.verdict().endswith("the next cheaper one (cheaper config) still misses swaps.wait_min.p95<=5")
 
 
 def test_an_answer_that_fails_at_the_long_horizon_changes_with_the_horizon():

@@ -115,7 +115,12 @@ class HorizonCheck:
                 f"the recommendation holds at {x}, but so does the next cheaper configuration "
                 f"({self.cheaper.label}): the short runs over-sized the answer"
             )
-        tail = "" if self.cheaper is None else f", and the next cheaper one ({self.cheaper.label}) still misses"
+        tail = (
+            ""
+            if self.cheaper is None
+            else f", and the next cheaper one ({self.cheaper.label}) still misses "
+            + (", ".join(str(t.target) for t in self.cheaper.missed()) or "(its runs failed)")
+        )
         return f"the decision stands at {x}: the recommendation meets every target{tail}"
 
 
