@@ -2,7 +2,9 @@
 #   make run    create .venv if missing, install swapsim, run the factory scenario -> results/factory/
 #   make test   same set-up, run the linters (make lint: ruff, mypy) and the whole test suite
 #   make test-fast  the quick tiers only (pytest -m "not slow": no validation, docs or slow tests),
-#               without the linters: the loop to run while editing. `make test` still runs everything.
+#               without the linters: the loop to run while editing. `make test` runs every tier
+#               but the `long` checks (tens of minutes each on long simulations), which are
+#   make test-long  run alone (not part of `make test` or CI).
 #   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
 #               1000-robot year; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of about 4 minutes of CPU time (233 s
@@ -12,7 +14,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test test-fast lint bench install clean
+.PHONY: run test test-fast test-long lint bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -34,6 +36,11 @@ test: lint
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m "not slow"
+
+# The long checks (the size answers at 4x their horizon, pack replacements over 5 years, the
+# end-of-life equivalence): tens of minutes each, deselected by default (pyproject.toml addopts).
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m long
 
 # ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
 lint: $(STAMP)

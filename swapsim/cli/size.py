@@ -2,7 +2,8 @@
 
 Thin: it parses the options into a :class:`~swapsim.experiments.sizing.spec.SizeSpec`, calls
 :func:`~swapsim.experiments.sizing.search.run_size` and writes the outputs with :mod:`swapsim.experiments.sizing.report`.
-Exit status: 0 an answer was found, 1 no configuration of the grid is feasible, 2 bad input,
+Exit status: 0 an answer was found (and holds at the horizon check), 1 no configuration of the grid is
+feasible or the answer does not hold at the longer horizon, 2 bad input,
 130 interrupted (finished runs are kept; continue with ``--resume``).
 """
 
@@ -73,6 +74,30 @@ __all__ = ["size_cmd"]
     "hot-swap scenarios only).",
 )
 @click.option(
+    "--horizon-check",
+    "horizon_factor",
+    type=click.FloatRange(min=0),
+    default=4.0,
+    show_default=True,
+    metavar="FACTOR",
+    help="Re-run the answer and the next cheaper configuration with a measured span FACTOR times as "
+    "long and report whether the decision stands (0: off).",
+)
+@click.option(
+    "--horizon-replications",
+    type=click.IntRange(min=2),
+    default=10,
+    show_default=True,
+    help="Replications of each configuration in the horizon check (at most --max-replications).",
+)
+@click.option(
+    "--guards/--no-guards",
+    default=True,
+    show_default=True,
+    help="Add guard targets swaps.wait_min.p95<=10 and swaps.stockout_share<=0.05 (plug-in: "
+    "charging.wait_min.p95<=10) unless a --target names the same KPI.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -102,6 +127,9 @@ def size_cmd(
     min_replications: int,
     max_replications: int,
     screen: bool,
+    horizon_factor: float,
+    horizon_replications: int,
+    guards: bool,
     jobs: int | None,
     executor: str,
     scheduler: str | None,
@@ -147,6 +175,9 @@ def size_cmd(
         n_max=max_replications,
         seed=seed,
         screen=screen,
+        guards=guards,
+        horizon_factor=horizon_factor,
+        horizon_replications=horizon_replications,
     )
     out = _out_dir(out, sc.name, "-size", marker="size-spec.json")  # checked before any run
     if not quiet:
@@ -154,7 +185,7 @@ def size_cmd(
         for d in dims:
             grid *= len(d.values)
         click.echo(
-            f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, tgts))}, "
+            f"{sc.name} size: {grid} configuration(s), targets {', '.join(map(str, spec.targets))}, "
             f"{confidence:.0%} confidence, replications {min_replications}..{max_replications}, seed "
             f"{spec.seed}",
             err=True,
@@ -175,5 +206,5 @@ def size_cmd(
     write_size_report(out)
     click.echo(format_summary(res))
     click.echo(f"results written to {out}/ (size.json, size.csv{', size.png' if figures else ''}, report.html)")
-    if res.best is None:
+    if not res.holds:
         sys.exit(1)

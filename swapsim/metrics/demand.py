@@ -1,5 +1,10 @@
 """Concern: the work asked of the fleet. Task demand (arrivals, waits in minutes, backlog) and the shift
 calendar's roster; the ``tasks`` KPIs (task scenarios only) and their time series. Hours inside.
+
+Tasks are counted by *cohort*: ``arrived`` counts the tasks that arrived in the measured window (after
+the warm-up's reset), ``done`` those of them that were finished by the horizon, and ``served_share`` is
+``done / arrived``. A task that arrived during the warm-up and is finished after it counts in neither
+(``done_from_warmup`` says how many there were), so ``done <= arrived`` always holds.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ class DemandStats:
         self.task_waits_min = Tally(resolution=wait_resolution_min, limit=7 * 24 * 60.0)
         self.tasks_arrived = 0
         self.tasks_done = 0
+        self.done_from_warmup = 0
+        self.window_start_h = 0.0
         self.tasks_waiting = TimeWeighted(n_bins=n_bins, width=width)
         self.tasks_in_progress = TimeWeighted(n_bins=n_bins, width=width)
         self.roster = TimeWeighted(value=float(n_robots), n_bins=n_bins, width=width)
@@ -54,9 +61,13 @@ class DemandStats:
         if self.tracing:
             self.trace.add(now, "task_start", robot, None, task)
 
-    def task_done(self, task: int, robot: int, now: float) -> None:
-        """The robot finished the task."""
-        self.tasks_done += 1
+    def task_done(self, task: int, robot: int, arrived_h: float, now: float) -> None:
+        """The robot finished the task, which arrived at ``arrived_h`` (h); counted as done only if it
+        arrived in the measured window."""
+        if arrived_h >= self.window_start_h:
+            self.tasks_done += 1
+        else:
+            self.done_from_warmup += 1
         self.tasks_in_progress.add(now, -1)
         if self.tracing:
             self.trace.add(now, "task_done", robot, None, task)
@@ -70,6 +81,8 @@ class DemandStats:
         self.task_waits_min.reset()
         self.tasks_arrived = 0
         self.tasks_done = 0
+        self.done_from_warmup = 0
+        self.window_start_h = now
         for tw in (self.tasks_waiting, self.tasks_in_progress, self.roster):
             tw.reset(now)
 
@@ -79,11 +92,14 @@ class DemandStats:
 
     # -- results -------------------------------------------------------------------------------------
     def summary(self, days: float, now: float) -> dict[str, Any]:
-        """The ``tasks`` section: arrived, done, per day, waits (min), backlog (mean and at the horizon)."""
+        """The ``tasks`` section: arrived, done (of those arrived), the share served, per day, waits (min),
+        backlog (mean and at the horizon)."""
         tw = self.task_waits_min
         return {
             "arrived": self.tasks_arrived,
             "done": self.tasks_done,
+            "served_share": self.tasks_done / self.tasks_arrived if self.tasks_arrived else 1.0,
+            "done_from_warmup": self.done_from_warmup,
             "per_day": self.tasks_done / days if days > 0 else 0.0,
             "wait_min": {"mean": tw.mean, "p95": tw.quantile(0.95), "max": tw.maximum},
             "waiting_mean": self.tasks_waiting.mean(now),

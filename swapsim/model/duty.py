@@ -134,7 +134,7 @@ class Duty(SwapTrip):
                 yield from self.replenish()
             i += 1
         self.position = task.location
-        self.recorder.task_done(task.id, self.id, self.env.now)
+        self.recorder.task_done(task.id, self.id, task.arrived_h, self.env.now)
 
     # -- opportunistic swaps -----------------------------------------------------------------------
     def _wants_early_swap(self) -> bool:

@@ -141,7 +141,11 @@ def realistic_work_lines(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     tasks = summary.get("tasks")
     if tasks:
         lines += [
-            ("tasks done", f"{tasks['done']:,} ({tasks['per_day']:,.0f} per day)"),
+            (
+                "tasks done of arrived",
+                f"{tasks['done']:,} of {tasks['arrived']:,} ({tasks.get('served_share', 1.0):.1%}; "
+                f"{tasks['per_day']:,.0f} per day)",
+            ),
             (
                 "task wait, mean / p95 / max (min)",
                 f"{tasks['wait_min']['mean']:.2f} / {tasks['wait_min']['p95']:.2f} / {tasks['wait_min']['max']:.2f}",

@@ -104,8 +104,20 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
         f"{ev['alpha_per_test']:.3g}. Configurations: {escape(counts)}. Monotonicity: {ev['monotonicity_checks']} "
         f"paired checks, {len(ev['monotonicity_violations'])} violation(s). Screening: {escape(ev['screening'])}.</p>"
     )
-    for v in ev["monotonicity_violations"]:
+    for v in ev["monotonicity_violations"][:10]:
         ev_html += f'<p class="note">Monotonicity violation: {escape(v)}</p>'
+    if len(ev["monotonicity_violations"]) > 10:
+        ev_html += f'<p class="note">... {len(ev["monotonicity_violations"]) - 10} more in size.json.</p>'
+    observed = ev.get("not_monotone_observed") or {}
+    if observed:
+        ev_html += (
+            "<p>Not assumed monotone, so never pruned on (pairs of configurations): "
+            + escape("; ".join(f"{k} x{n}" for k, n in sorted(observed.items(), key=lambda kv: -kv[1])))
+            + ".</p>"
+        )
+    hc = doc.get("horizon_check")
+    if hc:
+        ev_html += f'<p class="note">Horizon check: {escape(hc["verdict"])}.</p>'
     for n in ev["notes"]:
         ev_html += f'<p class="note">{escape(n)}</p>'
     sections.append(("evidence", "Evidence", f'<section id="evidence"><h2>Evidence</h2>{ev_html}</section>'))

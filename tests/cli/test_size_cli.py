@@ -42,6 +42,9 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     assert "RECOMMENDED  stations[*].positions=3" in r.output
     for name in ("size.json", "size.csv", "size.png", "report.html"):
         assert (out / name).exists()
+    from matplotlib.image import imread
+
+    assert imread(out / "size.png").shape[1] <= 1280  # one panel per target (3 here), inside a screen
     page = (out / "report.html").read_text()
     assert "stations[*].positions = 3" in page and "Every configuration" in page and "data:image/png" in page
     (out / "report.html").unlink()
@@ -51,7 +54,12 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     doc = json.loads((out / "size.json").read_text())
     assert doc["recommendation"]["values"] == {"stations[*].positions": 3}
     assert doc["runner_up"]["values"] == {"stations[*].positions": 4}
-    assert doc["binding_targets"] == ["swaps.wait_min.mean<=2.5"]
+    assert doc["binding_targets"][0] == "swaps.wait_min.mean<=2.5"
+    assert doc["question"]["guards"] == ["swaps.wait_min.p95<=10", "swaps.stockout_share<=0.05"]
+    assert "(guard)" in r.output and "guard target(s) added" in r.output
+    assert doc["horizon_check"]["decision_stands"] and doc["holds_at_longer_horizon"]
+    assert doc["horizon_check"]["long_measured_span_h"] == pytest.approx(4 * 190.0)
+    assert "horizon: the decision stands at 4x the horizon" in r.output
     assert doc["margin"]["runner_up_minus_best"] > 0
     assert set(doc["recommendation"]["costs"]) >= {
         "capital_per_year",
@@ -143,3 +151,30 @@ def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
     assert r.exit_code == 0, r.output
     assert "stations[*].positions = 3 is the low end of its range" in r.output
     assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
+
+
+def test_guards_are_added_unless_told_otherwise_and_a_user_target_replaces_one(scenario, tmp_path):
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.wait_min.p95<=20", "--out",
+               str(tmp_path / "g"), "-j", "1", "--no-figures", "--no-screen", "--max-replications", "10")
+    doc = json.loads((tmp_path / "g" / "size.json").read_text())
+    assert doc["question"]["guards"] == ["swaps.stockout_share<=0.05"]
+    assert "swaps.wait_min.p95<=20" in doc["question"]["targets"]
+    assert "swaps.wait_min.p95<=10" not in doc["question"]["targets"]
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--no-guards", "--out", str(tmp_path / "n"), "-j", "1",
+               "--no-figures", "--no-screen", "--max-replications", "10")
+    doc = json.loads((tmp_path / "n" / "size.json").read_text())
+    assert doc["question"]["targets"] == ["swaps.wait_min.mean<=2.5"] and doc["question"]["guards"] == []
+    assert "(guard)" not in r.output and "guard target(s) added" not in r.output
+
+
+def test_an_answer_that_does_not_hold_at_the_longer_horizon_is_not_called_feasible(scenario, tmp_path):
+    # swaps per run grow with the run length: about 1,000 in 190 h, 4,000 at 4x
+    out = tmp_path / "h"
+    r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.count<=2000", "--out", str(out), "-j", "1",
+               "--no-figures", "--no-screen", "--horizon-replications", "3")
+    assert r.exit_code == 1, r.output
+    assert "NOT SHOWN FEASIBLE (changes with the horizon): stations[*].positions=3" in r.output
+    assert "CHANGES WITH THE HORIZON" in r.output and "fails swaps.count<=2000" in r.output
+    assert "feasible at 95%" not in r.output
+    doc = json.loads((out / "size.json").read_text())
+    assert doc["holds_at_longer_horizon"] is False and doc["horizon_check"]["replications"] == 3

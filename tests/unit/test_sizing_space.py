@@ -61,6 +61,18 @@ def test_dominance_needs_more_resources_and_equal_other_values():
     assert not dominates(c(1, 1), c(2, 1), dims)
 
 
+def test_dominance_for_a_kpi_needs_it_monotone_in_every_dimension_that_differs():
+    dims = [Dimension("stations[*].positions", 1, 3), Dimension("stations[*].charged_packs", 4, 9)]
+    c = lambda *v: Config(0, v, {}, 0.0)  # noqa: E731
+    assert dominates(c(2, 5), c(1, 5), dims, "swaps.wait_min.p95")
+    assert not dominates(c(2, 6), c(2, 5), dims, "swaps.wait_min.p95")  # seen worse with more packs
+    assert not dominates(c(2, 5), c(1, 5), dims, "swaps.stockout_share")  # stock-outs are not monotone in positions
+    assert dominates(c(2, 6), c(2, 5), dims, "swaps.stockout_share")  # but are in charged packs (Palm)
+    assert not dominates(c(2, 6), c(1, 5), dims, "swaps.stockout_share")
+    assert not dominates(c(2, 6), c(2, 5), dims, "tasks.served_share")  # task KPIs: in nothing
+    assert dominates(c(2, 6), c(2, 5), dims) and Dimension("technicians.crew", 0, 2).monotone_for("swaps.wait_min.p95") is False
+
+
 def test_enumerate_keeps_valid_configurations_and_says_why_others_are_not():
     base = scenario_to_dict(make_scenario())  # one station, 2 bays, 1 charged pack
     dims = [Dimension("stations[0].charged_packs", 0, 2)]
@@ -68,3 +80,18 @@ def test_enumerate_keeps_valid_configurations_and_says_why_others_are_not():
     assert [c.values for c in configs] == [(0,), (1,)]
     assert [c.static_cost for c in configs] == [0.0, 1.0]
     assert invalid[0][0] == (2,) and "must be < bays" in invalid[0][1]
+
+
+def test_a_linked_dimension_sets_each_station_from_its_sibling_field():
+    d = parse_search("stations[*].bays=charged_packs+2..+4")
+    assert (d.path, d.lo, d.hi, d.link, d.field) == ("stations[*].bays", 2, 4, "charged_packs", "bays")
+    assert d.show(3) == "stations[*].bays=charged_packs+3"
+    base = scenario_to_dict(make_scenario())  # one station, 2 bays, 1 charged pack
+    dims = [Dimension("stations[*].charged_packs", 1, 2), d]
+    configs, invalid = enumerate_configs(base, dims, "t", lambda sc: float(sc.stations[0].bays))
+    assert invalid == []
+    got = {c.values: (c.data["stations"][0]["charged_packs"], c.data["stations"][0]["bays"]) for c in configs}
+    assert got == {(1, 2): (1, 3), (1, 3): (1, 4), (1, 4): (1, 5), (2, 2): (2, 4), (2, 3): (2, 5), (2, 4): (2, 6)}
+    assert configs[0].label(dims) == "stations[*].charged_packs=1, stations[*].bays=charged_packs+2"
+    with pytest.raises(ScenarioError, match="list item's field"):
+        parse_search("fleet.robots=charged_packs+1..+2")

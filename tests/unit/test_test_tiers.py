@@ -34,7 +34,11 @@ def test_markers_are_registered_and_fast_leaves_out_the_slow_tiers():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert '-m "not slow"' in makefile.split("test-fast:", 1)[1].split("\n\n", 1)[0]
     test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert "-m pytest" in test_recipe and "not slow" not in test_recipe and "-k " not in test_recipe, "make test runs every tier"
+    assert "-m pytest" in test_recipe and "-m " not in test_recipe.split("-m pytest", 1)[1] and "-k " not in test_recipe, (
+        "make test runs every tier (only the long checks are left out, by addopts)"
+    )
+    assert "-m 'not long'" in config["addopts"] and "long" in registered
+    assert '-m long' in makefile.split("test-long:", 1)[1].split("\n\n", 1)[0]
 
 
 def test_the_markers_reach_the_items(request):

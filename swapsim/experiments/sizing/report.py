@@ -73,6 +73,49 @@ def edge_notes(res: SizeResult) -> list[str]:
     ]
 
 
+def horizon_json(res: SizeResult) -> dict[str, Any] | None:
+    """The horizon check in ``size.json`` (None when it was not run)."""
+    h = res.horizon
+    if h is None:
+        return None
+
+    def one(c) -> dict[str, Any] | None:
+        if c is None:
+            return None
+        return {
+            "config": c.config.index,
+            "values": {d.path: v for d, v in zip(res.spec.dims, c.config.values)},
+            "replications": c.n,
+            "holds": c.holds,
+            "failed_runs": c.failed_runs or None,
+            "targets": [
+                {
+                    "target": str(t.target),
+                    "short_mean": _num(t.short_mean),
+                    "long_mean": _num(t.long.mean),
+                    "long_bound": _num(t.bound),
+                    "decision": t.decision,
+                    "shift_long_minus_short": _num(t.shift.mean),
+                    "shift_half_width": _num(t.shift.half),
+                }
+                for t in c.targets
+            ],
+        }
+
+    return {
+        "factor": h.factor,
+        "measured_span_h": h.span_h,
+        "long_measured_span_h": h.long_span_h,
+        "replications": h.replications,
+        "alpha_per_test": h.alpha,
+        "recommendation": one(h.best),
+        "next_cheaper": one(h.cheaper),
+        "recommendation_holds": h.best_holds,
+        "decision_stands": h.stands,
+        "verdict": h.verdict(),
+    }
+
+
 def size_json(res: SizeResult) -> dict[str, Any]:
     """The content of ``size.json``."""
     spec = res.spec
@@ -85,9 +128,11 @@ def size_json(res: SizeResult) -> dict[str, Any]:
         "scenario": spec.source,
         "question": {
             "search": [
-                {"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "monotone": d.monotone} for d in spec.dims
+                {"path": d.path, "lo": d.lo, "hi": d.hi, "step": d.step, "link": d.link or None, "monotone": d.monotone}
+                for d in spec.dims
             ],
             "targets": [str(t) for t in spec.targets],
+            "guards": [str(t) for t in spec.targets if t.guard],
             "objective": spec.objective,
             "confidence": spec.confidence,
             "seed": spec.seed,
@@ -105,6 +150,20 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "significant": m.significant,
         },
         "binding_targets": res.binding,
+        "holds_at_longer_horizon": None if res.horizon is None else res.horizon.best_holds,
+        "pilot": None
+        if res.pilot is None
+        else {
+            "config": res.pilot.label,
+            "replications": res.pilot.n,
+            "steady": not res.pilot.moving(),
+            "verdict": res.pilot.verdict(),
+            "shifts_2x_minus_1x": {
+                t.kpi: {"mean_1x": _num(m), "shift": _num(d.mean), "half_width": _num(d.half)}
+                for t, m, d in res.pilot.shifts
+            },
+        },
+        "horizon_check": horizon_json(res),
         "evidence": {
             "procedure": "cost-ordered walk; monotone dominance; estimate screening; sequential one-sided "
             "t-tests, Bonferroni over targets and looks (docs/sizing.md)",
@@ -114,10 +173,16 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "grid": len(res.evaluated) + len(res.invalid),
             "runs": res.runs_total,
             "runs_new": res.runs_new,
+            "horizon_check_runs": res.horizon_runs,
+            "pilot_runs": res.pilot_runs,
             "exhaustive_fixed_runs": res.exhaustive_fixed_runs,
             "run_ratio": res.runs_total / res.exhaustive_fixed_runs if res.exhaustive_fixed_runs else None,
             "monotonicity_checks": res.checks,
             "monotonicity_violations": res.violations,
+            "monotonicity_assumed": {
+                d.path: [t.kpi for t in spec.targets if d.monotone_for(t.kpi)] for d in spec.dims if d.monotone
+            },
+            "not_monotone_observed": res.not_monotone,
             "at_range_edge": edge_notes(res),
             "failed": [{"config": e.config.index, "reason": e.reason} for e in res.evaluated if e.status == "failed"],
             "screening": "closed-form estimate (activity-cycle hot-swap scenarios with irregular swap cycles "
@@ -136,7 +201,7 @@ def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
     spec = res.spec
     head = [
         "config",
-        *(d.path for d in spec.dims),
+        *(f"{d.path} ({d.link}+)" if d.link else d.path for d in spec.dims),
         "status",
         "reason",
         "n",
@@ -209,7 +274,8 @@ def format_summary(res: SizeResult) -> str:
         )
     else:
         b = res.best
-        lines.append(f"RECOMMENDED  {b.config.label(list(spec.dims))}")
+        head = "RECOMMENDED " if res.holds else "NOT SHOWN FEASIBLE (changes with the horizon):"
+        lines.append(f"{head} {b.config.label(list(spec.dims))}")
         lines.append(
             f"  cost        {b.mean(spec.objective):,.0f} per year ({spec.objective}; "
             f"capital {b.mean('costs.capital_per_year'):,.0f}, energy {b.mean('costs.energy_per_year'):,.0f}, "
@@ -220,7 +286,7 @@ def format_summary(res: SizeResult) -> str:
             lines.append(
                 f"  target      {str(t):<32} mean {bd.mean:.4g}, "
                 f"{'upper' if t.upper else 'lower'} bound {bd.upper if t.upper else bd.lower:.4g}"
-                f"{'  (binding)' if str(t) in res.binding else ''}"
+                f"{'  (binding)' if str(t) in res.binding else ''}{'  (guard)' if t.guard else ''}"
             )
         if res.runner_up is not None and res.margin is not None:
             m = res.margin
@@ -231,14 +297,26 @@ def format_summary(res: SizeResult) -> str:
             )
         else:
             lines.append("  runner-up   none feasible in the grid")
+    if res.pilot is not None:
+        lines.append(f"pilot: {res.pilot.verdict()}")
+    if res.horizon is not None:
+        lines.append(f"horizon: {res.horizon.verdict()} ({res.horizon_runs} runs)")
     lines.append(
         f"evidence: {res.runs_total} runs ({res.runs_total / max(1, res.exhaustive_fixed_runs):.0%} of "
-        f"the {res.exhaustive_fixed_runs} of a fixed {spec.n_max}-replication sweep), feasible at "
-        f"{spec.confidence:.0%} (one-sided t, common random numbers); "
-        f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s)"
+        f"the {res.exhaustive_fixed_runs} of a fixed {spec.n_max}-replication sweep), "
+        f"{'feasible at' if res.holds else 'decided at'} {spec.confidence:.0%} at the searched horizon "
+        f"(one-sided t, common random numbers); "
+        f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s) of what pruning assumes"
     )
     for v in res.violations[:3]:
         lines.append(f"  WARNING monotonicity: {v}")
+    if len(res.violations) > 3:
+        lines.append(f"  ... {len(res.violations) - 3} more in size.json (evidence.monotonicity_violations)")
+    if res.not_monotone:
+        groups = sorted(res.not_monotone.items(), key=lambda kv: -kv[1])
+        lines.append(
+            "  not assumed monotone, so not pruned on (pairs): " + "; ".join(f"{k} x{n}" for k, n in groups[:4])
+        )
     for e in edge_notes(res):
         lines.append(f"  note: {e}")
     failed = [e for e in res.evaluated if e.status == "failed"]

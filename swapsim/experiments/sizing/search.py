@@ -9,9 +9,11 @@ The procedure (docs/sizing.md gives the reasoning and the guarantee):
    static cost is a lower bound on the total.
 2. **Walk in order of static cost**, cheapest first. For each configuration:
 
-   * **dominated**: some configuration already *shown infeasible* has at least its resources in every
-     monotone dimension (positions, bays, charged packs, docks, technicians, spare packs) and the same
-     other values: by monotonicity it is infeasible too, and is not simulated;
+   * **dominated**: some configuration already *shown infeasible* has at least its resources (positions,
+     bays, charged packs, docks, technicians, spare packs), the same other values, and failed a target
+     whose KPI is monotone in every dimension where the two differ
+     (:data:`~swapsim.experiments.sizing.space.MONOTONE_KPIS`): it fails that target too, and is not
+     simulated;
    * **screened**: activity-cycle hot-swap scenarios only, whose swap cycles are irregular enough for
      the closed-form estimate (:func:`swapsim.analysis.estimator.estimate`) to be trusted: a target
      that the estimate misses by more than ``screen_margin`` (relative) screens it out;
@@ -24,7 +26,9 @@ The procedure (docs/sizing.md gives the reasoning and the guarantee):
    difference between them (common random numbers: replication r has the same seed everywhere).
 4. **Check monotonicity** on what was simulated: for every pair where one configuration has at least
    the other's resources, a target KPI significantly worse (paired interval) with more resources, or a
-   feasible configuration below an infeasible one, is flagged as a violation in ``size.json``.
+   feasible configuration below an infeasible one, is a violation in ``size.json`` where the KPI is
+   assumed monotone, else counted as an observed non-monotone effect (grouped by KPI and dimension).
+5. **Check the horizon** (:mod:`swapsim.experiments.sizing.horizon`).
 
 Runs go through :func:`swapsim.experiments.execute_run` on the executors of ``swapsim sweep``; each
 look's runs are submitted together and decisions are taken only once the look is complete, so the
@@ -47,7 +51,9 @@ from swapsim.analysis.costs import static_costs
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
-from swapsim.experiments.sizing.space import Config, Target, check_kpis, dominates, enumerate_configs
+from swapsim.experiments.sizing.evidence import _binding, _failed, _monotonicity
+from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check
+from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
 from swapsim.results.outdir import (
@@ -61,7 +67,10 @@ from swapsim.results.outdir import (
 from swapsim.results.reader import ResultsError, read_json
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
-__all__ = ["SizeResult", "run_size", "STATUSES"]
+__all__ = ["SizeResult", "run_size", "STATUSES", "Evaluated", "_binding", "_monotonicity"]
+
+SIMULATED = ("feasible", "infeasible", "undecided", "failed")
+"""Statuses of configurations the walk simulated (their runs are the search's ``runs_total``)."""
 
 STATUSES = ("feasible", "infeasible", "undecided", "dominated", "screened", "not evaluated", "invalid", "failed")
 """Status of a configuration in ``size.csv``."""
@@ -112,8 +121,22 @@ class SizeResult:
     wall_time_s: float
     violations: list[str]
     checks: int
+    not_monotone: dict[str, int]
     executor: str
     exhaustive: bool = False
+    pilot_runs: int = 0
+    """Runs of the pilot not used by the walk (not in ``runs_total``)."""
+    pilot: PilotCheck | None = None
+    """Before the search: one configuration at the horizon and at 2x (is the horizon steady?)."""
+    horizon_runs: int = 0
+    """Runs of the horizon check (each ``factor`` times as long; not in ``runs_total``)."""
+    horizon: HorizonCheck | None = None
+    """The recommendation and the next cheaper configuration re-run at a longer horizon (None: not run)."""
+
+    @property
+    def holds(self) -> bool:
+        """An answer was found and it holds at the horizon check (or no check was asked for)."""
+        return self.best is not None and (self.horizon is None or self.horizon.best_holds)
 
     @property
     def exhaustive_fixed_runs(self) -> int:
@@ -152,14 +175,15 @@ class _Runs:
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write_text(ident, json.dumps(spec.identity(), indent=1))
 
-    def _file(self, cfg: Config, rep: int) -> Path:
-        return self.dir / f"c{cfg.index}-r{rep}.json"
+    def _file(self, cfg: Config, rep: int, prefix: str = "c") -> Path:
+        return self.dir / f"{prefix}{cfg.index}-r{rep}.json"
 
-    def ensure(self, items: list[tuple[Evaluated, int]]) -> None:
-        """Make sure every (configuration, replication) of ``items`` has its run (from disk or new)."""
+    def ensure(self, items: list[tuple[Evaluated, int]], prefix: str = "c") -> None:
+        """Make sure every (configuration, replication) of ``items`` has its run (from disk or new);
+        ``prefix`` names the files (``c``: the search's runs; ``h4c``: the horizon check's)."""
         todo = []
         for ev, rep in items:
-            path = self._file(ev.config, rep)
+            path = self._file(ev.config, rep, prefix)
             if rep in ev.runs:
                 continue
             if os.path.lexists(path):
@@ -187,7 +211,7 @@ class _Runs:
                 err = rec if isinstance(rec, BaseException) else rec.get("error")
                 ev.status, ev.reason = "failed", f"replication {task.replication} failed: {err}"
                 continue
-            path = self._file(ev.config, task.replication)
+            path = self._file(ev.config, task.replication, prefix)
             claim(self.root, [path])  # the entry first, then the file (atomically)
             atomic_write_text(path, json.dumps(rec))
             ev.runs[task.replication] = rec["kpis"]
@@ -303,7 +327,13 @@ def run_size(
     shown_infeasible: list[Evaluated] = []
     feasible: list[Evaluated] = []
     stop_rule = spec.objective == "costs.total_per_year" and not exhaustive
+    pilot: PilotCheck | None = None
     try:
+        if spec.horizon_factor > 1 and not exhaustive:
+            mid = order[len(order) // 2]  # a configuration of middling cost: its runs serve the walk too
+            log(f"[size] pilot: #{mid.config.index} at the horizon and at 2x, {spec.n_min} runs each")
+            pilot = pilot_check(spec, runs, mid, spec.n_min)
+            log(f"[size] pilot: {pilot.verdict()}")
         for pos, ev in enumerate(order):
             if stop_rule and len(feasible) >= 2:
                 second = sorted(e.mean(spec.objective) for e in feasible)[1]
@@ -312,12 +342,21 @@ def run_size(
                         rest.reason = "static cost already above the runner-up's total: cannot win"
                     break
             if not exhaustive:
-                above = next((z for z in shown_infeasible if dominates(z.config, ev.config, dims)), None)
+                above = next(
+                    (
+                        (z, t)
+                        for z in shown_infeasible
+                        for t in _failed(spec, z)
+                        if dominates(z.config, ev.config, dims, t.kpi)
+                    ),
+                    None,
+                )
                 if above is not None:
+                    z, t = above
                     ev.status = "dominated"
                     ev.reason = (
-                        f"has no more resources than #{above.config.index} ({above.config.label(dims)}), "
-                        f"shown infeasible"
+                        f"has no more resources than #{z.config.index} ({z.config.label(dims)}), "
+                        f"which fails {t}, monotone in them"
                     )
                     continue
                 if spec.screen:
@@ -331,21 +370,48 @@ def run_size(
             elif ev.status == "feasible":
                 feasible.append(ev)
             in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
-            per_run = runs.wall / max(1, runs.new)
-            eta = per_run * spec.n_min * in_play / max(1, runs.jobs)
+            left = [e for e in order[pos + 1 :] if e.status == "not evaluated"]
+            if stop_rule and len(feasible) >= 2:  # what costs more than the runner-up will not be walked
+                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+                left = [e for e in left if e.config.static_cost < second]
+            eta = _eta(spec, runs, order[: pos + 1], len(left))
             log(
                 f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
                 f"{runs.total} runs done | {in_play} configuration(s) still in play | "
-                f"ETA <= {_fmt_s(eta)}"
+                f"ETA ~ {_fmt_s(eta)}"
             )
+        res = _conclude(spec, evaluated, invalid, feasible, runs, started, exhaustive)
+        res.pilot = pilot
+        if res.best is not None and spec.horizon_factor > 1 and not exhaustive:
+            n = min(spec.n_max, spec.horizon_replications)
+            log(f"[size] horizon check: recommendation and next cheaper at {spec.horizon_factor:g}x, {n} runs each")
+            before = runs.total
+            res.horizon = check_horizon(spec, runs, res.best, evaluated, spec.horizon_factor, n)
+            res.horizon_runs = runs.total - before
+            res.wall_time_s = time.perf_counter() - started
     except BaseException:
         runs.close(abort=True)
         raise
     runs.close()
-    return _conclude(spec, evaluated, invalid, feasible, runs, started, exhaustive)
+    return res
+
+
+def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], in_play: int) -> float:
+    """Seconds left: the configurations still in play at the share of the walked ones that needed runs
+    and their mean replications so far, plus the horizon check (two configurations, ``factor`` times as
+    long), at the wall time per new run so far (the executor's parallelism is in it: not divided again)."""
+    sim = [e for e in walked if e.status in ("feasible", "infeasible", "undecided")]
+    if not sim or runs.new == 0:
+        return math.nan
+    left = in_play * len(sim) / len(walked) * sum(e.n for e in sim) / len(sim)
+    if spec.horizon_factor > 1:
+        left += 2 * min(spec.n_max, spec.horizon_replications) * spec.horizon_factor
+    return runs.wall / runs.new * left
 
 
 def _fmt_s(seconds: float) -> str:
+    if not math.isfinite(seconds):
+        return "?"
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
@@ -369,7 +435,7 @@ def _conclude(
             [float(best.runs[r][spec.objective]) for r in common],
             spec.confidence,
         )
-    violations, checks = _monotonicity(spec, evaluated)
+    violations, checks, observed = _monotonicity(spec, evaluated)
     binding = _binding(spec, best, evaluated) if best is not None else []
     return SizeResult(
         spec=spec,
@@ -379,71 +445,13 @@ def _conclude(
         runner_up=runner,
         margin=margin,
         binding=binding,
-        runs_total=runs.total,
+        runs_total=sum(e.n for e in evaluated if e.status in SIMULATED),
         runs_new=runs.new,
+        pilot_runs=runs.total - sum(e.n for e in evaluated if e.status in SIMULATED),
         wall_time_s=time.perf_counter() - started,
         violations=violations,
         checks=checks,
+        not_monotone=observed,
         executor=runs.ex.describe(),
         exhaustive=exhaustive,
     )
-
-
-def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str], int]:
-    """Pairs of simulated configurations where more resources did significantly worse (paired, at the
-    stated confidence), or a feasible configuration sits below one shown infeasible."""
-    dims = list(spec.dims)
-    sim = [e for e in evaluated if e.n >= 2 and e.status in ("feasible", "infeasible", "undecided")]
-    violations: list[str] = []
-    checks = 0
-    for a in sim:
-        for b in sim:
-            if not dominates(a.config, b.config, dims):
-                continue
-            if a.status == "infeasible" and b.status == "feasible":
-                violations.append(
-                    f"#{a.config.index} ({a.config.label(dims)}) is infeasible but #{b.config.index} "
-                    f"({b.config.label(dims)}), with fewer resources, is feasible"
-                )
-            common = sorted(set(a.runs) & set(b.runs))
-            if len(common) < 2:
-                continue
-            for t in spec.targets:
-                checks += 1
-                d = rs.paired(
-                    [float(a.runs[r][t.kpi]) for r in common],
-                    [float(b.runs[r][t.kpi]) for r in common],
-                    spec.confidence,
-                )
-                worse = d.low > 0 if t.upper else d.high < 0
-                if worse:
-                    violations.append(
-                        f"{t.kpi} is worse with more resources: #{a.config.index} "
-                        f"({a.config.label(dims)}) minus #{b.config.index} ({b.config.label(dims)}) "
-                        f"= {d.mean:.4g} +- {d.half:.3g}"
-                    )
-    return violations, checks
-
-
-def _below(a: Config, b: Config) -> bool:
-    """``b`` has at most ``a``'s value in every dimension (and differs): fewer robots, positions, ..."""
-    return a.values != b.values and all(y <= x for x, y in zip(a.values, b.values))
-
-
-def _binding(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[str]:
-    """Targets that configurations below the recommendation (at most its value in every dimension) failed;
-    else the target with the least relative slack at the recommendation."""
-    failed: list[str] = []
-    for e in evaluated:
-        if e.status == "infeasible" and _below(best.config, e.config):
-            for t in spec.targets:
-                if e.decisions.get(str(t)) == rs.FAILS and str(t) not in failed:
-                    failed.append(str(t))
-    if failed:
-        return failed
-
-    def slack(t: Target) -> float:
-        m = best.mean(t.kpi)
-        return abs(m - t.value) / max(abs(t.value), 1e-12)
-
-    return [str(min(spec.targets, key=slack))]

@@ -17,7 +17,26 @@ from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.space import Dimension, Target
 from swapsim.scenario import Scenario, ScenarioError, scenario_to_dict
 
-__all__ = ["SizeSpec", "make_spec"]
+__all__ = ["SizeSpec", "make_spec", "guard_targets", "GUARDS"]
+
+GUARDS: dict[str, tuple[Target, ...]] = {
+    "swap": (
+        Target("swaps.wait_min.p95", "<=", 10.0, guard=True),
+        Target("swaps.stockout_share", "<=", 0.05, guard=True),
+    ),
+    "plug_in": (Target("charging.wait_min.p95", "<=", 10.0, guard=True),),
+}
+"""Guard targets ``size`` adds unless told otherwise (``--no-guards``): a coverage or cost question alone
+can be answered by a configuration whose robots queue for an hour or find no charged pack half the time.
+The values (a 10 min 95th-percentile wait at a station or dock, 5 % of swaps finding no green pack) are
+assumptions, stated in the output; a user target on the same KPI replaces its guard."""
+
+
+def guard_targets(scenario: Scenario, targets: list[Target]) -> list[Target]:
+    """The guards for ``scenario``'s power strategy that ``targets`` do not already constrain."""
+    kind = "plug_in" if scenario.strategy.kind == "plug_in" else "swap"
+    asked = {t.kpi for t in targets}
+    return [g for g in GUARDS[kind] if g.kpi not in asked]
 
 
 @dataclass(frozen=True)
@@ -36,6 +55,11 @@ class SizeSpec:
     screen: bool = True
     screen_margin: float = 0.5
     notes: tuple[str, ...] = ()
+    horizon_factor: float = 0.0
+    """The pilot and the horizon check (which re-runs the answer with a measured span this many times as
+    long); <= 1: off. The CLI's default is 4."""
+    horizon_replications: int = 10
+    """Replications of the horizon check (at most ``n_max``)."""
 
     @property
     def looks(self) -> list[int]:
@@ -50,7 +74,7 @@ class SizeSpec:
         """What must not change for ``--resume`` to reuse the runs on disk."""
         return {
             "base_scenario": self.base_data,
-            "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
+            "dims": [[d.path, d.lo, d.hi, d.step, *([d.link] if d.link else [])] for d in self.dims],
             "seed": self.seed,
         }
 
@@ -68,8 +92,14 @@ def make_spec(
     seed: int | None = None,
     screen: bool = True,
     screen_margin: float = 0.5,
+    guards: bool = False,
+    horizon_factor: float = 0.0,
+    horizon_replications: int = 10,
 ) -> SizeSpec:
-    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
+    """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults.
+
+    ``guards``: add :func:`guard_targets` (the CLI does, unless ``--no-guards``). ``horizon_factor``: run
+    the pilot and the horizon check at this factor (the CLI's default is 4; 0 here: off)."""
     problems = []
     if not dims:
         problems.append("--search: give at least one PATH=LO..HI")
@@ -81,9 +111,21 @@ def make_spec(
         problems.append(f"--confidence: must be in [0.5, 1) (got {confidence})")
     if n_min < 2 or n_max < n_min:
         problems.append(f"--min-replications/--max-replications: need 2 <= min <= max (got {n_min}, {n_max})")
+    if horizon_factor != 0 and horizon_factor < 1:
+        problems.append(f"--horizon-check: the factor must be 0 (off) or >= 1 (got {horizon_factor:g})")
+    if horizon_replications < 2:
+        problems.append(f"--horizon-replications: need at least 2 (got {horizon_replications})")
     if problems:
         raise ScenarioError("\n".join(problems))
     notes = []
+    if guards:
+        added = guard_targets(scenario, targets)
+        if added:
+            targets = [*targets, *added]
+            notes.append(
+                "guard target(s) added: " + ", ".join(map(str, added)) + " (assumed service floors; "
+                "--no-guards drops them, a --target on the same KPI replaces one)"
+            )
     if scenario.costs is None:
         scenario = scenario.model_copy(update={"costs": CostsSpec()})
         notes.append(
@@ -102,4 +144,6 @@ def make_spec(
         screen=screen,
         screen_margin=screen_margin,
         notes=tuple(notes),
+        horizon_factor=horizon_factor,
+        horizon_replications=horizon_replications,
     )
