@@ -45,6 +45,14 @@ def cost_rows(costs: dict[str, Any]) -> list[list[str]]:
     ]
     pp = costs.get("per_productive_robot_hour")
     rows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
+    n, se, life = (
+        costs.get("pack_replacements_per_year"),
+        costs.get("pack_replacements_se"),
+        costs.get("pack_life_years"),
+    )
+    if n is not None:
+        rows.append(["pack replacements a year (expected, from the measured ageing)", f"{n:,.1f} +- {se or 0:,.1f}"])
+        rows.append(["typical pack life (years)", "-" if life is None else f"{life:.2f}"])
     rows += [[f"capital: {k}", _money(v)] for k, v in (costs.get("capital") or {}).items()]
     return rows
 

@@ -28,6 +28,8 @@ COST_KEYS = (
     "penalties_per_year",
     "total_per_year",
     "per_productive_robot_hour",
+    "pack_replacements_per_year",
+    "pack_life_years",
 )
 
 
@@ -213,8 +215,19 @@ def format_summary(res: SizeResult) -> str:
         lines.append(
             f"  cost        {b.mean(spec.objective):,.0f} per year ({spec.objective}; "
             f"capital {b.mean('costs.capital_per_year'):,.0f}, energy {b.mean('costs.energy_per_year'):,.0f}, "
-            f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f})"
+            f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f}, "
+            f"maintenance {b.mean('costs.maintenance_per_year'):,.0f}"
+            + (f", penalties {pen:,.0f}" if (pen := b.mean("costs.penalties_per_year")) > 0 else "")
+            + ")"
         )
+        n_packs = b.mean("costs.pack_replacements_per_year")
+        if math.isfinite(n_packs):
+            life = b.mean("costs.pack_life_years")
+            lines.append(
+                f"  packs       {n_packs:,.1f} +- {b.mean('costs.pack_replacements_se'):,.1f} replacements a year "
+                f"expected over the capital's life, from the measured ageing"
+                + (f" (a typical pack lasts {life:.2f} years)" if math.isfinite(life) else "")
+            )
         for t in spec.targets:
             bd = b.bounds[t.kpi]
             lines.append(
