@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from swapsim.experiments.sizing.life import format_life, life_cost
 from swapsim.experiments.sizing.search import Evaluated, SizeResult
 
 __all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
@@ -83,7 +84,7 @@ def size_json(res: SizeResult) -> dict[str, Any]:
         counts[ev.status] = counts.get(ev.status, 0) + 1
     counts["invalid"] = len(res.invalid)
     m = res.margin
-    return {
+    doc: dict[str, Any] = {
         "scenario": spec.source,
         "question": {
             "search": [
@@ -132,6 +133,10 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "exhaustive_mode": res.exhaustive,
         },
     }
+    if spec.life != "new":  # swapsim.experiments.sizing.life
+        doc["question"]["life"] = spec.life
+        doc["life"] = life_cost(res)
+    return doc
 
 
 def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
@@ -244,6 +249,7 @@ def format_summary(res: SizeResult) -> str:
             )
         else:
             lines.append("  runner-up   none feasible in the grid")
+        lines.extend(format_life(res))
     lines.append(
         f"evidence: {res.runs_total} runs ({res.runs_total / max(1, res.exhaustive_fixed_runs):.0%} of "
         f"the {res.exhaustive_fixed_runs} of a fixed {spec.n_max}-replication sweep), feasible at "

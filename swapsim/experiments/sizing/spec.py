@@ -36,6 +36,8 @@ class SizeSpec:
     screen: bool = True
     screen_margin: float = 0.5
     notes: tuple[str, ...] = ()
+    life: str = "new"
+    """``new``, ``end`` (the base scenario has ``battery.life=end``) or ``both`` (swapsim.experiments.sizing.life)."""
 
     @property
     def looks(self) -> list[int]:
@@ -48,11 +50,14 @@ class SizeSpec:
 
     def identity(self) -> dict[str, Any]:
         """What must not change for ``--resume`` to reuse the runs on disk."""
-        return {
+        out: dict[str, Any] = {
             "base_scenario": self.base_data,
             "dims": [[d.path, d.lo, d.hi, d.step] for d in self.dims],
             "seed": self.seed,
         }
+        if self.life == "both":  # a replication is then two runs
+            out["life"] = self.life
+        return out
 
 
 def make_spec(
@@ -68,6 +73,7 @@ def make_spec(
     seed: int | None = None,
     screen: bool = True,
     screen_margin: float = 0.5,
+    life: str = "new",
 ) -> SizeSpec:
     """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults."""
     problems = []
@@ -89,6 +95,25 @@ def make_spec(
         notes.append(
             "the scenario has no costs: section: priced at the default unit costs (assumptions, docs/sizing.md)"
         )
+    if life == "both":
+        if scenario.battery.life == "end":
+            raise ScenarioError("--life both: the scenario already sets battery.life=end (drop one)")
+        from swapsim.experiments.sizing.life import end_targets
+
+        targets = end_targets(targets)
+        notes.append(
+            "--life both: every target is tested with new packs and at end of life (end_of_life.* KPIs, "
+            "the same seeds); the cost is that of the deployment with new packs over its life"
+        )
+    elif scenario.battery.life == "end":
+        life = "end"
+        notes.append(
+            "end of life: every pack held at its retirement state; pack replacements are priced for safety "
+            "faults only (--life both prices the life)"
+        )
+    if life != "new" and screen:
+        screen = False  # the closed-form estimate knows nothing of pack health
+        notes.append("no screening by the closed-form estimate at end of life (it assumes new packs)")
     return SizeSpec(
         source=source,
         base_data=scenario_to_dict(scenario),
@@ -102,4 +127,5 @@ def make_spec(
         screen=screen,
         screen_margin=screen_margin,
         notes=tuple(notes),
+        life=life,
     )
