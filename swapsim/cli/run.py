@@ -135,15 +135,15 @@ _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivis
 """What reading a damaged results folder can raise past :func:`swapsim.results.check_results_dir`."""
 
 
-@cli.command(short_help="Redraw the figures of a results directory from its saved files.")
+@cli.command(short_help="Redraw the figures of a results directory (run, sweep, compare, size) from its files.")
 @results_dir_argument
 @format_option
 @_user_errors
 def plot(results_dir: Path, fmt: str) -> None:
-    """Redraw every figure of a run, sweep or comparison in RESULTS_DIR from its saved files.
+    """Redraw every figure of a run, sweep, comparison or size search in RESULTS_DIR from its saved files.
 
     Never simulates: the figures are drawn from summary.json and the CSV tables (or points.csv,
-    compare.csv). The kind of directory is told by its files.
+    compare.csv, size.json and size.csv). The kind of directory is told by its files.
 
     \b
     Example:

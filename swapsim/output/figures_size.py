@@ -28,8 +28,8 @@ _STYLE = {
 }
 
 
-def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
-    """Draw and save the figure to ``path`` (PNG)."""
+def draw_size_figure(res: SizeResult, path: str | Path, fmt: str = "png") -> Path:
+    """Draw and save the figure to ``path`` (PNG, or ``fmt``)."""
     spec = res.spec
     target = next((t for t in spec.targets if str(t) in res.binding), spec.targets[0])
     fig = Figure(figsize=(7.5, 4.8), layout="constrained")
@@ -93,5 +93,5 @@ def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="best")
     path = Path(path)
-    fig.savefig(path, format="png", dpi=120)
+    fig.savefig(path, format=fmt, dpi=120)
     return path
