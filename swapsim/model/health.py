@@ -104,8 +104,7 @@ class HealthMonitor:
         self.recorder = recorder
         self.packs = packs
         battery = scenario.battery
-        self.end_of_life = battery.life == "end"
-        """Packs start at their end-of-life state, do not age and are not retired for health."""
+        self.end_of_life = battery.life == "end"  # packs start at end of life, held: no ageing, no health alerts
         self.ageing = battery.ageing and not self.end_of_life
         self._growth = battery.resistance_growth
         self.model = CHEMISTRIES[battery.chemistry]
@@ -280,20 +279,17 @@ class HealthMonitor:
         fault = rate > 0 and self._fault[i].next() < rate
         rec_ = self.recorder
         rec_.pack_checked(i, rec.pack.id, estimated, true, now)
-        held = self.end_of_life  # end of life held: no warning, no retirement for health
-        if not held and estimated < spec.warn_below and math.isnan(rec.warned_h):
+        warn, retire = (-math.inf, -math.inf) if self.end_of_life else (spec.warn_below, spec.retire_below)
+        if estimated < warn and math.isnan(rec.warned_h):
             rec.warned_h = now
             rec_.alert("warning", i, rec.pack.id, estimated, true, now)
             self._order(rec)
         reason = ""
         if fault:
             reason = "fault"
-        elif not held and (
-            estimated < spec.retire_below
-            or (
-                self.ageing  # without ageing the ratio stays 1 (< the limit)
-                and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
-            )
+        elif estimated < retire or (
+            self.ageing  # without ageing (or held at end of life) the ratio is not checked
+            and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
         ):
             reason = "retirement"
         if reason:
