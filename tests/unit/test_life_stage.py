@@ -67,5 +67,10 @@ def test_run_and_size_take_life(tmp_path):
     assert "end_of_life.swaps.wait_min.mean<=30" in r.output and "life        swaps.wait_min.mean" in r.output
     doc = json.loads((tmp_path / "z" / "size.json").read_text())
     assert doc["question"]["life"] == "both" and doc["life"]["recommendation"] == "stations[0].positions=1"
+    c = CliRunner().invoke(cli, ["compare", str(path), "--life", "end", "--strategies", "hot_swap,cold_swap", "-r", "1",
+                                 "--no-figures", "-q", "--out", str(tmp_path / "c")])
+    assert c.exit_code == 0, c.output
+    run = json.loads((tmp_path / "c" / "hot_swap" / "summary.json").read_text())
+    assert run["packs"]["mean_health_end"] == pytest.approx(0.8)
     bad = CliRunner().invoke(cli, ["run", str(path), "--life", "old"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
