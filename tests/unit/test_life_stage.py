@@ -67,6 +67,8 @@ def test_run_and_size_take_life(tmp_path):
     assert "end_of_life.swaps.wait_min.mean<=30" in r.output and "life        swaps.wait_min.mean" in r.output
     doc = json.loads((tmp_path / "z" / "size.json").read_text())
     assert doc["question"]["life"] == "both" and doc["life"]["recommendation"] == "stations[0].positions=1"
+    page = (tmp_path / "z" / "report.html").read_text()
+    assert "KPI at the recommendation" in page and "end of life costs nothing more" in page
     c = CliRunner().invoke(cli, ["compare", str(path), "--life", "end", "--strategies", "hot_swap,cold_swap", "-r", "1",
                                  "--no-figures", "-q", "--out", str(tmp_path / "c")])
     assert c.exit_code == 0, c.output
