@@ -135,7 +135,7 @@ _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivis
 """What reading a damaged results folder can raise past :func:`swapsim.results.check_results_dir`."""
 
 
-@cli.command(short_help="Redraw the figures of a results directory (run, sweep, compare, size) from its files.")
+@cli.command(short_help="Redraw the figures of a results directory from its saved files.")
 @results_dir_argument
 @format_option
 @_user_errors
