@@ -251,7 +251,9 @@ def simulate(
     if scenario.costs is not None:  # the cost model (swapsim.analysis.costs), only when the scenario prices things
         from swapsim.analysis.costs import cost_summary
 
-        summary["costs"] = cost_summary(summary, scenario, recorder.energy.grid_kwh_by_hour())
+        summary["costs"] = cost_summary(
+            summary, scenario, recorder.energy.grid_kwh_by_hour(), duty=_duty_rates(summary, scenario, fleet)
+        )
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -278,3 +280,20 @@ def _add_battery_kpis(summary: dict[str, Any], recorder: Recorder, fleet: Fleet,
         "crew": fleet.health.crew.size if fleet.health is not None else 0,
         **battery["technicians"],
     }
+
+
+def _duty_rates(summary: dict[str, Any], scenario: Scenario, fleet: Fleet) -> Any:
+    """The ageing rates and drop-offs the run measured (:func:`swapsim.analysis.pack_life.measure_duty`)."""
+    from swapsim.analysis.pack_life import PackFade, measure_duty
+
+    health = fleet.health
+    fades = []
+    if health is not None:
+        for rec in health.records.values():
+            if rec.status in ("in_robot", "in_bay"):
+                f = rec.fade
+                service_days = (scenario.horizon - rec.entered_h) / 24.0
+                fades.append(PackFade(f.q_cal, f.q_cyc, f.days, service_days, f.wear, rec.entered_h == 0.0))
+    span_days = (scenario.horizon - scenario.warmup) / 24.0
+    checks = float(summary.get("alerts", {}).get("checks", 0) or 0)
+    return measure_duty(fades, scenario.battery.chemistry, checks, span_days, len(fades))

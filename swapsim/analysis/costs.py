@@ -3,8 +3,9 @@
 Money is currency-free: plain numbers per the unit in each field's name. Capital (robots, stations,
 swap positions, bays, packs) is annualised with the capital recovery factor over ``life_years`` at
 ``discount_rate``; energy is priced flat or by a time-of-use tariff by hour of day; technician labour
-per staffed hour (crew x on-duty hours of the technician shifts); pack replacements (retirements by the
-health model) at the pack price; optional penalties for unserved tasks and robot-hours short of a target.
+per staffed hour (crew x on-duty hours of the technician shifts); pack replacements at the pack price,
+expected over ``life_years`` from the ageing rates the run measured (:mod:`swapsim.analysis.pack_life`);
+optional penalties for unserved tasks and robot-hours short of a target.
 
 :func:`cost_summary` is a pure function of a run's summary, the scenario and (optionally) the grid
 energy by hour of day; :func:`static_costs` is the part known before any run (capital, maintenance,
@@ -14,9 +15,11 @@ of 365 days (8760 h), scaled from the measured span ``horizon - warmup``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+from swapsim.analysis.pack_life import DutyRates, replacements
 from swapsim.scenario.costs import HOURS_PER_YEAR, CostsSpec
 
 __all__ = ["capital_recovery_factor", "static_costs", "cost_summary", "unit_counts"]
@@ -95,7 +98,10 @@ def static_costs(scenario: Any) -> dict[str, Any]:
 
 
 def cost_summary(
-    summary: dict[str, Any], scenario: Any, grid_kwh_by_hour: Sequence[float] | None = None
+    summary: dict[str, Any],
+    scenario: Any,
+    grid_kwh_by_hour: Sequence[float] | None = None,
+    duty: DutyRates | None = None,
 ) -> dict[str, Any]:
     """The ``costs`` section of a run's summary (all money per year).
 
@@ -104,6 +110,11 @@ def cost_summary(
         scenario: the scenario run (its ``costs`` section, or the defaults when it has none).
         grid_kwh_by_hour: grid energy (kWh) drawn in each hour of the day over the measured span, for a
             time-of-use tariff; without it the energy is priced at the tariff's time-weighted mean.
+        duty: the ageing rates and drop-offs the run measured (:func:`swapsim.analysis.pack_life.measure_duty`):
+            pack replacements are then the expected number per year over ``life_years`` from new
+            (:func:`swapsim.analysis.pack_life.replacements`, seeded by ``scenario.seed``), with
+            ``pack_replacements_per_year``, its Monte Carlo error ``pack_replacements_se`` and
+            ``pack_life_years``. Without it, the run's retirements (``packs.retired``) scaled to a year.
     Returns:
         ``capital_per_year``, ``energy_per_year``, ``labour_per_year``, ``packs_per_year``,
         ``maintenance_per_year``, ``penalties_per_year``, ``total_per_year``,
@@ -121,8 +132,13 @@ def cost_summary(
     else:
         energy_cost = grid_kwh * sum(prices) / 24.0
     energy = energy_cost * per_year
-    retired = float(summary.get("packs", {}).get("retired", 0) or 0)
-    packs = retired * c.replacement_price * per_year
+    life: dict[str, float] | None = None
+    if duty is not None:
+        life = replacements(duty, scenario, c.life_years, scenario.seed)
+        packs = life["per_year"] * c.replacement_price
+    else:
+        retired = float(summary.get("packs", {}).get("retired", 0) or 0)
+        packs = retired * c.replacement_price * per_year
     fleet = summary.get("fleet", {})
     productive = float(fleet.get("on_duty_mean", scenario.fleet.robots)) * float(fleet.get("utilisation", 0.0))
     penalties = 0.0
@@ -140,7 +156,7 @@ def cost_summary(
         + penalties
     )
     productive_h = productive * HOURS_PER_YEAR
-    return {
+    out = {
         "capital_per_year": static["capital_per_year"],
         "energy_per_year": energy,
         "labour_per_year": static["labour_per_year"],
@@ -151,3 +167,8 @@ def cost_summary(
         "per_productive_robot_hour": total / productive_h if productive_h > 0 else None,
         "capital": static["capital"],
     }
+    if life is not None:
+        out["pack_replacements_per_year"] = life["per_year"]
+        out["pack_replacements_se"] = life["se"]
+        out["pack_life_years"] = life["life_years"] if math.isfinite(life["life_years"]) else None
+    return out

@@ -83,6 +83,28 @@ set_option = click.option(
     "--set stations[0].bays=12 (--set 'stations[*].bays=12': every station). Repeatable; validated like the file.",
 )
 
+
+def life_option(both: bool = False) -> Callable[..., Any]:
+    """``--life``: the packs' life stage (``battery.life``); with ``both``, size checks the targets at both."""
+    choices = ["new", "end", "both"] if both else ["new", "end"]
+    extra = "; both: the targets must hold with new packs and at end of life (twice the runs)" if both else ""
+    return click.option(
+        "--life",
+        type=click.Choice(choices),
+        default="new",
+        show_default=True,
+        help="Life stage of the packs. new: packs start new and age; end: every pack starts at the state it "
+        "reaches at the retirement threshold (capacity and resistance) and stays there (--set battery.life=end)"
+        + extra
+        + ".",
+    )
+
+
+def with_life(overrides: tuple[str, ...], life: str) -> tuple[str, ...]:
+    """``overrides`` with ``battery.life=end`` appended when ``life`` is ``end``."""
+    return (*overrides, "battery.life=end") if life == "end" else overrides
+
+
 format_option = click.option(
     "--format",
     "fmt",

@@ -22,10 +22,12 @@ from swapsim.cli import (
     executor_option,
     figures_option,
     format_option,
+    life_option,
     quiet_option,
     scheduler_option,
     seed_option,
     set_option,
+    with_life,
 )
 from swapsim.resources import check_sweep_memory, max_memory_option
 from swapsim.scenario import ScenarioError, load_scenario
@@ -288,6 +290,7 @@ def sweep(
     "swapsim before; any other non-empty directory is refused.",
 )
 @set_option
+@life_option()
 @figures_option()
 @format_option
 @quiet_option()
@@ -319,6 +322,7 @@ def compare(
     quiet: bool,
     replications: int = 10,
     jobs: int | None = None,
+    life: str = "new",
 ) -> None:
     """Run SCENARIO under each power strategy with common random numbers and compare them.
 
@@ -331,6 +335,7 @@ def compare(
     from swapsim.scenario.shortening import cap_replications
 
     kinds = parse_strategies(strategies)
+    overrides = with_life(overrides, life)
     sc = load_scenario(scenario, overrides)
     replications = cap_replications(replications)
     out = _out_dir(out, sc.name, "-compare", "compare.json")

@@ -20,9 +20,11 @@ from swapsim.cli import (
     cli,
     figures_option,
     format_option,
+    life_option,
     quiet_option,
     seed_option,
     set_option,
+    with_life,
 )
 from swapsim.resources import max_memory_option
 from swapsim.scenario import Scenario, dump_scenario, load_scenario
@@ -40,12 +42,20 @@ from swapsim.scenario import Scenario, dump_scenario, load_scenario
     "before (only its own files are replaced); any other non-empty directory is refused.",
 )
 @set_option
+@life_option()
 @figures_option("the run figures")
 @format_option
 @quiet_option()
 @_user_errors
 def run(
-    scenario: Path, seed: int | None, out: Path | None, overrides: tuple[str, ...], figures: bool, fmt: str, quiet: bool
+    scenario: Path,
+    seed: int | None,
+    out: Path | None,
+    overrides: tuple[str, ...],
+    life: str,
+    figures: bool,
+    fmt: str,
+    quiet: bool,
 ) -> None:
     """Run SCENARIO once and write its results and figures.
 
@@ -56,7 +66,7 @@ def run(
     from swapsim.engine import simulate
     from swapsim.results import write_run
 
-    sc = load_scenario(scenario, overrides)
+    sc = load_scenario(scenario, with_life(overrides, life))
     out = _out_dir(out, sc.name)
     result = simulate(sc, seed, origin={"scenario_file": str(scenario), "overrides": list(overrides)})
     write_run(result, out)
@@ -130,10 +140,10 @@ _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivis
 @format_option
 @_user_errors
 def plot(results_dir: Path, fmt: str) -> None:
-    """Redraw every figure of a run, sweep or comparison in RESULTS_DIR from its saved files.
+    """Redraw every figure of a run, sweep, comparison or size search in RESULTS_DIR from its saved files.
 
     Never simulates: the figures are drawn from summary.json and the CSV tables (or points.csv,
-    compare.csv). The kind of directory is told by its files.
+    compare.csv, size.json and size.csv). The kind of directory is told by its files.
 
     \b
     Example:

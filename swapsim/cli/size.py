@@ -14,7 +14,17 @@ from pathlib import Path
 
 import click
 
-from swapsim.cli import _out_dir, _user_errors, cli, executor_option, scheduler_option, seed_option, set_option
+from swapsim.cli import (
+    _out_dir,
+    _user_errors,
+    cli,
+    executor_option,
+    life_option,
+    scheduler_option,
+    seed_option,
+    set_option,
+    with_life,
+)
 from swapsim.scenario import load_scenario
 
 __all__ = ["size_cmd"]
@@ -114,6 +124,7 @@ __all__ = ["size_cmd"]
     default=None,
     help="Output directory (default: results/<scenario name>-size/).",
 )
+@life_option(both=True)
 @click.option("--resume", is_flag=True, help="Reuse the runs already in --out (same scenario, search and seed).")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Draw size.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
@@ -139,6 +150,7 @@ def size_cmd(
     resume: bool,
     figures: bool,
     quiet: bool,
+    life: str = "new",
 ) -> None:
     """Find the cheapest configuration that meets every target at the stated confidence.
 
@@ -159,7 +171,7 @@ def size_cmd(
 
     dims = [parse_search(s) for s in search]
     tgts = [parse_objective_target(t) for t in targets]
-    sc = load_scenario(scenario, overrides)
+    sc = load_scenario(scenario, with_life(overrides, life))
     from swapsim.scenario.shortening import cap_replications
 
     min_replications = cap_replications(min_replications, 2)
@@ -178,6 +190,7 @@ def size_cmd(
         guards=guards,
         horizon_factor=horizon_factor,
         horizon_replications=horizon_replications,
+        life="both" if life == "both" else "new",
     )
     out = _out_dir(out, sc.name, "-size", marker="size-spec.json")  # checked before any run
     if not quiet:

@@ -104,7 +104,8 @@ class HealthMonitor:
         self.recorder = recorder
         self.packs = packs
         battery = scenario.battery
-        self.ageing = battery.ageing
+        self.end_of_life = battery.life == "end"  # packs start at end of life, held: no ageing, no health alerts
+        self.ageing = battery.ageing and not self.end_of_life
         self._growth = battery.resistance_growth
         self.model = CHEMISTRIES[battery.chemistry]
         self.t_robot_k = celsius_to_kelvin(battery.temperature_c.in_robot)
@@ -163,6 +164,8 @@ class HealthMonitor:
             )
             q0 = float(rng.normal(1.0, battery.initial_capacity_sd)) if battery.initial_capacity_sd else 1.0
             fade = FadeState(q0=q0, wear=wear)
+        elif self.end_of_life and since_h is None and self.env.now == 0.0:  # a pack in service at the start
+            fade = FadeState(q_cyc=1.0 - self.scenario.end_of_life_health)
         else:
             fade = FadeState()
         now = self.env.now
@@ -276,15 +279,16 @@ class HealthMonitor:
         fault = rate > 0 and self._fault[i].next() < rate
         rec_ = self.recorder
         rec_.pack_checked(i, rec.pack.id, estimated, true, now)
-        if estimated < spec.warn_below and math.isnan(rec.warned_h):
+        warn, retire = (-math.inf, -math.inf) if self.end_of_life else (spec.warn_below, spec.retire_below)
+        if estimated < warn and math.isnan(rec.warned_h):
             rec.warned_h = now
             rec_.alert("warning", i, rec.pack.id, estimated, true, now)
             self._order(rec)
         reason = ""
         if fault:
             reason = "fault"
-        elif estimated < spec.retire_below or (
-            self.ageing  # without ageing the ratio stays 1 (< the limit)
+        elif estimated < retire or (
+            self.ageing  # without ageing (or held at end of life) the ratio is not checked
             and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
         ):
             reason = "retirement"

@@ -16,7 +16,7 @@ __all__ = ["plot_results"]
 
 
 def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
-    """Redraw every figure of a run, sweep or comparison directory from its saved files.
+    """Redraw every figure of a run, sweep, comparison or size directory from its saved files.
 
     Never simulates. The kind of directory is told by its files (:func:`swapsim.results.results_kind`).
 
@@ -24,6 +24,10 @@ def plot_results(results_dir: Path, fmt: str = "png") -> list[Path]:
         swapsim.results.ResultsError: not a results directory, or a file it needs is missing or unreadable.
     """
     results_dir = Path(results_dir)
+    from swapsim.output.figures_size_files import is_size_dir, plot_size
+
+    if is_size_dir(results_dir):  # swapsim size: size.png from size.json and size.csv
+        return plot_size(results_dir, fmt)
     plotters: dict[str, Callable[[Path, str], list[Path]]] = {
         "run": plot_run,
         "sweep": plot_sweep,

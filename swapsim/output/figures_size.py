@@ -30,8 +30,8 @@ _STYLE = {
 }
 
 
-def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
-    """Draw and save the figure to ``path`` (PNG, at most 1280 px wide): one panel per target."""
+def draw_size_figure(res: SizeResult, path: str | Path, fmt: str = "png") -> Path:
+    """Draw and save the figure to ``path`` (PNG, or ``fmt``; at most 1280 px wide): one panel per target."""
     spec = res.spec
     targets = list(spec.targets)
     k = len(targets)
@@ -48,7 +48,7 @@ def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
         fontsize=10,
     )
     path = Path(path)
-    fig.savefig(path, format="png", dpi=120)
+    fig.savefig(path, format=fmt, dpi=120)
     return path
 
 

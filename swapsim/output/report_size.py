@@ -45,8 +45,46 @@ def cost_rows(costs: dict[str, Any]) -> list[list[str]]:
     ]
     pp = costs.get("per_productive_robot_hour")
     rows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
+    n, se, life = (
+        costs.get("pack_replacements_per_year"),
+        costs.get("pack_replacements_se"),
+        costs.get("pack_life_years"),
+    )
+    if n is not None:
+        rows.append(["pack replacements a year (expected, from the measured ageing)", f"{n:,.1f} +- {se or 0:,.1f}"])
+        rows.append(["typical pack life (years)", "-" if life is None else f"{life:.2f}"])
     rows += [[f"capital: {k}", _money(v)] for k, v in (costs.get("capital") or {}).items()]
     return rows
+
+
+def _life_html(life: Any) -> str:
+    """``--life both``: the recommendation's target KPIs with new packs and at end of life, and what the
+    end-of-life answer costs over the cheapest configuration shown to meet the targets with new packs."""
+    from swapsim.output.report_tables import html_table
+
+    if not isinstance(life, dict):
+        return ""
+
+    def num(v: Any) -> str:
+        return f"{v:.4g}" if isinstance(v, (int, float)) else "-"
+
+    rows = [[k, num(v.get("new")), num(v.get("end"))] for k, v in (life.get("kpis") or {}).items()]
+    html = html_table(
+        ["KPI at the recommendation", "new packs", "end of life"],
+        rows,
+        caption="Every pack at the state it reaches at the retirement threshold (--life both, docs/sizing.md).",
+    )
+    new_only, extra = life.get("new_only"), life.get("extra_per_year")
+    if new_only is None:
+        html += "<p>No configuration was shown to meet the targets with new packs alone.</p>"
+    elif new_only == life.get("recommendation"):
+        html += "<p>The same configuration meets the targets with new packs: end of life costs nothing more.</p>"
+    else:
+        html += (
+            f"<p>With new packs alone {escape(str(new_only))} would do; meeting the targets at end of life "
+            f"costs {_money(extra)} more per year.</p>"
+        )
+    return html
 
 
 def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str], list[tuple[str, str, str]]]:
@@ -91,6 +129,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
         body += html_table(
             ["target", "mean", "one-sided bound", "decision", ""], trows, caption="At the recommended configuration."
         )
+        body += _life_html(doc.get("life"))
         crows = [[k.replace("_", " "), _money(v)] for k, v in rec["costs"].items() if k != "per_productive_robot_hour"]
         pp = rec["costs"].get("per_productive_robot_hour")
         crows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])

@@ -84,6 +84,11 @@ class BatterySpec(_Frozen):
     )
     initial_capacity_sd: Real = Field(default=0.015, ge=0, le=0.2, description="initial capacity Q0 ~ N(1, sd) [G]")
     resistance_growth: Real = Field(default=2.5, ge=0, description="R/R0 = 1 + growth x (1 - retained capacity) [G]")
+    life: Literal["new", "end"] = Field(
+        default="new",
+        description="new: packs start new and age; end: every pack starts at its end-of-life state "
+        "(Scenario.end_of_life_health, the resistance to match) and stays there, never retired for health",
+    )
 
 
 class HealthSpec(_Frozen):

@@ -249,6 +249,15 @@ class Scenario(_Frozen):
     costs: CostsSpec | None = None  # prices, for the costs KPIs and swapsim size (swapsim.scenario.costs)
 
     @property
+    def end_of_life_health(self) -> float:
+        """Health (fraction of rated capacity) at which a pack of rated capacity is retired: the capacity
+        threshold ``health.retire_below``, or where the resistance ratio ``1 + growth (1 - health)``
+        reaches ``health.retire_resistance_ratio`` if that comes first."""
+        growth = self.battery.resistance_growth
+        by_resistance = 1.0 - (self.health.retire_resistance_ratio - 1.0) / growth if growth > 0 else 0.0
+        return max(self.health.retire_below, by_resistance)
+
+    @property
     def total_packs(self) -> int:
         """Packs in the system: those in the robots plus those in the bays at the start (none for plug_in)."""
         in_bays = 0 if self.strategy.kind == "plug_in" else sum(s.charged_packs for s in self.stations)

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from swapsim.experiments.sizing.life import format_life, life_cost
 from swapsim.experiments.sizing.search import Evaluated, SizeResult
 
 __all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
@@ -28,6 +29,8 @@ COST_KEYS = (
     "penalties_per_year",
     "total_per_year",
     "per_productive_robot_hour",
+    "pack_replacements_per_year",
+    "pack_life_years",
 )
 
 
@@ -124,7 +127,7 @@ def size_json(res: SizeResult) -> dict[str, Any]:
         counts[ev.status] = counts.get(ev.status, 0) + 1
     counts["invalid"] = len(res.invalid)
     m = res.margin
-    return {
+    doc: dict[str, Any] = {
         "scenario": spec.source,
         "question": {
             "search": [
@@ -195,6 +198,10 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "exhaustive_mode": res.exhaustive,
         },
     }
+    if spec.life != "new":  # swapsim.experiments.sizing.life
+        doc["question"]["life"] = spec.life
+        doc["life"] = life_cost(res)
+    return doc
 
 
 def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
@@ -279,8 +286,19 @@ def format_summary(res: SizeResult) -> str:
         lines.append(
             f"  cost        {b.mean(spec.objective):,.0f} per year ({spec.objective}; "
             f"capital {b.mean('costs.capital_per_year'):,.0f}, energy {b.mean('costs.energy_per_year'):,.0f}, "
-            f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f})"
+            f"labour {b.mean('costs.labour_per_year'):,.0f}, packs {b.mean('costs.packs_per_year'):,.0f}, "
+            f"maintenance {b.mean('costs.maintenance_per_year'):,.0f}"
+            + (f", penalties {pen:,.0f}" if (pen := b.mean("costs.penalties_per_year")) > 0 else "")
+            + ")"
         )
+        n_packs = b.mean("costs.pack_replacements_per_year")
+        if math.isfinite(n_packs):
+            life = b.mean("costs.pack_life_years")
+            lines.append(
+                f"  packs       {n_packs:,.1f} +- {b.mean('costs.pack_replacements_se'):,.1f} replacements a year "
+                f"expected over the capital's life, from the measured ageing"
+                + (f" (a typical pack lasts {life:.2f} years)" if math.isfinite(life) else "")
+            )
         for t in spec.targets:
             bd = b.bounds[t.kpi]
             lines.append(
@@ -297,6 +315,7 @@ def format_summary(res: SizeResult) -> str:
             )
         else:
             lines.append("  runner-up   none feasible in the grid")
+        lines.extend(format_life(res))
     if res.pilot is not None:
         lines.append(f"pilot: {res.pilot.verdict()}")
     if res.horizon is not None:

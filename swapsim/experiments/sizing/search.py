@@ -205,7 +205,12 @@ class _Runs:
             )
         by_index = {ev.config.index: ev for ev, _ in items}
         started = time.perf_counter()
-        for task, rec in self.ex.map_unordered(execute_run, todo):
+        fn: Callable[[RunTask], dict[str, Any]] = execute_run
+        if self.spec.life == "both":  # a replication is two runs (swapsim.experiments.sizing.life)
+            from swapsim.experiments.sizing import life
+
+            fn = life.execute_both_lives
+        for task, rec in self.ex.map_unordered(fn, todo):
             ev = by_index[task.point]
             if isinstance(rec, BaseException) or rec["status"] != "ok":
                 err = rec if isinstance(rec, BaseException) else rec.get("error")

@@ -60,6 +60,8 @@ class SizeSpec:
     long); <= 1: off. The CLI's default is 4."""
     horizon_replications: int = 10
     """Replications of the horizon check (at most ``n_max``)."""
+    life: str = "new"
+    """``new``, ``end`` (the base scenario has ``battery.life=end``) or ``both`` (swapsim.experiments.sizing.life)."""
 
     @property
     def looks(self) -> list[int]:
@@ -72,11 +74,14 @@ class SizeSpec:
 
     def identity(self) -> dict[str, Any]:
         """What must not change for ``--resume`` to reuse the runs on disk."""
-        return {
+        out: dict[str, Any] = {
             "base_scenario": self.base_data,
             "dims": [[d.path, d.lo, d.hi, d.step, *([d.link] if d.link else [])] for d in self.dims],
             "seed": self.seed,
         }
+        if self.life == "both":  # a replication is then two runs
+            out["life"] = self.life
+        return out
 
 
 def make_spec(
@@ -95,6 +100,7 @@ def make_spec(
     guards: bool = False,
     horizon_factor: float = 0.0,
     horizon_replications: int = 10,
+    life: str = "new",
 ) -> SizeSpec:
     """Check the question and build its spec. A scenario without ``costs:`` is priced at the defaults.
 
@@ -131,6 +137,25 @@ def make_spec(
         notes.append(
             "the scenario has no costs: section: priced at the default unit costs (assumptions, docs/sizing.md)"
         )
+    if life == "both":
+        if scenario.battery.life == "end":
+            raise ScenarioError("--life both: the scenario already sets battery.life=end (drop one)")
+        from swapsim.experiments.sizing.life import end_targets
+
+        targets = end_targets(targets)
+        notes.append(
+            "--life both: every target is tested with new packs and at end of life (end_of_life.* KPIs, "
+            "the same seeds); the cost is that of the deployment with new packs over its life"
+        )
+    elif scenario.battery.life == "end":
+        life = "end"
+        notes.append(
+            "end of life: every pack held at its retirement state; pack replacements are priced for safety "
+            "faults only (--life both prices the life)"
+        )
+    if life != "new" and screen:
+        screen = False  # the closed-form estimate knows nothing of pack health
+        notes.append("no screening by the closed-form estimate at end of life (it assumes new packs)")
     return SizeSpec(
         source=source,
         base_data=scenario_to_dict(scenario),
@@ -146,4 +171,5 @@ def make_spec(
         notes=tuple(notes),
         horizon_factor=horizon_factor,
         horizon_replications=horizon_replications,
+        life=life,
     )
