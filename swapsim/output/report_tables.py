@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from swapsim.metrics.glossary import NOT_APPLICABLE, label_for, not_applicable
-from swapsim.results import ResultsError, read_csv
+from swapsim.results import read_csv
 from swapsim.results.reader import read_json as guarded_json
 
 __all__ = [
