@@ -37,7 +37,7 @@ WRITERS: dict[str, list[str]] = {
     "warmup": ["warmup", "{s}", "-r", "2", "-j", "1", "--out", "{d}"],
     "size": [
         *("size", "{s}", "--search", "fleet.robots=2..3", "--target", "swaps.wait_min.mean<=600"),
-        *("--max-replications", "6", "-j", "1", "--no-screen", "--out", "{d}"),
+        *("--max-replications", "6", "-j", "1", "--no-screen", "--no-guards", "--horizon-check", "0", "--out", "{d}"),
     ],
 }
 """The command that writes each kind of folder ``{d}`` from the scenario ``{s}``."""
@@ -59,7 +59,7 @@ READERS: dict[str, tuple[str, ...]] = {
     "run": ("plot", "report", "run"),
     "sweep": ("plot", "report", "sweep --resume"),
     "compare": ("plot", "report", "compare", "plot sub", "report sub"),
-    "size": ("size --resume", "report"),
+    "size": ("size --resume", "report", "plot"),
     "warmup": ("warmup", "report"),
 }
 """The commands that read back each kind of folder (``sub``: on a compare's strategy folder)."""

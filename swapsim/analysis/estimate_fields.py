@@ -126,6 +126,9 @@ FIELDS: dict[str, FieldUse] = {
     "battery.wear_sigma": _ignored(_AGEING, applies=_ageing),
     "battery.wear_scale": _ignored(_AGEING, applies=_ageing),
     "battery.resistance_growth": _ignored(_AGEING, applies=_ageing),
+    "battery.life": _ignored(
+        "new packs: end-of-life capacity and resistance are not in the energy balance", assumed=("new",)
+    ),
     "battery.initial_capacity_sd": _ignored("new packs at exactly their rated capacity", assumed=(0.0,)),
     "health": _ignored("no health checks: no pack is quarantined or replaced"),
     "health.fault_rate_per_cycle": _ignored("no pack is quarantined for a safety fault", assumed=(0.0,)),

@@ -10,7 +10,7 @@ objects the drawing reads.
 from __future__ import annotations
 
 import csv
-import json
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import Any
 
 from swapsim.output.figures_size import draw_size_figure
 from swapsim.results import ResultsError, owned_file
+from swapsim.results.reader import read_json, read_text
 
 __all__ = ["plot_size", "is_size_dir"]
 
@@ -32,6 +33,7 @@ class _Target:
     kpi: str
     op: str
     value: float
+    guard: bool = False
 
     def __str__(self) -> str:
         return f"{self.kpi}{self.op}{self.value:g}"
@@ -82,19 +84,25 @@ class _Spec:
     dims: list[_Dim]
 
 
+@dataclass(frozen=True)
+class _Horizon:
+    best_holds: bool
+
+
 @dataclass
 class _Result:
     spec: _Spec
     evaluated: list[_Evaluated]
     binding: list[str]
     best: _Evaluated | None
+    horizon: _Horizon | None = None
 
 
-def _target(text: str) -> _Target:
+def _target(text: str, guards: list[str]) -> _Target:
     for op in ("<=", ">="):
         if op in text:
             kpi, value = text.split(op, 1)
-            return _Target(kpi, op, float(value))
+            return _Target(kpi, op, float(value), text in guards)
     raise ResultsError(f"size.json: damaged: target {text[:60]!r} has no <= or >=")
 
 
@@ -108,16 +116,15 @@ def _num(text: str | None) -> float:
 def read_size_result(size_dir: Path) -> _Result:
     """The figure's inputs from ``size.json`` and ``size.csv``."""
     try:
-        doc = json.loads((size_dir / "size.json").read_text(encoding="utf-8"))
+        doc = read_json(size_dir / "size.json", size_dir)
         q = doc["question"]
-        targets = [_target(t) for t in q["targets"]]
+        targets = [_target(t, list(q.get("guards") or [])) for t in q["targets"]]
         dims = [_Dim(d["path"]) for d in q["search"]]
         spec = _Spec(str(doc["scenario"]), str(q["objective"]), targets, dims)
-        with (size_dir / "size.csv").open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            rows = list(reader)
-            need = ["config", "status", "n", f"{spec.objective}.mean", *(f"{t.kpi}.mean" for t in targets)]
-            missing = [c for c in need if c not in (reader.fieldnames or [])]
+        reader = csv.DictReader(io.StringIO(read_text(size_dir / "size.csv", size_dir, what="CSV table"), newline=""))
+        rows = list(reader)
+        need = ["config", "status", "n", f"{spec.objective}.mean", *(f"{t.kpi}.mean" for t in targets)]
+        missing = [c for c in need if c not in (reader.fieldnames or [])]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ResultsError(f"{size_dir}: size.json or size.csv is damaged ({type(exc).__name__}: {exc})") from None
     if missing:
@@ -139,7 +146,9 @@ def read_size_result(size_dir: Path) -> _Result:
     best = None
     if isinstance(rec, dict):
         best = next((e for e in evaluated if e.config.index == rec.get("config")), None)
-    return _Result(spec, evaluated, list(doc.get("binding_targets") or []), best)
+    holds = doc.get("holds_at_longer_horizon")
+    horizon = None if holds is None else _Horizon(bool(holds))
+    return _Result(spec, evaluated, list(doc.get("binding_targets") or []), best, horizon)
 
 
 def plot_size(size_dir: Path, fmt: str = "png") -> list[Path]:

@@ -61,7 +61,7 @@ def test_run_and_size_take_life(tmp_path):
     assert s["packs"]["mean_health_end"] == pytest.approx(0.8)
     r = CliRunner().invoke(cli, ["size", str(path), "--life", "both", "--search", "stations[0].positions=1..2",
                                  "--target", "swaps.wait_min.mean<=30", "--min-replications", "2",
-                                 "--max-replications", "2", "-j", "1", "-q", "--no-figures",
+                                 "--max-replications", "2", "-j", "1", "-q", "--no-figures", "--no-guards",
                                  "--out", str(tmp_path / "z")])
     assert r.exit_code == 0, r.output
     assert "end_of_life.swaps.wait_min.mean<=30" in r.output and "life        swaps.wait_min.mean" in r.output
