@@ -79,8 +79,17 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
 
     Closed forms where short (fixed, uniform, exponential, lognormal, empirical); a 4001-point
     Simpson rule over the density for the triangular and the zero-truncated normal. None if the
-    distribution is unknown.
+    distribution is unknown; ``inf`` if the moment is past the largest float (a valid duration may be
+    as long as 1e300 h, whose square is not a float).
     """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _moment_h(dist, k)
+    except OverflowError:
+        return math.inf
+
+
+def _moment_h(dist: Any, k: int) -> float | None:
     kind = getattr(dist, "dist", None)
     if kind == "fixed":
         return dist.value**k
@@ -197,6 +206,8 @@ def _overshoot_variance_h2(scenario: Scenario) -> float:
         return 0.0
     r1 = m2 / (2 * m1)
     r2 = m3 / (3 * m1)
+    if not math.isfinite(r2):  # a moment past the largest float: no finite spread to subtract
+        return math.inf
     return max(0.0, r2 - r1 * r1)
 
 

@@ -62,7 +62,7 @@ class _Station:
         self.travel_h = spec.distance / scenario.travel.walking_speed / 3600.0
         self.swap_h = spec.swap_duration.mean
         var = duration_variance_h2(spec.swap_duration)
-        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h**2
+        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h / self.swap_h  # no overflow
         self.positions = spec.positions
         self.spares = spec.charged_packs
         self.spare_bays = spec.bays - spec.charged_packs

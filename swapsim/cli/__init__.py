@@ -130,6 +130,16 @@ class _Commands(click.Group):
         rank = {name: i for i, name in enumerate(_SESSION_ORDER)}
         return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument holding a NUL character with one line (no path, value or name can hold one;
+        click would otherwise fail later in ``os.stat`` with exit 1 and no message)."""
+        for i, arg in enumerate(args, start=1):
+            if "\0" in arg:
+                from swapsim.scenario.limits import show
+
+                _fail(f"argument {i} ({show(arg, 60)}): contains a NUL character, which no path or value may hold")
+        return super().parse_args(ctx, args)
+
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="swapsim")

@@ -1,0 +1,82 @@
+"""Issue 23, the scenario side: valid scenarios that crashed, bad input that gave a traceback, and the
+messages. Each test failed on the code before the fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from swapsim.analysis import estimate
+from swapsim.analysis.estimate_format import format_estimate_json
+from swapsim.engine import simulate
+from swapsim.model.degradation import HEALTH_FLOOR, FadeState
+from swapsim.scenario import ScenarioError, load_scenario, read_yaml, scenario_from_dict
+from tests.builders import scenario_dict
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+FACTORY = SCENARIOS / "factory.yaml"
+
+
+def strict_json(text: str) -> object:
+    """``json.loads`` as a strict parser: NaN and Infinity are errors."""
+
+    def refuse(token: str) -> object:
+        raise ValueError(f"non-standard JSON constant {token}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# -- control characters in scenario text ------------------------------------------------------------
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])
+def test_a_control_character_in_a_scenario_file_is_one_line(tmp_path, char):
+    path = tmp_path / "ctl.yaml"
+    path.write_bytes(FACTORY.read_bytes().replace(b"name: factory", b"name: fac" + char.encode() + b"tory"))
+    with pytest.raises(ScenarioError) as info:
+        read_yaml(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: invalid YAML: a control character (U+{ord(char):04X})"), message
+    assert "\n" not in message
+
+
+def test_a_control_character_in_a_set_value_is_a_message():
+    with pytest.raises(ScenarioError, match=r"--set .*control character \(U\+0000\)"):
+        load_scenario(FACTORY, ["name=a\x00b"])
+
+
+# -- packs worn to nothing ----------------------------------------------------------------------------
+def test_health_never_falls_below_the_floor():
+    fade = FadeState(q0=1.0, wear=1.0, q_cal=0.7, q_cyc=0.6)
+    assert fade.health == HEALTH_FLOOR
+    assert FadeState(q0=-0.1).health == HEALTH_FLOOR  # an initial capacity drawn below zero
+
+
+@pytest.mark.parametrize("retire_below", [0.8, 1e-9])
+def test_a_pack_worn_to_nothing_is_retired_and_the_run_completes(retire_below):
+    data = scenario_dict(
+        horizon="20 d",
+        battery={"wear_scale": 100, "wear_sigma": 0},
+        health={"retire_below": retire_below, "warn_below": max(retire_below, 0.85),
+                "retire_resistance_ratio": 1e9, "fault_rate_per_cycle": 0},
+        workload={"cycle": [{"activity": "walk", "duration": "10 min"}]},
+    )
+    result = simulate(scenario_from_dict(data, "worn.yaml"))
+    retired = [p for p in result.packs if p.get("retire_time_h") is not None]
+    assert retired, "a dead pack must be retired"
+    assert min(p["health"] for p in result.packs) >= HEALTH_FLOOR
+
+
+# -- estimate on huge durations ------------------------------------------------------------------------
+@pytest.mark.parametrize("assignment", [
+    "workload.cycle[0].duration=1e300 h",
+    "workload.cycle[0].duration={dist: lognormal, mean: 1e200 h, sd: 1e202 h}",
+    "workload.cycle[2].duration={dist: exponential, mean: 1e160 h}",
+    "workload.cycle[0].duration={dist: uniform, low: 0 s, high: 1e300 h}",
+    "stations[0].swap_duration=1e200 h",
+    "stations[0].swap_duration=1e-300 s",
+    "policy.go=after_activity",
+])
+def test_estimate_answers_huge_and_tiny_durations(assignment):
+    est = estimate(load_scenario(FACTORY, [assignment]))
+    strict_json(format_estimate_json(est))
