@@ -199,6 +199,13 @@ def write_paired(
 
 
 def _draw(rows: list[dict[str, Any]], path: Path) -> Path:
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):  # labels are text, never mathtext
+        return _draw_plain(rows, path)
+
+
+def _draw_plain(rows: list[dict[str, Any]], path: Path) -> Path:
     from matplotlib.figure import Figure
 
     diffs = [r for r in rows if r["kind"] == "difference" and math.isfinite(r["mean"])]

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from swapsim.output.style import plain_text
+
 if TYPE_CHECKING:
     from swapsim.experiments.sizing.search import SizeResult
 
@@ -29,7 +31,12 @@ _STYLE = {
 
 
 def draw_size_figure(res: SizeResult, path: str | Path) -> Path:
-    """Draw and save the figure to ``path`` (PNG)."""
+    """Draw and save the figure to ``path`` (PNG); names are drawn as plain text."""
+    with plain_text():
+        return _draw_size_figure(res, path)
+
+
+def _draw_size_figure(res: SizeResult, path: str | Path) -> Path:
     spec = res.spec
     target = next((t for t in spec.targets if str(t) in res.binding), spec.targets[0])
     fig = Figure(figsize=(7.5, 4.8), layout="constrained")
