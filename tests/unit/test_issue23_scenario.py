@@ -80,3 +80,57 @@ def test_a_pack_worn_to_nothing_is_retired_and_the_run_completes(retire_below):
 def test_estimate_answers_huge_and_tiny_durations(assignment):
     est = estimate(load_scenario(FACTORY, [assignment]))
     strict_json(format_estimate_json(est))
+
+
+# -- sweeps and sizing: overlapping factors, unbounded grids, scheduler addresses --------------------
+def test_overlapping_vary_paths_are_refused():
+    from swapsim.experiments.sweep import resolve_sweep
+
+    sc = load_scenario(FACTORY)
+    with pytest.raises(ScenarioError, match=r"stations\[\*\]\.bays and stations\[0\]\.bays both set stations\[0\]\.bays"):
+        resolve_sweep(sc, {"stations[*].bays": [14, 15], "stations[0].bays": [16, 17]}, base="factory")
+    with pytest.raises(ScenarioError, match=r"both set stations\[1\]"):
+        resolve_sweep(sc, {"stations[1]": [{"name": "x"}], "stations.1.bays": [16]}, base="factory")
+
+
+def test_disjoint_vary_paths_still_sweep():
+    from swapsim.experiments.sweep import resolve_sweep
+
+    sweep = resolve_sweep(load_scenario(FACTORY), {"stations[0].bays": [14, 15], "stations[1].bays": [16]},
+                          base="factory", replications=1)
+    assert len(sweep.points) == 2
+
+
+@pytest.mark.parametrize("text", ["fleet.robots=1..99999999999", "fleet.robots=1..1" + "0" * 5000])
+def test_an_unbounded_search_range_is_refused_before_allocating(text):
+    from swapsim.experiments.sizing.space import parse_search
+
+    with pytest.raises(ScenarioError) as info:
+        parse_search(text)
+    assert len(str(info.value)) < 300 and "--search" in str(info.value)
+
+
+def test_a_search_grid_past_the_limit_is_refused():
+    from swapsim.experiments.sizing.space import MAX_CONFIGS, check_grid, parse_search
+
+    dims = [parse_search("fleet.robots=1..1000"), parse_search("stations[*].positions=1..100")]
+    with pytest.raises(ScenarioError, match=f"more than the {MAX_CONFIGS:,}"):
+        check_grid(dims)
+
+
+@pytest.mark.parametrize("address", ["tcp://[::1", "tcp://]:80", "tcp://\u2100:80", "tcp://a@b:80", "tcp://h:0",
+                                     "tcp://h :80", "tcp://" + "a" * 5000 + ":80"])
+def test_a_malformed_scheduler_address_is_a_message(address):
+    from swapsim.experiments.executors import check_scheduler
+
+    with pytest.raises(ScenarioError, match="not a scheduler address") as info:
+        check_scheduler(address)
+    assert len(str(info.value)) < 200
+
+
+def test_good_scheduler_addresses_pass():
+    from swapsim.experiments.executors import check_scheduler
+
+    assert check_scheduler("localhost:8786") == "tcp://localhost:8786"
+    assert check_scheduler("tcp://[::1]:8786") == "tcp://[::1]:8786"
+    assert check_scheduler("tls://10.0.0.1:8786/") == "tls://10.0.0.1:8786"
