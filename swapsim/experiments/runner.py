@@ -116,9 +116,9 @@ class SweepReport:
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.results import atomic_write_text, json_default
+    from swapsim.results import atomic_write_text, strict_json
 
-    atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
+    atomic_write_text(path, strict_json(data, indent=1) + "\n")
 
 
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
@@ -170,11 +170,14 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
 
 def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
     """Finished runs on disk that belong to this sweep (same point values and seed)."""
+    from swapsim.results import nan_for_null
+
     done: dict[tuple[int, int], dict[str, Any]] = {}
     points = {p.index: p for p in sweep.points}
     for path in runs_dir.glob("*.json"):
         try:
             rec = json.loads(path.read_text(encoding="utf-8"))
+            rec["kpis"] = nan_for_null(rec["kpis"])
             key = (int(rec["point"]), int(rec["replication"]))
         except (OSError, ValueError, KeyError, TypeError):
             continue  # unreadable: the run is simply done again

@@ -76,12 +76,16 @@ def build_tables(
     factors = list(meta["factors"])
     points = meta["points"]
     counts = counts or {p["point"]: meta["replications"] for p in points}
+    from swapsim.results import nan_for_null
+
     records = []
     for p in points:
         for r in range(counts.get(p["point"], 0)):
             path = _run_file(out_dir / "runs", p["point"], r)
             if path.exists():
-                records.append(json.loads(path.read_text(encoding="utf-8")))
+                rec = json.loads(path.read_text(encoding="utf-8"))
+                rec["kpis"] = nan_for_null(rec["kpis"])
+                records.append(rec)
     records.sort(key=lambda rec: (rec["point"], rec["replication"]))
     kpis: list[str] = []
     seen: set[str] = set(factors)

@@ -4,7 +4,9 @@ messages. Each test failed on the code before the fix."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FACTORY = SCENARIOS / "factory.yaml"
 
 
-def strict_json(text: str) -> object:
+def strict_parse(text: str) -> Any:
     """``json.loads`` as a strict parser: NaN and Infinity are errors."""
 
     def refuse(token: str) -> object:
@@ -79,7 +81,7 @@ def test_a_pack_worn_to_nothing_is_retired_and_the_run_completes(retire_below):
 ])
 def test_estimate_answers_huge_and_tiny_durations(assignment):
     est = estimate(load_scenario(FACTORY, [assignment]))
-    strict_json(format_estimate_json(est))
+    strict_parse(format_estimate_json(est))
 
 
 # -- sweeps and sizing: overlapping factors, unbounded grids, scheduler addresses --------------------
@@ -134,3 +136,19 @@ def test_good_scheduler_addresses_pass():
     assert check_scheduler("localhost:8786") == "tcp://localhost:8786"
     assert check_scheduler("tcp://[::1]:8786") == "tcp://[::1]:8786"
     assert check_scheduler("tls://10.0.0.1:8786/") == "tls://10.0.0.1:8786"
+
+
+# -- JSON that strict parsers read ---------------------------------------------------------------------
+def test_json_files_never_hold_nan_or_infinity(tmp_path):
+    import numpy as np
+
+    from swapsim.results import nan_for_null, strict_json, write_json
+
+    data = {"kpis": {"wait": float("nan"), "p95": np.float64("inf"), "n": 3}, "rows": [1.0, float("-inf")]}
+    write_json(tmp_path / "x.json", data)
+    back = strict_parse((tmp_path / "x.json").read_text())
+    assert back["kpis"] == {"wait": None, "p95": None, "n": 3} and back["rows"] == [1.0, None]
+    assert set(back["null_notes"]) == {"kpis.wait", "kpis.p95", "rows[1]"}
+    assert "NaN" in back["null_notes"]["kpis.wait"] and "unbounded" in back["null_notes"]["kpis.p95"]
+    assert math.isnan(nan_for_null(back["kpis"])["wait"])
+    assert json.loads(strict_json({"a": 1.5})) == {"a": 1.5}  # no note when nothing was nulled

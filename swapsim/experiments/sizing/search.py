@@ -49,6 +49,7 @@ from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.space import Config, Target, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
+from swapsim.results.files import nan_for_null, strict_json
 from swapsim.results.outdir import MANIFEST, OutputError, atomic_write_text, check_path, write_manifest
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
@@ -153,7 +154,7 @@ class _Runs:
                 continue
             if path.exists():
                 rec = json.loads(path.read_text())
-                ev.runs[rep] = rec["kpis"]
+                ev.runs[rep] = nan_for_null(rec["kpis"])
                 self.total += 1
                 continue
             todo.append(
@@ -174,7 +175,7 @@ class _Runs:
                 ev.status, ev.reason = "failed", f"replication {task.replication} failed: {err}"
                 continue
             tmp = self._file(ev.config, task.replication).with_suffix(".tmp")
-            tmp.write_text(json.dumps(rec))
+            tmp.write_text(strict_json(rec))
             tmp.replace(self._file(ev.config, task.replication))
             ev.runs[task.replication] = rec["kpis"]
             self.new += 1
