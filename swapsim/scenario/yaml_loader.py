@@ -174,6 +174,10 @@ def read_yaml_file(path: str | Path) -> Any:
         raise YamlInputError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise YamlInputError(f"{path}: is a directory, expected a YAML file") from None
+    except NotADirectoryError:
+        under = next((p for p in path.parents if p.is_file()), None)
+        where = f"{under} is a file, not a directory" if under is not None else "a part of the path is not a directory"
+        raise YamlInputError(f"{path}: cannot read the file ({where})") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise YamlInputError(f"{path}: cannot read the file ({_reason(exc)})") from None
     try:

@@ -152,3 +152,9 @@ def test_json_files_never_hold_nan_or_infinity(tmp_path):
     assert "NaN" in back["null_notes"]["kpis.wait"] and "unbounded" in back["null_notes"]["kpis.p95"]
     assert math.isnan(nan_for_null(back["kpis"])["wait"])
     assert json.loads(strict_json({"a": 1.5})) == {"a": 1.5}  # no note when nothing was nulled
+
+
+def test_a_scenario_path_under_a_regular_file_says_so(tmp_path):
+    (tmp_path / "plain.yaml").write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"plain.yaml is a file, not a directory"):
+        read_yaml(tmp_path / "plain.yaml" / "s.yaml")
