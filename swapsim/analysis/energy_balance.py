@@ -35,6 +35,15 @@ from swapsim.scenario import Scenario, StationSpec
 # One station at a given swap rate
 
 
+def _scv(var: float, mean: float) -> float:
+    """var / mean^2, also when mean^2 underflows to 0 or overflows (tiny or huge durations)."""
+    try:
+        square = mean**2  # as before for every ordinary duration, bit for bit
+    except OverflowError:
+        square = math.inf
+    return var / square if 0.0 < square < math.inf else var / mean / mean
+
+
 def _geometric_mean(lo: float, hi: float) -> float:
     """sqrt(lo x hi), also when the product is past the largest float (huge durations)."""
     product = lo * hi
@@ -68,7 +77,7 @@ class _Station:
         self.travel_h = spec.distance / scenario.travel.walking_speed / 3600.0
         self.swap_h = spec.swap_duration.mean
         var = duration_variance_h2(spec.swap_duration)
-        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h / self.swap_h  # no overflow
+        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else _scv(var, self.swap_h)
         self.positions = spec.positions
         self.spares = spec.charged_packs
         self.spare_bays = spec.bays - spec.charged_packs
