@@ -66,14 +66,16 @@ def format_size(n: float) -> str:
 
 
 def memory_limit_bytes() -> int:
-    """The limit on a run's estimated memory: ``SWAPSIM_MAX_MEMORY`` (bytes) if set, else 2 GB."""
+    """The limit on a run's estimated memory: ``SWAPSIM_MAX_MEMORY`` if set (a size as ``--max-memory``
+    takes it: ``8GB``, ``512MB``, ``2GiB`` or bytes), else 2 GB. A value that is not a size is a
+    ``ScenarioError`` naming the variable, never silently the default."""
     raw = os.environ.get(MEMORY_ENV)
-    if raw:
-        try:
-            return parse_size(raw)
-        except ValueError:
-            pass
-    return DEFAULT_MAX_MEMORY
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_MEMORY
+    try:  # the same sizes as --max-memory, with the same meaning
+        return parse_size(raw)
+    except ValueError as exc:
+        raise ScenarioError(f"{MEMORY_ENV}: {exc}") from None
 
 
 _BYTES_PER_BIN_VALUE = 8 * 4
@@ -87,14 +89,24 @@ _BYTES_PER_TRACE_EVENT = 400
 _BYTES_PER_ALERT = 300
 _BYTES_PER_SNAPSHOT = 400
 _BASE_BYTES = 30 * 1000**2
+_BYTES_PER_PLOTTED_VALUE = 120
+"""Drawing the figures reads timeseries.csv back (a Python float and a list slot per value, the CSV
+reader's rows) and coarsens each column with NumPy: measured 102 bytes a value (172,800 bins x 29
+columns: 630 MB peak, 118 MB without bins)."""
+_PLOT_BASE_BYTES = 150 * 1000**2
+"""Drawing figures with no bins to speak of (matplotlib loaded): measured 118 MB."""
+_STATION_COLUMNS = 9
+"""timeseries.csv columns per station: busy, queue, green, down, queue and green min and max, stock-outs."""
 
 
-def estimate_memory_bytes(s: "Scenario") -> int:
+def estimate_memory_bytes(s: "Scenario", figures: bool = False) -> int:
     """Estimated peak memory of one run of ``s`` (bytes), an upper-side estimate.
 
     Terms: time bins x series (9 robot states twice, 4 per station, roster and task series), robots,
     packs (in robots, bays and spare stock), bays, health snapshots, the event trace and alerts kept,
     and the tasks that would be waiting at the horizon if demand outran the fleet (mean rate x horizon).
+    With ``figures``, the larger of that and drawing the run's figures afterwards (timeseries.csv read
+    back: bins x columns).
     """
 
     n_bins = math.ceil(s.horizon / s.output.bin_width)
@@ -108,22 +120,27 @@ def estimate_memory_bytes(s: "Scenario") -> int:
     total += s.output.trace_events * _BYTES_PER_TRACE_EVENT + s.output.alerts_limit * _BYTES_PER_ALERT
     if s.workload.tasks is not None:
         total += s.workload.tasks.arrivals.mean_rate_per_h() * s.horizon * _BYTES_PER_TASK
+    if figures:
+        columns = 2 + len(ROBOT_STATES) + _STATION_COLUMNS * len(s.stations)
+        total = max(total, _PLOT_BASE_BYTES + n_bins * columns * _BYTES_PER_PLOTTED_VALUE)
     return int(total)
 
 
-def check_memory(s: "Scenario", limit_bytes: int | None = None, source: str | None = None) -> int:
-    """Raise ``ScenarioError`` if one run of ``s`` is estimated to need more than ``limit_bytes``
-    (default :func:`memory_limit_bytes`); returns the estimate (bytes)."""
+def check_memory(
+    s: "Scenario", limit_bytes: int | None = None, source: str | None = None, figures: bool = False
+) -> int:
+    """Raise ``ScenarioError`` if one run of ``s`` (and, with ``figures``, drawing its figures) is
+    estimated to need more than ``limit_bytes`` (default :func:`memory_limit_bytes`); returns the estimate (bytes)."""
 
     limit = memory_limit_bytes() if limit_bytes is None else limit_bytes
-    need = estimate_memory_bytes(s)
+    need = estimate_memory_bytes(s, figures)
     if need > limit:
         n_bins = math.ceil(s.horizon / s.output.bin_width)
         raise ScenarioError(
             f"{source or s.name}: a run would need about {format_size(need)} of memory, more than the "
             f"{format_size(limit)} limit ({n_bins:,} time bins, {s.fleet.robots:,} robots, "
-            f"{s.total_packs:,} packs): widen output.bin_width, shorten the horizon, or raise the limit "
-            f"with --max-memory (e.g. --max-memory 8GB)"
+            f"{s.total_packs:,} packs{', figures drawn' if figures else ''}): widen output.bin_width, shorten "
+            f"the horizon, or raise the limit with --max-memory (e.g. --max-memory 8GB)"
         )
     return need
 

@@ -79,8 +79,17 @@ def duration_moment_h(dist: Any, k: int) -> float | None:
 
     Closed forms where short (fixed, uniform, exponential, lognormal, empirical); a 4001-point
     Simpson rule over the density for the triangular and the zero-truncated normal. None if the
-    distribution is unknown.
+    distribution is unknown; ``inf`` if the moment is past the largest float (a valid duration may be
+    as long as 1e300 h, whose square is not a float).
     """
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _moment_h(dist, k)
+    except OverflowError:
+        return math.inf
+
+
+def _moment_h(dist: Any, k: int) -> float | None:
     kind = getattr(dist, "dist", None)
     if kind == "fixed":
         return dist.value**k
@@ -153,13 +162,13 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
     for step in scenario.workload.activity_cycle():
         var = duration_variance_h2(step.duration)
         if var is None:
-            var = step.duration.mean**2
-        per_pass += var * (1.0 - powers[step.activity] / pw) ** 2
+            var = _square(step.duration.mean)
+        per_pass += var * _square(1.0 - powers[step.activity] / pw)
     station = scenario.stations[station_index]
     travel_h = station.distance / scenario.travel.walking_speed / 3600.0
     swap_h = station.swap_duration.mean
     swap_var = duration_variance_h2(station.swap_duration)
-    swap_var = swap_h**2 if swap_var is None else swap_var
+    swap_var = _square(swap_h) if swap_var is None else swap_var
     usable = scenario.pack.capacity * scenario.pack.usable_fraction
     energy = (1.0 - scenario.policy.swap_trigger) * usable
     station_w = scenario.power.station_w
@@ -168,10 +177,18 @@ def swap_interval_cv(scenario: Scenario, station_index: int = 0) -> float:
     cycle_h = work_h + 2 * travel_h + swap_h
     if cycle_h <= 0:
         return 0.0
-    variance = work_h / profile.cycle_h * per_pass + swap_var * (1.0 - station_w / pw) ** 2
+    variance = work_h / profile.cycle_h * per_pass + swap_var * _square(1.0 - station_w / pw)
     if scenario.policy.go == "after_activity":
         variance += 2.0 * _overshoot_variance_h2(scenario)
     return math.sqrt(variance) / cycle_h
+
+
+def _square(x: float) -> float:
+    """``x ** 2``, ``inf`` past the largest float instead of an OverflowError."""
+    try:
+        return x**2
+    except OverflowError:
+        return math.inf
 
 
 def _overshoot_variance_h2(scenario: Scenario) -> float:
@@ -197,6 +214,8 @@ def _overshoot_variance_h2(scenario: Scenario) -> float:
         return 0.0
     r1 = m2 / (2 * m1)
     r2 = m3 / (3 * m1)
+    if not math.isfinite(r2):  # a moment past the largest float: no finite spread to subtract
+        return math.inf
     return max(0.0, r2 - r1 * r1)
 
 

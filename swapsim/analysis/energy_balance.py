@@ -35,6 +35,21 @@ from swapsim.scenario import Scenario, StationSpec
 # One station at a given swap rate
 
 
+def _scv(var: float, mean: float) -> float:
+    """var / mean^2, also when mean^2 underflows to 0 or overflows (tiny or huge durations)."""
+    try:
+        square = mean**2  # as before for every ordinary duration, bit for bit
+    except OverflowError:
+        square = math.inf
+    return var / square if 0.0 < square < math.inf else var / mean / mean
+
+
+def _geometric_mean(lo: float, hi: float) -> float:
+    """sqrt(lo x hi), also when the product is past the largest float (huge durations)."""
+    product = lo * hi
+    return math.sqrt(product) if math.isfinite(product) else math.sqrt(lo) * math.sqrt(hi)
+
+
 @dataclass
 class _StationState:
     """Everything the estimate knows about one station at a given swap rate (hours, per hour)."""
@@ -62,7 +77,7 @@ class _Station:
         self.travel_h = spec.distance / scenario.travel.walking_speed / 3600.0
         self.swap_h = spec.swap_duration.mean
         var = duration_variance_h2(spec.swap_duration)
-        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else var / self.swap_h**2
+        self.swap_scv = 1.0 if var is None or self.swap_h <= 0 else _scv(var, self.swap_h)
         self.positions = spec.positions
         self.spares = spec.charged_packs
         self.spare_bays = spec.bays - spec.charged_packs
@@ -172,16 +187,18 @@ class _Station:
         if rate >= top * (1 - 1e-12):
             return math.inf
         hi = robots / rate
+        if not math.isfinite(hi):  # swaps so rare that a robot's time between them is not a float: no wait
+            return 0.0
         lo = hi * 1e-12
         for _ in range(80):
-            mid = math.sqrt(lo * hi)
+            mid = _geometric_mean(lo, hi)
             if mmcn(robots, self.positions, mid, self.swap_h).throughput > rate:
                 lo = mid
             else:
                 hi = mid
             if hi / lo < 1 + 1e-10:
                 break
-        think = math.sqrt(lo * hi)
+        think = _geometric_mean(lo, hi)
         wait = mmcn(robots, self.positions, think, self.swap_h).mean_wait
         return wait * self.mg_factor()
 
@@ -199,7 +216,8 @@ class _Station:
         """
         if rate <= 0:
             return 0.0
-        k_star = self.positions + (math.floor(gap_h * self.positions / self.swap_h) if self.swap_h > 0 else 10**9)
+        ahead = gap_h * self.positions / self.swap_h if self.swap_h > 0 else math.inf
+        k_star = self.positions + (math.floor(ahead) if ahead < 10**9 else 10**9)
         if self.swap_h > 0 and math.isfinite(pack_wait):
             q = mmc(self.positions, rate, self.swap_h + pack_wait)
             p_pos = q.prob_at_least(k_star) if k_star < 10**6 else 0.0

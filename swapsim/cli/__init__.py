@@ -132,8 +132,11 @@ scheduler_option = click.option(
 
 
 def seed_option(help_text: str = "Root seed (default: the scenario's).") -> Callable[..., Any]:
-    """``--seed``: a non-negative root seed."""
-    return click.option("--seed", type=click.IntRange(min=0), default=None, help=help_text)
+    """``--seed``: a root seed within the schema's bound on ``seed`` (0 to 2**63 - 1), so that the
+    resolved scenario written with the results validates."""
+    from swapsim.scenario.limits import MAX_SEED
+
+    return click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None, help=help_text)
 
 
 def figures_option(what: str = "the figures") -> Callable[..., Any]:
@@ -156,6 +159,46 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         rank = {name: i for i, name in enumerate(_SESSION_ORDER)}
         return sorted(self.commands, key=lambda name: (rank.get(name, len(rank)), name))
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's main, with a bad flag or value reported in one line (``error: swapsim run: Invalid value
+        for '--seed': ... (see swapsim run --help)``, exit 2) instead of click's usage block."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `swapsim` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "swapsim"
+            text = " ".join(exc.format_message().split())
+            click.echo(f"error: {where}: {text} (see {where} --help)", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument holding a NUL character with one line (no path, value or name can hold one;
+        click would otherwise fail later in ``os.stat`` with exit 1 and no message)."""
+        for i, arg in enumerate(args, start=1):
+            if "\0" in arg:
+                from swapsim.scenario.limits import show
+
+                _fail(f"argument {i} ({show(arg, 60)}): contains a NUL character, which no path or value may hold")
+        return super().parse_args(ctx, args)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

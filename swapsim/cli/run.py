@@ -26,7 +26,7 @@ from swapsim.cli import (
     set_option,
     with_life,
 )
-from swapsim.resources import max_memory_option
+from swapsim.resources import check_memory, max_memory_option
 from swapsim.scenario import Scenario, dump_scenario, load_scenario
 
 
@@ -67,6 +67,7 @@ def run(
     from swapsim.results import write_run
 
     sc = load_scenario(scenario, with_life(overrides, life))
+    check_memory(sc, source=str(scenario), figures=figures)  # the checks validate makes, before any output
     out = _out_dir(out, sc.name)
     result = simulate(sc, seed, origin={"scenario_file": str(scenario), "overrides": list(overrides)})
     write_run(result, out)
@@ -97,6 +98,7 @@ def _verdict(path: Path, sc: Scenario) -> str:
 
 
 @cli.command(short_help="Check a scenario file: a one-line verdict, or the errors.")
+@max_memory_option
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
 @set_option
 @click.option(
@@ -109,12 +111,16 @@ def _verdict(path: Path, sc: Scenario) -> str:
 def validate(scenario: Path, overrides: tuple[str, ...], show: bool) -> None:
     """Check SCENARIO: one line saying it is valid (robots, stations, horizon), or the errors (exit 2).
 
+    Every check `swapsim run` makes before simulating is made here, the memory estimate (figures
+    included) against --max-memory among them: a scenario that validates runs.
+
     \b
     Examples:
       swapsim validate scenarios/factory.yaml
       swapsim validate scenarios/warehouse.yaml --set fleet.robots=40 --show
     """
     sc = load_scenario(scenario, overrides)
+    check_memory(sc, source=str(scenario), figures=True)
     if show:
         click.echo(dump_scenario(sc), nl=False)
     click.echo(_verdict(scenario, sc), err=show)

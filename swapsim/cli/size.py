@@ -166,10 +166,11 @@ def size_cmd(
     """
     from swapsim.experiments.sizing.report import format_summary, write_outputs
     from swapsim.experiments.sizing.search import run_size
-    from swapsim.experiments.sizing.space import parse_objective_target, parse_search
+    from swapsim.experiments.sizing.space import check_grid, parse_objective_target, parse_search
     from swapsim.experiments.sizing.spec import make_spec
 
     dims = [parse_search(s) for s in search]
+    check_grid(dims)  # before anything is built
     tgts = [parse_objective_target(t) for t in targets]
     sc = load_scenario(scenario, with_life(overrides, life))
     from swapsim.scenario.shortening import cap_replications

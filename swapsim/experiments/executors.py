@@ -13,6 +13,7 @@ and by :func:`max_jobs`, saying so. Both executors yield ``(item, result)`` as r
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 import time
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from swapsim.scenario import ScenarioError
+from swapsim.scenario.limits import show
 
 __all__ = [
     "LocalExecutor",
@@ -203,29 +205,25 @@ def max_jobs() -> int:
     return max(4, 2 * default_jobs())
 
 
-def check_scheduler(address: str) -> str:
-    """A Dask scheduler address ``[tcp|tls|ws|wss|ucx]://HOST:PORT`` (``HOST:PORT`` means tcp), checked."""
-    from urllib.parse import urlsplit
+_SCHEDULER = re.compile(
+    r"(?:(tcp|tls|ws|wss|ucx)://)?"
+    r"(\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)"
+    r":(\d{1,5})/?"
+)
+"""``[scheme://]HOST:PORT``: a host name or IPv4 address (letters, digits, dots, hyphens) or an IPv6
+address in brackets; nothing else (no user, path, query, spaces or control characters)."""
 
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address ``[tcp|tls|ws|wss|ucx]://HOST:PORT`` (``HOST:PORT`` means tcp), checked
+    by pattern (never by a URL parser that may raise), port 1 to 65535."""
     text = address.strip()
     if not text:
         raise ScenarioError("--scheduler: empty address (expected tcp://HOST:PORT)")
-    url = urlsplit(text if "://" in text else f"tcp://{text}")
-    try:
-        port = url.port
-    except ValueError:
-        port = None
-    if (
-        url.scheme not in ("tcp", "tls", "ws", "wss", "ucx")
-        or not url.hostname
-        or port is None
-        or url.path not in ("", "/")
-        or url.query
-        or url.fragment
-        or "\0" in text
-    ):
-        raise ScenarioError(f"--scheduler {address[:80]!r}: not a scheduler address (expected tcp://HOST:PORT)")
-    return f"{url.scheme}://{url.netloc}"
+    m = _SCHEDULER.fullmatch(text) if len(text) <= 300 else None
+    if m is None or not 1 <= int(m.group(3)) <= 65535:
+        raise ScenarioError(f"--scheduler {show(address, 80)}: not a scheduler address (expected tcp://HOST:PORT)")
+    return f"{m.group(1) or 'tcp'}://{m.group(2)}:{int(m.group(3))}"
 
 
 def make_executor(

@@ -116,9 +116,9 @@ class SweepReport:
 
 
 def _write_json_atomic(path: Path, data: Any) -> None:
-    from swapsim.results import atomic_write_text, json_default
+    from swapsim.results import atomic_write_text, strict_json
 
-    atomic_write_text(path, json.dumps(data, indent=1, default=json_default) + "\n")
+    atomic_write_text(path, strict_json(data, indent=1) + "\n")
 
 
 def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) -> None:
@@ -198,6 +198,7 @@ def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, 
     guarded reader: only the sweep's own run files (by name) are read; a link or a non-regular file
     there is refused (ResultsError), a damaged one is simply run again (and replaced)."""
     from swapsim.results.reader import ResultsError, read_json, regular_file
+    from swapsim.results import nan_for_null
 
     done: dict[tuple[int, int], dict[str, Any]] = {}
     points = {p.index: p for p in sweep.points}
@@ -208,6 +209,7 @@ def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, 
             raise ResultsError(f"{path}: is not a regular file (a link, FIFO or folder); move it away to resume")
         try:
             rec = read_json(path, runs_dir.parent)
+            rec["kpis"] = nan_for_null(rec["kpis"])
             key = (int(rec["point"]), int(rec["replication"]))
         except (ResultsError, ValueError, KeyError, TypeError):
             continue  # damaged: the run is simply done again

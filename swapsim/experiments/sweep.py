@@ -54,6 +54,7 @@ __all__ = [
     "replication_seed",
     "kpi_names",
     "apply_factors",
+    "check_overlaps",
     "show_value",
     "unknown_kpi_message",
     "MAX_RUNS",
@@ -130,6 +131,22 @@ def apply_factors(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any
         for concrete in _concrete_paths(data, _split_factor(path), path):
             _assign(data, concrete, value)
     return data
+
+
+def check_overlaps(base: dict[str, Any], paths: Iterable[str], label: str = "factors") -> None:
+    """Refuse two factor paths that set the same field (``stations[*].x`` and ``stations[0].x``), or one
+    inside the other (``stations[0]`` and ``stations[0].x``): the later one would silently win."""
+    owner: dict[tuple[str | int, ...], str] = {}
+    for path in paths:
+        for concrete in _concrete_paths(base, _split_factor(path), path):
+            key = tuple(concrete)
+            for other_key, other in owner.items():
+                shorter = min(len(key), len(other_key))
+                if other != path and key[:shorter] == other_key[:shorter]:
+                    raise ScenarioError(
+                        f"{label} {other} and {path} both set {_join(key[:shorter])}: give each field one factor"
+                    )
+            owner[key] = path
 
 
 def show_value(value: Any) -> str:
@@ -296,6 +313,7 @@ def resolve_sweep(
     base_data = scenario_to_dict(base_scenario)
     for name in factors:
         _concrete_paths(base_data, _split_factor(name), name)
+    check_overlaps(base_data, factors)
     # Factorial: each value alone first, the clearest message for a typo or a wrong type (every
     # value meets every other factor's values, so a value that fails alone rarely works in a point).
     # Zip: a value is only ever used with its partners, so only the zipped combinations are checked

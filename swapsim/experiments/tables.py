@@ -78,12 +78,16 @@ def build_tables(
     factors = list(meta["factors"])
     points = meta["points"]
     counts = counts or {p["point"]: meta["replications"] for p in points}
+    from swapsim.results import nan_for_null
+
     records = []
     for p in points:
         for r in range(counts.get(p["point"], 0)):
             path = _run_file(out_dir / "runs", p["point"], r)
             if os.path.lexists(path):
-                records.append(read_json(path, out_dir))
+                rec = read_json(path, out_dir)
+                rec["kpis"] = nan_for_null(rec["kpis"])
+                records.append(rec)
     records.sort(key=lambda rec: (rec["point"], rec["replication"]))
     kpis: list[str] = []
     seen: set[str] = set(factors)

@@ -34,6 +34,10 @@ literature fit are provided:
 
 Depth of discharge, state of charge and EFC are those of the pack's usable window (the model's
 state of charge), C-rates are in 1/h of nominal capacity. Times in days inside this module.
+
+A pack's health never falls below :data:`HEALTH_FLOOR`: a pack that worn is dead, and the station's
+check retires it at its next drop-off whatever its thresholds (:mod:`swapsim.model.health`). Usable
+energy, and so every runtime and charge time, stays positive whatever the wear.
 """
 
 from __future__ import annotations
@@ -49,12 +53,18 @@ __all__ = [
     "advance",
     "power_law",
     "FadeState",
+    "HEALTH_FLOOR",
     "celsius_to_kelvin",
     "time_to_health",
     "years_to_health",
 ]
 
 _R_GAS = 8.314  # J / (mol K)
+
+HEALTH_FLOOR = 0.05
+"""Lowest health (fraction of rated capacity) a pack reaches: a dead pack, retired at its next check.
+Shipped scenarios retire packs at 0.8; only wear far past any cell's (``battery.wear_scale``) or an
+initial capacity drawn near zero reaches it."""
 
 
 def celsius_to_kelvin(t_c: float) -> float:
@@ -197,8 +207,8 @@ class FadeState:
 
     @property
     def health(self) -> float:
-        """Capacity as a fraction of rated capacity: ``q0 (1 - q_cal - q_cyc)``, never below 0."""
-        return max(0.0, self.q0 * (1.0 - self.q_cal - self.q_cyc))
+        """Capacity as a fraction of rated capacity: ``q0 (1 - q_cal - q_cyc)``, never below :data:`HEALTH_FLOOR`."""
+        return max(HEALTH_FLOOR, self.q0 * (1.0 - self.q_cal - self.q_cyc))
 
     @property
     def retained(self) -> float:
@@ -234,7 +244,7 @@ class FadeState:
         q_cal = (
             advance(self.q_cal, self.wear * model.k_cal(t_kelvin, soc), model.p_cal, days) if days > 0 else self.q_cal
         )
-        return max(0.0, self.q0 * (1.0 - q_cal - self.q_cyc))
+        return max(HEALTH_FLOOR, self.q0 * (1.0 - q_cal - self.q_cyc))
 
 
 def years_to_health(

@@ -13,7 +13,8 @@ and parking chargers each charge (``Pack.charge_along``); the stations call the 
   folded in at the robot temperature; the discharge ends there, so the cycle window closes and the
   cycle loss is advanced before the check. Then the station checks it: estimated
   health = true health + noise. The first estimate below ``warn_below`` is a warning and orders a new
-  pack; an estimate below ``retire_below``, a resistance ratio at the limit, or a random safety fault
+  pack; an estimate below ``retire_below``, a true health at the floor (a dead pack, ``degradation.HEALTH_FLOOR``),
+  a resistance ratio at the limit, or a random safety fault
   quarantines the pack: it stays in its bay, is never charged or handed out, and a technician job is
   raised to replace it. The technician's new pack enters service in that bay; the old one is retired
   (it leaves the system).
@@ -44,7 +45,7 @@ import simpy
 
 from swapsim.metrics.battery import PacksAtHorizon
 from swapsim.model.calendar_rates import CalendarTable
-from swapsim.model.degradation import CHEMISTRIES, FadeState, celsius_to_kelvin
+from swapsim.model.degradation import CHEMISTRIES, HEALTH_FLOOR, FadeState, celsius_to_kelvin
 from swapsim.model.pack import Pack
 from swapsim.model.stressors import PackStress, PackTrace
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
@@ -287,9 +288,13 @@ class HealthMonitor:
         reason = ""
         if fault:
             reason = "fault"
-        elif estimated < retire or (
-            self.ageing  # without ageing (or held at end of life) the ratio is not checked
-            and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
+        elif (
+            estimated < retire
+            or true <= HEALTH_FLOOR
+            or (
+                self.ageing  # without ageing (or held at end of life) the ratio is not checked
+                and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
+            )
         ):
             reason = "retirement"
         if reason:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from swapsim.output.style import plain_text
+
 if TYPE_CHECKING:
     from swapsim.experiments.sizing.search import SizeResult
 
@@ -31,7 +33,13 @@ _STYLE = {
 
 
 def draw_size_figure(res: SizeResult, path: str | Path, fmt: str = "png") -> Path:
-    """Draw and save the figure to ``path`` (PNG, or ``fmt``; at most 1280 px wide): one panel per target."""
+    """Draw and save the figure to ``path`` (PNG, or ``fmt``; at most 1280 px wide): one panel per target;
+    names are drawn as plain text."""
+    with plain_text():
+        return _draw_size_figure(res, path, fmt)
+
+
+def _draw_size_figure(res: SizeResult, path: str | Path, fmt: str) -> Path:
     spec = res.spec
     targets = list(spec.targets)
     k = len(targets)

@@ -30,6 +30,7 @@ __all__ = [
     "FIGURE_WIDTH_IN",
     "MARK_COLOUR",
     "report_style",
+    "plain_text",
 ]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
@@ -86,6 +87,8 @@ REPORT_RC: dict[RcKeyType, Any] = {
     "lines.linewidth": 1.5,
     "svg.fonttype": "path",
     "pdf.fonttype": 42,
+    # Names (scenarios, stations, factors) are text, never markup: a '$' is drawn as a '$'.
+    "text.parse_math": False,
 }
 """Matplotlib settings of the report style (see :func:`report_style`)."""
 
@@ -94,4 +97,15 @@ REPORT_RC: dict[RcKeyType, Any] = {
 def report_style() -> Iterator[None]:
     """Apply the report style inside a ``with`` block (restores the previous settings after it)."""
     with matplotlib.rc_context(REPORT_RC):
+        yield
+
+
+PLAIN_TEXT_RC: dict[RcKeyType, Any] = {"text.parse_math": False}
+"""Text drawn as written: no mathtext (``$...$``), so a user's name can never break a figure."""
+
+
+@contextmanager
+def plain_text() -> Iterator[None]:
+    """Draw every text created inside a ``with`` block as plain text (for figures outside :func:`report_style`)."""
+    with matplotlib.rc_context(PLAIN_TEXT_RC):
         yield

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -55,6 +56,8 @@ __all__ = [
     "read_csv",
     "atomic_dir",
     "write_json",
+    "strict_json",
+    "nan_for_null",
     "flatten",
     "json_default",
     "ResultsError",
@@ -104,8 +107,40 @@ def read_csv(path: Path, root: Path | None = None) -> dict[str, list[Any]]:
 
 def write_json(path: Path, data: Any) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, default=json_default)
-        fh.write("\n")
+        fh.write(strict_json(data, indent=2) + "\n")
+
+
+NULL_NOTES = "null_notes"
+"""Key added to a JSON object whose numbers included NaN or an infinity, written as null: dotted path -> why."""
+
+
+def nan_for_null(kpis: dict[str, Any]) -> dict[str, Any]:
+    """A run record's KPIs as computed: the nulls :func:`strict_json` wrote for NaN read back as NaN."""
+    return {k: math.nan if v is None else v for k, v in kpis.items()}
+
+
+def strict_json(data: Any, indent: int | None = None) -> str:
+    """JSON text that strict parsers read: NaN and infinities become null (never ``NaN``/``Infinity``),
+    and an object gains :data:`NULL_NOTES` saying which values were nulled and why. NumPy values as in
+    :func:`json_default`."""
+    notes: dict[str, str] = {}
+
+    def clean(value: Any, path: str) -> Any:
+        if isinstance(value, (np.generic, np.ndarray)):
+            value = json_default(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            notes[path or "(top level)"] = "NaN (no value)" if math.isnan(value) else f"{value} (unbounded)"
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [clean(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    out = clean(data, "")
+    if notes and isinstance(out, dict):
+        out[NULL_NOTES] = {k: f"{why} written as null" for k, why in notes.items()}
+    return json.dumps(out, indent=indent, sort_keys=False, default=json_default, allow_nan=False)
 
 
 def json_default(value: Any) -> Any:

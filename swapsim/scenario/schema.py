@@ -268,6 +268,11 @@ class Scenario(_Frozen):
 # Cross-field checks that pydantic field validators cannot place on one field.
 
 
+RESERVED_STATION_NAMES = ("robots", "rostered", "time")
+"""Station names refused: the first words of swapsim's own columns in timeseries.csv (``robots_down``,
+``rostered_robots``, ``time_h``), so that a station's columns (``<name>_<series>``) never take one's name."""
+
+
 def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     errors: list[tuple[str, str, Any]] = []
     if s.warmup >= s.horizon:
@@ -314,6 +319,16 @@ def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
         if st.name in seen:
             errors.append((f"stations[{i}].name", f"duplicates stations[{seen[st.name]}].name", st.name))
         seen.setdefault(st.name, i)
+        if st.name.lower() in RESERVED_STATION_NAMES:
+            errors.append(
+                (
+                    f"stations[{i}].name",
+                    f"must not be one of {', '.join(RESERVED_STATION_NAMES)}: timeseries.csv names its own series "
+                    f"{RESERVED_STATION_NAMES[0]}_<state>, rostered_robots and time_h, and a station's columns are "
+                    f"<name>_busy, <name>_down, ... (a station 'robots' would overwrite robots_down)",
+                    st.name,
+                )
+            )
     if sum(st.positions for st in s.stations) == 0:  # pragma: no cover - guarded by ge=1
         errors.append(("stations", "need at least one swap position", 0))
     errors.extend(_realistic_work_checks(s))

@@ -131,6 +131,15 @@ class BoundedLoader(yaml.SafeLoader):
 BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
 
 
+def _problem(exc: yaml.YAMLError) -> str:
+    """The first line of a YAML error, without the stream's name (``"<unicode string>"``)."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        ch = exc.character
+        code = ord(ch) if isinstance(ch, str) else ch
+        return f"a control character (U+{code:04X}) at character {exc.position + 1}; a scenario file is plain text"
+    return getattr(exc, "problem", None) or str(exc).splitlines()[0]
+
+
 def _brief(key: Any) -> str:
     text = repr(key) if isinstance(key, (str, int, float, bool)) or key is None else type(key).__name__
     return text if len(text) <= 40 else text[:37] + "..."
@@ -138,12 +147,15 @@ def _brief(key: Any) -> str:
 
 def load_yaml_text(text: str, source: str) -> Any:
     """Parse ``text`` with :class:`BoundedLoader`; errors name ``source`` and the line and column."""
-    loader = BoundedLoader(text)
+    try:  # the reader refuses control characters (NUL, BEL) as soon as it is built
+        loader = BoundedLoader(text)
+    except yaml.YAMLError as exc:
+        raise YamlInputError(f"{source}: invalid YAML: {_problem(exc)}") from None
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = _problem(exc)
         if mark is not None:
             raise YamlInputError(f"{source}:{mark.line + 1}:{mark.column + 1}: invalid YAML: {problem}") from None
         raise YamlInputError(f"{source}: invalid YAML: {problem}") from None
@@ -162,6 +174,10 @@ def read_yaml_file(path: str | Path) -> Any:
         raise YamlInputError(f"{path}: file not found") from None
     except IsADirectoryError:
         raise YamlInputError(f"{path}: is a directory, expected a YAML file") from None
+    except NotADirectoryError:
+        under = next((p for p in path.parents if p.is_file()), None)
+        where = f"{under} is a file, not a directory" if under is not None else "a part of the path is not a directory"
+        raise YamlInputError(f"{path}: cannot read the file ({where})") from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         raise YamlInputError(f"{path}: cannot read the file ({_reason(exc)})") from None
     try:

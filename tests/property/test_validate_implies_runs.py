@@ -13,12 +13,17 @@ of a task at once. It asserts:
   events per simulated hour (the shipped scenarios need at most a few hundred per robot-hour). The
   budget is enforced while running, so a scenario that stops the clock fails fast instead of hanging.
 
+Fields a shipped file may leave out are tried too (``EXTRA_PATHS``): faults, strategies, output bins,
+the whole ``battery`` and ``health`` sections (wear up to the bound of 100) and ``costs`` (prices up to
+1e308). What the run would write to summary.json must be strict JSON (no NaN or Infinity).
+
 Robots are drawn up to 200 (the bound, 10,000, only makes a run proportionally longer).
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from swapsim.engine import Environment, simulate
+from swapsim.results import strict_json
 from swapsim.scenario import ScenarioError, read_yaml, scenario_from_dict
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -83,7 +89,28 @@ EXTRA_PATHS: dict[tuple, list[Any]] = {
     ("technicians", "crew"): [0, 1000],
     ("technicians", "spare_packs"): [0],
     ("health", "fault_rate_per_cycle"): [1.0, 0.5],
-    ("battery", "wear_scale"): [100],
+    ("battery", "wear_scale"): [1e-9, 1, 70, 100],
+    ("battery", "wear_sigma"): [0, 1],
+    ("battery", "initial_capacity_sd"): [0, 0.2],
+    ("battery", "resistance_growth"): [0, 1e6, 1e308],
+    ("battery", "chemistry"): ["lfp", "lfp_wang2011"],
+    ("battery", "ageing"): [False],
+    ("battery", "temperature_c", "in_robot"): [-30, 80],
+    ("battery", "temperature_c", "in_bay"): [-30, 80],
+    ("health", "retire_below"): [1e-9, 0.8],
+    ("health", "warn_below"): [1e-9, 1.5],
+    ("health", "check_noise_sd"): [0, 0.2],
+    ("health", "retire_resistance_ratio"): [1.000001, 1e308],
+    ("costs", "robot_capex"): [0, 1e308],
+    ("costs", "pack_capex"): [0, 1e308],
+    ("costs", "energy_per_kwh"): [0, 1e308],
+    ("costs", "technician_per_hour"): [1e308],
+    ("costs", "life_years"): [1e-9, 50],
+    ("costs", "discount_rate"): [0, 1],
+    ("costs", "unserved_task"): [1e308],
+    ("costs", "pack_replacement"): [0, 1e308],
+    ("costs", "energy_tariff"): [[{"start": "00:00", "per_kwh": 1e308}],
+                                 [{"start": "00:00", "per_kwh": 0.1}, {"start": "22:00", "per_kwh": 0}]],
 }
 
 DIST_SHAPES = [
@@ -204,6 +231,11 @@ def test_a_scenario_that_validates_runs(example: tuple[str, dict]) -> None:
         assert env.events == 0 and "memory" in str(exc)
         return
     assert result.manifest["horizon_h"] == sc.horizon
+    json.loads(strict_json(result.kpis()), parse_constant=_refuse)  # what summary.json would hold
+
+
+def _refuse(token: str) -> None:
+    raise AssertionError(f"{token} in JSON")
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))

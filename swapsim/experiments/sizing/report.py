@@ -10,7 +10,6 @@ per year in the scenario's (any) currency; KPIs in the units of their names.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -245,13 +244,13 @@ def _csv_rows(res: SizeResult) -> tuple[list[str], list[list[Any]]]:
 
 def write_outputs(res: SizeResult, out_dir: str | Path, figure: bool = True) -> list[Path]:
     """Write ``size.json``, ``size.csv`` and (``figure``) ``size.png`` into ``out_dir``; return the paths."""
-    from swapsim.results import owned_file
+    from swapsim.results import owned_file, strict_json
 
     out_dir = Path(out_dir)  # the sizing's own directory (its runs are there): swapsim owns it
     paths = []
     p = out_dir / "size.json"
     with owned_file(p) as tmp:
-        tmp.write_text(json.dumps(size_json(res), indent=2) + "\n", encoding="utf-8")
+        tmp.write_text(strict_json(size_json(res), indent=2) + "\n", encoding="utf-8")
     paths.append(p)
     head, rows = _csv_rows(res)
     p = out_dir / "size.csv"

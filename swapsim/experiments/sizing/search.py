@@ -56,6 +56,7 @@ from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_h
 from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
+from swapsim.results.files import nan_for_null, strict_json
 from swapsim.results.outdir import (
     atomic_write_text,
     check_path,
@@ -191,7 +192,7 @@ class _Runs:
                 rec = read_json(path, self.root)
                 if not isinstance(rec.get("kpis"), dict):
                     raise ResultsError(f"{path}: damaged: no kpis object; move it away to run it again")
-                ev.runs[rep] = rec["kpis"]
+                ev.runs[rep] = nan_for_null(rec["kpis"])
                 self.total += 1
                 continue
             todo.append(
@@ -218,7 +219,7 @@ class _Runs:
                 continue
             path = self._file(ev.config, task.replication, prefix)
             claim(self.root, [path])  # the entry first, then the file (atomically)
-            atomic_write_text(path, json.dumps(rec))
+            atomic_write_text(path, strict_json(rec))
             ev.runs[task.replication] = rec["kpis"]
             self.new += 1
             self.total += 1

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from swapsim.experiments.sweep import apply_factors
+from swapsim.experiments.sweep import apply_factors, check_overlaps
 from swapsim.scenario import ScenarioError, scenario_from_dict
+from swapsim.scenario.limits import show
 
 __all__ = [
     "Dimension",
@@ -42,6 +44,8 @@ __all__ = [
     "dominates",
     "differing",
     "check_kpis",
+    "check_grid",
+    "MAX_CONFIGS",
 ]
 
 MONOTONE_FIELDS = ("positions", "bays", "charged_packs", "docks", "crew", "spare_packs")
@@ -56,8 +60,11 @@ MONOTONE_KPIS: dict[str, tuple[str, ...]] = {
 """For each resource field, the KPIs (dotted prefixes) that more of it never makes worse: the only pairs
 the search prunes on (see the module doc); every other pair is checked and reported, never assumed."""
 
-_RANGE = re.compile(r"^\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*(?:/\s*(\d+)\s*)?$")
-_LINKED = re.compile(r"^\s*([A-Za-z_]\w*)\s*([+-]\s*\d+)\s*\.\.\s*([+-]\s*\d+)\s*(?:/\s*(\d+)\s*)?$")
+MAX_CONFIGS = 10_000
+"""Most configurations in a ``size --search`` grid (the product of the ranges' lengths), checked before
+any is built."""
+_RANGE = re.compile(r"^\s*(-?\d{1,18})\s*\.\.\s*(-?\d{1,18})\s*(?:/\s*(\d{1,18})\s*)?$")
+_LINKED = re.compile(r"^\s*([A-Za-z_]\w*)\s*([+-]\s*\d{1,18})\s*\.\.\s*([+-]\s*\d{1,18})\s*(?:/\s*(\d{1,18})\s*)?$")
 _ITEM_FIELD = re.compile(r"^(\w+)\[(\*|\d+)\]\.(\w+)$")
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_.\-\[\]]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*(%?)\s*$")
 
@@ -134,28 +141,50 @@ def parse_search(text: str) -> Dimension:
     """``stations[*].positions=1..4`` -> Dimension("stations[*].positions", 1, 4); ``fleet.robots=40..80/5``
     steps by 5."""
     if "=" not in text:
-        raise ScenarioError(f"--search {text}: expected PATH=LO..HI, e.g. stations[*].positions=1..4")
+        raise ScenarioError(f"--search {show(text, 80)}: expected PATH=LO..HI, e.g. stations[*].positions=1..4")
     path, raw = text.split("=", 1)
     linked = _LINKED.match(raw)
     if linked is not None:
         if _ITEM_FIELD.match(path.strip()) is None:
             raise ScenarioError(
-                f"--search {text}: a linked range needs a list item's field, e.g. stations[*].bays=charged_packs+2..+8"
+                f"--search {show(text, 80)}: a linked range needs a list item's field, e.g. stations[*].bays=charged_packs+2..+8"
             )
         lo, hi = int(linked.group(2).replace(" ", "")), int(linked.group(3).replace(" ", ""))
         step = int(linked.group(4) or 1)
         if hi < lo or step < 1:
-            raise ScenarioError(f"--search {text}: the range is empty or the step is < 1")
+            raise ScenarioError(f"--search {show(text, 80)}: the range is empty or the step is < 1")
+        if (hi - lo) // step + 1 > MAX_CONFIGS:
+            raise ScenarioError(
+                f"--search {show(text, 80)}: more values than the {MAX_CONFIGS:,} configurations a search may have"
+            )
         return Dimension(path.strip(), lo, hi, step, link=linked.group(1))
     m = _RANGE.match(raw)
     if not path.strip() or m is None:
-        raise ScenarioError(f"--search {text}: expected PATH=LO..HI with whole numbers, e.g. fleet.robots=20..40")
+        raise ScenarioError(
+            f"--search {show(text, 80)}: expected PATH=LO..HI with whole numbers, e.g. fleet.robots=20..40"
+        )
     lo, hi, step = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
     if hi < lo:
-        raise ScenarioError(f"--search {text}: the range is empty (LO must be <= HI)")
+        raise ScenarioError(f"--search {show(text, 80)}: the range is empty (LO must be <= HI)")
     if step < 1:
-        raise ScenarioError(f"--search {text}: the step must be >= 1")
+        raise ScenarioError(f"--search {show(text, 80)}: the step must be >= 1")
+    count = (hi - lo) // step + 1
+    if count > MAX_CONFIGS:
+        raise ScenarioError(
+            f"--search {show(text, 80)}: {count:,} values, more than the {MAX_CONFIGS:,} configurations a search may have"
+        )
     return Dimension(path.strip(), lo, hi, step)
+
+
+def check_grid(dims: list[Dimension]) -> None:
+    """Refuse a grid of more than :data:`MAX_CONFIGS` configurations before any is built."""
+    count = math.prod((d.hi - d.lo) // d.step + 1 for d in dims)
+    if count > MAX_CONFIGS:
+        sizes = " x ".join(f"{(d.hi - d.lo) // d.step + 1:,}" for d in dims)
+        raise ScenarioError(
+            f"--search: the grid has {sizes} = {count:,} configurations, more than the {MAX_CONFIGS:,} a "
+            f"search may have; narrow a range or step it (fleet.robots=20..80/5)"
+        )
 
 
 def parse_objective_target(text: str) -> Target:
@@ -189,6 +218,8 @@ def enumerate_configs(
     ``static_cost(scenario)`` gives the cost known before any run (ordering key). Configurations are
     numbered in grid order (first dimension slowest).
     """
+    check_grid(dims)
+    check_overlaps(base_data, [d.path for d in dims], "--search")
     configs: list[Config] = []
     invalid: list[tuple[tuple[int, ...], str]] = []
     for i, combo in enumerate(itertools.product(*(d.values for d in dims))):
