@@ -16,7 +16,6 @@ raises :class:`SweepInterrupted`; the finished runs stay on disk for a resume.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -197,8 +196,8 @@ def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, 
     """Finished runs on disk that belong to this sweep (same point values and seed), read through the
     guarded reader: only the sweep's own run files (by name) are read; a link or a non-regular file
     there is refused (ResultsError), a damaged one is simply run again (and replaced)."""
-    from swapsim.results.reader import ResultsError, read_json, regular_file
     from swapsim.results import nan_for_null
+    from swapsim.results.reader import ResultsError, read_json, regular_file
 
     done: dict[tuple[int, int], dict[str, Any]] = {}
     points = {p.index: p for p in sweep.points}
