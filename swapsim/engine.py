@@ -124,14 +124,15 @@ class RunResult:
         }
 
 
-def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
+def _pack_rows(fleet: Fleet, now: float) -> list[dict[str, Any]]:
+    """One packs.csv row per pack, its charge read at ``now`` (h)."""
     rows = []
     for p in fleet.packs:
         rows.append(
             {
                 "pack": p.id,
                 "location": p.location,
-                "soc": p.soc,
+                "soc": p.soc_at(now),
                 "health": p.health,
                 "cycles": p.cycles,
                 "equivalent_full_cycles": p.equivalent_full_cycles,
@@ -232,7 +233,7 @@ def simulate(
         summary=summary,
         timeseries=recorder.timeseries(),
         robots=recorder.robot_rows(),
-        packs=_pack_rows(fleet),
+        packs=_pack_rows(fleet, env.now),
         wait_histogram=recorder.wait_histogram(),
         trace=list(recorder.trace),
         fleet=fleet if keep_entities else None,

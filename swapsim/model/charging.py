@@ -60,11 +60,9 @@ class BayCharging:
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
-        if bay.full:
-            return 1.0
-        if not bay.charging:
-            return bay.soc0
-        return self.curve.soc_after(bay.soc0, self.env.now - bay.t_start)
+        pack = bay.pack
+        assert pack is not None, "asked of a bay holding a pack"
+        return pack.soc_at(self.env.now)
 
     def _insert(self, bay: Bay, pack: Pack) -> None:
         now = self.env.now
@@ -118,7 +116,7 @@ class BayCharging:
         assert pack is not None, "a charge session ends with its pack in the bay"
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
-        pack.soc = soc_end
+        pack.end_charging(soc_end)
         self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
         bay.charging = False
         if bay.slot is not None:
@@ -147,6 +145,9 @@ class BayCharging:
         now = self.env.now
         bay.t_start = now
         bay.charging = True
+        bay_pack = bay.pack
+        assert bay_pack is not None, "a charge session starts with its pack in the bay"
+        bay_pack.start_charging(self.curve, now)
         ms = self._milestones
         self._seq += 1
         if bay.green:
@@ -211,6 +212,9 @@ class BayCharging:
             return
         bay.t_start = self.env.now
         bay.charging = True
+        bay_pack = bay.pack
+        assert bay_pack is not None, "a charge session starts with its pack in the bay"
+        bay_pack.start_charging(self.curve, bay.t_start)
         if bay.green:
             self._schedule_full(bay, session)
             return

@@ -184,6 +184,9 @@ class Duty(SwapTrip):
             self.duty_call = env.event()
             self._enter("off_duty", 0.0)
             t0 = env.now
+            if self.off_duty_mode == "park_charging":  # read through Pack.soc_at until it ends
+                for pack in self.held_packs():
+                    pack.start_charging(self.park_curve, t0)
             yield self.duty_call
             self.duty_call = None
             self.parked = False

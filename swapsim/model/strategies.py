@@ -130,6 +130,8 @@ class PlugInRobot(Robot):
         packs = self.held_packs()
         socs0 = [p.soc for p in packs]
         hours = max(curve.time_to_soc_h(s, self.ready) for s in socs0)
+        for pack in packs:
+            pack.start_charging(curve, env.now)
         yield env.timeout(hours)
         grid_wh = 0.0
         for pack, s0 in zip(packs, socs0):
