@@ -325,10 +325,11 @@ class EnergyRobot:
         roster change.
         """
         self.sync()
-        socs = [0.0 if p is None else p.soc for p in self.packs]
+        now = self.env.now
+        socs = [0.0 if p is None else p.soc_at(now) for p in self.packs]  # parked or docked: charging
         if self.power_w > 0:
             pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
-            soc = pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh
+            soc = pack.soc - self.power_w * (now - self.t_last) / pack.usable_wh
             socs[self.active] = soc if soc > 0.0 else 0.0  # max(0.0, soc), without the builtin's call cost
         return socs
 

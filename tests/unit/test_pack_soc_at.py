@@ -55,3 +55,21 @@ def test_packs_csv_reads_the_charge_of_packs_charging_in_bays_at_the_horizon() -
             assert math.isclose(rows[bay.pack.id]["soc"], expected, rel_tol=1e-12), bay.label
             assert rows[bay.pack.id]["soc"] > bay.soc0
     assert charging >= 8  # the case still has packs mid-session at the horizon
+
+
+def test_a_parked_robot_charging_reports_its_energy_now_to_the_shift_manager() -> None:
+    """A robot parked with ``off_duty: park_charging`` is ranked by the charge its packs have reached,
+    not the charge they had when it parked (the shift manager reads ``lowest_soc`` and ``energy_wh``)."""
+    scenario = load_scenario(SCENARIOS / "warehouse.yaml", ["horizon=2 d", "warmup=0 h"])
+    result = simulate(scenario, seed=1, keep_entities=True)
+    assert result.fleet is not None
+    now = scenario.horizon
+    parked = [r for r in result.fleet.robots if r.parked]
+    assert parked, "the case has robots parked at the horizon"
+    gained = 0
+    for robot in parked:
+        packs = robot.held_packs()
+        assert robot.lowest_soc() == min(p.soc_at(now) for p in packs)
+        assert robot.energy_wh() == pytest.approx(sum(p.soc_at(now) * p.usable_wh for p in packs))
+        gained += robot.lowest_soc() > min(p.soc for p in packs)
+    assert gained > 0, "some parked robot has charged since it parked"
