@@ -10,9 +10,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import simpy
+from simpy.resources.resource import Request
 
 from swapsim.model.pack import ChargeCurve, Pack
 
@@ -20,7 +21,34 @@ if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.places import Bay
 
-__all__ = ["BayCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
+__all__ = ["BayCharging", "ChargingPolicy", "FifoCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
+
+
+class ChargingPolicy(Protocol):
+    """Which bay waiting for a charger gets the next one free, under a station power cap.
+
+    A policy makes the station's pool of chargers (a SimPy resource of ``capacity`` chargers) and files
+    each bay's request for one, knowing the pack the bay holds. A new policy is a class with these two
+    methods registered in :data:`~swapsim.model.registries.CHARGING_POLICIES` (``policy.charging``).
+    """
+
+    def chargers(self, env: simpy.Environment, capacity: int) -> simpy.Resource:
+        """The station's chargers."""
+        ...
+
+    def request(self, chargers: simpy.Resource, pack: Pack) -> Request:
+        """A request for a charger for the bay holding ``pack`` (granted by the resource in its order)."""
+        ...
+
+
+class FifoCharging:
+    """First come, first served: the bays get chargers in the order their packs arrived."""
+
+    def chargers(self, env: simpy.Environment, capacity: int) -> simpy.Resource:
+        return simpy.Resource(env, capacity=capacity)
+
+    def request(self, chargers: simpy.Resource, pack: Pack) -> Request:
+        return chargers.request()
 
 
 GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
@@ -41,6 +69,8 @@ class BayCharging:
     """Ready threshold: a pack at or above it is green."""
     chargers: simpy.Resource | None
     """Chargers under a station power cap (None: every bay charges at once)."""
+    charging_policy: ChargingPolicy
+    """Which bay waiting for a charger gets the next one (:class:`ChargingPolicy`)."""
     green: list[Bay]
     _waiters: deque[simpy.Event]
     _milestones: list[tuple[float, int, Bay, int, int]]
@@ -138,7 +168,9 @@ class BayCharging:
         it for a charger)."""
         session = bay.session
         if self.chargers is not None:
-            req = self.chargers.request()
+            pack = bay.pack
+            assert pack is not None, "a charge session starts with its pack in the bay"
+            req = self.charging_policy.request(self.chargers, pack)
             bay.slot = req
             req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
             return

@@ -20,6 +20,7 @@ from swapsim.metrics import Recorder
 from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
+from swapsim.model.registries import CHARGING_POLICIES
 from swapsim.model.robot import Robot
 from swapsim.model.station import Station
 from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
@@ -84,6 +85,7 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             charger_power_w(scenario, i),
             recorder,
             streams.get("swap_duration", i),
+            CHARGING_POLICIES[scenario.policy.charging](),
         )
         stations.append(station)
     if index:

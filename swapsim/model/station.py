@@ -18,7 +18,9 @@ two milestones, "turns green" and "charge complete" (one when they coincide), no
 They cost no event: the station applies them at their own times when it is next looked at
 (:meth:`Station.advance`), and wakes itself only for a robot waiting for a green pack (see the notes
 above :meth:`Station._charge`). With a station power cap, at most ``floor(cap / charger power)`` bays
-charge at once, the others wait in FIFO order, and milestones are timeouts.
+charge at once, the others wait in the order of the charging policy
+(:class:`~swapsim.model.charging.ChargingPolicy`; first come, first served unless the scenario names
+another), and milestones are timeouts.
 
 A station can go down (:meth:`Station.go_down`, an outage from :mod:`swapsim.model.faults`): it then
 admits no robot until :meth:`Station.come_up`; robots waiting there learn it from the ``closing`` event
@@ -40,7 +42,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import simpy
 
-from swapsim.model.charging import FULL, BayCharging
+from swapsim.model.charging import FULL, BayCharging, ChargingPolicy, FifoCharging
 from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.places import Bay, Places
 from swapsim.model.policies import StationView, choose_pack
@@ -64,6 +66,7 @@ class Station(BayCharging):
         charger_power_w: grid power of one charger at its constant-current rate.
         recorder: receives the station's events.
         swap_rng: the station's stream for swap durations.
+        charging: the charging policy under a power cap (default: first come, first served).
     """
 
     health: "HealthMonitor | None" = None
@@ -81,6 +84,7 @@ class Station(BayCharging):
         charger_power_w: float,
         recorder: "Recorder",
         swap_rng: np.random.Generator,
+        charging: ChargingPolicy | None = None,
     ) -> None:
         self.env = env
         self.index = index
@@ -116,9 +120,10 @@ class Station(BayCharging):
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
+        self.charging_policy = FifoCharging() if charging is None else charging
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
-            self.chargers = simpy.Resource(env, capacity=max(1, int(spec.power_cap // charger_power_w)))
+            self.chargers = self.charging_policy.chargers(env, max(1, int(spec.power_cap // charger_power_w)))
         self._init_service_extras()
 
     # -- outages, plug-in docks, listeners (task demand, faults, power strategies) ----------------

@@ -32,13 +32,14 @@ import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import simpy
 
-from swapsim.model.policies import best_robots, can_do_task, swap_early
+from swapsim.model.policies import DISPATCH_RULES, best_robots, can_do_task, swap_early
 from swapsim.model.robot_energy import EnergyRobot
 from swapsim.streams import BLOCK, BlockDraws
 
@@ -279,9 +280,7 @@ class TaskBoard:
         self.walk_w = powers["walk"]
         self.reserve_frac = spec.reserve
         self.energy_aware = spec.energy_aware
-        self.nearest = spec.dispatch == "nearest"
-        if spec.dispatch not in ("fifo", "nearest"):
-            raise ValueError(f"unknown dispatch rule {spec.dispatch!r}")
+        self.rule = DISPATCH_RULES[spec.dispatch]
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.queue: deque[Task] = deque()
         self.idle: dict["Duty", tuple[float, simpy.Event]] = {}
@@ -409,14 +408,13 @@ class TaskBoard:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
         the task on its packs; exact ties broken with the ``dispatch`` stream."""
         robots = list(self.idle)
-        if self.nearest:
-            key = manhattan_from_m(map(_POSITION, robots), task.location)
-        else:
-            key = [since for since, _ in self.idle.values()]
+        walks = cache(lambda: manhattan_from_m(map(_POSITION, robots), task.location))  # measured if asked
+        key = self.rule([since for since, _ in self.idle.values()], walks)
         if not self.energy_aware:
             best, ok = best_robots(key, _always)
-        elif self.nearest:
-            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, key[i]))
+        elif walks.cache_info().currsize:  # the rule measured every walk: the feasibility checks reuse them
+            walk = walks()
+            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, walk[i]))
         else:
             location = task.location
             best, ok = best_robots(
