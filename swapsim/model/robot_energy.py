@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 import simpy
 
+from swapsim.model.clock import timeout_at
 from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
-from swapsim.model.quiet import timeout_at
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
-    from swapsim.model.quiet import QuietStretch
     from swapsim.model.station import Station
     from swapsim.scenario import Scenario
 
@@ -36,6 +35,18 @@ Proc = Generator[simpy.Event, Any, Any]
 
 STRIKEABLE = frozenset({"working", "idle", "travelling"})
 """States in which an emergency stop or a breakdown can halt a robot."""
+
+
+class Stretch(Protocol):
+    """A quiet stretch as the robot waits it out (:class:`~swapsim.model.quiet.QuietStretch`, which
+    plans it from the robot: declared here so that the two modules do not import each other)."""
+
+    end: float
+    """When the stretch ends (h)."""
+
+    def apply_until(self, now: float, inclusive: bool = False) -> None: ...
+
+    def halted_at(self, now: float) -> tuple[int, float]: ...
 
 
 class EnergyRobot:
@@ -100,7 +111,7 @@ class EnergyRobot:
         self.power_w = 0.0
         self.t_last = 0.0
         self.needs_swap = False
-        self.quiet: "QuietStretch | None" = None
+        self.quiet: "Stretch | None" = None
         """The quiet stretch the robot is in (:mod:`swapsim.model.quiet`), if any."""
         self.quiet_ok = self.quiet_stretches and not recorder.states.tracing
         self._init_realistic_work(scenario)
@@ -243,7 +254,7 @@ class EnergyRobot:
                 self._enter(state, power_w)
         return 0.0
 
-    def run_quiet(self, stretch: "QuietStretch") -> Proc:
+    def run_quiet(self, stretch: "Stretch") -> Proc:
         """Wait out a quiet stretch as one event; returns None when it ends, or (index of the leg under
         way, hours left of it, fault) when a fault halts the robot (settled to that point)."""
         env = self.env

@@ -37,7 +37,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import simpy
@@ -49,9 +49,27 @@ from swapsim.model.policies import StationView, choose_pack
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
-    from swapsim.model.health import HealthMonitor
-    from swapsim.model.station_index import StationChoiceIndex
     from swapsim.scenario import StationSpec
+
+
+class PackInspector(Protocol):
+    """What a station tells the pack-health monitor (:class:`~swapsim.model.health.HealthMonitor`) at
+    each exchange (declared here, so that the station and the monitor do not import each other)."""
+
+    ageing: bool
+
+    def handed_out(self, pack: Pack, station: "Station", stay: tuple[float, float | None] | None) -> None: ...
+
+    def dropped_off(self, pack: Pack, station: "Station") -> str: ...
+
+    def quarantined(self, pack: Pack, station: "Station", bay: Bay, reason: str) -> None: ...
+
+
+class StationChooser(Protocol):
+    """The fleet's station-choice index as robots ask it
+    (:class:`~swapsim.model.station_index.StationChoiceIndex`)."""
+
+    def choose(self, now: float) -> "Station | None": ...
 
 
 class Station(BayCharging):
@@ -69,9 +87,9 @@ class Station(BayCharging):
         charging: the charging policy under a power cap (default: first come, first served).
     """
 
-    health: "HealthMonitor | None" = None
+    health: PackInspector | None = None
     """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
-    choice: "StationChoiceIndex | None" = None
+    choice: StationChooser | None = None
     """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept)."""
 
     def __init__(

@@ -45,8 +45,7 @@ from swapsim.streams import BLOCK, BlockDraws
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
-    from swapsim.model.duty import Duty
-    from swapsim.model.robot import Robot
+    from swapsim.model.roles import Worker
     from swapsim.model.station import Station
     from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
 
@@ -283,7 +282,7 @@ class TaskBoard:
         self.rule = DISPATCH_RULES[spec.dispatch]
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.queue: deque[Task] = deque()
-        self.idle: dict["Duty", tuple[float, simpy.Event]] = {}
+        self.idle: dict["Worker", tuple[float, simpy.Event]] = {}
         """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
         self.next_id = 0
         if self.opportunistic_below is not None:
@@ -317,7 +316,7 @@ class TaskBoard:
                 self.dispatch()
 
     # -- robots ------------------------------------------------------------------------------------
-    def offer(self, robot: "Duty") -> simpy.Event | Task:
+    def offer(self, robot: "Worker") -> simpy.Event | Task:
         """``robot`` is idle and on duty; returns the event that will call it, or the task it gets at once.
 
         Tasks wait only while no robot is idle, so a robot offering itself while one waits is the only
@@ -334,11 +333,11 @@ class TaskBoard:
             self.dispatch()
         return call
 
-    def withdraw(self, robot: "Duty") -> None:
+    def withdraw(self, robot: "Worker") -> None:
         """``robot`` is no longer available (a fault halted it, or it went to swap on its own)."""
         self.idle.pop(robot, None)
 
-    def rearm(self, robot: "Duty", call: simpy.Event) -> simpy.Event | None:
+    def rearm(self, robot: "Worker", call: simpy.Event) -> simpy.Event | None:
         """Wake ``robot`` through ``call`` while it keeps its place in line: the fresh event that calls it
         from now on, or None if ``call`` is no longer its call."""
         entry = self.idle.get(robot)
@@ -347,7 +346,7 @@ class TaskBoard:
         fresh = self.idle[robot] = (entry[0], simpy.Event(self.env))
         return fresh[1]
 
-    def call(self, robot: "Duty", value: Any) -> bool:
+    def call(self, robot: "Worker", value: Any) -> bool:
         """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
         entry = self.idle.pop(robot, None)
         if entry is None:
@@ -362,17 +361,17 @@ class TaskBoard:
                 return station.travel_h * self.walk_w
         return self._by_walk[0].travel_h * self.walk_w
 
-    def approach_h(self, robot: "Duty", task: Task) -> float:
+    def approach_h(self, robot: "Worker", task: Task) -> float:
         """Hours for ``robot`` to walk to ``task``."""
         return manhattan_m(robot.position, task.location) / self.speed_mps / 3600.0
 
-    def feasible(self, robot: "Duty", task: Task) -> bool:
+    def feasible(self, robot: "Worker", task: Task) -> bool:
         """Whether ``robot`` can do ``task`` without swapping first."""
         if not self.energy_aware:
             return True
         return self._feasible_from(robot, task, manhattan_m(robot.position, task.location))
 
-    def _feasible_from(self, robot: "Duty", task: Task, distance_m: float) -> bool:
+    def _feasible_from(self, robot: "Worker", task: Task, distance_m: float) -> bool:
         """:meth:`feasible` for a robot ``distance_m`` from the task (energy-aware dispatch only)."""
         need = task.energy_wh + distance_m / self.speed_mps / 3600.0 * self.approach_w
         reserve = self.reserve_frac * robot.pack_usable_wh()
@@ -399,12 +398,12 @@ class TaskBoard:
             idle.pop(robot)[1].succeed(task)
 
     @staticmethod
-    def _assign(task: Task, robot: "Duty", ok: bool) -> None:
+    def _assign(task: Task, robot: "Worker", ok: bool) -> None:
         """``task`` goes to ``robot``, which swaps first unless it can do it on its packs (``ok``)."""
         task.robot = robot.id
         task.swap_first = not ok
 
-    def _choose(self, task: Task) -> tuple["Duty", bool]:
+    def _choose(self, task: Task) -> tuple["Worker", bool]:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
         the task on its packs; exact ties broken with the ``dispatch`` stream."""
         robots = list(self.idle)
@@ -453,7 +452,7 @@ class ShiftManager:
         self,
         env: simpy.Environment,
         calendar: DutyCalendar,
-        robots: Sequence["Robot"],
+        robots: Sequence["Worker"],
         recorder: "Recorder",
         board: TaskBoard | None,
     ) -> None:

@@ -2,7 +2,10 @@
 
 The flow is scenario -> model -> metrics -> results -> output, with experiments and analysis above a
 run (docs/architecture.md). Imports under ``if TYPE_CHECKING:`` are for annotations only and are not
-counted; imports inside functions are (a lazy import is still a dependency).
+counted for the flow between packages; imports inside functions are (a lazy import is still a
+dependency). Inside ``swapsim/model/`` the stricter rules of issue 24 hold: no import cycle of any
+kind, TYPE_CHECKING imports counted (a module that only talks to another entity annotates with a
+Protocol, :mod:`swapsim.model.roles`), and no private name imported from another module.
 """
 
 from __future__ import annotations
@@ -29,13 +32,14 @@ def _is_type_checking(node: ast.If) -> bool:
         isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _imports(path: Path) -> set[str]:
-    """swapsim modules imported by ``path`` at run time (TYPE_CHECKING blocks left out)."""
+def _imports(path: Path, type_checking: bool = False) -> set[str]:
+    """swapsim modules imported by ``path`` at run time (TYPE_CHECKING blocks left out unless
+    ``type_checking``)."""
     out: set[str] = set()
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
+            if isinstance(child, ast.If) and _is_type_checking(child) and not type_checking:
                 for sub in child.orelse:
                     visit(sub)
                 continue
@@ -67,8 +71,7 @@ def _strip_parents(graph: dict[str, set[str]]) -> dict[str, set[str]]:
             for m, deps in graph.items()}
 
 
-def test_no_import_cycles():
-    graph = _strip_parents(GRAPH)
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -84,7 +87,40 @@ def test_no_import_cycles():
     for module in sorted(graph):
         if module not in state:
             dfs(module, [module])
+    return cycles
+
+
+def test_no_import_cycles():
+    cycles = _cycles(_strip_parents(GRAPH))
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+MODEL = [p for p in MODULES if _name(p).startswith("swapsim.model")]
+MODEL_GRAPH = {_name(p): {d for d in _imports(p, type_checking=True) if d.startswith("swapsim.model")} for p in MODEL}
+"""The model's modules and the model modules each imports, TYPE_CHECKING imports included."""
+
+
+def test_no_import_cycles_in_the_model_not_even_for_types():
+    cycles = _cycles(_strip_parents(MODEL_GRAPH))
+    assert not cycles, "import cycles (TYPE_CHECKING imports counted): " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_sees_type_checking_imports():
+    """The check can fail: a TYPE_CHECKING import back from a module's dependency is a cycle."""
+    graph = {**MODEL_GRAPH, "swapsim.model.pack": MODEL_GRAPH["swapsim.model.pack"] | {"swapsim.model.stressors"}}
+    assert _cycles(_strip_parents(graph))
+
+
+@pytest.mark.parametrize("path", MODEL, ids=lambda p: str(p.relative_to(PKG)))
+def test_no_private_name_imported_across_model_modules(path):
+    private = sorted(
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("swapsim")
+        for alias in node.names
+        if alias.name.startswith("_")
+    )
+    assert not private, f"{path.relative_to(PKG)} imports private names: {', '.join(private)}"
 
 
 # package -> packages it must never import at run time (the flow only goes one way)
