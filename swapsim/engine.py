@@ -14,6 +14,7 @@ import math
 import operator
 import platform
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,6 +151,7 @@ def simulate(
     keep_entities: bool = False,
     env: simpy.Environment | None = None,
     pack_trace: PackTrace | None = None,
+    observer: Callable[[simpy.Environment, Fleet], None] | None = None,
 ) -> RunResult:
     """Run ``scenario`` once.
 
@@ -161,6 +163,8 @@ def simulate(
             instrumentation, e.g. the benchmarks' event-counting subclass; it must be unused.
         pack_trace: keep the state-of-charge and temperature path of the packs it names (bounded; for
             the BLAST-Lite cross-check); filled in place. Needs ``battery.ageing``.
+        observer: called once with the environment and the fleet when the fleet is built, before the
+            clock runs (tests: a process that reads the model during the run; it must change nothing).
     Raises:
         ScenarioError: the run is estimated to need more memory than the limit
             (:func:`swapsim.resources.check_memory`: 2 GB unless raised with ``--max-memory``).
@@ -190,6 +194,8 @@ def simulate(
     fleet = build_fleet(env, scenario, streams, recorder)
     if pack_trace is not None and fleet.health is not None:
         fleet.health.follow(pack_trace)
+    if observer is not None:
+        observer(env, fleet)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
         for station in fleet.stations:
