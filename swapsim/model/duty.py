@@ -197,6 +197,17 @@ class Duty(SwapTrip):
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
 
+    def start_off_duty(self) -> None:
+        """At time 0: off the roster, parked, its packs charged (before its process starts)."""
+        self.on_duty = False
+        self.parked = True
+        for pack in self.held_packs():
+            pack.set_soc(1.0)
+
+    def release_from_duty(self) -> None:
+        """The shift manager releases this robot (it goes off duty when its current work allows)."""
+        self.on_duty = False
+
     def call_to_duty(self) -> None:
         """The shift manager wants this robot on duty."""
         self.on_duty = True

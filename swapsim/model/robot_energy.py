@@ -62,6 +62,8 @@ class EnergyRobot:
         work_rng: the robot's own stream for activity durations.
         start_step: index of the cycle step it starts in.
         start_elapsed: fraction of that first step already done (0 <= x < 1).
+        swap_faults: the fleet's failed-swap faults (None: swaps never fail).
+        position: where it starts on the floor (m; task demand).
     """
 
     quiet_stretches = True
@@ -80,6 +82,8 @@ class EnergyRobot:
         work_rng: np.random.Generator,
         start_step: int = 0,
         start_elapsed: float = 0.0,
+        swap_faults: "SwapFaults | None" = None,
+        position: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.env = env
         self.id = index
@@ -114,20 +118,22 @@ class EnergyRobot:
         self.quiet: "Stretch | None" = None
         """The quiet stretch the robot is in (:mod:`swapsim.model.quiet`), if any."""
         self.quiet_ok = self.quiet_stretches and not recorder.states.tracing
-        self._init_realistic_work(scenario)
+        self._init_realistic_work(scenario, swap_faults, position)
 
-    def _init_realistic_work(self, scenario: "Scenario") -> None:
+    def _init_realistic_work(
+        self, scenario: "Scenario", swap_faults: "SwapFaults | None", position: tuple[float, float]
+    ) -> None:
         """Attributes for task demand, shifts, faults and the power strategies."""
         self.process: simpy.Process | None = None
         """The robot's own process (set by the fleet builder; faults interrupt it)."""
-        self.position: tuple[float, float] = (0.0, 0.0)
+        self.position = position
         """Where on the floor the robot is between tasks (m)."""
         self.idle_w = self.powers["idle"]
         self.ready = scenario.policy.ready_threshold
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.down_w = scenario.faults.down_power
         self.outages = scenario.faults.station_outage.rate_per_day > 0
-        self.swap_faults: "SwapFaults | None" = None
+        self.swap_faults = swap_faults
         self.strikeable = False
         """True only while the process waits in a state a fault can interrupt."""
         self.on_duty = True

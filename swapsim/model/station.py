@@ -85,10 +85,9 @@ class Station(BayCharging):
         recorder: receives the station's events.
         swap_rng: the station's stream for swap durations.
         charging: the charging policy under a power cap (default: first come, first served).
+        health: ages and checks packs at each exchange (None: no health model).
     """
 
-    health: PackInspector | None = None
-    """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
     choice: StationChooser | None = None
     """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept)."""
 
@@ -103,6 +102,7 @@ class Station(BayCharging):
         recorder: "Recorder",
         swap_rng: np.random.Generator,
         charging: ChargingPolicy | None = None,
+        health: PackInspector | None = None,
     ) -> None:
         self.env = env
         self.index = index
@@ -139,6 +139,8 @@ class Station(BayCharging):
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
         self.charging_policy = FifoCharging() if charging is None else charging
+        self.health = health
+        """Ages and checks packs at each exchange (None: no health model)."""
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
             self.chargers = self.charging_policy.chargers(env, max(1, int(spec.power_cap // charger_power_w)))

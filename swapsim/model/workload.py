@@ -466,7 +466,8 @@ class ShiftManager:
         """At time 0: the first ``target`` robots (by id) are on duty, the others parked with full packs."""
         target = self.calendar.target(0.0)
         for robot in self.robots:
-            robot.on_duty = robot.id < target
+            if robot.id >= target:
+                robot.start_off_duty()
         self.recorder.roster_changed(target, 0.0)
 
     def follow_calendar(self) -> Proc:
@@ -485,7 +486,7 @@ class ShiftManager:
             # idle robots first, then the ones with the least energy
             release = sorted(on, key=lambda r: (r not in idle, r.energy_wh(), r.id))[: len(on) - target]
             for robot in release:
-                robot.on_duty = False
+                robot.release_from_duty()
                 if self.board is not None:
                     self.board.call(robot, "duty")
         elif len(on) < target:

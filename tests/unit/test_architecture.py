@@ -154,3 +154,29 @@ def test_the_flow_goes_one_way(package):
                  for d in deps if d not in ALLOWED and d != "swapsim.model"
                  for f in FORBIDDEN[package] if d == f or d.startswith(f + "."))
     assert not bad, "; ".join(bad)
+
+
+def _attributes_set_on_others(path: Path) -> list[str]:
+    """``x.attr = ...`` (or ``+=``) in ``path`` where ``x`` is not ``self``: an attribute set on another object."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if isinstance(t, ast.Attribute) and not (isinstance(t.value, ast.Name) and t.value.id == "self"):
+                    found.append(f"line {node.lineno}: {ast.unparse(t)}")
+    return found
+
+
+def test_the_fleet_builder_wires_through_constructors():
+    """swapsim/model/fleet.py builds every entity with its parts passed in: it patches no attribute of
+    an entity after construction (issue 24)."""
+    patched = _attributes_set_on_others(PKG / "model" / "fleet.py")
+    assert not patched, "fleet.py sets attributes on other objects: " + "; ".join(patched)
+
+
+def test_the_attribute_check_can_fail(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f(robot):\n    robot.position = (0, 0)\n    self_x = 1\n", encoding="utf-8")
+    assert _attributes_set_on_others(module) == ["line 2: robot.position"]
