@@ -343,7 +343,10 @@ class EnergyRobot:
         """
         self.sync()
         now = self.env.now
-        socs = [0.0 if p is None else p.soc_at(now) for p in self.packs]  # parked or docked: charging
+        if self.power_w > 0:  # drawing: no pack it holds is in a charge session
+            socs = [0.0 if p is None else p.soc for p in self.packs]
+        else:  # parked or docked, its packs may be charging
+            socs = [0.0 if p is None else p.soc_at(now) for p in self.packs]
         if self.power_w > 0:
             pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
             soc = pack.soc - self.power_w * (now - self.t_last) / pack.usable_wh
