@@ -32,7 +32,6 @@ import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -407,13 +406,17 @@ class TaskBoard:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
         the task on its packs; exact ties broken with the ``dispatch`` stream."""
         robots = list(self.idle)
-        walks = cache(lambda: manhattan_from_m(map(_POSITION, robots), task.location))  # measured if asked
-        key = self.rule([since for since, _ in self.idle.values()], walks)
+        walks: list[list[float]] = []  # each robot's walk to the task (m), if the rule asks (once)
+
+        def measure() -> list[float]:
+            walks.append(manhattan_from_m(map(_POSITION, robots), task.location))
+            return walks[-1]
+
+        key = self.rule([since for since, _ in self.idle.values()], measure)
         if not self.energy_aware:
             best, ok = best_robots(key, _always)
-        elif walks.cache_info().currsize:  # the rule measured every walk: the feasibility checks reuse them
-            walk = walks()
-            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, walk[i]))
+        elif walks:  # the rule measured every walk: the feasibility checks reuse them
+            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, walks[0][i]))
         else:
             location = task.location
             best, ok = best_robots(
