@@ -14,7 +14,7 @@ import math
 import operator
 import platform
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,14 +146,15 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _pack_rows(fleet: Fleet) -> list[dict[str, Any]]:
+def _pack_rows(fleet: Fleet, now: float) -> list[dict[str, Any]]:
+    """One packs.csv row per pack, its charge read at ``now`` (h)."""
     rows = []
     for p in fleet.packs:
         rows.append(
             {
                 "pack": p.id,
                 "location": p.location,
-                "soc": p.soc,
+                "soc": p.soc_at(now),
                 "health": p.health,
                 "cycles": p.cycles,
                 "equivalent_full_cycles": p.equivalent_full_cycles,
@@ -172,6 +173,7 @@ def simulate(
     env: simpy.Environment | None = None,
     pack_trace: PackTrace | None = None,
     origin: Mapping[str, Any] | None = None,
+    observer: Callable[[simpy.Environment, Fleet], None] | None = None,
 ) -> RunResult:
     """Run ``scenario`` once.
 
@@ -186,6 +188,8 @@ def simulate(
         origin: where the scenario came from, copied into the manifest: ``scenario_file`` (the YAML
             path) and ``overrides`` (the ``--set`` assignments applied to it, in order), so that a
             report says what was run, not only what the file describes.
+        observer: called once with the environment and the fleet when the fleet is built, before the
+            clock runs (tests: a process that reads the model during the run; it must change nothing).
     Raises:
         ScenarioError: the run is estimated to need more memory than the limit
             (:func:`swapsim.resources.check_memory`: 2 GB unless raised with ``--max-memory``).
@@ -215,6 +219,8 @@ def simulate(
     fleet = build_fleet(env, scenario, streams, recorder)
     if pack_trace is not None and fleet.health is not None:
         fleet.health.follow(pack_trace)
+    if observer is not None:
+        observer(env, fleet)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
         for station in fleet.stations:
@@ -261,7 +267,7 @@ def simulate(
         summary=summary,
         timeseries=recorder.timeseries(),
         robots=recorder.robot_rows(),
-        packs=_pack_rows(fleet),
+        packs=_pack_rows(fleet, env.now),
         wait_histogram=recorder.wait_histogram(),
         trace=list(recorder.trace),
         fleet=fleet if keep_entities else None,

@@ -31,7 +31,8 @@ from typing import Any
 from swapsim._version import __version__
 from swapsim.engine import RunResult, simulate
 from swapsim.metrics import ON_DUTY_STATES
-from swapsim.scenario import STRATEGIES, Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
+from swapsim.model.registries import POWER_STRATEGIES
+from swapsim.scenario import Scenario, ScenarioError, scenario_from_dict, scenario_to_dict
 
 __all__ = ["parse_strategies", "with_strategy", "run_compare", "compare_rows", "write_compare"]
 
@@ -39,12 +40,13 @@ __all__ = ["parse_strategies", "with_strategy", "run_compare", "compare_rows", "
 def parse_strategies(text: str) -> list[str]:
     """Read a comma-separated list of strategy names; raises ScenarioError on a wrong or repeated name."""
     names = [n.strip() for n in text.split(",") if n.strip()]
+    strategies = POWER_STRATEGIES.names()
     if not names:
-        raise ScenarioError(f"--strategies: give at least one of {', '.join(STRATEGIES)} (got {text!r})")
+        raise ScenarioError(f"--strategies: give at least one of {', '.join(strategies)} (got {text!r})")
     for name in names:
-        if name not in STRATEGIES:
+        if name not in strategies:
             raise ScenarioError(
-                f"--strategies: unknown strategy {name!r} (expected a comma-separated list of {', '.join(STRATEGIES)})"
+                f"--strategies: unknown strategy {name!r} (expected a comma-separated list of {', '.join(strategies)})"
             )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

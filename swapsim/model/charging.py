@@ -10,9 +10,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import simpy
+from simpy.resources.resource import Request
 
 from swapsim.model.pack import ChargeCurve, Pack
 
@@ -20,7 +21,34 @@ if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.places import Bay
 
-__all__ = ["BayCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
+__all__ = ["BayCharging", "ChargingPolicy", "FifoCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
+
+
+class ChargingPolicy(Protocol):
+    """Which bay waiting for a charger gets the next one free, under a station power cap.
+
+    A policy makes the station's pool of chargers (a SimPy resource of ``capacity`` chargers) and files
+    each bay's request for one, knowing the pack the bay holds. A new policy is a class with these two
+    methods registered in :data:`~swapsim.model.registries.CHARGING_POLICIES` (``policy.charging``).
+    """
+
+    def chargers(self, env: simpy.Environment, capacity: int) -> simpy.Resource:
+        """The station's chargers."""
+        ...
+
+    def request(self, chargers: simpy.Resource, pack: Pack) -> Request:
+        """A request for a charger for the bay holding ``pack`` (granted by the resource in its order)."""
+        ...
+
+
+class FifoCharging:
+    """First come, first served: the bays get chargers in the order their packs arrived."""
+
+    def chargers(self, env: simpy.Environment, capacity: int) -> simpy.Resource:
+        return simpy.Resource(env, capacity=capacity)
+
+    def request(self, chargers: simpy.Resource, pack: Pack) -> Request:
+        return chargers.request()
 
 
 GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
@@ -41,6 +69,8 @@ class BayCharging:
     """Ready threshold: a pack at or above it is green."""
     chargers: simpy.Resource | None
     """Chargers under a station power cap (None: every bay charges at once)."""
+    charging_policy: ChargingPolicy
+    """Which bay waiting for a charger gets the next one (:class:`ChargingPolicy`)."""
     green: list[Bay]
     _waiters: deque[simpy.Event]
     _milestones: list[tuple[float, int, Bay, int, int]]
@@ -60,11 +90,9 @@ class BayCharging:
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
-        if bay.full:
-            return 1.0
-        if not bay.charging:
-            return bay.soc0
-        return self.curve.soc_after(bay.soc0, self.env.now - bay.t_start)
+        pack = bay.pack
+        assert pack is not None, "asked of a bay holding a pack"
+        return pack.soc_at(self.env.now)
 
     def _insert(self, bay: Bay, pack: Pack) -> None:
         now = self.env.now
@@ -118,7 +146,7 @@ class BayCharging:
         assert pack is not None, "a charge session ends with its pack in the bay"
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
-        pack.soc = soc_end
+        pack.end_charging(soc_end)
         self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
         bay.charging = False
         if bay.slot is not None:
@@ -140,13 +168,18 @@ class BayCharging:
         it for a charger)."""
         session = bay.session
         if self.chargers is not None:
-            req = self.chargers.request()
+            pack = bay.pack
+            assert pack is not None, "a charge session starts with its pack in the bay"
+            req = self.charging_policy.request(self.chargers, pack)
             bay.slot = req
             req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
             return
         now = self.env.now
         bay.t_start = now
         bay.charging = True
+        bay_pack = bay.pack
+        assert bay_pack is not None, "a charge session starts with its pack in the bay"
+        bay_pack.start_charging(self.curve, now)
         ms = self._milestones
         self._seq += 1
         if bay.green:
@@ -211,6 +244,9 @@ class BayCharging:
             return
         bay.t_start = self.env.now
         bay.charging = True
+        bay_pack = bay.pack
+        assert bay_pack is not None, "a charge session starts with its pack in the bay"
+        bay_pack.start_charging(self.curve, bay.t_start)
         if bay.green:
             self._schedule_full(bay, session)
             return

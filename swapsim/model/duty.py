@@ -184,6 +184,9 @@ class Duty(SwapTrip):
             self.duty_call = env.event()
             self._enter("off_duty", 0.0)
             t0 = env.now
+            if self.off_duty_mode == "park_charging":  # read through Pack.soc_at until it ends
+                for pack in self.held_packs():
+                    pack.start_charging(self.park_curve, t0)
             yield self.duty_call
             self.duty_call = None
             self.parked = False
@@ -193,6 +196,17 @@ class Duty(SwapTrip):
         station = station or self._nearest_station()
         if station.travel_h > 0:
             yield from self._spend(station.travel_h, "travelling", self.walk_w, False)
+
+    def start_off_duty(self) -> None:
+        """At time 0: off the roster, parked, its packs charged (before its process starts)."""
+        self.on_duty = False
+        self.parked = True
+        for pack in self.held_packs():
+            pack.set_soc(1.0)
+
+    def release_from_duty(self) -> None:
+        """The shift manager releases this robot (it goes off duty when its current work allows)."""
+        self.on_duty = False
 
     def call_to_duty(self) -> None:
         """The shift manager wants this robot on duty."""

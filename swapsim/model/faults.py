@@ -35,19 +35,28 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import simpy
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
-    from swapsim.model.robot import Robot
     from swapsim.model.station import Station
     from swapsim.scenario import FaultsSpec
     from swapsim.scenario.distributions import DurationDist
     from swapsim.streams import Streams
 
-__all__ = ["Fault", "SwapFaults", "FaultInjector"]
+__all__ = ["Fault", "SwapFaults", "FaultInjector", "Strikeable"]
+
+
+class Strikeable(Protocol):
+    """A robot as faults see it (:class:`~swapsim.model.robot.Robot`; declared here so that this module
+    and the robot's do not import each other)."""
+
+    id: int
+
+    def halt_if_strikeable(self, fault: "Fault") -> None: ...
+
 
 Proc = Generator[simpy.Event, Any, Any]
 
@@ -95,7 +104,7 @@ class FaultInjector:
         spec: "FaultsSpec",
         streams: "Streams",
         recorder: "Recorder",
-        robots: Sequence["Robot"],
+        robots: Sequence[Strikeable],
         stations: Sequence["Station"],
     ) -> None:
         self.env = env
@@ -116,7 +125,7 @@ class FaultInjector:
             for station in self.stations:
                 env.process(self.break_down(station))
 
-    def strike(self, robot: "Robot", kind: str, rate_per_day: float, duration: "DurationDist") -> Proc:
+    def strike(self, robot: Strikeable, kind: str, rate_per_day: float, duration: "DurationDist") -> Proc:
         """Poisson arrivals of ``kind`` faults at one robot; each halts it if it is in a strikeable state."""
         env = self.env
         rng = self.streams.get(kind, robot.id)

@@ -12,7 +12,7 @@ technician crew (:class:`~swapsim.model.health.HealthMonitor`) use their own str
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import simpy
 
@@ -20,12 +20,13 @@ from swapsim.metrics import Recorder
 from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
+from swapsim.model.registries import CHARGING_POLICIES
 from swapsim.model.robot import Robot
 from swapsim.model.station import Station
 from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
 from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
-from swapsim.scenario import Scenario
+from swapsim.scenario import Scenario, TaskSpec
 from swapsim.streams import Streams
 
 __all__ = ["Fleet", "build_fleet", "charger_power_w"]
@@ -63,17 +64,26 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     pack_spec = scenario.pack
     packs: list[Pack] = []
 
-    def new_pack() -> Pack:
-        pack = Pack(id=len(packs), capacity_wh=pack_spec.capacity, usable_fraction=pack_spec.usable_fraction)
+    def new_pack(soc: float = 1.0) -> Pack:
+        pack = Pack(len(packs), pack_spec.capacity, pack_spec.usable_fraction, soc)
         packs.append(pack)
         return pack
 
     stations = []
     kind = scenario.strategy.kind
     n_packs = scenario.strategy.packs_per_robot
-    robot_packs = [tuple(new_pack() for _ in range(n_packs)) for _ in range(scenario.fleet.robots)]
+    trigger = scenario.policy.swap_trigger
+    tasks = scenario.workload.tasks
+    n_steps = len(scenario.workload.activity_cycle()) if tasks is None else len(tasks.steps)
+    starts = []  # each robot's start: (step, fraction of it done, charge of its active pack)
+    for i in range(scenario.fleet.robots):
+        init = streams.get("initial", i)
+        step, elapsed, soc = int(init.integers(n_steps)), float(init.random()), float(init.uniform(trigger, 1.0))
+        starts.append((step, elapsed, soc if scenario.fleet.initial_soc == "staggered" else 1.0))
+    robot_packs = [tuple(new_pack(start[2] if k == 0 else 1.0) for k in range(n_packs)) for start in starts]
     index = indexed(scenario.policy.station_choice, kind, len(scenario.stations))
     station_class = IndexedStation if index else Station
+    health = HealthMonitor(env, scenario, streams, recorder, packs)  # holds ``packs``, filled below
     for i, spec in enumerate(scenario.stations):
         station = station_class(
             env,
@@ -84,6 +94,8 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             charger_power_w(scenario, i),
             recorder,
             streams.get("swap_duration", i),
+            CHARGING_POLICIES[scenario.policy.charging](),
+            health,
         )
         stations.append(station)
     if index:
@@ -94,20 +106,11 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
                 station.stock(new_pack())
 
     robots = []
-    trigger = scenario.policy.swap_trigger
-    tasks = scenario.workload.tasks
-    n_steps = len(scenario.workload.activity_cycle()) if tasks is None else len(tasks.steps)
     cls = robot_class(kind)
     swap_faults = None
     if scenario.faults.failed_swap.probability > 0:
         swap_faults = SwapFaults(scenario.faults.failed_swap.probability, scenario.faults.failed_swap.retry, streams)
-    for i, own in enumerate(robot_packs):
-        init = streams.get("initial", i)
-        step = int(init.integers(n_steps))
-        elapsed = float(init.random())
-        soc = float(init.uniform(trigger, 1.0))
-        if scenario.fleet.initial_soc == "staggered":
-            own[0].soc = soc
+    for i, (own, (step, elapsed, _)) in enumerate(zip(robot_packs, starts)):
         extra = {"boot_rng": streams.get("boot", i)} if cls is ColdSwapRobot else {}
         robot = cls(
             env,
@@ -119,41 +122,37 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             streams.get("workload", i),
             start_step=step,
             start_elapsed=elapsed,
+            swap_faults=swap_faults,
+            position=(0.0, 0.0) if tasks is None else _floor_position(streams, i, tasks),
             **extra,
         )
-        robot.swap_faults = swap_faults
-        if tasks is not None:
-            pos = streams.get("position", i)
-            robot.position = (float(pos.uniform(0.0, tasks.floor.width)), float(pos.uniform(0.0, tasks.floor.depth)))
         robots.append(robot)
-    fleet = Fleet(robots=robots, stations=stations, packs=packs)
-    fleet.health = HealthMonitor(env, scenario, streams, recorder, packs)
-    for station in stations:
-        station.health = fleet.health
-    fleet.health.start(robots, stations)
-    _wire_realistic_work(env, scenario, streams, recorder, fleet)
-    return fleet
+    health.start(robots, stations)
+    return _wire_realistic_work(env, scenario, streams, recorder, Fleet(robots, stations, packs, health=health))
+
+
+def _floor_position(streams: Streams, robot: int, tasks: TaskSpec) -> tuple[float, float]:
+    """Where robot ``robot`` starts on the floor (m), from its own ``("position", robot)`` stream."""
+    pos = streams.get("position", robot)
+    return (float(pos.uniform(0.0, tasks.floor.width)), float(pos.uniform(0.0, tasks.floor.depth)))
 
 
 def _wire_realistic_work(
     env: simpy.Environment, scenario: Scenario, streams: Streams, recorder: Recorder, fleet: Fleet
-) -> None:
-    """Task board, shift manager and faults (each only when the scenario asks for it); start the robots."""
+) -> Fleet:
+    """Task board, shift manager and faults (each only when the scenario asks for it); start the robots.
+    Returns the fleet with them."""
+    board = shifts = None
     if scenario.workload.tasks is not None:
-        fleet.board = TaskBoard(env, scenario, streams, recorder, fleet.stations)
-        env.process(fleet.board.generate())
+        board = TaskBoard(env, scenario, streams, recorder, fleet.stations)
+        env.process(board.generate())
     if scenario.shifts is not None:
         calendar = DutyCalendar.from_spec(scenario.shifts, scenario.fleet.robots)
-        fleet.shifts = ShiftManager(env, calendar, fleet.robots, recorder, fleet.board)
-        fleet.shifts.initial_roster()
-        for robot in fleet.robots:
-            if not robot.on_duty:  # starts the run parked, its packs charged
-                robot.parked = True
-                for pack in robot.held_packs():
-                    pack.soc = 1.0
-        env.process(fleet.shifts.follow_calendar())
+        shifts = ShiftManager(env, calendar, fleet.robots, recorder, board)
+        shifts.initial_roster()  # robots off the roster start parked, their packs charged
+        env.process(shifts.follow_calendar())
     for robot in fleet.robots:
-        body = robot.operate() if fleet.board is None else robot.serve(fleet.board)
-        robot.process = env.process(body)
-    fleet.faults = FaultInjector(env, scenario.faults, streams, recorder, fleet.robots, fleet.stations)
-    fleet.faults.start()
+        robot.start(board)
+    faults = FaultInjector(env, scenario.faults, streams, recorder, fleet.robots, fleet.stations)
+    faults.start()
+    return replace(fleet, board=board, shifts=shifts, faults=faults)

@@ -83,6 +83,8 @@ class PackRecord:
     quarantine_reason: str = ""
     retired_h: float = math.nan
     entered_h: float = 0.0
+    stress: PackStress | None = None
+    """The pack's ageing path (None when packs do not age); the pack is told of it (``Pack.age_along``)."""
 
 
 class HealthMonitor:
@@ -138,7 +140,7 @@ class HealthMonitor:
         """Keep the path (time, SOC, temperature) of the packs ``trace`` names (call before the run)."""
         self.trace = trace
         for pack_id, rec in self.records.items():
-            stress = rec.pack.stress
+            stress = rec.stress
             if stress is not None and trace.wants(pack_id):
                 stress.trace = trace
                 stress._mark()
@@ -185,7 +187,7 @@ class HealthMonitor:
         pack.health = fade.health
         if self.ageing:
             start = now if since_h is None else since_h
-            pack.stress = PackStress(
+            rec.stress = PackStress(
                 pack,
                 fade,
                 self.model,
@@ -194,6 +196,7 @@ class HealthMonitor:
                 self.t_robot_k if status == "in_robot" else self.t_bay_k,
                 self.trace,
             )
+            pack.age_along(rec.stress)
         return rec
 
     def start(self, robots: list[Any], stations: list["Station"]) -> None:
@@ -224,8 +227,9 @@ class HealthMonitor:
         now = self.env.now
         delivered = self._deliveries.popleft() if self._deliveries else now
         self.register(pack, "with_technician", since_h=min(delivered, now))
-        if pack.stress is not None:
-            pack.stress.move(now, self.t_shelf_k)  # its time on the shelf, at the storage charge
+        stress = self.records[pack.id].stress
+        if stress is not None:
+            stress.move(now, self.t_shelf_k)  # its time on the shelf, at the storage charge
         return pack
 
     # -- events at the stations ----------------------------------------------------------------------
@@ -234,7 +238,7 @@ class HealthMonitor:
         started or None) from :meth:`Station.bay_path` (None when packs do not age)."""
         rec = self.records[pack.id]
         now = self.env.now
-        stress = pack.stress
+        stress = rec.stress
         if stress is not None and stay is not None:
             self._bay_path(stress, station, stay, now)
             stress.move(now, self.t_robot_k)
@@ -259,7 +263,7 @@ class HealthMonitor:
         """
         rec = self.records[pack.id]
         now = self.env.now
-        stress = pack.stress
+        stress = rec.stress
         if stress is not None:
             stress.sync(now)
             stress.close_at_minimum()
@@ -333,7 +337,8 @@ class HealthMonitor:
         old = station.bay_pack(bay)
         rec = self.records[old.id]
         self._age_idle(rec, now)
-        old.stress = None
+        rec.stress = None
+        old.age_along(None)
         rec.status = "retired"
         rec.retired_h = now
         rec.station = rec.bay = None
@@ -357,7 +362,7 @@ class HealthMonitor:
             stress.hold(now)
 
     def _age_idle(self, rec: PackRecord, now: float) -> None:
-        stress = rec.pack.stress
+        stress = rec.stress
         if stress is not None:
             self._path_to(rec, stress, now)
             stress.settle(now)
@@ -367,7 +372,7 @@ class HealthMonitor:
     def health_now(self, rec: PackRecord) -> float:
         """The pack's health now, its path since its last event and its open cycle window included
         (the state is unchanged)."""
-        stress = rec.pack.stress
+        stress = rec.stress
         now = self.env.now
         if stress is None or now <= stress.t and stress.w_abs == 0.0:
             return rec.fade.health

@@ -18,13 +18,27 @@ Times are in hours, energies in Wh, powers in W.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from swapsim.model.stressors import PackStress
+__all__ = ["Pack", "AgeingPath", "ChargeCurve", "discharge_time_h"]
 
-__all__ = ["Pack", "ChargeCurve", "discharge_time_h"]
+
+class AgeingPath(Protocol):
+    """What a pack tells the path of its ageing stressors (:class:`~swapsim.model.stressors.PackStress`)
+    as its charge moves (declared here so that this module imports nothing from the model)."""
+
+    soc: float
+    """The charge the path has taken in so far."""
+
+    def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None: ...
+
+    def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None: ...
+
+    def charge(self, curve: "ChargeCurve", t0: float, t1: float) -> None: ...
+
+    def window_end(self) -> float: ...
 
 
 class Pack:
@@ -45,6 +59,7 @@ class Pack:
         "throughput_wh",
         "location",
         "stress",
+        "_charging",
     )
 
     def __init__(
@@ -66,8 +81,11 @@ class Pack:
         self.cycles = cycles
         self.throughput_wh = throughput_wh
         self.location = location
-        self.stress: "PackStress | None" = None
+        self.stress: AgeingPath | None = None
         """The ageing stressors of its history (set by the health monitor when packs age)."""
+        self._charging: tuple[ChargeCurve, float] | None = None
+        """The charge session under way: (its curve, the time (h) it started from ``soc``); None: none.
+        Read only through :meth:`soc_at`."""
 
     def __repr__(self) -> str:
         return (
@@ -86,6 +104,30 @@ class Pack:
         self._health = value
         self.usable_wh = self.capacity_wh * self.usable_fraction * value
         """Energy the pack gives from full to empty now (Wh)."""
+
+    def age_along(self, path: AgeingPath | None) -> None:
+        """From now on tell ``path`` how the charge moves (None: stop; the health monitor's call)."""
+        self.stress = path
+
+    def soc_at(self, now: float) -> float:
+        """State of charge at ``now`` (h): ``soc``, or, while a charge session is under way (a bay, a
+        dock, a parking charger), its charge along the session's curve at ``now``. Every reader of a
+        pack's charge at a given time (``packs.csv``, the bays' green choice, a robot's energy) reads
+        it here, so none sees the charge as it was when the session started."""
+        session = self._charging
+        if session is None:
+            return self.soc
+        curve, t_start = session
+        return curve.soc_after(self.soc, now - t_start)
+
+    def start_charging(self, curve: "ChargeCurve", t_start_h: float) -> None:
+        """A charge session along ``curve`` starts at ``t_start_h`` (h) from the pack's charge now."""
+        self._charging = (curve, t_start_h)
+
+    def end_charging(self, soc: float) -> None:
+        """The charge session ends with the pack at ``soc`` (the caller's closed form at the end)."""
+        self._charging = None
+        self.soc = soc
 
     @property
     def equivalent_full_cycles(self) -> float:
@@ -133,6 +175,7 @@ class Pack:
         soc = curve.soc_after(self.soc, hours)
         if self.stress is not None:
             self.stress.charge(curve, t1_h - hours, t1_h)
+        self._charging = None
         self.soc = soc
         return soc
 

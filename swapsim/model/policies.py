@@ -13,8 +13,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from swapsim.model.registries import Registry
+
 __all__ = [
     "STATION_RULES",
+    "DISPATCH_RULES",
     "StationView",
     "choose_station",
     "choose_station_lazily",
@@ -61,13 +64,12 @@ def expected_wait_h(view: StationView) -> float:
     return max(queue_wait, stock_wait)
 
 
-STATION_RULES: dict[str, Callable[[StationView], float] | None] = {
-    "nearest": None,
-    "shortest_wait": expected_wait_h,
-}
+STATION_RULES: Registry[Callable[[StationView], float] | None] = Registry("station choice rule")
 """The station-choice rules (``policy.station_choice``): each rule's key is the walk plus a wait term
 (h) that is never negative, or the walk alone (None). The scenario schema's allowed values are these
 names."""
+STATION_RULES.register("nearest", None)
+STATION_RULES.register("shortest_wait", expected_wait_h)
 
 
 def choose_station(rule: str, views: Sequence[StationView]) -> int:
@@ -162,6 +164,17 @@ def can_do_task(budget_wh: float, energy_wh: float, task_wh: float, trip_wh: flo
     return task_wh <= budget_wh and energy_wh - task_wh >= trip_wh + reserve_wh
 
 
+DispatchKey = Callable[[Sequence[float], Callable[[], Sequence[float]]], Sequence[float]]
+"""A dispatch rule: given each idle robot's idle-since time (h) and a function giving each one's walk
+to the task (m; computed only if asked), each robot's key (the lowest gets the task)."""
+
+DISPATCH_RULES: Registry[DispatchKey] = Registry("dispatch rule")
+"""The task-dispatch rules (``workload.tasks.dispatch``); the scenario schema's allowed values are
+these names. ``fifo``: the robot idle longest; ``nearest``: the shortest walk to the task."""
+DISPATCH_RULES.register("fifo", lambda idle_since_h, _distance_m: idle_since_h)
+DISPATCH_RULES.register("nearest", lambda _idle_since_h, distance_m: distance_m())
+
+
 def choose_robots(rule: str, robots: Sequence[IdleRobot]) -> list[int]:
     """Indices of the best idle robots for a task (several on an exact tie; the caller breaks it).
 
@@ -181,13 +194,9 @@ def choose_robots_lazily(
     Robots are taken in the rule's order, in groups of equal key; the first group holding a robot that
     can do the task gives the answer (its feasible members). If no robot can, the first group is the answer.
     """
-    if rule == "fifo":
-        key = idle_since_h
-    elif rule == "nearest":
-        key = distance_m
-    else:
+    if rule not in DISPATCH_RULES:
         raise ValueError(f"unknown dispatch rule {rule!r}")
-    return best_robots(key, feasible)[0]
+    return best_robots(DISPATCH_RULES[rule](idle_since_h, lambda: distance_m), feasible)[0]
 
 
 def best_robots(key: Sequence[float], feasible: Callable[[int], bool]) -> tuple[list[int], bool]:

@@ -8,7 +8,8 @@ closed form: it takes the legs in order (a cycle's durations drawn as they are a
 and in order), settles the energy of each leg exactly as the leg-by-leg process would (the same
 floating-point operations in the same order), and stops before the first leg in which an energy
 event falls (that leg runs leg by leg, as before). The robot then waits for the stretch's end with
-**one** event, at the exact time the chain of leg timeouts would reach (:func:`timeout_at`).
+**one** event, at the exact time the chain of leg timeouts would reach
+(:func:`~swapsim.model.clock.timeout_at`).
 
 The stretch is applied lazily (:meth:`QuietStretch.apply_until`): the pack draws and the state
 changes of the legs begun by a given time are made when the stretch ends, or earlier when something
@@ -27,11 +28,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from heapq import heappush
 from typing import TYPE_CHECKING
 
-import simpy
-from simpy.events import NORMAL
+from swapsim.model.clock import timeout_at
 
 if TYPE_CHECKING:
     from swapsim.model.robot_energy import EnergyRobot
@@ -199,16 +198,3 @@ def plan_quiet(
     stretch.n = len(kept) if stretch.event_at < 0 else len(kept) - 1
     stretch.end = t
     return stretch
-
-
-def timeout_at(env: simpy.Environment, when: float) -> simpy.Event:
-    """An event that fires at exactly ``when`` (h), as a timeout does, for a time reached by a chain of
-    step-by-step timeouts. ``env.timeout(when - now)`` fires at ``now + (when - now)``, which can be a
-    unit in the last place off ``when`` (and no delay may reach it exactly), so the event is put on
-    SimPy's event queue at ``when`` itself, with a timeout's priority (SimPy's private queue and id
-    counter: ``tests/unit/test_quiet_stretches.py`` checks they are still there)."""
-    event = simpy.Event(env)
-    event._ok = True
-    event._value = None
-    heappush(env._queue, (when, NORMAL, next(env._eid), event))
-    return event

@@ -49,10 +49,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from itertools import chain, cycle
+from typing import TYPE_CHECKING
 
 from swapsim.model.duty import Duty
 from swapsim.model.quiet import AHEAD, Leg, plan_quiet
 from swapsim.model.robot_energy import STRIKEABLE, Proc
+
+if TYPE_CHECKING:
+    from swapsim.model.workload import TaskBoard
 
 __all__ = ["Robot", "STRIKEABLE", "Proc"]
 
@@ -66,6 +70,10 @@ class Robot(Duty):
     """
 
     # -- processes ----------------------------------------------------------------------------------
+    def start(self, board: "TaskBoard | None") -> None:
+        """Start the robot's process: the activity cycle, or serving ``board`` (task demand)."""
+        self.process = self.env.process(self.operate() if board is None else self.serve(board))
+
     def operate(self) -> Proc:
         """Work through the activity cycle forever, swapping packs when needed."""
         rng = self.work_rng

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 import simpy
 
+from swapsim.model.clock import timeout_at
 from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.policies import StationView, choose_station_lazily
-from swapsim.model.quiet import timeout_at
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.faults import Fault, SwapFaults
-    from swapsim.model.quiet import QuietStretch
     from swapsim.model.station import Station
     from swapsim.scenario import Scenario
 
@@ -36,6 +35,18 @@ Proc = Generator[simpy.Event, Any, Any]
 
 STRIKEABLE = frozenset({"working", "idle", "travelling"})
 """States in which an emergency stop or a breakdown can halt a robot."""
+
+
+class Stretch(Protocol):
+    """A quiet stretch as the robot waits it out (:class:`~swapsim.model.quiet.QuietStretch`, which
+    plans it from the robot: declared here so that the two modules do not import each other)."""
+
+    end: float
+    """When the stretch ends (h)."""
+
+    def apply_until(self, now: float, inclusive: bool = False) -> None: ...
+
+    def halted_at(self, now: float) -> tuple[int, float]: ...
 
 
 class EnergyRobot:
@@ -51,6 +62,8 @@ class EnergyRobot:
         work_rng: the robot's own stream for activity durations.
         start_step: index of the cycle step it starts in.
         start_elapsed: fraction of that first step already done (0 <= x < 1).
+        swap_faults: the fleet's failed-swap faults (None: swaps never fail).
+        position: where it starts on the floor (m; task demand).
     """
 
     quiet_stretches = True
@@ -69,6 +82,8 @@ class EnergyRobot:
         work_rng: np.random.Generator,
         start_step: int = 0,
         start_elapsed: float = 0.0,
+        swap_faults: "SwapFaults | None" = None,
+        position: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.env = env
         self.id = index
@@ -100,23 +115,25 @@ class EnergyRobot:
         self.power_w = 0.0
         self.t_last = 0.0
         self.needs_swap = False
-        self.quiet: "QuietStretch | None" = None
+        self.quiet: "Stretch | None" = None
         """The quiet stretch the robot is in (:mod:`swapsim.model.quiet`), if any."""
         self.quiet_ok = self.quiet_stretches and not recorder.states.tracing
-        self._init_realistic_work(scenario)
+        self._init_realistic_work(scenario, swap_faults, position)
 
-    def _init_realistic_work(self, scenario: "Scenario") -> None:
+    def _init_realistic_work(
+        self, scenario: "Scenario", swap_faults: "SwapFaults | None", position: tuple[float, float]
+    ) -> None:
         """Attributes for task demand, shifts, faults and the power strategies."""
         self.process: simpy.Process | None = None
         """The robot's own process (set by the fleet builder; faults interrupt it)."""
-        self.position: tuple[float, float] = (0.0, 0.0)
+        self.position = position
         """Where on the floor the robot is between tasks (m)."""
         self.idle_w = self.powers["idle"]
         self.ready = scenario.policy.ready_threshold
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.down_w = scenario.faults.down_power
         self.outages = scenario.faults.station_outage.rate_per_day > 0
-        self.swap_faults: "SwapFaults | None" = None
+        self.swap_faults = swap_faults
         self.strikeable = False
         """True only while the process waits in a state a fault can interrupt."""
         self.on_duty = True
@@ -243,7 +260,7 @@ class EnergyRobot:
                 self._enter(state, power_w)
         return 0.0
 
-    def run_quiet(self, stretch: "QuietStretch") -> Proc:
+    def run_quiet(self, stretch: "Stretch") -> Proc:
         """Wait out a quiet stretch as one event; returns None when it ends, or (index of the leg under
         way, hours left of it, fault) when a fault halts the robot (settled to that point)."""
         env = self.env
@@ -325,10 +342,14 @@ class EnergyRobot:
         roster change.
         """
         self.sync()
-        socs = [0.0 if p is None else p.soc for p in self.packs]
+        now = self.env.now
+        if self.power_w > 0:  # drawing: no pack it holds is in a charge session
+            socs = [0.0 if p is None else p.soc for p in self.packs]
+        else:  # parked or docked, its packs may be charging
+            socs = [0.0 if p is None else p.soc_at(now) for p in self.packs]
         if self.power_w > 0:
             pack: Pack = self.packs[self.active]  # type: ignore[assignment]  # power_w > 0: a pack is held
-            soc = pack.soc - self.power_w * (self.env.now - self.t_last) / pack.usable_wh
+            soc = pack.soc - self.power_w * (now - self.t_last) / pack.usable_wh
             socs[self.active] = soc if soc > 0.0 else 0.0  # max(0.0, soc), without the builtin's call cost
         return socs
 

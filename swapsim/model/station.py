@@ -18,7 +18,9 @@ two milestones, "turns green" and "charge complete" (one when they coincide), no
 They cost no event: the station applies them at their own times when it is next looked at
 (:meth:`Station.advance`), and wakes itself only for a robot waiting for a green pack (see the notes
 above :meth:`Station._charge`). With a station power cap, at most ``floor(cap / charger power)`` bays
-charge at once, the others wait in FIFO order, and milestones are timeouts.
+charge at once, the others wait in the order of the charging policy
+(:class:`~swapsim.model.charging.ChargingPolicy`; first come, first served unless the scenario names
+another), and milestones are timeouts.
 
 A station can go down (:meth:`Station.go_down`, an outage from :mod:`swapsim.model.faults`): it then
 admits no robot until :meth:`Station.come_up`; robots waiting there learn it from the ``closing`` event
@@ -35,21 +37,39 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import simpy
 
-from swapsim.model.charging import FULL, BayCharging
+from swapsim.model.charging import FULL, BayCharging, ChargingPolicy, FifoCharging
 from swapsim.model.pack import ChargeCurve, Pack
 from swapsim.model.places import Bay, Places
 from swapsim.model.policies import StationView, choose_pack
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
-    from swapsim.model.health import HealthMonitor
-    from swapsim.model.station_index import StationChoiceIndex
     from swapsim.scenario import StationSpec
+
+
+class PackInspector(Protocol):
+    """What a station tells the pack-health monitor (:class:`~swapsim.model.health.HealthMonitor`) at
+    each exchange (declared here, so that the station and the monitor do not import each other)."""
+
+    ageing: bool
+
+    def handed_out(self, pack: Pack, station: "Station", stay: tuple[float, float | None] | None) -> None: ...
+
+    def dropped_off(self, pack: Pack, station: "Station") -> str: ...
+
+    def quarantined(self, pack: Pack, station: "Station", bay: Bay, reason: str) -> None: ...
+
+
+class StationChooser(Protocol):
+    """The fleet's station-choice index as robots ask it
+    (:class:`~swapsim.model.station_index.StationChoiceIndex`)."""
+
+    def choose(self, now: float) -> "Station | None": ...
 
 
 class Station(BayCharging):
@@ -64,11 +84,11 @@ class Station(BayCharging):
         charger_power_w: grid power of one charger at its constant-current rate.
         recorder: receives the station's events.
         swap_rng: the station's stream for swap durations.
+        charging: the charging policy under a power cap (default: first come, first served).
+        health: ages and checks packs at each exchange (None: no health model).
     """
 
-    health: "HealthMonitor | None" = None
-    """Ages and checks packs at each exchange (set by the fleet builder; None: no health model)."""
-    choice: "StationChoiceIndex | None" = None
+    choice: StationChooser | None = None
     """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept)."""
 
     def __init__(
@@ -81,6 +101,8 @@ class Station(BayCharging):
         charger_power_w: float,
         recorder: "Recorder",
         swap_rng: np.random.Generator,
+        charging: ChargingPolicy | None = None,
+        health: PackInspector | None = None,
     ) -> None:
         self.env = env
         self.index = index
@@ -116,9 +138,12 @@ class Station(BayCharging):
         self.green: list[Bay] = []
         self._waiters: deque[simpy.Event] = deque()
         self._bay_waiters: deque[simpy.Event] = deque()
+        self.charging_policy = FifoCharging() if charging is None else charging
+        self.health = health
+        """Ages and checks packs at each exchange (None: no health model)."""
         self.chargers: simpy.Resource | None = None
         if spec.power_cap is not None:
-            self.chargers = simpy.Resource(env, capacity=max(1, int(spec.power_cap // charger_power_w)))
+            self.chargers = self.charging_policy.chargers(env, max(1, int(spec.power_cap // charger_power_w)))
         self._init_service_extras()
 
     # -- outages, plug-in docks, listeners (task demand, faults, power strategies) ----------------

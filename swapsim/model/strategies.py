@@ -16,8 +16,8 @@ hook                       what it decides
 ``replenish``              the trip that restores energy (a swap trip, or a charge trip)
 =========================  ==============================================================================
 
-:data:`STRATEGY_ROBOTS` maps each ``strategy.kind`` to its robot class; the scenario schema's allowed
-kinds are its keys. Hours, Wh, W.
+The registry :data:`~swapsim.model.registries.POWER_STRATEGIES` maps each ``strategy.kind`` to its robot
+class; the scenario schema's allowed kinds are its names. Hours, Wh, W.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from swapsim.model.registries import POWER_STRATEGIES
 from swapsim.model.robot import Robot
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from swapsim.model.robot import Proc
     from swapsim.model.station import Station
 
-__all__ = ["ColdSwapRobot", "PlugInRobot", "STRATEGY_ROBOTS", "robot_class"]
+__all__ = ["ColdSwapRobot", "PlugInRobot", "robot_class"]
 
 
 class ColdSwapRobot(Robot):
@@ -130,6 +131,8 @@ class PlugInRobot(Robot):
         packs = self.held_packs()
         socs0 = [p.soc for p in packs]
         hours = max(curve.time_to_soc_h(s, self.ready) for s in socs0)
+        for pack in packs:
+            pack.start_charging(curve, env.now)
         yield env.timeout(hours)
         grid_wh = 0.0
         for pack, s0 in zip(packs, socs0):
@@ -141,10 +144,7 @@ class PlugInRobot(Robot):
         return True
 
 
-STRATEGY_ROBOTS: dict[str, type[Robot]] = {"hot_swap": Robot, "cold_swap": ColdSwapRobot, "plug_in": PlugInRobot}
-"""The robot class of each power strategy (``strategy.kind``)."""
-
-
 def robot_class(kind: str) -> type[Robot]:
-    """The robot class of a power strategy."""
-    return STRATEGY_ROBOTS[kind]
+    """The robot class of a power strategy (``strategy.kind``, a name in ``POWER_STRATEGIES``)."""
+    cls: type[Robot] = POWER_STRATEGIES[kind]
+    return cls

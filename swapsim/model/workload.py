@@ -38,14 +38,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import simpy
 
-from swapsim.model.policies import best_robots, can_do_task, swap_early
+from swapsim.model.policies import DISPATCH_RULES, best_robots, can_do_task, swap_early
 from swapsim.model.robot_energy import EnergyRobot
 from swapsim.streams import BLOCK, BlockDraws
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
-    from swapsim.model.duty import Duty
-    from swapsim.model.robot import Robot
+    from swapsim.model.roles import Worker
     from swapsim.model.station import Station
     from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
 
@@ -279,12 +278,10 @@ class TaskBoard:
         self.walk_w = powers["walk"]
         self.reserve_frac = spec.reserve
         self.energy_aware = spec.energy_aware
-        self.nearest = spec.dispatch == "nearest"
-        if spec.dispatch not in ("fifo", "nearest"):
-            raise ValueError(f"unknown dispatch rule {spec.dispatch!r}")
+        self.rule = DISPATCH_RULES[spec.dispatch]
         self.opportunistic_below = scenario.policy.opportunistic_below
         self.queue: deque[Task] = deque()
-        self.idle: dict["Duty", tuple[float, simpy.Event]] = {}
+        self.idle: dict["Worker", tuple[float, simpy.Event]] = {}
         """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
         self.next_id = 0
         if self.opportunistic_below is not None:
@@ -318,7 +315,7 @@ class TaskBoard:
                 self.dispatch()
 
     # -- robots ------------------------------------------------------------------------------------
-    def offer(self, robot: "Duty") -> simpy.Event | Task:
+    def offer(self, robot: "Worker") -> simpy.Event | Task:
         """``robot`` is idle and on duty; returns the event that will call it, or the task it gets at once.
 
         Tasks wait only while no robot is idle, so a robot offering itself while one waits is the only
@@ -335,11 +332,11 @@ class TaskBoard:
             self.dispatch()
         return call
 
-    def withdraw(self, robot: "Duty") -> None:
+    def withdraw(self, robot: "Worker") -> None:
         """``robot`` is no longer available (a fault halted it, or it went to swap on its own)."""
         self.idle.pop(robot, None)
 
-    def rearm(self, robot: "Duty", call: simpy.Event) -> simpy.Event | None:
+    def rearm(self, robot: "Worker", call: simpy.Event) -> simpy.Event | None:
         """Wake ``robot`` through ``call`` while it keeps its place in line: the fresh event that calls it
         from now on, or None if ``call`` is no longer its call."""
         entry = self.idle.get(robot)
@@ -348,7 +345,7 @@ class TaskBoard:
         fresh = self.idle[robot] = (entry[0], simpy.Event(self.env))
         return fresh[1]
 
-    def call(self, robot: "Duty", value: Any) -> bool:
+    def call(self, robot: "Worker", value: Any) -> bool:
         """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
         entry = self.idle.pop(robot, None)
         if entry is None:
@@ -363,17 +360,17 @@ class TaskBoard:
                 return station.travel_h * self.walk_w
         return self._by_walk[0].travel_h * self.walk_w
 
-    def approach_h(self, robot: "Duty", task: Task) -> float:
+    def approach_h(self, robot: "Worker", task: Task) -> float:
         """Hours for ``robot`` to walk to ``task``."""
         return manhattan_m(robot.position, task.location) / self.speed_mps / 3600.0
 
-    def feasible(self, robot: "Duty", task: Task) -> bool:
+    def feasible(self, robot: "Worker", task: Task) -> bool:
         """Whether ``robot`` can do ``task`` without swapping first."""
         if not self.energy_aware:
             return True
         return self._feasible_from(robot, task, manhattan_m(robot.position, task.location))
 
-    def _feasible_from(self, robot: "Duty", task: Task, distance_m: float) -> bool:
+    def _feasible_from(self, robot: "Worker", task: Task, distance_m: float) -> bool:
         """:meth:`feasible` for a robot ``distance_m`` from the task (energy-aware dispatch only)."""
         need = task.energy_wh + distance_m / self.speed_mps / 3600.0 * self.approach_w
         reserve = self.reserve_frac * robot.pack_usable_wh()
@@ -400,23 +397,26 @@ class TaskBoard:
             idle.pop(robot)[1].succeed(task)
 
     @staticmethod
-    def _assign(task: Task, robot: "Duty", ok: bool) -> None:
+    def _assign(task: Task, robot: "Worker", ok: bool) -> None:
         """``task`` goes to ``robot``, which swaps first unless it can do it on its packs (``ok``)."""
         task.robot = robot.id
         task.swap_first = not ok
 
-    def _choose(self, task: Task) -> tuple["Duty", bool]:
+    def _choose(self, task: Task) -> tuple["Worker", bool]:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
         the task on its packs; exact ties broken with the ``dispatch`` stream."""
         robots = list(self.idle)
-        if self.nearest:
-            key = manhattan_from_m(map(_POSITION, robots), task.location)
-        else:
-            key = [since for since, _ in self.idle.values()]
+        walks: list[list[float]] = []  # each robot's walk to the task (m), if the rule asks (once)
+
+        def measure() -> list[float]:
+            walks.append(manhattan_from_m(map(_POSITION, robots), task.location))
+            return walks[-1]
+
+        key = self.rule([since for since, _ in self.idle.values()], measure)
         if not self.energy_aware:
             best, ok = best_robots(key, _always)
-        elif self.nearest:
-            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, key[i]))
+        elif walks:  # the rule measured every walk: the feasibility checks reuse them
+            best, ok = best_robots(key, lambda i: self._feasible_from(robots[i], task, walks[0][i]))
         else:
             location = task.location
             best, ok = best_robots(
@@ -455,7 +455,7 @@ class ShiftManager:
         self,
         env: simpy.Environment,
         calendar: DutyCalendar,
-        robots: Sequence["Robot"],
+        robots: Sequence["Worker"],
         recorder: "Recorder",
         board: TaskBoard | None,
     ) -> None:
@@ -469,7 +469,8 @@ class ShiftManager:
         """At time 0: the first ``target`` robots (by id) are on duty, the others parked with full packs."""
         target = self.calendar.target(0.0)
         for robot in self.robots:
-            robot.on_duty = robot.id < target
+            if robot.id >= target:
+                robot.start_off_duty()
         self.recorder.roster_changed(target, 0.0)
 
     def follow_calendar(self) -> Proc:
@@ -488,7 +489,7 @@ class ShiftManager:
             # idle robots first, then the ones with the least energy
             release = sorted(on, key=lambda r: (r not in idle, r.energy_wh(), r.id))[: len(on) - target]
             for robot in release:
-                robot.on_duty = False
+                robot.release_from_duty()
                 if self.board is not None:
                     self.board.call(robot, "duty")
         elif len(on) < target:

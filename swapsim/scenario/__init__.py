@@ -27,7 +27,6 @@ from swapsim.scenario.loading import (
     split_path,
 )
 from swapsim.scenario.schema import (
-    STRATEGIES,
     ArrivalSpec,
     BatterySpec,
     ChargerSpec,
@@ -66,7 +65,6 @@ __all__ = [
     "PolicySpec",
     "TravelSpec",
     "OutputSpec",
-    "STRATEGIES",
     "TaskSpec",
     "ArrivalSpec",
     "ShiftSpec",

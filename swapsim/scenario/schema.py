@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 import swapsim.scenario.limits as lim
 from swapsim.model.policies import STATION_RULES
+from swapsim.model.registries import CHARGING_POLICIES
 from swapsim.scenario.base import FrozenModel as _Frozen
 from swapsim.scenario.base import ScenarioError
 from swapsim.scenario.costs import CostsSpec
@@ -30,7 +31,6 @@ from swapsim.scenario.health import BatterySpec, HealthSpec, ShiftWindow, Techni
 from swapsim.scenario.limits import Int, Real, runnable_checks
 from swapsim.scenario.units import Distance, Duration, Energy, Power, Speed
 from swapsim.scenario.work import (
-    STRATEGIES,
     ArrivalSpec,
     DutySegment,
     FaultsSpec,
@@ -40,8 +40,10 @@ from swapsim.scenario.work import (
     WorkStep,
 )
 
-StationRule = Literal[tuple(STATION_RULES)]  # type: ignore[valid-type]
-"""The station-choice rule names, derived from the model's registry of rules (one list, not two)."""
+StationRule = Annotated[str, AfterValidator(STATION_RULES.check)]
+"""A station-choice rule: a name in the model's registry of rules, read at validation (one list, not two)."""
+ChargingPolicyName = Annotated[str, AfterValidator(CHARGING_POLICIES.check)]
+"""A charging policy: a name in the model's registry of charging policies."""
 
 __all__ = [
     "Scenario",
@@ -56,7 +58,6 @@ __all__ = [
     "PolicySpec",
     "TravelSpec",
     "OutputSpec",
-    "STRATEGIES",
     "TaskSpec",
     "ArrivalSpec",
     "ShiftSpec",
@@ -194,7 +195,10 @@ class PolicySpec(_Frozen):
     )
     ready_threshold: Real = Field(default=0.95, gt=0, le=1, description="state of charge at which a bay shows green")
     go: Literal["immediately", "after_activity"] = "immediately"
-    station_choice: StationRule = "nearest"  # type: ignore[valid-type]
+    station_choice: StationRule = "nearest"
+    charging: ChargingPolicyName = Field(
+        default="fifo", description="which bay waiting for a charger under a station power cap gets the next one"
+    )
     opportunistic_below: Real | None = Field(
         default=None,
         gt=0,

@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 import swapsim.scenario.limits as lim
+from swapsim.model.policies import DISPATCH_RULES
+from swapsim.model.registries import POWER_STRATEGIES
 from swapsim.scenario.base import FrozenModel as _Frozen
 from swapsim.scenario.distributions import DurationDist
 from swapsim.scenario.limits import Int, Real
@@ -25,7 +27,6 @@ from swapsim.scenario.units import Distance, Duration, Power
 
 __all__ = [
     "WorkStep",
-    "STRATEGIES",
     "RateSegment",
     "ArrivalSpec",
     "FloorSpec",
@@ -46,10 +47,6 @@ class WorkStep(_Frozen):
 
     activity: str
     duration: DurationDist
-
-
-STRATEGIES: tuple[str, ...] = ("hot_swap", "cold_swap", "plug_in")
-"""Power strategies: two packs swapped hot; one pack swapped powered down; no swap, plug-in charging."""
 
 
 class RateSegment(_Frozen):
@@ -104,7 +101,7 @@ class TaskSpec(_Frozen):
 
     arrivals: ArrivalSpec
     steps: list[WorkStep] = Field(min_length=1, description="what a task is, in order, after the walk to it")
-    dispatch: Literal["fifo", "nearest"] = Field(
+    dispatch: Annotated[str, AfterValidator(DISPATCH_RULES.check)] = Field(
         default="fifo",
         description="fifo: oldest task to the robot idle longest; nearest: oldest task to the nearest idle robot",
     )
@@ -214,7 +211,9 @@ class StrategySpec(_Frozen):
     """How robots get energy: ``hot_swap`` (two packs, swapped while powered), ``cold_swap`` (one pack,
     powered down for the swap, then boots), ``plug_in`` (two packs stay in; the robot docks to charge)."""
 
-    kind: Literal["hot_swap", "cold_swap", "plug_in"] = "hot_swap"
+    kind: Annotated[str, AfterValidator(POWER_STRATEGIES.check)] = Field(
+        default="hot_swap", description="a name in the model's registry of power strategies"
+    )
     boot_time: DurationDist = Field(
         default="2 min", validate_default=True, description="cold_swap: power-up after the swap"
     )

@@ -2,7 +2,10 @@
 
 The flow is scenario -> model -> metrics -> results -> output, with experiments and analysis above a
 run (docs/architecture.md). Imports under ``if TYPE_CHECKING:`` are for annotations only and are not
-counted; imports inside functions are (a lazy import is still a dependency).
+counted for the flow between packages; imports inside functions are (a lazy import is still a
+dependency). Inside ``swapsim/model/`` the stricter rules of issue 24 hold: no import cycle of any
+kind, TYPE_CHECKING imports counted (a module that only talks to another entity annotates with a
+Protocol, :mod:`swapsim.model.roles`), and no private name imported from another module.
 """
 
 from __future__ import annotations
@@ -30,13 +33,14 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def _imports(path: Path) -> set[str]:
-    """swapsim modules imported by ``path`` at run time (TYPE_CHECKING blocks left out)."""
+def _imports(path: Path, type_checking: bool = False) -> set[str]:
+    """swapsim modules imported by ``path`` at run time (TYPE_CHECKING blocks left out unless
+    ``type_checking``)."""
     out: set[str] = set()
 
     def visit(node: ast.AST) -> None:
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
+            if isinstance(child, ast.If) and _is_type_checking(child) and not type_checking:
                 for sub in child.orelse:
                     visit(sub)
                 continue
@@ -70,8 +74,7 @@ def _strip_parents(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     }
 
 
-def test_no_import_cycles():
-    graph = _strip_parents(GRAPH)
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -87,7 +90,40 @@ def test_no_import_cycles():
     for module in sorted(graph):
         if module not in state:
             dfs(module, [module])
+    return cycles
+
+
+def test_no_import_cycles():
+    cycles = _cycles(_strip_parents(GRAPH))
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+MODEL = [p for p in MODULES if _name(p).startswith("swapsim.model")]
+MODEL_GRAPH = {_name(p): {d for d in _imports(p, type_checking=True) if d.startswith("swapsim.model")} for p in MODEL}
+"""The model's modules and the model modules each imports, TYPE_CHECKING imports included."""
+
+
+def test_no_import_cycles_in_the_model_not_even_for_types():
+    cycles = _cycles(_strip_parents(MODEL_GRAPH))
+    assert not cycles, "import cycles (TYPE_CHECKING imports counted): " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_cycle_check_sees_type_checking_imports():
+    """The check can fail: a TYPE_CHECKING import back from a module's dependency is a cycle."""
+    graph = {**MODEL_GRAPH, "swapsim.model.pack": MODEL_GRAPH["swapsim.model.pack"] | {"swapsim.model.stressors"}}
+    assert _cycles(_strip_parents(graph))
+
+
+@pytest.mark.parametrize("path", MODEL, ids=lambda p: str(p.relative_to(PKG)))
+def test_no_private_name_imported_across_model_modules(path):
+    private = sorted(
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("swapsim")
+        for alias in node.names
+        if alias.name.startswith("_")
+    )
+    assert not private, f"{path.relative_to(PKG)} imports private names: {', '.join(private)}"
 
 
 # package -> packages it must never import at run time (the flow only goes one way)
@@ -124,13 +160,14 @@ FORBIDDEN = {
 }
 
 
-ALLOWED = {"swapsim.model.policies"}
-"""The one exception: the registry of decision rules is the vocabulary the scenario schema offers (its
-allowed values derive from it); it is pure Python and imports nothing from swapsim."""
+ALLOWED = {"swapsim.model.policies", "swapsim.model.registries"}
+"""The exceptions: the registries of policies are the vocabulary the scenario schema offers (its
+allowed values derive from them); they are pure Python and import nothing else from swapsim."""
 
 
-def test_the_rule_registry_is_a_leaf():
-    assert GRAPH["swapsim.model.policies"] == set()
+def test_the_registries_are_leaves():
+    assert GRAPH["swapsim.model.registries"] == set()
+    assert GRAPH["swapsim.model.policies"] <= {"swapsim.model.registries", "swapsim.model.registries.Registry"}
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
@@ -145,3 +182,29 @@ def test_the_flow_goes_one_way(package):
         if d == f or d.startswith(f + ".")
     )
     assert not bad, "; ".join(bad)
+
+
+def _attributes_set_on_others(path: Path) -> list[str]:
+    """``x.attr = ...`` (or ``+=``) in ``path`` where ``x`` is not ``self``: an attribute set on another object."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for t in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if isinstance(t, ast.Attribute) and not (isinstance(t.value, ast.Name) and t.value.id == "self"):
+                    found.append(f"line {node.lineno}: {ast.unparse(t)}")
+    return found
+
+
+def test_the_fleet_builder_wires_through_constructors():
+    """swapsim/model/fleet.py builds every entity with its parts passed in: it patches no attribute of
+    an entity after construction (issue 24)."""
+    patched = _attributes_set_on_others(PKG / "model" / "fleet.py")
+    assert not patched, "fleet.py sets attributes on other objects: " + "; ".join(patched)
+
+
+def test_the_attribute_check_can_fail(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f(robot):\n    robot.position = (0, 0)\n    self_x = 1\n", encoding="utf-8")
+    assert _attributes_set_on_others(module) == ["line 2: robot.position"]
