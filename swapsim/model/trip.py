@@ -122,8 +122,7 @@ class SwapTrip(EnergyRobot):
                 into = empty.value
                 assert into is not None, "the event fires with the bay reserved for the drop-off"
                 station.drop_off(drained, into)
-                power = self.station_w if self.packs[self.active] is not None else 0.0  # one-pack robot: off
-                bay = yield from self._wait(green, "queueing", power)
+                bay = yield from self._wait(green, "queueing", self.station_draw_w())
             assert bay is not None, "a green bay reserved for this robot (at once, or when one turned green)"
             rec.swap_started(self.id, station.index, env.now, stockout)
             if self.swap_faults is not None:
@@ -160,6 +159,11 @@ class SwapTrip(EnergyRobot):
             self.active = 1 - self.active
         return 1 - self.active
 
+    def station_draw_w(self) -> float:
+        """The robot's draw at a station (W): ``station_w`` from its active pack, 0 while that slot is
+        empty (a robot whose drained pack is already in a bay and that has no other pack powered: off)."""
+        return self.station_w if self.packs[self.active] is not None else 0.0
+
     def _retry_failed_attempts(self, station: "Station") -> Proc:
         """Failed swap attempts (misread light, connector fault): each costs the retry time, ``down``."""
         faults = self.swap_faults
@@ -167,7 +171,7 @@ class SwapTrip(EnergyRobot):
             return
         while faults.attempt_fails(station.index):
             self.recorder.swap_failed(self.id, station.index, self.env.now)
-            yield from self._spend(faults.retry_h(station.index), "down", self.station_w, False)
+            yield from self._spend(faults.retry_h(station.index), "down", self.station_draw_w(), False)
 
     def _wait_at(self, station: "Station", event: simpy.Event) -> Proc:
         """Queue at ``station`` until ``event`` fires or, when outages can happen, the station goes down.
