@@ -123,11 +123,17 @@ def default_out(name: str, suffix: str = "") -> Path:
 
 
 def check_path(path: str | os.PathLike, what: str = "--out") -> Path:
-    """``path`` as a Path, refusing a NUL character (which no file system accepts)."""
+    """``path`` as a Path, refusing a NUL character (which no file system accepts) and a path under a file."""
     text = os.fspath(path)
     if "\0" in text:
         raise OutputError(f"{what} {text[:60]!r}: a path cannot hold a NUL character")
-    return Path(text)
+    out = Path(text)
+    for parent in out.parents:  # a folder cannot be made under a file: say so, not "File exists"
+        if os.path.lexists(parent):
+            if parent.is_dir():
+                break
+            raise OutputError(f"{what} {text[:200]}: {parent} is a file, not a folder (a path under a regular file)")
+    return out
 
 
 def _is_legacy(directory: Path) -> bool:

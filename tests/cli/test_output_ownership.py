@@ -386,3 +386,27 @@ def test_one_kind_of_result_is_not_written_over_another(tmp_path: Path) -> None:
         result = invoke(*command(kind, s, d))
         assert result.exit_code == 2 and str(d) in result.stderr, result.output
     assert snapshot(d) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run"],
+        ["sweep", "--vary", "fleet.robots=4,5", "-r", "1"],
+        ["compare", "--strategies", "hot_swap,cold_swap", "-r", "2"],
+        ["warmup", "-r", "2"],
+        ["size", "--search", "fleet.robots=4..5", "--target", "swaps.wait_min.mean<=600"],
+    ],
+)
+def test_an_out_path_under_a_regular_file_says_so(command, tmp_path):
+    """Issue 23: `--out notes.txt/x` names the file in the way, exit 2, and leaves it as it was
+    (it said "File exists", exit 1)."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+    scenario = Path(__file__).resolve().parents[2] / "scenarios" / "hospital.yaml"
+    args = [command[0], str(scenario), *command[1:], "--out", str(notes / "x")]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2, r.output
+    assert "is a file, not a folder" in r.output and str(notes) in r.output
+    assert len(r.output.strip().splitlines()) == 1
+    assert notes.read_text() == "mine\n"
