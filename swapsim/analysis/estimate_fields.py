@@ -104,6 +104,9 @@ FIELDS: dict[str, FieldUse] = {
     "policy.ready_threshold": _used(),
     "policy.go": _used("after_activity adds the overshoot to the spread of the time between swaps"),
     "policy.station_choice": _used(),
+    "policy.charging": _ignored(
+        "bays under a power cap are taken as charged first come, first served", ("wait", "stockouts"), assumed=("fifo",)
+    ),
     "policy.opportunistic_below": _ignored("early swaps by idle robots are not in the energy balance"),
     "travel.walking_speed": _used(),
     "stations[].name": _used(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,9 @@ __all__ = ["plot_size", "is_size_dir"]
 
 
 def is_size_dir(results_dir: Path) -> bool:
-    """True when ``results_dir`` holds the outputs of ``swapsim size``."""
-    return (results_dir / "size.json").is_file() and (results_dir / "size.csv").is_file()
+    """True when ``results_dir`` holds the outputs of ``swapsim size`` (whatever they are: a damaged or
+    non-regular ``size.json`` is then refused by the guarded reader, naming it)."""
+    return os.path.lexists(results_dir / "size.json") and os.path.lexists(results_dir / "size.csv")
 
 
 @dataclass(frozen=True)

@@ -200,8 +200,8 @@ def test_every_reader_refuses_a_fifo_summary_without_blocking(
     for command in READERS[kind]:
         folder = copy_folder(folders[kind], tmp_path / f"{kind}-{command.replace(' ', '_')}")
         target = {"plot sub": "hot_swap/summary.json", "report sub": "hot_swap/summary.json"}.get(command, first)
-        if (kind, command) == ("size", "report"):
-            target = "size.json"  # what a sizing's report reads
+        if (kind, command) in (("size", "report"), ("size", "plot")):
+            target = "size.json"  # what a sizing's report and figure read
         damage(folder / target, "fifo", outside, b"")
         signal.signal(signal.SIGALRM, _alarm)
         signal.alarm(int(3 * LIMIT_S))
