@@ -167,6 +167,8 @@ class _Positions:
             return math.inf, math.inf
         gap = 1.0 / d.checks_per_day
         span = self.end - start
+        if span <= 0.0:  # enters service at or after the end (a fault at its first check, late in the life)
+            return math.inf, math.inf
         phase = self.rng.random() * gap
         wear, q0 = self.draw_pack()
         fault_t = (

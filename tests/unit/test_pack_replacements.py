@@ -5,6 +5,7 @@ Poisson rate, and the cost independent of the horizon."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +93,17 @@ def test_without_measured_rates_the_cost_counts_retirements():
     c = cost_summary({"energy": {"grid_kwh": 0.0}, "packs": {"retired": 2}, "fleet": {}}, sc)
     assert c["packs_per_year"] == pytest.approx(2 * 100 * 8760 / 46)
     assert "pack_replacements_per_year" not in c
+
+
+def test_a_pack_entering_service_after_the_end_of_the_life_is_never_replaced_again():
+    """Regression test of a crash found by the validate-implies-runs property test: with a safety fault
+    at every check, replacement packs enter service after the costed life ends; the renewal process
+    took a negative span and compared a complex number (TypeError). Such a pack adds no replacement."""
+    from swapsim import load_scenario, simulate
+
+    sc = load_scenario(
+        Path(__file__).resolve().parents[2] / "scenarios" / "warehouse.yaml",
+        ["health.fault_rate_per_cycle=1.0", "costs.technician_per_hour=1e308", "horizon=2 d", "warmup=6 h"],
+    )
+    costs = simulate(sc, 1).summary["costs"]
+    assert costs["pack_replacements_per_year"] > 0
