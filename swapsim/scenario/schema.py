@@ -220,7 +220,7 @@ class OutputSpec(_Frozen):
         default=0.25, description="time-series bin width"
     )
     trace_events: Int = Field(default=0, ge=0, le=1_000_000, description="keep the first N model events (0: none)")
-    health_bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_BIN_WIDTH_H)] = Field(
+    health_bin_width: Annotated[Duration, lim.duration_at_least(lim.MIN_HEALTH_BIN_WIDTH_H)] = Field(
         default=24.0, description="interval between pack-health snapshots (health.csv)"
     )
     alerts_limit: Int = Field(

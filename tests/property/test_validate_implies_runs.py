@@ -81,7 +81,7 @@ EXTRA_PATHS: dict[tuple, list[Any]] = {
     ("strategy", "kind"): ["cold_swap", "plug_in"],
     ("strategy", "boot_time"): ["0 s"],
     ("output", "bin_width"): ["1 s", "0.5 s", "1 min", "1 d"],
-    ("output", "health_bin_width"): ["1 s", "1 min"],
+    ("output", "health_bin_width"): ["1 h", "90 min"],
     ("pack", "capacity"): ["1 Wh", "1e-9 Wh", "3 Wh", "1e9 Wh"],
     ("pack", "usable_fraction"): [1e-9, 1.0],
     ("travel", "walking_speed"): ["1e-9 m/s", "1e9 m/s"],

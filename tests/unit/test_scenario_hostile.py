@@ -103,7 +103,8 @@ def test_a_5000_digit_integer_is_refused_by_the_reader(tmp_path):
         ),
         ({"horizon": "1e9 d"}, "horizon: must be <= 3650 d (got 1000000000 d)"),
         ({"output": {"bin_width": "1e-300 s"}}, "output.bin_width: must be >= 1 s"),
-        ({"output": {"health_bin_width": "0.1 s"}}, "output.health_bin_width: must be >= 1 s"),
+        ({"output": {"health_bin_width": "0.1 s"}}, "output.health_bin_width: must be >= 1 h"),
+        ({"output": {"health_bin_width": "59 min"}}, "output.health_bin_width: must be >= 1 h"),
         ({"seed": 2**64}, "seed: must be <= 9223372036854775807"),
         (
             {"stations": [{"name": f"S{i}", "distance": "1 m", "bays": 2, "charged_packs": 1} for i in range(101)]},
