@@ -70,8 +70,9 @@ STATE_WORDS: dict[str, str] = {
 }
 """A reader's words for each robot state."""
 
-CONCERNS: tuple[str, ...] = ("states", "swaps", "energy", "demand", "faults", "battery", "costs")
-"""The metrics concerns that own KPIs (the Recorder's parts; ``costs`` prices the others)."""
+CONCERNS: list[str] = ["states", "swaps", "energy", "demand", "faults", "battery", "costs"]
+"""The metrics concerns that own KPIs (the Recorder's parts; ``costs`` prices the others); a concern
+registered with :func:`swapsim.metrics.recorder.register_concern` joins the list."""
 
 DIRECTIONS = ("more", "less", "")
 
