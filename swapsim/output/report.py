@@ -14,7 +14,7 @@ are built with :func:`html.escape` and string formatting from the standard libra
 and images needs no template engine.
 
 This module holds the sections of a sweep and a comparison page and the entry points; a run's page,
-which opens with the run summary (:mod:`swapsim.output.summary`), is :mod:`swapsim.output.report_run`;
+which opens with the run summary (:mod:`swapsim.output.findings`), is :mod:`swapsim.output.report_run`;
 :mod:`swapsim.output.report_tables` formats values and tables, :mod:`swapsim.output.report_html` embeds
 figures and wraps the page. Labels come from the glossary (:mod:`swapsim.metrics.glossary`).
 """
