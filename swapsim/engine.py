@@ -90,7 +90,8 @@ class RunResult:
 
         Keys: ``kpis`` (one row per KPI, manifest included: dotted ``kpi``; ``value``, always a float,
         NaN where the entry is not a number; ``text`` for those, e.g. versions, the strategy, the
-        ``--set`` overrides joined by "; ", or a health mean of None), ``timeseries`` (one row per time
+        ``--set`` overrides joined by "; ", or a health mean of None; ``label`` and ``unit`` from the
+        KPI catalogue, a share's unit ``fraction`` as stored, empty for the manifest), ``timeseries`` (one row per time
         bin, ``time_h`` the bin start), ``robots``, ``packs``, ``alerts``, ``health``, ``monthly``
         (no rows for runs of a month or less, the columns of monthly.csv all the same) and ``swap_waits`` (histogram: bin start and
         end in minutes, count; exact zeros in the first row). The same columns as the run directory's
@@ -100,6 +101,7 @@ class RunResult:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("RunResult.to_frames needs pandas: pip install 'swapsim[notebook]'") from None
+        from swapsim.metrics.catalogue import entry_for
         from swapsim.metrics.monthly import MONTHLY_COLUMNS
         from swapsim.results import flatten
 
@@ -113,6 +115,8 @@ class RunResult:
                         [float(v) if n else np.nan for v, n in zip(kpis.values(), numeric)], dtype="float64"
                     ),
                     "text": [None if n else _as_text(v) for v, n in zip(kpis.values(), numeric)],
+                    "label": [e.label if (e := entry_for(k)) else "" for k in kpis],
+                    "unit": [("fraction" if e.is_share else e.unit) if (e := entry_for(k)) else "" for k in kpis],
                 }
             ),
             "timeseries": pd.DataFrame({k: np.asarray(v) for k, v in self.timeseries.items()}),

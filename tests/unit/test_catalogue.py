@@ -157,3 +157,45 @@ def test_a_kpi_added_in_one_place_shows_everywhere(new_kpi, tmp_path):
 def test_without_the_registration_the_kpi_is_absent():
     assert NEW not in CATALOGUE
     assert "per_station_mean" not in simulate(load_scenario(SCENARIOS[0], SHORT), 1).summary["swaps"]
+
+
+WHOLE_UNITS = {"count", "robots", "packs", "jobs", "rows", "people", "positions", "tasks"}
+"""Units of things counted: a KPI in one of them that is not a mean or a rate is a whole number."""
+
+
+def test_every_report_value_is_formatted_per_its_unit():
+    """Each KPI of a priced task run with pack faults, as the report's table shows it: a share (unit %)
+    as a percentage, a count as a whole number with thousands separated, anything else as a number
+    without a percent sign ("pack health at the end, mean (% of rated capacity) 0.983")."""
+    from swapsim.output.report_tables import fmt_value
+
+    sets = ["horizon=1 d", "warmup=6 h", "costs.robot_capex=50000", "health.fault_rate_per_cycle=0.01"]
+    summary = simulate(load_scenario(ROOT / "scenarios" / "airport.yaml", sets), 1).summary
+    flat = flatten(summary)
+    assert "packs.mean_health_end" in flat and "tasks.served_share" in flat and "costs.total_per_year" in flat
+    for key, value in flat.items():
+        e = entry_for(key)
+        text = fmt_value(key, value)
+        if value is None:
+            continue
+        if e.is_share:
+            assert text.endswith(" %") and float(text[:-2]) == pytest.approx(100 * value, abs=0.05), (key, text)
+        else:
+            assert "%" not in text, (key, text)
+            float(text.replace(",", ""))  # a plain number
+        if e.unit in WHOLE_UNITS and isinstance(value, int):
+            assert text == f"{value:,}", (key, text)
+        if e.unit == "count":
+            assert isinstance(value, int), f"{key}: a count stored as {value!r}"
+
+
+def test_the_kpi_frame_carries_label_and_unit_from_the_catalogue():
+    pytest.importorskip("pandas")
+    frames = simulate(load_scenario(SCENARIOS[0], SHORT), 1).to_frames()
+    kpis = frames["kpis"].set_index("kpi")
+    assert list(frames["kpis"].columns) == ["kpi", "value", "text", "label", "unit"]
+    assert kpis.loc["swaps.wait_min.mean", "unit"] == "min"
+    assert kpis.loc["fleet.utilisation", "unit"] == "fraction" and 0 <= kpis.loc["fleet.utilisation", "value"] <= 1
+    assert kpis.loc["fleet.utilisation", "label"] == "fleet utilisation: robots working"
+    assert kpis.loc["manifest.seed", "unit"] == "" and kpis.loc["manifest.seed", "label"] == ""
+    assert (kpis.loc[[k for k in kpis.index if not k.startswith("manifest.")], "unit"] != "").all()
