@@ -29,6 +29,7 @@ __all__ = [
     "entry_for",
     "generic_path",
     "short_label",
+    "quantity",
     "estimate_name",
     "section_keys",
     "STATE_WORDS",
@@ -195,6 +196,18 @@ def short_label(key: str) -> str:
     name = e.short or e.label
     if e.unit in ("", "count", "%") or e.unit.startswith("1/"):
         return name
+    return f"{name} ({e.unit})"
+
+
+def quantity(key: str) -> str:
+    """A KPI's short name with the unit its stored values are in, for an axis of raw values:
+    ``swap wait, p95 (min)``, ``stock-outs (fraction of swaps)`` (a share is stored as a fraction)."""
+    e = entry_for(key)
+    if e is None:
+        return key
+    name = e.short or e.label
+    if e.is_share:
+        return f"{name} (fraction of {e.of})"
     return f"{name} ({e.unit})"
 
 

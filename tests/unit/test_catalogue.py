@@ -199,3 +199,11 @@ def test_the_kpi_frame_carries_label_and_unit_from_the_catalogue():
     assert kpis.loc["fleet.utilisation", "label"] == "fleet utilisation: robots working"
     assert kpis.loc["manifest.seed", "unit"] == "" and kpis.loc["manifest.seed", "label"] == ""
     assert (kpis.loc[[k for k in kpis.index if not k.startswith("manifest.")], "unit"] != "").all()
+
+
+def test_an_axis_of_raw_values_names_the_unit_they_are_stored_in():
+    from swapsim.metrics.catalogue import quantity
+
+    assert quantity("swaps.wait_min.p95") == "swap wait, p95 (min)"
+    assert quantity("swaps.stockout_share") == "stock-outs (fraction of swaps)"  # stored 0..1, not %
+    assert quantity("no.such.kpi") == "no.such.kpi"
