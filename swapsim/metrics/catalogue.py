@@ -112,6 +112,8 @@ class KPI:
         better: ``"more"`` (more is better), ``"less"`` or ``""`` (neither).
         short: a short name for a table header or a figure's axis (default: the label).
         estimate: the key under which the closed-form estimate gives it (None: not estimated).
+        only: ``"swap"``: it exists only where robots swap packs (a plug-in run shows n/a);
+            ``"dock"``: only where robots charge at a dock (``plug_in``); ``""``: under every strategy.
     """
 
     path: str
@@ -122,12 +124,15 @@ class KPI:
     better: str = ""
     short: str = ""
     estimate: str | None = None
+    only: str = ""
 
     def __post_init__(self) -> None:
         if self.concern not in CONCERNS:
             raise ValueError(f"{self.path}: concern must be one of {', '.join(CONCERNS)} (got {self.concern!r})")
         if self.better not in DIRECTIONS:
             raise ValueError(f"{self.path}: better must be 'more', 'less' or '' (got {self.better!r})")
+        if self.only not in ("", "swap", "dock"):
+            raise ValueError(f"{self.path}: only must be 'swap', 'dock' or '' (got {self.only!r})")
         if self.unit == "%" and not self.of:
             raise ValueError(f"{self.path}: a share (unit %) says what it is a share of")
 
@@ -166,9 +171,10 @@ def kpi(
     better: str = "",
     short: str = "",
     estimate: str | None = None,
+    only: str = "",
 ) -> KPI:
     """:func:`register` a :class:`KPI` made of these fields (``estimate="="``: the same name)."""
-    return register(KPI(path, label, unit, concern, of, better, short, path if estimate == "=" else estimate))
+    return register(KPI(path, label, unit, concern, of, better, short, path if estimate == "=" else estimate, only))
 
 
 _STATION_KEY = re.compile(r"^stations\.([^.]+)\.(.+)$")
@@ -247,26 +253,26 @@ kpi("fleet.off_duty_fraction", "off duty (parked between shifts)", "%", "states"
 kpi("fleet.on_duty_mean", "robots on duty, mean", "robots", "states")
 
 # -- swaps ----------------------------------------------------------------------------------------
-kpi("swaps.count", "swaps", "count", "swaps", short="swaps after warm-up", estimate="=")
+kpi("swaps.count", "swaps", "count", "swaps", short="swaps after warm-up", estimate="=", only="swap")
 kpi("swaps.per_robot_per_day", "swaps per robot per day", "1/robot/day", "swaps", short="swaps / robot / day",
-    estimate="=")
-kpi("swaps.per_on_duty_robot_per_day", "swaps per on-duty robot per day", "1/robot/day", "swaps")
+    estimate="=", only="swap")
+kpi("swaps.per_on_duty_robot_per_day", "swaps per on-duty robot per day", "1/robot/day", "swaps", only="swap")
 kpi("swaps.stockouts", "stock-outs: swaps that found no green pack on arrival", "count", "swaps", better="less",
-    short="stock-outs", estimate="=")
-kpi("swaps.stockout_share", "stock-outs", "%", "swaps", "swaps", better="less", estimate="swaps.stockout_fraction")
+    short="stock-outs", estimate="=", only="swap")
+kpi("swaps.stockout_share", "stock-outs", "%", "swaps", "swaps", better="less", estimate="swaps.stockout_fraction", only="swap")
 kpi("swaps.wait_min.mean", "swap wait, mean (arrival to start of swap)", "min", "swaps", better="less",
-    short="swap wait, mean", estimate="=")
-kpi("swaps.wait_min.p95", "swap wait, 95th percentile", "min", "swaps", better="less", short="swap wait, p95")
-kpi("swaps.wait_min.max", "swap wait, longest", "min", "swaps", better="less", short="swap wait, longest")
+    short="swap wait, mean", estimate="=", only="swap")
+kpi("swaps.wait_min.p95", "swap wait, 95th percentile", "min", "swaps", better="less", short="swap wait, p95", only="swap")
+kpi("swaps.wait_min.max", "swap wait, longest", "min", "swaps", better="less", short="swap wait, longest", only="swap")
 
 # -- per station (swaps, energy, faults) ----------------------------------------------------------
-kpi("stations.*.swaps", "swaps", "count", "swaps", estimate="=")
+kpi("stations.*.swaps", "swaps", "count", "swaps", estimate="=", only="swap")
 kpi("stations.*.swap_utilisation", "swap positions busy", "%", "swaps", "the station's position time", estimate="=")
 kpi("stations.*.mean_queue_length", "robots queueing, mean", "robots", "swaps", better="less", estimate="=")
 kpi("stations.*.max_queue_length", "robots queueing, most", "robots", "swaps", better="less")
 kpi("stations.*.max_busy_positions", "swap positions busy, most", "positions", "swaps")
-kpi("stations.*.charged_packs_mean", "green (ready) packs, mean", "packs", "swaps", estimate="=")
-kpi("stations.*.stockouts", "stock-outs (no green pack on arrival)", "count", "swaps", better="less", estimate="=")
+kpi("stations.*.charged_packs_mean", "green (ready) packs, mean", "packs", "swaps", estimate="=", only="swap")
+kpi("stations.*.stockouts", "stock-outs (no green pack on arrival)", "count", "swaps", better="less", estimate="=", only="swap")
 kpi("stations.*.grid_kwh", "grid energy for charging", "kWh", "energy", better="less", estimate="=")
 kpi("stations.*.outages", "outages", "count", "faults", better="less")
 kpi("stations.*.outage_h", "time down", "h", "faults", better="less")
@@ -276,12 +282,12 @@ kpi("energy.grid_kwh", "grid energy, total", "kWh", "energy", better="less", sho
 kpi("energy.stations_kwh", "grid energy at stations", "kWh", "energy", better="less", estimate="=")
 kpi("energy.rescue_kwh", "grid energy for rescues", "kWh", "energy", better="less", estimate="=")
 kpi("energy.parking_kwh", "grid energy while parked off duty", "kWh", "energy")
-kpi("charging.sessions", "plug-in charging sessions", "count", "energy")
-kpi("charging.per_robot_per_day", "charging sessions per robot per day", "1/robot/day", "energy")
-kpi("charging.wait_min.mean", "dock wait, mean", "min", "energy", better="less")
-kpi("charging.wait_min.p95", "dock wait, 95th percentile", "min", "energy", better="less")
-kpi("charging.wait_min.max", "dock wait, longest", "min", "energy", better="less")
-kpi("charging.duration_min_mean", "charging session, mean length", "min", "energy")
+kpi("charging.sessions", "plug-in charging sessions", "count", "energy", only="dock")
+kpi("charging.per_robot_per_day", "charging sessions per robot per day", "1/robot/day", "energy", only="dock")
+kpi("charging.wait_min.mean", "dock wait, mean", "min", "energy", better="less", only="dock")
+kpi("charging.wait_min.p95", "dock wait, 95th percentile", "min", "energy", better="less", only="dock")
+kpi("charging.wait_min.max", "dock wait, longest", "min", "energy", better="less", only="dock")
+kpi("charging.duration_min_mean", "charging session, mean length", "min", "energy", only="dock")
 
 # -- task demand ----------------------------------------------------------------------------------
 kpi("tasks.arrived", "tasks arrived (in the measured window)", "count", "demand")

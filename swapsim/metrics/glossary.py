@@ -109,10 +109,6 @@ def kpi_label(key: str, with_station: bool = True) -> str:
     return str(label)
 
 
-SWAP_ONLY = ("swaps.", "stations.*.swaps", "stations.*.stockouts", "stations.*.charged_packs_mean")
-"""KPI keys (prefixes; ``*`` for a station) that exist only where robots swap packs."""
-DOCK_ONLY = ("charging.",)
-"""KPI keys that exist only where robots charge at a dock (``plug_in``)."""
 NOT_APPLICABLE = "n/a"
 """What a table shows for a KPI that does not exist under the run's strategy (a plug-in run's swap waits)."""
 
@@ -120,13 +116,12 @@ NOT_APPLICABLE = "n/a"
 def not_applicable(key: str, strategy: str | None) -> bool:
     """Whether the dotted KPI ``key`` does not exist under power ``strategy`` (``hot_swap``, ``cold_swap``,
     ``plug_in``; None: unknown, everything applies): a plug-in run has no swaps, stock-outs or green
-    packs, a swapping run no dock sessions. Its stored value (0) is then shown as :data:`NOT_APPLICABLE`."""
+    packs, a swapping run no dock sessions (the catalogue entry's ``only``). Its stored value (0) is then
+    shown as :data:`NOT_APPLICABLE`."""
     if strategy is None:
         return False
-    m = _STATION_KEY.match(key)
-    generic = f"stations.*.{m.group(2)}" if m else key
-    prefixes = SWAP_ONLY if strategy == "plug_in" else DOCK_ONLY
-    return any(generic == p or (p.endswith(".") and generic.startswith(p)) for p in prefixes)
+    entry = entry_for(key)
+    return entry is not None and entry.only == ("swap" if strategy == "plug_in" else "dock")
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
