@@ -207,3 +207,14 @@ def test_an_axis_of_raw_values_names_the_unit_they_are_stored_in():
     assert quantity("swaps.wait_min.p95") == "swap wait, p95 (min)"
     assert quantity("swaps.stockout_share") == "stock-outs (fraction of swaps)"  # stored 0..1, not %
     assert quantity("no.such.kpi") == "no.such.kpi"
+
+
+def test_every_catalogue_entry_is_a_kpi_of_some_run():
+    """No stale entry: a priced task run with pack faults and a plug-in run give every catalogue KPI."""
+    from swapsim.metrics.catalogue import generic_path
+
+    seen: set[str] = set()
+    for name, sets in (("airport", PRICED), ("warehouse", [*SHORT, "strategy.kind=plug_in"])):
+        summary = simulate(load_scenario(ROOT / "scenarios" / f"{name}.yaml", sets), 1).summary
+        seen |= {generic_path(k) for k in flatten(summary)}
+    assert set(CATALOGUE) - seen == set()
