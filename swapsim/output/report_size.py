@@ -123,7 +123,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
                     "cheaper, fails",
                     _cfg(low["values"]),
                     _money(low.get("objective_mean")),
-                    "",
+                    str(low.get("replications", "")),
                     f"{low['status']}: {low['reason']}",
                 ]
             )

@@ -92,3 +92,18 @@ def test_a_station_count_dimension_builds_the_first_n_and_prices_only_them(n):
     assert all(len(c.data["stations"]) == n and c.static_cost == n for c in built)
     keys = {c.key for c in built}
     assert len(keys) == (1 if n == 1 else 2)  # one station: the second's positions cannot matter
+
+
+def test_identical_runs_are_recognised_money_aside():
+    from swapsim.experiments.sizing.equivalence import same_runs
+    from swapsim.experiments.sizing.space import Config
+
+    def ev(i: int, runs: dict) -> Evaluated:
+        e = Evaluated(Config(i, (i,), {}, float(i)))
+        e.runs = runs
+        return e
+
+    a = ev(0, {0: {"swaps.count": 10, "x": float("nan"), "costs.total_per_year": 1.0}, 1: {"swaps.count": 11}})
+    b = ev(1, {0: {"swaps.count": 10, "x": float("nan"), "costs.total_per_year": 2.0}, 1: {"swaps.count": 11}})
+    c = ev(2, {0: {"swaps.count": 10, "x": float("nan")}, 1: {"swaps.count": 12}})
+    assert same_runs(a, b) and not same_runs(a, c) and not same_runs(a, ev(3, {}))

@@ -172,6 +172,7 @@ def size_json(res: SizeResult) -> dict[str, Any]:
                 "values": {d.path: v for d, v in zip(spec.dims, e.config.values)},
                 "status": e.status,
                 "reason": e.reason,
+                "replications": e.n,
                 "static_cost_per_year": _num(e.config.static_cost),
                 "objective_mean": _num(e.mean(spec.objective)) if e.n else None,
             }

@@ -51,7 +51,7 @@ from swapsim.analysis.costs import static_costs
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
-from swapsim.experiments.sizing.equivalence import merge_equivalent
+from swapsim.experiments.sizing.equivalence import merge_equivalent, same_runs
 from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fmt_seconds, run_work
 from swapsim.experiments.sizing.evidence import _binding, _failed, _monotonicity
 from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check, span_h
@@ -360,8 +360,8 @@ def run_size(
             pilot = pilot_check(spec, runs, mid, spec.n_min)
             log(f"[size] pilot: {pilot.verdict()}")
         for pos, ev in enumerate(order):
-            if stop_rule and len(feasible) >= 2:
-                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
+            if math.isfinite(second):
                 if ev.config.static_cost >= second:
                     for rest in order[pos:]:
                         if rest.status == "not evaluated":
@@ -399,8 +399,8 @@ def run_size(
                 feasible.append(ev)
             in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
             left = [e for e in order[pos + 1 :] if e.status == "not evaluated"]
-            if stop_rule and len(feasible) >= 2:  # what costs more than the runner-up will not be walked
-                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
+            if math.isfinite(second):  # what costs more than the runner-up will not be walked
                 left = [e for e in left if e.config.static_cost < second]
             eta = _eta(spec, runs, order[: pos + 1], left)
             log(
@@ -422,6 +422,14 @@ def run_size(
         raise
     runs.close()
     return res
+
+
+def _runner_up_mean(spec: SizeSpec, feasible: list[Evaluated]) -> float:
+    """Mean objective of the runner-up so far: the second cheapest feasible configuration whose runs are
+    not identical to the cheapest's (NaN while there is none)."""
+    ranked = sorted(feasible, key=lambda e: e.mean(spec.objective))
+    rest = [e for e in ranked[1:] if not same_runs(e, ranked[0])]
+    return rest[0].mean(spec.objective) if rest else math.nan
 
 
 def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], left: list[Evaluated]) -> float:
@@ -457,6 +465,10 @@ def _conclude(
 ) -> SizeResult:
     ranked = sorted(feasible, key=lambda e: (e.mean(spec.objective), e.config.static_cost, e.config.values))
     best = ranked[0] if ranked else None
+    twins = [e for e in ranked[1:] if best is not None and same_runs(e, best)]
+    for e in twins:
+        e.reason += f"; its runs are identical to #{ranked[0].config.index}'s (resources never used): not a runner-up"
+    ranked = [e for e in ranked if all(e is not t for t in twins)]
     runner = ranked[1] if len(ranked) > 1 else None
     margin = None
     if best is not None and runner is not None:
