@@ -6,26 +6,40 @@ import math
 
 import pytest
 
-from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fmt_seconds, run_work
+from swapsim.experiments.sizing.eta import (
+    PRIOR_WEIGHT,
+    eta_seconds,
+    expected_replications,
+    fit_run_time,
+    fmt_seconds,
+    run_work,
+)
 from swapsim.experiments.sizing.search import Evaluated, _eta
 from swapsim.experiments.sizing.space import Config, Dimension, Target
 from swapsim.experiments.sizing.spec import SizeSpec
 from tests.builders import scenario_dict
 
 
-def test_the_time_left_is_the_work_left_at_the_measured_rate():
-    # 2 s per robot-hour; in play: runs of 100 and 300 robot-hours; half the walked configurations
-    # needed runs, 10 replications each: (100 + 300) x 0.5 x 10 = 2000 robot-hours; the horizon check:
-    # 20 runs of 500 robot-hours = 10000; together 12000 robot-hours = 24000 s
-    assert eta_seconds(2.0, [100.0, 300.0], 0.5, 10.0, 20, 500.0) == pytest.approx(24000.0)
-    assert eta_seconds(2.0, [], 0.5, 10.0, 0, 0.0) == 0.0
+def test_the_time_left_is_the_run_time_left_over_the_parallelism():
+    # a run takes 1 s + 0.01 s per robot-hour; in play: runs of 100 and 300 robot-hours (2 s and 4 s);
+    # half the walked configurations needed runs, 10 replications each: (2 + 4) x 0.5 x 10 = 30 s; the
+    # horizon check: 20 runs of 500 robot-hours (6 s) = 120 s; two runs at a time: (30 + 120) / 2
+    assert eta_seconds((1.0, 0.01), 2.0, [100.0, 300.0], 0.5, 10.0, 20, 500.0) == pytest.approx(75.0)
+    assert eta_seconds((1.0, 0.01), 1.0, [], 0.5, 10.0, 0, 0.0) == 0.0
 
 
-def test_replications_expected_lean_on_the_latest_configurations():
-    assert expected_replications([5, 5, 5, 5]) == 5.0
-    assert expected_replications([5, 5, 5, 5, 10, 20, 40]) == pytest.approx(70 / 3)  # the boundary needs more looks
-    assert expected_replications([40, 5, 5, 5]) == pytest.approx(55 / 4)  # never below the mean
-    assert math.isnan(expected_replications([]))
+def test_a_run_takes_a_time_proportional_to_its_work():
+    assert fit_run_time([(10.0, 1.5), (20.0, 2.5), (40.0, 4.5)]) == pytest.approx((0.0, 8.5 / 70))
+    assert math.isnan(fit_run_time([])[1])
+
+
+def test_replications_expected_shrink_the_mean_so_far_towards_the_looks():
+    looks = (5, 10, 20, 40)
+    prior = (5 * 10 * 20 * 40) ** 0.25  # 14.1: the geometric mean of the looks
+    assert expected_replications([], looks) == pytest.approx(prior)
+    assert expected_replications([5], looks) == pytest.approx((5 + PRIOR_WEIGHT * prior) / (1 + PRIOR_WEIGHT))
+    many = [5] * 90
+    assert expected_replications(many, looks) == pytest.approx((450 + PRIOR_WEIGHT * prior) / (90 + PRIOR_WEIGHT))
 
 
 def test_the_work_of_a_run_is_robots_times_the_horizon():
@@ -43,6 +57,8 @@ def test_the_search_eta_counts_each_configuration_at_its_own_work_and_the_horizo
         targets=(Target("swaps.wait_min.mean", "<=", 1.0),),
         horizon_factor=4.0,
         horizon_replications=10,
+        n_min=5,
+        n_max=5,
     )
 
     def ev(i: int, robots: int, status: str, n: int) -> Evaluated:
@@ -53,9 +69,11 @@ def test_the_search_eta_counts_each_configuration_at_its_own_work_and_the_horizo
     walked = [ev(0, 1, "infeasible", 5), ev(1, 2, "dominated", 0)]
     left = [ev(2, 3, "not evaluated", 0)]
 
-    class Runs:  # 10 s of wall time for 5 runs of 10 robot-hours: 0.2 s per robot-hour
-        wall, work = 10.0, 50.0
+    class Runs:  # 5 runs of 10 robot-hours, 2 s each, in 10 s of wall time: 0.2 s per robot-hour, 1 at a time
+        wall = 10.0
+        times = [(10.0, 2.0)] * 5
 
-    # walk: 30 robot-hours x 1/2 simulated x 5 replications = 75; horizon check: 2 x 10 runs of the
-    # heaviest simulated configuration (10 robot-hours) at 34/10 of its length = 680; (75 + 680) x 0.2
-    assert _eta(spec, Runs(), walked, left) == pytest.approx(151.0)  # type: ignore[arg-type]
+    # one look of 5: 5 replications expected; walk: 30 robot-hours x 0.2 s x 1/2 simulated x 5 = 15 s;
+    # horizon check: 2 x 5 runs (n_max) of the heaviest simulated configuration at 34/10 of its length:
+    # 10 x 34 robot-hours x 0.2 s = 68 s
+    assert _eta(spec, Runs(), walked, left) == pytest.approx(83.0)  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ from swapsim.experiments.executors import make_executor
 from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.equivalence import merge_equivalent, same_runs
-from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fmt_seconds, run_work
+from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fit_run_time, fmt_seconds, run_work
 from swapsim.experiments.sizing.evidence import _binding, _failed, _monotonicity
 from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check, span_h
 from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
@@ -170,8 +170,8 @@ class _Runs:
         self.new = 0
         self.total = 0
         self.wall = 0.0
-        self.work = 0.0
-        """The work of the new runs (robot-hours, :func:`~swapsim.experiments.sizing.eta.run_work`)."""
+        self.times: list[tuple[float, float]] = []
+        """(work, own seconds) of each new run (:mod:`swapsim.experiments.sizing.eta`)."""
         self.root = out_dir
         ident = out_dir / "size-spec.json"
         check_path(out_dir)
@@ -236,7 +236,7 @@ class _Runs:
             claim(self.root, [path])  # the entry first, then the file (atomically)
             atomic_write_text(path, strict_json(rec))
             ev.runs[task.replication] = rec["kpis"]
-            self.work += work[task.point]
+            self.times.append((work[task.point], float(rec.get("wall_time_s") or 0.0)))
             self.new += 1
             self.total += 1
         self.wall += time.perf_counter() - started
@@ -433,10 +433,9 @@ def _runner_up_mean(spec: SizeSpec, feasible: list[Evaluated]) -> float:
 
 
 def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], left: list[Evaluated]) -> float:
-    """Seconds left (:mod:`swapsim.experiments.sizing.eta`): the configurations still in play at their
-    own work per run, and the horizon check, at the wall time per unit of work of the new runs so far."""
+    """Seconds left: what is in play and the horizon check (:mod:`swapsim.experiments.sizing.eta`)."""
     sim = [e for e in walked if e.status in ("feasible", "infeasible", "undecided")]
-    if not sim or runs.work <= 0:
+    if not sim or not runs.times or runs.wall <= 0:
         return math.nan
     n_check, long_work = 0, 0.0
     if spec.horizon_factor > 1:
@@ -445,10 +444,11 @@ def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], left: list[Evalua
         heaviest = max(e.config.work for e in sim)
         long_work = heaviest * (warmup + spec.horizon_factor * span) / max(warmup + span, 1e-9)
     return eta_seconds(
-        runs.wall / runs.work,
+        fit_run_time(runs.times),
+        sum(t for _, t in runs.times) / runs.wall,
         [e.config.work for e in left],
         len(sim) / len(walked),
-        expected_replications([e.n for e in sim]),
+        expected_replications([e.n for e in sim], tuple(spec.looks)),
         n_check,
         long_work,
     )
