@@ -43,6 +43,9 @@ p { margin: .4rem 0 .8rem; }
 nav { font-size: .9rem; margin: .6rem 0 1rem; }
 nav a { color: #0072B2; margin-right: 1rem; text-decoration: none; }
 .table-wrap { overflow-x: auto; margin: .4rem 0 1rem; max-width: 100%; }
+.scroll-box { max-height: 34rem; overflow: auto; border: 1px solid #e2e2e2; margin: .4rem 0 1rem; }
+.scroll-box .table-wrap { margin: 0; overflow: visible; }
+.scroll-box thead th { position: sticky; top: 0; z-index: 1; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .92rem; max-width: 100%; }
 table.wide { font-size: .8rem; table-layout: auto; }
 table.wide th, table.wide td { padding: .22rem .4rem; }
@@ -87,7 +90,7 @@ footer { margin-top: 3rem; font-size: .82rem; color: #666; border-top: 1px solid
   figure { break-inside: avoid; }
   figure img { border: none; max-height: 235mm; object-fit: contain; }
   pre { font-size: 7.5pt; }
-  .table-wrap { overflow: visible; }
+  .table-wrap, .scroll-box { overflow: visible; max-height: none; border: none; }
   table, .table-wrap { max-width: 100%; }
 }
 """

@@ -87,7 +87,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
 
     size_dir = Path(size_dir)
     doc = read_json(size_dir / "size.json")
-    q, rec, run, ev = doc["question"], doc["recommendation"], doc["runner_up"], doc["evidence"]
+    q, rec, run = doc["question"], doc["recommendation"], doc["runner_up"]
     title = f"swapsim size: {doc['scenario']}"
     subtitle = [
         f"Cheapest configuration of the grid ({', '.join(d['path'] + ' ' + str(d['lo']) + '..' + str(d['hi']) for d in q['search'])}) "
@@ -98,17 +98,33 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
     if rec is None:
         body = '<p class="note">No configuration of the grid was shown feasible. Widen the search or relax the targets.</p>'
     else:
-        rows = [["recommended", _cfg(rec["values"]), _money(rec["objective"]["mean"]), str(rec["replications"])]]
-        if run is not None:
-            rows.append(["runner-up", _cfg(run["values"]), _money(run["objective"]["mean"]), str(run["replications"])])
-        body = html_table(["", "configuration", f"{q['objective']} (mean, per year)", "replications"], rows)
+        holds = doc.get("holds_at_longer_horizon") is not False
+        verdict = "RECOMMENDED" if holds else "NOT SHOWN FEASIBLE (changes with the horizon)"
+        body = f'<p class="lead"><strong>{escape(verdict)}: {escape(_cfg(rec["values"]))}</strong></p>'
+        rows = [["recommended", _cfg(rec["values"]), _money(rec["objective"]["mean"]), str(rec["replications"]), ""]]
         m = doc.get("margin")
-        if m:
-            body += (
-                f"<p>Runner-up minus recommended: {_money(m['runner_up_minus_best'])} "
-                f"&plusmn; {_money(m['half_width'])} per year ({m['confidence']:.0%} paired interval, "
-                f"{m['n']} common replications; {'significant' if m['significant'] else 'not significant'}).</p>"
+        if run is not None:
+            note = "" if not m else f"+{_money(m['runner_up_minus_best'])} ± {_money(m['half_width'])}"
+            if m and not m["significant"]:
+                note += " (not significant)"
+            rows.append(
+                ["runner-up", _cfg(run["values"]), _money(run["objective"]["mean"]), str(run["replications"]), note]
             )
+        for low in doc.get("cheaper_failing") or []:
+            rows.append(
+                [
+                    "cheaper, fails",
+                    _cfg(low["values"]),
+                    _money(low.get("objective_mean")),
+                    str(low.get("replications", "")),
+                    f"{low['status']}: {low['reason']}",
+                ]
+            )
+        body += html_table(
+            ["", "configuration", f"{q['objective']} (mean, per year)", "replications", "against the answer"], rows
+        )
+        if doc.get("robustness"):
+            body += f"<p><strong>Robustness:</strong> {escape(doc['robustness'])}.</p>"
         trows = [
             [
                 t["target"],
@@ -127,32 +143,12 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
         pp = rec["costs"].get("per_productive_robot_hour")
         crows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])
         crows += [[f"capital: {k}", _money(v)] for k, v in rec["capital"].items()]
-        body += html_table(["cost (per year, mean over replications)", "value"], crows)
+        body += "<details><summary>Cost breakdown</summary>"
+        body += html_table(["cost (per year, mean over replications)", "value"], crows) + "</details>"
     sections.append(("answer", "Answer", f'<section id="answer"><h2>Answer</h2>{body}</section>'))
-    counts = ", ".join(f"{k}: {v}" for k, v in ev["configurations"].items())
-    ev_html = (
-        f"<p>{ev['runs']} simulation runs against {ev['exhaustive_fixed_runs']} for a fixed sweep of the grid at "
-        f"the last look's replications; looks at {ev['looks']} replications, each one-sided test at error "
-        f"{ev['alpha_per_test']:.3g}. Configurations: {escape(counts)}. Monotonicity: {ev['monotonicity_checks']} "
-        f"paired checks, {len(ev['monotonicity_violations'])} violation(s). Screening: {escape(ev['screening'])}.</p>"
+    sections.append(
+        ("evidence", "Evidence", f'<section id="evidence"><h2>Evidence</h2>{_evidence_html(doc)}</section>')
     )
-    for v in ev["monotonicity_violations"][:10]:
-        ev_html += f'<p class="note">Monotonicity violation: {escape(v)}</p>'
-    if len(ev["monotonicity_violations"]) > 10:
-        ev_html += f'<p class="note">... {len(ev["monotonicity_violations"]) - 10} more in size.json.</p>'
-    observed = ev.get("not_monotone_observed") or {}
-    if observed:
-        ev_html += (
-            "<p>Not assumed monotone, so never pruned on (pairs of configurations): "
-            + escape("; ".join(f"{k} x{n}" for k, n in sorted(observed.items(), key=lambda kv: -kv[1])))
-            + ".</p>"
-        )
-    hc = doc.get("horizon_check")
-    if hc:
-        ev_html += f'<p class="note">Horizon check: {escape(hc["verdict"])}.</p>'
-    for n in ev["notes"]:
-        ev_html += f'<p class="note">{escape(n)}</p>'
-    sections.append(("evidence", "Evidence", f'<section id="evidence"><h2>Evidence</h2>{ev_html}</section>'))
     fig = size_dir / "size.png"
     if fig.is_file():
         sections.append(
@@ -160,21 +156,99 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
                 "figures",
                 "Figure",
                 '<section id="figures"><h2>Figure</h2>'
-                + _figure_html(fig, "Cost against the binding target's KPI", "fig-size")
+                + _figure_html(fig, "Cost against every target's KPI, one panel per target", "fig-size")
                 + "</section>",
             )
         )
-    table = read_rows(size_dir / "size.csv")
+    head, rows = _configuration_rows(read_rows(size_dir / "size.csv"), q)
     sections.append(
         (
             "configurations",
             "Configurations",
-            '<section id="configurations"><h2>Every configuration</h2>'
-            + html_table(table[0], table[1:], caption="size.csv: status and reason of each configuration.")
-            + "</section>",
+            '<section id="configurations"><h2>Every configuration</h2><div class="scroll-box">'
+            + html_table(head, rows, classes="wide")
+            + '</div><p class="caption">From size.csv (every column there): each target as mean (bound) and '
+            "decision; the box scrolls.</p></section>",
         )
     )
     return title, subtitle, sections
+
+
+def _evidence_html(doc: dict[str, Any]) -> str:
+    """Runs, looks, counts; monotonicity violations and observed non-monotone effects grouped, one row
+    per KPI and dimension (every pair is in size.json); the pilot and the horizon check."""
+    from swapsim.output.report_tables import html_table
+
+    ev = doc["evidence"]
+    counts = ", ".join(f"{k}: {v}" for k, v in ev["configurations"].items())
+    html = (
+        f"<p>{ev['runs']} simulation runs against {ev['exhaustive_fixed_runs']} for a fixed sweep of the grid at "
+        f"the last look's replications (pilot {ev.get('pilot_runs', 0)}, horizon check "
+        f"{ev.get('horizon_check_runs', 0)} more); looks at {ev['looks']} replications, each one-sided test at "
+        f"error {ev['alpha_per_test']:.3g}. Configurations: {escape(counts)}. Screening: {escape(ev['screening'])}.</p>"
+    )
+    if ev.get("equivalent_not_run"):
+        html += (
+            f"<p>{ev['equivalent_not_run']} configuration(s) not run: the model cannot tell them from a cheaper one "
+            "(bays beyond charged_packs + positions never hold a pack; status 'equivalent').</p>"
+        )
+    groups = ev.get("monotonicity_violation_groups")
+    if groups is None:  # a size.json written before the groups existed
+        groups = {}
+        for v in ev["monotonicity_violations"]:
+            k = str(v).split(": #", 1)[0]
+            groups[k] = groups.get(k, 0) + 1
+    observed = ev.get("not_monotone_observed") or {}
+    html += (
+        f"<p>Monotonicity: {ev['monotonicity_checks']} paired checks, {len(ev['monotonicity_violations'])} "
+        "violation(s) of what pruning assumes, {0} kind(s) of effect where nothing is assumed (never pruned on).</p>"
+    ).format(len(observed))
+    rows = [["violation (pruning assumed it)", k, str(n)] for k, n in groups.items()]
+    rows += [["observed, not assumed", k, str(n)] for k, n in sorted(observed.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if rows:
+        html += html_table(["", "KPI and dimension", "pairs"], rows, caption="Every pair: size.json, evidence.")
+    if doc.get("pilot"):
+        html += f'<p class="note">Pilot: {escape(doc["pilot"]["verdict"])}.</p>'
+    hc = doc.get("horizon_check")
+    if hc:
+        html += f'<p class="note">Horizon check: {escape(hc["verdict"])}.</p>'
+    for n in ev["notes"]:
+        html += f'<p class="note">{escape(n)}</p>'
+    return html
+
+
+def _configuration_rows(table: list[list[str]], q: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """size.csv narrowed to fit a screen: the values, status, replications, costs, then one column per
+    target (``mean (bound) decision``), the reason last."""
+    head, rows = table[0], table[1:]
+    col = {h: i for i, h in enumerate(head)}
+    fixed = [h for h in head[: col["status"]] if h != "config"] if "status" in col else []
+
+    def cell(row: list[str], name: str) -> str:
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else ""
+
+    def num(x: str) -> str:
+        try:
+            return f"{float(x):,.4g}" if abs(float(x)) < 1e4 else f"{float(x):,.0f}"
+        except ValueError:
+            return x or "-"
+
+    out_head = ["#", *fixed, "status", "n", "static cost", "objective"]
+    kpis = [t.split("<=")[0].split(">=")[0] for t in q.get("targets", [])]
+    out_head += q.get("targets", [])
+    out_head.append("reason")
+    out = []
+    for row in rows:
+        r = [cell(row, "config") or "-", *(cell(row, h) for h in fixed), cell(row, "status"), cell(row, "n")]
+        r += [num(cell(row, "static_cost_per_year")), num(cell(row, f"{q.get('objective')}.mean"))]
+        for kpi, t in zip(kpis, q.get("targets", [])):
+            mean = cell(row, f"{kpi}.mean")
+            bound = cell(row, f"{kpi}.upper" if "<=" in t else f"{kpi}.lower")
+            r.append(f"{num(mean)} ({num(bound)}) {cell(row, f'{kpi}.decision')}".strip() if mean else "-")
+        r.append(cell(row, "reason"))
+        out.append(r)
+    return out_head, out
 
 
 def write_size_report(size_dir: str | Path) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -178,3 +180,43 @@ def test_an_answer_that_does_not_hold_at_the_longer_horizon_is_not_called_feasib
     assert "feasible at 95%" not in r.output
     doc = json.loads((out / "size.json").read_text())
     assert doc["holds_at_longer_horizon"] is False and doc["horizon_check"]["replications"] == 3
+
+
+@pytest.fixture(scope="module")
+def two_stations(tmp_path_factory) -> str:
+    """The M/M/c//N scenario with a second candidate station."""
+    data = scenario_to_dict(mmcn_scenario(12, 1, 2.0, 0.25, work="exponential", horizon_h=200.0, warmup_h=10.0))
+    second = dict(data["stations"][0], name="T")
+    data["stations"].append(second)
+    path = tmp_path_factory.mktemp("sc2") / "two.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return str(path)
+
+
+def test_stations_are_a_search_dimension_priced_only_when_built(two_stations, tmp_path):
+    out = tmp_path / "st"
+    r = invoke("size", two_stations, "--search", "stations=1..2", "--search", "stations[*].positions=3..3", *TARGET,
+               "--out", str(out), "-j", "1", "--no-figures", "--no-screen", "--horizon-check", "0",
+               "--max-replications", "10", "--no-guards")
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "size.json").read_text())
+    assert doc["recommendation"]["values"] == {"stations": 1, "stations[*].positions": 3}
+    rows = {row["stations"]: row for row in csv.DictReader(io.StringIO(_table(out)))}
+    one, two = (float(rows[k]["static_cost_per_year"]) for k in ("1", "2"))
+    assert two > one  # the second station's capital counts only when it is built
+    r = invoke("size", two_stations, "--search", "stations=1..3", *TARGET, "--out", str(tmp_path / "bad"), "-q")
+    assert r.exit_code == 2
+    assert "two.yaml: stations: --search stations=1..3" in r.output and "expected a range within 1..2 (got 3)" in r.output
+
+
+def test_configurations_the_model_cannot_tell_apart_run_once(scenario, tmp_path):
+    # 13 charged packs and one position: a 15th or 16th bay never holds a pack
+    out = tmp_path / "eq"
+    r = invoke("size", scenario, "--search", "stations[*].bays=14..16", *TARGET, "--out", str(out), "-j", "1",
+               "--no-figures", "--no-screen", "--horizon-check", "0", "--max-replications", "10", "--no-guards")
+    assert r.exit_code == 1, r.output  # one position: the wait target fails, whatever the bays
+    doc = json.loads((out / "size.json").read_text())
+    assert doc["evidence"]["configurations"]["equivalent"] == 2 and doc["evidence"]["equivalent_not_run"] == 2
+    assert sorted(p.name.split("-")[0] for p in (out / "runs").iterdir()) == ["c0"] * len(list((out / "runs").iterdir()))
+    assert "runs as #0 (stations[*].bays=14)" in _table(out)
+    assert "2 configuration(s) not run" in r.output

@@ -29,7 +29,7 @@ def test_more_resources_doing_significantly_worse_is_flagged():
     violations, checks, observed = _monotonicity(_spec(), [one, two])
     assert checks == 1 and observed == {}
     assert len(violations) == 2
-    assert any("worse with more resources" in v for v in violations)
+    assert any(v.startswith("swaps.wait_min.mean worse with more positions: #1") for v in violations)
     assert any("is infeasible but" in v for v in violations)
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from swapsim.experiments.sizing.search import Evaluated
     from swapsim.experiments.sizing.spec import SizeSpec
 
-__all__ = ["_monotonicity", "_binding", "_failed"]
+__all__ = ["_monotonicity", "_binding", "_failed", "violation_groups", "cheaper_failing"]
 
 
 def _failed(spec: SizeSpec, ev: Evaluated) -> list[Target]:
@@ -44,8 +44,8 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
                 assumed = [t for t in _failed(spec, a) if dominates(a.config, b.config, dims, t.kpi)]
                 if assumed:
                     violations.append(
-                        f"#{a.config.index} ({a.config.label(dims)}) is infeasible but #{b.config.index} "
-                        f"({b.config.label(dims)}), with fewer resources, is feasible"
+                        f"feasible below infeasible ({more}): #{a.config.index} ({a.config.label(dims)}) is "
+                        f"infeasible but #{b.config.index} ({b.config.label(dims)}), with fewer resources, is feasible"
                     )
                 else:
                     key = f"feasible below infeasible ({more})"
@@ -64,7 +64,7 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
                     continue
                 if dominates(a.config, b.config, dims, t.kpi):
                     violations.append(
-                        f"{t.kpi} is worse with more resources: #{a.config.index} "
+                        f"{t.kpi} worse with more {more}: #{a.config.index} "
                         f"({a.config.label(dims)}) minus #{b.config.index} ({b.config.label(dims)}) "
                         f"= {d.mean:.4g} +- {d.half:.3g}"
                     )
@@ -72,6 +72,38 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
                     key = f"{t.kpi} worse with more {more}"
                     observed[key] = observed.get(key, 0) + 1
     return violations, checks, observed
+
+
+def violation_groups(violations: list[str]) -> dict[str, int]:
+    """Violations counted by what broke (``KPI worse with more DIMENSIONS``, or ``feasible below
+    infeasible (DIMENSIONS)``): one line per KPI and dimension in the report, most frequent first."""
+    groups: dict[str, int] = {}
+    for v in violations:
+        key = v.split(": #", 1)[0]
+        groups[key] = groups.get(key, 0) + 1
+    return dict(sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def cheaper_failing(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[Evaluated]:
+    """What a cheaper answer would miss: the simulated configurations one step below the recommendation
+    in one dimension (fewer resources, the same elsewhere) that were shown infeasible or left undecided,
+    cheapest first; without such a neighbour, the failing configuration just below it in static cost."""
+    dims = list(spec.dims)
+    key = (best.config.static_cost, best.config.values)
+    failing = [
+        e
+        for e in evaluated
+        if e is not best and e.status in ("infeasible", "undecided") and (e.config.static_cost, e.config.values) < key
+    ]
+
+    def one_step_below(e: Evaluated) -> bool:
+        diff = [(d, x, y) for d, x, y in zip(dims, best.config.values, e.config.values) if x != y]
+        return len(diff) == 1 and diff[0][2] == diff[0][1] - diff[0][0].step
+
+    near = sorted((e for e in failing if one_step_below(e)), key=lambda e: (e.config.static_cost, e.config.values))
+    if near:
+        return near
+    return [max(failing, key=lambda e: (e.config.static_cost, e.config.values))] if failing else []
 
 
 def _below(a: Config, b: Config) -> bool:

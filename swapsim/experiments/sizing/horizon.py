@@ -152,9 +152,10 @@ def long_data(data: dict[str, Any], factor: float) -> dict[str, Any]:
 
 
 def _next_cheaper(best: Evaluated, evaluated: list[Evaluated]) -> Evaluated | None:
-    """The configuration just below the recommendation in static cost (ties by grid order)."""
+    """The configuration just below the recommendation in static cost (ties by grid order), not counting
+    configurations that run as another (``equivalent``)."""
     key = (best.config.static_cost, best.config.values)
-    below = [e for e in evaluated if (e.config.static_cost, e.config.values) < key]
+    below = [e for e in evaluated if e.status != "equivalent" and (e.config.static_cost, e.config.values) < key]
     return max(below, key=lambda e: (e.config.static_cost, e.config.values)) if below else None
 
 

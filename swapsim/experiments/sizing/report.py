@@ -14,11 +14,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+from swapsim.experiments.sizing.evidence import cheaper_failing, violation_groups
 from swapsim.experiments.sizing.life import format_life, life_cost
 from swapsim.experiments.sizing.search import Evaluated, SizeResult
 from swapsim.metrics.catalogue import section_keys
 
-__all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
+__all__ = ["write_outputs", "format_summary", "size_json", "edge_notes", "robustness"]
 
 COST_KEYS = tuple(k for k in section_keys("costs") if "." not in k and k != "pack_replacements_se")
 """The ``costs`` keys of a configuration in size.json (from the catalogue; the capital by item apart)."""
@@ -63,6 +64,28 @@ def edge_notes(res: SizeResult) -> list[str]:
         for d, v in zip(res.spec.dims, res.best.config.values)
         if v == d.lo and d.lo != d.hi
     ]
+
+
+def robustness(res: SizeResult) -> str:
+    """What the answer's decision rests on, in one line: replications, the horizon check, what binds."""
+    b = res.best
+    if b is None:
+        return ""
+    spec = res.spec
+    h = res.horizon
+    if h is None:
+        hz = "no horizon check"
+    elif not h.best_holds:
+        hz = f"CHANGES at {h.factor:g}x the horizon"
+    elif h.cheaper is not None and h.cheaper.holds:
+        hz = f"holds at {h.factor:g}x the horizon, where the next cheaper one meets the targets too"
+    else:
+        hz = f"the decision stands at {h.factor:g}x the horizon ({h.replications} replications)"
+    steady = "" if res.pilot is None else ("; pilot steady" if not res.pilot.moving() else "; pilot NOT steady")
+    return (
+        f"{b.n} replications at {spec.confidence:.0%} (one-sided t, common random numbers); {hz}{steady}; "
+        f"binds: {', '.join(res.binding) or '-'}"
+    )
 
 
 def horizon_json(res: SizeResult) -> dict[str, Any] | None:
@@ -131,6 +154,21 @@ def size_json(res: SizeResult) -> dict[str, Any]:
         },
         "recommendation": _config_json(res, res.best),
         "runner_up": _config_json(res, res.runner_up),
+        "cheaper_failing": []
+        if res.best is None
+        else [
+            {
+                "config": e.config.index,
+                "values": {d.path: v for d, v in zip(spec.dims, e.config.values)},
+                "status": e.status,
+                "reason": e.reason,
+                "replications": e.n,
+                "static_cost_per_year": _num(e.config.static_cost),
+                "objective_mean": _num(e.mean(spec.objective)) if e.n else None,
+            }
+            for e in cheaper_failing(spec, res.best, res.evaluated)
+        ],
+        "robustness": robustness(res) or None,
         "margin": None
         if m is None
         else {
@@ -171,6 +209,8 @@ def size_json(res: SizeResult) -> dict[str, Any]:
             "run_ratio": res.runs_total / res.exhaustive_fixed_runs if res.exhaustive_fixed_runs else None,
             "monotonicity_checks": res.checks,
             "monotonicity_violations": res.violations,
+            "monotonicity_violation_groups": violation_groups(res.violations),
+            "equivalent_not_run": sum(1 for e in res.evaluated if e.status == "equivalent"),
             "monotonicity_assumed": {
                 d.path: [t.kpi for t in spec.targets if d.monotone_for(t.kpi)] for d in spec.dims if d.monotone
             },
@@ -304,6 +344,9 @@ def format_summary(res: SizeResult) -> str:
             )
         else:
             lines.append("  runner-up   none feasible in the grid")
+        for low in cheaper_failing(spec, b, res.evaluated)[:3]:
+            lines.append(f"  cheaper     {low.config.label(list(spec.dims))}: {low.status}, {low.reason}")
+        lines.append(f"  robustness  {robustness(res)}")
         lines.extend(format_life(res))
     if res.pilot is not None:
         lines.append(f"pilot: {res.pilot.verdict()}")
@@ -316,10 +359,17 @@ def format_summary(res: SizeResult) -> str:
         f"(one-sided t, common random numbers); "
         f"monotonicity: {res.checks} checks, {len(res.violations)} violation(s) of what pruning assumes"
     )
-    for v in res.violations[:3]:
-        lines.append(f"  WARNING monotonicity: {v}")
-    if len(res.violations) > 3:
-        lines.append(f"  ... {len(res.violations) - 3} more in size.json (evidence.monotonicity_violations)")
+    kinds = violation_groups(res.violations)
+    for kind, count in list(kinds.items())[:4]:
+        lines.append(f"  WARNING monotonicity: {kind}: {count} pair(s)")
+    if len(kinds) > 4:
+        lines.append(f"  ... {len(kinds) - 4} more kinds in size.json (evidence.monotonicity_violations)")
+    merged = sum(1 for e in res.evaluated if e.status == "equivalent")
+    if merged:
+        lines.append(
+            f"  {merged} configuration(s) not run: the model cannot tell them from a cheaper one "
+            "(bays beyond charged_packs + positions never hold a pack; status 'equivalent' in size.csv)"
+        )
     if res.not_monotone:
         groups = sorted(res.not_monotone.items(), key=lambda kv: -kv[1])
         lines.append(

@@ -51,8 +51,10 @@ from swapsim.analysis.costs import static_costs
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
+from swapsim.experiments.sizing.equivalence import merge_equivalent, same_runs
+from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fit_run_time, fmt_seconds, run_work
 from swapsim.experiments.sizing.evidence import _binding, _failed, _monotonicity
-from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check
+from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check, span_h
 from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
@@ -74,7 +76,17 @@ __all__ = ["SizeResult", "run_size", "STATUSES", "Evaluated", "_binding", "_mono
 SIMULATED = ("feasible", "infeasible", "undecided", "failed")
 """Statuses of configurations the walk simulated (their runs are the search's ``runs_total``)."""
 
-STATUSES = ("feasible", "infeasible", "undecided", "dominated", "screened", "not evaluated", "invalid", "failed")
+STATUSES = (
+    "feasible",
+    "infeasible",
+    "undecided",
+    "dominated",
+    "screened",
+    "equivalent",
+    "not evaluated",
+    "invalid",
+    "failed",
+)
 """Status of a configuration in ``size.csv``."""
 
 
@@ -159,6 +171,8 @@ class _Runs:
         self.new = 0
         self.total = 0
         self.wall = 0.0
+        self.times: list[tuple[float, float]] = []
+        """(work, own seconds) of each new run (:mod:`swapsim.experiments.sizing.eta`)."""
         self.root = out_dir
         ident = out_dir / "size-spec.json"
         check_path(out_dir)
@@ -206,6 +220,7 @@ class _Runs:
                 )
             )
         by_index = {ev.config.index: ev for ev, _ in items}
+        work = {i: run_work(ev.config.data) for i, ev in by_index.items()} if todo else {}
         started = time.perf_counter()
         fn: Callable[[RunTask], dict[str, Any]] = execute_run
         if self.spec.life == "both":  # a replication is two runs (swapsim.experiments.sizing.life)
@@ -222,6 +237,7 @@ class _Runs:
             claim(self.root, [path])  # the entry first, then the file (atomically)
             atomic_write_text(path, strict_json(rec))
             ev.runs[task.replication] = rec["kpis"]
+            self.times.append((work[task.point], float(rec.get("wall_time_s") or 0.0)))
             self.new += 1
             self.total += 1
         self.wall += time.perf_counter() - started
@@ -332,19 +348,25 @@ def run_size(
     feasible: list[Evaluated] = []
     stop_rule = spec.objective == "costs.total_per_year" and not exhaustive
     pilot: PilotCheck | None = None
+    if not exhaustive:
+        merge_equivalent(order, dims)
     try:
         if spec.horizon_factor > 1 and not exhaustive:
-            mid = order[len(order) // 2]  # a configuration of middling cost: its runs serve the walk too
+            walkable = [e for e in order if e.status != "equivalent"]
+            mid = walkable[len(walkable) // 2]  # a configuration of middling cost: its runs serve the walk too
             log(f"[size] pilot: #{mid.config.index} at the horizon and at 2x, {spec.n_min} runs each")
             pilot = pilot_check(spec, runs, mid, spec.n_min)
             log(f"[size] pilot: {pilot.verdict()}")
         for pos, ev in enumerate(order):
-            if stop_rule and len(feasible) >= 2:
-                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
+            if math.isfinite(second):
                 if ev.config.static_cost >= second:
                     for rest in order[pos:]:
-                        rest.reason = "static cost already above the runner-up's total: cannot win"
+                        if rest.status == "not evaluated":
+                            rest.reason = "static cost already above the runner-up's total: cannot win"
                     break
+            if ev.status == "equivalent":
+                continue
             if not exhaustive:
                 above = next(
                     (
@@ -375,14 +397,14 @@ def run_size(
                 feasible.append(ev)
             in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
             left = [e for e in order[pos + 1 :] if e.status == "not evaluated"]
-            if stop_rule and len(feasible) >= 2:  # what costs more than the runner-up will not be walked
-                second = sorted(e.mean(spec.objective) for e in feasible)[1]
+            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
+            if math.isfinite(second):  # what costs more than the runner-up will not be walked
                 left = [e for e in left if e.config.static_cost < second]
-            eta = _eta(spec, runs, order[: pos + 1], len(left))
+            eta = _eta(spec, runs, order[: pos + 1], left)
             log(
                 f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
                 f"{runs.total} runs done | {in_play} configuration(s) still in play | "
-                f"ETA ~ {_fmt_s(eta)}"
+                f"ETA ~ {fmt_seconds(eta)}"
             )
         res = _conclude(spec, evaluated, invalid, feasible, runs, started, exhaustive)
         res.pilot = pilot
@@ -400,23 +422,34 @@ def run_size(
     return res
 
 
-def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], in_play: int) -> float:
-    """Seconds left: the configurations still in play at the share of the walked ones that needed runs
-    and their mean replications so far, plus the horizon check (two configurations, ``factor`` times as
-    long), at the wall time per new run so far (the executor's parallelism is in it: not divided again)."""
+def _runner_up_mean(spec: SizeSpec, feasible: list[Evaluated]) -> float:
+    """Mean objective of the runner-up so far: the second cheapest feasible configuration whose runs are
+    not identical to the cheapest's (NaN while there is none)."""
+    ranked = sorted(feasible, key=lambda e: e.mean(spec.objective))
+    rest = [e for e in ranked[1:] if not same_runs(e, ranked[0])]
+    return rest[0].mean(spec.objective) if rest else math.nan
+
+
+def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], left: list[Evaluated]) -> float:
+    """Seconds left: what is in play and the horizon check (:mod:`swapsim.experiments.sizing.eta`)."""
     sim = [e for e in walked if e.status in ("feasible", "infeasible", "undecided")]
-    if not sim or runs.new == 0:
+    if not sim or not runs.times or runs.wall <= 0:
         return math.nan
-    left = in_play * len(sim) / len(walked) * sum(e.n for e in sim) / len(sim)
+    n_check, long_work = 0, 0.0
     if spec.horizon_factor > 1:
-        left += 2 * min(spec.n_max, spec.horizon_replications) * spec.horizon_factor
-    return runs.wall / runs.new * left
-
-
-def _fmt_s(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "?"
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
+        n_check = 2 * min(spec.n_max, spec.horizon_replications)
+        warmup, span = span_h(sim[0].config.data)
+        heaviest = max(e.config.work for e in sim)
+        long_work = heaviest * (warmup + spec.horizon_factor * span) / max(warmup + span, 1e-9)
+    return eta_seconds(
+        fit_run_time(runs.times),
+        sum(t for _, t in runs.times) / runs.wall,
+        [e.config.work for e in left],
+        len(sim) / len(walked),
+        expected_replications([e.n for e in sim], tuple(spec.looks)),
+        n_check,
+        long_work,
+    )
 
 
 def _conclude(
@@ -430,6 +463,10 @@ def _conclude(
 ) -> SizeResult:
     ranked = sorted(feasible, key=lambda e: (e.mean(spec.objective), e.config.static_cost, e.config.values))
     best = ranked[0] if ranked else None
+    twins = [e for e in ranked[1:] if best is not None and same_runs(e, best)]
+    for e in twins:
+        e.reason += f"; its runs are identical to #{ranked[0].config.index}'s (resources never used): not a runner-up"
+    ranked = [e for e in ranked if all(e is not t for t in twins)]
     runner = ranked[1] if len(ranked) > 1 else None
     margin = None
     if best is not None and runner is not None:

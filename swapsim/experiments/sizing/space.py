@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from swapsim.experiments.sizing.equivalence import model_key, why_equivalent
 from swapsim.experiments.sweep import apply_factors, check_overlaps
 from swapsim.scenario import ScenarioError, scenario_from_dict
 from swapsim.scenario.limits import show
@@ -46,6 +47,8 @@ __all__ = [
     "check_kpis",
     "check_grid",
     "MAX_CONFIGS",
+    "STATIONS",
+    "check_station_count",
 ]
 
 MONOTONE_FIELDS = ("positions", "bays", "charged_packs", "docks", "crew", "spare_packs")
@@ -59,6 +62,10 @@ MONOTONE_KPIS: dict[str, tuple[str, ...]] = {
 }
 """For each resource field, the KPIs (dotted prefixes) that more of it never makes worse: the only pairs
 the search prunes on (see the module doc); every other pair is checked and reported, never assumed."""
+
+STATIONS = "stations"
+"""``--search stations=LO..HI``: how many of the scenario's listed (candidate) stations are built, the
+first N in the order listed; the others are dropped with their cost."""
 
 MAX_CONFIGS = 10_000
 """Most configurations in a ``size --search`` grid (the product of the ranges' lengths), checked before
@@ -132,6 +139,12 @@ class Config:
     values: tuple[int, ...]
     data: dict[str, Any]
     static_cost: float
+    key: str = ""
+    """Equal for configurations the model cannot tell apart (:func:`~swapsim.experiments.sizing.equivalence.model_key`)."""
+    why_same: str = ""
+    """Why a configuration with this key runs as another (bays that never hold a pack)."""
+    work: float = 0.0
+    """The work of one run: robots x horizon (robot-hours; :mod:`swapsim.experiments.sizing.eta`)."""
 
     def label(self, dims: list[Dimension]) -> str:
         return ", ".join(d.show(v) for d, v in zip(dims, self.values))
@@ -219,23 +232,43 @@ def enumerate_configs(
     numbered in grid order (first dimension slowest).
     """
     check_grid(dims)
-    check_overlaps(base_data, [d.path for d in dims], "--search")
+    check_overlaps(base_data, [d.path for d in dims if d.path != STATIONS], "--search")
+    check_station_count(base_data, dims, source)
     configs: list[Config] = []
     invalid: list[tuple[tuple[int, ...], str]] = []
     for i, combo in enumerate(itertools.product(*(d.values for d in dims))):
-        values = {d.path: v for d, v in zip(dims, combo) if not d.link}
+        values = {d.path: v for d, v in zip(dims, combo) if not d.link and d.path != STATIONS}
         shown = ", ".join(d.show(v) for d, v in zip(dims, combo))
         try:
             data = apply_factors(base_data, values)
             for d, v in zip(dims, combo):
                 if d.link:
                     _apply_linked(data, d, v)
+            for d, v in zip(dims, combo):
+                if d.path == STATIONS:  # build the first v of the candidate stations (after their fields are set)
+                    data[STATIONS] = data[STATIONS][:v]
             sc = scenario_from_dict(data, f"{source} with {shown}")
         except ScenarioError as exc:
             invalid.append((combo, str(exc).splitlines()[0]))
             continue
-        configs.append(Config(i, tuple(combo), data, static_cost(sc)))
+        work = float(sc.fleet.robots) * float(sc.horizon)
+        configs.append(Config(i, tuple(combo), data, static_cost(sc), model_key(data, sc), why_equivalent(sc), work))
     return configs, invalid
+
+
+def check_station_count(base_data: dict[str, Any], dims: list[Dimension], source: str) -> None:
+    """Refuse ``--search stations=LO..HI`` asking for more stations than the scenario lists as candidates
+    (or for none): the search builds the first N of the listed stations."""
+    for d in dims:
+        if d.path != STATIONS:
+            continue
+        listed = base_data.get(STATIONS)
+        k = len(listed) if isinstance(listed, list) else 0
+        if d.lo < 1 or d.hi > k:
+            raise ScenarioError(
+                f"{source}: stations: --search stations={d.lo}..{d.hi} builds the first N of the {k} listed "
+                f"candidate station(s); expected a range within 1..{k} (got {d.lo if d.lo < 1 else d.hi})"
+            )
 
 
 def _apply_linked(data: dict[str, Any], d: Dimension, offset: int) -> None:
