@@ -63,13 +63,13 @@ class QuietStretch:
 
     __slots__ = ("robot", "starts", "legs", "event_at", "end", "n", "applied")
 
-    def __init__(self, robot: "Body") -> None:
+    def __init__(self, robot: "Body", starts: list[float], legs: list[Leg], event_at: int, end: float) -> None:
         self.robot = robot
-        self.starts: list[float] = []
-        self.legs: list[Leg] = []
-        self.event_at = -1
-        self.end = 0.0
-        self.n = 0
+        self.starts = starts
+        self.legs = legs
+        self.event_at = event_at
+        self.end = end
+        self.n = len(legs) if event_at < 0 else len(legs) - 1
         self.applied = 0
 
     def apply_until(self, now: float, inclusive: bool = False) -> None:
@@ -155,8 +155,9 @@ def plan_quiet(
     stable_until = pack.stable_until()
     t = t_last = robot.env.now
     p_prev = 0.0
-    stretch = QuietStretch(robot)
-    starts, kept = stretch.starts, stretch.legs
+    starts: list[float] = []
+    kept: list[Leg] = []
+    event_at = -1
     for leg in legs:
         d, (state, power) = leg
         if kept:  # the settlement at the leg's start (Body.settle, Pack.draw)
@@ -186,7 +187,7 @@ def plan_quiet(
                     break
                 starts += (t, t_event)
                 kept += (leg, (rest, (state, power)))
-                stretch.event_at = len(kept) - 1
+                event_at = len(kept) - 1
                 t = t_event + rest
                 break
         starts.append(t)
@@ -195,6 +196,4 @@ def plan_quiet(
         t = t + d
     if not kept:
         return None
-    stretch.n = len(kept) if stretch.event_at < 0 else len(kept) - 1
-    stretch.end = t
-    return stretch
+    return QuietStretch(robot, starts, kept, event_at, t)
