@@ -7,7 +7,7 @@ trigger (or empty) is known in closed form and is a single timeout, re-planned w
 changes (:meth:`Body.spend`, :meth:`Body.wait`). Faults halt a waiting robot through
 ``Process.interrupt``; both packs empty strand it for the rescue time. What happens when the active
 pack reaches a threshold, and after a swap, are the power strategy's rules
-(:class:`~swapsim.model.roles.EnergyRules`). A quiet stretch (:mod:`swapsim.model.quiet`) is applied
+(:class:`EnergyRules`). A quiet stretch (:mod:`swapsim.model.robot.quiet`) is applied
 lazily; every reader of the energy goes through :meth:`Body.socs_at` (or :meth:`Body.sync`), which
 brings it up to the time asked. Hours, Wh, W.
 """
@@ -40,14 +40,14 @@ def energy_event_after(
 ) -> tuple[float, float]:
     """(hours until a pack settled at ``soc``, at ``soc_now`` now, drawn at ``power_w`` > 0, reaches its next
     threshold, that threshold): the swap ``trigger`` while ``soc`` is above it, else empty. The one rule of
-    the energy event, for the body and for quiet stretches (:func:`~swapsim.model.quiet.plan_quiet`)."""
+    the energy event, for the body and for quiet stretches (:func:`~swapsim.model.robot.quiet.plan_quiet`)."""
     target = trigger if soc > trigger else 0.0
     dt = (soc_now - target) * usable_wh / power_w
     return (dt if dt > 0.0 else 0.0), target
 
 
 class Stretch(Protocol):
-    """A quiet stretch as the body waits it out (:class:`~swapsim.model.quiet.QuietStretch`, which plans it
+    """A quiet stretch as the body waits it out (:class:`~swapsim.model.robot.quiet.QuietStretch`, which plans it
     from the body: declared here so that the two modules do not import each other)."""
 
     end: float
@@ -111,8 +111,8 @@ class Body:
         self.power_w = 0.0
         self.t_last = 0.0
         self.needs_swap = False
-        self.quiet: "Stretch | None" = None
-        """The quiet stretch the robot is in (:mod:`swapsim.model.quiet`), if any."""
+        self._quiet: "Stretch | None" = None
+        """The quiet stretch the robot is in (:mod:`swapsim.model.robot.quiet`), if any."""
         self.strikeable = False
         """True only while the process waits in a state a fault can interrupt."""
 
@@ -160,7 +160,7 @@ class Body:
         """Bring a robot in a quiet stretch up to now (the draws and state changes of the legs begun
         before now), for anything that looks at it or its packs: faults, health surveys, energy readers
         such as the shift manager, the end of the warm-up and of the run."""
-        quiet = self.quiet
+        quiet = self._quiet
         if quiet is not None:
             quiet.apply_until(self.env.now)
 
@@ -242,7 +242,7 @@ class Body:
         energy there, so the slot reads 0. The robot may be asked meanwhile, e.g. by the shift manager
         ranking robots by energy at a roster change.
         """
-        quiet = self.quiet
+        quiet = self._quiet
         if quiet is not None:
             quiet.apply_until(now)
         if self.power_w > 0:  # drawing: no pack it holds is in a charge session
@@ -307,20 +307,20 @@ class Body:
         way, hours left of it, fault) when a fault halts the robot (settled to that point)."""
         env = self.env
         stretch.apply_until(env.now, inclusive=True)
-        self.quiet = stretch
+        self._quiet = stretch
         self.strikeable = True
         try:
             yield timeout_at(env, stretch.end)
         except simpy.Interrupt as stop:
             self.strikeable = False
-            self.quiet = None
+            self._quiet = None
             now = env.now
             stretch.apply_until(now)
             leg, remaining = stretch.halted_at(now)
             assert stop.cause is not None, "only faults interrupt a robot"
             return leg, remaining, stop.cause
         self.strikeable = False
-        self.quiet = None
+        self._quiet = None
         stretch.apply_until(env.now, inclusive=True)
         return None
 

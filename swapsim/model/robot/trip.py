@@ -38,7 +38,7 @@ class PowerStrategy(EnergyRules, Protocol):
     go_at_once: bool
     """Whether the robot goes to a station as soon as a pack reaches the trigger (else after the activity)."""
     quiet_stretches: bool
-    """Whether quiet stretches (:mod:`swapsim.model.quiet`) apply: the hot-swap energy rules only."""
+    """Whether quiet stretches (:mod:`swapsim.model.robot.quiet`) apply: the hot-swap energy rules only."""
     plain_view: bool
     """Whether it sees stations as :meth:`Station.view` does (the station-choice index may answer then)."""
 

@@ -4,7 +4,7 @@
 in order); :meth:`Work.serve` takes tasks from a :class:`~swapsim.model.workload.TaskBoard` (the walk to a
 task and every non-``idle`` step count as ``working``; ``policy.go: after_activity`` means after the task).
 Both run their schedule through one :meth:`Work.run_legs`, which waits out a quiet stretch
-(:mod:`swapsim.model.quiet`) as one event when one can be planned; the legs it cannot take are run leg by
+(:mod:`swapsim.model.robot.quiet`) as one event when one can be planned; the legs it cannot take are run leg by
 leg (:meth:`~swapsim.model.robot.body.Body.spend`, with a trip for energy when a pack needs it). A robot
 whose duty (:class:`~swapsim.model.robot.shifts.Duty`) the shift manager clears finishes its task or
 activity step and goes off duty. Hours, W.
