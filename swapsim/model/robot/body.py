@@ -1,15 +1,13 @@
 """The robot's body: its packs, event-driven energy, and the waits every robot process is made of.
 
 The body is the only owner of a robot's energy state (the packs it holds, which one is active, the
-draw and when it was last settled, whether a pack needs a swap). Energy is event-driven: between
-events the robot draws a constant power, so the time at which the active pack reaches the swap
-trigger (or empty) is known in closed form and is a single timeout, re-planned whenever the power
-changes (:meth:`Body.spend`, :meth:`Body.wait`). Faults halt a waiting robot through
-``Process.interrupt``; both packs empty strand it for the rescue time. What happens when the active
-pack reaches a threshold, and after a swap, are the power strategy's rules
-(:class:`EnergyRules`). A quiet stretch (:mod:`swapsim.model.robot.quiet`) is applied
-lazily; every reader of the energy goes through :meth:`Body.socs_at` (or :meth:`Body.sync`), which
-brings it up to the time asked. Hours, Wh, W.
+draw and when it was last settled, whether a pack needs a swap). Between events the robot draws a
+constant power, so the time the active pack reaches the swap trigger (or empty) is one timeout,
+re-planned whenever the power changes (:meth:`Body.spend`, :meth:`Body.wait`). Faults halt a waiting
+robot through ``Process.interrupt``; both packs empty strand it for the rescue time. What a threshold
+and a swap do to the packs are the power strategy's rules (:class:`EnergyRules`). A quiet stretch
+(:mod:`swapsim.model.robot.quiet`) is applied lazily; readers go through :meth:`Body.socs_at` (or
+:meth:`Body.sync`), which bring it up to the time asked. Hours, Wh, W.
 """
 
 from __future__ import annotations
@@ -135,7 +133,7 @@ class Body:
         return cast("list[Pack]", self.packs)
 
     def take_out(self, slot: int) -> Pack:
-        """Take the pack out of ``slot`` (it stays empty until :meth:`put_in`); returns it."""
+        """Take the pack out of ``slot`` (empty until :meth:`put_in`)."""
         pack = self.packs[slot]
         assert pack is not None, "the robot holds the pack it came to swap"
         self.packs[slot] = None
@@ -147,12 +145,10 @@ class Body:
         self.packs[slot] = pack
         self.needs_swap = False
 
-    def run_on(self, slot: int) -> None:
-        """Draw from the pack in ``slot`` from now on (the strategy's rules)."""
+    def run_on(self, slot: int) -> None:  # the strategy's rules: draw from ``slot`` from now on
         self.active = slot
 
-    def flag_swap(self, needed: bool = True) -> None:
-        """Whether a pack needs a swap (the strategy's rules)."""
+    def flag_swap(self, needed: bool = True) -> None:  # the strategy's rules: a pack needs a swap
         self.needs_swap = needed
 
     # -- energy bookkeeping -------------------------------------------------------------------------
@@ -254,6 +250,16 @@ class Body:
         # parked or docked, its packs may be charging
         return [0.0 if p is None else p.soc_at(now) for p in self.packs]
 
+    def soc_at(self, now: float, slot: int) -> float:
+        """State of charge of pack slot ``slot`` at ``now`` (the current time); see :meth:`socs_at`."""
+        return self.socs_at(now)[slot]
+
+    def packs_now(self) -> list[Pack | None]:
+        """The pack slots, a quiet stretch applied up to now first (for readers of the packs themselves:
+        health surveys, the end of the run)."""
+        self.sync()
+        return self.packs
+
     def energy_wh(self) -> float:
         """Energy left in the packs the robot holds now (Wh); an empty slot holds none."""
         return sum([s * p.usable_wh for s, p in zip(self.socs_at(self.env.now), self.packs) if p is not None])
@@ -343,11 +349,8 @@ class Body:
         return value
 
     def wait_either(self, event: simpy.Event, closing: simpy.Event, state: str, power_w: float) -> Proc:
-        """Wait until ``event`` or ``closing`` fires, in ``state`` at ``power_w``, handling energy events.
-
-        Waits on a flat ``any_of`` of the events and the energy timeout: SimPy disarms the events of a
-        nested condition when the outer one fires, so conditions are never nested here.
-        """
+        """Wait until ``event`` or ``closing`` fires, in ``state`` at ``power_w``, handling energy events (on a
+        flat ``any_of``: SimPy disarms the events of a nested condition when the outer one fires)."""
         self.enter(state, power_w)
         env = self.env
         while not (event.triggered or closing.triggered):

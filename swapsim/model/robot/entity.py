@@ -56,7 +56,8 @@ class Robot:
     # -- what others read ----------------------------------------------------------------------------
     @property
     def packs(self) -> list[Pack | None]:
-        return self.body.packs
+        """The pack slots, their draws brought up to now (:meth:`Body.packs_now`)."""
+        return self.body.packs_now()
 
     @property
     def state(self) -> str:
