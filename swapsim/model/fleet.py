@@ -20,7 +20,7 @@ from swapsim.metrics import Recorder
 from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
-from swapsim.model.registries import CHARGING_POLICIES
+from swapsim.model.registries import CHARGING_POLICIES, POWER_STRATEGIES
 from swapsim.model.robot import Robot, build_robot
 from swapsim.model.station import Station
 from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
@@ -105,6 +105,7 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
                 station.stock(new_pack())
 
     robots = []
+    boots = POWER_STRATEGIES[kind].boots
     swap_faults = None
     if scenario.faults.failed_swap.probability > 0:
         swap_faults = SwapFaults(scenario.faults.failed_swap.probability, scenario.faults.failed_swap.retry, streams)
@@ -121,7 +122,7 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             start_elapsed=elapsed,
             swap_faults=swap_faults,
             position=(0.0, 0.0) if tasks is None else _floor_position(streams, i, tasks),
-            boot_rng=streams.get("boot", i) if kind == "cold_swap" else None,
+            boot_rng=streams.get("boot", i) if boots else None,
         )
         robots.append(robot)
     health.start(robots, stations)

@@ -15,7 +15,8 @@ hook                       what it decides
 
 The registry :data:`~swapsim.model.registries.POWER_STRATEGIES` maps each ``strategy.kind`` to its class;
 the scenario schema's allowed kinds are its names. A strategy is built by the fleet builder as
-``cls(scenario, boot_rng)`` (``boot_rng``: the robot's own ``("boot", robot)`` stream). Hours, Wh, W.
+``cls(scenario, boot_rng)`` (``boot_rng``: the robot's own ``("boot", robot)`` stream when the class's
+``boots`` is true, else None). Hours, Wh, W.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class HotSwap:
 
     quiet_stretches = True
     plain_view = True
+    boots = False
+    """Whether it samples boot times (the fleet builder then gives it the robot's ``("boot", robot)`` stream)."""
 
     def __init__(self, scenario: "Scenario", boot_rng: np.random.Generator | None = None) -> None:
         self.go_at_once = scenario.policy.go == "immediately"
@@ -85,6 +88,7 @@ class ColdSwap(HotSwap):
     station power). The pack list has one entry; the active pack is always 0."""
 
     quiet_stretches = False  # its own energy rules
+    boots = True
 
     def __init__(self, scenario: "Scenario", boot_rng: np.random.Generator | None = None) -> None:
         super().__init__(scenario)

@@ -39,6 +39,8 @@ class PowerStrategy(EnergyRules, Protocol):
     """Whether the robot goes to a station as soon as a pack reaches the trigger (else after the activity)."""
     quiet_stretches: bool
     """Whether quiet stretches (:mod:`swapsim.model.robot.quiet`) apply: the hot-swap energy rules only."""
+    boots: bool
+    """Whether it samples boot times (it is built with the robot's ``("boot", robot)`` stream)."""
     plain_view: bool
     """Whether it sees stations as :meth:`Station.view` does (the station-choice index may answer then)."""
 
