@@ -110,7 +110,7 @@ def profile_scenario(scenario: Scenario, seed: int = 1, out: Path | None = None,
         cum.add(i, r["function"], f"{r['calls']:,}", fmt(r["cumtime_s"]), f"{r['cumtime_share']:.1%}",
                 fmt(1e6 * r["tottime_s"] / max(1, r["calls"])))
     cum.notes.append("cumulative time includes callees (a generator's cum time counts each resumption); "
-                     "simulate() and Robot.operate() are left out (they hold everything)")
+                     "simulate() and Work.operate() are left out (they hold everything)")
     raw = {"label": label, "total_s": total, "by_module_s": by_module,
            "rows": sorted(rows, key=lambda r: -r["tottime_s"])[:60]}
     return own, modules, cum, raw

@@ -16,7 +16,7 @@ import simpy
 from swapsim.metrics import Recorder
 from swapsim.model.fleet import Fleet, charger_power_w
 from swapsim.model.pack import Pack
-from swapsim.model.robot import Robot
+from swapsim.model.robot import build_robot
 from swapsim.model.station import Station
 from swapsim.scenario import Scenario, scenario_from_dict
 from swapsim.streams import Streams
@@ -94,7 +94,7 @@ def build_entities(
         if socs is not None:
             a.soc, b.soc = socs[i]
         step = start_steps[i] if start_steps is not None else 0
-        robot = Robot(
+        robot = build_robot(
             env, i, scenario, (a, b), stations, rec, streams.get("workload", i), start_step=step, start_elapsed=0.0
         )
         robots.append(robot)

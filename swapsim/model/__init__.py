@@ -1,8 +1,7 @@
 """The model: entities and their SimPy processes, in domain words.
 
-Packs (:mod:`~swapsim.model.pack`) move between robots (:mod:`~swapsim.model.robot`, with the swap
-trip in :mod:`~swapsim.model.trip`, task demand and shifts in :mod:`~swapsim.model.duty`, power
-strategies in :mod:`~swapsim.model.strategies`) and stations (:mod:`~swapsim.model.station`, bays
+Packs (:mod:`~swapsim.model.pack`) move between robots (:mod:`~swapsim.model.robot`: a body, a power
+strategy, trips to stations, a duty status and a work process, by composition) and stations (:mod:`~swapsim.model.station`, bays
 and positions in :mod:`~swapsim.model.places`, charging in :mod:`~swapsim.model.charging`). Pack
 ageing (:mod:`~swapsim.model.degradation`), health checks (:mod:`~swapsim.model.health`) and the
 technician crew (:mod:`~swapsim.model.technician`) keep packs in service; tasks and shifts

@@ -1,7 +1,7 @@
 """Events at an exact time of the clock (h), for the fast paths that stand for a chain of timeouts.
 
-A leaf of the model (it imports nothing from swapsim): :mod:`swapsim.model.quiet` plans quiet stretches
-that end at such a time, and the robot (:mod:`swapsim.model.robot_energy`) waits for them.
+A leaf of the model (it imports nothing from swapsim): :mod:`swapsim.model.robot.quiet` plans quiet stretches
+that end at such a time, and the robot's body (:mod:`swapsim.model.robot.body`) waits for them.
 """
 
 from __future__ import annotations

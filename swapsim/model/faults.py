@@ -22,7 +22,7 @@ finds the robot at a station, off duty, stranded or already down passes. Each ar
 duration at once, whether it strikes or not, so the sequence of faults does not depend on the model's
 state (common random numbers across policies and strategies). The robot is halted through SimPy's
 ``Process.interrupt`` with a :class:`Fault` as the cause; the robot serves the halt itself
-(:meth:`swapsim.model.robot.Robot.halt`).
+(:meth:`swapsim.model.robot.body.Body.halt`).
 
 Station outages alternate with up times: up for an exponential time of mean ``1 / rate_per_day`` days,
 then down for the sampled repair time. A robot already swapping finishes its swap; bays keep charging.

@@ -20,11 +20,10 @@ from swapsim.metrics import Recorder
 from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
 from swapsim.model.pack import Pack
-from swapsim.model.registries import CHARGING_POLICIES
-from swapsim.model.robot import Robot
+from swapsim.model.registries import CHARGING_POLICIES, POWER_STRATEGIES
+from swapsim.model.robot import Robot, build_robot
 from swapsim.model.station import Station
 from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
-from swapsim.model.strategies import ColdSwapRobot, robot_class
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
 from swapsim.scenario import Scenario, TaskSpec
 from swapsim.streams import Streams
@@ -106,13 +105,12 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
                 station.stock(new_pack())
 
     robots = []
-    cls = robot_class(kind)
+    boots = POWER_STRATEGIES[kind].boots
     swap_faults = None
     if scenario.faults.failed_swap.probability > 0:
         swap_faults = SwapFaults(scenario.faults.failed_swap.probability, scenario.faults.failed_swap.retry, streams)
     for i, (own, (step, elapsed, _)) in enumerate(zip(robot_packs, starts)):
-        extra = {"boot_rng": streams.get("boot", i)} if cls is ColdSwapRobot else {}
-        robot = cls(
+        robot = build_robot(
             env,
             i,
             scenario,
@@ -124,7 +122,7 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
             start_elapsed=elapsed,
             swap_faults=swap_faults,
             position=(0.0, 0.0) if tasks is None else _floor_position(streams, i, tasks),
-            **extra,
+            boot_rng=streams.get("boot", i) if boots else None,
         )
         robots.append(robot)
     health.start(robots, stations)

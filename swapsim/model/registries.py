@@ -5,7 +5,7 @@ implementation. The scenario schema's allowed values are a registry's names, rea
 validated, so a policy registered from outside the package (a test module, a user's script) is
 accepted by the schema without editing it:
 
-* :data:`POWER_STRATEGIES` (``strategy.kind``): the robot class of each power strategy;
+* :data:`POWER_STRATEGIES` (``strategy.kind``): the class of each power strategy;
 * :data:`CHARGING_POLICIES` (``policy.charging``): the order in which bays waiting for a charger under
   a station power cap get one (:class:`~swapsim.model.charging.ChargingPolicy`);
 * in :mod:`swapsim.model.policies`, the pure decision rules: ``STATION_RULES``
@@ -93,10 +93,11 @@ class Registry(Generic[T]):
 
 
 POWER_STRATEGIES: Registry[Any] = Registry("power strategy")
-"""``strategy.kind``: the robot class of each power strategy (a subclass of the model's robot)."""
-POWER_STRATEGIES.register("hot_swap", "swapsim.model.robot:Robot")
-POWER_STRATEGIES.register("cold_swap", "swapsim.model.strategies:ColdSwapRobot")
-POWER_STRATEGIES.register("plug_in", "swapsim.model.strategies:PlugInRobot")
+"""``strategy.kind``: the class of each power strategy (:class:`~swapsim.model.robot.trip.PowerStrategy`,
+built as ``cls(scenario, boot_rng)`` for each robot)."""
+POWER_STRATEGIES.register("hot_swap", "swapsim.model.robot.power:HotSwap")
+POWER_STRATEGIES.register("cold_swap", "swapsim.model.robot.power:ColdSwap")
+POWER_STRATEGIES.register("plug_in", "swapsim.model.robot.power:PlugIn")
 
 CHARGING_POLICIES: Registry[Any] = Registry("charging policy")
 """``policy.charging``: which bay waiting for a charger (station power cap) gets the next one free."""

@@ -7,13 +7,14 @@ its users call; the entity's class satisfies it structurally (mypy checks it whe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from swapsim.model.policies import StationView
     from swapsim.model.station import Station
 
-__all__ = ["Worker"]
+__all__ = ["Worker", "Board", "Job", "JobStep"]
 
 
 class Worker(Protocol):
@@ -21,10 +22,18 @@ class Worker(Protocol):
     :class:`~swapsim.model.robot.Robot` of any power strategy. Energies in Wh, positions in m."""
 
     id: int
-    on_duty: bool
-    parked: bool
-    go_at_once: bool
-    position: tuple[float, float]
+
+    @property
+    def on_duty(self) -> bool: ...
+
+    @property
+    def parked(self) -> bool: ...
+
+    @property
+    def go_at_once(self) -> bool: ...
+
+    @property
+    def position(self) -> tuple[float, float]: ...
 
     def call_to_duty(self) -> None: ...
 
@@ -43,3 +52,52 @@ class Worker(Protocol):
     def pick_station(self, avoid: Station | None = None) -> Station: ...
 
     def view_of(self, station: Station) -> StationView: ...
+
+
+class JobStep(Protocol):
+    """One step of a task as a robot does it (:class:`~swapsim.model.workload.TaskStep`)."""
+
+    @property
+    def duration_h(self) -> float: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def power_w(self) -> float: ...
+
+
+class Job(Protocol):
+    """A task as a robot does it (:class:`~swapsim.model.workload.Task`); positions in m, times in h."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def arrived_h(self) -> float: ...
+
+    @property
+    def location(self) -> tuple[float, float]: ...
+
+    @property
+    def steps(self) -> Sequence[JobStep]: ...
+
+    @property
+    def swap_first(self) -> bool: ...
+
+
+class Board(Protocol):
+    """The task board as a robot's work process (:class:`~swapsim.model.robot.work.Work`) sees it
+    (:class:`~swapsim.model.workload.TaskBoard`)."""
+
+    approach_w: float
+
+    def offer(self, robot: Worker) -> Any: ...
+
+    def withdraw(self, robot: Worker) -> None: ...
+
+    def rearm(self, robot: Worker, call: Any) -> Any: ...
+
+    def feasible(self, robot: Worker, task: Any) -> bool: ...
+
+    def approach_h(self, robot: Worker, task: Any) -> float: ...

@@ -39,7 +39,7 @@ import numpy as np
 import simpy
 
 from swapsim.model.policies import DISPATCH_RULES, best_robots, can_do_task, swap_early
-from swapsim.model.robot_energy import EnergyRobot
+from swapsim.model.robot import Robot
 from swapsim.streams import BLOCK, BlockDraws
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _always(i: int) -> bool:
 
 _POSITION = attrgetter("position")
 
-_ENERGY_BUDGET = EnergyRobot.swap_budget_wh
+_ENERGY_BUDGET = Robot.swap_budget_wh
 """The base robot's swap budget: all of its energy unless it goes at once (see :meth:`TaskBoard.feasible`)."""
 
 

@@ -65,7 +65,7 @@ def _look(env: simpy.Environment, fleet: Fleet, times: list[float], reads: list[
             energy = robot.energy_wh()
             held = [p for p in robot.packs if p is not None]
             assert 0.0 <= robot.lowest_soc() <= 1.0
-            if robot.power_w == 0.0:  # nothing unsettled: its energy is its packs' charge now
+            if robot.body.power_w == 0.0:  # nothing unsettled: its energy is its packs' charge now
                 assert energy == pytest.approx(sum(p.soc_at(now) * p.usable_wh for p in held), rel=1e-12)
         for pack in fleet.packs:
             assert 0.0 <= pack.soc_at(now) <= 1.0

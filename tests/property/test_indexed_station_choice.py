@@ -3,7 +3,7 @@
 Random scripts drive a few real :class:`~swapsim.model.station.Station` objects (robots arriving,
 queueing, swapping and leaving, robots heading there, outages, bays charging while time passes, some
 stations under a power cap or with instant swaps, walks from a small set so that ties are common). At
-each choice a robot's :meth:`~swapsim.model.robot_energy.EnergyRobot.pick_station` must return
+each choice a robot's :meth:`~swapsim.model.robot.trip.Trip.pick_station` must return
 :func:`~swapsim.model.policies.choose_station` on the views of the open stations, and it may build only
 views the lazy scan builds, in the same order, among them every view that applies a due milestone
 (so a run is bit-identical with or without the index).
@@ -25,7 +25,7 @@ from swapsim.metrics import Recorder
 from swapsim.model.fleet import charger_power_w
 from swapsim.model.pack import Pack
 from swapsim.model.policies import choose_station, choose_station_lazily
-from swapsim.model.robot import Robot
+from swapsim.model.robot import Robot, build_robot
 from swapsim.model.station import Station
 from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
 from swapsim.scenario import Scenario, scenario_from_dict
@@ -115,7 +115,7 @@ def build(setup: dict[str, Any]) -> tuple[simpy.Environment, Scenario, list[Stat
     for station, spec in zip(stations, sc.stations):
         for k in range(spec.charged_packs):
             station.stock(Pack(1000 * station.index + k, 500.0, 1.0))
-    robot = Robot(env, 0, sc, [Pack(-1, 500.0, 1.0), Pack(-2, 500.0, 1.0)], stations, rec, np.random.default_rng(0))
+    robot = build_robot(env, 0, sc, [Pack(-1, 500.0, 1.0), Pack(-2, 500.0, 1.0)], stations, rec, np.random.default_rng(0))
     return env, sc, stations, robot
 
 
@@ -150,9 +150,9 @@ def check_choice(env: simpy.Environment, stations: list[Station], robot: Robot, 
     if len(cands) > 1:  # pick_station takes a lone candidate without a view, index or not
         with recording_views(lazy):  # the lazy scan's views, after the fast choice (its keys are the same)
             travel = [s.travel_h for s in cands]
-            choose_station_lazily(robot.station_rule, travel, lambda i: cands[i].view())
+            choose_station_lazily(robot.trip.station_rule, travel, lambda i: cands[i].view())
     views = [s.view() for s in cands]
-    assert got is cands[choose_station(robot.station_rule, views)]
+    assert got is cands[choose_station(robot.trip.station_rule, views)]
     scanned = [i for i, _ in lazy]
     seen = [i for i, _ in fast]
     assert seen == [i for i in scanned if i in set(seen)], "only views the lazy scan builds, in its order"

@@ -4,7 +4,7 @@ Regression test of a crash (issue 23's class "a scenario that validates never cr
 station power cap, cold-swap robots at the airport meet stock-outs; a robot that has already put its
 drained pack in a bay then holds no powered pack, and a failed swap attempt charged the station's
 draw to that empty slot (AttributeError: 'NoneType' object has no attribute 'soc'). The robot is off
-while it waits there, and so while it retries: its draw is 0 (``SwapTrip.station_draw_w``).
+while it waits there, and so while it retries: its draw is 0 (``Trip.station_draw_w``).
 """
 
 from __future__ import annotations

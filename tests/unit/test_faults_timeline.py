@@ -58,7 +58,7 @@ def test_estop_halts_mid_activity_and_energy_stops_while_down():
 
     def press_estop():
         yield env.timeout(1.0)
-        assert robot.strikeable and robot.state == "working"
+        assert robot.body.strikeable and robot.state == "working"
         robot.process.interrupt(Fault("estop", 0.5))
 
     env.process(press_estop())

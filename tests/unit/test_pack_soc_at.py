@@ -68,7 +68,7 @@ def test_a_parked_robot_charging_reports_its_energy_now_to_the_shift_manager() -
     assert parked, "the case has robots parked at the horizon"
     gained = 0
     for robot in parked:
-        packs = robot.held_packs()
+        packs = robot.body.held_packs()
         assert robot.lowest_soc() == min(p.soc_at(now) for p in packs)
         assert robot.energy_wh() == pytest.approx(sum(p.soc_at(now) * p.usable_wh for p in packs))
         gained += robot.lowest_soc() > min(p.soc for p in packs)

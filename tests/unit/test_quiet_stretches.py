@@ -1,9 +1,9 @@
-"""Quiet stretches of the activity cycle (swapsim.model.quiet) take the model along the same path as the
+"""Quiet stretches of the activity cycle (swapsim.model.robot.quiet) take the model along the same path as the
 step-by-step process: same swaps, waits, pack charge and ageing, per-robot hours, bit for bit. Only
 the fleet-state time series may differ, in the last bits, because a robot's state intervals reach
 the fleet-state log in a different order (floating-point sums in another order).
 
-Each case runs a scenario twice, with ``Robot.quiet_stretches`` on and off, and compares everything
+Each case runs a scenario twice, with ``HotSwap.quiet_stretches`` (the power strategy's) on and off, and compares everything
 a run reports. The cases cover what can cut a stretch short: the pack trigger with ``go:
 after_activity`` and ``go: immediately``, faults halting a robot mid-stretch, early swaps at idle
 steps, a warm-up reset and health surveys in the middle of stretches, and a cycle with a step that
@@ -19,8 +19,8 @@ import pytest
 import simpy
 
 from swapsim.engine import Environment, simulate
-from swapsim.model.quiet import timeout_at
-from swapsim.model.robot_energy import EnergyRobot
+from swapsim.model.robot import Body, HotSwap
+from swapsim.model.robot.quiet import timeout_at
 from swapsim.scenario import load_scenario
 
 FLEET_STATE_COLUMNS = ("robots_",)
@@ -38,7 +38,7 @@ class CountingEnvironment(Environment):
 
 
 def _run(scenario, seed: int, quiet: bool, monkeypatch) -> tuple[object, int]:
-    monkeypatch.setattr(EnergyRobot, "quiet_stretches", quiet)
+    monkeypatch.setattr(HotSwap, "quiet_stretches", quiet)
     env = CountingEnvironment()
     return simulate(scenario, seed=seed, env=env), env.events
 
@@ -166,10 +166,8 @@ def test_quiet_stretches_really_run(monkeypatch) -> None:
     """The equivalence above is not vacuous: stretches of several legs run, some begin with the walk
     back from a swap, some end with the step in which the pack reaches its trigger, and faults cut
     some short, on the walk back too."""
-    import swapsim.model.robot_energy as robot_energy
-
     seen = {"stretches": 0, "legs": 0, "halted": 0, "trigger": 0, "walk_back": 0, "halted_walking": 0}
-    run_quiet = robot_energy.EnergyRobot.run_quiet
+    run_quiet = Body.run_quiet
 
     def counting(self, stretch):
         seen["stretches"] += 1
@@ -182,7 +180,7 @@ def test_quiet_stretches_really_run(monkeypatch) -> None:
         seen["halted_walking"] += halted is not None and walk_back and halted[0] == 0
         return halted
 
-    monkeypatch.setattr(robot_energy.EnergyRobot, "run_quiet", counting)
+    monkeypatch.setattr(Body, "run_quiet", counting)
     scenario = load_scenario(
         "scenarios/hospital.yaml",
         ["horizon=2 d", "faults.estop.rate_per_day=6", "faults.estop.duration={dist: exponential, mean: 5 min}"],

@@ -18,7 +18,7 @@ import pytest
 from benchmarks.scenarios import factory_scaled_dict
 from swapsim.engine import simulate
 from swapsim.model.policies import choose_station_lazily
-from swapsim.model.robot_energy import EnergyRobot
+from swapsim.model.robot import Trip
 from swapsim.model.station import Station
 from swapsim.model.station_index import StationChoiceIndex
 from swapsim.scenario import scenario_from_dict
@@ -54,7 +54,7 @@ def checked_run(data: dict[str, Any]) -> dict[str, int]:
         return noted
 
     def pick(original: Callable[..., Station]) -> Callable[..., Station]:
-        def checked(self: EnergyRobot, avoid: Station | None = None) -> Station:
+        def checked(self: Trip, avoid: Station | None = None) -> Station:
             built.clear()
             got = original(self, avoid)
             fast = list(built)
@@ -80,7 +80,7 @@ def checked_run(data: dict[str, Any]) -> dict[str, int]:
 
         return checked
 
-    with patched(Station, "view", view), patched(EnergyRobot, "pick_station", pick):
+    with patched(Station, "view", view), patched(Trip, "pick_station", pick):
         simulate(scenario_from_dict(data), seed=3)
     return counts
 
@@ -112,13 +112,13 @@ def test_views_per_trip_stay_few_at_67_halls() -> None:
         return counted
 
     def pick(original: Callable[..., Station]) -> Callable[..., Station]:
-        def counted(self: EnergyRobot, avoid: Station | None = None) -> Station:
+        def counted(self: Trip, avoid: Station | None = None) -> Station:
             picks["n"] += 1
             return original(self, avoid)
 
         return counted
 
-    with patched(Station, "view", view), patched(EnergyRobot, "pick_station", pick):
+    with patched(Station, "view", view), patched(Trip, "pick_station", pick):
         result = simulate(scenario_from_dict(data), seed=1)
     assert len(result.summary["stations"]) == 67
     assert picks["n"] > 1000

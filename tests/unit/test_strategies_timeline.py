@@ -79,7 +79,7 @@ def test_hot_swap_keeps_working_on_the_second_pack():
     # after_activity and a 100 h activity: it runs on the second pack and does not leave before 9 h
     assert timeline(rec) == []
     robot = fleet.robots[0]
-    assert robot.needs_swap and robot.active == 1
+    assert robot.body.needs_swap and robot.body.active == 1
 
 
 def test_plug_in_charges_both_packs_in_parallel_at_a_dock():

@@ -252,7 +252,7 @@ def test_packs_charged_at_a_plug_in_dock_age_their_cycles():
 
 
 def test_draws_before_stable_until_keep_the_health_and_a_later_one_may_change_it():
-    """Pack.stable_until, which quiet stretches (swapsim.model.quiet) plan by: draws ending before it
+    """Pack.stable_until, which quiet stretches (swapsim.model.robot.quiet) plan by: draws ending before it
     leave the health (hence usable energy) alone; the window's close at it ages the pack."""
     pack, fade, stress = _stress(1.0)
     stress.linear(0.0, 1.0, 1.0, 0.6)

@@ -93,11 +93,11 @@ def test_a_swap_follows_its_exact_timeline() -> None:
     robot = r.fleet.robots[0]
     st = r.fleet.stations[0]
     # Travel, swap and the work since returning all came from pack 1, the pack switched to at the trigger.
-    assert robot.active_pack.id == 1
+    assert robot.body.active_pack.id == 1
     drawn = WALK_W * travel + 80 * SWAP_H + WALK_W * travel + WALK_W * 0.1
-    assert robot.active_pack.soc == approx(1 - drawn / USABLE_WH)
+    assert robot.body.active_pack.soc == approx(1 - drawn / USABLE_WH)
     # The other slot holds the station's stocked pack (id 2), taken full.
-    other = robot.packs[1 - robot.active]
+    other = robot.packs[1 - robot.body.active]
     assert (other.id, other.soc, other.location) == (2, 1.0, "robot:0")
     # Pack 0 was dropped at exactly the trigger and has charged since the swap began.
     (bay,) = [b for b in st.bays if b.pack is not None]
@@ -143,7 +143,7 @@ def test_a_second_robot_queues_for_the_only_position() -> None:
     # The queueing robot drew its queue, swap and travel energy from the pack it switched to.
     robot = r.fleet.robots[1]
     drawn = WALK_W * travel + IDLE_W * 2 * SWAP_H + WALK_W * travel + WALK_W * 0.1
-    assert robot.active_pack.soc == approx(1 - drawn / USABLE_WH)
+    assert robot.body.active_pack.soc == approx(1 - drawn / USABLE_WH)
     st = r.summary["stations"][0]
     assert st["max_queue_length"] == 1
     assert st["max_busy_positions"] == 1
@@ -199,10 +199,10 @@ def test_stockout_wait_ends_when_the_dropped_pack_turns_green() -> None:
     assert ev.detail["wait_min"] == approx(wait * 60)
     robot = r.fleet.robots[0]
     assert sorted(p.id for p in robot.packs) == [0, 1]
-    back_pack = robot.packs[1 - robot.active]
+    back_pack = robot.packs[1 - robot.body.active]
     assert back_pack.id == 0 and back_pack.soc == approx(0.95)
     drawn = WALK_W * travel + IDLE_W * (wait + SWAP_H) + WALK_W * travel + WALK_W * 0.1
-    assert robot.active_pack.soc == approx(1 - drawn / USABLE_WH)
+    assert robot.body.active_pack.soc == approx(1 - drawn / USABLE_WH)
     assert r.summary["stations"][0]["stockouts"] == 1
     assert {k: r.summary["packs"][k] for k in ("total", "robots", "bays")} == {"total": 2, "robots": 2, "bays": 0}
 
@@ -271,8 +271,8 @@ def test_go_after_activity_waits_for_the_end_of_the_activity() -> None:
     robot = fleet.robots[0]
     robot.settle()
     # Switched to pack 1 at the trigger and walked on with it until the activity ended.
-    assert robot.active_pack.id == 1
-    assert robot.active_pack.soc == pytest.approx(1 - WALK_W * (2.0 - T_WALK) / USABLE_WH, rel=1e-9)
+    assert robot.body.active_pack.id == 1
+    assert robot.body.active_pack.soc == pytest.approx(1 - WALK_W * (2.0 - T_WALK) / USABLE_WH, rel=1e-9)
     assert robot.packs[0].soc == approx(0.2)
 
 

@@ -15,12 +15,16 @@ The stretch is applied lazily (:meth:`QuietStretch.apply_until`): the pack draws
 changes of the legs begun by a given time are made when the stretch ends, or earlier when something
 looks at the robot or its packs (a fault halting it, a health survey, the shift manager ranking
 robots by energy, the end of the warm-up or of the run:
-:meth:`~swapsim.model.robot_energy.EnergyRobot.sync`). A fault that halts the robot mid-stretch
+:meth:`~swapsim.model.robot.body.Body.sync`). A fault that halts the robot mid-stretch
 settles it to the exact point within the schedule; the rest of that leg runs leg by leg and the legs
 not yet begun keep their durations. So the model's path is the same, event for event and bit for
 bit, as leg by leg (``tests/unit/test_quiet_stretches.py``); only the fleet-state log receives a
 robot's intervals in a later order, so what it sums (the hours in each state, per robot and per time
 bin) may differ in the last bits.
+The energy rules are the body's (:mod:`swapsim.model.robot.body`): the time to the next threshold is
+:func:`~swapsim.model.robot.body.energy_event_after`, the event itself the power strategy's ``reach``, the
+entry into a leg :meth:`~swapsim.model.robot.body.Body.entered`; only the settlement of a leg's draw is
+mirrored here (as :meth:`~swapsim.model.pack.Pack.draw` computes it), to plan ahead without drawing.
 Hours, Wh, W.
 """
 
@@ -31,9 +35,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from swapsim.model.clock import timeout_at
+from swapsim.model.robot.body import energy_event_after
 
 if TYPE_CHECKING:
-    from swapsim.model.robot_energy import EnergyRobot
+    from swapsim.model.robot.body import Body
 
 __all__ = ["QuietStretch", "Leg", "plan_quiet", "timeout_at", "AHEAD"]
 
@@ -58,19 +63,19 @@ class QuietStretch:
 
     __slots__ = ("robot", "starts", "legs", "event_at", "end", "n", "applied")
 
-    def __init__(self, robot: "EnergyRobot") -> None:
+    def __init__(self, robot: "Body", starts: list[float], legs: list[Leg], event_at: int, end: float) -> None:
         self.robot = robot
-        self.starts: list[float] = []
-        self.legs: list[Leg] = []
-        self.event_at = -1
-        self.end = 0.0
-        self.n = 0
+        self.starts = starts
+        self.legs = legs
+        self.event_at = event_at
+        self.end = end
+        self.n = len(legs) if event_at < 0 else len(legs) - 1
         self.applied = 0
 
     def apply_until(self, now: float, inclusive: bool = False) -> None:
         """Enter every entry that has started before ``now`` (or at ``now``, if ``inclusive``): settle the
         energy of the entry before it, make the energy event if there is one, record the change of
-        state, as ``EnergyRobot._enter`` and ``on_energy_event`` would have at the entry's start (the
+        state, as ``Body.enter`` and ``Body.on_energy_event`` would have at the entry's start (the
         pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run` per pack)."""
         i = self.applied
         starts = self.starts
@@ -97,7 +102,7 @@ class QuietStretch:
             if i == self.event_at:
                 _draw(r, energies, t0s, t1s)
                 energies, t0s, t1s = [], [], []
-                r.reach(r.trigger)
+                r.rules.reach(r, r.trigger)
             s, power = legs[i][1]
             if s != state:
                 state = s
@@ -106,7 +111,7 @@ class QuietStretch:
         _draw(r, energies, t0s, t1s)
         if changes:
             r.recorder.robot_states(r.id, changes)
-        r.t_last, r.power_w, r.state = t_last, power, state
+        r.entered(t_last, power, state)
         self.applied = i
 
     def halted_at(self, now: float) -> tuple[int, float]:
@@ -119,7 +124,7 @@ class QuietStretch:
         return [leg[0] for leg in self.legs[first : self.n]]
 
 
-def _draw(robot: "EnergyRobot", energies: list[float], t0s: list[float], t1s: list[float]) -> None:
+def _draw(robot: "Body", energies: list[float], t0s: list[float], t1s: list[float]) -> None:
     if energies:
         pack = robot.packs[robot.active]
         assert pack is not None, "a robot in a quiet stretch holds its active pack"
@@ -127,7 +132,7 @@ def _draw(robot: "EnergyRobot", energies: list[float], t0s: list[float], t1s: li
 
 
 def plan_quiet(
-    robot: "EnergyRobot", legs: Iterable[Leg], early_below: float | None = None, trigger_leg: bool = False
+    robot: "Body", legs: Iterable[Leg], early_below: float | None = None, trigger_leg: bool = False
 ) -> QuietStretch | None:
     """The quiet stretch that starts now, or None if its first leg is not quiet.
 
@@ -150,11 +155,12 @@ def plan_quiet(
     stable_until = pack.stable_until()
     t = t_last = robot.env.now
     p_prev = 0.0
-    stretch = QuietStretch(robot)
-    starts, kept = stretch.starts, stretch.legs
+    starts: list[float] = []
+    kept: list[Leg] = []
+    event_at = -1
     for leg in legs:
         d, (state, power) = leg
-        if kept:  # the settlement at the leg's start (EnergyRobot.settle, Pack.draw)
+        if kept:  # the settlement at the leg's start (Body.settle, Pack.draw)
             dt = t - t_last
             if dt > 0.0 and p_prev > 0.0:
                 if t >= stable_until:
@@ -162,17 +168,14 @@ def plan_quiet(
                 s1 = soc - p_prev * dt / usable
                 soc = s1 if s1 > 0.0 else 0.0
         if early_below is not None and state == "idle" and min(soc, other_soc) < early_below:
-            break  # Duty._swap_early_while_idle looks at the stations here
-        if power > 0.0:  # EnergyRobot._next_energy_event, just entered (nothing unsettled)
-            target = trigger if soc > trigger else 0.0
-            to_event = (soc - target) * usable / power
-            if to_event < 0.0:
-                to_event = 0.0
+            break  # Work.operate looks at the stations here (an early swap)
+        if power > 0.0:  # Body.next_energy_event, just entered (nothing unsettled)
+            to_event, target = energy_event_after(soc, soc, usable, power, trigger)
             if to_event < d:
                 if not (trigger_leg and target > 0.0 and other is not None):
                     break
-                # the trigger within this leg: EnergyRobot.on_energy_event (settle, snap to the trigger,
-                # run on the fuller pack), then the rest of the leg (EnergyRobot._spend's next wait)
+                # the trigger within this leg: Body.on_energy_event (settle, snap to the trigger,
+                # run on the fuller pack), then the rest of the leg (Body.spend's next wait)
                 t_event = t + to_event
                 if to_event > 0.0 and t_event >= stable_until:
                     break
@@ -180,13 +183,11 @@ def plan_quiet(
                 if other_soc > soc:
                     soc, usable = other_soc, other.usable_wh
                 rest = d - to_event
-                target = trigger if soc > trigger else 0.0
-                to_event = (soc - target) * usable / power
-                if (to_event if to_event > 0.0 else 0.0) < rest:
+                if energy_event_after(soc, soc, usable, power, trigger)[0] < rest:
                     break
                 starts += (t, t_event)
                 kept += (leg, (rest, (state, power)))
-                stretch.event_at = len(kept) - 1
+                event_at = len(kept) - 1
                 t = t_event + rest
                 break
         starts.append(t)
@@ -195,6 +196,4 @@ def plan_quiet(
         t = t + d
     if not kept:
         return None
-    stretch.n = len(kept) if stretch.event_at < 0 else len(kept) - 1
-    stretch.end = t
-    return stretch
+    return QuietStretch(robot, starts, kept, event_at, t)
