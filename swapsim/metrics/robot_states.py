@@ -56,7 +56,7 @@ class RobotStates:
     def robot_states(self, robot: int, changes: list[tuple[str, float]]) -> None:
         """Robot ``robot`` enters each ``(state, time)`` of ``changes`` in turn (times not decreasing; each
         state differs from the one before): :meth:`robot_state` for a run of changes, e.g. the legs of
-        a quiet stretch (:mod:`swapsim.model.quiet`)."""
+        a quiet stretch (:mod:`swapsim.model.robot.quiet`)."""
         if self.tracing:
             for state, now in changes:
                 self.robot_state(robot, state, now)

@@ -146,7 +146,7 @@ class Pack:
 
     def draw_run(self, energies_wh: list[float], t0s_h: list[float], t1s_h: list[float]) -> None:
         """:meth:`draw` of each ``energies_wh[k]`` from ``t0s_h[k]`` to ``t1s_h[k]`` in turn (the draws of
-        a quiet stretch, :mod:`swapsim.model.quiet`, which end before :meth:`stable_until`)."""
+        a quiet stretch, :mod:`swapsim.model.robot.quiet`, which end before :meth:`stable_until`)."""
         usable = self.usable_wh
         soc, throughput = self.soc, self.throughput_wh
         socs = [soc]

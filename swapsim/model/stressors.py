@@ -261,7 +261,7 @@ class PackStress:
 
     def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None:
         """:meth:`linear` for each draw k in turn, from ``socs[k]`` at ``t0s[k]`` to ``socs[k + 1]`` at
-        ``t1s[k]`` (one call for the draws of a quiet stretch, :mod:`swapsim.model.quiet`)."""
+        ``t1s[k]`` (one call for the draws of a quiet stretch, :mod:`swapsim.model.robot.quiet`)."""
         t, soc = self.t, self.soc
         end = self.w_t0 + WINDOW_MAX_H
         table = self.table
