@@ -84,6 +84,7 @@ class BareWarehouse:
         self.fail_p, self.fail_rng = fail_p, streams.get("failed_swap")
         self.retry_h = retry(streams, 0)
         self.swaps = 0
+        self.tasks = 0
         self.wait_sum_h = 0.0
         # Tasks: the day's profile (start h, rate per h), arrivals, locations and step durations.
         self.starts = [s for s, _ in profile]
@@ -161,6 +162,7 @@ class BareWarehouse:
                 steps_h += h
                 steps_wh += power_w * h
             self.queue.append(Task(float(loc[0]) * w, float(loc[1]) * d, steps_h, steps_wh))
+            self.tasks += 1
             if self.idle:
                 self.dispatch()
 
