@@ -42,7 +42,13 @@ def test_hot_modules_exist_and_setup_reads_them():
     import ast
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    import pytest
+
+    import swapsim
+
+    root = Path(swapsim.__file__).resolve().parents[1]
+    if not (root / "setup.py").is_file():
+        pytest.skip("swapsim is installed, not run from its source tree")
     for name in _compiled.HOT_MODULES:
         assert (root / Path(*name.split("."))).with_suffix(".py").is_file(), name
     tree = ast.parse((root / "setup.py").read_text())
