@@ -31,7 +31,7 @@ it, and the airport, which has no floor of its own, is divided by the warehouse'
 task-demand site). The column "vs floor" is the median per-repeat ratio of marginal costs. That the
 floors are the same system is checked on the long run: swaps per robot-day and mean swap wait of
 swapsim and of the floor (``summary[key]["same_system"]``, and the notes). With valgrind on the
-PATH (and ``instructions`` not False), each case and its floor are also counted in instructions per
+PATH (and ``instructions`` not False; not by default in quick mode), each case and its floor are also counted in instructions per
 swap (callgrind, :func:`benchmarks.instructions.marginal`, at the case's ``ir_days``).
 
 Targets (issue 16): factory <= 2x benchmark 1's swapsim per swap; factory-1000 <= 3x the 30-robot
@@ -159,7 +159,7 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
         year: tuple[int, float] | None = None, instructions: bool | None = None) -> tuple[Table, dict[str, Any]]:
     """Run benchmark 5; returns the table and the raw numbers (every run's CPU and wall time and swaps).
     ``cases``, ``queue_case`` and ``year`` replace the defaults (tests use tiny ones); ``instructions``:
-    count instructions per swap under valgrind (default: when valgrind is on the PATH)."""
+    count instructions per swap under valgrind (default: when valgrind is on the PATH, except in quick mode)."""
     cases = cases or (QUICK_CASES if quick else CASES)
     queue_case = queue_case or (QueueCase(horizon_h=14 * 24.0) if quick else QueueCase())
     year = year or (QUICK_YEAR if quick else YEAR)
@@ -289,8 +289,8 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
     ir: dict[str, dict[str, Any]] = {}
     from benchmarks import instructions as instr
 
-    if instructions is None:
-        instructions = instr.available()
+    if instructions is None:  # callgrind is about 50 times slower: not in the quick smoke run
+        instructions = instr.available() and not quick
     if instructions:
         for c in cases:
             if c.ir_days is None:
