@@ -24,6 +24,16 @@ starts), after a garbage collection. Per repeat, each scenario's marginal cost i
 baselines' cost per swap in the same repeat; the table gives the median of those ratios, the median
 and the fastest repeat's cost per swap, and the target with its verdict.
 
+Floors (issue 25): the factory and the warehouse also run as bare-SimPy models of the same site
+(:mod:`benchmarks.bare_factory`, :mod:`benchmarks.bare_warehouse`), read from the same scenario, at
+the same two horizons and seed in every repeat; ``factory-1000`` has the factory floor resized like
+it, and the airport, which has no floor of its own, is divided by the warehouse's floor (the nearest
+task-demand site). The column "vs floor" is the median per-repeat ratio of marginal costs. That the
+floors are the same system is checked on the long run: swaps per robot-day and mean swap wait of
+swapsim and of the floor (``summary[key]["same_system"]``, and the notes). With valgrind on the
+PATH (and ``instructions`` not False; not by default in quick mode), each case and its floor are also counted in instructions per
+swap (callgrind, :func:`benchmarks.instructions.marginal`, at the case's ``ir_days``).
+
 Targets (issue 16): factory <= 2x benchmark 1's swapsim per swap; factory-1000 <= 3x the 30-robot
 factory's marginal cost per swap; warehouse and airport <= 4x benchmark 1's swapsim. And one run of
 1000 robots x 365 days (seed 1, no warm-up, the factory's 15-min bins) in a fresh interpreter
@@ -34,13 +44,17 @@ is benchmark 2's (:mod:`benchmarks.bench_scaling`).
 
 from __future__ import annotations
 
+import dataclasses
 import gc
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from benchmarks.bare_factory import FloorResult, run_bare_factory
 from benchmarks.bare_mmcn import run_bare_mmcn
+from benchmarks.bare_warehouse import run_bare_warehouse
 from benchmarks.bench_queue import SEED as QUEUE_SEED
 from benchmarks.bench_queue import QueueCase
 from benchmarks.common import REPO, Table, fmt, median, run_child
@@ -48,7 +62,7 @@ from benchmarks.scenarios import factory_scaled
 from swapsim.engine import simulate
 from swapsim.scenario import Scenario, load_scenario
 
-__all__ = ["Case", "CASES", "QUICK_CASES", "YEAR", "QUICK_YEAR", "YEAR_TARGET_CPU_S", "run"]
+__all__ = ["Case", "CASES", "QUICK_CASES", "YEAR", "QUICK_YEAR", "YEAR_TARGET_CPU_S", "run", "run_floor"]
 
 SEED = 1
 """Seed of every scenario run (the same in every repeat: repeats differ only in timing)."""
@@ -74,12 +88,24 @@ class Case:
     robots: int | None = None
     target: float | None = None
     against: str = "queue"
+    floor: str | None = None
+    """Its own bare-SimPy floor (``"factory"`` or ``"warehouse"``), run on the case's scenario."""
+    floor_of: str | None = None
+    """The case whose floor it is divided by (default: its own)."""
+    ir_days: tuple[float, float] | None = None
+    """The two horizons (days) of its instruction counts."""
 
     def scenario(self, days: float) -> Scenario:
         """This case run for ``days``, with no warm-up."""
         if self.robots is not None:
             return factory_scaled(self.robots, days, warmup=NO_WARMUP)
         return load_scenario(REPO / "scenarios" / self.file, [f"horizon={days!r} d", f"warmup={NO_WARMUP}"])
+
+    @property
+    def floor_key(self) -> str | None:
+        """The key of the floor this case is divided by (None: none)."""
+        of = self.floor_of or (self.key if self.floor else None)
+        return None if of is None else f"floor:{of}"
 
     @property
     def target_text(self) -> str:
@@ -89,17 +115,31 @@ class Case:
 
 
 CASES = (
-    Case("factory", 5.0, 20.0, target=2.0),
-    Case("factory-1000", 2.0, 6.0, robots=1000, target=3.0, against="factory"),
-    Case("warehouse", 2.0, 6.0, file="warehouse.yaml", target=4.0),
-    Case("airport", 2.0, 6.0, file="airport.yaml", target=4.0),
+    Case("factory", 5.0, 20.0, target=2.0, floor="factory", ir_days=(2.0, 6.0)),
+    Case("factory-1000", 2.0, 6.0, robots=1000, target=3.0, against="factory", floor="factory", ir_days=(0.25, 0.75)),
+    Case("warehouse", 2.0, 6.0, file="warehouse.yaml", target=4.0, floor="warehouse", ir_days=(1.0, 3.0)),
+    Case("airport", 2.0, 6.0, file="airport.yaml", target=4.0, floor_of="warehouse", ir_days=(1.0, 3.0)),
 )
 QUICK_CASES = (
-    Case("factory", 1.0, 2.0, target=2.0),
-    Case("factory-1000", 0.25, 0.5, robots=1000, target=3.0, against="factory"),
-    Case("warehouse", 0.5, 1.0, file="warehouse.yaml", target=4.0),
-    Case("airport", 0.5, 1.0, file="airport.yaml", target=4.0),
+    Case("factory", 1.0, 2.0, target=2.0, floor="factory", ir_days=(1.0, 2.0)),
+    Case("factory-1000", 0.25, 0.5, robots=1000, target=3.0, against="factory", floor="factory", ir_days=(0.1, 0.2)),
+    Case("warehouse", 0.5, 1.0, file="warehouse.yaml", target=4.0, floor="warehouse", ir_days=(0.5, 1.0)),
+    Case("airport", 0.5, 1.0, file="airport.yaml", target=4.0, floor_of="warehouse", ir_days=(0.5, 1.0)),
 )
+
+
+def case_from_json(text: str) -> Case:
+    """A :class:`Case` from ``json.dumps(dataclasses.asdict(case))`` (how a child process is told it)."""
+    data = json.loads(text)
+    if data.get("ir_days") is not None:
+        data["ir_days"] = tuple(data["ir_days"])
+    return Case(**data)
+
+
+def run_floor(case: Case, scenario: Scenario, seed: int = SEED) -> FloorResult:
+    """The bare-SimPy floor of ``case`` on ``scenario`` (the case at some horizon), run to its horizon."""
+    run = {"factory": run_bare_factory, "warehouse": run_bare_warehouse}[case.floor or ""]
+    return run(scenario, scenario.horizon, seed)
 
 
 def _cpu(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, float, Any]:
@@ -116,9 +156,10 @@ def _verdict(value: float, target: float, unit: str = "x") -> str:
 
 def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] = print,
         cases: tuple[Case, ...] | None = None, queue_case: QueueCase | None = None,
-        year: tuple[int, float] | None = None) -> tuple[Table, dict[str, Any]]:
+        year: tuple[int, float] | None = None, instructions: bool | None = None) -> tuple[Table, dict[str, Any]]:
     """Run benchmark 5; returns the table and the raw numbers (every run's CPU and wall time and swaps).
-    ``cases``, ``queue_case`` and ``year`` replace the defaults (tests use tiny ones)."""
+    ``cases``, ``queue_case`` and ``year`` replace the defaults (tests use tiny ones); ``instructions``:
+    count instructions per swap under valgrind (default: when valgrind is on the PATH, except in quick mode)."""
     cases = cases or (QUICK_CASES if quick else CASES)
     queue_case = queue_case or (QueueCase(horizon_h=14 * 24.0) if quick else QueueCase())
     year = year or (QUICK_YEAR if quick else YEAR)
@@ -132,8 +173,13 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
     simulate(QueueCase(horizon_h=min(24.0, queue_case.horizon_h)).scenario(), seed=QUEUE_SEED)
     for c in cases:
         simulate(c.scenario(min(0.25, c.short_days)), seed=SEED)
+        if c.floor:
+            run_floor(c, c.scenario(min(0.25, c.short_days)))
+    floors = [c for c in cases if c.floor]
 
     jobs: list[tuple[str, str]] = [("bare", ""), ("queue", "")] + [(k, h) for k, h in scenarios]
+    jobs += [(f"floor:{c.key}", h) for c in floors for h in ("short", "long")]
+    same: dict[str, dict[str, float]] = {}
     runs: dict[tuple[str, str], list[dict[str, float]]] = {j: [] for j in jobs}
     for r in range(repeats):
         for job in (jobs if r % 2 == 0 else jobs[::-1]):
@@ -143,9 +189,21 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
             elif job[0] == "queue":
                 cpu, wall, res = _cpu(simulate, queue_scenario, seed=QUEUE_SEED + r)
                 swaps = res.summary["swaps"]["count"]
+            elif job[0].startswith("floor:"):
+                key = job[0].split(":", 1)[1]
+                case = next(c for c in cases if c.key == key)
+                cpu, wall, res = _cpu(run_floor, case, scenarios[(key, job[1])])
+                swaps = res.swaps
+                if job[1] == "long":
+                    same.setdefault(key, {}).update(floor_swaps_per_robot_day=res.swaps_per_robot_day,
+                                                    floor_wait_min=res.mean_wait_h * 60.0)
             else:
                 cpu, wall, res = _cpu(simulate, scenarios[job], seed=SEED)
                 swaps = res.summary["swaps"]["count"]
+                if job[1] == "long":
+                    sw = res.summary["swaps"]
+                    same.setdefault(job[0], {}).update(swapsim_swaps_per_robot_day=sw["per_robot_per_day"],
+                                                       swapsim_wait_min=sw["wait_min"]["mean"])
             runs[job].append({"cpu_s": cpu, "wall_s": wall, "swaps": swaps})
         progress(f"  scenarios: repeat {r + 1}/{repeats}: " + ", ".join(
             f"{k}{'/' + h if h else ''} {runs[(k, h)][-1]['cpu_s']:.2f} s" for k, h in jobs))
@@ -158,6 +216,10 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
         lo, hi = runs[(key, "short")][i], runs[(key, "long")][i]
         return (hi["cpu_s"] - lo["cpu_s"]) / (hi["swaps"] - lo["swaps"])
 
+    for c in floors:
+        lo, hi = runs[(f"floor:{c.key}", "short")][0]["swaps"], runs[(f"floor:{c.key}", "long")][0]["swaps"]
+        if hi <= lo:
+            raise ValueError(f"{c.key} floor: no more swaps in {c.long_days:g} days than in {c.short_days:g}")
     for c in cases:
         for h in ("short", "long"):
             if len({x["swaps"] for x in runs[(c.key, h)]}) != 1:
@@ -166,11 +228,12 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
             raise ValueError(f"{c.key}: no more swaps in {c.long_days:g} days than in {c.short_days:g}; "
                              "choose longer horizons")
     keys = ["bare", "queue"] + [c.key for c in cases]
-    cost = {k: [per_swap(k, i) for i in range(repeats)] for k in keys}
+    cost = {k: [per_swap(k, i) for i in range(repeats)] for k in keys + [f"floor:{c.key}" for c in floors]}
     table = Table(
-        title="Benchmark 5: CPU time per swap of the shipped scenarios, against benchmark 1 (issue 16)",
+        title="Benchmark 5: CPU time per swap of the shipped scenarios, against benchmark 1 (issue 16) and "
+              "against bare-SimPy floors of the same sites (issue 25)",
         columns=["model", "robots", "days", "swaps", "CPU s (long run)", "CPU µs/swap", "best µs/swap",
-                 "vs bench 1 swapsim", "vs bare SimPy", "target", "result"])
+                 "vs bench 1 swapsim", "vs bare SimPy", "vs floor", "target", "result"])
     summary: dict[str, dict[str, Any]] = {}
     for k in keys:
         ratio_q = median([cost[k][i] / cost["queue"][i] for i in range(repeats)])
@@ -195,6 +258,12 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
             s.update(swaps_short=lo, swaps_long=hi, short_days=case.short_days, long_days=case.long_days,
                      stations=len(sc.stations))
             target, result = case.target_text, ""
+            fk = case.floor_key
+            if fk is not None and fk in cost:
+                s["ratio_floor"] = median([cost[k][i] / cost[fk][i] for i in range(repeats)])
+                s["floor"] = fk
+            if k in same:
+                s["same_system"] = same[k]
             if case.target is not None and case.against in cost:
                 ratios = [cost[k][i] / cost[case.against][i] for i in range(repeats)]
                 s.update(target=case.target, against=case.against, target_ratio=median(ratios),
@@ -203,7 +272,52 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
         s.update(robots=robots, cpu_s_long_median=long_cpu)
         summary[k] = s
         table.add(name, robots, days, swaps_text, fmt(long_cpu), fmt(s["cpu_us_per_swap"]),
-                  fmt(s["cpu_us_per_swap_best"]), f"{ratio_q:.2f}", f"{ratio_b:.2f}", target, result)
+                  fmt(s["cpu_us_per_swap_best"]), f"{ratio_q:.2f}", f"{ratio_b:.2f}",
+                  f"{s['ratio_floor']:.2f}" if "ratio_floor" in s else "", target, result)
+    for c in floors:
+        k = f"floor:{c.key}"
+        lo, hi = runs[(k, "short")][0]["swaps"], runs[(k, "long")][0]["swaps"]
+        summary[k] = {"cpu_us_per_swap": median(cost[k]) * 1e6, "cpu_us_per_swap_best": min(cost[k]) * 1e6,
+                      "cpu_us_per_swap_each": [x * 1e6 for x in cost[k]], "swaps_short": lo, "swaps_long": hi}
+        table.add(f"floor: {c.key} (bare SimPy, marginal)", scenarios[(c.key, "long")].fleet.robots,
+                  f"{c.short_days:g} -> {c.long_days:g}", f"{lo:,} -> {hi:,}",
+                  fmt(median([x["cpu_s"] for x in runs[(k, "long")]])), fmt(summary[k]["cpu_us_per_swap"]),
+                  fmt(summary[k]["cpu_us_per_swap_best"]),
+                  f"{median([cost[k][i] / cost['queue'][i] for i in range(repeats)]):.2f}",
+                  f"{median([cost[k][i] / cost['bare'][i] for i in range(repeats)]):.2f}", "1.00", "", "")
+
+    ir: dict[str, dict[str, Any]] = {}
+    from benchmarks import instructions as instr
+
+    if instructions is None:  # callgrind is about 50 times slower: not in the quick smoke run
+        instructions = instr.available() and not quick
+    if instructions:
+        for c in cases:
+            if c.ir_days is None:
+                continue
+            progress(f"  scenarios: instructions of {c.key}{' and its floor' if c.floor else ''} (callgrind) ...")
+            spec = json.dumps(dataclasses.asdict(c))
+            ir[c.key] = {**instr.marginal(f"case={spec}", *c.ir_days), "short_days": c.ir_days[0],
+                         "long_days": c.ir_days[1]}
+            if c.floor:
+                ir[f"floor:{c.key}"] = {**instr.marginal(f"floor={spec}", *c.ir_days), "short_days": c.ir_days[0],
+                                        "long_days": c.ir_days[1]}
+        for c in cases:
+            fk = c.floor_key
+            if c.key in ir and fk in ir:
+                ir[c.key]["ratio_floor"] = ir[c.key]["ir_per_swap"] / ir[fk]["ir_per_swap"]  # type: ignore[index]
+        for k, v in ir.items():
+            summary.setdefault(k, {})["ir"] = v
+    for k, v in ir.items():
+        table.notes.append(f"instructions per swap, {k} ({v['short_days']:g} -> {v['long_days']:g} d): "
+                           f"{v['ir_per_swap']:,.0f}" + (f", {v['ratio_floor']:.2f}x its floor" if "ratio_floor" in v else ""))
+    for k, v in same.items():
+        if "floor_swaps_per_robot_day" in v and "swapsim_swaps_per_robot_day" in v:
+            table.notes.append(
+                f"same system, {k} (long run): swaps per robot-day swapsim {v['swapsim_swaps_per_robot_day']:.3f}, "
+                f"floor {v['floor_swaps_per_robot_day']:.3f} "
+                f"({v['floor_swaps_per_robot_day'] / v['swapsim_swaps_per_robot_day'] - 1:+.1%}); mean swap wait "
+                f"swapsim {v['swapsim_wait_min']:.3f} min, floor {v['floor_wait_min']:.3f} min")
 
     robots, days = year
     progress(f"  scenarios: {robots} robots x {days:g} d in a fresh interpreter ...")
@@ -213,7 +327,7 @@ def run(quick: bool = False, repeats: int = 5, progress: Callable[[str], None] =
                 "met": reply["cpu_s"] <= YEAR_TARGET_CPU_S if has_target else None,
                 "cpu_us_per_swap": reply["cpu_s"] / reply["swaps"] * 1e6}
     table.add(f"factory-{robots}, one run", robots, f"{days:g}", f"{reply['swaps']:,}", fmt(reply["cpu_s"]),
-              fmt(year_row["cpu_us_per_swap"]), "", "", "",
+              fmt(year_row["cpu_us_per_swap"]), "", "", "", "",
               f"<= {YEAR_TARGET_CPU_S:g} s CPU" if has_target else "(smoke run)",
               _verdict(reply["cpu_s"], YEAR_TARGET_CPU_S, " s") if has_target else "")
 

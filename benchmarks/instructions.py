@@ -53,7 +53,18 @@ def _child(model: str, days: float) -> None:
     """Run one model (``swapsim``, ``bare`` or ``scenario=FILE``) for ``days`` and print its number of
     swaps (the process valgrind counts)."""
     case = QueueCase(horizon_h=days * 24.0)
-    if model.startswith("scenario="):
+    if model.startswith(("case=", "floor=")):  # a case of benchmark 5 (JSON), or its bare-SimPy floor
+        from benchmarks.bench_scenarios import SEED as CASE_SEED
+        from benchmarks.bench_scenarios import case_from_json, run_floor
+        kind, spec = model.split("=", 1)
+        bench_case = case_from_json(spec)
+        scenario = bench_case.scenario(days)
+        if kind == "floor":
+            print(run_floor(bench_case, scenario, CASE_SEED).swaps)
+        else:
+            from swapsim.engine import simulate
+            print(simulate(scenario, seed=CASE_SEED).summary["swaps"]["count"])
+    elif model.startswith("scenario="):
         from swapsim.engine import simulate
         print(simulate(_scenario(model.split("=", 1)[1], days), seed=SCENARIO_SEED).summary["swaps"]["count"])
     elif model == "swapsim":
@@ -66,8 +77,8 @@ def _child(model: str, days: float) -> None:
 
 
 def count(model: str, days: float) -> tuple[int, int]:
-    """(swaps, instructions executed) of one run of ``model`` ("swapsim", "bare" or "scenario=FILE")
-    under callgrind."""
+    """(swaps, instructions executed) of one run of ``model`` ("swapsim", "bare", "scenario=FILE", or
+    "case=JSON" / "floor=JSON": a case of benchmark 5 or its bare-SimPy floor) under callgrind."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(tmp) / 'out'}",

@@ -201,8 +201,25 @@ class _Commands(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``swapsim --version``: the version and which build runs (the compiled model modules, or pure Python)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from swapsim._compiled import build_label
+
+    click.echo(f"swapsim {__version__} ({build_label()})")
+    ctx.exit()
+
+
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="swapsim")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and which build runs (compiled model modules or pure Python), and exit.",
+)
 def cli() -> None:
     """swapsim: simulate fleets of humanoid robots that hot-swap their own batteries.
 

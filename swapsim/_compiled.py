@@ -1,0 +1,65 @@
+"""Which build of swapsim is running: the model's hot modules compiled with mypyc, or pure Python.
+
+:data:`HOT_MODULES` lists the modules of ``swapsim/model/`` that ``setup.py`` compiles with mypyc when
+the package is installed with ``SWAPSIM_COMPILE=1`` (and a C compiler and mypy are there); by default
+nothing is compiled. The source of every module stays the same pure Python either way: a compiled module
+is the same code, turned into a C extension that Python imports instead of the ``.py`` file.
+:func:`compiled_modules` says which of them were imported from an extension; ``swapsim --version``
+shows it (:func:`build_label`). setup.py reads :data:`HOT_MODULES` from this file without importing
+swapsim, so keep it a plain tuple of strings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+
+__all__ = ["HOT_MODULES", "compiled_modules", "build_label"]
+
+HOT_MODULES = (
+    "swapsim.model.calendar_rates",
+    "swapsim.model.clock",
+    "swapsim.model.degradation",
+    "swapsim.model.duty",
+    "swapsim.model.faults",
+    "swapsim.model.fleet",
+    "swapsim.model.health",
+    "swapsim.model.pack",
+    "swapsim.model.pack_trace",
+    "swapsim.model.places",
+    "swapsim.model.policies",
+    "swapsim.model.quiet",
+    "swapsim.model.robot",
+    "swapsim.model.robot_energy",
+    "swapsim.model.roles",
+    "swapsim.model.strategies",
+    "swapsim.model.technician",
+    "swapsim.model.trip",
+    "swapsim.model.workload",
+)
+"""Modules compiled by ``SWAPSIM_COMPILE=1 pip install .`` (dotted names).
+
+A class hierarchy is compiled whole or not at all (an interpreted class cannot subclass a compiled one).
+Not listed: the station chain (charging.BayCharging -> station.Station -> station_index.IndexedStation),
+which mypyc refuses as it stands: ``IndexedStation.choice`` narrows ``Station.choice``
+(``StationChooser | None``) to ``StationChoiceIndex``, an incompatible attribute override for a native class."""
+
+
+def compiled_modules() -> list[str]:
+    """The modules of :data:`HOT_MODULES` that this interpreter imported from a compiled extension."""
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    found = []
+    for name in HOT_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if str(getattr(module, "__file__", "") or "").endswith(suffixes):
+            found.append(name)
+    return found
+
+
+def build_label() -> str:
+    """``"compiled: N model modules"`` or ``"pure Python"``: which build is running."""
+    n = len(compiled_modules())
+    return f"compiled: {n} model module{'s' if n != 1 else ''}" if n else "pure Python"
