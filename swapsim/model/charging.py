@@ -81,12 +81,19 @@ class BayCharging:
     def _turn_green(self, bay: Bay, t: float | None = None) -> None:
         """The pack in ``bay`` reads the ready threshold (at ``t``; default now): to the first robot
         waiting, or onto the green list."""
-        bay.green = True
+        bay.turn_green()
         if self._waiters:
             self._waiters.popleft().succeed(bay)
         else:
             self.green.append(bay)
             self.recorder.green_changed(self.index, len(self.green), self.env.now if t is None else t)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Tell the station's watcher a count a view reads has changed (see :meth:`Station.watch`)."""
+
+    def _armed(self) -> None:
+        """Tell the station's watcher a charge session has started (see :meth:`Station.watch`)."""
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
@@ -99,27 +106,22 @@ class BayCharging:
         ms = self._milestones
         if ms and ms[0][0] <= now:
             self.advance()  # earlier milestones first: the green count is recorded in time order
-        bay.pack = pack
-        bay.session += 1
-        bay.soc0 = pack.soc
-        bay.t_start = now
-        bay.charging = False
-        bay.green = False
-        bay.full = False
-        pack.location = bay.label
+        bay.fill(pack, now)
         full_h = self.curve.time_to_full_h(pack.soc) if pack.soc < 1.0 else 0.0
         if full_h == 0.0:
             if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
                 self.recorder.charge_ended(
                     self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency, self.env.now
                 )
-            pack.soc = 1.0
-            bay.full = True
+            pack.set_soc(1.0)
+            bay.turn_full()
             self._turn_green(bay)
+            self._armed()
             return
         if pack.soc >= self.ready:
             self._turn_green(bay)
         self._charge(bay, full_h)
+        self._armed()
 
     def _remove(self, bay: Bay) -> Pack:
         pack = bay.pack
@@ -135,10 +137,8 @@ class BayCharging:
                 self.chargers.release(bay.slot)
             else:
                 bay.slot.cancel()
-            bay.slot = None
-        bay.pack = None
-        bay.session += 1
-        bay.charging = bay.green = bay.full = False
+            bay.hold_slot(None)
+        bay.empty()
         return pack
 
     def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
@@ -148,11 +148,11 @@ class BayCharging:
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
         pack.end_charging(soc_end)
         self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
-        bay.charging = False
+        bay.stop_charging()
         if bay.slot is not None:
             assert self.chargers is not None, "a bay holds a charger slot only under a power cap"
             self.chargers.release(bay.slot)
-            bay.slot = None
+            bay.hold_slot(None)
 
     # -- charging ------------------------------------------------------------------------------------
     # A charge session has two milestones known in closed form when it starts: "turns green" (the
@@ -171,12 +171,11 @@ class BayCharging:
             pack = bay.pack
             assert pack is not None, "a charge session starts with its pack in the bay"
             req = self.charging_policy.request(self.chargers, pack)
-            bay.slot = req
+            bay.hold_slot(req)
             req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
             return
         now = self.env.now
-        bay.t_start = now
-        bay.charging = True
+        bay.start_charging(now)
         bay_pack = bay.pack
         assert bay_pack is not None, "a charge session starts with its pack in the bay"
         bay_pack.start_charging(self.curve, now)
@@ -195,7 +194,7 @@ class BayCharging:
             heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
             self._seq += 1
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
-        bay.t_green = t_green
+        bay.green_at(t_green)
         if self._next_greens is not None:
             self._seq += 1
             heapq.heappush(self._next_greens, (t_green, self._seq, bay, session))
@@ -214,7 +213,7 @@ class BayCharging:
                 self._turn_green(bay, t)
             if kind != GREEN:
                 self._end_session(bay, 1.0, t)
-                bay.full = True
+                bay.turn_full()
 
     def _wake_at(self, bay: Bay, session: int, t: float, delay: float | None = None) -> None:
         """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then.
@@ -224,9 +223,8 @@ class BayCharging:
         nudged up by the last bit if rounding would make the timeout fire just before ``t`` (it would
         then find the milestone not yet due).
         """
-        if bay.wake_session == session:
+        if not bay.wake_for(session):
             return
-        bay.wake_session = session
         now = self.env.now
         if delay is None:
             delay = max(0.0, t - now)
@@ -242,8 +240,7 @@ class BayCharging:
         """Power cap: the session starts now that ``bay`` has a charger; milestones are timeouts."""
         if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
             return
-        bay.t_start = self.env.now
-        bay.charging = True
+        bay.start_charging(self.env.now)
         bay_pack = bay.pack
         assert bay_pack is not None, "a charge session starts with its pack in the bay"
         bay_pack.start_charging(self.curve, bay.t_start)
@@ -251,7 +248,7 @@ class BayCharging:
             self._schedule_full(bay, session)
             return
         to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
-        bay.t_green = bay.t_start + to_green
+        bay.green_at(bay.t_start + to_green)
         if self._next_greens is not None:
             self._seq += 1
             heapq.heappush(self._next_greens, (bay.t_green, self._seq, bay, session))
@@ -279,7 +276,7 @@ class BayCharging:
         if bay.session != session:
             return
         self._end_session(bay, 1.0)
-        bay.full = True
+        bay.turn_full()
 
     # -- battery health: quarantine and replacement ----------------------------------------------------
     def bay_path(self, bay: Bay) -> tuple[float, float | None]:

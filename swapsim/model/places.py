@@ -58,6 +58,69 @@ class Bay:
         self.t_green = math.inf
         """When the pack charging here reads the ready threshold (set when its charging starts)."""
 
+    # -- the bay's own state changes (each the one writer of what it sets) ---------------------------
+    def fill(self, pack: "Pack", now: float) -> None:
+        """``pack`` is put in (at ``now``, h): a new session, not charging, not green, not full."""
+        self.pack = pack
+        self.session += 1
+        self.soc0 = pack.soc
+        self.t_start = now
+        self.charging = self.green = self.full = False
+        pack.move_to(self.label)
+
+    def quarantine(self, pack: "Pack", now: float) -> None:
+        """``pack`` is put in (at ``now``, h) and left there: never charged, never green."""
+        self.fill(pack, now)
+        self.quarantined = True
+
+    def empty(self) -> None:
+        """The pack is taken out: a new session, nothing charging, green or full."""
+        self.pack = None
+        self.session += 1
+        self.charging = self.green = self.full = False
+
+    def lift_quarantine(self) -> None:
+        """The quarantined pack is taken out (the bay is then empty)."""
+        self.pack = None
+        self.session += 1
+        self.quarantined = False
+
+    def start_charging(self, now: float) -> None:
+        """The charger starts at ``now`` (h)."""
+        self.t_start = now
+        self.charging = True
+
+    def stop_charging(self) -> None:
+        """The charge session ends (the pack stays)."""
+        self.charging = False
+
+    def turn_green(self) -> None:
+        """The pack reads the ready threshold."""
+        self.green = True
+
+    def turn_full(self) -> None:
+        """The charge is complete."""
+        self.full = True
+
+    def green_at(self, t: float) -> None:
+        """The pack charging here will read the ready threshold at ``t`` (h)."""
+        self.t_green = t
+
+    def reserve(self, reserved: bool = True) -> None:
+        """Promise the empty bay to a robot waiting to leave its drained pack (False: the promise is kept)."""
+        self.reserved = reserved
+
+    def hold_slot(self, slot: "simpy.resources.resource.Request | None") -> None:
+        """The request for a charger under a power cap (None: the slot is given back)."""
+        self.slot = slot
+
+    def wake_for(self, session: int) -> bool:
+        """Note that ``session``'s "turns green" gets a wake-up timeout; False if it already has one."""
+        if self.wake_session == session:
+            return False
+        self.wake_session = session
+        return True
+
 
 class Places:
     """``capacity`` identical places (swap positions, plug-in docks), granted first come, first served.

@@ -72,6 +72,23 @@ class StationChooser(Protocol):
     def choose(self, now: float) -> "Station | None": ...
 
 
+class StationWatcher(StationChooser, Protocol):
+    """The fleet's station-choice index as a station tells it of its changes (the one subscriber a
+    station has, :meth:`Station.watch`): everything a view would see, as it happens."""
+
+    def changed(self, station: "Station") -> None:
+        """Busy, queue, incoming or green count changed."""
+        ...
+
+    def armed(self, station: "Station") -> None:
+        """A new charge session: new charge milestones."""
+        ...
+
+    def up_changed(self, station: "Station") -> None:
+        """The station went down or came back up (``station.up``)."""
+        ...
+
+
 class Station(BayCharging):
     """A swap station and its charging bays.
 
@@ -88,8 +105,9 @@ class Station(BayCharging):
         health: ages and checks packs at each exchange (None: no health model).
     """
 
-    choice: StationChooser | None = None
-    """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept)."""
+    choice: StationWatcher | None = None
+    """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept),
+    subscribed through :meth:`watch` and told of every change a view would see."""
 
     def __init__(
         self,
@@ -146,6 +164,28 @@ class Station(BayCharging):
             self.chargers = self.charging_policy.chargers(env, max(1, int(spec.power_cap // charger_power_w)))
         self._init_service_extras()
 
+    # -- the one notifier: the choice index, if the fleet keeps one, hears of every change ----------
+    def watch(self, watcher: StationWatcher) -> None:
+        """Subscribe ``watcher`` (the fleet's station-choice index) to this station's changes: busy,
+        queue, incoming and green counts (before any freed-position listener is told: it may choose a
+        station at once), new charge milestones, outages. It is told of the state now at once."""
+        self.choice = watcher
+        watcher.up_changed(self)
+        watcher.changed(self)
+        watcher.armed(self)
+
+    def _changed(self) -> None:
+        """Tell the watcher a count a view reads has changed."""
+        watcher = self.choice
+        if watcher is not None:
+            watcher.changed(self)
+
+    def _armed(self) -> None:
+        """Tell the watcher a charge session has started (new milestones)."""
+        watcher = self.choice
+        if watcher is not None:
+            watcher.armed(self)
+
     # -- outages, plug-in docks, listeners (task demand, faults, power strategies) ----------------
     def _init_service_extras(self) -> None:
         env = self.env
@@ -166,6 +206,8 @@ class Station(BayCharging):
         self.recorder.station_outage(self.index, self.env.now)
         self.closing.succeed()
         self.reopening = self.env.event()
+        if self.choice is not None:
+            self.choice.up_changed(self)
 
     def come_up(self) -> None:
         """The outage is repaired."""
@@ -173,6 +215,8 @@ class Station(BayCharging):
         self.recorder.station_restored(self.index, self.env.now)
         self.closing = self.env.event()
         self.reopening.succeed()
+        if self.choice is not None:
+            self.choice.up_changed(self)
 
     def withdraw_request(self, req: simpy.Event) -> None:
         """A robot gives up its place in the queue for a swap position (the station closed)."""
@@ -183,6 +227,7 @@ class Station(BayCharging):
         req.callbacks.remove(self._granted)
         self.queued -= 1
         self.recorder.queue_changed(self.index, self.queued, self.env.now)
+        self._changed()
 
     def cancel_bay_wait(self, event: simpy.Event) -> None:
         """A robot holding a position stops waiting for an empty bay (the station closed)."""
@@ -190,6 +235,7 @@ class Station(BayCharging):
             self._bay_waiters.remove(event)
 
     def _tell_freed(self) -> None:
+        self._changed()  # a position was handed over (or a dock freed)
         for listener in self.freed_listeners:
             listener(self)
 
@@ -251,7 +297,7 @@ class Station(BayCharging):
         """Put a full pack into the first empty bay at the start of a run."""
         bay = self._claim_empty_bay()
         assert bay is not None, "validation keeps charged_packs < bays"
-        pack.soc = 1.0
+        pack.set_soc(1.0)
         self._insert(bay, pack)
 
     def view(self) -> StationView:
@@ -290,6 +336,7 @@ class Station(BayCharging):
     def heading_here(self, robots: int) -> None:
         """``robots`` more robots walk here to swap (-1: one has arrived)."""
         self.incoming += robots
+        self._changed()
 
     def next_milestone_h(self) -> float:
         """Time of the next charge milestone not applied yet (h; inf if none): a view then applies it."""
@@ -308,6 +355,7 @@ class Station(BayCharging):
             self.queued += 1
             req.callbacks.append(self._granted)
             self.recorder.queue_changed(self.index, self.queued, self.env.now)
+        self._changed()
         return req
 
     def release_position(self) -> None:
@@ -315,6 +363,7 @@ class Station(BayCharging):
         self.positions.release()
         self.busy -= 1
         self.recorder.busy_changed(self.index, self.busy, self.env.now)
+        self._changed()
 
     def _granted(self, _event: simpy.Event) -> None:
         self.queued -= 1
@@ -338,11 +387,13 @@ class Station(BayCharging):
         if ms and ms[0][0] <= self.env.now:
             self.advance()
         if not self.green:
+            self._changed()
             return None
         green = self.green
         i = choose_pack(map(self.bay_soc, green)) if len(green) > 1 else 0
         bay = green.pop(i)
         self.recorder.green_changed(self.index, len(green), self.env.now)
+        self._changed()
         return bay
 
     def wait_green(self) -> simpy.Event:
@@ -364,7 +415,7 @@ class Station(BayCharging):
         health = self.health
         stay = self.bay_path(bay) if health is not None and health.ageing else None  # only ageing reads it
         taken = self._remove(bay)
-        drained.cycles += 1
+        drained.count_cycle()
         if health is not None:
             health.handed_out(taken, self, stay)
         if empty is None:
@@ -379,7 +430,7 @@ class Station(BayCharging):
         ev = self.env.event()
         bay = self._claim_empty_bay()
         if bay is not None:
-            bay.reserved = True
+            bay.reserve()
             ev.succeed(bay)
         else:
             self._bay_waiters.append(ev)
@@ -387,8 +438,8 @@ class Station(BayCharging):
 
     def drop_off(self, drained: Pack, bay: Bay) -> None:
         """Put ``drained`` into the empty ``bay`` reserved for it, to charge (a stock-out drop-off)."""
-        bay.reserved = False
-        drained.cycles += 1
+        bay.reserve(False)
+        drained.count_cycle()
         self._receive(drained, bay)
 
     def _receive(self, drained: Pack, bay: Bay) -> None:
@@ -410,7 +461,7 @@ class Station(BayCharging):
         if health is not None:
             health.handed_out(taken, self, stay)
         if self._bay_waiters:
-            bay.reserved = True
+            bay.reserve()
             self._bay_waiters.popleft().succeed(bay)
         else:
             heapq.heappush(self._free, bay.index)
@@ -428,13 +479,7 @@ class Station(BayCharging):
 
     def _quarantine(self, bay: Bay, pack: Pack) -> None:
         """Put ``pack`` into the empty ``bay`` and leave it there: never charged, never green."""
-        bay.pack = pack
-        bay.session += 1
-        bay.soc0 = pack.soc
-        bay.t_start = self.env.now
-        bay.charging = bay.green = bay.full = False
-        bay.quarantined = True
-        pack.location = bay.label
+        bay.quarantine(pack, self.env.now)
 
     def quarantined_bays(self) -> int:
         """Bays blocked by a quarantined pack."""
@@ -444,8 +489,6 @@ class Station(BayCharging):
         """A technician takes the quarantined pack out of ``bay`` and puts ``new`` in; returns the old one."""
         assert bay.quarantined and bay.pack is not None
         old = bay.pack
-        bay.pack = None
-        bay.session += 1
-        bay.quarantined = False
+        bay.lift_quarantine()
         self._insert(bay, new)
         return old

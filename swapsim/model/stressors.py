@@ -158,6 +158,11 @@ class PackStress:
             hours[self.kelvin] = hours.get(self.kelvin, 0.0) + here
         return hours
 
+    def follow(self, trace: PackTrace) -> None:
+        """Keep this pack's path in ``trace`` from now on (its point now first)."""
+        self.trace = trace
+        self._mark()
+
     def _mark(self) -> None:
         if self.trace is not None:
             self.trace.add(self.pack.id, self.t, self.soc, self.t_c)
@@ -409,9 +414,9 @@ class PackStress:
             if self.ageing:
                 self.fade.age_calendar_rate(self.model, self.cal_int / hours, hours / 24.0)
                 if self.live:
-                    self.pack.health = self.fade.health
+                    self.pack.age_to(self.fade.health)
             else:
-                self.fade.days += hours / 24.0
+                self.fade.pass_days(hours / 24.0)
         self.t_cal = self.t
         self.cal_int = 0.0
 
@@ -437,7 +442,7 @@ class PackStress:
                     k = k_cyc(self.kelvin, dod, c_rate)
                 self.fade.age_cycles_rate(self.model, k, efc)
                 if self.live:
-                    self.pack.health = self.fade.health
+                    self.pack.age_to(self.fade.health)
         self._open_window(self.t)
 
     def close_at_minimum(self) -> None:
@@ -449,15 +454,18 @@ class PackStress:
     def preview(self) -> "PackStress":
         """A copy to run ahead on (its own fade state and window; never touches the pack or a trace)."""
         other = PackStress.__new__(PackStress)
-        for name in PackStress.__slots__:
-            setattr(other, name, getattr(self, name))
-        other.fade = FadeState(
-            self.fade.q0, self.fade.wear, self.fade.q_cal, self.fade.q_cyc, self.fade.efc, self.fade.days
-        )
-        other.w_hours = dict(self.w_hours)
-        other.trace = None
-        other.live = False
+        other._run_ahead_of(self)
         return other
+
+    def _run_ahead_of(self, source: "PackStress") -> None:
+        """Become a copy of ``source`` that runs ahead on its own (:meth:`preview`)."""
+        for name in PackStress.__slots__:
+            setattr(self, name, getattr(source, name))
+        fade = source.fade
+        self.fade = FadeState(fade.q0, fade.wear, fade.q_cal, fade.q_cyc, fade.efc, fade.days)
+        self.w_hours = dict(source.w_hours)
+        self.trace = None
+        self.live = False
 
     def settle(self, t_h: float) -> None:
         """At the horizon or when the pack leaves the system: fold in everything up to ``t_h``,

@@ -226,6 +226,12 @@ class Task:
     robot: int | None = None
     swap_first: bool = False
 
+    def assign(self, robot: int, swap_first: bool) -> None:
+        """The task goes to robot ``robot``, which swaps first if ``swap_first`` (it cannot do the task
+        on its packs)."""
+        self.robot = robot
+        self.swap_first = swap_first
+
 
 class TaskBoard:
     """Task arrivals, the queue of waiting tasks and the dispatcher.
@@ -323,7 +329,7 @@ class TaskBoard:
         queue = self.queue
         if queue and not self.idle:
             task = queue.popleft()
-            self._assign(task, robot, self.feasible(robot, task))
+            task.assign(robot.id, not self.feasible(robot, task))
             return task
         env = self.env
         call = simpy.Event(env)
@@ -393,14 +399,8 @@ class TaskBoard:
             else:
                 robot, ok = self._choose(task)
             queue.popleft()
-            self._assign(task, robot, ok)
+            task.assign(robot.id, not ok)  # it swaps first unless it can do it on its packs
             idle.pop(robot)[1].succeed(task)
-
-    @staticmethod
-    def _assign(task: Task, robot: "Worker", ok: bool) -> None:
-        """``task`` goes to ``robot``, which swaps first unless it can do it on its packs (``ok``)."""
-        task.robot = robot.id
-        task.swap_first = not ok
 
     def _choose(self, task: Task) -> tuple["Worker", bool]:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do
