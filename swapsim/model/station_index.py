@@ -80,14 +80,13 @@ class StationChoiceIndex:
         """For each place in the order, the first place with the same walk."""
         for p in range(1, n):
             self.group_start[p] = self.group_start[p - 1] if self.walk[p] == self.walk[p - 1] else p
-        self.positions = [s.spec.positions for s in self.stations]
         self.max_walk_h = max(travel)
         self.free = 0
         self.dirty = 0
         self.unsure = 0
         for s in self.stations:
-            smh, walk = s.swap_mean_h, s.travel_h
-            if s.chargers is not None or not (smh > 0.0 and walk + smh / s.spec.positions > walk):
+            smh, walk = s.swap.mean_h, s.travel_h
+            if s.charger.chargers is not None or not (smh > 0.0 and walk + smh / s.spec.positions > walk):
                 self.unsure |= self.bit[s.index]
         self.down = 0
         """Bit mask of the stations down now (an outage): the choice is then left to the lazy scan."""
@@ -106,9 +105,10 @@ class StationChoiceIndex:
 
     def changed(self, station: Station) -> None:
         """``station``'s busy, queue, incoming or green count changed: update its free bit."""
-        waiting = station.queued + station.incoming
+        positions = station.positions
+        waiting = positions.queued + station.incoming
         bit = self.bit[station.index]
-        if station.busy + waiting < self.positions[station.index] and len(station.green) > waiting:
+        if positions.busy + waiting < positions.capacity and len(station.charger.green) > waiting:
             self.free |= bit
         else:
             self.free &= ~bit

@@ -98,7 +98,7 @@ def test_a_run_uses_the_registered_policy(fullest_first: str) -> None:
     scenario = scenario_from_dict(_capped(fullest_first), "test")
     result = simulate(scenario, keep_entities=True)
     assert result.fleet is not None
-    assert all(isinstance(s.charging_policy, FullestFirst) for s in result.fleet.stations)
+    assert all(isinstance(s.charger.policy, FullestFirst) for s in result.fleet.stations)
 
 
 def test_power_strategies_are_the_schema_vocabulary() -> None:
