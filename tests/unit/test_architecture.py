@@ -235,8 +235,9 @@ def _rel(path: Path) -> str:
 
 
 def _self_attributes(cls: ast.ClassDef) -> set[str]:
-    """Names of the attributes a class sets on ``self`` (``self.x = ...``, ``self.x += ...``, tuples too)."""
-    names: set[str] = set()
+    """Names of the attributes of a class: set on ``self`` (``self.x = ...``, ``self.x += ...``, tuples
+    too) or declared in its body (``x: int``, a dataclass field)."""
+    names = {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
     for node in ast.walk(cls):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, (ast.AugAssign, ast.AnnAssign)) else []
@@ -299,4 +300,7 @@ def test_the_attribute_count_can_fail(tmp_path):
     module = tmp_path / "m.py"
     body = "".join(f"        self.a{i} = {i}\n" for i in range(16))
     module.write_text(f"class Big:\n    def __init__(self):\n{body}", encoding="utf-8")
+    assert len(_self_attributes(ast.parse(module.read_text()).body[0])) == 16  # type: ignore[arg-type]
+    fields = "".join(f"    f{i}: int\n" for i in range(16))
+    module.write_text(f"@dataclass\nclass Record:\n{fields}", encoding="utf-8")
     assert len(_self_attributes(ast.parse(module.read_text()).body[0])) == 16  # type: ignore[arg-type]
