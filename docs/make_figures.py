@@ -77,7 +77,7 @@ LEVER = ["stations[0].bays=19", "stations[0].charged_packs=16"]
 
 def _write_summary(work: Path, sc, base) -> None:
     """run-summary.txt: the factory's summary, then the same seed with the lever taken."""
-    from swapsim.output.summary import summary_text
+    from swapsim.output.findings import summary_text
 
     lever = simulate(load_scenario(FACTORY, LEVER), None)
     write_run(lever, work / "factory-lever")

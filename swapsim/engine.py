@@ -10,6 +10,7 @@ version, the wall time, the KPIs and the tables. It writes nothing to disk (see 
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import platform
@@ -23,8 +24,12 @@ import simpy
 
 from swapsim._version import __version__
 from swapsim.metrics import MONTH_H, Recorder, TraceEvent
+from swapsim.metrics.costs import technician_hours_per_year
+from swapsim.metrics.recorder import RunEnd
 from swapsim.model.fleet import Fleet, build_fleet
+from swapsim.model.pack_life import PackFade, expected_replacements
 from swapsim.model.stressors import PackTrace
+from swapsim.model.technician import ShiftCalendar
 from swapsim.resources import check_memory
 from swapsim.scenario import Scenario
 from swapsim.streams import Streams
@@ -85,7 +90,8 @@ class RunResult:
 
         Keys: ``kpis`` (one row per KPI, manifest included: dotted ``kpi``; ``value``, always a float,
         NaN where the entry is not a number; ``text`` for those, e.g. versions, the strategy, the
-        ``--set`` overrides joined by "; ", or a health mean of None), ``timeseries`` (one row per time
+        ``--set`` overrides joined by "; ", or a health mean of None; ``label`` and ``unit`` from the
+        KPI catalogue, a share's unit ``fraction`` as stored, empty for the manifest), ``timeseries`` (one row per time
         bin, ``time_h`` the bin start), ``robots``, ``packs``, ``alerts``, ``health``, ``monthly``
         (no rows for runs of a month or less, the columns of monthly.csv all the same) and ``swap_waits`` (histogram: bin start and
         end in minutes, count; exact zeros in the first row). The same columns as the run directory's
@@ -95,6 +101,7 @@ class RunResult:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("RunResult.to_frames needs pandas: pip install 'swapsim[notebook]'") from None
+        from swapsim.metrics.catalogue import entry_for
         from swapsim.metrics.monthly import MONTHLY_COLUMNS
         from swapsim.results import flatten
 
@@ -108,6 +115,8 @@ class RunResult:
                         [float(v) if n else np.nan for v, n in zip(kpis.values(), numeric)], dtype="float64"
                     ),
                     "text": [None if n else _as_text(v) for v, n in zip(kpis.values(), numeric)],
+                    "label": [e.label if (e := entry_for(k)) else "" for k in kpis],
+                    "unit": [("fraction" if e.is_share else e.unit) if (e := entry_for(k)) else "" for k in kpis],
                 }
             ),
             "timeseries": pd.DataFrame({k: np.asarray(v) for k, v in self.timeseries.items()}),
@@ -215,6 +224,7 @@ def simulate(
         tasks=scenario.workload.tasks is not None,
         strategy=scenario.strategy.kind,
         alerts_limit=scenario.output.alerts_limit,
+        priced=(scenario, _technician_hours_per_year(scenario)) if scenario.costs is not None else None,
     )
     fleet = build_fleet(env, scenario, streams, recorder)
     if pack_trace is not None and fleet.health is not None:
@@ -251,15 +261,7 @@ def simulate(
         "numpy": np.__version__,
         **(dict(origin) if origin else {}),
     }
-    summary = recorder.summary(env.now)
-    summary["packs"] = {"total": len(fleet.packs), **fleet.pack_locations()}
-    _add_battery_kpis(summary, recorder, fleet, env.now)
-    if scenario.costs is not None:  # the cost model (swapsim.analysis.costs), only when the scenario prices things
-        from swapsim.analysis.costs import cost_summary
-
-        summary["costs"] = cost_summary(
-            summary, scenario, recorder.energy.grid_kwh_by_hour(), duty=_duty_rates(summary, scenario, fleet)
-        )
+    summary = recorder.summary(env.now, _run_end(scenario, fleet))
     return RunResult(
         scenario=scenario,
         seed=seed,
@@ -277,21 +279,9 @@ def simulate(
     )
 
 
-def _add_battery_kpis(summary: dict[str, Any], recorder: Recorder, fleet: Fleet, now: float) -> None:
-    """Merge pack-health, alert and technician KPIs into the summary (``packs`` gains keys)."""
-    battery = recorder.battery_summary(now, fleet.health.at_horizon() if fleet.health is not None else None)
-    summary["packs"].update(battery["packs"])
-    summary["alerts"] = battery["alerts"]
-    summary["technicians"] = {
-        "crew": fleet.health.crew.size if fleet.health is not None else 0,
-        **battery["technicians"],
-    }
-
-
-def _duty_rates(summary: dict[str, Any], scenario: Scenario, fleet: Fleet) -> Any:
-    """The ageing rates and drop-offs the run measured (:func:`swapsim.analysis.pack_life.measure_duty`)."""
-    from swapsim.analysis.pack_life import PackFade, measure_duty
-
+def _run_end(scenario: Scenario, fleet: Fleet) -> RunEnd:
+    """The facts only the model holds at the horizon, for the recorder's last sections."""
+    where = fleet.pack_locations()
     health = fleet.health
     fades = []
     if health is not None:
@@ -300,6 +290,18 @@ def _duty_rates(summary: dict[str, Any], scenario: Scenario, fleet: Fleet) -> An
                 f = rec.fade
                 service_days = (scenario.horizon - rec.entered_h) / 24.0
                 fades.append(PackFade(f.q_cal, f.q_cyc, f.days, service_days, f.wear, rec.entered_h == 0.0))
-    span_days = (scenario.horizon - scenario.warmup) / 24.0
-    checks = float(summary.get("alerts", {}).get("checks", 0) or 0)
-    return measure_duty(fades, scenario.battery.chemistry, checks, span_days, len(fades))
+    return RunEnd(
+        packs_in_robots=where["robots"],
+        packs_in_bays=where["bays"],
+        crew=health.crew.size if health is not None else 0,
+        at_horizon=health.at_horizon() if health is not None else None,
+        pack_life=functools.partial(expected_replacements, fades, scenario) if scenario.costs is not None else None,
+    )
+
+
+def _technician_hours_per_year(scenario: Scenario) -> float:
+    """Staffed technician-hours a year (crew x on-duty hours a day x 365), for the cost concern."""
+    tech = scenario.technicians
+    return technician_hours_per_year(
+        tech.crew, ShiftCalendar.from_windows([(w.start, w.end) for w in tech.shifts]).daily_hours
+    )

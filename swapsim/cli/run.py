@@ -77,7 +77,7 @@ def run(
         plot_run(out, fmt=fmt)
     if not quiet:
         from swapsim.output.console import headline, run_banner
-        from swapsim.output.summary import run_epilogue
+        from swapsim.output.findings import run_epilogue
 
         click.echo(run_banner(result))
         click.echo(headline(result.summary))

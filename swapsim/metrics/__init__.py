@@ -2,7 +2,9 @@
 
 The model reports domain events to a :class:`Recorder`; each concern (robot states, swaps, energy,
 demand, faults, battery) keeps bounded statistics of its own events and writes its section of the
-summary. Nothing here runs a simulation or touches files.
+summary, and the cost concern prices them. Every KPI has one entry in :mod:`swapsim.metrics.catalogue`
+(label, unit, short name, concern, direction, estimate name). Nothing here runs a simulation or
+touches files.
 """
 
 from swapsim.metrics.accumulators import LOG_ROWS, FleetStates, Tally, TimeWeighted

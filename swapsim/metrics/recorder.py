@@ -18,11 +18,16 @@ concern            hooks                                        summary sections
 ``faults``         robot_fault, swap_failed, station_outage,    ``faults``; stations' outage columns
                    station_restored, robot_rerouted
 ``battery``        pack_checked, alert, pack_quarantined, ...   ``packs``, ``alerts``, ``technicians``
+``costs``          (none: it prices the other sections)         ``costs`` (scenarios with ``costs:``)
 =================  ===========================================  =========================================
 
 The hooks are the concerns' own bound methods, set as attributes of the Recorder, so a hook costs
-one call (the robot-state hook runs once per activity step). Adding a KPI touches one concern (and
-the labels of the glossary); adding a hook adds one line to :meth:`Recorder._bind_hooks`.
+one call (the robot-state hook runs once per activity step). :meth:`Recorder.summary` composes every
+section; what only the model knows at the horizon (where the packs are, the health model's facts, the
+crew, the measured ageing for the pack cost) comes in one :class:`RunEnd`, so the engine adds nothing
+to the summary. Adding a KPI touches one concern and adds one entry to the catalogue
+(:mod:`swapsim.metrics.catalogue`); adding a hook adds one line to :meth:`Recorder._bind_hooks`. A
+concern defined elsewhere (a test module, a plug-in) joins every Recorder with :func:`register_concern`.
 
 Warm-up is handled by the engine calling :meth:`Recorder.reset` once; no process checks the clock.
 Times are hours; waits are reported in minutes.
@@ -31,11 +36,15 @@ Times are hours; waits are reported in minutes.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from swapsim.metrics.battery import BatteryStats, PacksAtHorizon
+from swapsim.metrics.catalogue import CONCERNS
+from swapsim.metrics.costs import CostStats, PackLife
 from swapsim.metrics.demand import DemandStats
 from swapsim.metrics.energy import EnergyStats
 from swapsim.metrics.faults import FaultStats
@@ -44,7 +53,44 @@ from swapsim.metrics.robot_states import RobotStates
 from swapsim.metrics.swaps import SwapStats
 from swapsim.metrics.trace import Trace
 
-__all__ = ["Recorder"]
+__all__ = ["Recorder", "RunEnd", "Concern", "register_concern", "CONCERN_FACTORIES"]
+
+
+@dataclass(frozen=True)
+class RunEnd:
+    """What the model holds at the horizon, which no hook reports: the inputs of the sections the
+    recorder composes last (``packs``, ``alerts``, ``technicians``, ``costs``)."""
+
+    packs_in_robots: int
+    packs_in_bays: int
+    crew: int
+    at_horizon: PacksAtHorizon | None = None
+    """The health model's facts (None without a health model)."""
+    pack_life: PackLife | None = None
+    """Expected pack replacements from the ageing the run measured (for the cost concern)."""
+
+
+class Concern(Protocol):
+    """A concern registered from outside the Recorder: its sections (or keys added to existing ones)."""
+
+    def reset(self, now: float) -> None: ...
+
+    def finalise(self, now: float) -> None: ...
+
+    def summary(self, now: float, sections: dict[str, Any]) -> dict[str, dict[str, Any]]: ...
+
+
+CONCERN_FACTORIES: dict[str, Callable[[Recorder], Concern]] = {}
+"""Concerns joined to every Recorder after the built-in ones, by name (:func:`register_concern`)."""
+
+
+def register_concern(name: str, factory: Callable[[Recorder], Concern]) -> None:
+    """Add a concern, built by ``factory(recorder)`` in every new Recorder (it may read the built-in
+    concerns, e.g. ``recorder.swaps``). Its ``summary(now, sections)`` returns sections whose keys are
+    added after the keys already there; its KPIs name it as their ``concern`` in the catalogue."""
+    CONCERN_FACTORIES[name] = factory
+    if name not in CONCERNS:
+        CONCERNS.append(name)
 
 
 class Recorder:
@@ -60,6 +106,8 @@ class Recorder:
         tasks: the scenario has task demand.
         strategy: the power strategy (``plug_in`` reports the ``charging`` section).
         alerts_limit: keep the first ``alerts_limit`` pack alerts as rows (the rest are counted).
+        priced: the scenario to price (it has a ``costs:`` section), with its staffed technician-hours
+            a year; None: no ``costs`` section.
     """
 
     def __init__(
@@ -73,6 +121,7 @@ class Recorder:
         tasks: bool = False,
         strategy: str = "hot_swap",
         alerts_limit: int = 10_000,
+        priced: tuple[Any, float] | None = None,
     ) -> None:
         self.n_robots = n_robots
         self.horizon_h = horizon_h
@@ -90,7 +139,9 @@ class Recorder:
         self.demand = DemandStats(n_robots, tasks, n_bins, bin_width_h, wait_resolution_min, self.trace)
         self.faults = FaultStats(names, n_bins, bin_width_h, self.trace)
         self.battery = BatteryStats(horizon_h, names, alerts_limit, self.trace)
+        self.costs = CostStats(*priced, self.energy.grid_kwh_by_hour) if priced is not None else None
         self._bind_hooks()
+        self.extra = {name: factory(self) for name, factory in CONCERN_FACTORIES.items()}
 
     def _bind_hooks(self) -> None:
         """Every hook the model calls, each the bound method of the concern that owns it."""
@@ -149,6 +200,8 @@ class Recorder:
         self.demand.reset(now)
         self.faults.reset(now)
         self.battery.reset(now)
+        for concern in self.extra.values():
+            concern.reset(now)
 
     def finalise(self, now: float) -> None:
         """Close every open interval at ``now`` (the horizon)."""
@@ -157,10 +210,13 @@ class Recorder:
         self.demand.finalise(now)
         self.faults.finalise(now)
         self.battery.finalise(now)
+        for concern in self.extra.values():
+            concern.finalise(now)
 
     # -- results ---------------------------------------------------------------------------------
-    def summary(self, now: float) -> dict[str, Any]:
-        """KPIs since the last reset, as nested plain data (call after :meth:`finalise`)."""
+    def summary(self, now: float, end: RunEnd | None = None) -> dict[str, Any]:
+        """KPIs since the last reset, as nested plain data (call after :meth:`finalise`), in the order of
+        ``summary.json``; with the facts at the horizon (``end``), the battery and cost sections too."""
         span = now - self.t_reset
         days = span / 24.0
         fleet = self.states.summary(span)
@@ -182,15 +238,32 @@ class Recorder:
         out["faults"] = self.faults.summary(self.states.fleet_time()["down"], now)
         if self.strategy == "plug_in":
             out["charging"] = self.energy.charging_summary(days)
+        if end is not None:
+            out.update(self._battery_sections(now, end))
+            if self.costs is not None:
+                out["costs"] = self.costs.summary(out, end.pack_life)
+        for concern in self.extra.values():
+            for section, keys in concern.summary(now, out).items():
+                out.setdefault(section, {}).update(keys)
         return out
 
-    def battery_summary(self, now: float, at_horizon: PacksAtHorizon | None = None) -> dict[str, Any]:
-        """The ``packs``, ``alerts`` and ``technicians`` sections; ``packs`` gains the counts and health at
-        the horizon when the health model's ``at_horizon`` facts are given."""
-        out = self.battery.summary(now)
-        if at_horizon is not None:
-            out["packs"].update(self.battery.packs_at_horizon(at_horizon))
-        return out
+    def _battery_sections(self, now: float, end: RunEnd) -> dict[str, Any]:
+        """The ``packs``, ``alerts`` and ``technicians`` sections: where the packs are, the battery
+        concern's KPIs, and the counts and health at the horizon when the health model's facts are given."""
+        battery = self.battery.summary(now)
+        packs = {
+            "total": end.packs_in_robots + end.packs_in_bays,
+            "robots": end.packs_in_robots,
+            "bays": end.packs_in_bays,
+            **battery["packs"],
+        }
+        if end.at_horizon is not None:
+            packs.update(self.battery.packs_at_horizon(end.at_horizon))
+        return {
+            "packs": packs,
+            "alerts": battery["alerts"],
+            "technicians": {"crew": end.crew, **battery["technicians"]},
+        }
 
     def robot_rows(self) -> list[dict[str, Any]]:
         """One row per robot: hours and fractions in each state, swaps, strandings (since reset)."""

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from swapsim.metrics import ROBOT_STATES
+from swapsim.metrics.catalogue import entry_for
 from swapsim.metrics.glossary import strategy_name
 from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import FIGURE_WIDTH_IN, MARK_COLOUR, OKABE_ITO, report_style
@@ -110,15 +111,22 @@ def plot_compare(compare_dir: Path, fmt: str = "png") -> list[Path]:
     return paths
 
 
-_PAIRED_UNITS: dict[str, tuple[str, str, float]] = {
-    "fleet.utilisation": ("utilisation", "% points", 100.0),
-    "swaps.per_robot_per_day": ("swaps per robot per day", "1/robot/day", 1.0),
-    "charging.per_robot_per_day": ("dock charges per robot per day", "1/robot/day", 1.0),  # plug-in only
-    "station_wait_min": ("station wait (swap or dock)", "min", 1.0),
-    "tasks.wait_min.p95": ("task wait, 95th percentile", "min", 1.0),
-    "energy.grid_kwh": ("grid energy", "kWh", 1.0),
-}
-"""(title, unit of the difference, display scale) of each KPI of compare_paired.json."""
+STATION_WAIT = ("station wait (swap or dock)", "min", 1.0)
+"""compare_paired.json's ``station_wait_min``: the swap wait, or for plug-in the wait for a dock (no KPI
+of its own in the catalogue)."""
+
+
+def paired_units(kpi: str) -> tuple[str, str, float]:
+    """(title, unit of the difference, display scale) of a KPI of compare_paired.json, from the catalogue:
+    a share's difference is in percentage points."""
+    if kpi == "station_wait_min":
+        return STATION_WAIT
+    e = entry_for(kpi)
+    if e is None:
+        return kpi, "", 1.0
+    if e.is_share:
+        return e.short or e.label, "% points", 100.0
+    return e.short or e.label, e.unit, 1.0
 
 
 def plot_compare_paired(compare_dir: Path, fmt: str = "png") -> Path:
@@ -139,7 +147,7 @@ def plot_compare_paired(compare_dir: Path, fmt: str = "png") -> Path:
         fig = Figure(figsize=(FIGURE_WIDTH_IN, 1.0 + 3.1 * nrows))
         axes = fig.subplots(nrows, ncols, squeeze=False)
         for ax, kpi in zip(axes.flat, kpis):
-            title, unit, scale = _PAIRED_UNITS.get(kpi, (kpi, "", 1.0))
+            title, unit, scale = paired_units(kpi)
             sel = [r for r in rows if r["kpi"] == kpi]
             for i, r in enumerate(sel):
                 colour = STRATEGY_COLOURS.get(str(r["strategy"]), OKABE_ITO[(i + 4) % 8])

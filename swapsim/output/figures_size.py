@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from swapsim.metrics.catalogue import entry_for, quantity
 from swapsim.output.style import plain_text
 
 if TYPE_CHECKING:
@@ -47,7 +48,8 @@ def _draw_size_figure(res: SizeResult, path: str | Path, fmt: str) -> Path:
     axes = fig.subplots(1, k, sharey=True, squeeze=False)[0]
     for i, (ax, target) in enumerate(zip(axes, targets)):
         _panel(res, ax, target, legend=i == 0)
-    axes[0].set_ylabel(f"{spec.objective} (per year)")
+    objective = entry_for(spec.objective)
+    axes[0].set_ylabel(str(objective.as_label) if objective else f"{spec.objective} (per year)")
     axes[0].yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
     confirmed = res.horizon is None or res.horizon.best_holds
     fig.suptitle(
@@ -111,7 +113,7 @@ def _panel(res: SizeResult, ax, target, legend: bool) -> None:
             zorder=4,
         )
     tag = " (guard)" if target.guard else ""
-    ax.set_xlabel(f"{target.kpi}\n{target.op} {target.value:g}{tag}; bar: one-sided bound", fontsize=8)
+    ax.set_xlabel(f"{quantity(target.kpi)}\n{target.op} {target.value:g}{tag}; bar: one-sided bound", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.grid(True, alpha=0.3)
     if str(target) in res.binding:

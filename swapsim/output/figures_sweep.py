@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from swapsim.metrics.glossary import label_for
+from swapsim.metrics.catalogue import entry_for
 from swapsim.output.figures_common import save_figure, wrap_title
 from swapsim.output.style import FIGURE_WIDTH_IN, OKABE_ITO, report_style
 from swapsim.results import read_csv, read_json
@@ -31,18 +31,6 @@ SWEEP_KPIS = ("fleet.utilisation", "swaps.wait_min.mean")
 TASK_SWEEP_KPIS = ("tasks.per_day", "tasks.wait_min.mean", "tasks.wait_min.p95")
 """Drawn first for a sweep of a task-demand scenario: under task demand, utilisation is set by the
 demand, and what a setting changes shows in the tasks done and their waits."""
-
-_KPI_LABELS: dict[str, tuple[str, str, float]] = {
-    "fleet.utilisation": ("fleet utilisation", "% of on-duty time", 100.0),
-    "swaps.wait_min.mean": ("mean swap wait", "min", 1.0),
-    "swaps.wait_min.p95": ("95th percentile of swap wait", "min", 1.0),
-    "swaps.wait_min.max": ("longest swap wait", "min", 1.0),
-    "swaps.per_robot_per_day": ("swaps per robot per day", "1/day", 1.0),
-    "swaps.count": ("swaps after warm-up", "count", 1.0),
-    "swaps.stockouts": ("stock-outs", "swaps without a green pack", 1.0),
-    "fleet.strandings": ("strandings", "count", 1.0),
-    "energy.grid_kwh": ("grid energy after warm-up", "kWh", 1.0),
-}
 
 _FACTOR_LABELS = {
     "fleet.robots": "robots in the fleet",
@@ -56,15 +44,14 @@ _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d
 
 
 def kpi_label(kpi: str) -> tuple[str, str, float]:
-    """(readable name, unit, scale to apply to values) for a dotted KPI name (the glossary's label when
-    it has one: shares in % of what they are a share of)."""
-    if kpi in _KPI_LABELS:
-        return _KPI_LABELS[kpi]
-    label = label_for(kpi)
-    if label is not None:
-        if label.is_share:
-            return label.text, f"% of {label.of}" if label.of else "%", 100.0
-        return label.text, "" if label.unit == "count" else label.unit, 1.0
+    """(readable name, unit, scale to apply to values) for a dotted KPI name: the catalogue's short name
+    and unit when it has the KPI (shares in % of what they are a share of)."""
+    entry = entry_for(kpi)
+    if entry is not None:
+        name = entry.short or entry.label
+        if entry.is_share:
+            return name, f"% of {entry.of}", 100.0
+        return name, "" if entry.unit == "count" else entry.unit, 1.0
     if "utilisation" in kpi or ".state_fraction." in kpi:
         return kpi, "%", 100.0
     for part in reversed(kpi.split(".")):

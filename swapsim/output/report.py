@@ -14,7 +14,7 @@ are built with :func:`html.escape` and string formatting from the standard libra
 and images needs no template engine.
 
 This module holds the sections of a sweep and a comparison page and the entry points; a run's page,
-which opens with the run summary (:mod:`swapsim.output.summary`), is :mod:`swapsim.output.report_run`;
+which opens with the run summary (:mod:`swapsim.output.findings`), is :mod:`swapsim.output.report_run`;
 :mod:`swapsim.output.report_tables` formats values and tables, :mod:`swapsim.output.report_html` embeds
 figures and wraps the page. Labels come from the glossary (:mod:`swapsim.metrics.glossary`).
 """
@@ -27,6 +27,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from swapsim.metrics.catalogue import short_label
 from swapsim.metrics.glossary import kpi_label, strategy_name
 from swapsim.output.report_html import ensure_figures, figures_section, html_page, ordered_figures, yaml_section
 from swapsim.output.report_run import RUN_FIGURE_CAPTIONS, run_sections
@@ -38,20 +39,6 @@ from swapsim.scenario.yaml_loader import MAX_FILE_BYTES
 __all__ = ["write_report", "build_report", "REPORT_NAME", "RUN_FIGURE_CAPTIONS"]
 
 REPORT_NAME = "report.html"
-
-SHORT_LABELS: dict[str, str] = {
-    "tasks.per_day": "tasks done / day",
-    "tasks.wait_min.mean": "task wait, mean (min)",
-    "tasks.wait_min.p95": "task wait, p95 (min)",
-    "fleet.utilisation": "utilisation",
-    "swaps.per_robot_per_day": "swaps / robot / day",
-    "swaps.wait_min.mean": "wait, mean (min)",
-    "swaps.wait_min.p95": "wait, p95 (min)",
-    "swaps.stockouts": "stock-outs",
-    "fleet.strandings": "strandings",
-    "energy.grid_kwh": "grid (kWh)",
-}
-"""Column headers of the sweep points table (explained in its caption)."""
 
 HEADLINE_KPIS: tuple[str, ...] = (
     "tasks.per_day",
@@ -65,7 +52,8 @@ HEADLINE_KPIS: tuple[str, ...] = (
     "fleet.strandings",
     "energy.grid_kwh",
 )
-"""KPIs of the sweep points table (when the sweep recorded them)."""
+"""KPIs of the sweep points table (when the sweep recorded them), headed by their short labels
+(:func:`swapsim.metrics.catalogue.short_label`)."""
 
 # -- sweep -------------------------------------------------------------------------------------------
 
@@ -106,7 +94,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         )
     sections: list[tuple[str, str, str]] = []
 
-    header = ["point", *factors, "n", *[SHORT_LABELS.get(k, k) for k in headline]]
+    header = ["point", *factors, "n", *[short_label(k) for k in headline]]
     table_rows = []
     for r in rows:
         table_rows.append(
@@ -127,7 +115,7 @@ def _sweep_sections(sweep_dir: Path, redraw: bool) -> tuple[str, list[str], list
         + "Utilisation: share of on-duty "
         "robot time spent working; wait: from arrival at a station to the start of the swap; stock-outs: "
         "swaps that found no green pack; strandings: robots with both packs empty."
-        + "".join(f" {SHORT_LABELS.get(k, k).capitalize()}: 0 at every point (column left out)." for k in all_zero)
+        + "".join(f" {short_label(k).capitalize()}: 0 at every point (column left out)." for k in all_zero)
         + " Full table: points.csv; every replication: runs.csv."
     )
     sections.append(

@@ -1,6 +1,6 @@
 """The run page of the report: it answers before it lists.
 
-At the top, the summary of :mod:`swapsim.output.summary` (is the work covered, where robot time goes,
+At the top, the summary of :mod:`swapsim.output.findings` (is the work covered, where robot time goes,
 what binds, what would change it), then the headline numbers, where the robots' time goes, tasks and
 shifts (where the scenario has them), the stations, faults, packs and technicians, the figures, the
 robots, every KPI, the resolved scenario and the manifest. Every label comes from the glossary
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from swapsim.metrics.glossary import NOT_APPLICABLE, ON_DUTY_STATES, STATE_WORDS, kpi_label, plural
+from swapsim.output.findings import headline_rows, run_findings
 from swapsim.output.report_html import (
     ensure_figures,
     figures_section,
@@ -35,7 +36,6 @@ from swapsim.output.report_tables import (
     read_table,
     records,
 )
-from swapsim.output.summary import headline_rows, run_findings
 from swapsim.results import flatten
 
 __all__ = ["RUN_FIGURE_CAPTIONS", "run_sections", "MAX_ROBOT_ROWS"]

@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from swapsim.metrics.catalogue import CATALOGUE, section_keys
 from swapsim.results.reader import read_json, read_rows
 
 __all__ = ["size_sections", "write_size_report", "cost_rows"]
@@ -31,17 +32,9 @@ def cost_rows(costs: dict[str, Any]) -> list[list[str]]:
     """A run's ``costs`` section as (item, value) rows: the annual items, the total, per productive
     robot-hour, then the capital by item."""
     rows = [
-        [k.replace("_per_year", "").replace("_", " "), _money(costs.get(k))]
-        for k in (
-            "capital_per_year",
-            "energy_per_year",
-            "labour_per_year",
-            "packs_per_year",
-            "maintenance_per_year",
-            "penalties_per_year",
-            "total_per_year",
-        )
-        if k in costs
+        [CATALOGUE[f"costs.{k}"].short, _money(costs[k])]
+        for k in section_keys("costs")
+        if k in costs and CATALOGUE[f"costs.{k}"].unit == "per year"  # the annual items, the capital's total
     ]
     pp = costs.get("per_productive_robot_hour")
     rows.append(["per productive robot-hour", "-" if pp is None else f"{pp:,.2f}"])

@@ -25,7 +25,6 @@ and what is wrong; an error of the operating system (permission denied, an I/O e
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import os
@@ -33,6 +32,8 @@ import re
 import stat
 from pathlib import Path
 from typing import Any
+
+from swapsim.scenario.guarded import RefusedRead, read_regular
 
 __all__ = [
     "ResultsError",
@@ -109,49 +110,10 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = MAX_TABLE_BYTE
         raise ResultsError(
             f"{link}: is a symbolic link; swapsim reads only regular files inside a results folder, never through a link"
         )
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise ResultsError(f"{path}: missing") from None
-    except IsADirectoryError:
-        raise ResultsError(f"{path}: is a directory, expected a {what}") from None
-    except ValueError:
-        raise ResultsError(f"{str(path)[:200]!r}: a path cannot hold a NUL character") from None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ResultsError(
-                f"{path}: is a symbolic link; swapsim reads only regular files in a results folder"
-            ) from None
-        if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP):  # a socket
-            raise ResultsError(f"{path}: is not a regular file (a socket), expected a {what}") from None
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ResultsError(f"{path}: is a directory, expected a {what}")
-        if not stat.S_ISREG(info.st_mode):
-            raise ResultsError(f"{path}: is not a regular file (a FIFO, device or socket), expected a {what}")
-        if info.st_size > limit:
-            raise ResultsError(
-                f"{path}: is {info.st_size:,} bytes, more than the {limit:,} bytes swapsim reads from a {what}"
-            )
-        chunks = []
-        left = limit + 1
-        while left > 0:
-            chunk = os.read(fd, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > limit:
-        raise ResultsError(f"{path}: is more than the {limit:,} bytes swapsim reads from a {what}")
-    return data
+        return read_regular(path, limit, what, nofollow=True)
+    except RefusedRead as exc:
+        raise ResultsError(str(exc)) from None
 
 
 def read_text(path: Path, root: Path | None = None, limit: int = MAX_TABLE_BYTES, what: str = "text file") -> str:

@@ -5,7 +5,7 @@ Money is currency-free: plain numbers per the unit in each field's name. Capital
 swap positions, bays, packs) is annualised with the capital recovery factor over ``life_years`` at
 ``discount_rate``; energy is priced flat or by a time-of-use tariff by hour of day; technician labour
 per staffed hour (crew x on-duty hours of the technician shifts); pack replacements at the pack price,
-expected over ``life_years`` from the ageing rates the run measured (:mod:`swapsim.analysis.pack_life`);
+expected over ``life_years`` from the ageing rates the run measured (:mod:`swapsim.model.pack_life`);
 optional penalties for unserved tasks and robot-hours short of a target.
 
 Every default is an assumption (docs/sizing.md lists them with their sources); a study should set its

@@ -19,8 +19,6 @@ the file and, where there is one, the line and column; :mod:`swapsim.scenario` t
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,8 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
+
+from swapsim.scenario.guarded import RefusedRead, read_regular
 
 __all__ = [
     "YamlInputError",
@@ -169,40 +169,11 @@ def read_yaml_file(path: str | Path) -> Any:
     """Read and parse a YAML file: a regular file of at most :data:`MAX_FILE_BYTES`, UTF-8."""
     path = Path(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the open
-    except FileNotFoundError:
-        raise YamlInputError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise YamlInputError(f"{path}: is a directory, expected a YAML file") from None
-    except NotADirectoryError:
-        under = next((p for p in path.parents if p.is_file()), None)
-        where = f"{under} is a file, not a directory" if under is not None else "a part of the path is not a directory"
-        raise YamlInputError(f"{path}: cannot read the file ({where})") from None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        raise YamlInputError(f"{path}: cannot read the file ({_reason(exc)})") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise YamlInputError(f"{path}: is a directory, expected a YAML file")
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlInputError(f"{path}: is not a regular file (a device, FIFO or socket), expected a YAML file")
-        if info.st_size > MAX_FILE_BYTES:
-            raise YamlInputError(
-                f"{path}: the file is {info.st_size:,} bytes, more than the "
-                f"{MAX_FILE_BYTES:,} bytes (1 MiB) a scenario file may have"
-            )
-        with os.fdopen(fd, "rb", closefd=True) as fh:
-            fd = -1
-            data = fh.read(MAX_FILE_BYTES + 1)
+        data = read_regular(path, MAX_FILE_BYTES, "YAML file")
+    except RefusedRead as exc:
+        raise YamlInputError(str(exc)) from None
     except OSError as exc:
         raise YamlInputError(f"{path}: cannot read the file ({_reason(exc)})") from None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise YamlInputError(
-            f"{path}: the file is more than the {MAX_FILE_BYTES:,} bytes (1 MiB) a scenario file may have"
-        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

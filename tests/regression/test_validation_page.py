@@ -55,3 +55,20 @@ def test_from_data_command_writes_the_committed_page(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(
         figure_names(json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))).values()
     )
+
+
+def test_the_validation_figures_are_the_report_width(tmp_path):
+    """docs/figures-and-reports.md: every figure is one width (9 in, 1800 px at 200 dpi) with a fixed
+    canvas; the validation figures were drawn with a tight bounding box at 2123 to 3143 px (issue 28)."""
+    from swapsim.analysis.validation.figures import draw_figures
+    from swapsim.output.style import DPI, FIGURE_WIDTH_IN
+
+    data = json.loads((DOCS / "validation-data.json").read_text(encoding="utf-8"))
+    names = draw_figures(data, tmp_path)
+    assert names
+    for name in names.values():
+        with (tmp_path / name).open("rb") as fh:
+            head = fh.read(24)
+        width = int.from_bytes(head[16:20], "big")
+        assert width == round(FIGURE_WIDTH_IN * DPI), f"{name}: {width} px wide"
+        assert (DOCS / "figures" / name).read_bytes()[16:20] == head[16:20], f"docs/figures/{name} is stale"

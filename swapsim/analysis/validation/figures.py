@@ -37,13 +37,14 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
     from matplotlib.lines import Line2D
 
     from swapsim.output import OKABE_ITO, report_style
+    from swapsim.output.style import FIGURE_WIDTH_IN
 
     fig_dir = Path(fig_dir)
     fig_dir.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
     with report_style():
         # 1. M/M/c//N parity: simulated against exact mean wait
-        fig = Figure(figsize=(10.5, 4.6))
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 4.6), layout="constrained")
         axes = fig.subplots(1, 2)
         colours = {c: OKABE_ITO[i] for i, c in enumerate(sorted({p["positions"] for p in data["mmcn"]}))}
         for ax, key, label in (
@@ -81,16 +82,20 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
         axes[0].legend(handles=handles, loc="upper left")
         level = data["mmcn"][0]["level"]
         fig.suptitle(f"Simulated vs exact finite-source queue (M/M/c//N), {int(level * 100)} % confidence intervals")
-        fig.savefig(fig_dir / FIGURES["mmcn"], bbox_inches="tight")
+        fig.savefig(fig_dir / FIGURES["mmcn"])
         names["mmcn"] = FIGURES["mmcn"]
 
         # 2. Stock-outs against spares
         groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
         for p in data["stockouts"]:
             groups.setdefault((p["robots"], p["work"]), []).append(p)
-        fig = Figure(figsize=(3.9 * len(groups), 4.4))
-        axes = fig.subplots(1, len(groups), sharey=True)
-        axes = np.atleast_1d(axes)
+        ncols = 2 if len(groups) in (2, 4) else min(3, len(groups))
+        nrows = -(-len(groups) // ncols)
+        fig = Figure(figsize=(FIGURE_WIDTH_IN, 3.4 * nrows + 1.4), layout="constrained")
+        grid = np.atleast_2d(fig.subplots(nrows, ncols, sharey=True, squeeze=False))
+        axes = grid.ravel()
+        for spare in axes[len(groups) :]:
+            spare.set_visible(False)
         for ax, ((robots, work), pts) in zip(axes, groups.items()):
             s = [p["spares"] for p in pts]
             ax.errorbar(
@@ -136,13 +141,14 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
             ax.set_xlabel("packs kept at the station S")
             ax.set_xticks(s)
             label = {"exponential": "exponential", "jitter": f"regular (CV {JITTER_CV:g})", "fixed": "fixed"}[work]
-            ax.set_title(f"{robots} robots, {label} working time", fontsize=11)
+            ax.set_title(f"{robots} robots, {label} working time", fontsize=10)
             ax.set_ylim(-0.02, 1.02)
-        axes[0].set_ylabel("share of swaps finding no green pack")
+        for row in grid:
+            row[0].set_ylabel("share of swaps finding no green pack")
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.12), frameon=False)
+        fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
         fig.suptitle(f"Spare-pack stock-outs at offered pack load {OFFERED_PACK_LOAD:g} (swap rate × time to green)")
-        fig.savefig(fig_dir / FIGURES["stockouts"], bbox_inches="tight")
+        fig.savefig(fig_dir / FIGURES["stockouts"])
         names["stockouts"] = FIGURES["stockouts"]
 
         # 3. Swap waves in the factory
@@ -152,12 +158,12 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
             y = np.asarray(series["at_station"])
             start = series["warmup_h"] + 48.0
             sel = (t >= start) & (t < start + 36.0)
-            fig = Figure(figsize=(11, 4.0))
-            axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.2, 1]})
+            fig = Figure(figsize=(FIGURE_WIDTH_IN, 4.0), layout="constrained")
+            axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.9, 1]})
             axes[0].step(t[sel] - start, y[sel], where="post", color=OKABE_ITO[0])
             axes[0].set_xlabel(f"hours from day {start / 24:.0f} of the run")
             axes[0].set_ylabel("robots at the station (mean per 15 min)")
-            axes[0].set_title(f"factory, station {series['station']}: robots swapping or queueing")
+            axes[0].set_title(f"factory, station {series['station']}: robots swapping or queueing", fontsize=10)
             after = y[t >= series["warmup_h"]]
             lags = 24
             ac = autocorrelation(after, lags)
@@ -165,7 +171,7 @@ def draw_figures(data: Mapping[str, Any], fig_dir: Path | str) -> dict[str, str]
             axes[1].axhline(0, color="#555555", lw=1)
             axes[1].set_xlabel("lag (h)")
             axes[1].set_ylabel("autocorrelation")
-            axes[1].set_title("the series repeats every swap cycle")
-            fig.savefig(fig_dir / FIGURES["waves"], bbox_inches="tight")
+            axes[1].set_title("it repeats every swap cycle", fontsize=10)
+            fig.savefig(fig_dir / FIGURES["waves"])
             names["waves"] = FIGURES["waves"]
     return names

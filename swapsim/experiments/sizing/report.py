@@ -16,21 +16,13 @@ from typing import Any
 
 from swapsim.experiments.sizing.life import format_life, life_cost
 from swapsim.experiments.sizing.search import Evaluated, SizeResult
+from swapsim.metrics.catalogue import section_keys
 
 __all__ = ["write_outputs", "format_summary", "size_json", "edge_notes"]
 
-COST_KEYS = (
-    "capital_per_year",
-    "energy_per_year",
-    "labour_per_year",
-    "packs_per_year",
-    "maintenance_per_year",
-    "penalties_per_year",
-    "total_per_year",
-    "per_productive_robot_hour",
-    "pack_replacements_per_year",
-    "pack_life_years",
-)
+COST_KEYS = tuple(k for k in section_keys("costs") if "." not in k and k != "pack_replacements_se")
+"""The ``costs`` keys of a configuration in size.json (from the catalogue; the capital by item apart)."""
+CAPITAL_ITEMS = tuple(k.split(".", 1)[1] for k in section_keys("costs") if k.startswith("capital."))
 
 
 def _num(x: float) -> float | None:
@@ -47,9 +39,7 @@ def _config_json(res: SizeResult, ev: Evaluated | None) -> dict[str, Any] | None
         "replications": ev.n,
         "objective": {"kpi": spec.objective, "mean": _num(ev.mean(spec.objective))},
         "costs": {k: _num(ev.mean(f"costs.{k}")) for k in COST_KEYS},
-        "capital": {
-            k: _num(ev.mean(f"costs.capital.{k}")) for k in ("robots", "stations", "positions", "bays", "packs")
-        },
+        "capital": {k: _num(ev.mean(f"costs.capital.{k}")) for k in CAPITAL_ITEMS},
         "targets": [
             {
                 "target": str(t),

@@ -56,6 +56,7 @@ from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_h
 from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
 from swapsim.experiments.sweep import replication_seed
+from swapsim.metrics.catalogue import estimate_name
 from swapsim.results.files import nan_for_null, strict_json
 from swapsim.results.outdir import (
     atomic_write_text,
@@ -229,10 +230,6 @@ class _Runs:
         self.ex.close(abort=abort)
 
 
-_ESTIMATE_KEYS = {"swaps.stockout_share": "swaps.stockout_fraction"}
-"""Run KPIs whose closed-form estimate has another name."""
-
-
 def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
     from swapsim.analysis.estimator import _faults_enabled, estimate_kpis
@@ -250,7 +247,8 @@ def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
         return None
     m = spec.screen_margin
     for t in spec.targets:
-        v = est.get(_ESTIMATE_KEYS.get(t.kpi, t.kpi))
+        name = estimate_name(t.kpi)  # the catalogue says whether, and under which name, the estimate gives it
+        v = est.get(name) if name is not None else None
         if not isinstance(v, (int, float)):
             continue
         ev.estimate[t.kpi] = float(v)

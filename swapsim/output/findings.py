@@ -1,4 +1,4 @@
-"""The run summary a manager reads in a minute, computed from a run's saved files by stated rules.
+"""The findings of a run a manager reads in a minute, computed from a run's saved files by stated rules.
 
 :func:`run_findings` reads a run directory (``summary.json``, ``timeseries.csv``) or the same data
 already in memory and returns a short list of :class:`Finding`; :func:`summary_text` renders them as

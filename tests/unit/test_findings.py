@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from swapsim.output.summary import THRESHOLDS, detect_waves, run_epilogue, run_findings, summary_text
+from swapsim.output.findings import THRESHOLDS, detect_waves, run_epilogue, run_findings, summary_text
 
 BASE = {
     "manifest": {"scenario": "crafted", "seed": 1, "horizon_h": 240.0, "warmup_h": 24.0},
