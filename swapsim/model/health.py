@@ -216,7 +216,7 @@ class HealthMonitor:
     # -- events at the stations ----------------------------------------------------------------------
     def handed_out(self, pack: Pack, station: "Station", stay: tuple[float, float | None] | None) -> None:
         """``pack`` leaves its bay for a robot now; ``stay``: (charge on arrival, time its charger
-        started or None) from :meth:`Station.bay_path` (None when packs do not age)."""
+        started or None) from :meth:`BayCharger.bay_path <swapsim.model.charging.BayCharger.bay_path>` (None when packs do not age)."""
         rec = self.records[pack.id]
         now = self.env.now
         stress = rec.stress
@@ -284,7 +284,7 @@ class HealthMonitor:
     def _path_to(self, rec: PackRecord, stress: PackStress, now: float) -> None:
         """Fold ``rec``'s path since its last event into ``stress`` up to ``now``."""
         if rec.status == "in_bay" and rec.station is not None and rec.bay is not None:
-            self._bay_path(stress, rec.station, rec.station.bay_path(rec.bay), now)
+            self._bay_path(stress, rec.station, rec.station.charger.bay_path(rec.bay), now)
         elif stress.live:
             stress.sync(now)
         else:

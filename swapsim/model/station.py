@@ -214,14 +214,16 @@ class Station:
         self.positions.withdraw(req)
         req.callbacks.remove(self._granted)
         self.recorder.queue_changed(self.index, self.positions.queued, self.env.now)
-        self.notify_changed()
+        if self.choice is not None:  # the notifier (inline: no call for a fleet without an index)
+            self.choice.changed(self)
 
     def cancel_bay_wait(self, event: simpy.Event) -> None:
         """A robot holding a position stops waiting for an empty bay (the station closed)."""
         self.bank.cancel_wait(event)
 
     def _tell_freed(self) -> None:
-        self.notify_changed()  # a position was handed over (or a dock freed)
+        if self.choice is not None:  # a position was handed over (or a dock freed)
+            self.choice.changed(self)
         for listener in self.freed_listeners:
             listener(self)
 
@@ -275,21 +277,14 @@ class Station:
         """Apply the charge milestones due by now, in time order, each at its own time."""
         self.charger.advance()
 
-    def next_milestone_h(self) -> float:
-        """Time of the next charge milestone not applied yet (h; inf if none): a view then applies it."""
-        return self.charger.next_milestone_h()
-
-    def bay_path(self, bay: Bay) -> tuple[float, float | None]:
-        """How the charge of the pack in ``bay`` has moved since it arrived (see :meth:`BayCharger.bay_path`)."""
-        return self.charger.bay_path(bay)
-
     def packs(self) -> list[Pack]:
         return [b.pack for b in self.bank.bays if b.pack is not None]
 
     def heading_here(self, robots: int) -> None:
         """``robots`` more robots walk here to swap (-1: one has arrived)."""
         self.incoming += robots
-        self.notify_changed()
+        if self.choice is not None:  # the notifier (inline: no call for a fleet without an index)
+            self.choice.changed(self)
 
     # -- swap positions ------------------------------------------------------------------------
     def request_position(self) -> simpy.Event | None:
@@ -302,14 +297,16 @@ class Station:
         else:
             req.callbacks.append(self._granted)
             self.recorder.queue_changed(self.index, positions.queued, self.env.now)
-        self.notify_changed()
+        if self.choice is not None:  # the notifier (inline: no call for a fleet without an index)
+            self.choice.changed(self)
         return req
 
     def release_position(self) -> None:
         """Free the position; the next robot in the queue is handed it in the same instant."""
         self.positions.release()
         self.recorder.busy_changed(self.index, self.positions.busy, self.env.now)
-        self.notify_changed()
+        if self.choice is not None:  # the notifier (inline: no call for a fleet without an index)
+            self.choice.changed(self)
 
     def _granted(self, _event: simpy.Event) -> None:
         self.positions.granted()
@@ -326,7 +323,8 @@ class Station:
     def take_green(self) -> Bay | None:
         """Reserve the best green bay for a robot holding a position, or None (a stock-out)."""
         bay = self.charger.take_green()
-        self.notify_changed()
+        if self.choice is not None:  # the notifier (inline: no call for a fleet without an index)
+            self.choice.changed(self)
         return bay
 
     def wait_green(self) -> simpy.Event:

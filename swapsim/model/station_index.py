@@ -116,7 +116,7 @@ class StationChoiceIndex:
     def armed(self, station: Station) -> None:
         """``station`` may have a new charge milestone: keep an alarm at or before its next one."""
         i = station.index
-        t = station.next_milestone_h()
+        t = station.charger.next_milestone_h()
         if t < self._alarm_h[i] and not self.dirty & self.bit[i]:
             self._alarm_h[i] = t
             heapq.heappush(self._alarms, (t, i))
@@ -129,7 +129,7 @@ class StationChoiceIndex:
             if t != alarm_h[i]:
                 continue  # superseded by an earlier alarm
             alarm_h[i] = math.inf
-            nxt = stations[i].next_milestone_h()
+            nxt = stations[i].charger.next_milestone_h()
             if nxt <= now:
                 self.dirty |= self.bit[i]
             elif nxt < math.inf:
@@ -143,7 +143,7 @@ class StationChoiceIndex:
 
     def _due(self, station: Station, now: float) -> bool:
         """Whether ``station`` has a milestone due by ``now`` (a stale dirty bit is cleared)."""
-        if station.next_milestone_h() <= now:
+        if station.charger.next_milestone_h() <= now:
             return True
         self._clean(station)
         return False

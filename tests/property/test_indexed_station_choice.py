@@ -125,7 +125,7 @@ def recording_views(built: list[tuple[int, bool]]) -> Iterator[None]:
     view = Station.view
 
     def noted(self: Station) -> Any:
-        built.append((self.index, self.next_milestone_h() <= self.env.now))
+        built.append((self.index, self.charger.next_milestone_h() <= self.env.now))
         return view(self)
 
     Station.view = noted  # type: ignore[method-assign]
