@@ -18,31 +18,43 @@ __all__ = ["HOT_MODULES", "compiled_modules", "build_label"]
 
 HOT_MODULES = (
     "swapsim.model.calendar_rates",
+    "swapsim.model.charging",
     "swapsim.model.clock",
     "swapsim.model.degradation",
-    "swapsim.model.duty",
     "swapsim.model.faults",
     "swapsim.model.fleet",
     "swapsim.model.health",
+    "swapsim.model.health_check",
+    "swapsim.model.outage",
     "swapsim.model.pack",
+    "swapsim.model.pack_life",
+    "swapsim.model.pack_record",
     "swapsim.model.pack_trace",
     "swapsim.model.places",
     "swapsim.model.policies",
-    "swapsim.model.quiet",
-    "swapsim.model.robot",
-    "swapsim.model.robot_energy",
+    "swapsim.model.registries",
+    "swapsim.model.robot.body",
+    "swapsim.model.robot.entity",
+    "swapsim.model.robot.power",
+    "swapsim.model.robot.quiet",
+    "swapsim.model.robot.shifts",
+    "swapsim.model.robot.trip",
+    "swapsim.model.robot.work",
     "swapsim.model.roles",
-    "swapsim.model.strategies",
+    "swapsim.model.station",
+    "swapsim.model.station_index",
+    "swapsim.model.station_roles",
+    "swapsim.model.stress_charge",
+    "swapsim.model.stress_place",
+    "swapsim.model.stressors",
+    "swapsim.model.tasks",
     "swapsim.model.technician",
-    "swapsim.model.trip",
     "swapsim.model.workload",
 )
-"""Modules compiled by ``SWAPSIM_COMPILE=1 pip install .`` (dotted names).
-
-A class hierarchy is compiled whole or not at all (an interpreted class cannot subclass a compiled one).
-Not listed: the station chain (charging.BayCharging -> station.Station -> station_index.IndexedStation),
-which mypyc refuses as it stands: ``IndexedStation.choice`` narrows ``Station.choice``
-(``StationChooser | None``) to ``StationChoiceIndex``, an incompatible attribute override for a native class."""
+"""Modules compiled by ``SWAPSIM_COMPILE=1 pip install .`` (dotted names): every module of
+``swapsim/model/``. A class hierarchy is compiled whole or not at all (an interpreted class cannot
+subclass a compiled one); since the model is built by composition, no model class subclasses another
+across this list's boundary."""
 
 
 def compiled_modules() -> list[str]:

@@ -1,8 +1,8 @@
 """Charging in a station's bays: each pack along the closed-form CC-CV curve, with two milestones.
 
-A mixin of :class:`~swapsim.model.station.Station`. A charge session
+A part of :class:`~swapsim.model.station.Station` (:class:`BayCharger`). A charge session
 has two milestones known in closed form when it starts: "turns green" (the ready threshold) and "full"
-(the cut-off current); see the notes above :meth:`BayCharging._charge`. Times in hours, energies in Wh.
+(the cut-off current); see the notes above :meth:`BayCharger._charge`. Times in hours, energies in Wh.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import simpy
 from simpy.resources.resource import Request
 
 from swapsim.model.pack import ChargeCurve, Pack
+from swapsim.model.policies import choose_pack
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.places import Bay
 
-__all__ = ["BayCharging", "ChargingPolicy", "FifoCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
+__all__ = ["BayCharger", "ChargingStation", "ChargingPolicy", "FifoCharging", "GREEN", "FULL", "GREEN_AND_FULL"]
 
 
 class ChargingPolicy(Protocol):
@@ -55,38 +56,134 @@ GREEN, FULL, GREEN_AND_FULL = 0, 1, 2
 """Kinds of charge milestone: the pack reads the ready threshold, charging ends, or both at once."""
 
 
-class BayCharging:
-    """Putting packs into bays and taking them out, charging them, and turning them green (a mixin of
-    :class:`~swapsim.model.station.Station`, which sets the attributes declared here)."""
+class ChargingStation(Protocol):
+    """What the bays' charger asks of its station (:class:`~swapsim.model.station.Station`): its
+    number and bays, and the one notifier that tells the station's watcher of changes."""
 
-    env: simpy.Environment
-    recorder: "Recorder"
     index: int
-    curve: ChargeCurve
-    efficiency: float
-    """Charger efficiency (grid energy = pack energy / efficiency)."""
-    ready: float
-    """Ready threshold: a pack at or above it is green."""
-    chargers: simpy.Resource | None
-    """Chargers under a station power cap (None: every bay charges at once)."""
-    charging_policy: ChargingPolicy
-    """Which bay waiting for a charger gets the next one (:class:`ChargingPolicy`)."""
-    green: list[Bay]
-    _waiters: deque[simpy.Event]
-    _milestones: list[tuple[float, int, Bay, int, int]]
-    _next_greens: list[tuple[float, int, Bay, int]] | None
-    _green_when_full: bool
-    _seq: int
+
+    @property
+    def bays(self) -> "list[Bay]": ...
+
+    def notify_changed(self) -> None:
+        """The green count (or another count a view reads) changed."""
+        ...
+
+    def notify_armed(self) -> None:
+        """A charge session started: new charge milestones."""
+        ...
+
+
+class BayCharger:
+    """A station's bays' charging: putting packs into bays and taking them out, charging them along the
+    charge curve, turning them green, and the green list robots take packs from (a part of
+    :class:`~swapsim.model.station.Station`).
+
+    Args:
+        env: the simulation environment.
+        station: the station whose bays it charges (its index, bays and notifier).
+        recorder: receives green counts and the energy of each charge session.
+        curve: the chargers' CC-CV charge curve.
+        efficiency: charger efficiency (grid energy = pack energy / efficiency).
+        ready: the ready threshold: a pack at or above it is green.
+        policy: which bay waiting for a charger gets the next one under a power cap.
+        n_chargers: chargers under a power cap (None: every bay charges at once).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        station: ChargingStation,
+        recorder: "Recorder",
+        curve: ChargeCurve,
+        efficiency: float,
+        ready: float,
+        policy: ChargingPolicy,
+        n_chargers: int | None,
+    ) -> None:
+        self.env = env
+        self.station = station
+        self.recorder = recorder
+        self.curve = curve
+        self.efficiency = efficiency
+        self.ready = ready
+        self.policy = policy
+        """Which bay waiting for a charger gets the next one (:class:`ChargingPolicy`)."""
+        self.chargers: simpy.Resource | None = None if n_chargers is None else policy.chargers(env, n_chargers)
+        """Chargers under a station power cap (None: every bay charges at once)."""
+        self.green: list[Bay] = []
+        """Bays whose pack is green and not reserved, in the order they turned green."""
+        self._waiters: deque[simpy.Event] = deque()
+        self._milestones: list[tuple[float, int, Bay, int, int]] = []
+        """Charge milestones not applied yet: (time, order, bay, session, GREEN, FULL or GREEN_AND_FULL)."""
+        self._seq = 0
+        self._next_greens: list[tuple[float, int, Bay, int]] | None = None
+        """Heap of (green time, order, bay, session) of the packs charging towards green, kept once a
+        robot has looked at the station (views read the next green time off its top; stale entries
+        are dropped when they reach it)."""
+        self._green_when_full = ready >= curve.end_soc
+        """The ready threshold is past the curve's end: a pack turns green when its charge ends."""
+
+    # -- what a robot sees and takes -----------------------------------------------------------------
+    def next_green_h(self, now: float) -> float:
+        """Hours from ``now`` until the next pack charging turns green (inf if none; 0 if overdue),
+        having applied the milestones due by now."""
+        ms = self._milestones
+        if ms and ms[0][0] <= now:
+            self.advance()
+        greens = self._next_greens
+        if greens is None:  # first view: from now on every charge session is noted as it starts
+            greens = self._next_greens = [
+                (b.t_green, -b.index - 1, b, b.session)
+                for b in self.station.bays
+                if b.pack is not None and b.charging and not b.green
+            ]
+            heapq.heapify(greens)
+        while greens and (greens[0][2].session != greens[0][3] or greens[0][2].green):
+            heapq.heappop(greens)  # taken out, or green already
+        nxt = greens[0][0] - now if greens else math.inf
+        return nxt if nxt > 0.0 else 0.0
+
+    def take_green(self) -> Bay | None:
+        """Reserve the best green bay (highest charge now), or None (a stock-out)."""
+        ms = self._milestones
+        if ms and ms[0][0] <= self.env.now:
+            self.advance()
+        if not self.green:
+            return None
+        green = self.green
+        i = choose_pack(map(self.bay_soc, green)) if len(green) > 1 else 0
+        bay = green.pop(i)
+        self.recorder.green_changed(self.station.index, len(green), self.env.now)
+        return bay
+
+    def wait_green(self) -> simpy.Event:
+        """An event that fires with a reserved bay when the next pack turns green."""
+        self.advance()
+        ev = self.env.event()
+        first = not self._waiters
+        self._waiters.append(ev)
+        if first:  # from now on a robot waits: wake the station at every pending "turns green"
+            for t, _, bay, session, kind in self._milestones:
+                if kind != FULL and bay.session == session:
+                    self._wake_at(bay, session, t)
+        return ev
+
+    def next_milestone_h(self) -> float:
+        """Time of the next charge milestone not applied yet (h; inf if none): a view then applies it."""
+        ms = self._milestones
+        return ms[0][0] if ms else math.inf
 
     def _turn_green(self, bay: Bay, t: float | None = None) -> None:
         """The pack in ``bay`` reads the ready threshold (at ``t``; default now): to the first robot
         waiting, or onto the green list."""
-        bay.green = True
+        bay.turn_green()
         if self._waiters:
             self._waiters.popleft().succeed(bay)
         else:
             self.green.append(bay)
-            self.recorder.green_changed(self.index, len(self.green), self.env.now if t is None else t)
+            self.recorder.green_changed(self.station.index, len(self.green), self.env.now if t is None else t)
+        self.station.notify_changed()
 
     def bay_soc(self, bay: Bay) -> float:
         """State of charge of the pack in ``bay`` now (closed form)."""
@@ -94,34 +191,31 @@ class BayCharging:
         assert pack is not None, "asked of a bay holding a pack"
         return pack.soc_at(self.env.now)
 
-    def _insert(self, bay: Bay, pack: Pack) -> None:
+    def insert(self, bay: Bay, pack: Pack) -> None:
+        """Put ``pack`` into the empty ``bay`` and start charging it (or queue it for a charger)."""
         now = self.env.now
         ms = self._milestones
         if ms and ms[0][0] <= now:
             self.advance()  # earlier milestones first: the green count is recorded in time order
-        bay.pack = pack
-        bay.session += 1
-        bay.soc0 = pack.soc
-        bay.t_start = now
-        bay.charging = False
-        bay.green = False
-        bay.full = False
-        pack.location = bay.label
+        bay.fill(pack, now)
         full_h = self.curve.time_to_full_h(pack.soc) if pack.soc < 1.0 else 0.0
         if full_h == 0.0:
             if pack.soc < 1.0:  # past the cut-off already: the charger only tops it up to 100 %
                 self.recorder.charge_ended(
-                    self.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency, self.env.now
+                    self.station.index, (1.0 - pack.soc) * pack.usable_wh / self.efficiency, self.env.now
                 )
-            pack.soc = 1.0
-            bay.full = True
+            pack.set_soc(1.0)
+            bay.turn_full()
             self._turn_green(bay)
+            self.station.notify_armed()
             return
         if pack.soc >= self.ready:
             self._turn_green(bay)
         self._charge(bay, full_h)
+        self.station.notify_armed()
 
-    def _remove(self, bay: Bay) -> Pack:
+    def remove(self, bay: Bay) -> Pack:
+        """Take the pack out of ``bay``, ending its charge session (or giving back its charger slot)."""
         pack = bay.pack
         assert pack is not None
         ms = self._milestones
@@ -135,10 +229,8 @@ class BayCharging:
                 self.chargers.release(bay.slot)
             else:
                 bay.slot.cancel()
-            bay.slot = None
-        bay.pack = None
-        bay.session += 1
-        bay.charging = bay.green = bay.full = False
+            bay.hold_slot(None)
+        bay.empty()
         return pack
 
     def _end_session(self, bay: Bay, soc_end: float, t: float | None = None) -> None:
@@ -147,12 +239,12 @@ class BayCharging:
         gained = soc_end - pack.soc
         grid_wh = (gained if gained > 0.0 else 0.0) * pack.usable_wh / self.efficiency
         pack.end_charging(soc_end)
-        self.recorder.charge_ended(self.index, grid_wh, self.env.now if t is None else t, bay.t_start)
-        bay.charging = False
+        self.recorder.charge_ended(self.station.index, grid_wh, self.env.now if t is None else t, bay.t_start)
+        bay.stop_charging()
         if bay.slot is not None:
             assert self.chargers is not None, "a bay holds a charger slot only under a power cap"
             self.chargers.release(bay.slot)
-            bay.slot = None
+            bay.hold_slot(None)
 
     # -- charging ------------------------------------------------------------------------------------
     # A charge session has two milestones known in closed form when it starts: "turns green" (the
@@ -170,13 +262,12 @@ class BayCharging:
         if self.chargers is not None:
             pack = bay.pack
             assert pack is not None, "a charge session starts with its pack in the bay"
-            req = self.charging_policy.request(self.chargers, pack)
-            bay.slot = req
+            req = self.policy.request(self.chargers, pack)
+            bay.hold_slot(req)
             req.callbacks.append(lambda _ev: self._charging_from_now(bay, session))
             return
         now = self.env.now
-        bay.t_start = now
-        bay.charging = True
+        bay.start_charging(now)
         bay_pack = bay.pack
         assert bay_pack is not None, "a charge session starts with its pack in the bay"
         bay_pack.start_charging(self.curve, now)
@@ -195,7 +286,7 @@ class BayCharging:
             heapq.heappush(ms, (t_green, self._seq, bay, session, GREEN))
             self._seq += 1
             heapq.heappush(ms, (now + full_h, self._seq, bay, session, FULL))
-        bay.t_green = t_green
+        bay.green_at(t_green)
         if self._next_greens is not None:
             self._seq += 1
             heapq.heappush(self._next_greens, (t_green, self._seq, bay, session))
@@ -214,7 +305,7 @@ class BayCharging:
                 self._turn_green(bay, t)
             if kind != GREEN:
                 self._end_session(bay, 1.0, t)
-                bay.full = True
+                bay.turn_full()
 
     def _wake_at(self, bay: Bay, session: int, t: float, delay: float | None = None) -> None:
         """A timeout at ``t`` (when ``bay`` turns green) that applies the milestones due then.
@@ -224,9 +315,8 @@ class BayCharging:
         nudged up by the last bit if rounding would make the timeout fire just before ``t`` (it would
         then find the milestone not yet due).
         """
-        if bay.wake_session == session:
+        if not bay.wake_for(session):
             return
-        bay.wake_session = session
         now = self.env.now
         if delay is None:
             delay = max(0.0, t - now)
@@ -242,8 +332,7 @@ class BayCharging:
         """Power cap: the session starts now that ``bay`` has a charger; milestones are timeouts."""
         if bay.session != session:  # pragma: no cover - removed while waiting; cancel() handles it
             return
-        bay.t_start = self.env.now
-        bay.charging = True
+        bay.start_charging(self.env.now)
         bay_pack = bay.pack
         assert bay_pack is not None, "a charge session starts with its pack in the bay"
         bay_pack.start_charging(self.curve, bay.t_start)
@@ -251,7 +340,7 @@ class BayCharging:
             self._schedule_full(bay, session)
             return
         to_green = self.curve.time_to_soc_h(bay.soc0, self.ready)
-        bay.t_green = bay.t_start + to_green
+        bay.green_at(bay.t_start + to_green)
         if self._next_greens is not None:
             self._seq += 1
             heapq.heappush(self._next_greens, (bay.t_green, self._seq, bay, session))
@@ -279,7 +368,7 @@ class BayCharging:
         if bay.session != session:
             return
         self._end_session(bay, 1.0)
-        bay.full = True
+        bay.turn_full()
 
     # -- battery health: quarantine and replacement ----------------------------------------------------
     def bay_path(self, bay: Bay) -> tuple[float, float | None]:

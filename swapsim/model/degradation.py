@@ -215,6 +215,10 @@ class FadeState:
         """Capacity as a fraction of the pack's own initial capacity: ``1 - q_cal - q_cyc``."""
         return max(0.0, 1.0 - self.q_cal - self.q_cyc)
 
+    def pass_days(self, days: float) -> None:
+        """``days`` more of age, with no ageing counted (the health model is off)."""
+        self.days += days
+
     def age_calendar(self, model: CellModel, days: float, t_kelvin: float, soc: float) -> None:
         """Calendar ageing over ``days`` at constant temperature and mean state of charge."""
         if days > 0:

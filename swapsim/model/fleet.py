@@ -23,7 +23,7 @@ from swapsim.model.pack import Pack
 from swapsim.model.registries import CHARGING_POLICIES, POWER_STRATEGIES
 from swapsim.model.robot import Robot, build_robot
 from swapsim.model.station import Station
-from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
+from swapsim.model.station_index import StationChoiceIndex, indexed
 from swapsim.model.workload import DutyCalendar, ShiftManager, TaskBoard
 from swapsim.scenario import Scenario, TaskSpec
 from swapsim.streams import Streams
@@ -81,10 +81,9 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
         starts.append((step, elapsed, soc if scenario.fleet.initial_soc == "staggered" else 1.0))
     robot_packs = [tuple(new_pack(start[2] if k == 0 else 1.0) for k in range(n_packs)) for start in starts]
     index = indexed(scenario.policy.station_choice, kind, len(scenario.stations))
-    station_class = IndexedStation if index else Station
     health = HealthMonitor(env, scenario, streams, recorder, packs)  # holds ``packs``, filled below
     for i, spec in enumerate(scenario.stations):
-        station = station_class(
+        station = Station(
             env,
             i,
             spec,

@@ -35,7 +35,6 @@ Times in hours here, days inside the fade model.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,46 +44,36 @@ import simpy
 
 from swapsim.metrics.battery import PacksAtHorizon
 from swapsim.model.calendar_rates import CalendarTable
-from swapsim.model.degradation import CHEMISTRIES, HEALTH_FLOOR, FadeState, celsius_to_kelvin
+from swapsim.model.degradation import CHEMISTRIES, CellModel, FadeState, celsius_to_kelvin
+from swapsim.model.health_check import HealthCheck
 from swapsim.model.pack import Pack
+from swapsim.model.pack_record import PACK_STATUSES, PackRecord
 from swapsim.model.stressors import PackStress, PackTrace
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
-from swapsim.streams import BlockDraws, Streams
+from swapsim.streams import Streams
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.station import Bay, Station
     from swapsim.scenario import Scenario
 
-__all__ = ["PackRecord", "HealthMonitor", "PACK_STATUSES"]
-
-PACK_STATUSES = ("in_robot", "in_bay", "quarantined", "with_technician", "retired")
-"""Where a pack can be; a pack is in exactly one."""
+__all__ = ["PackRecord", "HealthMonitor", "PACK_STATUSES", "AgeingConditions"]
 
 
-@dataclass(slots=True, eq=False)
-class PackRecord:
-    """One pack's ageing state and history (mutable; owned by the monitor)."""
+@dataclass(frozen=True, slots=True)
+class AgeingConditions:
+    """Where packs age: the cell model, the temperatures of the places (kelvin) and the ``k_cal``
+    tables by temperature, shared by the packs (built on first use; the dict is filled in place)."""
 
-    pack: Pack
-    fade: FadeState
-    status: str
-    t_last: float = 0.0
-    """Time (h) up to which the pack has been aged."""
-    soc_out: float = 1.0
-    """Charge when last handed to a robot."""
-    throughput_out_wh: float = 0.0
-    """Pack throughput when last handed to a robot (Wh)."""
-    station: "Station | None" = None
-    bay: "Bay | None" = None
-    warned_h: float = math.nan
-    ordered: bool = False
-    quarantined_h: float = math.nan
-    quarantine_reason: str = ""
-    retired_h: float = math.nan
-    entered_h: float = 0.0
-    stress: PackStress | None = None
-    """The pack's ageing path (None when packs do not age); the pack is told of it (``Pack.age_along``)."""
+    model: CellModel
+    t_robot_k: float
+    t_bay_k: float
+    tables: dict[float, CalendarTable]
+
+    @property
+    def t_shelf_k(self) -> float:
+        """Spare packs on the shelf and with a technician are stored at the bays' temperature [G]."""
+        return self.t_bay_k
 
 
 class HealthMonitor:
@@ -109,31 +98,22 @@ class HealthMonitor:
         battery = scenario.battery
         self.end_of_life = battery.life == "end"  # packs start at end of life, held: no ageing, no health alerts
         self.ageing = battery.ageing and not self.end_of_life
-        self._growth = battery.resistance_growth
-        self.model = CHEMISTRIES[battery.chemistry]
-        self.t_robot_k = celsius_to_kelvin(battery.temperature_c.in_robot)
-        self.t_bay_k = celsius_to_kelvin(battery.temperature_c.in_bay)
-        self.t_shelf_k = self.t_bay_k
-        """Spare packs on the shelf and with a technician are stored at the bays' temperature [G]."""
-        self.tables: dict[float, CalendarTable] = {}
-        """``k_cal`` tables by temperature (kelvin), shared by the packs (built on first use)."""
+        self.where = AgeingConditions(
+            CHEMISTRIES[battery.chemistry],
+            celsius_to_kelvin(battery.temperature_c.in_robot),
+            celsius_to_kelvin(battery.temperature_c.in_bay),
+            {},
+        )
         self.trace: PackTrace | None = None
         """Optional bounded trace of chosen packs' paths (:meth:`follow`)."""
-        self._deliveries: deque[float] = deque([0.0] * scenario.technicians.spare_packs)
-        """When each pack now on the shelf or on order arrives there (h), first out first (fixed lead time)."""
-        self.spec = scenario.health
         self.records: dict[int, PackRecord] = {}
         self.initial_packs = 0
         self.crew = TechnicianCrew(env, scenario.technicians, streams, recorder, self.new_pack)
         self.stations: list["Station"] = []
         self.robots: list[Any] = []
         """The robots (their packs are surveyed; a robot in a quiet stretch is synced first)."""
-        self.horizon_h = scenario.horizon
-        self.survey_h = scenario.output.health_bin_width
-        n_st = len(scenario.stations)
-        # Standard normal check noise and uniform fault draws, each station's from its own streams.
-        self._noise = [BlockDraws(streams.get("health_check", i).standard_normal) for i in range(n_st)]
-        self._fault = [BlockDraws(streams.get("pack_fault", i).random) for i in range(n_st)]
+        self.checker = HealthCheck(scenario, streams, recorder, self.ageing, self.end_of_life, self._order)
+        """The drop-off check (:mod:`swapsim.model.health_check`)."""
 
     # -- registration ------------------------------------------------------------------------------
     def follow(self, trace: PackTrace) -> None:
@@ -142,8 +122,7 @@ class HealthMonitor:
         for pack_id, rec in self.records.items():
             stress = rec.stress
             if stress is not None and trace.wants(pack_id):
-                stress.trace = trace
-                stress._mark()
+                stress.follow(trace)
 
     def register(
         self,
@@ -172,6 +151,20 @@ class HealthMonitor:
         else:
             fade = FadeState()
         now = self.env.now
+        pack.age_to(fade.health)
+        stress = None
+        if self.ageing:
+            where = self.where
+            stress = PackStress(
+                pack,
+                fade,
+                where.model,
+                where.tables,
+                now if since_h is None else since_h,
+                where.t_robot_k if status == "in_robot" else where.t_bay_k,
+                self.trace,
+            )
+            pack.age_along(stress)
         rec = PackRecord(
             pack,
             fade,
@@ -182,21 +175,9 @@ class HealthMonitor:
             station=station,
             bay=bay,
             entered_h=now,
+            stress=stress,
         )
         self.records[pack.id] = rec
-        pack.health = fade.health
-        if self.ageing:
-            start = now if since_h is None else since_h
-            rec.stress = PackStress(
-                pack,
-                fade,
-                self.model,
-                self.tables,
-                start,
-                self.t_robot_k if status == "in_robot" else self.t_bay_k,
-                self.trace,
-            )
-            pack.age_along(rec.stress)
         return rec
 
     def start(self, robots: list[Any], stations: list["Station"]) -> None:
@@ -223,30 +204,26 @@ class HealthMonitor:
             soc=self.scenario.technicians.new_pack_soc,
         )
         self.packs.append(pack)
-        pack.location = f"technician:{member}"
+        pack.move_to(f"technician:{member}")
         now = self.env.now
-        delivered = self._deliveries.popleft() if self._deliveries else now
+        delivered = self.crew.stock.arrived_h(now)
         self.register(pack, "with_technician", since_h=min(delivered, now))
         stress = self.records[pack.id].stress
         if stress is not None:
-            stress.move(now, self.t_shelf_k)  # its time on the shelf, at the storage charge
+            stress.move(now, self.where.t_shelf_k)  # its time on the shelf, at the storage charge
         return pack
 
     # -- events at the stations ----------------------------------------------------------------------
     def handed_out(self, pack: Pack, station: "Station", stay: tuple[float, float | None] | None) -> None:
         """``pack`` leaves its bay for a robot now; ``stay``: (charge on arrival, time its charger
-        started or None) from :meth:`Station.bay_path` (None when packs do not age)."""
+        started or None) from :meth:`BayCharger.bay_path <swapsim.model.charging.BayCharger.bay_path>` (None when packs do not age)."""
         rec = self.records[pack.id]
         now = self.env.now
         stress = rec.stress
         if stress is not None and stay is not None:
             self._bay_path(stress, station, stay, now)
-            stress.move(now, self.t_robot_k)
-        rec.t_last = now
-        rec.soc_out = pack.soc
-        rec.throughput_out_wh = pack.throughput_wh
-        rec.status = "in_robot"
-        rec.station = rec.bay = None
+            stress.move(now, self.where.t_robot_k)
+        rec.handed_out(now)
 
     @staticmethod
     def _bay_path(stress: PackStress, station: "Station", stay: tuple[float, float | None], now: float) -> None:
@@ -267,63 +244,23 @@ class HealthMonitor:
         if stress is not None:
             stress.sync(now)
             stress.close_at_minimum()
-            stress.move(now, self.t_bay_k)
-        rec.t_last = now
-        rec.status = "in_bay"
-        return self.check(rec, station)
-
-    def check(self, rec: PackRecord, station: "Station") -> str:
-        """The station's health check of a pack just dropped off; alerts and orders as it finds."""
-        spec = self.spec
-        now = self.env.now
-        true = rec.pack.health
-        i = station.index
-        estimated = true + spec.check_noise_sd * self._noise[i].next()
-        # No draw when faults are off: the stream is this check's own, so nothing else moves.
-        rate = spec.fault_rate_per_cycle
-        fault = rate > 0 and self._fault[i].next() < rate
-        rec_ = self.recorder
-        rec_.pack_checked(i, rec.pack.id, estimated, true, now)
-        warn, retire = (-math.inf, -math.inf) if self.end_of_life else (spec.warn_below, spec.retire_below)
-        if estimated < warn and math.isnan(rec.warned_h):
-            rec.warned_h = now
-            rec_.alert("warning", i, rec.pack.id, estimated, true, now)
-            self._order(rec)
-        reason = ""
-        if fault:
-            reason = "fault"
-        elif (
-            estimated < retire
-            or true <= HEALTH_FLOOR
-            or (
-                self.ageing  # without ageing (or held at end of life) the ratio is not checked
-                and self.resistance_ratio(rec) >= spec.retire_resistance_ratio
-            )
-        ):
-            reason = "retirement"
-        if reason:
-            rec_.alert(reason, i, rec.pack.id, estimated, true, now)
-            self._order(rec)
-        return reason
+            stress.move(now, self.where.t_bay_k)
+        rec.dropped_off(now)
+        return self.checker.check(rec, station.index, now)
 
     def resistance_ratio(self, rec: PackRecord) -> float:
         """Internal resistance relative to new: ``1 + growth (1 - retained capacity)``."""
-        return 1.0 + self._growth * (1.0 - rec.fade.retained)
+        return self.checker.resistance_ratio(rec)
 
     def _order(self, rec: PackRecord) -> None:
-        if not rec.ordered:
-            rec.ordered = True
+        if rec.order_once():
             self.crew.stock.order()
-            self._deliveries.append(self.env.now + self.crew.stock.lead_time_h)
 
     def quarantined(self, pack: Pack, station: "Station", bay: "Bay", reason: str) -> None:
         """The station has put ``pack`` aside in ``bay``: raise the job to replace it."""
         rec = self.records[pack.id]
         now = self.env.now
-        rec.status = "quarantined"
-        rec.station, rec.bay = station, bay
-        rec.quarantined_h = now
-        rec.quarantine_reason = reason
+        rec.quarantine(station, bay, now, reason)
         self.recorder.pack_quarantined(station.index, pack.id, reason, now)
         self.crew.submit(
             TechnicianJob("replace_pack", station.index, self._replace, needs_pack=True, target=bay, pack_id=pack.id)
@@ -337,25 +274,17 @@ class HealthMonitor:
         old = station.bay_pack(bay)
         rec = self.records[old.id]
         self._age_idle(rec, now)
-        rec.stress = None
-        old.age_along(None)
-        rec.status = "retired"
-        rec.retired_h = now
-        rec.station = rec.bay = None
-        new_rec = self.records[new.id]
-        new_rec.t_last = now
-        new_rec.status = "in_bay"
-        new_rec.station, new_rec.bay = station, bay
-        new_rec.entered_h = now
+        rec.retire(now)
+        self.records[new.id].enter_bay(station, bay, now)
         station.replace_quarantined(bay, new)
-        old.location = "retired"
+        old.move_to("retired")
         self.recorder.pack_replaced(station.index, old.id, new.id, now)
 
     # -- lazy ageing and the survey ------------------------------------------------------------------
     def _path_to(self, rec: PackRecord, stress: PackStress, now: float) -> None:
         """Fold ``rec``'s path since its last event into ``stress`` up to ``now``."""
         if rec.status == "in_bay" and rec.station is not None and rec.bay is not None:
-            self._bay_path(stress, rec.station, rec.station.bay_path(rec.bay), now)
+            self._bay_path(stress, rec.station, rec.station.charger.bay_path(rec.bay), now)
         elif stress.live:
             stress.sync(now)
         else:
@@ -366,8 +295,8 @@ class HealthMonitor:
         if stress is not None:
             self._path_to(rec, stress, now)
             stress.settle(now)
-            rec.pack.health = rec.fade.health
-        rec.t_last = now
+            rec.pack.age_to(rec.fade.health)
+        rec.aged_to(now)
 
     def health_now(self, rec: PackRecord) -> float:
         """The pack's health now, its path since its last event and its open cycle window included
@@ -410,8 +339,8 @@ class HealthMonitor:
         while True:
             self.snapshot()
             k += 1
-            t_next = k * self.survey_h
-            if t_next >= self.horizon_h - 1e-9:
+            t_next = k * self.scenario.output.health_bin_width
+            if t_next >= self.scenario.horizon - 1e-9:
                 return
             yield env.timeout(t_next - env.now)
 

@@ -179,6 +179,18 @@ class Pack:
         self.soc = soc
         return soc
 
+    def age_to(self, health: float) -> None:
+        """The pack's capacity is now ``health`` of its rated capacity (the ageing model's answer)."""
+        self.health = health
+
+    def move_to(self, location: str) -> None:
+        """The pack is now at ``location`` (a robot's, a bay's or a technician's label, or ``"retired"``)."""
+        self.location = location
+
+    def count_cycle(self) -> None:
+        """One more swap cycle: the pack was dropped off drained at a station."""
+        self.cycles += 1
+
     def set_soc(self, soc: float) -> None:
         """Set the state of charge exactly, counting the energy drawn if it fell (snap at an event)."""
         if soc < self.soc:

@@ -23,10 +23,11 @@ is at least one unit in the last place of the walk). So among the stations at F'
 before F and dirty or unsure can beat or change anything; the stations at a shorter walk are
 scanned as the lazy scan does. The views built are exactly those of the lazy scan that change
 something (a milestone applied, or a key that can win), in the same order, so a run is
-bit-identical with or without the index. The stations of an indexed fleet are
-:class:`IndexedStation`: they keep the masks current through :meth:`StationChoiceIndex.changed` and
-:meth:`StationChoiceIndex.armed`, each O(1) (heap pushes O(log stations)), so a fleet without an index
-pays nothing. A choice costs O(1) bit operations plus one view per station it has to look at.
+bit-identical with or without the index. The index subscribes to each station at construction
+(:meth:`~swapsim.model.station.Station.watch`, the station's one notifier), which keeps the masks
+current through :meth:`StationChoiceIndex.changed`, :meth:`StationChoiceIndex.armed` and
+:meth:`StationChoiceIndex.up_changed`, each O(1) (heap pushes O(log stations)); a station nobody
+watches pays one test of ``None`` per change. A choice costs O(1) bit operations plus one view per station it has to look at.
 """
 
 from __future__ import annotations
@@ -35,14 +36,10 @@ import heapq
 import math
 from collections.abc import Sequence
 
-import simpy
-
-from swapsim.model.pack import Pack
-from swapsim.model.places import Bay
 from swapsim.model.policies import STATION_RULES, expected_wait_h
 from swapsim.model.station import Station
 
-__all__ = ["IndexedStation", "MIN_STATIONS", "StationChoiceIndex", "indexed"]
+__all__ = ["MIN_STATIONS", "StationChoiceIndex", "indexed"]
 
 MIN_STATIONS = 3
 """An index is kept from this many stations (with two, the lazy scan is as cheap)."""
@@ -54,69 +51,16 @@ def indexed(rule: str, strategy: str, n_stations: int) -> bool:
     return rule == "shortest_wait" and strategy != "plug_in" and n_stations >= MIN_STATIONS
 
 
-class IndexedStation(Station):
-    """A station that tells the fleet's :class:`StationChoiceIndex` (``choice``) of every change a view
-    would see: busy, queue, incoming and green counts (before any listener is told of a freed
-    position: it may choose a station at once), new charge milestones, outages."""
-
-    choice: "StationChoiceIndex"
-    """Set by the index, which is built before the bays are stocked."""
-
-    def heading_here(self, robots: int) -> None:
-        super().heading_here(robots)
-        self.choice.changed(self)
-
-    def request_position(self) -> simpy.Event | None:
-        req = super().request_position()
-        self.choice.changed(self)
-        return req
-
-    def release_position(self) -> None:
-        super().release_position()
-        self.choice.changed(self)
-
-    def withdraw_request(self, req: simpy.Event) -> None:
-        super().withdraw_request(req)
-        self.choice.changed(self)
-
-    def _tell_freed(self) -> None:  # a position was handed over (or a dock freed)
-        self.choice.changed(self)
-        super()._tell_freed()
-
-    def take_green(self) -> Bay | None:
-        bay = super().take_green()
-        self.choice.changed(self)
-        return bay
-
-    def _turn_green(self, bay: Bay, t: float | None = None) -> None:
-        super()._turn_green(bay, t)
-        self.choice.changed(self)
-
-    def _insert(self, bay: Bay, pack: Pack) -> None:
-        super()._insert(bay, pack)
-        self.choice.armed(self)  # a new charge session: new milestones
-
-    def go_down(self) -> None:
-        super().go_down()
-        self.choice.down += 1
-
-    def come_up(self) -> None:
-        super().come_up()
-        self.choice.down -= 1
-
-
 class StationChoiceIndex:
     """The free, dirty and unsure stations of a fleet as bit masks in order of walk (see the module).
 
     Args:
-        stations: all stations, in scenario order (:class:`IndexedStation`); each gets ``choice = self``.
+        stations: all stations, in scenario order; the index subscribes to each (:meth:`Station.watch`).
     """
 
     def __init__(self, stations: Sequence[Station]) -> None:
         if STATION_RULES["shortest_wait"] is not expected_wait_h:  # pragma: no cover - a changed rule
             raise ValueError("StationChoiceIndex answers for expected_wait_h only")
-        if not all(isinstance(s, IndexedStation) for s in stations):
-            raise TypeError("StationChoiceIndex needs IndexedStation stations (they keep it current)")
         self.stations = list(stations)
         n = len(self.stations)
         travel = [s.travel_h for s in self.stations]
@@ -131,31 +75,35 @@ class StationChoiceIndex:
         """For each place in the order, the first place with the same walk."""
         for p in range(1, n):
             self.group_start[p] = self.group_start[p - 1] if self.walk[p] == self.walk[p - 1] else p
-        self.positions = [s.spec.positions for s in self.stations]
         self.max_walk_h = max(travel)
         self.free = 0
         self.dirty = 0
         self.unsure = 0
         for s in self.stations:
-            smh, walk = s.swap_mean_h, s.travel_h
-            if s.chargers is not None or not (smh > 0.0 and walk + smh / s.spec.positions > walk):
+            smh, walk = s.swap.mean_h, s.travel_h
+            if s.charger.chargers is not None or not (smh > 0.0 and walk + smh / s.spec.positions > walk):
                 self.unsure |= self.bit[s.index]
         self.down = 0
-        """Stations down now (an outage): the choice is then left to the lazy scan."""
+        """Bit mask of the stations down now (an outage): the choice is then left to the lazy scan."""
         self._alarm_h = [math.inf] * n
         self._alarms: list[tuple[float, int]] = []
         for s in self.stations:
-            s.choice = self
-            self.down += not s.up
-            self.changed(s)
-            self.armed(s)
+            s.watch(self)
 
     # -- kept current by the stations ---------------------------------------------------------------
+    def up_changed(self, station: Station) -> None:
+        """``station`` went down (an outage) or came back up."""
+        if station.up:
+            self.down &= ~self.bit[station.index]
+        else:
+            self.down |= self.bit[station.index]
+
     def changed(self, station: Station) -> None:
         """``station``'s busy, queue, incoming or green count changed: update its free bit."""
-        waiting = station.queued + station.incoming
+        positions = station.positions
+        waiting = positions.queued + station.incoming
         bit = self.bit[station.index]
-        if station.busy + waiting < self.positions[station.index] and len(station.green) > waiting:
+        if positions.busy + waiting < positions.capacity and len(station.charger.green) > waiting:
             self.free |= bit
         else:
             self.free &= ~bit
@@ -163,7 +111,7 @@ class StationChoiceIndex:
     def armed(self, station: Station) -> None:
         """``station`` may have a new charge milestone: keep an alarm at or before its next one."""
         i = station.index
-        t = station.next_milestone_h()
+        t = station.charger.next_milestone_h()
         if t < self._alarm_h[i] and not self.dirty & self.bit[i]:
             self._alarm_h[i] = t
             heapq.heappush(self._alarms, (t, i))
@@ -176,7 +124,7 @@ class StationChoiceIndex:
             if t != alarm_h[i]:
                 continue  # superseded by an earlier alarm
             alarm_h[i] = math.inf
-            nxt = stations[i].next_milestone_h()
+            nxt = stations[i].charger.next_milestone_h()
             if nxt <= now:
                 self.dirty |= self.bit[i]
             elif nxt < math.inf:
@@ -190,7 +138,7 @@ class StationChoiceIndex:
 
     def _due(self, station: Station, now: float) -> bool:
         """Whether ``station`` has a milestone due by ``now`` (a stale dirty bit is cleared)."""
-        if station.next_milestone_h() <= now:
+        if station.charger.next_milestone_h() <= now:
             return True
         self._clean(station)
         return False

@@ -36,29 +36,22 @@ otherwise, temperatures in kelvin (degC in the trace), SOC as a fraction of the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CellModel, FadeState
 from swapsim.model.pack_trace import PackTrace
+from swapsim.model.stress_charge import REST_RATE_PER_H, fold_charge
+from swapsim.model.stress_place import AgeingPlace
 
 if TYPE_CHECKING:
     from swapsim.model.pack import ChargeCurve, Pack
 
 __all__ = ["PackStress", "PackTrace", "REST_RATE_PER_H", "WINDOW_MAX_H"]
 
-REST_RATE_PER_H = 1e-2
-"""Below this ``|dSOC/dt|`` (1/h) a piece counts as rest in the C-rate (BLAST-Lite's storage cut)."""
 WINDOW_MAX_H = 24.0
 """A cycle window closes at the latest this long after it opened (BLAST-Lite's daily breakpoints)."""
-
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
-_GL = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
-"""6-point Gauss-Legendre nodes and weights on [0, 1]."""
 
 
 class PackStress:
@@ -81,10 +74,7 @@ class PackStress:
     __slots__ = (
         "pack",
         "fade",
-        "model",
-        "tables",
-        "table",
-        "kelvin",
+        "place",
         "t",
         "soc",
         "t_cal",
@@ -94,12 +84,8 @@ class PackStress:
         "w_fast",
         "w_lo",
         "w_hi",
-        "w_hours",
-        "t_here",
         "direction",
         "trace",
-        "t_c",
-        "ageing",
         "live",
     )
 
@@ -116,9 +102,6 @@ class PackStress:
     ) -> None:
         self.pack = pack
         self.fade = fade
-        self.model = model
-        self.tables = tables
-        self.ageing = ageing
         self.live = True
         """False for a preview copy: it never reads nor writes the pack."""
         self.t = t_h
@@ -127,43 +110,34 @@ class PackStress:
         self.cal_int = 0.0
         self.direction = 0
         self.trace = trace if trace is not None and trace.wants(pack.id) else None
-        self.kelvin = kelvin
-        self.table = self._table(kelvin)
-        self.t_c = kelvin - 273.15
+        self.place = AgeingPlace(model, tables, kelvin, t_h, ageing)
+        """The cell model, the place's temperature and the open window's temperatures."""
         self._open_window(t_h)
-        self._mark()
+        self.mark()
 
     # -- bookkeeping ---------------------------------------------------------------------------------
-    def _table(self, kelvin: float) -> CalendarTable:
-        table = self.tables.get(kelvin)
-        if table is None:
-            table = self.tables[kelvin] = CalendarTable(self.model, kelvin)
-        return table
-
     def _open_window(self, t_h: float) -> None:
         self.w_t0 = t_h
         self.w_abs = 0.0
         self.w_fast = 0.0
         self.w_lo = self.w_hi = self.soc
-        self.w_hours: dict[float, float] = {}
-        """Hours in the open window at each earlier temperature (kelvin) of it."""
-        self.t_here = t_h
-        """Since when the open window has been at the current temperature."""
+        self.place.open_window(t_h)
 
-    def _window_hours(self) -> dict[float, float]:
-        """Hours of the open window at each temperature (kelvin), the current place included."""
-        hours = dict(self.w_hours)
-        here = self.t - self.t_here
-        if here > 0.0:
-            hours[self.kelvin] = hours.get(self.kelvin, 0.0) + here
-        return hours
+    @property
+    def pack_id(self) -> int:
+        return self.pack.id
 
-    def _mark(self) -> None:
+    def follow(self, trace: PackTrace) -> None:
+        """Keep this pack's path in ``trace`` from now on (its point now first)."""
+        self.trace = trace
+        self.mark()
+
+    def mark(self) -> None:
         if self.trace is not None:
-            self.trace.add(self.pack.id, self.t, self.soc, self.t_c)
+            self.trace.add(self.pack.id, self.t, self.soc, self.place.t_c)
 
     # -- the path ------------------------------------------------------------------------------------
-    def _piece(self, t1: float, s1: float, cal_int: float, fast: float) -> None:
+    def piece(self, t1: float, s1: float, cal_int: float, fast: float) -> None:
         """Fold in one piece of the path from (self.t, self.soc) to (t1, s1) that stays in the open
         window: ``cal_int`` the integral of ``k_cal`` over it (rate x h), ``fast`` its |dSOC| at rates
         of at least :data:`REST_RATE_PER_H`."""
@@ -186,17 +160,17 @@ class PackStress:
         while t1 > self.t:
             end = self.window_end()
             tb = t1 if t1 <= end else end
-            self._piece(tb, self.soc, self.table.rate(self.soc) * (tb - self.t), 0.0)
+            self.piece(tb, self.soc, self.place.table.rate(self.soc) * (tb - self.t), 0.0)
             if tb >= end:
                 self.close_window()
-        self._mark()
+        self.mark()
 
-    def _linear_to(self, t1: float, s1: float) -> None:
+    def linear_to(self, t1: float, s1: float) -> None:
         """A piece linear in time from the current point to (t1, s1), split at window ends."""
         while True:
             dt = t1 - self.t
             if dt <= 0.0:
-                self._jump(s1)
+                self.jump(s1)
                 return
             end = self.window_end()
             if t1 > end:  # split at the window's end
@@ -212,12 +186,15 @@ class PackStress:
     def _linear_piece(self, t1: float, s1: float) -> None:
         dt = t1 - self.t
         ds = abs(s1 - self.soc)
-        self._turn(s1 - self.soc)
-        self._piece(
-            t1, s1, self.table.mean_linear(self.soc, s1) * dt, ds if dt > 0.0 and ds / dt >= REST_RATE_PER_H else 0.0
+        self.turn(s1 - self.soc)
+        self.piece(
+            t1,
+            s1,
+            self.place.table.mean_linear(self.soc, s1) * dt,
+            ds if dt > 0.0 and ds / dt >= REST_RATE_PER_H else 0.0,
         )
 
-    def _jump(self, s1: float) -> None:
+    def jump(self, s1: float) -> None:
         """An instantaneous change of charge (a snap at an event, a rescue charge, a top-up)."""
         ds = s1 - self.soc
         if -1e-9 < ds < 1e-9:  # rounding between two closed forms of the same charge: no change
@@ -225,10 +202,10 @@ class PackStress:
             self.w_lo = min(self.w_lo, s1)
             self.w_hi = max(self.w_hi, s1)
         else:
-            self._turn(ds)
-            self._piece(self.t, s1, 0.0, abs(ds))
+            self.turn(ds)
+            self.piece(self.t, s1, 0.0, abs(ds))
 
-    def _turn(self, ds: float) -> None:
+    def turn(self, ds: float) -> None:
         """Direction bookkeeping: a rise after a fall is a minimum, which closes the cycle window."""
         if ds > 0.0:
             if self.direction < 0 and self.w_abs > 0.0:
@@ -243,7 +220,7 @@ class PackStress:
 
     def _adopt(self, soc: float) -> None:
         self.soc = self.w_lo = self.w_hi = soc
-        self._mark()
+        self.mark()
 
     def sync(self, t_h: float) -> None:
         """Hold to ``t_h``, then take the pack's charge as it is now (a change not reported: a jump)."""
@@ -252,8 +229,8 @@ class PackStress:
         if t_h > self.t:
             self.hold(t_h)
         if self.live and self.pack.soc != self.soc:
-            self._jump(self.pack.soc)
-            self._mark()
+            self.jump(self.pack.soc)
+            self.mark()
 
     def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
         """The pack's charge went linearly from ``soc0`` at ``t0`` to ``soc1`` at ``t1`` (a draw)."""
@@ -264,7 +241,8 @@ class PackStress:
         ``t1s[k]`` (one call for the draws of a quiet stretch, :mod:`swapsim.model.robot.quiet`)."""
         t, soc = self.t, self.soc
         end = self.w_t0 + WINDOW_MAX_H
-        table = self.table
+        place = self.place
+        table = place.table
         antiderivative = table.antiderivatives(socs)  # one per charge along the run
         trace = self.trace
         cal_int, w_abs, w_fast, w_lo = self.cal_int, self.w_abs, self.w_fast, self.w_lo
@@ -288,8 +266,8 @@ class PackStress:
                     self.direction = -1
                 if trace is not None:
                     if t0 > t:
-                        trace.add(self.pack.id, t0, soc0, self.t_c)
-                    trace.add(self.pack.id, t1, soc1, self.t_c)
+                        trace.add(self.pack.id, t0, soc0, place.t_c)
+                    trace.add(self.pack.id, t1, soc1, place.t_c)
                 t, soc = t1, soc1
                 continue
             self.t, self.soc = t, soc
@@ -310,80 +288,15 @@ class PackStress:
         if t0 > self.t:
             self.hold(t0)
         if soc0 != self.soc:
-            self._jump(soc0)
-        self._linear_to(t1, soc1)
-        self._mark()
+            self.jump(soc0)
+        self.linear_to(t1, soc1)
+        self.mark()
 
     def charge(self, curve: "ChargeCurve", t0: float, t1: float, soc0: float | None = None) -> None:
         """Charging along ``curve`` from ``t0`` to ``t1`` (hold before ``t0``), from ``soc0`` (default:
-        the pack's charge now, for a charge not yet applied to the pack).
-
-        Constant current: a linear piece. Constant-voltage taper ``1 - (1 - soc_cv) exp(-x / tau)``:
-        pieces of a quarter time constant, ``k_cal`` integrated with Gauss-Legendre in time. At the
-        cut-off the BMS reads 100 % (a jump), then the charge holds.
-        """
-        if soc0 is None:
-            self.sync(t0)
-        else:
-            if t0 > self.t:
-                self.hold(t0)
-            self._jump(soc0)
-        tc, soc0 = self.t, self.soc
-        if t1 <= tc:
-            return
-        full_h = curve.time_to_full_h(soc0)
-        if full_h <= 0.0:
-            self._jump(1.0)
-            self._mark()
-            self.hold(t1)
-            return
-        x0 = curve._offset_h(soc0)
-        t_cv = tc - x0 if x0 < 0.0 else tc
-        t_full = tc + full_h
-        if t_cv > tc:
-            tb = t_cv if t_cv < t1 else t1
-            self._linear_to(tb, soc0 + curve.rate_c * (tb - tc) if tb < t_cv else curve.cv_soc)
-            self._mark()
-        stop = t_full if t_full < t1 else t1
-        if self.t < stop:
-            a = self.t
-            self._cv_to(curve, tc - x0, stop)
-            if self.trace is not None:  # the taper's shape, every quarter time constant (trace only)
-                self._trace_cv(curve, tc - x0, a, stop)
-        if t1 >= t_full:
-            self._jump(1.0)
-            self._mark()
-            self.hold(t1)
-
-    def _trace_cv(self, curve: "ChargeCurve", t_switch: float, a: float, b: float) -> None:
-        trace = self.trace
-        assert trace is not None
-        gap, tau = 1.0 - curve.cv_soc, curve.tau_h
-        n = max(1, int(math.ceil((b - a) / (0.25 * tau))))
-        for k in range(1, n):
-            t = a + (b - a) * k / n
-            trace.add(self.pack.id, t, 1.0 - gap * math.exp(-(t - t_switch) / tau), self.t_c)
-        self._mark()
-
-    def _cv_to(self, curve: "ChargeCurve", t_switch: float, t1: float) -> None:
-        """Along the CV taper (``t_switch``: time the curve's x = 0) to ``t1``, split at window ends."""
-        tau = curve.tau_h
-        gap = 1.0 - curve.cv_soc
-        s_fast = 1.0 - REST_RATE_PER_H * tau  # the taper's |dSOC/dt| = (1 - soc) / tau
-        rate = self.table.rate
-        while self.t < t1:
-            end = self.window_end()
-            tb = t1 if t1 <= end else end
-            a, dt = self.t, tb - self.t
-            s1 = 1.0 - gap * math.exp(-(tb - t_switch) / tau)
-            if s1 < self.soc:  # rounding at the start of the taper
-                s1 = self.soc
-            cal = dt * sum(w * rate(1.0 - gap * math.exp(-(a + x * dt - t_switch) / tau)) for x, w in _GL)
-            fast = max(0.0, min(s1, s_fast) - min(self.soc, s_fast))
-            self._turn(s1 - self.soc)
-            self._piece(tb, s1, cal, fast)
-            if tb >= end:
-                self.close_window()
+        the pack's charge now, for a charge not yet applied to the pack); see
+        :func:`~swapsim.model.stress_charge.fold_charge`."""
+        fold_charge(self, curve, t0, t1, soc0)
 
     # -- ageing updates ------------------------------------------------------------------------------
     def move(self, t_h: float, kelvin: float) -> None:
@@ -391,27 +304,20 @@ class PackStress:
         at the new place's temperature ``kelvin``."""
         self.sync(t_h)
         self.settle_calendar()
-        if kelvin != self.kelvin:
-            here = self.t - self.t_here
-            if here > 0.0:
-                self.w_hours[self.kelvin] = self.w_hours.get(self.kelvin, 0.0) + here
-            self.t_here = self.t
-            self.kelvin = kelvin
-            self.table = self._table(kelvin)
-            self.t_c = kelvin - 273.15
-            self._mark()
+        if self.place.move(self.t, kelvin):
+            self.mark()
 
     def settle_calendar(self) -> None:
         """Advance the calendar loss over the time since the last calendar update at the time-average
         ``k_cal`` of the path (equivalent time)."""
         hours = self.t - self.t_cal
         if hours > 0.0:
-            if self.ageing:
-                self.fade.age_calendar_rate(self.model, self.cal_int / hours, hours / 24.0)
+            if self.place.ageing:
+                self.fade.age_calendar_rate(self.place.model, self.cal_int / hours, hours / 24.0)
                 if self.live:
-                    self.pack.health = self.fade.health
+                    self.pack.age_to(self.fade.health)
             else:
-                self.fade.days += hours / 24.0
+                self.fade.pass_days(hours / 24.0)
         self.t_cal = self.t
         self.cal_int = 0.0
 
@@ -429,15 +335,11 @@ class PackStress:
         if self.w_abs > 0.0:
             hours, dod, c_rate, efc = self.window_stressors()  # at the health before this update, as BLAST
             self.settle_calendar()
-            if self.ageing and efc > 0.0:
-                k_cyc = self.model.k_cyc
-                if hours > 0.0:
-                    k = sum(h * k_cyc(kel, dod, c_rate) for kel, h in self._window_hours().items()) / hours
-                else:
-                    k = k_cyc(self.kelvin, dod, c_rate)
-                self.fade.age_cycles_rate(self.model, k, efc)
+            place = self.place
+            if place.ageing and efc > 0.0:
+                self.fade.age_cycles_rate(place.model, place.k_cyc(self.t, hours, dod, c_rate), efc)
                 if self.live:
-                    self.pack.health = self.fade.health
+                    self.pack.age_to(self.fade.health)
         self._open_window(self.t)
 
     def close_at_minimum(self) -> None:
@@ -449,15 +351,18 @@ class PackStress:
     def preview(self) -> "PackStress":
         """A copy to run ahead on (its own fade state and window; never touches the pack or a trace)."""
         other = PackStress.__new__(PackStress)
-        for name in PackStress.__slots__:
-            setattr(other, name, getattr(self, name))
-        other.fade = FadeState(
-            self.fade.q0, self.fade.wear, self.fade.q_cal, self.fade.q_cyc, self.fade.efc, self.fade.days
-        )
-        other.w_hours = dict(self.w_hours)
-        other.trace = None
-        other.live = False
+        other._run_ahead_of(self)
         return other
+
+    def _run_ahead_of(self, source: "PackStress") -> None:
+        """Become a copy of ``source`` that runs ahead on its own (:meth:`preview`)."""
+        for name in PackStress.__slots__:
+            setattr(self, name, getattr(source, name))
+        fade = source.fade
+        self.fade = FadeState(fade.q0, fade.wear, fade.q_cal, fade.q_cyc, fade.efc, fade.days)
+        self.place = source.place.copy()
+        self.trace = None
+        self.live = False
 
     def settle(self, t_h: float) -> None:
         """At the horizon or when the pack leaves the system: fold in everything up to ``t_h``,

@@ -145,6 +145,8 @@ class SpareStock:
         self.on_order = 0
         self.ordered = 0
         self.taken = 0
+        self._arrivals: deque[float] = deque([0.0] * initial)
+        """When each pack now on the shelf or on order arrives there (h), first out first (fixed lead time)."""
 
     def order(self) -> None:
         """Order one new pack; it arrives after the lead time."""
@@ -152,6 +154,11 @@ class SpareStock:
         self.ordered += 1
         self.recorder.spare_ordered(self.on_order, self.env.now)
         self.env.process(self.deliver())
+        self._arrivals.append(self.env.now + self.lead_time_h)
+
+    def arrived_h(self, now: float) -> float:
+        """When the pack a technician takes off the shelf now arrived there (h; ``now`` if unknown)."""
+        return self._arrivals.popleft() if self._arrivals else now
 
     def deliver(self) -> Generator[simpy.Event, Any, None]:
         """One order: wait the lead time, then put the pack on the shelf."""
@@ -197,6 +204,27 @@ class TechnicianJob:
     done_h: float = math.nan
     stock_waits: int = 0
     member: int = -1
+
+    def raised(self, now: float) -> None:
+        """The job is handed to the crew at ``now`` (h)."""
+        self.raised_h = now
+
+    def waited_for_stock(self) -> None:
+        """The job found the spare stock empty once more."""
+        self.stock_waits += 1
+
+    def started(self, member: int, now: float) -> None:
+        """Crew ``member`` takes the job at ``now`` (h)."""
+        self.member = member
+        self.started_h = now
+
+    def on_site(self, now: float) -> None:
+        """The technician reaches the station at ``now`` (h)."""
+        self.on_site_h = now
+
+    def done(self, now: float) -> None:
+        """The work ends at ``now`` (h)."""
+        self.done_h = now
 
 
 class TechnicianCrew:
@@ -244,7 +272,7 @@ class TechnicianCrew:
 
     def submit(self, job: TechnicianJob) -> None:
         """Raise a job now; it is taken by the first free technician on duty."""
-        job.raised_h = self.env.now
+        job.raised(self.env.now)
         self.queue.append(job)
         self.recorder.technician_job_raised(job.kind, job.station, self.env.now)
         self._dispatch()
@@ -255,7 +283,7 @@ class TechnicianCrew:
         while self.queue and self.idle:
             job = self.queue.popleft()
             if job.needs_pack and not self.stock.take():
-                job.stock_waits += 1
+                job.waited_for_stock()
                 self.waiting_for_stock.append(job)
                 self.recorder.spare_stockout(job.kind, job.station, self.env.now)
                 continue
@@ -284,20 +312,19 @@ class TechnicianCrew:
         """One technician does one job: travel (response time), work on site, complete it."""
         env = self.env
         rng = self.streams.get("technician", member)
-        job.member = member
-        job.started_h = env.now
+        job.started(member, env.now)
         self.busy += 1
         if pack is not None:
             self.carrying[pack.id] = pack
         self.recorder.technician_job_started(member, job.kind, job.station, env.now)
         yield env.timeout(self.spec.response_time.sample(rng))
-        job.on_site_h = env.now
+        job.on_site(env.now)
         self.recorder.technician_on_site(member, job.kind, job.station, env.now - job.raised_h, env.now)
         yield env.timeout(self.spec.job_duration.sample(rng))
         if pack is not None:
             self.carrying.pop(pack.id, None)
         job.complete(job, member, pack, env.now)
-        job.done_h = env.now
+        job.done(env.now)
         self.busy -= 1
         self.recorder.technician_job_done(member, job.kind, job.station, env.now)
         self.idle.append(member)

@@ -3,13 +3,8 @@
 Besides the continuous activity cycle (``workload.cycle``, run by :meth:`Robot.operate`), a scenario
 may give **task demand** (``workload.tasks``):
 
-* Tasks arrive by a non-homogeneous Poisson process whose rate is piecewise constant over a repeating
-  period (24 h by default): :class:`RateProfile`. Arrival times are drawn by inverting the cumulative
-  rate (one exponential draw per task, from the ``("task_arrivals",)`` stream), which is exact for
-  piecewise-constant rates.
-* A task is a work order: a location on the floor (uniform on the rectangle, ``("task_location",)``)
-  and a sequence of activities whose durations are drawn when the task arrives (``("task_steps",)``),
-  so every strategy or policy run with the same seed sees the very same tasks.
+* Tasks arrive, each with its location and steps, from a :class:`~swapsim.model.tasks.TaskSource`
+  (:mod:`swapsim.model.tasks`: the rate profile, the arrival, location and step streams).
 * The :class:`TaskBoard` queues tasks in arrival order and gives the oldest one to an idle robot
   (``fifo``: the robot idle longest; ``nearest``: the shortest rectilinear walk to the task), preferring
   robots that can do it on their packs (:func:`swapsim.model.policies.can_do_task`); if no idle robot can,
@@ -27,26 +22,22 @@ Times in hours, energies in Wh, powers in W, distances in m.
 from __future__ import annotations
 
 import bisect
-import itertools
-import math
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from operator import attrgetter, mul
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Generator, Iterable, Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import simpy
 
 from swapsim.model.policies import DISPATCH_RULES, best_robots, can_do_task, swap_early
 from swapsim.model.robot import Robot
-from swapsim.streams import BLOCK, BlockDraws
+from swapsim.model.tasks import RateProfile, Task, TaskSource, TaskStep
 
 if TYPE_CHECKING:
     from swapsim.metrics import Recorder
     from swapsim.model.roles import Worker
     from swapsim.model.station import Station
-    from swapsim.scenario import ArrivalSpec, Scenario, ShiftSpec
+    from swapsim.scenario import Scenario, ShiftSpec
 
 __all__ = [
     "RateProfile",
@@ -74,23 +65,6 @@ def manhattan_from_m(points: Iterable[tuple[float, float]], b: tuple[float, floa
     return [abs(x - bx) + abs(y - by) for x, y in points]
 
 
-def _locations(rng: np.random.Generator, width_m: float, depth_m: float) -> Callable[[], tuple[float, float]]:
-    """A function returning successive task locations, uniform on the floor: the same numbers as
-    ``(uniform(rng, 0.0, width_m), uniform(rng, 0.0, depth_m))`` per call, drawn ``BLOCK`` tasks at a
-    time (for a stream that feeds the locations alone; numpy computes ``low + (high - low) * u`` with
-    the same operations as :func:`swapsim.streams.uniform`)."""
-
-    def blocks() -> Iterator[Iterator[tuple[float, float]]]:
-        low = 0.0
-        while True:
-            u = rng.random(2 * BLOCK)
-            xs = low + (width_m - low) * u[0::2]
-            ys = low + (depth_m - low) * u[1::2]
-            yield zip(xs.tolist(), ys.tolist())
-
-    return itertools.chain.from_iterable(blocks()).__next__
-
-
 def _always(i: int) -> bool:
     """Every robot can do every task (dispatch that is not energy-aware)."""
     return True
@@ -100,72 +74,6 @@ _POSITION = attrgetter("position")
 
 _ENERGY_BUDGET = Robot.swap_budget_wh
 """The base robot's swap budget: all of its energy unless it goes at once (see :meth:`TaskBoard.feasible`)."""
-
-
-class RateProfile:
-    """A periodic piecewise-constant rate and the inverse of its integral.
-
-    Args:
-        starts_h: segment start times within the period, ascending, the first 0.
-        rates_per_h: rate in each segment (>= 0, at least one > 0).
-        period_h: length of the period.
-    """
-
-    def __init__(self, starts_h: Sequence[float], rates_per_h: Sequence[float], period_h: float) -> None:
-        if len(starts_h) != len(rates_per_h) or not starts_h or starts_h[0] != 0.0:
-            raise ValueError("need matching starts and rates, the first start at 0")
-        self.period = float(period_h)
-        self.starts = [float(x) for x in starts_h]
-        self.rates = [float(r) for r in rates_per_h]
-        self.ends = self.starts[1:] + [self.period]
-        self.per_period = sum(r * (e - s) for s, e, r in zip(self.starts, self.ends, self.rates))
-        if self.per_period <= 0:
-            raise ValueError("the rate must be positive somewhere")
-
-    @classmethod
-    def from_spec(cls, spec: "ArrivalSpec") -> "RateProfile":
-        return cls(
-            [seg.start for seg in spec.profile], [seg.rate_per_h * spec.scale for seg in spec.profile], spec.period
-        )
-
-    def rate(self, t: float) -> float:
-        """Rate at time ``t`` (per hour)."""
-        k = bisect.bisect_right(self.starts, t % self.period) - 1
-        return self.rates[k]
-
-    def cumulative(self, t: float) -> float:
-        """Expected arrivals in [0, t)."""
-        n, phase = divmod(t, self.period)
-        total = n * self.per_period
-        for s, e, r in zip(self.starts, self.ends, self.rates):
-            if phase <= s:
-                break
-            total += r * (min(phase, e) - s)
-        return total
-
-    def advance(self, t: float, mass: float) -> float:
-        """The time ``t' >= t`` at which ``mass`` expected arrivals have accumulated since ``t``.
-
-        With ``mass`` drawn from Exp(1) this is the next arrival of the Poisson process after ``t``.
-        """
-        n, phase = divmod(t, self.period)
-        base = n * self.period
-        whole = math.floor(mass / self.per_period) if mass > self.per_period else 0
-        if whole:  # skip whole periods at once (long gaps at low rates)
-            mass -= whole * self.per_period
-            base += whole * self.period
-        k = bisect.bisect_right(self.starts, phase) - 1
-        while True:
-            end = self.ends[k]
-            room = self.rates[k] * (end - phase)
-            if room >= mass and self.rates[k] > 0:
-                return base + phase + mass / self.rates[k]
-            mass -= room
-            k += 1
-            if k == len(self.starts):
-                k = 0
-                base += self.period
-            phase = self.starts[k]
 
 
 class DutyCalendar:
@@ -202,40 +110,13 @@ class DutyCalendar:
         return (n + 1) * self.period
 
 
-class TaskStep(NamedTuple):
-    """One activity of a task, its duration fixed when the task arrives.
-
-    A named tuple (immutable, and cheap to build: every task builds one per step)."""
-
-    activity: str
-    state: str
-    power_w: float
-    duration_h: float
-
-
-@dataclass(slots=True, eq=False)
-class Task:
-    """A work order. Mutable only in ``robot`` (who does it) and ``swap_first``."""
-
-    id: int
-    arrived_h: float
-    location: tuple[float, float]
-    steps: tuple[TaskStep, ...]
-    energy_wh: float
-    """Energy of the steps (the walk to the task not included)."""
-    robot: int | None = None
-    swap_first: bool = False
-
-
 class TaskBoard:
-    """Task arrivals, the queue of waiting tasks and the dispatcher.
+    """The queue of waiting tasks and the dispatcher (tasks arrive from its :class:`TaskSource`).
 
     Robots offer themselves with :meth:`offer` when idle and get an event that fires with a
     :class:`Task`, or with the string ``"swap"`` (opportunistic swap) or ``"duty"`` (go off duty).
 
-    Per task the board does little Python work: what a task type has in common (each step's activity,
-    state, power and sampler) is looked up once here; the streams that feed one distribution alone
-    (arrivals, locations) are drawn in blocks; each robot's energy is asked once per dispatch.
+    Per dispatch each robot's energy is asked once.
 
     Args:
         env: the simulation environment.
@@ -251,28 +132,14 @@ class TaskBoard:
         spec = scenario.workload.tasks
         assert spec is not None
         self.env = env
-        self.spec = spec
         self.recorder = recorder
         self.stations = stations
         self._by_walk = sorted(stations, key=lambda s: s.travel_h)
         """Stations by walk, nearest first (the first open one is the nearest open one)."""
-        self.profile = RateProfile.from_spec(spec.arrivals)
-        self.arrival_rng = streams.get("task_arrivals")
-        self.location_rng = streams.get("task_location")
-        self.steps_rng = streams.get("task_steps")
+        self.source = TaskSource(scenario, streams)
+        """When tasks arrive and what they ask for (:mod:`swapsim.model.tasks`)."""
         self.tie_rng = streams.get("dispatch")
-        # Each stream below feeds one thing only, so it may be drawn ahead in blocks: the same numbers.
-        self._next_mass = BlockDraws(lambda n: self.arrival_rng.exponential(1.0, n)).next
-        self._next_location = _locations(self.location_rng, spec.floor.width, spec.floor.depth)
         powers = scenario.power.activities
-        self.step_specs = [
-            (st.activity, "idle" if st.activity == "idle" else "working", powers[st.activity], st.duration)
-            for st in spec.steps
-        ]
-        self._activities = [a for a, _, _, _ in self.step_specs]
-        self._states = [state for _, state, _, _ in self.step_specs]
-        self._powers = [p for _, _, p, _ in self.step_specs]
-        self._samplers = [d.sample for _, _, _, d in self.step_specs]
         self.approach_w = powers[spec.approach_activity]
         self.speed_mps = scenario.travel.walking_speed
         self.walk_w = powers["walk"]
@@ -283,32 +150,19 @@ class TaskBoard:
         self.queue: deque[Task] = deque()
         self.idle: dict["Worker", tuple[float, simpy.Event]] = {}
         """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
-        self.next_id = 0
         if self.opportunistic_below is not None:
             for st in stations:
                 st.freed_listeners.append(self._station_freed)
 
     # -- arrivals ----------------------------------------------------------------------------------
-    def make_task(self) -> Task:
-        """A new task arriving now: its location and step durations drawn from their own streams."""
-        rng = self.steps_rng
-        durations = [sample(rng) for sample in self._samplers]
-        powers = self._powers
-        steps = tuple(map(TaskStep, self._activities, self._states, powers, durations))
-        # the steps' energy: the same products, summed in the same order, as over the steps themselves
-        task = Task(self.next_id, self.env.now, self._next_location(), steps, sum(map(mul, powers, durations)))
-        self.next_id += 1
-        return task
-
     def generate(self) -> Proc:
         """Create tasks forever at the profile's rate; each joins the queue and is dispatched at once if it can."""
         env = self.env
-        advance = self.profile.advance
-        next_mass = self._next_mass
+        source = self.source
         while True:
-            t_next = advance(env.now, next_mass())
+            t_next = source.next_arrival_h(env.now)
             yield env.timeout(t_next - env.now)
-            task = self.make_task()
+            task = source.make_task(env.now)
             self.queue.append(task)
             self.recorder.task_arrived(task.id, env.now)
             if self.idle:
@@ -323,7 +177,7 @@ class TaskBoard:
         queue = self.queue
         if queue and not self.idle:
             task = queue.popleft()
-            self._assign(task, robot, self.feasible(robot, task))
+            task.assign(robot.id, not self.feasible(robot, task))
             return task
         env = self.env
         call = simpy.Event(env)
@@ -393,14 +247,8 @@ class TaskBoard:
             else:
                 robot, ok = self._choose(task)
             queue.popleft()
-            self._assign(task, robot, ok)
+            task.assign(robot.id, not ok)  # it swaps first unless it can do it on its packs
             idle.pop(robot)[1].succeed(task)
-
-    @staticmethod
-    def _assign(task: Task, robot: "Worker", ok: bool) -> None:
-        """``task`` goes to ``robot``, which swaps first unless it can do it on its packs (``ok``)."""
-        task.robot = robot.id
-        task.swap_first = not ok
 
     def _choose(self, task: Task) -> tuple["Worker", bool]:
         """The idle robot (of two or more) that gets ``task`` by the dispatch rule, and whether it can do

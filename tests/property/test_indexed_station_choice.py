@@ -27,7 +27,7 @@ from swapsim.model.pack import Pack
 from swapsim.model.policies import choose_station, choose_station_lazily
 from swapsim.model.robot import Robot, build_robot
 from swapsim.model.station import Station
-from swapsim.model.station_index import IndexedStation, StationChoiceIndex, indexed
+from swapsim.model.station_index import StationChoiceIndex, indexed
 from swapsim.scenario import Scenario, scenario_from_dict
 
 DISTANCES_M = [0, 40, 80, 120]
@@ -105,7 +105,7 @@ def build(setup: dict[str, Any]) -> tuple[simpy.Environment, Scenario, list[Stat
     env = simpy.Environment()
     rec = Recorder(n_robots=1, stations=[(s.name, s.positions) for s in sc.stations], horizon_h=720.0, bin_width_h=1.0)
     keep = indexed(sc.policy.station_choice, "hot_swap", len(sc.stations))
-    cls = IndexedStation if keep else Station
+    cls = Station
     stations = [
         cls(env, i, spec, sc.policy.ready_threshold, 1.0, charger_power_w(sc, i), rec, np.random.default_rng(i))
         for i, spec in enumerate(sc.stations)
@@ -125,7 +125,7 @@ def recording_views(built: list[tuple[int, bool]]) -> Iterator[None]:
     view = Station.view
 
     def noted(self: Station) -> Any:
-        built.append((self.index, self.next_milestone_h() <= self.env.now))
+        built.append((self.index, self.charger.next_milestone_h() <= self.env.now))
         return view(self)
 
     Station.view = noted  # type: ignore[method-assign]

@@ -41,7 +41,7 @@ def test_model_invariants(data: dict) -> None:
     for station in fleet.stations:
         for bay in station.bays:
             if bay.pack is not None:
-                assert 0.0 <= station.bay_soc(bay) <= 1.0
+                assert 0.0 <= station.charger.bay_soc(bay) <= 1.0
 
     # Packs are conserved: each is in exactly one robot or one bay.
     in_robots = [p.id for robot in fleet.robots for p in robot.packs if p is not None]
@@ -83,7 +83,7 @@ def test_model_invariants(data: dict) -> None:
         assert station.positions.count <= station.spec.positions
         assert sum(b.pack is not None for b in station.bays) <= station.spec.bays
         # The station's free list is exactly its empty, unreserved bays (it hands out the lowest first).
-        assert sorted(station._free) == [b.index for b in station.bays if b.pack is None and not b.reserved]
+        assert station.bank.free_indices() == [b.index for b in station.bays if b.pack is None and not b.reserved]
         assert station.positions.count + len(station.positions.queue) == station.busy + station.queued
         # A view's next green time (read off the station's heap) is the earliest among its charging bays.
         for _ in range(2):  # the first view builds the heap, the second reads it

@@ -98,7 +98,37 @@ def test_a_run_uses_the_registered_policy(fullest_first: str) -> None:
     scenario = scenario_from_dict(_capped(fullest_first), "test")
     result = simulate(scenario, keep_entities=True)
     assert result.fleet is not None
-    assert all(isinstance(s.charging_policy, FullestFirst) for s in result.fleet.stations)
+    assert all(isinstance(s.charger.policy, FullestFirst) for s in result.fleet.stations)
+
+
+class CountingFullestFirst(FullestFirst):
+    """The toy policy, counting the requests it files and the bays that waited for a charger."""
+
+    requests: list[float] = []
+    waited = 0
+
+    def request(self, chargers: simpy.Resource, pack: Pack) -> Request:
+        CountingFullestFirst.requests.append(pack.soc)
+        CountingFullestFirst.waited += chargers.count >= chargers.capacity
+        return super().request(chargers, pack)
+
+
+def test_a_whole_run_charges_through_the_toy_policy() -> None:
+    """A run of a day (eight robots, one charger under the power cap) files every charge session
+    through the toy policy, and bays do queue for the charger, so its order is the one applied (the
+    order itself is checked on a scripted station above)."""
+    CHARGING_POLICIES.register("counting_fullest_first", CountingFullestFirst)
+    CountingFullestFirst.requests, CountingFullestFirst.waited = [], 0
+    try:
+        data = _capped("counting_fullest_first", bays=8)
+        data["horizon"] = "1 d"
+        data["fleet"]["robots"] = 8  # more drained packs than one charger keeps up with
+        toy = simulate(scenario_from_dict(data, "test"), seed=1)
+    finally:
+        CHARGING_POLICIES.unregister("counting_fullest_first")
+    assert len(CountingFullestFirst.requests) > 10
+    assert CountingFullestFirst.waited > 0
+    assert toy.summary["swaps"]["count"] > 0
 
 
 def test_power_strategies_are_the_schema_vocabulary() -> None:

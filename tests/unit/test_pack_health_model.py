@@ -306,12 +306,12 @@ def test_bay_mean_soc_follows_the_charge_curve_after_waiting_for_a_charger():
     from swapsim.model.pack import Pack
 
     a, b = Pack(0, 468.0, 0.9, soc=0.2), Pack(1, 468.0, 0.9, soc=0.4)
-    station._insert(station.bays[0], a)
-    station._insert(station.bays[1], b)
+    station.charger.insert(station.bays[0], a)
+    station.charger.insert(station.bays[1], b)
     env.run(until=3.0)
     curve = station.curve
-    assert station.bay_mean_soc(station.bays[0], 0.0) == pytest.approx(curve.soc_integral(0.2, 3.0) / 3.0)
+    assert station.charger.bay_mean_soc(station.bays[0], 0.0) == pytest.approx(curve.soc_integral(0.2, 3.0) / 3.0)
     wait = curve.time_to_full_h(0.2)
     assert station.bays[1].t_start == pytest.approx(wait)
     expected = (0.4 * wait + curve.soc_integral(0.4, 3.0 - wait)) / 3.0
-    assert station.bay_mean_soc(station.bays[1], 0.0) == pytest.approx(expected)
+    assert station.charger.bay_mean_soc(station.bays[1], 0.0) == pytest.approx(expected)

@@ -48,7 +48,7 @@ def checked_run(data: dict[str, Any]) -> dict[str, int]:
 
     def view(original: Callable[[Station], Any]) -> Callable[[Station], Any]:
         def noted(self: Station) -> Any:
-            built.append((self.index, self.next_milestone_h() <= self.env.now))
+            built.append((self.index, self.charger.next_milestone_h() <= self.env.now))
             return original(self)
 
         return noted

@@ -62,7 +62,7 @@ def test_a_robot_waiting_for_a_green_pack_gets_it_when_it_turns_green_despite_ro
     station = Station(env, 0, sc.stations[0], 1.0, 1.0, 400.0, rec, np.random.default_rng(0))
     inserted_h, waits_from_h = 0.002, 0.1664
     env.run(until=inserted_h)
-    station._insert(station.bays[0], Pack(0, 1000.0, 1.0, soc=0.2))
+    station.charger.insert(station.bays[0], Pack(0, 1000.0, 1.0, soc=0.2))
     t_green = station.bays[0].t_green
     env.run(until=waits_from_h)
     assert waits_from_h + (t_green - waits_from_h) < t_green  # the case this test is about

@@ -103,7 +103,7 @@ def test_a_swap_follows_its_exact_timeline() -> None:
     (bay,) = [b for b in st.bays if b.pack is not None]
     assert bay.pack.id == 0 and bay.pack.cycles == 1
     assert bay.soc0 == approx(0.2)
-    assert st.bay_soc(bay) == approx(CURVE.soc_after(0.2, horizon - arrive))
+    assert st.charger.bay_soc(bay) == approx(CURVE.soc_after(0.2, horizon - arrive))
     assert r.summary["swaps"]["count"] == 1
     assert {k: r.summary["packs"][k] for k in ("total", "robots", "bays")} == {"total": 3, "robots": 2, "bays": 1}
 

@@ -98,7 +98,7 @@ class Body:
         self.id = index
         self.packs: list[Pack | None] = list(packs)
         for p in packs:
-            p.location = self.label
+            p.move_to(self.label)
         self.recorder = recorder
         self.rules = rules
         self.trigger = trigger
@@ -141,7 +141,7 @@ class Body:
 
     def put_in(self, slot: int, pack: Pack) -> None:
         """Put ``pack`` into ``slot``; nothing needs a swap until the strategy's rules say so."""
-        pack.location = self.label
+        pack.move_to(self.label)
         self.packs[slot] = pack
         self.needs_swap = False
 
