@@ -231,13 +231,16 @@ class HealthMonitor:
         soc0, t_start = stay
         if t_start is None:
             stress.hold(now)
+        elif stress.t > t_start:  # part of this session is folded in already (a survey looked): go on from there
+            stress.charge(station.curve, stress.t, now, stress.soc)
         else:
             stress.charge(station.curve, t_start, now, soc0)
 
-    def dropped_off(self, pack: Pack, station: "Station") -> str:
-        """``pack`` arrives from a robot: fold in its time there (the discharge closes the cycle window),
-        then check it. Returns the reason to quarantine it (``"retirement"`` or ``"fault"``), or ``""``.
-        """
+    def dropped_off(self, pack: Pack, station: "Station", bay: "Bay") -> str:
+        """``pack`` arrives from a robot in ``bay``: fold in its time there (the discharge closes the
+        cycle window), then check it. Returns the reason to quarantine it (``"retirement"`` or
+        ``"fault"``), or ``""``. From now on a look at the pack (a survey, the horizon) follows the
+        bay's charge, not the charge it arrived with."""
         rec = self.records[pack.id]
         now = self.env.now
         stress = rec.stress
@@ -245,7 +248,7 @@ class HealthMonitor:
             stress.sync(now)
             stress.close_at_minimum()
             stress.move(now, self.where.t_bay_k)
-        rec.dropped_off(now)
+        rec.dropped_off(now, station, bay)
         return self.checker.check(rec, station.index, now)
 
     def resistance_ratio(self, rec: PackRecord) -> float:

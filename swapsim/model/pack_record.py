@@ -61,10 +61,11 @@ class PackRecord:
         self.status = "in_robot"
         self.station = self.bay = None
 
-    def dropped_off(self, now: float) -> None:
-        """The pack arrives in a bay from a robot at ``now`` (before its check)."""
+    def dropped_off(self, now: float, station: "Station", bay: "Bay") -> None:
+        """The pack arrives in ``bay`` of ``station`` from a robot at ``now`` (before its check)."""
         self.t_last = now
         self.status = "in_bay"
+        self.station, self.bay = station, bay
 
     def warned(self, now: float) -> None:
         """The pack's first health warning, at ``now``."""

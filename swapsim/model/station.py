@@ -362,7 +362,7 @@ class Station:
         """A dropped-off pack: health check, then charging, or quarantine if it fails the check."""
         health = self.health
         if health is not None:
-            reason = health.dropped_off(drained, self)
+            reason = health.dropped_off(drained, self, bay)
             if reason:
                 bay.quarantine(drained, self.env.now)  # left there: never charged, never green
                 health.quarantined(drained, self, bay, reason)

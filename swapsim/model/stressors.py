@@ -223,13 +223,19 @@ class PackStress:
         self.mark()
 
     def sync(self, t_h: float) -> None:
-        """Hold to ``t_h``, then take the pack's charge as it is now (a change not reported: a jump)."""
-        if self.live and self.pack.soc != self.soc and self._fresh():
-            self._adopt(self.pack.soc)
+        """Hold to ``t_h``, then take the pack's charge at ``t_h`` (``Pack.soc_at``: along a charge session
+        under way; a change not reported: a jump)."""
+        if not self.live:
+            if t_h > self.t:
+                self.hold(t_h)
+            return
+        soc = self.pack.soc_at(t_h)
+        if soc != self.soc and self._fresh():
+            self._adopt(soc)
         if t_h > self.t:
             self.hold(t_h)
-        if self.live and self.pack.soc != self.soc:
-            self.jump(self.pack.soc)
+        if soc != self.soc:
+            self.jump(soc)
             self.mark()
 
     def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
