@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,19 @@ def scenario(tmp_path_factory) -> str:
 
 def _table(out: Path) -> str:
     return (out / "size.csv").read_text()
+
+
+QUIET_J1 = [*SEARCH, *TARGET, "-q", "--no-figures", "-j", "1"]
+"""The search of the determinism and resume tests, in one process."""
+
+
+@pytest.fixture(scope="module")
+def searched_j1(scenario, tmp_path_factory) -> Path:
+    """One search with ``QUIET_J1``, made once for the tests that read it (copy it before changing it)."""
+    out = tmp_path_factory.mktemp("size-j1") / "j1"
+    r = invoke("size", scenario, *QUIET_J1, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    return out
 
 
 def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
@@ -76,19 +90,18 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
 
 
 @pytest.mark.slow
-def test_same_seed_same_answer_for_any_jobs(scenario, tmp_path):
-    a, b = tmp_path / "j1", tmp_path / "j2"
-    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(a), "-j", "1", "-q", "--no-figures").exit_code == 0
+def test_same_seed_same_answer_for_any_jobs(scenario, searched_j1, tmp_path):
+    a, b = searched_j1, tmp_path / "j2"
     assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(b), "-j", "2", "-q", "--no-figures").exit_code == 0
     assert _table(a) == _table(b)
     ja, jb = (json.loads((d / "size.json").read_text()) for d in (a, b))
     assert ja["recommendation"] == jb["recommendation"] and ja["margin"] == jb["margin"]
 
 
-def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, tmp_path):
+def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, searched_j1, tmp_path):
     out = tmp_path / "r"
-    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1").exit_code == 0
-    again = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1")
+    shutil.copytree(searched_j1, out, symlinks=True)
+    again = invoke("size", scenario, *QUIET_J1, "--out", str(out))
     assert again.exit_code == 2 and "use --resume" in again.output
     resumed = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "--resume")
     assert resumed.exit_code == 0, resumed.output
