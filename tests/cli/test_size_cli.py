@@ -49,6 +49,7 @@ def searched_j1(scenario, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a full search with figures and the horizon check (make test runs it)
 def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     out = tmp_path / "a"
     r = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-j", "1", "--no-screen")
@@ -166,6 +167,7 @@ def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
     assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
 
 
+@pytest.mark.slow  # four searches (make test runs it)
 def test_guards_are_added_unless_told_otherwise_and_a_user_target_replaces_one(scenario, tmp_path):
     r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.wait_min.p95<=20", "--out",
                str(tmp_path / "g"), "-j", "1", "--no-figures", "--no-screen", "--max-replications", "10")
