@@ -3,7 +3,7 @@
 A station is two queues in a row (:class:`_Station`): its swap positions (finite-source M/M/c//N
 when every robot uses it, open M/M/c when robots are shared, both scaled to M/G/c) and its packs
 (the servers of an M/D/S queue, blended with the periodic count for regular robots).
-:class:`_Model` writes the energy balance of one robot's cycle between swaps for a fleet swap
+:class:`BalanceModel` writes the energy balance of one robot's cycle between swaps for a fleet swap
 rate, and solves for the rate that the cycle's waits reproduce (a fixed point). Private to
 :mod:`swapsim.analysis`: :func:`~swapsim.analysis.estimator.estimate` is the public entry. Hours,
 Wh, W inside.
@@ -51,7 +51,7 @@ def _geometric_mean(lo: float, hi: float) -> float:
 
 
 @dataclass
-class _StationState:
+class StationState:
     """Everything the estimate knows about one station at a given swap rate (hours, per hour)."""
 
     rate: float
@@ -267,7 +267,7 @@ def _root(f: Any, lo: float, hi: float, f_lo: float, f_hi: float, rel_tol: float
     return mid
 
 
-class _Model:
+class BalanceModel:
     """The estimate's equations for one scenario; :meth:`evaluate` maps a fleet swap rate to the rate
     the cycle implies, and :meth:`solve` finds where they agree."""
 
@@ -288,21 +288,21 @@ class _Model:
         self.shared = self.rule == "shortest_wait" and len(self.stations) > 1
 
     # -- one station ---------------------------------------------------------------------------
-    def _station_state(self, st: _Station, rate: float, closed: bool, fleet_rate: float) -> _StationState:
+    def _station_state(self, st: _Station, rate: float, closed: bool, fleet_rate: float) -> StationState:
         p_so, pack_wait = st.packs(rate, fleet_rate)
         if closed:
             pos_wait = st.positions_closed(self.n, rate)
         else:
             pos_wait, _ = st.positions_open(rate, st.swap_h)
         fresh = fresh_soc(self.sc, st.index, rate, p_so if math.isfinite(pack_wait) else 1.0)
-        return _StationState(rate, pos_wait, pack_wait, p_so, 0.0, fresh)
+        return StationState(rate, pos_wait, pack_wait, p_so, 0.0, fresh)
 
-    def _split(self, fleet_rate: float) -> dict[int, _StationState]:
+    def _split(self, fleet_rate: float) -> dict[int, StationState]:
         """Swap rate and queues at each station for a fleet swap rate (per hour)."""
         if not self.shared:
             target = self.order[0]
-            states: dict[int, _StationState] = {
-                i: _StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0) for i in range(len(self.stations))
+            states: dict[int, StationState] = {
+                i: StationState(0.0, 0.0, 0.0, 0.0, 0.0, 1.0) for i in range(len(self.stations))
             }
             states[target] = self._station_state(self.stations[target], fleet_rate, True, fleet_rate)
             return states
@@ -336,7 +336,7 @@ class _Model:
         return states
 
     # -- the robot's cycle ---------------------------------------------------------------------------
-    def cycle(self, fleet_rate: float) -> tuple[float, dict[str, float], dict[int, _StationState]]:
+    def cycle(self, fleet_rate: float) -> tuple[float, dict[str, float], dict[int, StationState]]:
         """Mean time between a robot's swaps (h) implied by the waits at ``fleet_rate``, and its parts.
 
         Energy balance per swap: (fresh - trigger) x usable Wh = work power x working time + walk

@@ -38,7 +38,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from swapsim.analysis.energy_balance import _Model, _StationState
+from swapsim.analysis.energy_balance import BalanceModel, StationState
 from swapsim.analysis.estimate_fields import ignored_reasons, ignored_settings
 from swapsim.scenario import Scenario, apply_override, scenario_from_dict
 
@@ -94,7 +94,7 @@ def estimate(scenario: Scenario) -> dict[str, Any]:
             f"strategy.kind: the analytic estimate covers hot_swap only (got "
             f"{scenario.strategy.kind!r}); compare strategies with 'swapsim compare'"
         )
-    model = _Model(scenario)
+    model = BalanceModel(scenario)
     rate = model.solve()
     cycle_h, parts, states = model.cycle(rate)
     stuck = rate == 0.0 and model.profile.work_power_w > 0  # a swap can never complete
@@ -234,7 +234,7 @@ FEW_ROBOTS = 8
 """Fewer robots than this: swap requests are far from any of the stock-out formulas' streams."""
 
 
-def verdicts(model: _Model, states: Mapping[int, _StationState]) -> dict[str, dict[str, Any]]:
+def verdicts(model: BalanceModel, states: Mapping[int, StationState]) -> dict[str, dict[str, Any]]:
     """Whether the estimated waits and stock-outs can be trusted (within 25 % of long simulation),
     decided from the scenario alone: ``{"wait": {...}, "stockouts": {...}}``, each with ``reliable``
     (bool) and ``reason`` (one sentence; the reasons joined by "; " when several apply).
@@ -380,7 +380,7 @@ def kpi_verdicts(est: Mapping[str, Any], v: Mapping[str, Mapping[str, Any]]) -> 
     return out
 
 
-def _faults_enabled(sc: Scenario) -> bool:
+def faults_enabled(sc: Scenario) -> bool:
     """Whether any fault of the scenario can happen (the sizing search's screen asks)."""
     f = sc.faults
     return bool(
@@ -388,7 +388,7 @@ def _faults_enabled(sc: Scenario) -> bool:
     )
 
 
-def _approximations(model: _Model, states: Mapping[int, _StationState]) -> list[str]:
+def _approximations(model: BalanceModel, states: Mapping[int, StationState]) -> list[str]:
     """The approximations that apply to this scenario, in words, for the report and the CLI."""
     notes = ["steady state after warm-up; new packs (health 1); no strandings"]
     ignored = ignored_settings(model.sc)

@@ -39,7 +39,7 @@ __all__ = [
 # --------------------------------------------------------------------------- validation
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
+def check_int(name: str, value: object, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise ValueError(f"{name}: must be an integer (got {value!r})")
     if value < minimum:
@@ -47,7 +47,7 @@ def _check_int(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
-def _check_real(name: str, value: object, *, allow_zero: bool = False) -> float:
+def check_real(name: str, value: object, *, allow_zero: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         raise ValueError(f"{name}: must be a finite number (got {value!r})")
     if value < 0 or (value == 0 and not allow_zero):
@@ -62,7 +62,7 @@ def _normalise_log_weights(log_weights: np.ndarray) -> np.ndarray:
     return weights / weights.sum()
 
 
-def _birth_death_stationary(log_birth: np.ndarray, log_death: np.ndarray) -> np.ndarray:
+def birth_death_stationary(log_birth: np.ndarray, log_death: np.ndarray) -> np.ndarray:
     """Stationary law of a birth-death chain on states 0..K, from log rates.
 
     ``log_birth[k]`` is the log rate from k to k+1 and ``log_death[k]`` the log rate from
@@ -122,15 +122,15 @@ def mmcn(n_sources: int, servers: int, think_mean: float, service_mean: float) -
     Raises:
         ValueError: if N < 1, c < 1, or a mean is not a finite positive number.
     """
-    n_total = _check_int("n_sources", n_sources, 1)
-    c = _check_int("servers", servers, 1)
-    think = _check_real("think_mean", think_mean)
-    service = _check_real("service_mean", service_mean)
+    n_total = check_int("n_sources", n_sources, 1)
+    c = check_int("servers", servers, 1)
+    think = check_real("think_mean", think_mean)
+    service = check_real("service_mean", service_mean)
 
     k = np.arange(1, n_total + 1, dtype=float)  # transition k-1 -> k
     log_birth = np.log(n_total - k + 1) - math.log(think)
     log_death = np.log(np.minimum(k, c)) - math.log(service)
-    p = _birth_death_stationary(log_birth, log_death)
+    p = birth_death_stationary(log_birth, log_death)
 
     n = np.arange(n_total + 1, dtype=float)
     thinking = n_total - n  # sum directly rather than N - L, which cancels when L ~ N
@@ -163,8 +163,8 @@ def erlang_b(servers: int, offered_load: float) -> float:
     Raises:
         ValueError: if ``servers`` < 0 or ``offered_load`` is negative or not finite.
     """
-    c = _check_int("servers", servers, 0)
-    load = _check_real("offered_load", offered_load, allow_zero=True)
+    c = check_int("servers", servers, 0)
+    load = check_real("offered_load", offered_load, allow_zero=True)
     blocking = 1.0
     for k in range(1, c + 1):
         blocking = load * blocking / (k + load * blocking)
@@ -199,7 +199,7 @@ class MMCResult:
 
     def prob_at_least(self, k: int) -> float:
         """P(N >= k): the chance that an arrival finds at least ``k`` customers present."""
-        k = _check_int("k", k, 0)
+        k = check_int("k", k, 0)
         c, load = self.servers, self.offered_load
         if k == 0:
             return 1.0
@@ -225,8 +225,8 @@ def erlang_c(servers: int, offered_load: float) -> float:
     Raises:
         ValueError: if ``servers`` < 1 or ``offered_load`` is negative or not finite.
     """
-    c = _check_int("servers", servers, 1)
-    load = _check_real("offered_load", offered_load, allow_zero=True)
+    c = check_int("servers", servers, 1)
+    load = check_real("offered_load", offered_load, allow_zero=True)
     if load >= c:
         return 1.0
     blocking = erlang_b(c, load)
@@ -240,9 +240,9 @@ def mmc(servers: int, arrival_rate: float, service_mean: float) -> MMCResult:
     Raises:
         ValueError: if ``servers`` < 1, ``arrival_rate`` < 0 or ``service_mean`` <= 0.
     """
-    c = _check_int("servers", servers, 1)
-    rate = _check_real("arrival_rate", arrival_rate, allow_zero=True)
-    service = _check_real("service_mean", service_mean)
+    c = check_int("servers", servers, 1)
+    rate = check_real("arrival_rate", arrival_rate, allow_zero=True)
+    service = check_real("service_mean", service_mean)
     load = rate * service
     if load >= c:
         return MMCResult(c, load, False, 1.0, math.inf, math.inf, 1.0)
@@ -320,9 +320,9 @@ def mdc(servers: int, arrival_rate: float, service_time: float) -> MDCResult:
     Raises:
         ValueError: if ``servers`` < 1, ``arrival_rate`` < 0 or ``service_time`` <= 0.
     """
-    c = _check_int("servers", servers, 1)
-    rate = _check_real("arrival_rate", arrival_rate, allow_zero=True)
-    d = _check_real("service_time", service_time)
+    c = check_int("servers", servers, 1)
+    rate = check_real("arrival_rate", arrival_rate, allow_zero=True)
+    d = check_real("service_time", service_time)
     a = rate * d
     if a >= c:
         return MDCResult(c, a, False, 1.0, math.inf, math.inf)

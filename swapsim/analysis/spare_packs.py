@@ -18,7 +18,7 @@ from numbers import Integral
 
 import numpy as np
 
-from swapsim.analysis.queueing import _birth_death_stationary, _check_int, _check_real
+from swapsim.analysis.queueing import birth_death_stationary, check_int, check_real
 
 __all__ = [
     "poisson_cdf",
@@ -62,7 +62,7 @@ def poisson_cdf(k: int, mean: float) -> float:
     """
     if isinstance(k, bool) or not isinstance(k, Integral):
         raise ValueError(f"k: must be an integer (got {k!r})")
-    return _poisson_split(int(k), _check_real("mean", mean, allow_zero=True))[0]
+    return _poisson_split(int(k), check_real("mean", mean, allow_zero=True))[0]
 
 
 def prob_no_ready_pack(spares: int, swap_rate: float, charge_time: float) -> float:
@@ -81,9 +81,9 @@ def prob_no_ready_pack(spares: int, swap_rate: float, charge_time: float) -> flo
         ValueError: if ``spares`` < 0, ``swap_rate`` < 0, ``charge_time`` <= 0, or a
             value is not finite.
     """
-    s = _check_int("spares", spares, 0)
-    rate = _check_real("swap_rate", swap_rate, allow_zero=True)
-    time = _check_real("charge_time", charge_time)
+    s = check_int("spares", spares, 0)
+    rate = check_real("swap_rate", swap_rate, allow_zero=True)
+    time = check_real("charge_time", charge_time)
     return _poisson_split(s - 1, rate * time)[1]
 
 
@@ -110,10 +110,10 @@ def prob_no_ready_pack_limited_chargers(spares: int, chargers: int, swap_rate: f
         ValueError: if ``spares`` < 0, ``chargers`` < 1, ``swap_rate`` < 0,
             ``charge_time`` <= 0, or a value is not finite.
     """
-    s = _check_int("spares", spares, 0)
-    c = _check_int("chargers", chargers, 1)
-    rate = _check_real("swap_rate", swap_rate, allow_zero=True)
-    time = _check_real("charge_time", charge_time)
+    s = check_int("spares", spares, 0)
+    c = check_int("chargers", chargers, 1)
+    rate = check_real("swap_rate", swap_rate, allow_zero=True)
+    time = check_real("charge_time", charge_time)
     if s == 0:
         return 1.0
     if rate == 0.0:
@@ -121,7 +121,7 @@ def prob_no_ready_pack_limited_chargers(spares: int, chargers: int, swap_rate: f
     k = np.arange(1, s + 1, dtype=float)
     log_birth = np.full(s, math.log(rate))
     log_death = np.log(np.minimum(k, c)) - math.log(time)
-    return float(_birth_death_stationary(log_birth, log_death)[-1])
+    return float(birth_death_stationary(log_birth, log_death)[-1])
 
 
 # --------------------------------------------------------------------------- periodic finite source
@@ -178,10 +178,10 @@ def prob_no_ready_pack_periodic(spares: int, robots: int, window_over_cycle: flo
     Raises:
         ValueError: on a negative count, a non-positive ratio, or a share outside [0, 1].
     """
-    s = _check_int("spares", spares, 0)
-    n = _check_int("robots", robots, 1)
-    ratio = _check_real("window_over_cycle", window_over_cycle, allow_zero=True)
-    share = _check_real("share", share, allow_zero=True)
+    s = check_int("spares", spares, 0)
+    n = check_int("robots", robots, 1)
+    ratio = check_real("window_over_cycle", window_over_cycle, allow_zero=True)
+    share = check_real("share", share, allow_zero=True)
     if share > 1:
         raise ValueError(f"share: must be <= 1 (got {share})")
     if s == 0:

@@ -35,12 +35,12 @@ def _one_line(message: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
     click.echo(f"error: {_one_line(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
-def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+def user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """One line on stderr instead of a traceback for what a user can cause: a bad file, flag or output
     directory, a damaged results folder (exit 2), or an operating-system error such as a read-only or
     full disk (exit 1)."""
@@ -53,7 +53,7 @@ def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except (ScenarioError, ResultsError, OutputError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {_one_line(f'{where}{exc.strerror or exc}')}", err=True)
@@ -62,7 +62,7 @@ def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None = "summary.json") -> Path:
+def out_dir(out: Path | None, name: str, suffix: str = "", marker: str | None = "summary.json") -> Path:
     """``--out`` as given, or ``results/<safe scenario name><suffix>`` (a scenario's name is a label,
     never a path: :func:`swapsim.results.outdir.safe_name`); unless ``marker`` is None, refused before any
     simulation when swapsim may not put that kind of result there (:func:`swapsim.results.outdir.resolve_target`)."""
@@ -197,7 +197,7 @@ class _Commands(click.Group):
             if "\0" in arg:
                 from swapsim.scenario.limits import show
 
-                _fail(f"argument {i} ({show(arg, 60)}): contains a NUL character, which no path or value may hold")
+                fail(f"argument {i} ({show(arg, 60)}): contains a NUL character, which no path or value may hold")
         return super().parse_args(ctx, args)
 
 

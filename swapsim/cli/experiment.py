@@ -16,17 +16,17 @@ from typing import Any
 import click
 
 from swapsim.cli import (
-    _out_dir,
-    _user_errors,
     cli,
     executor_option,
     figures_option,
     format_option,
     life_option,
+    out_dir,
     quiet_option,
     scheduler_option,
     seed_option,
     set_option,
+    user_errors,
     with_life,
 )
 from swapsim.resources import check_sweep_memory, max_memory_option
@@ -134,7 +134,7 @@ def _capped(sw: Any) -> Any:
 @figures_option("the sweep figures")
 @format_option
 @quiet_option("No progress bar; print only where the results went.")
-@_user_errors
+@user_errors
 def sweep(
     spec: Path,
     vary: tuple[str, ...],
@@ -227,7 +227,7 @@ def sweep(
             if k not in known:
                 raise ScenarioError(ex.unknown_kpi_message(k, known, "--kpi"))
     check_sweep_memory(sw)
-    out = _out_dir(out, sw.name, "-sweep", marker="sweep.json")
+    out = out_dir(out, sw.name, "-sweep", marker="sweep.json")
     if not quiet:
         names = "; ".join(f"{f} {ex.show_value(v)}" for f, v in sw.factors.items()) or "no factors"
         click.echo(
@@ -310,7 +310,7 @@ def sweep(
     default=None,
     help="Worker processes for the replications (default: all cores).",
 )
-@_user_errors
+@user_errors
 def compare(
     scenario: Path,
     strategies: str,
@@ -338,7 +338,7 @@ def compare(
     overrides = with_life(overrides, life)
     sc = load_scenario(scenario, overrides)
     replications = cap_replications(replications)
-    out = _out_dir(out, sc.name, "-compare", "compare.json")
+    out = out_dir(out, sc.name, "-compare", "compare.json")
     results = run_compare(sc, kinds, seed)
     write_compare(results, out, scenario_file=scenario, overrides=overrides, figures=figures, fmt=fmt)
     if not quiet:
@@ -396,7 +396,7 @@ def compare(
 @set_option
 @figures_option("warmup.png")
 @format_option
-@_user_errors
+@user_errors
 def warmup(
     scenario: Path,
     replications: int,
@@ -434,7 +434,7 @@ def warmup(
     sc = load_scenario(scenario, overrides)
     replications = cap_replications(replications)
     check_bin_width(bin_h, sc.horizon, bin_width)
-    out = _out_dir(out, sc.name, "-warmup", "warmup.json")
+    out = out_dir(out, sc.name, "-warmup", "warmup.json")
     series = pilot_series(sc, replications=replications, seed=seed, bin_width_h=bin_h, jobs=jobs)
     advice = advise_warmup(series)
     write_warmup(advice, out, source=str(scenario), figures=figures, fmt=fmt)

@@ -14,16 +14,16 @@ from pathlib import Path
 import click
 
 from swapsim.cli import (
-    _fail,
-    _out_dir,
-    _user_errors,
     cli,
+    fail,
     figures_option,
     format_option,
     life_option,
+    out_dir,
     quiet_option,
     seed_option,
     set_option,
+    user_errors,
     with_life,
 )
 from swapsim.resources import check_memory, max_memory_option
@@ -46,7 +46,7 @@ from swapsim.scenario import Scenario, dump_scenario, load_scenario
 @figures_option("the run figures")
 @format_option
 @quiet_option()
-@_user_errors
+@user_errors
 def run(
     scenario: Path,
     seed: int | None,
@@ -68,7 +68,7 @@ def run(
 
     sc = load_scenario(scenario, with_life(overrides, life))
     check_memory(sc, source=str(scenario), figures=figures)  # the checks validate makes, before any output
-    out = _out_dir(out, sc.name)
+    out = out_dir(out, sc.name)
     result = simulate(sc, seed, origin={"scenario_file": str(scenario), "overrides": list(overrides)})
     write_run(result, out)
     if figures:  # drawn from the files just written
@@ -107,7 +107,7 @@ def _verdict(path: Path, sc: Scenario) -> str:
     help="Print the resolved scenario (YAML, every default filled in) on stdout; the verdict then "
     "goes to stderr, so `--show > resolved.yaml` writes a file that loads back.",
 )
-@_user_errors
+@user_errors
 def validate(scenario: Path, overrides: tuple[str, ...], show: bool) -> None:
     """Check SCENARIO: one line saying it is valid (robots, stations, horizon), or the errors (exit 2).
 
@@ -131,7 +131,7 @@ results_dir_argument = click.argument("results_dir", type=click.Path(path_type=P
 
 def _damaged(results_dir: Path, exc: Exception) -> None:
     """A results folder whose files passed the checks but still do not fit together (exit 2)."""
-    _fail(
+    fail(
         f"{results_dir}: the saved files do not fit together ({type(exc).__name__}: {str(exc)[:120]}); "
         f"a file is damaged or was written by another version: write the results again"
     )
@@ -144,7 +144,7 @@ _DAMAGE = (KeyError, IndexError, ValueError, TypeError, StopIteration, ZeroDivis
 @cli.command(short_help="Redraw the figures of a results directory from its saved files.")
 @results_dir_argument
 @format_option
-@_user_errors
+@user_errors
 def plot(results_dir: Path, fmt: str) -> None:
     """Redraw every figure of a run, sweep, comparison or size search in RESULTS_DIR from its saved files.
 
@@ -161,7 +161,7 @@ def plot(results_dir: Path, fmt: str) -> None:
     try:
         paths = plot_results(results_dir, fmt)
     except ResultsError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except _DAMAGE as exc:
         _damaged(results_dir, exc)
     for path in paths:
@@ -173,7 +173,7 @@ def plot(results_dir: Path, fmt: str) -> None:
 @click.option(
     "--redraw", is_flag=True, help="Redraw the figures (PNG) before embedding them, even when figure files exist."
 )
-@_user_errors
+@user_errors
 def report(results_dir: Path, redraw: bool) -> None:
     """Write RESULTS_DIR/report.html: one self-contained page with the KPI tables, figures, resolved
     scenario and manifest of a run, sweep or comparison.
@@ -191,7 +191,7 @@ def report(results_dir: Path, redraw: bool) -> None:
     try:
         path = write_report(results_dir, redraw=redraw)
     except ResultsError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except _DAMAGE as exc:
         _damaged(results_dir, exc)
     click.echo(f"report written to {path}")
@@ -206,7 +206,7 @@ def report(results_dir: Path, redraw: bool) -> None:
     is_flag=True,
     help="Print the estimate as JSON (infinite values, e.g. waits at an overloaded station, as null).",
 )
-@_user_errors
+@user_errors
 def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> None:
     """Closed-form estimates for SCENARIO in well under a second, without simulating.
 
@@ -226,5 +226,5 @@ def estimate_cmd(scenario: Path, overrides: tuple[str, ...], as_json: bool) -> N
     try:
         est = estimate(sc)
     except ValueError as exc:
-        _fail(f"{scenario}: {exc}")
+        fail(f"{scenario}: {exc}")
     click.echo(format_estimate_json(est) if as_json else format_estimate(est))

@@ -15,14 +15,14 @@ from pathlib import Path
 import click
 
 from swapsim.cli import (
-    _out_dir,
-    _user_errors,
     cli,
     executor_option,
     life_option,
+    out_dir,
     scheduler_option,
     seed_option,
     set_option,
+    user_errors,
     with_life,
 )
 from swapsim.scenario import load_scenario
@@ -128,7 +128,7 @@ __all__ = ["size_cmd"]
 @click.option("--resume", is_flag=True, help="Reuse the runs already in --out (same scenario, search and seed).")
 @click.option("--figures/--no-figures", default=True, show_default=True, help="Draw size.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines.")
-@_user_errors
+@user_errors
 def size_cmd(
     scenario: Path,
     search: tuple[str, ...],
@@ -193,7 +193,7 @@ def size_cmd(
         horizon_replications=horizon_replications,
         life="both" if life == "both" else "new",
     )
-    out = _out_dir(out, sc.name, "-size", marker="size-spec.json")  # checked before any run
+    out = out_dir(out, sc.name, "-size", marker="size-spec.json")  # checked before any run
     if not quiet:
         grid = 1
         for d in dims:

@@ -29,8 +29,8 @@ from typing import Any
 from swapsim._version import __version__
 from swapsim.experiments.executors import make_executor
 from swapsim.experiments.stats import mean_ci, replications_needed, target_met
-from swapsim.experiments.sweep import Sweep, _assignment_text, _copy
-from swapsim.experiments.sweep_files import _read_meta, _run_file
+from swapsim.experiments.sweep import Sweep, assignment_text, copy_plain
+from swapsim.experiments.sweep_files import read_meta, run_file
 from swapsim.experiments.tables import build_tables
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
@@ -146,7 +146,7 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
             raise ScenarioError(
                 f"{out_dir}: already holds a sweep; add --resume to continue it, or choose another --out"
             )
-        stored = _read_meta(out_dir)
+        stored = read_meta(out_dir)
         mine = sweep.identity()
         theirs = {
             "base_scenario": stored.get("base_scenario"),
@@ -154,8 +154,8 @@ def _prepare_dir(out_dir: Path, sweep: Sweep, resume: bool, write: bool = True) 
             "design": stored.get("design"),
             "seed": stored.get("seed"),
         }
-        if _copy(mine) != theirs:
-            what = [k for k in mine if _copy(mine[k]) != theirs[k]]
+        if copy_plain(mine) != theirs:
+            what = [k for k in mine if copy_plain(mine[k]) != theirs[k]]
             raise ScenarioError(
                 f"{out_dir}: holds a different sweep ({', '.join(what)} differ); "
                 f"a resume must use the same base scenario, factors, design and seed"
@@ -189,7 +189,7 @@ _TABLE_NAMES = ("runs.csv", "points.csv", "runs.parquet", "points.parquet", "fai
 def _planned_files(runs_dir: Path, sweep: Sweep) -> list[Path]:
     """Every run file the sweep may write (each point up to its largest number of replications)."""
     reps = max(sweep.replications, sweep.max_replications if sweep.target_ci else 0)
-    return [_run_file(runs_dir, p.index, r) for p in sweep.points for r in range(reps)]
+    return [run_file(runs_dir, p.index, r) for p in sweep.points for r in range(reps)]
 
 
 def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, Any]]:
@@ -217,7 +217,7 @@ def _load_runs(runs_dir: Path, sweep: Sweep) -> dict[tuple[int, int], dict[str, 
             p is None
             or rec.get("status") != "ok"
             or rec.get("seed") != sweep.seed_for(key[1])
-            or _copy(rec.get("factors")) != _copy(p.values)
+            or copy_plain(rec.get("factors")) != copy_plain(p.values)
         ):
             continue
         done[key] = rec
@@ -302,17 +302,17 @@ def run_sweep(
                 if isinstance(rec, BaseException):
                     broken.add(key)
                     report(
-                        f"run lost: point {task.point} ({_assignment_text(task.factors)}), replication "
+                        f"run lost: point {task.point} ({assignment_text(task.factors)}), replication "
                         f"{task.replication}: the worker failed ({type(rec).__name__}: {rec})"
                     )
                 elif rec["status"] == "ok":
-                    _write_json_atomic(_run_file(runs_dir, *key), rec)
+                    _write_json_atomic(run_file(runs_dir, *key), rec)
                     done[key] = rec
                     new += 1
                 else:
                     failures[key] = rec
                     report(
-                        f"run failed: point {task.point} ({_assignment_text(task.factors)}), replication "
+                        f"run failed: point {task.point} ({assignment_text(task.factors)}), replication "
                         f"{task.replication}, seed {task.seed}: {rec['error']}"
                     )
                 bar.update(1)

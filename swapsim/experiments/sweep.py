@@ -117,16 +117,16 @@ def _assign(data: dict[str, Any], parts: list[str | int], value: Any) -> None:
         if isinstance(node, dict) and key not in node:
             node[key] = {}
         node = node[key]
-    node[parts[-1]] = _copy(value)
+    node[parts[-1]] = copy_plain(value)
 
 
-def _copy(value: Any) -> Any:
+def copy_plain(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
 def apply_factors(base: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """A copy of the base scenario's data with each factor path set to its value."""
-    data = _copy(base)
+    data = copy_plain(base)
     for path, value in values.items():
         for concrete in _concrete_paths(data, _split_factor(path), path):
             _assign(data, concrete, value)
@@ -154,7 +154,7 @@ def show_value(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _assignment_text(values: dict[str, Any]) -> str:
+def assignment_text(values: dict[str, Any]) -> str:
     return ", ".join(f"{k}={show_value(v)}" for k, v in values.items())
 
 
@@ -335,7 +335,7 @@ def resolve_sweep(
     for i, assignment in enumerate(combos):
         data = apply_factors(base_data, assignment)
         try:
-            sc = scenario_from_dict(data, f"{base} at point {i} ({_assignment_text(assignment)})")
+            sc = scenario_from_dict(data, f"{base} at point {i} ({assignment_text(assignment)})")
         except ScenarioError as exc:
             bad.append(str(exc))
             continue

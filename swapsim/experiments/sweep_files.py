@@ -142,7 +142,7 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
     """The sweep stored in ``sweep_dir/sweep.json`` (to resume it), with optional changes of
     replications, target_ci or max_replications."""
     sweep_dir = Path(sweep_dir)
-    meta = _read_meta(sweep_dir)
+    meta = read_meta(sweep_dir)
     kinds = {
         "base_scenario": dict,
         "factors": dict,
@@ -180,7 +180,7 @@ def sweep_from_dir(sweep_dir: str | Path, **changes: Any) -> Sweep:
 # The sweep directory: sweep.json and the run files (read by the runner and the tables too)
 
 
-def _read_meta(sweep_dir: Path) -> dict[str, Any]:
+def read_meta(sweep_dir: Path) -> dict[str, Any]:
     """The stored sweep, ``sweep_dir/sweep.json``, as a dict; ScenarioError if missing or unreadable."""
     path = sweep_dir / "sweep.json"
     if not os.path.lexists(path):
@@ -191,6 +191,6 @@ def _read_meta(sweep_dir: Path) -> dict[str, Any]:
         raise ScenarioError(str(exc)) from None
 
 
-def _run_file(runs_dir: Path, point: int, replication: int) -> Path:
+def run_file(runs_dir: Path, point: int, replication: int) -> Path:
     """Where run ``replication`` of point ``point`` is kept in a sweep directory's ``runs_dir``."""
     return runs_dir / f"{point}-{replication}.json"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from swapsim.experiments.stats import mean_ci, target_met
-from swapsim.experiments.sweep_files import _read_meta, _run_file
+from swapsim.experiments.sweep_files import read_meta, run_file
 from swapsim.results.reader import read_json
 
 __all__ = ["build_tables"]
@@ -74,7 +74,7 @@ def build_tables(
     Returns the paths written.
     """
     out_dir = Path(out_dir)
-    meta = _read_meta(out_dir)
+    meta = read_meta(out_dir)
     factors = list(meta["factors"])
     points = meta["points"]
     counts = counts or {p["point"]: meta["replications"] for p in points}
@@ -83,7 +83,7 @@ def build_tables(
     records = []
     for p in points:
         for r in range(counts.get(p["point"], 0)):
-            path = _run_file(out_dir / "runs", p["point"], r)
+            path = run_file(out_dir / "runs", p["point"], r)
             if os.path.lexists(path):
                 rec = read_json(path, out_dir)
                 rec["kpis"] = nan_for_null(rec["kpis"])

@@ -126,7 +126,7 @@ def _humanise(stem: str) -> str:
     return stem.replace("_", " ").replace("-", " ").strip().capitalize()
 
 
-def _figure_html(path: Path, caption: str, anchor: str) -> str:
+def figure_html(path: Path, caption: str, anchor: str) -> str:
     data = read_bytes(path, limit=MAX_FIGURE_BYTES, what="figure")
     mime = _MIME[path.suffix.lower()]
     size = _png_size(data) if mime == "image/png" else None
@@ -163,7 +163,7 @@ def figures_section(shown: list[tuple[str, Path]], captions: dict[str, str], not
     if not shown and not note:
         out.append('<p class="note">No figures in this directory.</p>')
     for stem, path in shown:
-        out.append(_figure_html(path, captions.get(stem, _humanise(stem)), f"fig-{stem}"))
+        out.append(figure_html(path, captions.get(stem, _humanise(stem)), f"fig-{stem}"))
     out.append("</section>")
     return "\n".join(out)
 

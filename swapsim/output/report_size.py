@@ -82,7 +82,7 @@ def _life_html(life: Any) -> str:
 
 def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str], list[tuple[str, str, str]]]:
     """Title, subtitle paragraphs and (anchor, nav label, html) sections of a size directory's report."""
-    from swapsim.output.report_html import _figure_html
+    from swapsim.output.report_html import figure_html
     from swapsim.output.report_tables import html_table
 
     size_dir = Path(size_dir)
@@ -156,7 +156,7 @@ def size_sections(size_dir: Path, redraw: bool = False) -> tuple[str, list[str],
                 "figures",
                 "Figure",
                 '<section id="figures"><h2>Figure</h2>'
-                + _figure_html(fig, "Cost against every target's KPI, one panel per target", "fig-size")
+                + figure_html(fig, "Cost against every target's KPI, one panel per target", "fig-size")
                 + "</section>",
             )
         )

@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails
 import swapsim.scenario.limits as lim
 from swapsim.scenario.distributions import DIST_NAMES
 from swapsim.scenario.limits import show
-from swapsim.scenario.schema import Scenario, ScenarioError, _cross_checks
+from swapsim.scenario.schema import Scenario, ScenarioError, cross_checks
 from swapsim.scenario.shortening import MAX_HORIZON_ENV, cap_horizon_data, max_horizon_h
 from swapsim.scenario.yaml_loader import YamlInputError, load_yaml_text, read_yaml_file
 
@@ -218,7 +218,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "<scenario>") -> Scen
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(format_errors(source, exc)) from None
-    problems = _cross_checks(scenario)
+    problems = cross_checks(scenario)
     if problems:
         raise ScenarioError("\n".join(f"{source}: {p}: {m} (got {_show(v)})" for p, m, v in problems))
     return scenario

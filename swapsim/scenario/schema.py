@@ -277,7 +277,7 @@ RESERVED_STATION_NAMES = ("robots", "rostered", "time")
 ``rostered_robots``, ``time_h``), so that a station's columns (``<name>_<series>``) never take one's name."""
 
 
-def _cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
+def cross_checks(s: Scenario) -> list[tuple[str, str, Any]]:
     errors: list[tuple[str, str, Any]] = []
     if s.warmup >= s.horizon:
         errors.append(("warmup", "must be shorter than horizon", _raw_duration(s.warmup)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,20 @@ def _table(out: Path) -> str:
     return (out / "size.csv").read_text()
 
 
+QUIET_J1 = [*SEARCH, *TARGET, "-q", "--no-figures", "-j", "1"]
+"""The search of the determinism and resume tests, in one process."""
+
+
+@pytest.fixture(scope="module")
+def searched_j1(scenario, tmp_path_factory) -> Path:
+    """One search with ``QUIET_J1``, made once for the tests that read it (copy it before changing it)."""
+    out = tmp_path_factory.mktemp("size-j1") / "j1"
+    r = invoke("size", scenario, *QUIET_J1, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.mark.slow  # a full search with figures and the horizon check (make test runs it)
 def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
     out = tmp_path / "a"
     r = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-j", "1", "--no-screen")
@@ -78,19 +93,18 @@ def test_size_writes_its_outputs_and_answers(scenario, tmp_path):
 
 
 @pytest.mark.slow
-def test_same_seed_same_answer_for_any_jobs(scenario, tmp_path):
-    a, b = tmp_path / "j1", tmp_path / "j2"
-    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(a), "-j", "1", "-q", "--no-figures").exit_code == 0
+def test_same_seed_same_answer_for_any_jobs(scenario, searched_j1, tmp_path):
+    a, b = searched_j1, tmp_path / "j2"
     assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(b), "-j", "2", "-q", "--no-figures").exit_code == 0
     assert _table(a) == _table(b)
     ja, jb = (json.loads((d / "size.json").read_text()) for d in (a, b))
     assert ja["recommendation"] == jb["recommendation"] and ja["margin"] == jb["margin"]
 
 
-def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, tmp_path):
+def test_resume_reuses_the_runs_and_a_full_directory_needs_it(scenario, searched_j1, tmp_path):
     out = tmp_path / "r"
-    assert invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1").exit_code == 0
-    again = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "-j", "1")
+    shutil.copytree(searched_j1, out, symlinks=True)
+    again = invoke("size", scenario, *QUIET_J1, "--out", str(out))
     assert again.exit_code == 2 and "use --resume" in again.output
     resumed = invoke("size", scenario, *SEARCH, *TARGET, "--out", str(out), "-q", "--no-figures", "--resume")
     assert resumed.exit_code == 0, resumed.output
@@ -155,6 +169,7 @@ def test_an_answer_at_the_low_end_of_a_range_is_pointed_out(scenario, tmp_path):
     assert json.loads((out / "size.json").read_text())["evidence"]["at_range_edge"]
 
 
+@pytest.mark.slow  # four searches (make test runs it)
 def test_guards_are_added_unless_told_otherwise_and_a_user_target_replaces_one(scenario, tmp_path):
     r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.wait_min.p95<=20", "--out",
                str(tmp_path / "g"), "-j", "1", "--no-figures", "--no-screen", "--max-replications", "10")

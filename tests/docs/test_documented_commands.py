@@ -7,15 +7,21 @@ Commands are collected from four sources:
 - the CLI's help: the group's and every command's ``--help`` text, lines that start with ``swapsim ``;
 - ``scenarios/sweeps/*.yaml``: comment lines such as ``# Run: swapsim sweep ...``.
 
-Every command runs twice (``python -m swapsim ARGS``), each time in a temporary directory holding a
-copy of ``scenarios/`` (so relative paths resolve and ``results/`` is written there):
+Every command runs twice, each time in a temporary directory holding a copy of ``scenarios/`` (so
+relative paths resolve and ``results/`` is written there). A command runs in this process, as the
+``swapsim`` entry point runs it (``cli.main`` with the command's arguments, its exit status, its stdout
+and stderr), not in a new interpreter: the commands are what is tested, and a fresh interpreter per
+command cost about a second of CPU time each in imports, 90 times (``tests/cli/test_cli.py`` runs
+``python -m swapsim`` itself). The two passes:
 
 - each source's commands in order, in a directory of their own (sources side by side), as a user
   following one page runs them one after the other;
 - every source's commands in order in one shared directory (README.md, docs/*.md, the ``--help``
   texts, the sweep files), as a user reading one after the other runs them: an example that writes
   into a folder an earlier example wrote (a sweep refuses a folder holding another sweep) fails here.
-  :func:`test_every_example_writes_its_own_folder` names such a clash without running anything.
+  :func:`test_every_example_writes_its_own_folder` names such a clash without running anything. This
+  pass is in ``test_documented_commands_in_order.py``, a file of its own so that the two passes run
+  side by side in two workers (``--dist loadfile``).
  A command must exit with status 0, unless its
 comment says otherwise: ``# exits 2`` (an error example) asserts that status; a ``swapsim size`` search that
 finishes with no feasible configuration (exit 1) also passes (:func:`answered_no`). The runs are shortened
@@ -29,14 +35,15 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -44,12 +51,7 @@ SWEEP_FILES = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
 FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```", re.S | re.M)
 SKIP_LANGS = {"python", "py", "yaml", "yml", "json", "toml", "text", "csv", "html"}
 EXITS = re.compile(r"\bexits?\s+(\d+)\b")
-SHORT = {"SWAPSIM_MAX_HORIZON": "1 d", "SWAPSIM_MAX_REPLICATIONS": "2"}
-TIMEOUT_S = 300
-"""Per command: a hang fails; generous, as the whole suite may share a busy machine (a shortened size search
-took 90 s of wall time at a load average of 14 on 2 cores)."""
-WORKERS = max(1, min(2, os.cpu_count() or 1))
-"""Sources run side by side (each source's commands in order, in its own directory)."""
+SHORT = {"SWAPSIM_MAX_HORIZON": "1 d", "SWAPSIM_MAX_REPLICATIONS": "2", "MPLBACKEND": "Agg"}
 
 
 def split_comment(line: str) -> tuple[str, str]:
@@ -181,7 +183,17 @@ def test_no_synopsis_among_the_commands():
     assert not bad, "synopses where commands belong:\n" + "\n".join(bad)
 
 
-def answered_no(args: list[str], proc: subprocess.CompletedProcess[str]) -> bool:
+@dataclass(frozen=True)
+class Outcome:
+    """What a command gave: its exit status, stdout, stderr and the traceback of a crash (or "")."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    traceback: str = ""
+
+
+def answered_no(args: list[str], proc: Outcome) -> bool:
     """A ``swapsim size`` search that finished and found no feasible configuration, or an answer that
     the horizon check does not confirm (exit 1).
 
@@ -193,8 +205,38 @@ def answered_no(args: list[str], proc: subprocess.CompletedProcess[str]) -> bool
         args[1:2] == ["size"]
         and proc.returncode == 1
         and ("NO FEASIBLE CONFIGURATION" in proc.stdout or "NOT SHOWN FEASIBLE" in proc.stdout)
+        and not proc.traceback
         and "Traceback" not in proc.stderr
     )
+
+
+@contextmanager
+def inside(cwd: Path):
+    """Run in ``cwd`` with the shortening variables of :data:`SHORT` set (worker processes a command
+    starts inherit both); the directory and the environment are restored afterwards."""
+    old_cwd, old_env = os.getcwd(), {k: os.environ.get(k) for k in SHORT}
+    os.chdir(cwd)
+    os.environ.update(SHORT)
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        for k, v in old_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_command(args: list[str]) -> Outcome:
+    """``swapsim ARGS`` as the entry point runs it (``cli.main``, prog_name swapsim), in this process."""
+    from swapsim.cli import cli
+
+    result = CliRunner().invoke(cli, args[1:], prog_name="swapsim")
+    crash = ""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        crash = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else repr(result.exception)
+    return Outcome(result.exit_code, result.stdout, result.stderr, crash)
 
 
 ALL_IN_ORDER = "all sources in one directory"
@@ -213,44 +255,30 @@ def run_source(source: str, base: Path) -> tuple[str | None, float]:
     cwd = base / re.sub(r"[^\w.-]", "_", source)
     cwd.mkdir()
     shutil.copytree(ROOT / "scenarios", cwd / "scenarios")
-    env = {**os.environ, **SHORT, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     began = time.monotonic()
-    for where, cmd in commands_of(source):
-        line, comment = split_comment(cmd)
-        want = expected_status(comment)
-        args = shlex.split(line)
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-m", "swapsim", *args[1:]],
-                cwd=cwd,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_S,
-                stdin=subprocess.DEVNULL,
-            )
-        except subprocess.TimeoutExpired:
-            return f"{where}: `{line}` did not finish within {TIMEOUT_S} s", time.monotonic() - began
-        if want == 0 and answered_no(args, proc):
-            continue
-        if proc.returncode != want:  # the next commands of the source may need this one's output: stop
-            return (
-                f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
-                f"stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"
-            ), time.monotonic() - began
+    with inside(cwd):
+        for where, cmd in commands_of(source):
+            line, comment = split_comment(cmd)
+            want = expected_status(comment)
+            args = shlex.split(line)
+            proc = run_command(args)
+            if want == 0 and answered_no(args, proc):
+                continue
+            if proc.returncode != want or proc.traceback:  # the next commands may need this one's output: stop
+                return (
+                    f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
+                    f"{proc.traceback}stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"
+                ), time.monotonic() - began
     return None, time.monotonic() - began
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory) -> dict[str, tuple[str | None, float]]:
-    """Both passes, a few runs at a time: each source in its own directory, and every source in
-    order in one directory (the longest, started first)."""
+    """The first pass, one source after the other in this process, each in its own directory (the
+    second pass is in test_documented_commands_in_order.py, so that a second worker runs it)."""
     pytest.importorskip("pandas")
     base = tmp_path_factory.mktemp("docs-commands")
-    longest_first = [ALL_IN_ORDER, *sorted(SOURCES, key=lambda s: -len(SOURCES[s]))]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {s: pool.submit(run_source, s, base) for s in longest_first}
-    return {s: f.result() for s, f in futures.items()}
+    return {s: run_source(s, base) for s in SOURCES}
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES), ids=str)
@@ -258,14 +286,6 @@ def test_documented_commands_run(source, outcomes):
     failure, seconds = outcomes[source]
     if failure:
         pytest.fail(f"{source} ({len(SOURCES[source])} commands, {seconds:.0f} s): {failure}")
-
-
-def test_documented_commands_run_again_one_after_the_other(outcomes):
-    """Every command a second time: all sources in order in one directory (a reader who follows the
-    README, then the docs, then the --help examples, in one folder)."""
-    failure, seconds = outcomes[ALL_IN_ORDER]
-    if failure:
-        pytest.fail(f"{ALL_IN_ORDER} ({len(commands_of(ALL_IN_ORDER))} commands, {seconds:.0f} s): {failure}")
 
 
 WRITERS = {"run", "sweep", "compare", "warmup", "size"}

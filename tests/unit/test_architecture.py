@@ -114,16 +114,44 @@ def test_the_cycle_check_sees_type_checking_imports():
     assert _cycles(_strip_parents(graph))
 
 
-@pytest.mark.parametrize("path", MODEL, ids=lambda p: str(p.relative_to(PKG)))
-def test_no_private_name_imported_across_model_modules(path):
-    private = sorted(
+def _private_imports(path: Path) -> list[str]:
+    """``module.name`` for each private name (``_x``; a dunder such as ``__version__`` is not private)
+    that ``path`` imports from a swapsim module, lazy imports and TYPE_CHECKING blocks included."""
+    return sorted(
         f"{node.module}.{alias.name}"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("swapsim")
         for alias in node.names
-        if alias.name.startswith("_")
+        if alias.name.startswith("_") and not alias.name.endswith("__")
     )
+
+
+@pytest.mark.parametrize("path", MODEL, ids=lambda p: str(p.relative_to(PKG)))
+def test_no_private_name_imported_across_model_modules(path):
+    private = _private_imports(path)
     assert not private, f"{path.relative_to(PKG)} imports private names: {', '.join(private)}"
+
+
+OUTSIDE_MODEL = [p for p in MODULES if p not in MODEL]
+"""Every module of swapsim/ but the model's (which has its own test above)."""
+
+
+@pytest.mark.parametrize("path", OUTSIDE_MODEL, ids=lambda p: str(p.relative_to(PKG)))
+def test_no_private_name_imported_across_modules(path):
+    """A name another module needs is public where it lives (issue 28): a ``_name`` is private to its
+    module, so that the module can change it without looking elsewhere."""
+    private = _private_imports(path)
+    assert not private, f"{path.relative_to(PKG)} imports private names: {', '.join(private)}"
+
+
+def test_the_private_import_check_can_fail(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from swapsim._version import __version__\n"
+        "def f():\n    from swapsim.cli import _hidden, shown\n",
+        encoding="utf-8",
+    )
+    assert _private_imports(module) == ["swapsim.cli._hidden"]
 
 
 # package -> packages it must never import at run time (the flow only goes one way)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from swapsim.experiments.sizing import rs
-from swapsim.experiments.sizing.search import Evaluated, _binding, _monotonicity
+from swapsim.experiments.sizing.search import Evaluated, binding_targets, monotonicity
 from swapsim.experiments.sizing.space import Config, Dimension, Target
 from swapsim.experiments.sizing.spec import SizeSpec
 
@@ -26,7 +26,7 @@ def _ev(c: int, waits: list[float], status: str) -> Evaluated:
 def test_more_resources_doing_significantly_worse_is_flagged():
     one = _ev(1, [1.0, 1.1, 0.9, 1.0, 1.05], "feasible")
     two = _ev(2, [3.0, 3.1, 2.9, 3.0, 3.05], "infeasible")  # more positions, longer waits: a violation
-    violations, checks, observed = _monotonicity(_spec(), [one, two])
+    violations, checks, observed = monotonicity(_spec(), [one, two])
     assert checks == 1 and observed == {}
     assert len(violations) == 2
     assert any(v.startswith("swaps.wait_min.mean worse with more positions: #1") for v in violations)
@@ -37,14 +37,14 @@ def test_monotone_evidence_is_not_flagged_and_noise_is_not_a_violation():
     one = _ev(1, [3.0, 3.1, 2.9, 3.0, 3.05], "infeasible")
     two = _ev(2, [1.0, 1.1, 0.9, 1.0, 1.05], "feasible")
     three = _ev(3, [1.0, 1.2, 0.8, 1.1, 0.95], "feasible")  # no better than two, within noise
-    violations, checks, observed = _monotonicity(_spec(), [one, two, three])
+    violations, checks, observed = monotonicity(_spec(), [one, two, three])
     assert violations == [] and checks == 3 and observed == {}
 
 
 def test_binding_target_is_the_one_the_cheaper_configuration_failed():
     one = _ev(1, [3.0, 3.1, 2.9, 3.0, 3.05], "infeasible")
     two = _ev(2, [1.0, 1.1, 0.9, 1.0, 1.05], "feasible")
-    assert _binding(_spec(), two, [one, two]) == [str(TARGET)]
+    assert binding_targets(_spec(), two, [one, two]) == [str(TARGET)]
 
 
 def test_a_kpi_not_assumed_monotone_is_observed_not_a_violation():
@@ -59,7 +59,7 @@ def test_a_kpi_not_assumed_monotone_is_observed_not_a_violation():
 
     one = ev(1, [0.01, 0.012, 0.009, 0.011, 0.010], "feasible")
     two = ev(2, [0.05, 0.052, 0.049, 0.051, 0.050], "infeasible")  # more positions, more stock-outs
-    violations, checks, observed = _monotonicity(spec, [one, two])
+    violations, checks, observed = monotonicity(spec, [one, two])
     assert violations == [] and checks == 1
     assert observed == {"swaps.stockout_share worse with more positions": 1,
                         "feasible below infeasible (positions)": 1}

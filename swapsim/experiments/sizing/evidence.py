@@ -14,15 +14,15 @@ if TYPE_CHECKING:
     from swapsim.experiments.sizing.search import Evaluated
     from swapsim.experiments.sizing.spec import SizeSpec
 
-__all__ = ["_monotonicity", "_binding", "_failed", "violation_groups", "cheaper_failing"]
+__all__ = ["monotonicity", "binding_targets", "failed_targets", "violation_groups", "cheaper_failing"]
 
 
-def _failed(spec: SizeSpec, ev: Evaluated) -> list[Target]:
+def failed_targets(spec: SizeSpec, ev: Evaluated) -> list[Target]:
     """The targets ``ev`` was shown to fail."""
     return [t for t in spec.targets if ev.decisions.get(str(t)) == rs.FAILS]
 
 
-def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str], int, dict[str, int]]:
+def monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str], int, dict[str, int]]:
     """Pairs of simulated configurations where more resources did significantly worse on a target KPI
     (paired, at the stated confidence), or a feasible configuration sits below one shown infeasible.
 
@@ -41,7 +41,7 @@ def _monotonicity(spec: SizeSpec, evaluated: list[Evaluated]) -> tuple[list[str]
                 continue
             more = "+".join(d.field for d in differing(a.config, b.config, dims))
             if a.status == "infeasible" and b.status == "feasible":
-                assumed = [t for t in _failed(spec, a) if dominates(a.config, b.config, dims, t.kpi)]
+                assumed = [t for t in failed_targets(spec, a) if dominates(a.config, b.config, dims, t.kpi)]
                 if assumed:
                     violations.append(
                         f"feasible below infeasible ({more}): #{a.config.index} ({a.config.label(dims)}) is "
@@ -111,7 +111,7 @@ def _below(a: Config, b: Config) -> bool:
     return a.values != b.values and all(y <= x for x, y in zip(a.values, b.values))
 
 
-def _binding(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[str]:
+def binding_targets(spec: SizeSpec, best: Evaluated, evaluated: list[Evaluated]) -> list[str]:
     """Targets that configurations below the recommendation (at most its value in every dimension) failed;
     else the target with the least relative slack at the recommendation."""
     failed: list[str] = []

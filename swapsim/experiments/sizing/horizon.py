@@ -30,7 +30,7 @@ from swapsim.scenario import scenario_from_dict
 from swapsim.scenario.shortening import cap_horizon_data
 
 if TYPE_CHECKING:
-    from swapsim.experiments.sizing.search import Evaluated, _Runs
+    from swapsim.experiments.sizing.search import Evaluated, RunCache
     from swapsim.experiments.sizing.spec import SizeSpec
 
 __all__ = [
@@ -159,7 +159,7 @@ def _next_cheaper(best: Evaluated, evaluated: list[Evaluated]) -> Evaluated | No
     return max(below, key=lambda e: (e.config.static_cost, e.config.values)) if below else None
 
 
-def _at_long(spec: SizeSpec, runs: _Runs, short: Evaluated, role: str, factor: float, n: int) -> ConfigAtHorizon:
+def _at_long(spec: SizeSpec, runs: RunCache, short: Evaluated, role: str, factor: float, n: int) -> ConfigAtHorizon:
     cfg = replace(short.config, data=long_data(short.config.data, factor))
     ev = type(short)(cfg)  # an Evaluated of its own (search.py imports this module, not the reverse)
     runs.ensure([(ev, r) for r in range(n)], prefix=f"h{factor:g}c")
@@ -181,7 +181,7 @@ def _at_long(spec: SizeSpec, runs: _Runs, short: Evaluated, role: str, factor: f
 
 
 def check_horizon(
-    spec: SizeSpec, runs: _Runs, best: Evaluated, evaluated: list[Evaluated], factor: float, n: int
+    spec: SizeSpec, runs: RunCache, best: Evaluated, evaluated: list[Evaluated], factor: float, n: int
 ) -> HorizonCheck:
     """Re-run ``best`` and the next cheaper configuration at ``factor`` x the measured span, ``n``
     replications each (kept as ``runs/h<factor>c<config>-r<rep>.json``), and decide every target again."""
@@ -228,7 +228,7 @@ class PilotCheck:
         )
 
 
-def pilot_check(spec: SizeSpec, runs: _Runs, pilot: Evaluated, n: int, tolerance: float = 0.1) -> PilotCheck:
+def pilot_check(spec: SizeSpec, runs: RunCache, pilot: Evaluated, n: int, tolerance: float = 0.1) -> PilotCheck:
     """Run ``pilot`` (replications 0..n-1, kept as the search's own runs) and the same at twice the
     measured span; compare every target KPI (paired)."""
     runs.ensure([(pilot, r) for r in range(n)])

@@ -53,7 +53,7 @@ from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
 from swapsim.experiments.sizing.equivalence import merge_equivalent, same_runs
 from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fit_run_time, fmt_seconds, run_work
-from swapsim.experiments.sizing.evidence import _binding, _failed, _monotonicity
+from swapsim.experiments.sizing.evidence import binding_targets, failed_targets, monotonicity
 from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check, span_h
 from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
@@ -71,7 +71,7 @@ from swapsim.results.outdir import (
 from swapsim.results.reader import ResultsError, read_json
 from swapsim.scenario import ScenarioError, scenario_from_dict
 
-__all__ = ["SizeResult", "run_size", "STATUSES", "Evaluated", "_binding", "_monotonicity"]
+__all__ = ["SizeResult", "run_size", "STATUSES", "Evaluated", "binding_targets", "monotonicity"]
 
 SIMULATED = ("feasible", "infeasible", "undecided", "failed")
 """Statuses of configurations the walk simulated (their runs are the search's ``runs_total``)."""
@@ -158,7 +158,7 @@ class SizeResult:
         return len(self.evaluated) * self.spec.n_max
 
 
-class _Runs:
+class RunCache:
     """Runs on an executor, cached on disk in ``out/runs``; one batch per look."""
 
     def __init__(
@@ -248,15 +248,15 @@ class _Runs:
 
 def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
-    from swapsim.analysis.estimator import _faults_enabled, estimate_kpis
+    from swapsim.analysis.estimator import estimate_kpis, faults_enabled
 
     sc = scenario_from_dict(ev.config.data, spec.source)
-    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or _faults_enabled(sc):
+    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or faults_enabled(sc):
         return None  # the estimate covers neither task demand, other strategies, shifts nor faults
     try:
-        from swapsim.analysis.energy_balance import _Model
+        from swapsim.analysis.energy_balance import BalanceModel
 
-        if _Model(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
+        if BalanceModel(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
             return None
         est = estimate_kpis(sc)
     except (ValueError, ZeroDivisionError):
@@ -275,7 +275,7 @@ def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
     return None
 
 
-def _evaluate(spec: SizeSpec, runs: _Runs, ev: Evaluated, known_kpis: list[list[str]]) -> None:
+def _evaluate(spec: SizeSpec, runs: RunCache, ev: Evaluated, known_kpis: list[list[str]]) -> None:
     """The sequential feasibility test of :mod:`swapsim.experiments.sizing.rs` on one configuration."""
     alpha = spec.alpha
     for n in spec.looks:
@@ -342,7 +342,7 @@ def run_size(
         )
     evaluated = [Evaluated(c) for c in configs]
     order = sorted(evaluated, key=lambda e: (e.config.static_cost, e.config.values))
-    runs = _Runs(spec, out_dir, executor, jobs, scheduler, resume)
+    runs = RunCache(spec, out_dir, executor, jobs, scheduler, resume)
     known_kpis: list[list[str]] = []
     shown_infeasible: list[Evaluated] = []
     feasible: list[Evaluated] = []
@@ -372,7 +372,7 @@ def run_size(
                     (
                         (z, t)
                         for z in shown_infeasible
-                        for t in _failed(spec, z)
+                        for t in failed_targets(spec, z)
                         if dominates(z.config, ev.config, dims, t.kpi)
                     ),
                     None,
@@ -430,7 +430,7 @@ def _runner_up_mean(spec: SizeSpec, feasible: list[Evaluated]) -> float:
     return rest[0].mean(spec.objective) if rest else math.nan
 
 
-def _eta(spec: SizeSpec, runs: _Runs, walked: list[Evaluated], left: list[Evaluated]) -> float:
+def _eta(spec: SizeSpec, runs: RunCache, walked: list[Evaluated], left: list[Evaluated]) -> float:
     """Seconds left: what is in play and the horizon check (:mod:`swapsim.experiments.sizing.eta`)."""
     sim = [e for e in walked if e.status in ("feasible", "infeasible", "undecided")]
     if not sim or not runs.times or runs.wall <= 0:
@@ -457,7 +457,7 @@ def _conclude(
     evaluated: list[Evaluated],
     invalid,
     feasible: list[Evaluated],
-    runs: _Runs,
+    runs: RunCache,
     started: float,
     exhaustive: bool,
 ) -> SizeResult:
@@ -476,8 +476,8 @@ def _conclude(
             [float(best.runs[r][spec.objective]) for r in common],
             spec.confidence,
         )
-    violations, checks, observed = _monotonicity(spec, evaluated)
-    binding = _binding(spec, best, evaluated) if best is not None else []
+    violations, checks, observed = monotonicity(spec, evaluated)
+    binding = binding_targets(spec, best, evaluated) if best is not None else []
     return SizeResult(
         spec=spec,
         evaluated=evaluated,
