@@ -12,6 +12,10 @@ from swapsim.model.degradation import CellModel
 __all__ = ["AgeingPlace"]
 
 
+PLACE_FIELDS = ("model", "tables", "ageing", "kelvin", "table", "t_c", "hours", "t_here")
+"""The attributes of an :class:`AgeingPlace` (its ``__slots__``; a copy takes each)."""
+
+
 class AgeingPlace:
     """The cell model and the place a pack is in now, and the temperatures of its open cycle window.
 
@@ -23,7 +27,7 @@ class AgeingPlace:
         ageing: whether the fade state is aged (else only its age in days counts on).
     """
 
-    __slots__ = ("model", "tables", "ageing", "kelvin", "table", "t_c", "hours", "t_here")
+    __slots__ = PLACE_FIELDS
 
     def __init__(
         self, model: CellModel, tables: dict[float, CalendarTable], kelvin: float, t_h: float, ageing: bool = True
@@ -85,6 +89,6 @@ class AgeingPlace:
         return other
 
     def _copy_of(self, source: "AgeingPlace") -> None:
-        for name in AgeingPlace.__slots__:
+        for name in PLACE_FIELDS:
             setattr(self, name, getattr(source, name))
         self.hours = dict(source.hours)

@@ -54,6 +54,26 @@ WINDOW_MAX_H = 24.0
 """A cycle window closes at the latest this long after it opened (BLAST-Lite's daily breakpoints)."""
 
 
+STRESS_FIELDS = (
+    "pack",
+    "fade",
+    "place",
+    "t",
+    "soc",
+    "t_cal",
+    "cal_int",
+    "w_t0",
+    "w_abs",
+    "w_fast",
+    "w_lo",
+    "w_hi",
+    "direction",
+    "trace",
+    "live",
+)
+"""The attributes of a :class:`PackStress` (its ``__slots__``; a preview takes each)."""
+
+
 class PackStress:
     """One pack's path since its last ageing update, and the open cycle window (see the module doc).
 
@@ -71,23 +91,7 @@ class PackStress:
         trace: optional bounded trace (used if it follows this pack).
     """
 
-    __slots__ = (
-        "pack",
-        "fade",
-        "place",
-        "t",
-        "soc",
-        "t_cal",
-        "cal_int",
-        "w_t0",
-        "w_abs",
-        "w_fast",
-        "w_lo",
-        "w_hi",
-        "direction",
-        "trace",
-        "live",
-    )
+    __slots__ = STRESS_FIELDS
 
     def __init__(
         self,
@@ -362,7 +366,7 @@ class PackStress:
 
     def _run_ahead_of(self, source: "PackStress") -> None:
         """Become a copy of ``source`` that runs ahead on its own (:meth:`preview`)."""
-        for name in PackStress.__slots__:
+        for name in STRESS_FIELDS:
             setattr(self, name, getattr(source, name))
         fade = source.fade
         self.fade = FadeState(fade.q0, fade.wear, fade.q_cal, fade.q_cyc, fade.efc, fade.days)
