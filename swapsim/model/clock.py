@@ -11,17 +11,24 @@ from heapq import heappush
 import simpy
 from simpy.events import NORMAL
 
-__all__ = ["timeout_at"]
+__all__ = ["TimeoutAt", "timeout_at"]
 
 
-def timeout_at(env: simpy.Environment, when: float) -> simpy.Event:
+class TimeoutAt(simpy.Event):
     """An event that fires at exactly ``when`` (h), as a timeout does, for a time reached by a chain of
     step-by-step timeouts. ``env.timeout(when - now)`` fires at ``now + (when - now)``, which can be a
     unit in the last place off ``when`` (and no delay may reach it exactly), so the event is put on
     SimPy's event queue at ``when`` itself, with a timeout's priority (SimPy's private queue and id
-    counter: ``tests/unit/test_quiet_stretches.py`` checks they are still there)."""
-    event = simpy.Event(env)
-    event._ok = True
-    event._value = None
-    heappush(env._queue, (when, NORMAL, next(env._eid), event))
-    return event
+    counter: ``tests/unit/test_quiet_stretches.py`` checks they are still there). Like
+    ``simpy.Timeout``, it is triggered when made: it sets only its own state."""
+
+    def __init__(self, env: simpy.Environment, when: float) -> None:
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        heappush(env._queue, (when, NORMAL, next(env._eid), self))
+
+
+def timeout_at(env: simpy.Environment, when: float) -> simpy.Event:
+    """A :class:`TimeoutAt` at ``when`` (h)."""
+    return TimeoutAt(env, when)

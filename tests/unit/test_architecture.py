@@ -250,7 +250,6 @@ ALLOWED_OVER_15_ATTRIBUTES: dict[str, str] = {
 }
 ALLOWED_SETTING_OTHERS: dict[str, str] = {
     # module -> why it still sets an attribute of another object
-    "clock.py": "timeout_at builds a triggered SimPy event by setting its _ok/_value, as simpy.Timeout does",
 }
 
 
