@@ -96,6 +96,7 @@ class Station:
         charging: ChargingPolicy | None = None,
         health: "PackInspector[Station] | None" = None,
     ) -> None:
+        self.choice = None  # set here too: a compiled (mypyc) class has no class-level default
         self.env = env
         self.index = index
         self.spec = spec
