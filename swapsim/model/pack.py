@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["Pack", "AgeingPath", "ChargeCurve", "discharge_time_h", "soc_after_draw"]
+__all__ = ["Pack", "AgeingPath", "ChargeCurve", "discharge_time_h"]
 
 
 class AgeingPath(Protocol):
@@ -39,14 +39,6 @@ class AgeingPath(Protocol):
     def charge(self, curve: "ChargeCurve", t0: float, t1: float) -> None: ...
 
     def window_end(self) -> float: ...
-
-
-def soc_after_draw(soc: float, energy_wh: float, usable_wh: float) -> float:
-    """The one rule of a draw: the charge after ``energy_wh`` is taken from a pack at ``soc`` with
-    ``usable_wh`` usable, clamped at empty. :meth:`Pack.draw`, :meth:`Pack.draw_run` and the quiet
-    stretches' planning (:func:`swapsim.model.robot.quiet.plan_quiet`) all read it."""
-    s1 = soc - energy_wh / usable_wh
-    return s1 if s1 > 0.0 else 0.0
 
 
 class Pack:
@@ -146,7 +138,8 @@ class Pack:
         """Take ``energy_wh`` out of the pack (clamped at empty), drawn at constant power from ``t0_h``
         to ``t1_h`` (h; given, the ageing stressors follow the linear fall of the charge)."""
         soc0 = self.soc
-        self.soc = soc_after_draw(soc0, energy_wh, self.usable_wh)
+        soc = soc0 - energy_wh / self.usable_wh
+        self.soc = soc if soc > 0.0 else 0.0
         self.throughput_wh += energy_wh
         if self.stress is not None and t1_h is not None:
             self.stress.linear(t1_h if t0_h is None else t0_h, t1_h, soc0, self.soc)
@@ -158,7 +151,8 @@ class Pack:
         soc, throughput = self.soc, self.throughput_wh
         socs = [soc]
         for energy_wh in energies_wh:
-            soc = soc_after_draw(soc, energy_wh, usable)
+            s1 = soc - energy_wh / usable
+            soc = s1 if s1 > 0.0 else 0.0
             throughput += energy_wh
             socs.append(soc)
         self.soc, self.throughput_wh = soc, throughput

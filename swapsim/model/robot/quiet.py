@@ -35,7 +35,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from swapsim.model.clock import timeout_at
-from swapsim.model.pack import soc_after_draw
 from swapsim.model.robot.body import energy_event_after
 
 if TYPE_CHECKING:
@@ -166,7 +165,8 @@ def plan_quiet(
             if dt > 0.0 and p_prev > 0.0:
                 if t >= stable_until:
                     break
-                soc = soc_after_draw(soc, p_prev * dt, usable)
+                s1 = soc - p_prev * dt / usable
+                soc = s1 if s1 > 0.0 else 0.0
         if early_below is not None and state == "idle" and min(soc, other_soc) < early_below:
             break  # Work.operate looks at the stations here (an early swap)
         if power > 0.0:  # Body.next_energy_event, just entered (nothing unsettled)
