@@ -79,7 +79,7 @@ class Station:
         health: ages and checks packs at each exchange (None: no health model).
     """
 
-    choice: "StationWatcher[Station] | None" = None
+    choice: "StationWatcher[Station] | None"
     """The fleet's station-choice index (:mod:`swapsim.model.station_index`; None: none is kept),
     subscribed through :meth:`watch` and told of every change a view would see."""
 
@@ -96,7 +96,7 @@ class Station:
         charging: ChargingPolicy | None = None,
         health: "PackInspector[Station] | None" = None,
     ) -> None:
-        self.choice = None  # set here too: a compiled (mypyc) class has no class-level default
+        self.choice = None  # set in the constructor: a compiled (mypyc) class has no class-level default
         self.env = env
         self.index = index
         self.spec = spec
