@@ -231,8 +231,6 @@ class HealthMonitor:
         soc0, t_start = stay
         if t_start is None:
             stress.hold(now)
-        elif stress.t > t_start:  # part of this session is folded in already (a survey looked): go on from there
-            stress.charge(station.curve, stress.t, now, stress.soc)
         else:
             stress.charge(station.curve, t_start, now, soc0)
 

@@ -60,7 +60,9 @@ class ChargingPath(Protocol):
 
 def fold_charge(stress: "ChargingPath", curve: "ChargeCurve", t0: float, t1: float, soc0: float | None = None) -> None:
     """Charging along ``curve`` from ``t0`` to ``t1`` (hold before ``t0``), from ``soc0`` (default:
-    the pack's charge now, for a charge not yet applied to the pack).
+    the pack's charge now, for a charge not yet applied to the pack). A session already folded in
+    past ``t0`` goes on from where the path stands (the curve depends on the charge only), not from
+    ``soc0`` again.
 
     Constant current: a linear piece. Constant-voltage taper ``1 - (1 - soc_cv) exp(-x / tau)``:
     pieces of a quarter time constant, ``k_cal`` integrated with Gauss-Legendre in time. At the
@@ -68,7 +70,7 @@ def fold_charge(stress: "ChargingPath", curve: "ChargeCurve", t0: float, t1: flo
     """
     if soc0 is None:
         stress.sync(t0)
-    else:
+    elif t0 >= stress.t:
         if t0 > stress.t:
             stress.hold(t0)
         stress.jump(soc0)

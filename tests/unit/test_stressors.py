@@ -131,6 +131,21 @@ def test_charge_path_follows_the_curve_and_counts_its_swing():
         assert s == pytest.approx(curve.soc_after(0.2, t - 1.0), abs=1e-12)
 
 
+def test_a_session_folded_in_part_goes_on_from_where_it_stands():
+    """Regression test (issue 24, stale state): folding a bay's session again from its start
+    (``t0``, arrival charge ``soc0``) after part of it is folded in goes on along the curve; it does
+    not jump back to the arrival charge (which would count the swing twice)."""
+    curve = ChargeCurve(0.8, 0.85, 0.05)
+    _, fade_whole, whole = _stress(0.2)
+    whole.charge(curve, 1.0, 3.0, soc0=0.2)
+    _, fade_parts, parts = _stress(0.2)
+    parts.charge(curve, 1.0, 1.5, soc0=0.2)
+    parts.charge(curve, 1.0, 3.0, soc0=0.2)  # the same session, from its start, looked at again later
+    assert parts.soc == whole.soc == 1.0
+    assert parts.w_abs == pytest.approx(whole.w_abs, rel=1e-12)
+    assert fade_parts.efc == fade_whole.efc  # no window closed by a jump back down
+
+
 def test_charge_calendar_rate_matches_numerical_integration_along_the_taper():
     pack, fade, stress = _stress(0.5, "lfp")
     curve = ChargeCurve(0.8, 0.85, 0.05)
