@@ -1,15 +1,15 @@
 """Statistics of a run: the Recorder, its concerns and the accumulators they are built from.
 
 The model reports domain events to a :class:`Recorder`; each concern (robot states, swaps, energy,
-demand, faults, battery) keeps bounded statistics of its own events and writes its section of the
+demand, faults, health) keeps bounded statistics of its own events and writes its section of the
 summary, and the cost concern prices them. Every KPI has one entry in :mod:`swapsim.metrics.catalogue`
 (label, unit, short name, concern, direction, estimate name). Nothing here runs a simulation or
 touches files.
 """
 
 from swapsim.metrics.accumulators import LOG_ROWS, FleetStates, Tally, TimeWeighted
-from swapsim.metrics.battery import AlertRecord, BatteryStats, PacksAtHorizon
 from swapsim.metrics.glossary import FAULT_KINDS, MONTH_H, ON_DUTY_STATES, ROBOT_STATES
+from swapsim.metrics.health import AlertRecord, HealthStats, PacksAtHorizon
 from swapsim.metrics.recorder import Recorder
 from swapsim.metrics.trace import Trace, TraceEvent
 
@@ -26,6 +26,6 @@ __all__ = [
     "Trace",
     "TraceEvent",
     "AlertRecord",
-    "BatteryStats",
+    "HealthStats",
     "PacksAtHorizon",
 ]

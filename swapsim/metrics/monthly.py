@@ -1,6 +1,6 @@
 """The month-by-month table: robot time, swaps, pack health, alerts and the crew per 30-day month.
 
-Built at the end of a run from the robot-state time bins and the battery concern's monthly counters;
+Built at the end of a run from the robot-state time bins and the health concern's monthly counters;
 covers the whole run, warm-up included. Hours inside; shares of on-duty time.
 """
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from swapsim.metrics.battery import BatteryStats
 from swapsim.metrics.glossary import MONTH_H, ROBOT_STATES
+from swapsim.metrics.health import HealthStats
 from swapsim.metrics.robot_states import RobotStates
 
 __all__ = ["monthly_rows", "MONTHLY_COLUMNS"]
@@ -37,14 +37,14 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
 
 
 def monthly_rows(
-    states: RobotStates, battery: BatteryStats, n_bins: int, bin_width_h: float, horizon_h: float, n_robots: int
+    states: RobotStates, stats: HealthStats, n_bins: int, bin_width_h: float, horizon_h: float, n_robots: int
 ) -> list[dict[str, Any]]:
     """One row per 30-day month of the whole run (warm-up included): utilisation and the share of every
     other robot state, swaps, pack health, alerts, replacements, the crew.
 
     Robot time comes from the time-series bins, each counted in the month its start falls in.
     """
-    b = battery
+    b = stats
     w = bin_width_h
     month_of_bin = np.minimum((np.arange(n_bins) * w / MONTH_H + 1e-9).astype(int), b.n_months - 1)
     areas = {s: np.bincount(month_of_bin, weights=states.bins(s), minlength=b.n_months) for s in ROBOT_STATES}

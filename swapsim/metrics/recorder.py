@@ -17,7 +17,7 @@ concern            hooks                                        summary sections
                    roster_changed
 ``faults``         robot_fault, swap_failed, station_outage,    ``faults``; stations' outage columns
                    station_restored, robot_rerouted
-``battery``        pack_checked, alert, pack_quarantined, ...   ``packs``, ``alerts``, ``technicians``
+``health``         pack_checked, alert, pack_quarantined, ...   ``packs``, ``alerts``, ``technicians``
 ``costs``          (none: it prices the other sections)         ``costs`` (scenarios with ``costs:``)
 =================  ===========================================  =========================================
 
@@ -42,12 +42,12 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from swapsim.metrics.battery import BatteryStats, PacksAtHorizon
 from swapsim.metrics.catalogue import CONCERNS
 from swapsim.metrics.costs import CostStats, PackLife
 from swapsim.metrics.demand import DemandStats
 from swapsim.metrics.energy import EnergyStats
 from swapsim.metrics.faults import FaultStats
+from swapsim.metrics.health import HealthStats, PacksAtHorizon
 from swapsim.metrics.monthly import monthly_rows
 from swapsim.metrics.robot_states import RobotStates
 from swapsim.metrics.swaps import SwapStats
@@ -138,20 +138,20 @@ class Recorder:
         )
         self.demand = DemandStats(n_robots, tasks, n_bins, bin_width_h, wait_resolution_min, self.trace)
         self.faults = FaultStats(names, n_bins, bin_width_h, self.trace)
-        self.battery = BatteryStats(horizon_h, names, alerts_limit, self.trace)
+        self.health = HealthStats(horizon_h, names, alerts_limit, self.trace)
         self.costs = CostStats(*priced, self.energy.grid_kwh_by_hour) if priced is not None else None
         self._bind_hooks()
         self.extra = {name: factory(self) for name, factory in CONCERN_FACTORIES.items()}
 
     def _bind_hooks(self) -> None:
         """Every hook the model calls, each the bound method of the concern that owns it."""
-        states, swaps, energy, demand, faults, battery = (
+        states, swaps, energy, demand, faults, health = (
             self.states,
             self.swaps,
             self.energy,
             self.demand,
             self.faults,
-            self.battery,
+            self.health,
         )
         self.robot_state = states.robot_state
         self.robot_states = states.robot_states
@@ -176,19 +176,19 @@ class Recorder:
         self.station_outage = faults.station_outage
         self.station_restored = faults.station_restored
         self.robot_rerouted = faults.robot_rerouted
-        self.pack_checked = battery.pack_checked
-        self.alert = battery.alert
-        self.pack_quarantined = battery.pack_quarantined
-        self.pack_replaced = battery.pack_replaced
-        self.health_survey = battery.health_survey
-        self.spare_ordered = battery.spare_ordered
-        self.spares_changed = battery.spares_changed
-        self.spare_stockout = battery.spare_stockout
-        self.technicians_rostered = battery.technicians_rostered
-        self.technician_job_raised = battery.technician_job_raised
-        self.technician_job_started = battery.technician_job_started
-        self.technician_on_site = battery.technician_on_site
-        self.technician_job_done = battery.technician_job_done
+        self.pack_checked = health.pack_checked
+        self.alert = health.alert
+        self.pack_quarantined = health.pack_quarantined
+        self.pack_replaced = health.pack_replaced
+        self.health_survey = health.health_survey
+        self.spare_ordered = health.spare_ordered
+        self.spares_changed = health.spares_changed
+        self.spare_stockout = health.spare_stockout
+        self.technicians_rostered = health.technicians_rostered
+        self.technician_job_raised = health.technician_job_raised
+        self.technician_job_started = health.technician_job_started
+        self.technician_on_site = health.technician_on_site
+        self.technician_job_done = health.technician_job_done
 
     # -- lifecycle -------------------------------------------------------------------------------
     def reset(self, now: float) -> None:
@@ -199,7 +199,7 @@ class Recorder:
         self.energy.reset(now)
         self.demand.reset(now)
         self.faults.reset(now)
-        self.battery.reset(now)
+        self.health.reset(now)
         for concern in self.extra.values():
             concern.reset(now)
 
@@ -209,14 +209,14 @@ class Recorder:
         self.swaps.finalise(now)
         self.demand.finalise(now)
         self.faults.finalise(now)
-        self.battery.finalise(now)
+        self.health.finalise(now)
         for concern in self.extra.values():
             concern.finalise(now)
 
     # -- results ---------------------------------------------------------------------------------
     def summary(self, now: float, end: RunEnd | None = None) -> dict[str, Any]:
         """KPIs since the last reset, as nested plain data (call after :meth:`finalise`), in the order of
-        ``summary.json``; with the facts at the horizon (``end``), the battery and cost sections too."""
+        ``summary.json``; with the facts at the horizon (``end``), the health and cost sections too."""
         span = now - self.t_reset
         days = span / 24.0
         fleet = self.states.summary(span)
@@ -248,21 +248,21 @@ class Recorder:
         return out
 
     def _battery_sections(self, now: float, end: RunEnd) -> dict[str, Any]:
-        """The ``packs``, ``alerts`` and ``technicians`` sections: where the packs are, the battery
+        """The ``packs``, ``alerts`` and ``technicians`` sections: where the packs are, the health
         concern's KPIs, and the counts and health at the horizon when the health model's facts are given."""
-        battery = self.battery.summary(now)
+        health = self.health.summary(now)
         packs = {
             "total": end.packs_in_robots + end.packs_in_bays,
             "robots": end.packs_in_robots,
             "bays": end.packs_in_bays,
-            **battery["packs"],
+            **health["packs"],
         }
         if end.at_horizon is not None:
-            packs.update(self.battery.packs_at_horizon(end.at_horizon))
+            packs.update(self.health.packs_at_horizon(end.at_horizon))
         return {
             "packs": packs,
-            "alerts": battery["alerts"],
-            "technicians": {"crew": end.crew, **battery["technicians"]},
+            "alerts": health["alerts"],
+            "technicians": {"crew": end.crew, **health["technicians"]},
         }
 
     def robot_rows(self) -> list[dict[str, Any]]:
@@ -302,12 +302,12 @@ class Recorder:
 
     def alert_rows(self) -> list[dict[str, Any]]:
         """The kept alerts, one row each (whole run, warm-up included)."""
-        return self.battery.alert_rows()
+        return self.health.alert_rows()
 
     def health_rows(self) -> dict[str, np.ndarray]:
         """The health snapshots as columns (whole run)."""
-        return self.battery.survey_columns()
+        return self.health.survey_columns()
 
     def monthly_rows(self) -> list[dict[str, Any]]:
         """One row per 30-day month of the whole run (see :func:`~swapsim.metrics.monthly.monthly_rows`)."""
-        return monthly_rows(self.states, self.battery, self.n_bins, self.bin_width_h, self.horizon_h, self.n_robots)
+        return monthly_rows(self.states, self.health, self.n_bins, self.bin_width_h, self.horizon_h, self.n_robots)

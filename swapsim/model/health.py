@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import simpy
 
-from swapsim.metrics.battery import PacksAtHorizon
+from swapsim.metrics.health import PacksAtHorizon
 from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CHEMISTRIES, CellModel, FadeState, celsius_to_kelvin
 from swapsim.model.health_check import HealthCheck

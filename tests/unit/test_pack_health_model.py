@@ -166,8 +166,8 @@ def test_alert_counts_equal_threshold_crossings():
             expected_retirements += 1
     kinds = [k for _, k, _ in rec.alerts_seen]
     assert expected_warnings >= 5 and expected_retirements >= 3
-    assert kinds.count("warning") == expected_warnings == rec.battery.warnings
-    assert kinds.count("retirement") == expected_retirements == rec.battery.retirements
+    assert kinds.count("warning") == expected_warnings == rec.health.warnings
+    assert kinds.count("retirement") == expected_retirements == rec.health.retirements
     assert kinds.count("fault") == 0
     # A pack retired once is never checked again.
     retired_at = {p: t for t, k, p in rec.alerts_seen if k == "retirement"}
@@ -210,7 +210,7 @@ def test_no_spare_pack_keeps_the_bay_blocked_until_a_delivery():
     )
     env, rec, fleet = build(sc)
     env.run(until=2.9 * 24)
-    assert rec.battery.stock_waits >= 1 and rec.battery.jobs_done == 0
+    assert rec.health.stock_waits >= 1 and rec.health.jobs_done == 0
     station = fleet.stations[0]
     blocked = station.quarantined_bays()
     assert blocked >= 1 and fleet.health.counts()["retired"] == 0
@@ -235,7 +235,7 @@ def test_technicians_start_jobs_only_on_duty():
     assert all(cal.on_duty(t) for t in rec.jobs_started)
     # Rostered hours: one technician, 8 h a day.
     rec.finalise(env.now)
-    assert rec.battery.rostered.integral(env.now) == pytest.approx(cal.on_duty_hours(0, sc.horizon))
+    assert rec.health.rostered.integral(env.now) == pytest.approx(cal.on_duty_hours(0, sc.horizon))
 
 
 def test_no_ageing_and_no_faults_leaves_every_pack_new():

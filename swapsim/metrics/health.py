@@ -2,7 +2,7 @@
 replacements, the spare-pack shelf, technician jobs; the ``packs``, ``alerts`` and ``technicians``
 KPIs, the alerts and health tables.
 
-Counts and time integrals restart at :meth:`BatteryStats.reset` (warm-up); the month-by-month
+Counts and time integrals restart at :meth:`HealthStats.reset` (warm-up); the month-by-month
 counters, the monthly bins of the time integrals and the health snapshots cover the whole run. At
 most ``alerts_limit`` alerts are kept as records; later ones are only counted. Hours; health as a
 fraction of rated capacity.
@@ -20,7 +20,7 @@ from swapsim.metrics.accumulators import TimeWeighted
 from swapsim.metrics.glossary import MONTH_H
 from swapsim.metrics.trace import Trace
 
-__all__ = ["AlertRecord", "BatteryStats", "PacksAtHorizon"]
+__all__ = ["AlertRecord", "HealthStats", "PacksAtHorizon"]
 
 _ALERT_COUNTS = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}
 
@@ -51,7 +51,7 @@ class PacksAtHorizon:
     open_jobs: int
 
 
-class BatteryStats:
+class HealthStats:
     """Bounded statistics of pack health, alerts and the technician crew.
 
     Args:
