@@ -73,7 +73,8 @@ class RunResult:
     """Swap waits (min): bin edges, counts, exact zeros, values past the histogram's limit."""
     trace: list[TraceEvent] = field(default_factory=list)
     fleet: Fleet | None = field(default=None, repr=False)
-    """The live entities at the horizon (kept only when ``keep_entities=True``, for tests)."""
+    """The live entities at the horizon (kept only when ``keep_entities=True``, for tests); read their
+    state through ``fleet.observe(horizon_h)`` (:meth:`swapsim.model.fleet.Fleet.observe`)."""
     alerts: list[dict[str, Any]] = field(default_factory=list)
     """Pack health alerts (the first ``output.alerts_limit``), one dict per alerts.csv row."""
     health: dict[str, np.ndarray] = field(default_factory=dict)
@@ -156,22 +157,22 @@ def _as_text(value: Any) -> str | None:
 
 
 def _pack_rows(fleet: Fleet, now: float) -> list[dict[str, Any]]:
-    """One packs.csv row per pack, its charge read at ``now`` (h)."""
-    rows = []
-    for p in fleet.packs:
-        rows.append(
-            {
-                "pack": p.id,
-                "location": p.location,
-                "soc": p.soc_at(now),
-                "health": p.health,
-                "cycles": p.cycles,
-                "equivalent_full_cycles": p.equivalent_full_cycles,
-                "throughput_kwh": p.throughput_wh / 1000.0,
-                **(fleet.health.pack_columns(p) if fleet.health is not None else {}),
-            }
-        )
-    return rows
+    """One packs.csv row per pack, as :meth:`Fleet.observe` gives it at ``now`` (h)."""
+    view = fleet.observe(now)
+    health = fleet.health
+    return [
+        {
+            "pack": v.id,
+            "location": v.location,
+            "soc": v.soc,
+            "health": v.health,
+            "cycles": v.cycles,
+            "equivalent_full_cycles": v.equivalent_full_cycles,
+            "throughput_kwh": v.throughput_wh / 1000.0,
+            **(health.pack_columns(p) if health is not None else {}),
+        }
+        for v, p in zip(view.packs, fleet.packs)
+    ]
 
 
 def simulate(
@@ -233,16 +234,11 @@ def simulate(
         observer(env, fleet)
     if scenario.warmup > 0:
         env.run(until=scenario.warmup)
-        for station in fleet.stations:
-            station.advance()  # charge milestones due by now are recorded before the reset
-        for robot in fleet.robots:
-            robot.sync()  # robots in a quiet stretch of their cycle log the steps begun by now
+        fleet.catch_up()  # milestones and quiet stretches due by now are recorded before the reset
         recorder.reset(env.now)
     env.run(until=scenario.horizon)
-    for station in fleet.stations:
-        station.advance()
+    fleet.catch_up()
     for robot in fleet.robots:
-        robot.sync()
         robot.settle()
     if fleet.health is not None:
         fleet.health.finalise(env.now)

@@ -19,6 +19,7 @@ import simpy
 from swapsim.metrics import Recorder
 from swapsim.model.faults import FaultInjector, SwapFaults
 from swapsim.model.health import HealthMonitor
+from swapsim.model.observe import FleetView, catch_up, observe
 from swapsim.model.pack import Pack
 from swapsim.model.registries import CHARGING_POLICIES, POWER_STRATEGIES
 from swapsim.model.robot import Robot, build_robot
@@ -50,6 +51,15 @@ class Fleet:
     faults: FaultInjector | None = None
     health: HealthMonitor | None = None
     """Pack ageing, health checks and the technician crew."""
+
+    def observe(self, now: float) -> FleetView:
+        """Every pack, robot and bay as the rules give them at ``now``, the simulation's current time
+        (:func:`swapsim.model.observe.observe`): the one accessor for readers of the running model."""
+        return observe(self.robots, self.stations, self.packs, now)
+
+    def catch_up(self) -> None:
+        """Apply every lazy part due by now (:func:`swapsim.model.observe.catch_up`)."""
+        catch_up(self.robots, self.stations)
 
     def pack_locations(self) -> dict[str, int]:
         """How many packs are in robots and in stations (for conservation checks)."""

@@ -50,25 +50,28 @@ def _look(env: simpy.Environment, fleet: Fleet, times: list[float], reads: list[
     for t in times:
         yield env.timeout(t - env.now)
         now = env.now
-        for station in fleet.stations:
-            station.advance()
-            for bay in station.bays:
-                if bay.pack is None:
-                    continue
-                soc = bay.pack.soc_at(now)
-                assert 0.0 <= soc <= 1.0
-                key = (bay.label, bay.session)
-                assert soc >= last.get(key, -math.inf), f"{bay.label}: charge fell while in the bay {last.get(key)} -> {soc} at {now}"
-                last[key] = soc
-        for robot in fleet.robots:
-            robot.sync()
-            energy = robot.energy_wh()
-            held = [p for p in robot.packs if p is not None]
-            assert 0.0 <= robot.lowest_soc() <= 1.0
-            if robot.body.power_w == 0.0:  # nothing unsettled: its energy is its packs' charge now
-                assert energy == pytest.approx(sum(p.soc_at(now) * p.usable_wh for p in held), rel=1e-12)
-        for pack in fleet.packs:
-            assert 0.0 <= pack.soc_at(now) <= 1.0
+        view = fleet.observe(now)  # the one accessor: every lazy part caught up, every value at now
+        assert view.now == now
+        sessions = {(s.name, b.label): b.session for s in fleet.stations for b in s.bays}
+        for bay in view.bays:
+            if bay.pack is None:
+                continue
+            assert bay.soc is not None and 0.0 <= bay.soc <= 1.0
+            assert bay.soc == view.pack(bay.pack).soc, f"{bay.label}: the bay and the pack read different charges"
+            key = (bay.label, sessions[(bay.station, bay.label)])
+            assert bay.soc >= last.get(key, -math.inf), f"{bay.label}: charge fell while in the bay {last.get(key)} -> {bay.soc} at {now}"
+            last[key] = bay.soc
+        for robot, rv in zip(fleet.robots, view.robots):
+            assert all(0.0 <= s <= 1.0 for s in rv.socs)
+            held = [(slot, p) for slot, p in enumerate(robot.body.packs) if p is not None]
+            for slot, p in held:  # a pack in a robot reads the robot's energy rule, unsettled draw included
+                assert view.pack(p.id).soc == rv.socs[slot]
+            assert rv.energy_wh == pytest.approx(sum(rv.socs[slot] * p.usable_wh for slot, p in held), rel=1e-12)
+            # the live readers agree with the view (one set of rules)
+            assert robot.energy_wh() == pytest.approx(rv.energy_wh, rel=1e-12, abs=1e-9)
+            assert robot.lowest_soc() == min(rv.socs)
+        for pv in view.packs:
+            assert 0.0 <= pv.soc <= 1.0
         reads.append(f"{now:.6f}")
 
 
