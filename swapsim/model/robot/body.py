@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import simpy
 
-from swapsim.model.clock import timeout_at
+from swapsim.model.clock import TimeoutAt
 from swapsim.model.pack import Pack
 
 if TYPE_CHECKING:
@@ -316,7 +316,7 @@ class Body:
         self._quiet = stretch
         self.strikeable = True
         try:
-            yield timeout_at(env, stretch.end)
+            yield TimeoutAt(env, stretch.end)
         except simpy.Interrupt as stop:
             self.strikeable = False
             self._quiet = None
