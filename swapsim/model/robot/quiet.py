@@ -78,10 +78,10 @@ class QuietStretch:
         energy of the entry before it, make the energy event if there is one, record the change of
         state, as ``Body.enter`` and ``Body.on_energy_event`` would have at the entry's start (the
         pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run` per pack)."""
-        i = self.applied
+        first = self.applied
         starts = self.starts  # in time order: the entries begun are those up to the bisection
-        n = bisect_right(starts, now, i) if inclusive else bisect_left(starts, now, i)
-        if n <= i:
+        n = bisect_right(starts, now, first) if inclusive else bisect_left(starts, now, first)
+        if n <= first:
             return
         r = self.robot
         event_at = self.event_at
@@ -91,7 +91,7 @@ class QuietStretch:
         energies: list[float] = []
         t0s: list[float] = []
         t1s: list[float] = []
-        for i in range(i, n):
+        for i in range(first, n):
             t = starts[i]
             dt = t - t_last
             if dt > 0.0 and power > 0.0:
