@@ -68,4 +68,5 @@ class CalendarTable:
         """Time average of the rate along a path linear in time from ``s0`` to ``s1``."""
         if abs(s1 - s0) < 1e-9:
             return self.rate(0.5 * (s0 + s1))
-        return (self.antiderivative(s1) - self.antiderivative(s0)) / (s1 - s0)
+        a0, a1 = self.antiderivatives((s0, s1))
+        return (a1 - a0) / (s1 - s0)

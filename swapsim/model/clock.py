@@ -20,10 +20,12 @@ class TimeoutAt(simpy.Event):
     unit in the last place off ``when`` (and no delay may reach it exactly), so the event is put on
     SimPy's event queue at ``when`` itself, with a timeout's priority (SimPy's private queue and id
     counter: ``tests/unit/test_quiet_stretches.py`` checks they are still there). Like
-    ``simpy.Timeout``, it is triggered when made: it sets only its own state."""
+    ``simpy.Timeout``, it is triggered when made: it sets only its own state (all of it, as
+    ``simpy.Timeout.__init__`` does, without a call to ``Event.__init__``: one is made per quiet stretch)."""
 
     def __init__(self, env: simpy.Environment, when: float) -> None:
-        super().__init__(env)
+        self.env = env
+        self.callbacks = []
         self._ok = True
         self._value = None
         heappush(env._queue, (when, NORMAL, next(env._eid), self))

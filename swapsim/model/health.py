@@ -48,6 +48,7 @@ from swapsim.model.degradation import CHEMISTRIES, CellModel, FadeState, celsius
 from swapsim.model.health_check import HealthCheck
 from swapsim.model.pack import Pack
 from swapsim.model.pack_record import PACK_STATUSES, PackRecord
+from swapsim.model.stress_charge import fold_charge
 from swapsim.model.stressors import PackStress, PackTrace
 from swapsim.model.technician import TechnicianCrew, TechnicianJob
 from swapsim.streams import Streams
@@ -232,7 +233,7 @@ class HealthMonitor:
         if t_start is None:
             stress.hold(now)
         else:
-            stress.charge(station.curve, t_start, now, soc0)
+            fold_charge(stress, station.curve, t_start, now, soc0)  # PackStress.charge, one call less
 
     def dropped_off(self, pack: Pack, station: "Station", bay: "Bay") -> str:
         """``pack`` arrives from a robot in ``bay``: fold in its time there (the discharge closes the

@@ -32,8 +32,6 @@ class AgeingPath(Protocol):
     soc: float
     """The charge the path has taken in so far."""
 
-    def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None: ...
-
     def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None: ...
 
     def charge(self, curve: "ChargeCurve", t0: float, t1: float) -> None: ...
@@ -101,9 +99,7 @@ class Pack:
 
     @health.setter
     def health(self, value: float) -> None:
-        self._health = value
-        self.usable_wh = self.capacity_wh * self.usable_fraction * value
-        """Energy the pack gives from full to empty now (Wh)."""
+        self.age_to(value)
 
     def age_along(self, path: AgeingPath | None) -> None:
         """From now on tell ``path`` how the charge moves (None: stop; the health monitor's call)."""
@@ -142,7 +138,7 @@ class Pack:
         self.soc = soc if soc > 0.0 else 0.0
         self.throughput_wh += energy_wh
         if self.stress is not None and t1_h is not None:
-            self.stress.linear(t1_h if t0_h is None else t0_h, t1_h, soc0, self.soc)
+            self.stress.linear_run((t1_h if t0_h is None else t0_h,), (t1_h,), (soc0, self.soc))  # one draw
 
     def draw_run(self, energies_wh: list[float], t0s_h: list[float], t1s_h: list[float]) -> None:
         """:meth:`draw` of each ``energies_wh[k]`` from ``t0s_h[k]`` to ``t1s_h[k]`` in turn (the draws of
@@ -180,8 +176,11 @@ class Pack:
         return soc
 
     def age_to(self, health: float) -> None:
-        """The pack's capacity is now ``health`` of its rated capacity (the ageing model's answer)."""
-        self.health = health
+        """The pack's capacity is now ``health`` of its rated capacity (the ageing model's answer); its
+        usable energy follows (the ``health`` setter's rule, here so the hot caller makes one call)."""
+        self._health = health
+        self.usable_wh = self.capacity_wh * self.usable_fraction * health
+        """Energy the pack gives from full to empty now (Wh)."""
 
     def move_to(self, location: str) -> None:
         """The pack is now at ``location`` (a robot's, a bay's or a technician's label, or ``"retired"``)."""

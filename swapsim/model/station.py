@@ -39,6 +39,7 @@ Times in hours, energies in Wh, powers in W.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -158,9 +159,7 @@ class Station:
     def efficiency(self) -> float:
         return self.charger.efficiency
 
-    @property
-    def up(self) -> bool:
-        return self.availability.up
+    up = property(attrgetter("availability.up"), doc="No outage now (a C getter: robots ask at every trip).")
 
     @property
     def closing(self) -> simpy.Event:

@@ -126,7 +126,8 @@ def _cv_to(stress: "ChargingPath", curve: "ChargeCurve", t_switch: float, t1: fl
         s1 = 1.0 - gap * math.exp(-(tb - t_switch) / tau)
         if s1 < stress.soc:  # rounding at the start of the taper
             s1 = stress.soc
-        cal = dt * sum(w * rate(1.0 - gap * math.exp(-(a + x * dt - t_switch) / tau)) for x, w in _GL)
+        # summed from a list, not a generator (the same sum, without a generator resumed per node)
+        cal = dt * sum([w * rate(1.0 - gap * math.exp(-(a + x * dt - t_switch) / tau)) for x, w in _GL])
         fast = max(0.0, min(s1, s_fast) - min(stress.soc, s_fast))
         stress.turn(s1 - stress.soc)
         stress.piece(tb, s1, cal, fast)

@@ -317,19 +317,23 @@ class PackStress:
         if self.place.move(self.t, kelvin):
             self.mark()
 
-    def settle_calendar(self) -> None:
+    def settle_calendar(self, tell_pack: bool = True) -> bool:
         """Advance the calendar loss over the time since the last calendar update at the time-average
-        ``k_cal`` of the path (equivalent time)."""
+        ``k_cal`` of the path (equivalent time); whether the health was aged. ``tell_pack=False``: the
+        caller tells the pack its health (once, after its own update)."""
         hours = self.t - self.t_cal
+        aged = False
         if hours > 0.0:
             if self.place.ageing:
                 self.fade.age_calendar_rate(self.place.model, self.cal_int / hours, hours / 24.0)
-                if self.live:
+                aged = True
+                if tell_pack and self.live:
                     self.pack.age_to(self.fade.health)
             else:
                 self.fade.pass_days(hours / 24.0)
         self.t_cal = self.t
         self.cal_int = 0.0
+        return aged
 
     def window_stressors(self) -> tuple[float, float, float, float]:
         """(hours, depth of discharge, C-rate 1/h, equivalent full cycles) of the open window, with the
@@ -344,12 +348,13 @@ class PackStress:
         ``k_cyc`` (each place's temperature weighted by its hours), age the calendar, open a new one."""
         if self.w_abs > 0.0:
             hours, dod, c_rate, efc = self.window_stressors()  # at the health before this update, as BLAST
-            self.settle_calendar()
+            aged = self.settle_calendar(tell_pack=False)
             place = self.place
             if place.ageing and efc > 0.0:
                 self.fade.age_cycles_rate(place.model, place.k_cyc(self.t, hours, dod, c_rate), efc)
-                if self.live:
-                    self.pack.age_to(self.fade.health)
+                aged = True
+            if aged and self.live:  # the pack told once, after both updates (nothing reads it between)
+                self.pack.age_to(self.fade.health)
         self._open_window(self.t)
 
     def close_at_minimum(self) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import simpy
 
-from swapsim.model.clock import timeout_at
+from swapsim.model.clock import TimeoutAt
 from swapsim.model.pack import Pack
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Stretch(Protocol):
 
     end: float
     """When the stretch ends (h)."""
+    n: int  # its legs
 
     def apply_until(self, now: float, inclusive: bool = False) -> None: ...
 
@@ -309,26 +310,26 @@ class Body:
         return 0.0
 
     def run_quiet(self, stretch: "Stretch") -> Proc:
-        """Wait out a quiet stretch as one event; returns None when it ends, or (index of the leg under
-        way, hours left of it, fault) when a fault halts the robot (settled to that point)."""
+        """Wait out a quiet stretch as one event; returns (its legs, None) when it ends, or (index of the
+        leg under way, hours left of it) once a fault that halted the robot there is served."""
         env = self.env
         stretch.apply_until(env.now, inclusive=True)
         self._quiet = stretch
         self.strikeable = True
         try:
-            yield timeout_at(env, stretch.end)
+            yield TimeoutAt(env, stretch.end)
         except simpy.Interrupt as stop:
             self.strikeable = False
             self._quiet = None
             now = env.now
             stretch.apply_until(now)
             leg, remaining = stretch.halted_at(now)
-            assert stop.cause is not None, "only faults interrupt a robot"
-            return leg, remaining, stop.cause
+            yield from self.halt(stop.cause)  # type: ignore[arg-type]  # only faults interrupt a robot
+            return leg, remaining
         self.strikeable = False
         self._quiet = None
         stretch.apply_until(env.now, inclusive=True)
-        return None
+        return stretch.n, None
 
     def wait(self, event: simpy.Event, state: str, power_w: float) -> Proc:
         """Wait for ``event`` in ``state`` at ``power_w``, handling energy events meanwhile."""
@@ -373,8 +374,7 @@ class Body:
             return True
         return False
 
-    def arm(self, strikeable: bool) -> None:
-        """Whether a fault may interrupt the process while it waits now."""
+    def arm(self, strikeable: bool) -> None:  # whether a fault may interrupt the process while it waits now
         self.strikeable = strikeable
 
     def halt(self, fault: "Fault") -> Proc:

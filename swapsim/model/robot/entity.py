@@ -8,6 +8,7 @@ them. :func:`build_robot` wires the parts of one robot through their constructor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +45,16 @@ class Robot:
         self.work = work
         self.process: simpy.Process | None = None
         """The robot's own process (faults interrupt it)."""
+        # the body's answers, as its bound methods: the task board asks them of every idle robot it
+        # weighs for a task (no forwarding frame per question)
+        self.energy_wh = body.energy_wh
+        """Energy left in the packs the robot holds now (Wh; :meth:`Body.energy_wh`)."""
+        self.lowest_soc = body.lowest_soc
+        """State of charge of the emptiest pack now (:meth:`Body.lowest_soc`)."""
+        self.pack_usable_wh = body.pack_usable_wh
+        """Usable energy of one full pack (Wh; :meth:`Body.pack_usable_wh`)."""
+        self.go_at_once = power.go_at_once
+        """The power strategy's: go to a station as soon as a pack reaches the trigger (fixed when built)."""
 
     def start(self, board: "Board | None") -> None:
         """Start the robot's process: the activity cycle, or serving ``board`` (task demand)."""
@@ -71,13 +82,9 @@ class Robot:
     def parked(self) -> bool:
         return self.duty.parked
 
-    @property
-    def position(self) -> tuple[float, float]:
-        return self.work.position
-
-    @property
-    def go_at_once(self) -> bool:
-        return self.power.go_at_once
+    position = property(attrgetter("work.position"), doc="Where on the floor the robot is between tasks (m).")
+    """The work's position, read through a C getter: the board reads it of every idle robot it weighs
+    for a task, and a Python property would cost a frame per read."""
 
     def sync(self) -> None:
         """Bring a robot in a quiet stretch up to now (:meth:`Body.sync`)."""
@@ -86,15 +93,6 @@ class Robot:
     def settle(self) -> None:
         """Draw the energy used since the last settlement (:meth:`Body.settle`)."""
         self.body.settle()
-
-    def energy_wh(self) -> float:
-        return self.body.energy_wh()
-
-    def lowest_soc(self) -> float:
-        return self.body.lowest_soc()
-
-    def pack_usable_wh(self) -> float:
-        return self.body.pack_usable_wh()
 
     def swap_budget_wh(self) -> float:
         return self.power.swap_budget_wh(self.body)

@@ -31,6 +31,7 @@ Hours, Wh, W.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -77,29 +78,28 @@ class QuietStretch:
         energy of the entry before it, make the energy event if there is one, record the change of
         state, as ``Body.enter`` and ``Body.on_energy_event`` would have at the entry's start (the
         pack's draws in one :meth:`~swapsim.model.pack.Pack.draw_run` per pack)."""
-        i = self.applied
-        starts = self.starts
-        n = len(starts)
-        if i >= n or starts[i] > now or (starts[i] == now and not inclusive):
+        first = self.applied
+        starts = self.starts  # in time order: the entries begun are those up to the bisection
+        n = bisect_right(starts, now, first) if inclusive else bisect_left(starts, now, first)
+        if n <= first:
             return
         r = self.robot
+        event_at = self.event_at
         changes: list[tuple[str, float]] = []
         legs = self.legs
         t_last, power, state = r.t_last, r.power_w, r.state
         energies: list[float] = []
         t0s: list[float] = []
         t1s: list[float] = []
-        while i < n:
+        for i in range(first, n):
             t = starts[i]
-            if t > now or (t == now and not inclusive):
-                break
             dt = t - t_last
             if dt > 0.0 and power > 0.0:
                 energies.append(power * dt)
                 t0s.append(t_last)
                 t1s.append(t)
             t_last = t
-            if i == self.event_at:
+            if i == event_at:
                 _draw(r, energies, t0s, t1s)
                 energies, t0s, t1s = [], [], []
                 r.rules.reach(r, r.trigger)
@@ -107,12 +107,11 @@ class QuietStretch:
             if s != state:
                 state = s
                 changes.append((s, t))
-            i += 1
         _draw(r, energies, t0s, t1s)
         if changes:
             r.recorder.robot_states(r.id, changes)
         r.entered(t_last, power, state)
-        self.applied = i
+        self.applied = n
 
     def halted_at(self, now: float) -> tuple[int, float]:
         """(leg under way at ``now``, hours left of the entry under way) once entered up to ``now``."""

@@ -91,23 +91,18 @@ class Work:
         self._call_after_alarm: simpy.Event | None = None
 
     # -- one schedule, as quiet stretches where it can --------------------------------------------------
-    def run_legs(self, legs: Iterable[Leg], early_below: float | None) -> Proc:
-        """Run the schedule ``legs`` (hours, (state, power W)) from its first leg as one quiet stretch, if
-        one starts now; returns None if none does (the caller runs the first leg leg by leg), else
-        (k, None) once the stretch's ``k`` legs have ended, or (k, hours left of leg k) when a fault
-        halted the robot within leg k (the halt served: the rest of leg k is the caller's, leg by leg).
-        ``early_below``: a quiet stretch ends before an idle step at which an early swap is considered."""
+    def run_legs(self, legs: Iterable[Leg], early_below: float | None) -> Proc | None:
+        """The schedule ``legs`` (hours, (state, power W)) from its first leg as one quiet stretch, if one
+        starts now: None if none does (the caller runs the first leg leg by leg), else the process that
+        waits it out (run it with ``yield from``; :meth:`Body.run_quiet`, not wrapped in another
+        generator: a stretch resumes one frame less), which returns (k, None) once the stretch's ``k``
+        legs have ended, or (k, hours left of leg k) when a fault halted the robot within leg k (the halt
+        served: the rest of leg k is the caller's, leg by leg). ``early_below``: a quiet stretch ends
+        before an idle step at which an early swap is considered."""
         body = self.body
         body.settle()  # as entering the leg would (nothing is drawn twice)
         stretch = plan_quiet(body, legs, early_below, not self.go_at_once)
-        if stretch is None:
-            return None
-        halted = yield from body.run_quiet(stretch)
-        if halted is None:
-            return stretch.n, None
-        k, remaining, fault = halted
-        yield from body.halt(fault)
-        return k, remaining
+        return None if stretch is None else body.run_quiet(stretch)
 
     # -- the activity cycle -------------------------------------------------------------------------------
     def operate(self) -> Proc:
@@ -144,7 +139,8 @@ class Work:
                 walk = 1 if back > 0.0 else 0
                 if walk:
                     legs = chain((((back, ("travelling", walk_w))),), legs)
-                ran = yield from self.run_legs(legs, early_below)
+                run = self.run_legs(legs, early_below)
+                ran = None if run is None else (yield from run)
                 if ran is None and walk:  # as the trip would have walked back
                     yield from body.spend(back, "travelling", walk_w, False)
                     back = 0.0
@@ -279,7 +275,8 @@ class Work:
         while i < n_legs:
             remaining, (state, power) = legs[i]
             if self.quiet_ok and not (go_at_once and body.needs_swap):
-                ran = yield from self.run_legs(islice(legs, i, None), None)
+                run = self.run_legs(islice(legs, i, None), None)
+                ran = None if run is None else (yield from run)
                 if ran is not None:
                     k, left = ran
                     i += k
