@@ -28,7 +28,7 @@ CASES = {
     "factory": (
         "factory.yaml",
         ["horizon=7 d", "costs.energy_per_kwh=0.2"],
-        ["stations[*].positions=1..3", "stations[*].charged_packs=4..13"],
+        ["stations[*].positions=1..3", "stations[*].charged_packs=4..15"],  # 13 is not enough at steady state
         ["swaps.wait_min.p95<=5", "swaps.stockout_share<=0.02"],
     ),
     # docs/sizing.md, third example: the shipped warehouse with a coverage target (and the guards)
