@@ -31,6 +31,13 @@ CASES = {
         ["stations[*].positions=1..3", "stations[*].charged_packs=4..15"],  # 13 is not enough at steady state
         ["swaps.wait_min.p95<=5", "swaps.stockout_share<=0.02"],
     ),
+    # docs/sizing.md, second example: the warehouse fleet
+    "warehouse-fleet": (
+        "warehouse.yaml",
+        ["horizon=3 d", "warmup=12 h"],
+        ["fleet.robots=40..80/10", "stations[*].positions=1..3"],
+        ["tasks.wait_min.p95<=30", "swaps.wait_min.p95<=5"],
+    ),
     # docs/sizing.md, third example: the shipped warehouse with a coverage target (and the guards)
     "warehouse-coverage": (
         "warehouse.yaml",
