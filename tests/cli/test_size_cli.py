@@ -190,7 +190,9 @@ def test_an_answer_that_does_not_hold_at_the_longer_horizon_is_not_called_feasib
     r = invoke("size", scenario, *SEARCH, *TARGET, "--target", "swaps.count<=2000", "--out", str(out), "-j", "1",
                "--no-figures", "--no-screen", "--horizon-replications", "3")
     assert r.exit_code == 1, r.output
-    assert "NOT SHOWN FEASIBLE (changes with the horizon): stations[*].positions=3" in r.output
+    # each answer in turn is rejected at 4x and the walk goes on; the last one is reported, not as feasible
+    assert "horizon: rejected stations[*].positions=3: it misses a target at 4x the horizon" in r.output
+    assert "NOT SHOWN FEASIBLE (changes with the horizon): stations[*].positions=4" in r.output
     assert "CHANGES WITH THE HORIZON" in r.output and "fails swaps.count<=2000" in r.output
     assert "feasible at 95%" not in r.output
     doc = json.loads((out / "size.json").read_text())

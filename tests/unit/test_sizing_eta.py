@@ -14,9 +14,10 @@ from swapsim.experiments.sizing.eta import (
     fmt_seconds,
     run_work,
 )
-from swapsim.experiments.sizing.search import Evaluated, _eta
+from swapsim.experiments.sizing.runcache import Evaluated
 from swapsim.experiments.sizing.space import Config, Dimension, Target
 from swapsim.experiments.sizing.spec import SizeSpec
+from swapsim.experiments.sizing.walk import _eta
 from tests.builders import scenario_dict
 
 

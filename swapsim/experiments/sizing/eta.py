@@ -2,7 +2,8 @@
 
 A run's own time is about proportional to its *work*, the robots times the simulated hours (events
 are each robot's swaps, tasks and legs). The search records the work and the own time of every new
-run, including the pilot's runs at 2x and the horizon check's at ``factor`` x the measured span, takes
+run, including the horizon check's at ``factor`` x the measured span (the steady-state pilot's runs,
+which go through no cache, are not timed; the ETA does not foresee a second search), takes
 the seconds per unit of work (:func:`fit_run_time`), and divides the run time left by the parallelism
 so far (the runs' own seconds per second of wall time: the executor's workers and the machine's
 load). The run time left:

@@ -30,7 +30,7 @@ from swapsim.scenario import scenario_from_dict
 from swapsim.scenario.shortening import cap_horizon_data
 
 if TYPE_CHECKING:
-    from swapsim.experiments.sizing.search import Evaluated, RunCache
+    from swapsim.experiments.sizing.runcache import Evaluated, RunCache
     from swapsim.experiments.sizing.spec import SizeSpec
 
 __all__ = [
@@ -40,8 +40,6 @@ __all__ = [
     "check_horizon",
     "long_data",
     "span_h",
-    "PilotCheck",
-    "pilot_check",
 ]
 
 
@@ -162,7 +160,7 @@ def _next_cheaper(best: Evaluated, evaluated: list[Evaluated]) -> Evaluated | No
 def _at_long(spec: SizeSpec, runs: RunCache, short: Evaluated, role: str, factor: float, n: int) -> ConfigAtHorizon:
     cfg = replace(short.config, data=long_data(short.config.data, factor))
     ev = type(short)(cfg)  # an Evaluated of its own (search.py imports this module, not the reverse)
-    runs.ensure([(ev, r) for r in range(n)], prefix=f"h{factor:g}c")
+    runs.ensure([(ev, r) for r in range(n)], prefix=f"h{factor:g}{runs.prefix}")
     label = short.config.label(list(spec.dims))
     if ev.status == "failed":
         return ConfigAtHorizon(role, short.config, label, ev.n, (), ev.reason)
@@ -193,51 +191,3 @@ def check_horizon(
     return HorizonCheck(
         factor, span, long_span, n, rs.look_alpha(spec.confidence, len(spec.targets), 1), at_best, at_cheaper
     )
-
-
-@dataclass(frozen=True)
-class PilotCheck:
-    """Before the search: one configuration of the grid at the searched horizon and at twice it (paired
-    replications), and, per target, the shift of the mean (``2x - 1x``) with its interval."""
-
-    label: str
-    n: int
-    shifts: tuple[tuple[Target, float, rs.PairedDiff], ...]
-    tolerance: float
-
-    def moving(self) -> list[tuple[Target, float, rs.PairedDiff]]:
-        """Targets whose KPI moves significantly, by more than ``tolerance`` of the target's value or of
-        the KPI's own (whichever is larger)."""
-        return [
-            (t, m, d)
-            for t, m, d in self.shifts
-            if d.significant and abs(d.mean) > self.tolerance * max(abs(t.value), abs(m), 1e-12)
-        ]
-
-    def verdict(self) -> str:
-        moving = self.moving()
-        if not moving:
-            return (
-                f"steady at the searched horizon: no target KPI moved by more than {self.tolerance:.0%} "
-                f"at 2x the horizon ({self.label}, {self.n} paired replications)"
-            )
-        what = "; ".join(f"{t.kpi} {m:.4g} -> {m + d.mean:.4g} (+- {d.half:.2g})" for t, m, d in moving)
-        return (
-            f"NOT STEADY at the searched horizon: at 2x it ({self.label}, {self.n} paired replications) {what}; "
-            "lengthen horizon (the horizon check will say whether the answer holds)"
-        )
-
-
-def pilot_check(spec: SizeSpec, runs: RunCache, pilot: Evaluated, n: int, tolerance: float = 0.1) -> PilotCheck:
-    """Run ``pilot`` (replications 0..n-1, kept as the search's own runs) and the same at twice the
-    measured span; compare every target KPI (paired)."""
-    runs.ensure([(pilot, r) for r in range(n)])
-    double = type(pilot)(replace(pilot.config, data=long_data(pilot.config.data, 2.0)))
-    runs.ensure([(double, r) for r in range(n)], prefix="h2c")
-    common = sorted(set(pilot.runs) & set(double.runs))
-    shifts = []
-    for t in spec.targets:
-        a = [float(double.runs[r].get(t.kpi, math.nan)) for r in common]
-        b = [float(pilot.runs[r].get(t.kpi, math.nan)) for r in common]
-        shifts.append((t, sum(b) / len(b) if b else math.nan, rs.paired(a, b, spec.confidence)))
-    return PilotCheck(pilot.config.label(list(spec.dims)), len(common), tuple(shifts), tolerance)

@@ -66,6 +66,10 @@ def edge_notes(res: SizeResult) -> list[str]:
     ]
 
 
+def _dur(h: float) -> str:
+    return f"{h / 24:.3g} d" if h >= 48 else f"{h:.3g} h"
+
+
 def robustness(res: SizeResult) -> str:
     """What the answer's decision rests on, in one line: replications, the horizon check, what binds."""
     b = res.best
@@ -81,7 +85,11 @@ def robustness(res: SizeResult) -> str:
         hz = f"holds at {h.factor:g}x the horizon, where the next cheaper one meets the targets too"
     else:
         hz = f"the decision stands at {h.factor:g}x the horizon ({h.replications} replications)"
-    steady = "" if res.pilot is None else ("; pilot steady" if not res.pilot.moving() else "; pilot NOT steady")
+    steady = "" if res.pilot is None else ("; KPIs still trend" if not res.pilot.settled else "")
+    if math.isfinite(res.searched_warmup_h):
+        steady = f"; warm-up {_dur(res.searched_warmup_h)}" + steady
+    if res.rejected_at_horizon:
+        steady += f"; {len(res.rejected_at_horizon)} cheaper answer(s) rejected at the long horizon"
     return (
         f"{b.n} replications at {spec.confidence:.0%} (one-sided t, common random numbers); {hz}{steady}; "
         f"binds: {', '.join(res.binding) or '-'}"
@@ -181,17 +189,19 @@ def size_json(res: SizeResult) -> dict[str, Any]:
         },
         "binding_targets": res.binding,
         "holds_at_longer_horizon": None if res.horizon is None else res.horizon.best_holds,
+        "searched_warmup_h": _num(res.searched_warmup_h),
+        "rejected_at_longer_horizon": res.rejected_at_horizon,
         "pilot": None
         if res.pilot is None
         else {
             "config": res.pilot.label,
             "replications": res.pilot.n,
-            "steady": not res.pilot.moving(),
+            "pilot_h": res.pilot.pilot_h,
+            "truncation_h": res.pilot.truncation_h,
+            "settled": res.pilot.settled,
+            "warmup_h": res.pilot.warmup_h,
+            "searched_warmup_h_before": res.pilot.scenario_warmup_h,
             "verdict": res.pilot.verdict(),
-            "shifts_2x_minus_1x": {
-                t.kpi: {"mean_1x": _num(m), "shift": _num(d.mean), "half_width": _num(d.half)}
-                for t, m, d in res.pilot.shifts
-            },
         },
         "horizon_check": horizon_json(res),
         "evidence": {
@@ -350,6 +360,8 @@ def format_summary(res: SizeResult) -> str:
         lines.extend(format_life(res))
     if res.pilot is not None:
         lines.append(f"pilot: {res.pilot.verdict()}")
+    for label in res.rejected_at_horizon:
+        lines.append(f"horizon: rejected {label}: it misses a target at {spec.horizon_factor:g}x the horizon")
     if res.horizon is not None:
         lines.append(f"horizon: {res.horizon.verdict()} ({res.horizon_runs} runs)")
     lines.append(

@@ -28,50 +28,50 @@ The procedure (docs/sizing.md gives the reasoning and the guarantee):
    the other's resources, a target KPI significantly worse (paired interval) with more resources, or a
    feasible configuration below an infeasible one, is a violation in ``size.json`` where the KPI is
    assumed monotone, else counted as an observed non-monotone effect (grouped by KPI and dimension).
-5. **Check the horizon** (:mod:`swapsim.experiments.sizing.horizon`).
+5. **Settle the warm-up** (with the horizon check on): the answer is run as a steady-state pilot from
+   time 0 over a long horizon (:mod:`swapsim.experiments.sizing.steady`, MSER-5); when the steady state
+   comes later than the scenario's warm-up, steps 2-4 are run again with the pilot's warm-up (the same
+   measured span), at most :data:`MAX_ROUNDS` searches in all. When the pilot saw the early state better
+   than the steady one, what failed with the shorter warm-up is carried over as failing, not run again.
+6. **Check the horizon** (:mod:`swapsim.experiments.sizing.horizon`): the answer and the next cheaper
+   configuration at ``horizon_factor`` x the measured span. An answer that misses a target there is
+   marked infeasible and the walk goes on to the next answer (at most :data:`MAX_CONFIRMATIONS` tried),
+   so that what is recommended holds at the long horizon.
 
 Runs go through :func:`swapsim.experiments.execute_run` on the executors of ``swapsim sweep``; each
 look's runs are submitted together and decisions are taken only once the look is complete, so the
 answer does not depend on the executor or the number of jobs. Every run is kept as
-``runs/c<config>-r<replication>.json`` (what ``--resume`` reads).
+``runs/c<config>-r<replication>.json`` (``w<k>c...`` in the k-th search, ``h4c...`` in the horizon check;
+what ``--resume`` reads).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from swapsim.analysis.costs import static_costs
-from swapsim.experiments.executors import make_executor
-from swapsim.experiments.runner import RunTask, execute_run
 from swapsim.experiments.sizing import rs
-from swapsim.experiments.sizing.equivalence import merge_equivalent, same_runs
-from swapsim.experiments.sizing.eta import eta_seconds, expected_replications, fit_run_time, fmt_seconds, run_work
-from swapsim.experiments.sizing.evidence import binding_targets, failed_targets, monotonicity
-from swapsim.experiments.sizing.horizon import HorizonCheck, PilotCheck, check_horizon, pilot_check, span_h
-from swapsim.experiments.sizing.space import Config, check_kpis, dominates, enumerate_configs
+from swapsim.experiments.sizing.equivalence import same_runs
+from swapsim.experiments.sizing.evidence import binding_targets, monotonicity
+from swapsim.experiments.sizing.horizon import HorizonCheck, check_horizon, span_h
+from swapsim.experiments.sizing.runcache import Evaluated, RunCache
+from swapsim.experiments.sizing.space import enumerate_configs
 from swapsim.experiments.sizing.spec import SizeSpec
-from swapsim.experiments.sweep import replication_seed
-from swapsim.metrics.catalogue import estimate_name
-from swapsim.results.files import nan_for_null, strict_json
-from swapsim.results.outdir import (
-    atomic_write_text,
-    check_path,
-    claim,
-    read_manifest,
-    resolve_target,
-    write_manifest,
-)
-from swapsim.results.reader import ResultsError, read_json
-from swapsim.scenario import ScenarioError, scenario_from_dict
+from swapsim.experiments.sizing.steady import PILOT_FACTOR, Steady, steady_pilot, with_warmup
+from swapsim.experiments.sizing.walk import Walk
+from swapsim.scenario import ScenarioError
 
 __all__ = ["SizeResult", "run_size", "STATUSES", "Evaluated", "binding_targets", "monotonicity"]
+
+MAX_ROUNDS = 2
+"""Searches at most: at the scenario's warm-up, then at the warm-up the steady-state pilot finds (the
+horizon check confirms the second's answer)."""
+MAX_CONFIRMATIONS = 4
+"""Answers tried at the horizon check: one rejected there, the walk goes on to the next."""
 
 SIMULATED = ("feasible", "infeasible", "undecided", "failed")
 """Statuses of configurations the walk simulated (their runs are the search's ``runs_total``)."""
@@ -88,35 +88,6 @@ STATUSES = (
     "failed",
 )
 """Status of a configuration in ``size.csv``."""
-
-
-@dataclass
-class Evaluated:
-    """What is known of one configuration: status, why, runs (replication -> flat KPIs), decisions."""
-
-    config: Config
-    status: str = "not evaluated"
-    reason: str = ""
-    runs: dict[int, dict[str, Any]] = field(default_factory=dict, repr=False)
-    bounds: dict[str, rs.Bound] = field(default_factory=dict)
-    decisions: dict[str, str] = field(default_factory=dict)
-    estimate: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def n(self) -> int:
-        return len(self.runs)
-
-    def kpi(self, name: str) -> list[float]:
-        """The KPI in each replication, in replication order (NaN where a run has no value)."""
-        out = []
-        for r in sorted(self.runs):
-            v = self.runs[r].get(name)
-            out.append(float(v) if isinstance(v, (int, float)) else math.nan)
-        return out
-
-    def mean(self, name: str) -> float:
-        v = self.kpi(name)
-        return sum(v) / len(v) if v else math.nan
 
 
 @dataclass
@@ -140,8 +111,12 @@ class SizeResult:
     exhaustive: bool = False
     pilot_runs: int = 0
     """Runs of the pilot not used by the walk (not in ``runs_total``)."""
-    pilot: PilotCheck | None = None
-    """Before the search: one configuration at the horizon and at 2x (is the horizon steady?)."""
+    pilot: Steady | None = None
+    """The steady-state pilot on the answer (:mod:`swapsim.experiments.sizing.steady`; None: not run)."""
+    searched_warmup_h: float = math.nan
+    """The warm-up of the runs the answer was decided on (h): the scenario's, or the pilot's when longer."""
+    rejected_at_horizon: list[str] = field(default_factory=list)
+    """Answers of the walk that failed the horizon check, in order (the walk went on past each)."""
     horizon_runs: int = 0
     """Runs of the horizon check (each ``factor`` times as long; not in ``runs_total``)."""
     horizon: HorizonCheck | None = None
@@ -156,160 +131,6 @@ class SizeResult:
     def exhaustive_fixed_runs(self) -> int:
         """Runs of a fixed-sample sweep of the whole grid at the same confidence (n_max each)."""
         return len(self.evaluated) * self.spec.n_max
-
-
-class RunCache:
-    """Runs on an executor, cached on disk in ``out/runs``; one batch per look."""
-
-    def __init__(
-        self, spec: SizeSpec, out_dir: Path, executor: str, jobs: int | None, scheduler: str | None, resume: bool
-    ) -> None:
-        self.spec = spec
-        self.dir = out_dir / "runs"
-        self.ex = make_executor(executor, jobs, scheduler)
-        self.jobs = getattr(self.ex, "jobs", 1)
-        self.new = 0
-        self.total = 0
-        self.wall = 0.0
-        self.times: list[tuple[float, float]] = []
-        """(work, own seconds) of each new run (:mod:`swapsim.experiments.sizing.eta`)."""
-        self.root = out_dir
-        ident = out_dir / "size-spec.json"
-        check_path(out_dir)
-        resolve_target(out_dir, kind="size")  # new, empty or a sizing of swapsim's: never another kind
-        if out_dir.exists() and any(out_dir.iterdir()):
-            if not resume:
-                raise ScenarioError(
-                    f"--out {out_dir}: exists and is not empty (use --resume to continue, or a new directory)"
-                )
-            if not os.path.lexists(ident) or read_json(ident, out_dir) != json.loads(json.dumps(spec.identity())):
-                raise ScenarioError(f"--resume {out_dir}: holds another sizing (scenario, search or seed differ)")
-        if read_manifest(out_dir) is None:  # a new or empty folder: swapsim's from now on
-            out_dir.mkdir(parents=True, exist_ok=True)
-            write_manifest(out_dir, [], "size")
-        claim(out_dir, [ident])  # a run file is entered before it is written, and read only when entered
-        self.dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(ident, json.dumps(spec.identity(), indent=1))
-
-    def _file(self, cfg: Config, rep: int, prefix: str = "c") -> Path:
-        return self.dir / f"{prefix}{cfg.index}-r{rep}.json"
-
-    def ensure(self, items: list[tuple[Evaluated, int]], prefix: str = "c") -> None:
-        """Make sure every (configuration, replication) of ``items`` has its run (from disk or new);
-        ``prefix`` names the files (``c``: the search's runs; ``h4c``: the horizon check's)."""
-        todo = []
-        for ev, rep in items:
-            path = self._file(ev.config, rep, prefix)
-            if rep in ev.runs:
-                continue
-            if os.path.lexists(path):
-                claim(self.root, [path])  # refused when it is not swapsim's
-                rec = read_json(path, self.root)
-                if not isinstance(rec.get("kpis"), dict):
-                    raise ResultsError(f"{path}: damaged: no kpis object; move it away to run it again")
-                ev.runs[rep] = nan_for_null(rec["kpis"])
-                self.total += 1
-                continue
-            todo.append(
-                RunTask(
-                    ev.config.index,
-                    rep,
-                    replication_seed(self.spec.seed, rep),
-                    dict(zip((d.path for d in self.spec.dims), ev.config.values)),
-                    ev.config.data,
-                )
-            )
-        by_index = {ev.config.index: ev for ev, _ in items}
-        work = {i: run_work(ev.config.data) for i, ev in by_index.items()} if todo else {}
-        started = time.perf_counter()
-        fn: Callable[[RunTask], dict[str, Any]] = execute_run
-        if self.spec.life == "both":  # a replication is two runs (swapsim.experiments.sizing.life)
-            from swapsim.experiments.sizing import life
-
-            fn = life.execute_both_lives
-        for task, rec in self.ex.map_unordered(fn, todo):
-            ev = by_index[task.point]
-            if isinstance(rec, BaseException) or rec["status"] != "ok":
-                err = rec if isinstance(rec, BaseException) else rec.get("error")
-                ev.status, ev.reason = "failed", f"replication {task.replication} failed: {err}"
-                continue
-            path = self._file(ev.config, task.replication, prefix)
-            claim(self.root, [path])  # the entry first, then the file (atomically)
-            atomic_write_text(path, strict_json(rec))
-            ev.runs[task.replication] = rec["kpis"]
-            self.times.append((work[task.point], float(rec.get("wall_time_s") or 0.0)))
-            self.new += 1
-            self.total += 1
-        self.wall += time.perf_counter() - started
-
-    def close(self, abort: bool = False) -> None:
-        self.ex.close(abort=abort)
-
-
-def _screen(spec: SizeSpec, ev: Evaluated) -> str | None:
-    """The reason the closed-form estimate screens ``ev`` out, or None (also when it does not apply)."""
-    from swapsim.analysis.estimator import estimate_kpis, faults_enabled
-
-    sc = scenario_from_dict(ev.config.data, spec.source)
-    if sc.workload.cycle is None or sc.strategy.kind != "hot_swap" or sc.shifts is not None or faults_enabled(sc):
-        return None  # the estimate covers neither task demand, other strategies, shifts nor faults
-    try:
-        from swapsim.analysis.energy_balance import BalanceModel
-
-        if BalanceModel(sc).interval_cv < 0.3:  # regular cycles can synchronise: the estimate is not trusted
-            return None
-        est = estimate_kpis(sc)
-    except (ValueError, ZeroDivisionError):
-        return None
-    m = spec.screen_margin
-    for t in spec.targets:
-        name = estimate_name(t.kpi)  # the catalogue says whether, and under which name, the estimate gives it
-        v = est.get(name) if name is not None else None
-        if not isinstance(v, (int, float)):
-            continue
-        ev.estimate[t.kpi] = float(v)
-        if t.upper and v > t.value * (1 + m) + 1e-12:
-            return f"estimate {t.kpi} = {v:.4g} > {t.value:g} by more than {m:.0%}"
-        if not t.upper and v < t.value * (1 - m) - 1e-12:
-            return f"estimate {t.kpi} = {v:.4g} < {t.value:g} by more than {m:.0%}"
-    return None
-
-
-def _evaluate(spec: SizeSpec, runs: RunCache, ev: Evaluated, known_kpis: list[list[str]]) -> None:
-    """The sequential feasibility test of :mod:`swapsim.experiments.sizing.rs` on one configuration."""
-    alpha = spec.alpha
-    for n in spec.looks:
-        runs.ensure([(ev, r) for r in range(n)])
-        if ev.status == "failed":
-            return
-        if not known_kpis:
-            known = sorted(ev.runs[0])
-            check_kpis([t.kpi for t in spec.targets], known, "--target")
-            check_kpis([spec.objective], known, "--objective")
-            known_kpis.append(known)
-        fails = []
-        doubt = []
-        for t in spec.targets:
-            decision, bound = rs.decide(ev.kpi(t.kpi), t.value, t.upper, alpha)
-            ev.decisions[str(t)], ev.bounds[t.kpi] = decision, bound
-            if decision == rs.FAILS:
-                fails.append(t)
-            elif decision == rs.DOUBT:
-                doubt.append(t)
-        if fails:
-            t = fails[0]
-            b = ev.bounds[t.kpi]
-            ev.status = "infeasible"
-            ev.reason = (
-                f"fails {t}: mean {b.mean:.4g}, {'lower' if t.upper else 'upper'} bound "
-                f"{b.lower if t.upper else b.upper:.4g} (n={n})"
-            )
-            return
-        if not doubt:
-            ev.status, ev.reason = "feasible", f"every target holds (n={n})"
-            return
-    ev.status = "undecided"
-    ev.reason = f"{', '.join(str(t) for t in doubt)} still in doubt at n={spec.n_max}: not shown to hold"
 
 
 def run_size(
@@ -340,116 +161,69 @@ def run_size(
             f"--search: no configuration of the grid is a valid scenario; first problem: "
             f"{invalid[0][1] if invalid else '(empty grid)'}"
         )
-    evaluated = [Evaluated(c) for c in configs]
-    order = sorted(evaluated, key=lambda e: (e.config.static_cost, e.config.values))
     runs = RunCache(spec, out_dir, executor, jobs, scheduler, resume)
-    known_kpis: list[list[str]] = []
-    shown_infeasible: list[Evaluated] = []
-    feasible: list[Evaluated] = []
-    stop_rule = spec.objective == "costs.total_per_year" and not exhaustive
-    pilot: PilotCheck | None = None
-    if not exhaustive:
-        merge_equivalent(order, dims)
+    checked = spec.horizon_factor > 1 and not exhaustive
+    warmup0, span = span_h(spec.base_data)
+    warmup, pilot_runs, steady, piloted = warmup0, 0, None, set()
+    prev: Walk | None = None
     try:
-        if spec.horizon_factor > 1 and not exhaustive:
-            walkable = [e for e in order if e.status != "equivalent"]
-            mid = walkable[len(walkable) // 2]  # a configuration of middling cost: its runs serve the walk too
-            log(f"[size] pilot: #{mid.config.index} at the horizon and at 2x, {spec.n_min} runs each")
-            pilot = pilot_check(spec, runs, mid, spec.n_min)
-            log(f"[size] pilot: {pilot.verdict()}")
-        for pos, ev in enumerate(order):
-            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
-            if math.isfinite(second):
-                if ev.config.static_cost >= second:
-                    for rest in order[pos:]:
-                        if rest.status == "not evaluated":
-                            rest.reason = "static cost already above the runner-up's total: cannot win"
-                    break
-            if ev.status == "equivalent":
-                continue
-            if not exhaustive:
-                above = next(
-                    (
-                        (z, t)
-                        for z in shown_infeasible
-                        for t in failed_targets(spec, z)
-                        if dominates(z.config, ev.config, dims, t.kpi)
-                    ),
-                    None,
-                )
-                if above is not None:
-                    z, t = above
-                    ev.status = "dominated"
-                    ev.reason = (
-                        f"has no more resources than #{z.config.index} ({z.config.label(dims)}), "
-                        f"which fails {t}, monotone in them"
-                    )
-                    continue
-                if spec.screen:
-                    why = _screen(spec, ev)
-                    if why is not None:
-                        ev.status, ev.reason = "screened", why
-                        continue
-            _evaluate(spec, runs, ev, known_kpis)
-            if ev.status == "infeasible":
-                shown_infeasible.append(ev)
-            elif ev.status == "feasible":
-                feasible.append(ev)
-            in_play = sum(1 for e in order[pos + 1 :] if e.status == "not evaluated")
-            left = [e for e in order[pos + 1 :] if e.status == "not evaluated"]
-            second = _runner_up_mean(spec, feasible) if stop_rule else math.nan
-            if math.isfinite(second):  # what costs more than the runner-up will not be walked
-                left = [e for e in left if e.config.static_cost < second]
-            eta = _eta(spec, runs, order[: pos + 1], left)
-            log(
-                f"[size] #{ev.config.index} {ev.config.label(dims)}: {ev.status} ({ev.n} runs) | "
-                f"{runs.total} runs done | {in_play} configuration(s) still in play | "
-                f"ETA ~ {fmt_seconds(eta)}"
-            )
-        res = _conclude(spec, evaluated, invalid, feasible, runs, started, exhaustive)
-        res.pilot = pilot
-        if res.best is not None and spec.horizon_factor > 1 and not exhaustive:
+        for rnd in range(MAX_ROUNDS):
+            # Round 0 at the scenario's warm-up; then at the warm-up the steady-state pilot found.
+            evaluated = [
+                Evaluated(c if rnd == 0 else replace(c, data=with_warmup(c.data, warmup, span))) for c in configs
+            ]
+            runs.prefix = "c" if rnd == 0 else f"w{rnd}c"
+            state = Walk(spec, runs, evaluated, exhaustive, log)
+            if prev is not None and steady is not None and steady.optimistic:
+                state.carry_failures(prev.evaluated, steady.scenario_warmup_h)
+            state.walk()
+            res = _conclude(spec, state.evaluated, invalid, state.feasible, runs, started, exhaustive)
+            if not checked or res.best is None or res.best.config.index in piloted or rnd == MAX_ROUNDS - 1:
+                break
+            piloted.add(res.best.config.index)
+            base_h = max(PILOT_FACTOR * (warmup0 + span), 3 * warmup)
+            log(f"[size] steady-state pilot: #{res.best.config.index} from time 0, {spec.n_min} runs")
+            steady = steady_pilot(spec, runs, res.best, warmup, span, spec.n_min, base_h)
+            pilot_runs += spec.n_min * (1 if steady.pilot_h <= base_h * 1.01 else 2)
+            log(f"[size] steady-state pilot: {steady.verdict()}")
+            if not steady.lengthens:
+                break
+            warmup, prev = steady.warmup_h, state
+        rejected: list[str] = []
+        if checked and res.best is not None:
             n = min(spec.n_max, spec.horizon_replications)
-            log(f"[size] horizon check: recommendation and next cheaper at {spec.horizon_factor:g}x, {n} runs each")
             before = runs.total
-            res.horizon = check_horizon(spec, runs, res.best, evaluated, spec.horizon_factor, n)
+            for _ in range(MAX_CONFIRMATIONS):
+                assert res.best is not None
+                log(
+                    f"[size] horizon check: #{res.best.config.index} and next cheaper at {spec.horizon_factor:g}x, {n} runs each"
+                )
+                res.horizon = check_horizon(spec, runs, res.best, state.evaluated, spec.horizon_factor, n)
+                if res.horizon.best_holds:
+                    break
+                # The answer fails at the long horizon: not feasible; walk on to the next candidate.
+                failed = res.best
+                failed.status = "infeasible"
+                missed = ", ".join(str(t.target) for t in res.horizon.best.missed()) or "its runs"
+                failed.reason = f"misses {missed} at {spec.horizon_factor:g}x the horizon (feasible in the search)"
+                state.feasible.remove(failed)
+                state.walk()
+                new = _conclude(spec, state.evaluated, invalid, state.feasible, runs, started, exhaustive)
+                if new.best is None:
+                    break
+                rejected.append(failed.config.label(dims))
+                new.horizon, res = None, new
             res.horizon_runs = runs.total - before
-            res.wall_time_s = time.perf_counter() - started
+        res.rejected_at_horizon = rejected
+        res.pilot = steady
+        res.pilot_runs += pilot_runs
+        res.searched_warmup_h = warmup
+        res.wall_time_s = time.perf_counter() - started
     except BaseException:
         runs.close(abort=True)
         raise
     runs.close()
     return res
-
-
-def _runner_up_mean(spec: SizeSpec, feasible: list[Evaluated]) -> float:
-    """Mean objective of the runner-up so far: the second cheapest feasible configuration whose runs are
-    not identical to the cheapest's (NaN while there is none)."""
-    ranked = sorted(feasible, key=lambda e: e.mean(spec.objective))
-    rest = [e for e in ranked[1:] if not same_runs(e, ranked[0])]
-    return rest[0].mean(spec.objective) if rest else math.nan
-
-
-def _eta(spec: SizeSpec, runs: RunCache, walked: list[Evaluated], left: list[Evaluated]) -> float:
-    """Seconds left: what is in play and the horizon check (:mod:`swapsim.experiments.sizing.eta`)."""
-    sim = [e for e in walked if e.status in ("feasible", "infeasible", "undecided")]
-    if not sim or not runs.times or runs.wall <= 0:
-        return math.nan
-    n_check, long_work = 0, 0.0
-    if spec.horizon_factor > 1:
-        n_check = 2 * min(spec.n_max, spec.horizon_replications)
-        warmup, span = span_h(sim[0].config.data)
-        heaviest = max(e.config.work for e in sim)
-        long_work = heaviest * (warmup + spec.horizon_factor * span) / max(warmup + span, 1e-9)
-    return eta_seconds(
-        fit_run_time(runs.times),
-        sum(t for _, t in runs.times) / runs.wall,
-        [e.config.work for e in left],
-        len(sim) / len(walked),
-        expected_replications([e.n for e in sim], tuple(spec.looks)),
-        n_check,
-        long_work,
-    )
 
 
 def _conclude(
