@@ -5,6 +5,9 @@
 #               without the linters: the loop to run while editing. `make test` runs every tier
 #               but the `long` checks (tens of minutes each on long simulations), which are
 #   make test-long  run alone (not part of `make test` or CI).
+#   make test-compiled  build the compiled variant (SWAPSIM_COMPILE=require, mypyc, a few minutes of
+#               CPU) in its own venv .venv-compiled, then run the golden and the quick tiers against it
+#               from a copy of tests/ without the swapsim/ source (CTEST_ARGS= runs every tier); not in CI.
 #   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
 #               1000-robot year; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of about 4 minutes of CPU time (233 s
@@ -14,7 +17,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test test-fast test-long lint bench install clean
+.PHONY: run test test-fast test-long test-compiled lint bench install clean
 
 # Reinstall only when the project's metadata changed (or the venv is new).
 $(STAMP): pyproject.toml
@@ -42,6 +45,29 @@ test-fast: $(STAMP)
 test-long: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m long
 
+# The compiled build (docs/performance.md): the model's modules compiled with mypyc, installed from this
+# tree (not editable) in its own venv, rebuilt when a source file changes. Its tests run from a copy of
+# tests/, scenarios/, docs/ and benchmarks/ that has no swapsim/ in it, so that the installed, compiled
+# swapsim is the one imported. CTEST_ARGS picks the tests (default: the quick tiers, which include the
+# bit-identity golden of tests/regression); `make test-compiled CTEST_ARGS=` runs every tier.
+CVENV      ?= .venv-compiled
+CBIN       := $(CVENV)/bin
+CSTAMP     := $(CVENV)/.swapsim-compiled
+CTEST      := $(CVENV)/test-copy
+CTEST_ARGS ?= -m "not slow"
+
+$(CSTAMP): pyproject.toml setup.py $(shell find swapsim build_backend -name '*.py')
+	@test -x $(CBIN)/python || $(PYTHON) -m venv $(CVENV)
+	SWAPSIM_COMPILE=require $(CBIN)/python -m pip install --quiet --disable-pip-version-check ".[dev]"
+	@touch $(CSTAMP)
+
+test-compiled: $(CSTAMP)
+	rm -rf $(CTEST) && mkdir -p $(CTEST)
+	cp -r tests scenarios docs benchmarks README.md Makefile pyproject.toml $(CTEST)/
+	rm -rf $(CTEST)/benchmarks/results
+	cd $(CTEST) && $(abspath $(CBIN))/swapsim --version | grep "(compiled: "
+	cd $(CTEST) && $(abspath $(CBIN))/python -m pytest -q -p no:cacheprovider $(PYTEST_WORKERS) $(CTEST_ARGS)
+
 # ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
 lint: $(STAMP)
 	$(BIN)/ruff check swapsim tests benchmarks docs
@@ -52,7 +78,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick,)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) $(CVENV) .pytest_cache .hypothesis build *.egg-info
 
 # Rerun the validation experiments and rewrite docs/validation.md, its data and figures (about 15 min).
 .PHONY: validation

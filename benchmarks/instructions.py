@@ -15,6 +15,11 @@ instructions per cycle than the tiny bare model.
 instructions per swap of ``simulate()`` with seed 1 and no warm-up, between the two horizons. That is
 what users' runs cost per swap (docs/performance.md, third pass); there is no baseline to divide by.
 
+``--python PATH`` counts with that interpreter instead of the one running this tool, for instance
+the compiled build's (``--python /tmp/cvenv/bin/python``, docs/performance.md): the child then imports
+the swapsim *installed* in that interpreter (this checkout's ``benchmarks/`` is put last on its path, so
+the checkout's ``swapsim/`` source does not shadow the install), and the table names the build it ran.
+
 Needs the ``valgrind`` program on the PATH (a system tool, not a Python package); without it the
 tool says so and exits with status 2. Each run is about 50 times slower under callgrind: the default
 horizons (5 and 15 days) take about a minute in all for benchmark 1, two runs at a time. Scenario
@@ -76,13 +81,25 @@ def _child(model: str, days: float) -> None:
                             seed=SEED).swaps)
 
 
-def count(model: str, days: float) -> tuple[int, int]:
+def _child_command(model: str, days: float, python: str | None) -> list[str]:
+    """The child's command line: this interpreter as usual, or ``python`` running the swapsim installed in
+    it (``-P``: the working directory, this checkout, is not put first on ``sys.path``; the checkout is
+    appended last so that ``benchmarks`` imports)."""
+    if python is None:
+        return [sys.executable, "-m", "benchmarks.instructions", "--child", model, str(days)]
+    code = (f"import sys; sys.path.append({str(REPO)!r}); from benchmarks.instructions import main; "
+            f"sys.exit(main(['--child', {model!r}, {str(days)!r}]))")
+    return [python, "-P", "-c", code]
+
+
+def count(model: str, days: float, python: str | None = None) -> tuple[int, int]:
     """(swaps, instructions executed) of one run of ``model`` ("swapsim", "bare", "scenario=FILE", or
-    "case=JSON" / "floor=JSON": a case of benchmark 5 or its bare-SimPy floor) under callgrind."""
+    "case=JSON" / "floor=JSON": a case of benchmark 5 or its bare-SimPy floor) under callgrind, run by
+    this interpreter or by ``python`` (see :func:`_child_command`)."""
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={Path(tmp) / 'out'}",
-             sys.executable, "-m", "benchmarks.instructions", "--child", model, str(days)],
+             *_child_command(model, days, python)],
             cwd=REPO, capture_output=True, text=True, check=True,
             env={**os.environ, "PYTHONHASHSEED": "0"})  # string hashing, hence dict layouts, fixed too
     swaps = int(proc.stdout.split()[-1])
@@ -92,10 +109,10 @@ def count(model: str, days: float) -> tuple[int, int]:
     return swaps, int(match.group(1))
 
 
-def marginal(model: str, short_days: float, long_days: float) -> dict[str, float]:
+def marginal(model: str, short_days: float, long_days: float, python: str | None = None) -> dict[str, float]:
     """Instructions per additional swap of ``model`` between the two horizons (two runs in parallel)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        (s1, i1), (s2, i2) = pool.map(lambda d: count(model, d), (short_days, long_days))
+        (s1, i1), (s2, i2) = pool.map(lambda d: count(model, d, python), (short_days, long_days))
     return {"swaps_short": s1, "swaps_long": s2, "ir_short": i1, "ir_long": i2,
             "ir_per_swap": (i2 - i1) / (s2 - s1)}
 
@@ -106,18 +123,18 @@ def available() -> bool:
 
 
 def run(quick: bool = False, repeats: int = 1, short_days: float | None = None,
-        long_days: float | None = None) -> tuple[Table, dict]:
+        long_days: float | None = None, python: str | None = None) -> tuple[Table, dict]:
     """Count both models at two horizons (5 and 15 days; quick: 1 and 3); returns the table and the
     raw counts. Instruction counts do not vary between runs, so ``repeats`` is not used."""
     short_days = short_days if short_days is not None else (1.0 if quick else 5.0)
     long_days = long_days if long_days is not None else (3.0 if quick else 15.0)
-    results = {m: marginal(m, short_days, long_days) for m in ("bare", "swapsim")}
+    results = {m: marginal(m, short_days, long_days, python) for m in ("bare", "swapsim")}
     table = Table(title=f"Benchmark 1 in instructions: {QueueCase().label.rsplit(',', 1)[0]}, "
                         f"{short_days:g} and {long_days:g} days, seed {SEED}",
                   columns=["model", "swaps (short)", "swaps (long)", "instructions per swap"])
     for m in ("bare", "swapsim"):
         r = results[m]
-        table.add("bare SimPy" if m == "bare" else m, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}",
+        table.add("bare SimPy" if m == "bare" else f"swapsim ({build_of(python)})", f"{r['swaps_short']:,}", f"{r['swaps_long']:,}",
                   f"{r['ir_per_swap']:,.0f}")
     ratio = results["swapsim"]["ir_per_swap"] / results["bare"]["ir_per_swap"]
     table.notes.append(f"instructions per swap, swapsim / bare: {ratio:.2f}x (the marginal cost of one more "
@@ -126,13 +143,23 @@ def run(quick: bool = False, repeats: int = 1, short_days: float | None = None,
     return table, {**results, "ratio": ratio, "short_days": short_days, "long_days": long_days}
 
 
-def run_scenarios(paths: list[str], short_days: float, long_days: float) -> Table:
-    """Count each scenario file at the two horizons; the table of instructions per swap."""
+def build_of(python: str | None) -> str:
+    """``swapsim --version``'s name of the build that ``python`` (default: this interpreter) runs."""
+    if python is None:
+        from swapsim._compiled import build_label
+        return build_label()
+    return subprocess.run([python, "-P", "-c", "from swapsim._compiled import build_label; print(build_label())"],
+                          cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def run_scenarios(paths: list[str], short_days: float, long_days: float, python: str | None = None) -> Table:
+    """Count each scenario file at the two horizons (run by ``python``, default this interpreter); the table
+    of instructions per swap."""
     table = Table(title=f"Instructions per swap of scenario files, {short_days:g} and {long_days:g} days, "
-                        f"seed {SCENARIO_SEED}, no warm-up",
+                        f"seed {SCENARIO_SEED}, no warm-up, swapsim {build_of(python)}",
                   columns=["scenario", "swaps (short)", "swaps (long)", "instructions per swap"])
     for path in paths:
-        r = marginal(f"scenario={Path(path).resolve()}", short_days, long_days)
+        r = marginal(f"scenario={Path(path).resolve()}", short_days, long_days, python)
         table.add(path, f"{r['swaps_short']:,}", f"{r['swaps_long']:,}", f"{r['ir_per_swap']:,.0f}")
     table.notes.append("the marginal cost of one more swap between the two horizons (start-up excluded), counted "
                        "by valgrind --tool=callgrind with PYTHONHASHSEED=0")
@@ -145,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", type=float, default=15.0, help="longer horizon (days, default 15)")
     parser.add_argument("--scenario", action="append", metavar="FILE",
                         help="count this scenario file instead of benchmark 1 (repeatable)")
+    parser.add_argument("--python", metavar="PATH",
+                        help="count with this interpreter's installed swapsim (e.g. the compiled build's venv)")
     parser.add_argument("--child", nargs=2, metavar=("MODEL", "DAYS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -162,9 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         print("benchmarks.instructions: needs valgrind on the PATH (a system package); not found", file=sys.stderr)
         return 2
     if args.scenario:
-        print(run_scenarios(args.scenario, args.short, args.long).text())
+        print(run_scenarios(args.scenario, args.short, args.long, args.python).text())
         return 0
-    table, _ = run(short_days=args.short, long_days=args.long)
+    table, _ = run(short_days=args.short, long_days=args.long, python=args.python)
     print(table.text())
     return 0
 

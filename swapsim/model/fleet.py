@@ -13,6 +13,7 @@ technician crew (:class:`~swapsim.model.health.HealthMonitor`) use their own str
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
 import simpy
 
@@ -87,7 +88,9 @@ def build_fleet(env: simpy.Environment, scenario: Scenario, streams: Streams, re
     starts = []  # each robot's start: (step, fraction of it done, charge of its active pack)
     for i in range(scenario.fleet.robots):
         init = streams.get("initial", i)
-        step, elapsed, soc = int(init.integers(n_steps)), float(init.random()), float(init.uniform(trigger, 1.0))
+        # Any: numpy's stubs type integers() as int, but it returns numpy.int64, which a compiled (mypyc) int rejects
+        step = int(cast(Any, init).integers(n_steps))
+        elapsed, soc = float(init.random()), float(init.uniform(trigger, 1.0))
         starts.append((step, elapsed, soc if scenario.fleet.initial_soc == "staggered" else 1.0))
     robot_packs = [tuple(new_pack(start[2] if k == 0 else 1.0) for k in range(n_packs)) for start in starts]
     index = indexed(scenario.policy.station_choice, kind, len(scenario.stations))

@@ -380,7 +380,8 @@ class HealthMonitor:
             "wear_multiplier": rec.fade.wear,
             "calendar_loss": rec.fade.q_cal,
             "cycle_loss": rec.fade.q_cyc,
-            "entered_h": rec.entered_h,
+            # 0 for the packs there from the start, as SimPy's clock (int 0 then) gives it; a compiled float says 0.0
+            "entered_h": 0 if rec.entered_h == 0 else rec.entered_h,
             "warned_h": None if math.isnan(rec.warned_h) else rec.warned_h,
             "quarantined_h": None if math.isnan(rec.quarantined_h) else rec.quarantined_h,
             "quarantine_reason": rec.quarantine_reason,

@@ -29,6 +29,10 @@ class AgeingPlace:
 
     __slots__ = PLACE_FIELDS
 
+    def __new__(cls, *args: object, **kwargs: object) -> "AgeingPlace":
+        # declared so that AgeingPlace.__new__(AgeingPlace) (copy) makes a blank object also when compiled
+        return super().__new__(cls)
+
     def __init__(
         self, model: CellModel, tables: dict[float, CalendarTable], kelvin: float, t_h: float, ageing: bool = True
     ) -> None:

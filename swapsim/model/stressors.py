@@ -93,6 +93,10 @@ class PackStress:
 
     __slots__ = STRESS_FIELDS
 
+    def __new__(cls, *args: object, **kwargs: object) -> "PackStress":
+        # declared so that PackStress.__new__(PackStress) (preview) makes a blank object also when compiled
+        return super().__new__(cls)
+
     def __init__(
         self,
         pack: "Pack",

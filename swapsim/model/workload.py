@@ -25,7 +25,7 @@ import bisect
 from collections import deque
 from collections.abc import Generator, Iterable, Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import simpy
 
@@ -270,7 +270,8 @@ class TaskBoard:
             best, ok = best_robots(
                 key, lambda i: self._feasible_from(robots[i], task, manhattan_m(robots[i].position, location))
             )
-        pick = best[0] if len(best) == 1 else best[int(self.tie_rng.integers(len(best)))]
+        # Any: integers() returns numpy.int64, not the int numpy's stubs say (a compiled int would reject it)
+        pick = best[0] if len(best) == 1 else best[int(cast(Any, self.tie_rng).integers(len(best)))]
         return robots[pick], ok
 
     # -- opportunistic swaps -----------------------------------------------------------------------

@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pytest
 
-PKG = Path(__file__).resolve().parents[2] / "swapsim"
+import swapsim
+
+# The package's source files: this checkout's swapsim/, or the installed copy of the same files when the tests
+# run against an installed build (make test-compiled: a compiled install keeps every .py beside its extension).
+PKG = Path(swapsim.__file__).resolve().parent
 MODULES = sorted(p for p in PKG.rglob("*.py") if "__pycache__" not in p.parts)
 
 

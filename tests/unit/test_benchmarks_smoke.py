@@ -193,3 +193,17 @@ def test_instruction_benchmark_child_runs_a_scenario_file(capsys) -> None:
     instructions._child(f"scenario={REPO / 'scenarios' / 'factory.yaml'}", 0.5)
     swaps = int(capsys.readouterr().out.split()[-1])
     assert swaps > 0
+
+
+def test_instruction_benchmark_child_runs_with_another_interpreter() -> None:
+    """--python PATH: the child imports that interpreter's installed swapsim, with benchmarks/ from this checkout."""
+    import subprocess
+    import sys
+
+    from benchmarks import instructions
+
+    command = instructions._child_command(f"scenario={REPO / 'scenarios' / 'factory.yaml'}", 0.25, sys.executable)
+    assert command[:2] == [sys.executable, "-P"]  # the working directory (this checkout) is not put first
+    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
+    assert int(proc.stdout.split()[-1]) >= 0
+    assert instructions.build_of(sys.executable) == instructions.build_of(None)

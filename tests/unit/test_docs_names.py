@@ -11,7 +11,11 @@ from pathlib import Path
 
 import pytest
 
+import swapsim
+
 ROOT = Path(__file__).resolve().parents[2]
+SOURCE = Path(swapsim.__file__).resolve().parents[1]
+"""Where ``swapsim/`` is: this checkout, or site-packages for an installed build (make test-compiled)."""
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 TEXT = {p.name: p.read_text(encoding="utf-8") for p in PAGES}
 PATHS = sorted({(n, m) for n, t in TEXT.items() for m in re.findall(r"\bswapsim/[A-Za-z0-9_/]+\.py\b", t)})
@@ -20,7 +24,7 @@ DOTTED = sorted({(n, m) for n, t in TEXT.items() for m in re.findall(r"\bswapsim
 
 @pytest.mark.parametrize(("page", "path"), PATHS)
 def test_a_named_module_file_exists(page, path):
-    assert (ROOT / path).is_file(), f"{page} names {path}, which does not exist"
+    assert (SOURCE / path).is_file(), f"{page} names {path}, which does not exist"
 
 
 def _resolves(name: str) -> bool:

@@ -9,6 +9,7 @@ test can fail.
 from __future__ import annotations
 
 import pytest
+from builders import PATCHES_THE_MODEL
 
 from swapsim.engine import simulate
 from swapsim.model.policies import can_do_task
@@ -65,6 +66,7 @@ def test_a_robot_sent_to_swap_first_does_the_task_afterwards():
     assert aware["tasks"]["done"] >= aware["tasks"]["arrived"] - 5
 
 
+@PATCHES_THE_MODEL
 @pytest.mark.parametrize("kind", ["hot_swap", "cold_swap", "plug_in"])
 @pytest.mark.parametrize("go", ["after_activity", "immediately"])
 def test_the_dispatcher_reads_the_swap_budget_as_the_robot_gives_it(kind, go, monkeypatch):

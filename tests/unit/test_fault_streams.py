@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from builders import PATCHES_THE_MODEL
 
 from swapsim.engine import simulate
 from swapsim.scenario import scenario_from_dict
@@ -96,6 +97,7 @@ def test_faults_change_the_run_but_not_the_tasks(kind):
     assert faulty.summary["tasks"]["arrived"] == free.summary["tasks"]["arrived"]
 
 
+@PATCHES_THE_MODEL
 def test_fault_components_draw_only_from_their_own_streams(monkeypatch):
     """Who asks for which stream: fault code only for fault streams, and only fault code for those."""
     import sys

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import swapsim
 from swapsim.scenario.guarded import RefusedRead, read_regular
 
-PKG = Path(__file__).resolve().parents[2] / "swapsim"
+PKG = Path(swapsim.__file__).resolve().parent  # the source files, also of an installed build (make test-compiled)
 
 
 def test_only_the_guarded_module_opens_files_at_the_os_level():

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 import simpy
+from builders import PATCHES_THE_MODEL
 
 from swapsim.engine import simulate
 from swapsim.metrics import Recorder
@@ -118,6 +119,7 @@ def test_packs_are_conserved_counting_retired_and_new_ones():
     assert retired_seen, "the scenario should retire packs, or the test proves nothing"
 
 
+@PATCHES_THE_MODEL
 def test_quarantined_packs_are_never_handed_out(monkeypatch):
     sc = tiny("health.fault_rate_per_cycle=0.2", "technicians.crew=1", "horizon=10 d")
     handed: list[tuple[float, int]] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from builders import make_scenario, states
+from builders import SUBCLASSES_A_MODEL_CLASS, make_scenario, states
 
 from swapsim.engine import simulate
 from swapsim.model.registries import POWER_STRATEGIES
@@ -40,6 +40,7 @@ def test_the_schema_accepts_a_registered_strategy(slow_hot_swap: str) -> None:
     assert make_scenario(strategy={"kind": slow_hot_swap}).strategy.kind == slow_hot_swap
 
 
+@SUBCLASSES_A_MODEL_CLASS
 def test_a_run_uses_the_registered_strategy(slow_hot_swap: str) -> None:
     scenario = make_scenario(strategy={"kind": slow_hot_swap}, horizon="30 h")
     result = simulate(scenario, seed=1, keep_entities=True)

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pytest
 import simpy
+from builders import PATCHES_THE_MODEL
 
 from swapsim.engine import Environment, simulate
 from swapsim.model.robot import Body, HotSwap
@@ -84,6 +85,7 @@ def _assert_equivalent(scenario, seed: int, monkeypatch) -> tuple[int, int]:
     return slow_events, fast_events
 
 
+@PATCHES_THE_MODEL
 def test_factory_same_path_with_far_fewer_events(monkeypatch) -> None:
     scenario = load_scenario("scenarios/factory.yaml", ["horizon=4 d", "warmup=0.5 d"])
     slow_events, fast_events = _assert_equivalent(scenario, 3, monkeypatch)
@@ -91,6 +93,7 @@ def test_factory_same_path_with_far_fewer_events(monkeypatch) -> None:
     assert fast_events < 0.5 * slow_events, (slow_events, fast_events)
 
 
+@PATCHES_THE_MODEL
 @pytest.mark.parametrize("go", ["immediately", "after_activity"])
 def test_hospital_with_faults_halting_robots_mid_stretch(go: str, monkeypatch) -> None:
     scenario = load_scenario(
@@ -108,11 +111,13 @@ def test_hospital_with_faults_halting_robots_mid_stretch(go: str, monkeypatch) -
     assert fast < slow
 
 
+@PATCHES_THE_MODEL
 def test_early_swaps_at_idle_steps(monkeypatch) -> None:
     scenario = load_scenario("scenarios/factory.yaml", ["horizon=3 d", "policy.opportunistic_below=0.6"])
     _assert_equivalent(scenario, 5, monkeypatch)
 
 
+@PATCHES_THE_MODEL
 def test_zero_power_and_zero_length_steps(monkeypatch) -> None:
     """A step that draws nothing never meets an energy event (stretches are capped); a step of zero
     length is entered and left at the same instant."""
@@ -152,6 +157,7 @@ def test_timeout_at_fires_at_the_exact_time() -> None:
     assert plain.now == 2.5
 
 
+@PATCHES_THE_MODEL
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["warehouse", "airport"])
 def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) -> None:
@@ -162,6 +168,7 @@ def test_task_legs_with_shifts_faults_and_early_swaps(name: str, monkeypatch) ->
     assert fast < slow
 
 
+@PATCHES_THE_MODEL
 def test_quiet_stretches_really_run(monkeypatch) -> None:
     """The equivalence above is not vacuous: stretches of several legs run, some begin with the walk
     back from a swap, some end with the step in which the pack reaches its trigger, and faults cut

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from builders import PATCHES_THE_MODEL
 
 from benchmarks.scenarios import factory_scaled_dict
 from swapsim.engine import simulate
@@ -85,6 +86,7 @@ def checked_run(data: dict[str, Any]) -> dict[str, int]:
     return counts
 
 
+@PATCHES_THE_MODEL
 def test_every_choice_of_a_run_is_the_lazy_scans() -> None:
     """Ten halls, outages (re-routing, stations down), one hall under a power cap, go immediately."""
     data = factory(150, 20.0)
@@ -96,6 +98,7 @@ def test_every_choice_of_a_run_is_the_lazy_scans() -> None:
     assert counts["applied"] > 50  # the index did apply due milestones where the scan would have
 
 
+@PATCHES_THE_MODEL
 def test_views_per_trip_stay_few_at_67_halls() -> None:
     """1000 robots, 67 halls at two walks (the benchmark fleet): the lazy scan builds about 15 views per
     trip there; the index about 2 (the stations whose due milestones the scan would apply, and a full
@@ -125,6 +128,7 @@ def test_views_per_trip_stay_few_at_67_halls() -> None:
     assert views["n"] / picks["n"] < 3.0, f"{views['n'] / picks['n']:.2f} views per trip"
 
 
+@PATCHES_THE_MODEL
 @pytest.mark.parametrize(
     ("rule", "kind", "indexed"),
     [("nearest", "hot_swap", False), ("shortest_wait", "plug_in", False), ("shortest_wait", "cold_swap", True)],
