@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from results_corpus import COMMANDS, KINDS, argv, copy_folder, invoke, owned, snapshot
 
+pytestmark = pytest.mark.slow  # a corpus of every kind of results folder, built once (about 30 s of CPU), then
+# every reader on it: part of `make test` and CI, left out of `make test-fast`
+
 FOLDERS = (*KINDS, "unowned", "foreign")
 """The kinds of existing folder: swapsim's five, a run folder without a manifest, a user's folder."""
 

@@ -16,6 +16,9 @@ from swapsim.analysis.validation.scenarios import mmcn_scenario
 from swapsim.cli import cli
 from swapsim.scenario import scenario_to_dict
 
+pytestmark = pytest.mark.slow  # most tests run searches (about 60 s of CPU in all): part of `make test`
+# and CI, left out of `make test-fast`
+
 SEARCH = ["--search", "stations[*].positions=1..4"]
 TARGET = ["--target", "swaps.wait_min.mean<=2.5"]
 

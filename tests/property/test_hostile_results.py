@@ -25,6 +25,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from results_corpus import KINDS, READERS, argv, copy_folder, files_below, invoke
 
+pytestmark = pytest.mark.slow  # a corpus of every kind of results folder, built once (about 30 s of CPU), then
+# every reader on it: part of `make test` and CI, left out of `make test-fast`
+
 SECRET = b"SECRET-OUTSIDE-THE-FOLDER-7f3a"
 DAMAGES = (
     "truncate",

@@ -52,6 +52,7 @@ def test_life_is_validated():
         scenario_from_dict(_data(life="middle"), "t")
 
 
+@pytest.mark.slow  # a run and a search (about 15 s of CPU)
 def test_run_and_size_take_life(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(_data()))
