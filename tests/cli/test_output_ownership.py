@@ -15,6 +15,9 @@ from click.testing import CliRunner, Result
 from swapsim.cli import cli
 from swapsim.results.outdir import MANIFEST
 
+pytestmark = pytest.mark.slow  # reruns of every command kind and clusters that lose workers (about 19 s of CPU)
+# (in `make test` and CI, not in `make test-fast`)
+
 SMALL = """\
 name: {name}
 horizon: 6 h

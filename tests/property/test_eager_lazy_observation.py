@@ -32,6 +32,9 @@ from swapsim.model.fleet import Fleet
 from swapsim.results import flatten
 from swapsim.scenario import load_scenario
 
+pytestmark = pytest.mark.slow  # every shipped scenario x strategy run twice (about 9 s of CPU)
+# (in `make test` and CI, not in `make test-fast`)
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 HORIZON_H = 18.0
 
