@@ -184,7 +184,7 @@ def run_size(
             base_h = max(PILOT_FACTOR * (warmup0 + span), 3 * warmup)
             log(f"[size] steady-state pilot: #{res.best.config.index} from time 0, {spec.n_min} runs")
             steady = steady_pilot(spec, runs, res.best, warmup, span, spec.n_min, base_h)
-            pilot_runs += spec.n_min * (1 if steady.pilot_h <= base_h * 1.01 else 2)
+            pilot_runs += steady.n * steady.attempts
             log(f"[size] steady-state pilot: {steady.verdict()}")
             if not steady.lengthens:
                 break

@@ -7,8 +7,7 @@ staggered swaps take two to four weeks to drift into waves, so a run of a week o
 stock-outs (0.2 % over 28 days) than the same configuration settles to (about 3 % from the fifth week
 on, with new packs; at once with packs at end of life). A replication's confidence interval covers
 none of that. So, once the search has an answer, ``size`` runs it again as a pilot: ``n``
-replications with no warm-up over a long horizon (:data:`PILOT_FACTOR` times the searched one, at
-least :data:`PILOT_MIN_H`), time series binned into :data:`PILOT_BINS` bins, and applies MSER-5
+replications with no warm-up over a long horizon (:data:`PILOT_FACTOR` times the searched one), time series binned into :data:`PILOT_BINS` bins, and applies MSER-5
 (:func:`swapsim.experiments.warmup.mser`) to the replication-averaged series that the service KPIs
 follow: stock-outs per bin, robots queueing at the stations and (task scenarios) tasks waiting. The
 utilisation and the green stock are left out: they drift with pack ageing over the whole life, so no
@@ -39,12 +38,10 @@ if TYPE_CHECKING:
     from swapsim.experiments.sizing.runcache import Evaluated, RunCache
     from swapsim.experiments.sizing.spec import SizeSpec
 
-__all__ = ["PILOT_FACTOR", "PILOT_MIN_H", "PILOT_BINS", "LENGTHEN", "Steady", "steady_pilot", "with_warmup"]
+__all__ = ["PILOT_FACTOR", "PILOT_BINS", "LENGTHEN", "Steady", "steady_pilot", "with_warmup"]
 
 PILOT_FACTOR = 8.0
 """The pilot's horizon, in multiples of the searched horizon (warm-up plus measured span)."""
-PILOT_MIN_H = 0.0
-"""A floor on the pilot's horizon (h)."""
 PILOT_BINS = 200
 """Time-series bins of a pilot run (40 batches of 5 for MSER-5)."""
 
@@ -89,6 +86,8 @@ class Steady:
     """Every series the pilot cut was better (lower) before the cut than after it: runs with the shorter
     warm-up saw a better state than the steady one, so what failed in them fails after a longer warm-up
     too (what :func:`~swapsim.experiments.sizing.search.run_size` carries over to the next round)."""
+    attempts: int = 1
+    """Pilots run: 2 when the first had not settled and it was doubled (``n`` runs each)."""
 
     @property
     def lengthens(self) -> bool:
@@ -141,20 +140,21 @@ def _series_task(item: tuple[int, tuple[dict[str, Any], int]]) -> dict[str, list
     return _series_run(item[1])
 
 
-def _pilot(spec: SizeSpec, runs: RunCache, data: dict[str, Any], pilot_h: float, n: int) -> dict[str, np.ndarray]:
-    d = dict(data)
-    d["warmup"] = "0 h"
-    d["horizon"] = f"{pilot_h!r} h"
-    d = cap_horizon_data(d, pilot_h, 0.0)
+def _pilot(
+    spec: SizeSpec, runs: RunCache, data: dict[str, Any], pilot_h: float, n: int
+) -> tuple[dict[str, np.ndarray], float]:
+    """The replication-averaged series of ``n`` runs from time 0 over ``pilot_h``, and the horizon they
+    ran (h; ``SWAPSIM_MAX_HORIZON`` may cut it)."""
+    d = with_warmup(data, 0.0, pilot_h)
     horizon = scenario_from_dict(d, "steady-state pilot").horizon
-    d["output"] = {**dict(d.get("output") or {}), "bin_width": f"{horizon / PILOT_BINS!r} h"}  # type: ignore[call-overload]
+    d["output"] = {**dict(d.get("output") or {}), "bin_width": f"{horizon / PILOT_BINS!r} h"}
     items = [(r, (d, replication_seed(spec.seed, r))) for r in range(n)]
     rows: dict[int, dict[str, list[float]]] = {}
     for (r, _), out in runs.ex.map_unordered(_series_task, items):
         if isinstance(out, BaseException):
             raise RuntimeError(f"steady-state pilot replication {r} was lost: {out}")
         rows[r] = out
-    return {k: np.asarray([rows[r][k] for r in range(n)]).mean(axis=0) for k in rows[0]}
+    return {k: np.asarray([rows[r][k] for r in range(n)]).mean(axis=0) for k in rows[0]}, horizon
 
 
 def steady_pilot(
@@ -163,16 +163,10 @@ def steady_pilot(
     """Run ``ev``'s scenario ``n`` times with no warm-up over ``pilot_h`` (default :data:`PILOT_FACTOR` x
     (``warmup_h`` + ``span_h``); doubled once when a series has not settled) and find the warm-up by
     MSER-5. ``warmup_h`` is the warm-up the search ran with."""
-    pilot_h = max(pilot_h or PILOT_FACTOR * (warmup_h + span_h), PILOT_MIN_H)
+    pilot_h = pilot_h or PILOT_FACTOR * (warmup_h + span_h)
     for attempt in range(2):
-        series = _pilot(spec, runs, ev.config.data, pilot_h, n)
-        bin_h = (
-            scenario_from_dict(
-                cap_horizon_data({**ev.config.data, "horizon": f"{pilot_h!r} h", "warmup": "0 h"}, pilot_h, 0.0),
-                "steady-state pilot",
-            ).horizon
-            / PILOT_BINS
-        )
+        series, horizon = _pilot(spec, runs, ev.config.data, pilot_h, n)
+        bin_h = horizon / PILOT_BINS
         cuts: dict[str, float] = {}
         settled, optimistic = True, True
         for name, y in series.items():
@@ -197,4 +191,5 @@ def steady_pilot(
         scenario_warmup_h=warmup_h,
         span_h=span_h,
         optimistic=optimistic,
+        attempts=attempt + 1,
     )
