@@ -104,14 +104,11 @@ def observe(robots: Sequence[Robot], stations: Sequence[Station], packs: Sequenc
     held: dict[int, float] = {}
     robot_views = []
     for robot in robots:
-        slots = robot.body.packs
         socs = robot.body.socs_at(now)
-        energy = 0.0
-        for soc, pack in zip(socs, slots):
+        for soc, pack in zip(socs, robot.body.packs):
             if pack is not None:
                 held[pack.id] = soc
-                energy += soc * pack.usable_wh
-        robot_views.append(RobotView(robot.id, robot.state, tuple(socs), energy))
+        robot_views.append(RobotView(robot.id, robot.state, tuple(socs), robot.energy_wh()))  # the body's rule
     bay_views = []
     for station in stations:
         for bay in station.bays:
