@@ -96,8 +96,8 @@ class StationKPIs:
 class Summary:
     """A run's KPIs since the last reset, one typed section per attribute in the order of ``summary.json``.
 
-    A section a run does not have is None (``tasks`` without task demand, ``charging`` but under
-    plug-in charging, ``packs``, ``alerts`` and ``technicians`` without the facts at the horizon,
+    A section a run does not have is None (``tasks`` without task demand, ``charging`` unless robots
+    charge at a dock (``plug_in``), ``packs``, ``alerts`` and ``technicians`` without the facts at the horizon,
     ``costs`` without a ``costs:`` section) and absent from :meth:`to_dict`. ``added`` holds the
     registered concerns' sections, each a typed part by the name of the section it joins.
     """

@@ -205,6 +205,18 @@ def test_a_kpi_added_in_one_place_shows_everywhere(new_kpi, tmp_path):
     assert short_label(NEW) == "swaps / station"
 
 
+def test_a_registered_concern_reads_and_adds_typed_sections(new_kpi):
+    """Inside the run the new concern reads the typed sections and its part stays typed; its keys join
+    the ``swaps`` section's, after its own, only when the summary is turned into plain data."""
+    rec = Recorder(n_robots=1, stations=[("A", 1), ("B", 1)], horizon_h=2.0, bin_width_h=1.0)
+    rec.robot_arrived(0, 0, 0.5)
+    rec.swap_started(0, 0, 0.5, stockout=False)
+    rec.finalise(2.0)
+    s = rec.summary(2.0)
+    assert s.added_to("swaps") == (PerStation(0.5),) and s.added_to("fleet") == ()
+    assert list(s.to_dict()["swaps"])[-2:] == ["wait_min", "per_station_mean"]
+
+
 def test_without_the_registration_the_kpi_is_absent():
     assert NEW not in CATALOGUE
     assert "per_station_mean" not in simulate(load_scenario(SCENARIOS[0], SHORT), 1).summary["swaps"]

@@ -243,6 +243,28 @@ def test_recorder_reset_starts_statistics_at_the_warmup() -> None:
     assert ts["robots_idle"] == pytest.approx([0.5, 1.0, 0.0])
 
 
+def test_the_typed_summary_becomes_plain_data_keeping_value_types() -> None:
+    """Summary.to_dict: sections in order, absent ones left out, ints kept ints, a station row's three
+    concerns' columns in one dict, the health facts' keys only with the facts (``null`` for no health)."""
+    from swapsim.metrics.recorder import RunEnd
+
+    rec = Recorder(n_robots=1, stations=[("A", 1)], horizon_h=2.0, bin_width_h=1.0)
+    rec.finalise(2.0)
+    s = rec.summary(2.0)
+    d = s.to_dict()
+    assert s.tasks is None and s.packs is None and s.costs is None
+    assert list(d) == ["fleet", "swaps", "stations", "energy", "faults"]
+    assert d["fleet"]["robots"] == 1 and type(d["swaps"]["count"]) is int and type(d["swaps"]["stockout_share"]) is float
+    assert list(d["stations"][0]) == [
+        *("name", "swaps", "swap_utilisation", "mean_queue_length", "max_queue_length", "max_busy_positions"),
+        *("charged_packs_mean", "stockouts", "grid_kwh", "outages", "outage_h"),
+    ]
+    d = rec.summary(2.0, RunEnd(packs_in_robots=2, packs_in_bays=1, crew=0)).to_dict()
+    assert list(d)[-3:] == ["packs", "alerts", "technicians"]
+    assert "initial" not in d["packs"] and d["packs"]["total"] == 3
+    assert plain(s.swaps.wait_min) == {"mean": 0.0, "p95": 0.0, "max": 0.0}
+
+
 def test_recorder_last_bin_is_averaged_over_its_true_width() -> None:
     rec = Recorder(n_robots=1, stations=[("A", 1)], horizon_h=2.5, bin_width_h=1.0)
     rec.finalise(2.5)
