@@ -304,12 +304,12 @@ class CostStats:
         pack replacements from the drop-off checks counted (``alerts.checks``)."""
         life = None
         if pack_life is not None:
-            life = pack_life(float(alerts.checks or 0), costs_of(self.scenario).life_years)
+            life = pack_life(float(alerts.checks), costs_of(self.scenario).life_years)
         return price_run(
             self.scenario,
             self.technician_hours_per_year,
             grid_kwh=float(energy.grid_kwh),
-            retired=float(packs.retired or 0),
+            retired=float(packs.retired),
             on_duty_mean=float(fleet.on_duty_mean),
             utilisation=float(fleet.utilisation),
             unserved_tasks=max(0.0, float(tasks.arrived) - float(tasks.done)) if tasks is not None else None,
