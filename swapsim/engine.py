@@ -66,6 +66,8 @@ class RunResult:
     seed: int
     manifest: dict[str, Any]
     summary: dict[str, Any]
+    """The KPIs as nested plain data, as ``summary.json`` holds them without the manifest: the recorder's
+    typed :class:`~swapsim.metrics.recorder.Summary`, flattened once, here (:meth:`Summary.to_dict`)."""
     timeseries: dict[str, np.ndarray]
     robots: list[dict[str, Any]]
     packs: list[dict[str, Any]]
@@ -257,7 +259,7 @@ def simulate(
         "numpy": np.__version__,
         **(dict(origin) if origin else {}),
     }
-    summary = recorder.summary(env.now, _run_end(scenario, fleet))
+    summary = recorder.summary(env.now, _run_end(scenario, fleet)).to_dict()  # typed until here
     return RunResult(
         scenario=scenario,
         seed=seed,

@@ -8,9 +8,12 @@ closed-form estimate (:func:`swapsim.analysis.estimator.estimate_kpis`) gives it
 
 Everything that names or labels a KPI reads it from here: the glossary (:func:`label_for`), the run,
 sweep and size reports, the sweep figures, the sizing search (a target's estimate) and the cost
-tables. Adding a KPI means computing it in its concern (:mod:`swapsim.metrics.recorder`) and adding one
-entry with :func:`register` (here, for a shipped KPI; from anywhere, even a test module, for another):
-it then shows in ``summary.json``, the report's tables and the figures' labels.
+tables. The typed sections the concerns return (:mod:`swapsim.metrics.sections`) declare one field per
+entry of their section, named as its key (a test walks both). Adding a KPI means computing it in its
+concern, as a field of that concern's section class (:mod:`swapsim.metrics.recorder`; a concern from
+elsewhere, with its own class, joins through ``register_concern``), and adding one entry with
+:func:`register` (here, for a shipped KPI; from anywhere, even a test module, for another): it then
+shows in ``summary.json``, the report's tables and the figures' labels.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ penalties for unserved tasks and robot-hours short of a target. All ``*_per_year
 year of 365 days (8760 h), scaled from the measured span ``horizon - warmup``.
 
 Everything here is arithmetic on numbers given to it: :func:`static_costs` is the part known before
-any run (capital, maintenance, labour), :func:`cost_summary` the whole section.
+any run (capital, maintenance, labour), :func:`price_run` the whole section (a typed :class:`CostKPIs`,
+which :class:`CostStats` prices from the run's typed sections), :func:`cost_summary` the same from a
+summary given as plain data.
 :mod:`swapsim.analysis.costs` offers both from a scenario alone (the sizing search orders
 configurations by the static part).
 """
@@ -19,8 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from swapsim.metrics.demand import TaskKPIs
+from swapsim.metrics.energy import EnergyKPIs
+from swapsim.metrics.health import AlertKPIs, PackKPIs
+from swapsim.metrics.robot_states import FleetKPIs
+from swapsim.metrics.sections import INLINE, plain
 from swapsim.scenario.costs import HOURS_PER_YEAR, CostsSpec
 
 __all__ = [
@@ -31,7 +39,11 @@ __all__ = [
     "technician_hours_per_year",
     "unit_counts",
     "static_costs",
+    "price_run",
     "cost_summary",
+    "CostKPIs",
+    "CapitalCosts",
+    "PackLifeCosts",
 ]
 
 PackLife = Callable[[float, float], Mapping[str, float]]
@@ -109,37 +121,79 @@ def static_costs(scenario: Any, technician_hours_per_year: float) -> dict[str, A
     }
 
 
-def cost_summary(
-    summary: Mapping[str, Any],
+@dataclass(frozen=True, slots=True)
+class CapitalCosts:
+    """Annualised capital by item (per year)."""
+
+    robots: float
+    stations: float
+    positions: float
+    bays: float
+    packs: float
+
+
+@dataclass(frozen=True, slots=True)
+class PackLifeCosts:
+    """The ``costs`` keys of the expected pack replacements from measured ageing: per year, its Monte
+    Carlo error (packs/year), a typical pack's service life (years; None: it never retires)."""
+
+    pack_replacements_per_year: float
+    pack_replacements_se: float
+    pack_life_years: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CostKPIs:
+    """The ``costs`` section (money per year): capital, energy, labour, packs, maintenance, penalties,
+    the total and the total per productive robot-hour (None: no productive time), the capital by item;
+    with the pack replacements of measured ageing, their keys (``pack_life``'s, else absent)."""
+
+    capital_per_year: float
+    energy_per_year: float
+    labour_per_year: float
+    packs_per_year: float
+    maintenance_per_year: float
+    penalties_per_year: float
+    total_per_year: float
+    per_productive_robot_hour: float | None
+    capital: CapitalCosts
+    pack_life: PackLifeCosts | None = field(default=None, metadata=INLINE)
+
+
+def price_run(
     scenario: Any,
     technician_hours_per_year: float,
+    *,
+    grid_kwh: float,
+    retired: float,
+    on_duty_mean: float,
+    utilisation: float,
+    unserved_tasks: float | None = None,
     grid_kwh_by_hour: Sequence[float] | None = None,
     life: Mapping[str, float] | None = None,
-) -> dict[str, Any]:
-    """The ``costs`` section of a run's summary (all money per year).
+) -> CostKPIs:
+    """The ``costs`` section of a run (all money per year) from the numbers it is priced on.
 
     Args:
-        summary: the run's other sections (``energy.grid_kwh``, ``packs.retired``, ``fleet``, ``tasks``).
         scenario: the scenario run (its ``costs`` section, or the defaults when it has none).
         technician_hours_per_year: staffed technician-hours a year.
+        grid_kwh: the run's grid energy (kWh) over the measured span.
+        retired: packs retired in the measured span (priced when ``life`` is not given).
+        on_duty_mean, utilisation: robots on duty (mean) and the working share of their time; their
+            product is the productive robots.
+        unserved_tasks: tasks arrived in the measured window and not done (None: no task demand).
         grid_kwh_by_hour: grid energy (kWh) drawn in each hour of the day over the measured span, for a
             time-of-use tariff; without it the energy is priced at the tariff's time-weighted mean.
         life: the expected pack replacements over ``life_years`` from the ageing the run measured
             (:data:`PackLife`): pack replacements are then ``life["per_year"]`` at the replacement price,
             with ``pack_replacements_per_year``, its Monte Carlo error ``pack_replacements_se`` and
-            ``pack_life_years``. Without it, the run's retirements (``packs.retired``) scaled to a year.
-    Returns:
-        ``capital_per_year``, ``energy_per_year``, ``labour_per_year``, ``packs_per_year``,
-        ``maintenance_per_year``, ``penalties_per_year``, ``total_per_year``,
-        ``per_productive_robot_hour`` (total over the robot-hours spent working), and ``capital``
-        (the capital by item).
+            ``pack_life_years``. Without it, the run's retirements scaled to a year.
     """
     c = costs_of(scenario)
     span_h = scenario.horizon - scenario.warmup
     per_year = HOURS_PER_YEAR / span_h if span_h > 0 else 0.0
     static = static_costs(scenario, technician_hours_per_year)
     prices = c.hourly_prices()
-    grid_kwh = float(summary.get("energy", {}).get("grid_kwh", 0.0))
     if grid_kwh_by_hour is not None and c.energy_tariff is not None:
         energy_cost = sum(p * e for p, e in zip(prices, grid_kwh_by_hour))
     else:
@@ -148,14 +202,11 @@ def cost_summary(
     if life is not None:
         packs = life["per_year"] * c.replacement_price
     else:
-        retired = float(summary.get("packs", {}).get("retired", 0) or 0)
         packs = retired * c.replacement_price * per_year
-    fleet = summary.get("fleet", {})
-    productive = float(fleet.get("on_duty_mean", scenario.fleet.robots)) * float(fleet.get("utilisation", 0.0))
+    productive = on_duty_mean * utilisation
     penalties = 0.0
-    tasks = summary.get("tasks")
-    if c.unserved_task and tasks:
-        penalties += c.unserved_task * max(0.0, float(tasks["arrived"]) - float(tasks["done"])) * per_year
+    if c.unserved_task and unserved_tasks is not None:
+        penalties += c.unserved_task * unserved_tasks * per_year
     if c.robot_hour_short and c.target_productive_robots is not None:
         penalties += c.robot_hour_short * max(0.0, c.target_productive_robots - productive) * HOURS_PER_YEAR
     total = (
@@ -167,21 +218,58 @@ def cost_summary(
         + penalties
     )
     productive_h = productive * HOURS_PER_YEAR
-    out = {
-        "capital_per_year": static["capital_per_year"],
-        "energy_per_year": energy,
-        "labour_per_year": static["labour_per_year"],
-        "packs_per_year": packs,
-        "maintenance_per_year": static["maintenance_per_year"],
-        "penalties_per_year": penalties,
-        "total_per_year": total,
-        "per_productive_robot_hour": total / productive_h if productive_h > 0 else None,
-        "capital": static["capital"],
-    }
+    pack_life = None
     if life is not None:
-        out["pack_replacements_per_year"] = life["per_year"]
-        out["pack_replacements_se"] = life["se"]
-        out["pack_life_years"] = life["life_years"] if math.isfinite(life["life_years"]) else None
+        pack_life = PackLifeCosts(
+            pack_replacements_per_year=life["per_year"],
+            pack_replacements_se=life["se"],
+            pack_life_years=life["life_years"] if math.isfinite(life["life_years"]) else None,
+        )
+    return CostKPIs(
+        capital_per_year=static["capital_per_year"],
+        energy_per_year=energy,
+        labour_per_year=static["labour_per_year"],
+        packs_per_year=packs,
+        maintenance_per_year=static["maintenance_per_year"],
+        penalties_per_year=penalties,
+        total_per_year=total,
+        per_productive_robot_hour=total / productive_h if productive_h > 0 else None,
+        capital=CapitalCosts(**static["capital"]),
+        pack_life=pack_life,
+    )
+
+
+def cost_summary(
+    summary: Mapping[str, Any],
+    scenario: Any,
+    technician_hours_per_year: float,
+    grid_kwh_by_hour: Sequence[float] | None = None,
+    life: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The ``costs`` section, as plain data, of a run's summary given as plain data (a saved run's):
+    :func:`price_run` of its ``energy.grid_kwh``, ``packs.retired``, ``fleet`` (``on_duty_mean``, by
+    default the fleet's size, and ``utilisation``) and ``tasks`` (``arrived`` less ``done``).
+
+    Returns:
+        ``capital_per_year``, ``energy_per_year``, ``labour_per_year``, ``packs_per_year``,
+        ``maintenance_per_year``, ``penalties_per_year``, ``total_per_year``,
+        ``per_productive_robot_hour`` (total over the robot-hours spent working), ``capital``
+        (the capital by item) and, with ``life``, the pack replacements' keys.
+    """
+    fleet = summary.get("fleet", {})
+    tasks = summary.get("tasks")
+    costs = price_run(
+        scenario,
+        technician_hours_per_year,
+        grid_kwh=float(summary.get("energy", {}).get("grid_kwh", 0.0)),
+        retired=float(summary.get("packs", {}).get("retired", 0) or 0),
+        on_duty_mean=float(fleet.get("on_duty_mean", scenario.fleet.robots)),
+        utilisation=float(fleet.get("utilisation", 0.0)),
+        unserved_tasks=max(0.0, float(tasks["arrived"]) - float(tasks["done"])) if tasks else None,
+        grid_kwh_by_hour=grid_kwh_by_hour,
+        life=life,
+    )
+    out: dict[str, Any] = plain(costs)
     return out
 
 
@@ -203,11 +291,28 @@ class CostStats:
         self.technician_hours_per_year = technician_hours_per_year
         self.grid_kwh_by_hour = grid_kwh_by_hour
 
-    def summary(self, sections: Mapping[str, Any], pack_life: PackLife | None) -> dict[str, Any]:
-        """The ``costs`` section from the run's other ``sections``; ``pack_life`` gives the expected pack
-        replacements from the drop-off checks counted (``alerts.checks``)."""
+    def summary(
+        self,
+        fleet: FleetKPIs,
+        energy: EnergyKPIs,
+        packs: PackKPIs,
+        alerts: AlertKPIs,
+        tasks: TaskKPIs | None,
+        pack_life: PackLife | None,
+    ) -> CostKPIs:
+        """The ``costs`` section priced from the run's other sections; ``pack_life`` gives the expected
+        pack replacements from the drop-off checks counted (``alerts.checks``)."""
         life = None
         if pack_life is not None:
-            checks = float(sections.get("alerts", {}).get("checks", 0) or 0)
-            life = pack_life(checks, costs_of(self.scenario).life_years)
-        return cost_summary(sections, self.scenario, self.technician_hours_per_year, self.grid_kwh_by_hour(), life)
+            life = pack_life(float(alerts.checks), costs_of(self.scenario).life_years)
+        return price_run(
+            self.scenario,
+            self.technician_hours_per_year,
+            grid_kwh=float(energy.grid_kwh),
+            retired=float(packs.retired),
+            on_duty_mean=float(fleet.on_duty_mean),
+            utilisation=float(fleet.utilisation),
+            unserved_tasks=max(0.0, float(tasks.arrived) - float(tasks.done)) if tasks is not None else None,
+            grid_kwh_by_hour=self.grid_kwh_by_hour(),
+            life=life,
+        )

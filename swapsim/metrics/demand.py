@@ -9,14 +9,32 @@ the warm-up's reset), ``done`` those of them that were finished by the horizon, 
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from swapsim.metrics.accumulators import Tally, TimeWeighted
+from swapsim.metrics.sections import WaitStats
 from swapsim.metrics.trace import Trace
 
-__all__ = ["DemandStats"]
+__all__ = ["DemandStats", "TaskKPIs"]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskKPIs:
+    """The ``tasks`` section (task scenarios): the measured window's cohort (arrived, done of those,
+    the share served 0..1), tasks done from the warm-up, done per day, waits from arrival to a robot
+    setting off (min), the backlog (mean, and tasks waiting and in progress at the horizon)."""
+
+    arrived: int
+    done: int
+    served_share: float
+    done_from_warmup: int
+    per_day: float
+    wait_min: WaitStats
+    waiting_mean: float
+    waiting_at_horizon: int
+    in_progress_at_horizon: int
 
 
 class DemandStats:
@@ -91,21 +109,21 @@ class DemandStats:
             tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, days: float, now: float) -> dict[str, Any]:
+    def summary(self, days: float, now: float) -> TaskKPIs:
         """The ``tasks`` section: arrived, done (of those arrived), the share served, per day, waits (min),
         backlog (mean and at the horizon)."""
         tw = self.task_waits_min
-        return {
-            "arrived": self.tasks_arrived,
-            "done": self.tasks_done,
-            "served_share": self.tasks_done / self.tasks_arrived if self.tasks_arrived else 1.0,
-            "done_from_warmup": self.done_from_warmup,
-            "per_day": self.tasks_done / days if days > 0 else 0.0,
-            "wait_min": {"mean": tw.mean, "p95": tw.quantile(0.95), "max": tw.maximum},
-            "waiting_mean": self.tasks_waiting.mean(now),
-            "waiting_at_horizon": int(self.tasks_waiting.value),
-            "in_progress_at_horizon": int(self.tasks_in_progress.value),
-        }
+        return TaskKPIs(
+            arrived=self.tasks_arrived,
+            done=self.tasks_done,
+            served_share=self.tasks_done / self.tasks_arrived if self.tasks_arrived else 1.0,
+            done_from_warmup=self.done_from_warmup,
+            per_day=self.tasks_done / days if days > 0 else 0.0,
+            wait_min=WaitStats(mean=tw.mean, p95=tw.quantile(0.95), max=tw.maximum),
+            waiting_mean=self.tasks_waiting.mean(now),
+            waiting_at_horizon=int(self.tasks_waiting.value),
+            in_progress_at_horizon=int(self.tasks_in_progress.value),
+        )
 
     def roster_columns(self, widths: np.ndarray) -> dict[str, np.ndarray]:
         """Time series: robots rostered on duty (mean per bin)."""

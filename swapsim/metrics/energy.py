@@ -12,12 +12,41 @@ Energies are Wh inside and kWh in the summary; waits in minutes.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from swapsim.metrics.accumulators import Tally
+from swapsim.metrics.sections import WaitStats
 from swapsim.metrics.trace import Trace
 
-__all__ = ["EnergyStats"]
+__all__ = ["EnergyStats", "EnergyKPIs", "ChargingKPIs", "StationEnergyKPIs"]
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyKPIs:
+    """The ``energy`` section (kWh): total grid energy = stations + rescues + parking."""
+
+    grid_kwh: float
+    stations_kwh: float
+    rescue_kwh: float
+    parking_kwh: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChargingKPIs:
+    """The ``charging`` section (plug-in only): sessions (count), per robot per day, dock waits from
+    arrival to docking (min), mean session length (min)."""
+
+    sessions: int
+    per_robot_per_day: float
+    wait_min: WaitStats
+    duration_min_mean: float
+
+
+@dataclass(frozen=True, slots=True)
+class StationEnergyKPIs:
+    """A station's energy column in its ``stations`` row: grid energy for charging (kWh)."""
+
+    grid_kwh: float
 
 
 class EnergyStats:
@@ -114,30 +143,30 @@ class EnergyStats:
         self.hour_wh = [0.0] * 24
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self) -> dict[str, Any]:
+    def summary(self) -> EnergyKPIs:
         """The ``energy`` section (kWh): total grid energy = stations + rescues + parking."""
         station_wh = sum(self.station_wh)
-        return {
-            "grid_kwh": (station_wh + self.rescue_wh + self.parking_wh) / 1000.0,
-            "stations_kwh": station_wh / 1000.0,
-            "rescue_kwh": self.rescue_wh / 1000.0,
-            "parking_kwh": self.parking_wh / 1000.0,
-        }
+        return EnergyKPIs(
+            grid_kwh=(station_wh + self.rescue_wh + self.parking_wh) / 1000.0,
+            stations_kwh=station_wh / 1000.0,
+            rescue_kwh=self.rescue_wh / 1000.0,
+            parking_kwh=self.parking_wh / 1000.0,
+        )
 
-    def charging_summary(self, days: float) -> dict[str, Any]:
+    def charging_summary(self, days: float) -> ChargingKPIs:
         """The ``charging`` section (plug-in): sessions, per robot per day, dock waits (min), mean duration."""
         cw = self.charge_waits_min
-        return {
-            "sessions": self.charge_sessions,
-            "per_robot_per_day": self.charge_sessions / self.n_robots / days if days > 0 else 0.0,
-            "wait_min": {"mean": cw.mean, "p95": cw.quantile(0.95), "max": cw.maximum},
-            "duration_min_mean": 60.0 * self.charge_hours / self.charge_sessions if self.charge_sessions else 0.0,
-        }
+        return ChargingKPIs(
+            sessions=self.charge_sessions,
+            per_robot_per_day=self.charge_sessions / self.n_robots / days if days > 0 else 0.0,
+            wait_min=WaitStats(mean=cw.mean, p95=cw.quantile(0.95), max=cw.maximum),
+            duration_min_mean=60.0 * self.charge_hours / self.charge_sessions if self.charge_sessions else 0.0,
+        )
 
     def grid_kwh_by_hour(self) -> list[float]:
         """Grid energy (kWh) drawn in each hour of the day (0-23) since the reset; sums to ``grid_kwh``."""
         return [wh / 1000.0 for wh in self.hour_wh]
 
-    def station_columns(self, k: int) -> dict[str, Any]:
+    def station_columns(self, k: int) -> StationEnergyKPIs:
         """Station ``k``'s grid energy (kWh)."""
-        return {"grid_kwh": self.station_wh[k] / 1000.0}
+        return StationEnergyKPIs(grid_kwh=self.station_wh[k] / 1000.0)

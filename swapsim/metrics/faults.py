@@ -4,14 +4,36 @@ the ``faults`` KPIs, each station's outage columns and the stations' down time s
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from swapsim.metrics.accumulators import TimeWeighted
 from swapsim.metrics.trace import Trace
 
-__all__ = ["FaultStats"]
+__all__ = ["FaultStats", "FaultKPIs", "StationFaultKPIs"]
+
+
+@dataclass(frozen=True, slots=True)
+class FaultKPIs:
+    """The ``faults`` section: counts of each kind, robot-hours down, station hours down (all stations)."""
+
+    estops: int
+    breakdowns: int
+    failed_swaps: int
+    station_outages: int
+    reroutes: int
+    down_h: float
+    station_down_h: float
+
+
+@dataclass(frozen=True, slots=True)
+class StationFaultKPIs:
+    """A station's fault columns, the last of its ``stations`` row: outages (count), hours down."""
+
+    outages: int
+    outage_h: float
+
 
 _COUNTS = ("estops", "breakdowns", "failed_swaps", "station_outages", "reroutes")
 
@@ -78,17 +100,17 @@ class FaultStats:
             tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, down_h: float, now: float) -> dict[str, Any]:
+    def summary(self, down_h: float, now: float) -> FaultKPIs:
         """The ``faults`` section: counts, robot-hours ``down`` (from the robot states), station down hours."""
-        return {
+        return FaultKPIs(
             **self.counts,
-            "down_h": down_h,
-            "station_down_h": sum(tw.integral(now) for tw in self.station_down),
-        }
+            down_h=down_h,
+            station_down_h=sum(tw.integral(now) for tw in self.station_down),
+        )
 
-    def station_columns(self, k: int, now: float) -> dict[str, Any]:
+    def station_columns(self, k: int, now: float) -> StationFaultKPIs:
         """Station ``k``'s outages (count) and hours down."""
-        return {"outages": self.station_outages[k], "outage_h": self.station_down[k].integral(now)}
+        return StationFaultKPIs(outages=self.station_outages[k], outage_h=self.station_down[k].integral(now))
 
     def columns(self, widths: np.ndarray) -> dict[str, np.ndarray]:
         """Time series: share of each bin each station was down."""

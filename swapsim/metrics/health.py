@@ -11,16 +11,25 @@ fraction of rated capacity.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from swapsim.metrics.accumulators import TimeWeighted
 from swapsim.metrics.glossary import MONTH_H
+from swapsim.metrics.sections import INLINE
 from swapsim.metrics.trace import Trace
 
-__all__ = ["AlertRecord", "HealthStats", "PacksAtHorizon"]
+__all__ = [
+    "AlertRecord",
+    "HealthStats",
+    "PacksAtHorizon",
+    "PackKPIs",
+    "PacksAtEnd",
+    "AlertKPIs",
+    "TechnicianKPIs",
+]
 
 _ALERT_COUNTS = {"warning": "warnings", "retirement": "retirements", "fault": "faults"}
 
@@ -49,6 +58,69 @@ class PacksAtHorizon:
     on_order: int
     ordered_total: int
     open_jobs: int
+
+
+@dataclass(frozen=True, slots=True)
+class PacksAtEnd:
+    """The ``packs`` keys the health model's facts at the horizon give: counts (packs), and the health of
+    the packs in service (fractions of rated capacity; None with none in service)."""
+
+    initial: int
+    new_total: int
+    in_service: int
+    quarantined: int
+    with_technicians: int
+    retired_total: int
+    spare_stock: int
+    on_order: int
+    ordered_total: int
+    mean_health_end: float | None
+    min_health_end: float | None
+    open_jobs_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PackKPIs:
+    """The ``packs`` section: where the packs are at the end, packs retired, replaced and quarantined
+    since the reset; with the health model, its facts at the horizon (``at_end``'s keys, else absent)."""
+
+    total: int
+    robots: int
+    bays: int
+    retired: int
+    replaced: int
+    quarantined_events: int
+    at_end: PacksAtEnd | None = field(default=None, metadata=INLINE)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertKPIs:
+    """The ``alerts`` section: alerts of each kind and health checks since the reset (counts), alerts
+    kept in alerts.csv and dropped (rows, whole run)."""
+
+    warnings: int
+    retirements: int
+    faults: int
+    checks: int
+    rows_kept: int
+    rows_dropped: int
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicianKPIs:
+    """The ``technicians`` section: crew per shift, the share of rostered time busy (0..1), jobs done,
+    mean response (min), jobs raised, jobs that found no new pack, packs ordered, bay-hours blocked by
+    quarantined packs, mean new packs on the shelf."""
+
+    crew: int
+    utilisation: float
+    jobs: int
+    mean_response_min: float
+    jobs_raised: int
+    stock_waits: int
+    packs_ordered: int
+    blocked_bay_h: float
+    spare_stock_mean: float
 
 
 class HealthStats:
@@ -217,50 +289,62 @@ class HealthStats:
             tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, now: float) -> dict[str, Any]:
-        """KPIs of pack health and the crew since the last reset (``packs``, ``alerts``, ``technicians``)."""
+    def summary(
+        self, now: float, packs_in_robots: int, packs_in_bays: int, crew: int, facts: PacksAtHorizon | None = None
+    ) -> tuple[PackKPIs, AlertKPIs, TechnicianKPIs]:
+        """KPIs of pack health and the crew since the last reset (``packs``, ``alerts``, ``technicians``),
+        with where the packs are at ``now`` (in robots, in bays), the crew per shift and, with a health
+        model, its facts at the horizon."""
         rostered = self.rostered.integral(now)
-        return {
-            "packs": {"retired": self.replaced, "replaced": self.replaced, "quarantined_events": self.quarantined},
-            "alerts": {
-                "warnings": self.warnings,
-                "retirements": self.retirements,
-                "faults": self.faults,
-                "checks": self.checks,
-                "rows_kept": len(self.alerts),
-                "rows_dropped": self.alerts_dropped,
-            },
-            "technicians": {
-                "utilisation": self.busy.integral(now) / rostered if rostered > 0 else 0.0,
-                "jobs": self.jobs_done,
-                "mean_response_min": self.response_h / self.responses * 60.0 if self.responses else 0.0,
-                "jobs_raised": self.jobs_raised,
-                "stock_waits": self.stock_waits,
-                "packs_ordered": self.orders,
-                "blocked_bay_h": self.blocked.integral(now),
-                "spare_stock_mean": self.spares.mean(now),
-            },
-        }
+        packs = PackKPIs(
+            total=packs_in_robots + packs_in_bays,
+            robots=packs_in_robots,
+            bays=packs_in_bays,
+            retired=self.replaced,
+            replaced=self.replaced,
+            quarantined_events=self.quarantined,
+            at_end=self.packs_at_horizon(facts) if facts is not None else None,
+        )
+        alerts = AlertKPIs(
+            warnings=self.warnings,
+            retirements=self.retirements,
+            faults=self.faults,
+            checks=self.checks,
+            rows_kept=len(self.alerts),
+            rows_dropped=self.alerts_dropped,
+        )
+        technicians = TechnicianKPIs(
+            crew=crew,
+            utilisation=self.busy.integral(now) / rostered if rostered > 0 else 0.0,
+            jobs=self.jobs_done,
+            mean_response_min=self.response_h / self.responses * 60.0 if self.responses else 0.0,
+            jobs_raised=self.jobs_raised,
+            stock_waits=self.stock_waits,
+            packs_ordered=self.orders,
+            blocked_bay_h=self.blocked.integral(now),
+            spare_stock_mean=self.spares.mean(now),
+        )
+        return packs, alerts, technicians
 
     @staticmethod
-    def packs_at_horizon(facts: PacksAtHorizon) -> dict[str, Any]:
+    def packs_at_horizon(facts: PacksAtHorizon) -> PacksAtEnd:
         """Pack counts and the health of the packs in service at the horizon (``packs`` keys)."""
         c = facts.counts
         in_service = facts.in_service_health
-        return {
-            "initial": facts.initial,
-            "new_total": facts.registered - facts.initial,
-            "in_service": len(in_service),
-            "quarantined": c["quarantined"],
-            "with_technicians": c["with_technician"],
-            "retired_total": c["retired"],
-            "spare_stock": facts.spare_stock,
-            "on_order": facts.on_order,
-            "ordered_total": facts.ordered_total,
-            "mean_health_end": float(np.mean(in_service)) if in_service else None,
-            "min_health_end": float(np.min(in_service)) if in_service else None,
-            "open_jobs_end": facts.open_jobs,
-        }
+        return PacksAtEnd(
+            initial=facts.initial,
+            new_total=facts.registered - facts.initial,
+            in_service=len(in_service),
+            quarantined=c["quarantined"],
+            with_technicians=c["with_technician"],
+            retired_total=c["retired"],
+            spare_stock=facts.spare_stock,
+            on_order=facts.on_order,
+            ordered_total=facts.ordered_total,
+            mean_health_end=float(np.mean(in_service)) if in_service else None,
+            min_health_end=float(np.min(in_service)) if in_service else None,
+            open_jobs_end=facts.open_jobs,
+        )
 
     def alert_rows(self) -> list[dict[str, Any]]:
         """The kept alerts, one row each (whole run, warm-up included)."""

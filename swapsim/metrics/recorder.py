@@ -29,6 +29,15 @@ to the summary. Adding a KPI touches one concern and adds one entry to the catal
 (:mod:`swapsim.metrics.catalogue`); adding a hook adds one line to :meth:`Recorder._bind_hooks`. A
 concern defined elsewhere (a test module, a plug-in) joins every Recorder with :func:`register_concern`.
 
+The summary is typed until it leaves the run. Each concern returns its sections as frozen dataclasses
+declared in its own module (fields named as the keys of ``summary.json``; see
+:mod:`swapsim.metrics.sections`), and :meth:`Recorder.summary` returns them as one :class:`Summary`;
+whatever reads a section inside the run (the cost concern pricing the others, a registered concern)
+reads its attributes. The flattening boundary is :meth:`Summary.to_dict`, called once by
+:func:`swapsim.engine.simulate` to make :attr:`swapsim.engine.RunResult.summary`: the nested plain
+data that ``summary.json`` holds and that the public API, the sweep rows and every reader of results
+get.
+
 Warm-up is handled by the engine calling :meth:`Recorder.reset` once; no process checks the clock.
 Times are hours; waits are reported in minutes.
 """
@@ -36,24 +45,28 @@ Times are hours; waits are reported in minutes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from swapsim.metrics.catalogue import CONCERNS
-from swapsim.metrics.costs import CostStats, PackLife
-from swapsim.metrics.demand import DemandStats
-from swapsim.metrics.energy import EnergyStats
-from swapsim.metrics.faults import FaultStats
-from swapsim.metrics.health import HealthStats, PacksAtHorizon
+from swapsim.metrics.costs import CostKPIs, CostStats, PackLife
+from swapsim.metrics.demand import DemandStats, TaskKPIs
+from swapsim.metrics.energy import ChargingKPIs, EnergyKPIs, EnergyStats, StationEnergyKPIs
+from swapsim.metrics.faults import FaultKPIs, FaultStats, StationFaultKPIs
+from swapsim.metrics.health import AlertKPIs, HealthStats, PackKPIs, PacksAtHorizon, TechnicianKPIs
 from swapsim.metrics.monthly import monthly_rows
-from swapsim.metrics.robot_states import RobotStates
-from swapsim.metrics.swaps import SwapStats
+from swapsim.metrics.robot_states import FleetKPIs, RobotStates
+from swapsim.metrics.sections import INLINE, plain
+from swapsim.metrics.swaps import StationSwapKPIs, SwapKPIs, SwapStats
 from swapsim.metrics.trace import Trace
 
-__all__ = ["Recorder", "RunEnd", "Concern", "register_concern", "CONCERN_FACTORIES"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = ["Recorder", "RunEnd", "Summary", "StationKPIs", "Concern", "register_concern", "CONCERN_FACTORIES"]
 
 
 @dataclass(frozen=True)
@@ -70,14 +83,64 @@ class RunEnd:
     """Expected pack replacements from the ageing the run measured (for the cost concern)."""
 
 
+@dataclass(frozen=True, slots=True)
+class StationKPIs:
+    """One station's row of ``stations``: its swap columns (``name`` first), grid energy, outages."""
+
+    swaps: StationSwapKPIs = field(metadata=INLINE)
+    energy: StationEnergyKPIs = field(metadata=INLINE)
+    faults: StationFaultKPIs = field(metadata=INLINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A run's KPIs since the last reset, one typed section per attribute in the order of ``summary.json``.
+
+    A section a run does not have is None (``tasks`` without task demand, ``charging`` unless robots
+    charge at a dock (``plug_in``), ``packs``, ``alerts`` and ``technicians`` without the facts at the horizon,
+    ``costs`` without a ``costs:`` section) and absent from :meth:`to_dict`. ``added`` holds the
+    registered concerns' sections, each a typed part by the name of the section it joins.
+    """
+
+    fleet: FleetKPIs
+    swaps: SwapKPIs
+    stations: tuple[StationKPIs, ...]
+    energy: EnergyKPIs
+    tasks: TaskKPIs | None
+    faults: FaultKPIs
+    charging: ChargingKPIs | None
+    packs: PackKPIs | None = None
+    alerts: AlertKPIs | None = None
+    technicians: TechnicianKPIs | None = None
+    costs: CostKPIs | None = None
+    added: tuple[tuple[str, DataclassInstance], ...] = ()
+
+    def added_to(self, section: str) -> tuple[DataclassInstance, ...]:
+        """The registered concerns' parts of ``section`` so far, in the order they were added."""
+        return tuple(part for name, part in self.added if name == section)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as nested plain data, as ``summary.json`` holds it: each present section a dict of
+        its keys (:func:`~swapsim.metrics.sections.plain`), ``stations`` a list of rows, a registered
+        concern's part adding its keys after the section's own (a new section after the others)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name != "added" and value is not None:
+                out[f.name] = plain(value)
+        for section, part in self.added:
+            out.setdefault(section, {}).update(plain(part))
+        return out
+
+
 class Concern(Protocol):
-    """A concern registered from outside the Recorder: its sections (or keys added to existing ones)."""
+    """A concern registered from outside the Recorder: its typed sections (or keys added to existing ones)."""
 
     def reset(self, now: float) -> None: ...
 
     def finalise(self, now: float) -> None: ...
 
-    def summary(self, now: float, sections: dict[str, Any]) -> dict[str, dict[str, Any]]: ...
+    def summary(self, now: float, sections: Summary) -> Mapping[str, DataclassInstance]: ...
 
 
 CONCERN_FACTORIES: dict[str, Callable[[Recorder], Concern]] = {}
@@ -86,8 +149,10 @@ CONCERN_FACTORIES: dict[str, Callable[[Recorder], Concern]] = {}
 
 def register_concern(name: str, factory: Callable[[Recorder], Concern]) -> None:
     """Add a concern, built by ``factory(recorder)`` in every new Recorder (it may read the built-in
-    concerns, e.g. ``recorder.swaps``). Its ``summary(now, sections)`` returns sections whose keys are
-    added after the keys already there; its KPIs name it as their ``concern`` in the catalogue."""
+    concerns, e.g. ``recorder.swaps``). Its ``summary(now, sections)`` reads the typed :class:`Summary`
+    so far and returns, by section name, a frozen dataclass whose fields are keys of that section (added
+    after the keys already there, or a new section); its KPIs name it as their ``concern`` in the
+    catalogue."""
     CONCERN_FACTORIES[name] = factory
     if name not in CONCERNS:
         CONCERNS.append(name)
@@ -214,56 +279,44 @@ class Recorder:
             concern.finalise(now)
 
     # -- results ---------------------------------------------------------------------------------
-    def summary(self, now: float, end: RunEnd | None = None) -> dict[str, Any]:
-        """KPIs since the last reset, as nested plain data (call after :meth:`finalise`), in the order of
-        ``summary.json``; with the facts at the horizon (``end``), the health and cost sections too."""
+    def summary(self, now: float, end: RunEnd | None = None) -> Summary:
+        """KPIs since the last reset as a typed :class:`Summary` (call after :meth:`finalise`); with the
+        facts at the horizon (``end``), the health and cost sections too. It stays typed inside the run
+        (the cost concern and registered concerns read its sections); :meth:`Summary.to_dict` turns it
+        into plain data once, where the run's result is made (:func:`swapsim.engine.simulate`)."""
         span = now - self.t_reset
         days = span / 24.0
         fleet = self.states.summary(span)
-        out: dict[str, Any] = {
-            "fleet": fleet,
-            "swaps": self.swaps.summary(days, fleet["on_duty_mean"]),
-            "stations": [
-                {
-                    **self.swaps.station_columns(k, now),
-                    **self.energy.station_columns(k),
-                    **self.faults.station_columns(k, now),
-                }
+        energy = self.energy.summary()
+        tasks = self.demand.summary(days, now) if self.demand.tasks_used else None
+        out = Summary(
+            fleet=fleet,
+            swaps=self.swaps.summary(days, fleet.on_duty_mean),
+            stations=tuple(
+                StationKPIs(
+                    self.swaps.station_columns(k, now),
+                    self.energy.station_columns(k),
+                    self.faults.station_columns(k, now),
+                )
                 for k in range(len(self.swaps.stations))
-            ],
-            "energy": self.energy.summary(),
-        }
-        if self.demand.tasks_used:
-            out["tasks"] = self.demand.summary(days, now)
-        out["faults"] = self.faults.summary(self.states.fleet_time()["down"], now)
-        if self.strategy == "plug_in":
-            out["charging"] = self.energy.charging_summary(days)
+            ),
+            energy=energy,
+            tasks=tasks,
+            faults=self.faults.summary(self.states.fleet_time()["down"], now),
+            charging=self.energy.charging_summary(days) if self.strategy == "plug_in" else None,
+        )
         if end is not None:
-            out.update(self._battery_sections(now, end))
+            packs, alerts, technicians = self.health.summary(
+                now, end.packs_in_robots, end.packs_in_bays, end.crew, end.at_horizon
+            )
+            costs = None
             if self.costs is not None:
-                out["costs"] = self.costs.summary(out, end.pack_life)
+                costs = self.costs.summary(fleet, energy, packs, alerts, tasks, end.pack_life)
+            out = replace(out, packs=packs, alerts=alerts, technicians=technicians, costs=costs)
         for concern in self.extra.values():
-            for section, keys in concern.summary(now, out).items():
-                out.setdefault(section, {}).update(keys)
+            parts = tuple(concern.summary(now, out).items())
+            out = replace(out, added=out.added + parts)
         return out
-
-    def _battery_sections(self, now: float, end: RunEnd) -> dict[str, Any]:
-        """The ``packs``, ``alerts`` and ``technicians`` sections: where the packs are, the health
-        concern's KPIs, and the counts and health at the horizon when the health model's facts are given."""
-        health = self.health.summary(now)
-        packs = {
-            "total": end.packs_in_robots + end.packs_in_bays,
-            "robots": end.packs_in_robots,
-            "bays": end.packs_in_bays,
-            **health["packs"],
-        }
-        if end.at_horizon is not None:
-            packs.update(self.health.packs_at_horizon(end.at_horizon))
-        return {
-            "packs": packs,
-            "alerts": health["alerts"],
-            "technicians": {"crew": end.crew, **health["technicians"]},
-        }
 
     def robot_rows(self) -> list[dict[str, Any]]:
         """One row per robot: hours and fractions in each state, swaps, strandings (since reset)."""

@@ -7,6 +7,7 @@ activity step); intervals are logged flat and folded with NumPy (:class:`FleetSt
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,34 @@ from swapsim.metrics.accumulators import LOG_ROWS, FleetStates
 from swapsim.metrics.glossary import ON_DUTY_STATES, ROBOT_STATES, STATE_INDEX
 from swapsim.metrics.trace import Trace
 
-__all__ = ["RobotStates"]
+__all__ = ["RobotStates", "FleetKPIs", "StateFractions"]
+
+
+@dataclass(frozen=True, slots=True)
+class StateFractions:
+    """Share of on-duty robot time in each on-duty state (fractions 0..1; the glossary's states)."""
+
+    working: float
+    idle: float
+    travelling: float
+    queueing: float
+    swapping: float
+    stranded: float
+    charging: float
+    down: float
+
+
+@dataclass(frozen=True, slots=True)
+class FleetKPIs:
+    """The ``fleet`` section: utilisation and state shares (of on-duty time), strandings (count),
+    off-duty share of all robot time, mean robots on duty."""
+
+    robots: int
+    utilisation: float
+    state_fraction: StateFractions
+    strandings: int
+    off_duty_fraction: float
+    on_duty_mean: float
 
 
 class RobotStates:
@@ -96,21 +124,21 @@ class RobotStates:
         """Robot-hours in each state since the reset, summed over the fleet."""
         return dict(zip(ROBOT_STATES, self.fleet_states.hours().sum(axis=0).tolist()))
 
-    def summary(self, span_h: float) -> dict[str, Any]:
+    def summary(self, span_h: float) -> FleetKPIs:
         """The ``fleet`` section: utilisation (working share of on-duty time), state shares of on-duty
-        time, strandings, off-duty share of all time, mean robots on duty."""
+        time, strandings, off-duty share of all time, mean robots on duty (over ``span_h`` hours)."""
         fleet_time = self.fleet_time()
         total = sum(fleet_time.values())
         on_duty = total - fleet_time["off_duty"]
         fractions = {s: (fleet_time[s] / on_duty if on_duty > 0 else 0.0) for s in ON_DUTY_STATES}
-        return {
-            "robots": self.n_robots,
-            "utilisation": fleet_time["working"] / on_duty if on_duty > 0 else 0.0,
-            "state_fraction": fractions,
-            "strandings": sum(self.strandings),
-            "off_duty_fraction": fleet_time["off_duty"] / total if total > 0 else 0.0,
-            "on_duty_mean": on_duty / span_h if span_h > 0 else 0.0,
-        }
+        return FleetKPIs(
+            robots=self.n_robots,
+            utilisation=fleet_time["working"] / on_duty if on_duty > 0 else 0.0,
+            state_fraction=StateFractions(**fractions),
+            strandings=sum(self.strandings),
+            off_duty_fraction=fleet_time["off_duty"] / total if total > 0 else 0.0,
+            on_duty_mean=on_duty / span_h if span_h > 0 else 0.0,
+        )
 
     def robot_hours(self, robot: int) -> dict[str, float]:
         """Hours robot ``robot`` spent in each state since the reset (closed intervals)."""

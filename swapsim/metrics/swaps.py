@@ -10,14 +10,41 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from swapsim.metrics.accumulators import Tally, TimeWeighted
+from swapsim.metrics.sections import WaitStats
 from swapsim.metrics.trace import Trace
 
-__all__ = ["SwapStats", "StationSwaps"]
+__all__ = ["SwapStats", "StationSwaps", "SwapKPIs", "StationSwapKPIs"]
+
+
+@dataclass(frozen=True, slots=True)
+class SwapKPIs:
+    """The ``swaps`` section: count, per robot per day, per on-duty robot per day, stock-outs (count,
+    and the share of swaps that found no green pack, 0..1), waits from arrival to start of swap (min)."""
+
+    count: int
+    per_robot_per_day: float
+    per_on_duty_robot_per_day: float
+    stockouts: int
+    stockout_share: float
+    wait_min: WaitStats
+
+
+@dataclass(frozen=True, slots=True)
+class StationSwapKPIs:
+    """A station's swap columns, the first of its ``stations`` row (``name`` names the row; no KPI)."""
+
+    name: str
+    swaps: int
+    swap_utilisation: float
+    mean_queue_length: float
+    max_queue_length: int
+    max_busy_positions: int
+    charged_packs_mean: float
+    stockouts: int
 
 
 @dataclass
@@ -131,38 +158,38 @@ class SwapStats:
                 tw.set(now, tw.value)
 
     # -- results -------------------------------------------------------------------------------------
-    def summary(self, days: float, on_duty_mean: float | None = None) -> dict[str, Any]:
+    def summary(self, days: float, on_duty_mean: float | None = None) -> SwapKPIs:
         """The ``swaps`` section: count, per robot per day, per on-duty robot per day (``on_duty_mean``:
         mean robots on duty), stock-outs (count, and share of swaps that found no green pack), waits (min)."""
         swaps = sum(st.swaps for st in self.stations)
         on_duty = self.n_robots if on_duty_mean is None else on_duty_mean
         stockouts = sum(st.stockouts for st in self.stations)
-        return {
-            "count": swaps,
-            "per_robot_per_day": swaps / self.n_robots / days if days > 0 else 0.0,
-            "per_on_duty_robot_per_day": swaps / on_duty / days if days > 0 and on_duty > 0 else 0.0,
-            "stockouts": stockouts,
-            "stockout_share": stockouts / swaps if swaps else 0.0,
-            "wait_min": {
-                "mean": self.waits_min.mean,
-                "p95": self.waits_min.quantile(0.95),
-                "max": self.waits_min.maximum,
-            },
-        }
+        return SwapKPIs(
+            count=swaps,
+            per_robot_per_day=swaps / self.n_robots / days if days > 0 else 0.0,
+            per_on_duty_robot_per_day=swaps / on_duty / days if days > 0 and on_duty > 0 else 0.0,
+            stockouts=stockouts,
+            stockout_share=stockouts / swaps if swaps else 0.0,
+            wait_min=WaitStats(
+                mean=self.waits_min.mean,
+                p95=self.waits_min.quantile(0.95),
+                max=self.waits_min.maximum,
+            ),
+        )
 
-    def station_columns(self, k: int, now: float) -> dict[str, Any]:
+    def station_columns(self, k: int, now: float) -> StationSwapKPIs:
         """Station ``k``'s swap KPIs (the first columns of its ``stations`` entry)."""
         st = self.stations[k]
-        return {
-            "name": st.name,
-            "swaps": st.swaps,
-            "swap_utilisation": st.busy.mean(now) / st.positions,
-            "mean_queue_length": st.queue.mean(now),
-            "max_queue_length": int(st.queue.peak),
-            "max_busy_positions": int(st.busy.peak),
-            "charged_packs_mean": st.green.mean(now),
-            "stockouts": st.stockouts,
-        }
+        return StationSwapKPIs(
+            name=st.name,
+            swaps=st.swaps,
+            swap_utilisation=st.busy.mean(now) / st.positions,
+            mean_queue_length=st.queue.mean(now),
+            max_queue_length=int(st.queue.peak),
+            max_busy_positions=int(st.busy.peak),
+            charged_packs_mean=st.green.mean(now),
+            stockouts=st.stockouts,
+        )
 
     def columns(self, widths: np.ndarray) -> dict[str, np.ndarray]:
         """Time series per station: positions busy, queue, green packs (means per bin)."""

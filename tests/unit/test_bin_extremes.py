@@ -60,4 +60,4 @@ def test_stockouts_are_counted_in_the_bin_of_arrival():
     sw.swap_started(1, 0, 9.5, stockout=True)
     cols = sw.extreme_columns()
     assert list(cols["A_stockouts"]) == [1, 0, 0, 1]
-    assert sw.summary(1.0)["stockouts"] == 1
+    assert sw.summary(1.0).stockouts == 1

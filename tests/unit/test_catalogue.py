@@ -4,7 +4,10 @@ one catalogue entry, here from this test module) shows everywhere without anothe
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,7 @@ from swapsim.engine import simulate
 from swapsim.metrics import catalogue
 from swapsim.metrics.catalogue import CATALOGUE, KPI, entry_for, estimate_name, short_label
 from swapsim.metrics.glossary import kpi_label, label_for
-from swapsim.metrics.recorder import CONCERN_FACTORIES, Recorder, register_concern
+from swapsim.metrics.recorder import CONCERN_FACTORIES, Recorder, Summary, register_concern
 from swapsim.results import flatten
 from swapsim.scenario import load_scenario
 
@@ -32,6 +35,47 @@ def _walk(node: Any, path: str = "") -> list[str]:
         rows = [{k: v for k, v in row.items() if k != "name"} for row in node]
         return [k for row, s in zip(rows, node) for k in _walk(row, f"stations.{s['name']}")]
     return [path]
+
+
+def _section_class(hint: Any) -> Any:
+    """The class a field holds: ``X | None`` as X, ``tuple[X, ...]`` as X."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        (hint,) = [a for a in typing.get_args(hint) if a is not type(None)]
+    elif origin is tuple:
+        hint = typing.get_args(hint)[0]
+    return hint
+
+
+def _fields(cls: Any, path: str) -> list[str]:
+    """Every KPI a typed section declares, as a dotted key: a nested group's fields under its name, an
+    inline part's as its parent's, a station's columns as ``stations.*.<column>`` (but ``name``)."""
+    hints = typing.get_type_hints(cls, localns={"DataclassInstance": object})
+    keys = []
+    for f in dataclasses.fields(cls):
+        inner = _section_class(hints[f.name])
+        key = path if f.metadata.get("inline") else f"{path}.{f.name}" if path else f.name
+        if key == "stations":
+            key = "stations.*"
+        if dataclasses.is_dataclass(inner):
+            keys += _fields(inner, key)
+        elif key != "stations.*.name":
+            keys.append(key)
+    return keys
+
+
+def test_every_section_class_declares_exactly_its_catalogue_entries():
+    """Each typed section's fields (nested groups and inline parts walked) are the catalogue's entries of
+    that section: no field without an entry, no entry without a field."""
+    sections = [f.name for f in dataclasses.fields(Summary) if f.name != "added"]
+    declared = [k for k in _fields(Summary, "") if not k.startswith("added")]
+    assert len(declared) == len(set(declared)), "a key declared twice"
+    for section in sections:
+        mine = {k for k in declared if k.split(".", 1)[0] == section}
+        entries = {p for p in CATALOGUE if p.split(".", 1)[0] == section}
+        assert mine - entries == set(), f"{section}: fields without a catalogue entry"
+        assert entries - mine == set(), f"{section}: catalogue entries without a field"
+    assert set(declared) == set(CATALOGUE)
 
 
 CASES = [(p, SHORT) for p in SCENARIOS] + [
@@ -106,8 +150,15 @@ def test_labels_headers_and_cost_keys_come_from_the_catalogue():
 NEW = "swaps.per_station_mean"
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class PerStation:
+    """The new concern's part of the ``swaps`` section (fields named as its keys)."""
+
+    per_station_mean: float
+
+
 class SwapsPerStation:
-    """A concern defined in a test module: the mean swaps per station, read from the swaps concern."""
+    """A concern defined in a test module: the mean swaps per station, read from the typed sections."""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
@@ -118,9 +169,9 @@ class SwapsPerStation:
     def finalise(self, now: float) -> None:
         pass
 
-    def summary(self, now: float, sections: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        rows = sections["stations"]
-        return {"swaps": {"per_station_mean": sum(r["swaps"] for r in rows) / len(rows)}}
+    def summary(self, now: float, sections: Summary) -> dict[str, PerStation]:
+        rows = sections.stations
+        return {"swaps": PerStation(sum(r.swaps.swaps for r in rows) / len(rows))}
 
 
 @pytest.fixture
@@ -152,6 +203,18 @@ def test_a_kpi_added_in_one_place_shows_everywhere(new_kpi, tmp_path):
     assert "swaps per station, mean (count)" in build_report(out)
     assert axis_label(NEW) == ("swaps / station", "", 1.0)
     assert short_label(NEW) == "swaps / station"
+
+
+def test_a_registered_concern_reads_and_adds_typed_sections(new_kpi):
+    """Inside the run the new concern reads the typed sections and its part stays typed; its keys join
+    the ``swaps`` section's, after its own, only when the summary is turned into plain data."""
+    rec = Recorder(n_robots=1, stations=[("A", 1), ("B", 1)], horizon_h=2.0, bin_width_h=1.0)
+    rec.robot_arrived(0, 0, 0.5)
+    rec.swap_started(0, 0, 0.5, stockout=False)
+    rec.finalise(2.0)
+    s = rec.summary(2.0)
+    assert s.added_to("swaps") == (PerStation(0.5),) and s.added_to("fleet") == ()
+    assert list(s.to_dict()["swaps"])[-2:] == ["wait_min", "per_station_mean"]
 
 
 def test_without_the_registration_the_kpi_is_absent():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from swapsim.metrics import ROBOT_STATES, Recorder, Tally, TimeWeighted
+from swapsim.metrics.sections import plain
 
 # -- TimeWeighted ---------------------------------------------------------------------------------
 
@@ -182,9 +183,9 @@ def test_recorder_accounts_robot_states_exactly() -> None:
     expected.update({"working": 2.5, "travelling": 0.5, "queueing": 0.5, "swapping": 0.5})
     assert rec.robot_hours(0) == pytest.approx(expected)
     assert rec.robot_hours(1)["idle"] == 4.0
-    assert s["fleet"]["utilisation"] == pytest.approx(2.5 / 8)
-    assert sum(s["fleet"]["state_fraction"].values()) == pytest.approx(1.0)
-    assert s["fleet"]["state_fraction"]["idle"] == pytest.approx(0.5)
+    assert s.fleet.utilisation == pytest.approx(2.5 / 8)
+    assert sum(plain(s.fleet.state_fraction).values()) == pytest.approx(1.0)
+    assert s.fleet.state_fraction.idle == pytest.approx(0.5)
     assert len(rec.trace) == 3  # bounded
     ts = rec.timeseries()
     assert ts["time_h"].tolist() == [0.0, 1.0, 2.0, 3.0]
@@ -207,18 +208,19 @@ def test_recorder_swaps_waits_and_station_kpis() -> None:
     rec.rescue_charged(0, 250.0, 1.3)
     rec.finalise(2.0)
     s = rec.summary(2.0)
-    st = s["stations"][0]
-    assert s["swaps"]["count"] == 1
-    assert s["swaps"]["per_robot_per_day"] == pytest.approx(12.0)
-    assert s["swaps"]["wait_min"]["mean"] == pytest.approx(15.0)
-    assert s["swaps"]["wait_min"]["max"] == pytest.approx(15.0)
-    assert st["stockouts"] == 1 and s["swaps"]["stockouts"] == 1
-    assert st["swap_utilisation"] == pytest.approx(2 * 1.0 / 2.0 / 2)
-    assert st["mean_queue_length"] == pytest.approx(0.25 / 2.0)
-    assert st["charged_packs_mean"] == pytest.approx(3 * 1.0 / 2.0)
-    assert st["max_busy_positions"] == 2 and st["max_queue_length"] == 1
-    assert s["energy"]["grid_kwh"] == pytest.approx(0.75)
-    assert s["energy"]["stations_kwh"] == pytest.approx(0.5)
+    st = s.stations[0].swaps
+    assert s.swaps.count == 1
+    assert s.swaps.per_robot_per_day == pytest.approx(12.0)
+    assert s.swaps.wait_min.mean == pytest.approx(15.0)
+    assert s.swaps.wait_min.max == pytest.approx(15.0)
+    assert st.stockouts == 1 and s.swaps.stockouts == 1
+    assert st.swap_utilisation == pytest.approx(2 * 1.0 / 2.0 / 2)
+    assert st.mean_queue_length == pytest.approx(0.25 / 2.0)
+    assert st.charged_packs_mean == pytest.approx(3 * 1.0 / 2.0)
+    assert st.max_busy_positions == 2 and st.max_queue_length == 1
+    assert s.stations[0].energy.grid_kwh == pytest.approx(0.5)
+    assert s.energy.grid_kwh == pytest.approx(0.75)
+    assert s.energy.stations_kwh == pytest.approx(0.5)
 
 
 def test_recorder_reset_starts_statistics_at_the_warmup() -> None:
@@ -233,12 +235,34 @@ def test_recorder_reset_starts_statistics_at_the_warmup() -> None:
     s = rec.summary(3.0)
     assert rec.robot_hours(0)["idle"] == pytest.approx(1.0)
     assert rec.robot_hours(0)["working"] == pytest.approx(1.0)
-    assert s["swaps"]["count"] == 0
-    assert s["stations"][0]["swap_utilisation"] == pytest.approx(1.0)
-    assert s["swaps"]["per_robot_per_day"] == 0.0
+    assert s.swaps.count == 0
+    assert s.stations[0].swaps.swap_utilisation == pytest.approx(1.0)
+    assert s.swaps.per_robot_per_day == 0.0
     # the time series covers the warm-up too
     ts = rec.timeseries()
     assert ts["robots_idle"] == pytest.approx([0.5, 1.0, 0.0])
+
+
+def test_the_typed_summary_becomes_plain_data_keeping_value_types() -> None:
+    """Summary.to_dict: sections in order, absent ones left out, ints kept ints, a station row's three
+    concerns' columns in one dict, the health facts' keys only with the facts (``null`` for no health)."""
+    from swapsim.metrics.recorder import RunEnd
+
+    rec = Recorder(n_robots=1, stations=[("A", 1)], horizon_h=2.0, bin_width_h=1.0)
+    rec.finalise(2.0)
+    s = rec.summary(2.0)
+    d = s.to_dict()
+    assert s.tasks is None and s.packs is None and s.costs is None
+    assert list(d) == ["fleet", "swaps", "stations", "energy", "faults"]
+    assert d["fleet"]["robots"] == 1 and type(d["swaps"]["count"]) is int and type(d["swaps"]["stockout_share"]) is float
+    assert list(d["stations"][0]) == [
+        *("name", "swaps", "swap_utilisation", "mean_queue_length", "max_queue_length", "max_busy_positions"),
+        *("charged_packs_mean", "stockouts", "grid_kwh", "outages", "outage_h"),
+    ]
+    d = rec.summary(2.0, RunEnd(packs_in_robots=2, packs_in_bays=1, crew=0)).to_dict()
+    assert list(d)[-3:] == ["packs", "alerts", "technicians"]
+    assert "initial" not in d["packs"] and d["packs"]["total"] == 3
+    assert plain(s.swaps.wait_min) == {"mean": 0.0, "p95": 0.0, "max": 0.0}
 
 
 def test_recorder_last_bin_is_averaged_over_its_true_width() -> None:

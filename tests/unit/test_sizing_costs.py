@@ -131,7 +131,7 @@ def test_hour_bins_spread_a_session_and_sum_to_the_total():
     assert e.grid_kwh_by_hour()[2] == pytest.approx(0.05)
     e.rescue_charged(0, 50.0, now=5.2)
     assert e.grid_kwh_by_hour()[5] == pytest.approx(0.05)
-    assert sum(e.grid_kwh_by_hour()) == pytest.approx(e.summary()["grid_kwh"])
+    assert sum(e.grid_kwh_by_hour()) == pytest.approx(e.summary().grid_kwh)
     e.reset(30.0)
     assert sum(e.grid_kwh_by_hour()) == 0.0
 

@@ -31,19 +31,21 @@ def test_warmup_arrivals_done_after_the_reset_are_not_counted_as_done() -> None:
     rec.task_started(4, 0, 3.1, 3.2)
     rec.task_arrived(5, 3.5)
     rec.finalise(4.0)
-    t = rec.summary(4.0)["tasks"]
-    assert t["arrived"] == 4
-    assert t["done"] == 2  # not 3: task 1 arrived in the warm-up
-    assert t["done_from_warmup"] == 1
-    assert t["served_share"] == pytest.approx(0.5)
-    assert t["per_day"] == pytest.approx(2 / (3.0 / 24.0))
-    assert t["waiting_at_horizon"] == 1 and t["in_progress_at_horizon"] == 1
+    t = rec.summary(4.0).tasks
+    assert t is not None
+    assert t.arrived == 4
+    assert t.done == 2  # not 3: task 1 arrived in the warm-up
+    assert t.done_from_warmup == 1
+    assert t.served_share == pytest.approx(0.5)
+    assert t.per_day == pytest.approx(2 / (3.0 / 24.0))
+    assert t.waiting_at_horizon == 1 and t.in_progress_at_horizon == 1
 
 
 def test_served_share_without_warmup_and_without_arrivals() -> None:
     rec = _recorder()
     rec.finalise(4.0)
-    assert rec.summary(4.0)["tasks"]["served_share"] == 1.0  # nothing asked, nothing missed
+    t = rec.summary(4.0).tasks
+    assert t is not None and t.served_share == 1.0  # nothing asked, nothing missed
     rec = _recorder()
     for i in range(3):
         rec.task_arrived(i, 0.5 * i)
@@ -51,9 +53,10 @@ def test_served_share_without_warmup_and_without_arrivals() -> None:
         rec.task_done(i, 0, 0.5 * i, 0.5 * i + 0.2)
     rec.task_arrived(3, 3.9)
     rec.finalise(4.0)
-    t = rec.summary(4.0)["tasks"]
-    assert (t["arrived"], t["done"], t["done_from_warmup"]) == (4, 3, 0)
-    assert t["served_share"] == pytest.approx(0.75)
+    t = rec.summary(4.0).tasks
+    assert t is not None
+    assert (t.arrived, t.done, t.done_from_warmup) == (4, 3, 0)
+    assert t.served_share == pytest.approx(0.75)
 
 
 def test_done_never_exceeds_arrived_in_a_simulated_run() -> None:
