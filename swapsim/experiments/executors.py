@@ -99,6 +99,33 @@ def _init_worker(parent: int, environ: dict[str, str]) -> None:
     threading.Thread(target=watch, name="swapsim-parent-watch", daemon=True).start()
 
 
+_STOP_REGISTERED = False
+
+
+def _stop_fork_server() -> None:
+    """Stop multiprocessing's fork server, if it runs, and wait for it (it would exit by itself once
+    this process is gone, but unwaited: ``time swapsim sweep`` would then leave out the CPU time of
+    the workers it forked)."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if callable(stop):
+        try:
+            stop()
+        except (OSError, ChildProcessError):  # pragma: no cover - already gone
+            pass
+
+
+def _stop_fork_server_at_exit() -> None:
+    """Register :func:`_stop_fork_server` to run when this process exits (once)."""
+    global _STOP_REGISTERED
+    if not _STOP_REGISTERED:
+        import atexit
+
+        atexit.register(_stop_fork_server)
+        _STOP_REGISTERED = True
+
+
 class LocalExecutor:
     """Runs tasks in ``jobs`` local worker processes (``jobs == 1``: in this process)."""
 
@@ -112,6 +139,7 @@ class LocalExecutor:
             context = multiprocessing.get_context(_start_method())
             if context.get_start_method() == "forkserver":
                 context.set_forkserver_preload(list(WORKER_MODULES))  # used when the server first starts
+                _stop_fork_server_at_exit()
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs,
                 mp_context=context,
