@@ -32,7 +32,10 @@ run: $(STAMP)
 
 # Two worker processes (pytest-xdist), one test file to a worker so that a module's shared runs are
 # made once; the results do not depend on it (`.venv/bin/python -m pytest` alone runs the same tests).
-PYTEST_WORKERS ?= -n 2 --dist loadfile
+# Files go out in the order tests/conftest.py gives them, the longest first (--no-loadscope-reorder:
+# xdist would otherwise hand out the files with the most tests first and leave the long docs passes,
+# one test each, to the end), so that both workers end together.
+PYTEST_WORKERS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)

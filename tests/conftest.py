@@ -35,6 +35,36 @@ def tier_of(path: Path) -> str | None:
     return rel.parts[0] if len(rel.parts) > 1 and rel.parts[0] in TIERS else None
 
 
+HEAVY_FIRST = (
+    "docs/test_documented_commands.py",
+    "docs/test_documented_commands_in_order.py",
+    "cli/test_size_cli.py",
+)
+"""The files of the most CPU time, run first in this order (see :func:`heaviest_first`)."""
+
+
+def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests, a file's together and in their order: the files of :data:`HEAVY_FIRST`, then the
+    other files that hold a ``slow`` test, then the rest, each group in collection order.
+
+    ``make test`` hands whole files to two workers (``--dist loadfile --no-loadscope-reorder``), the
+    next file to whichever worker is free; with the long files first, the many short ones fill the
+    gaps and both workers end together (xdist's default order, by number of tests, left the docs
+    passes, one or a few tests each, to the end, one worker running them while the other waited).
+    """
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def rank(name: str) -> tuple[int, int]:
+        rel = name.removeprefix("tests/")
+        if rel in HEAVY_FIRST:
+            return (0, HEAVY_FIRST.index(rel))
+        return (1, 0) if any(i.get_closest_marker("slow") for i in files[name]) else (2, 0)
+
+    return [item for name in sorted(files, key=rank) for item in files[name]]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         tier = tier_of(Path(item.fspath))
@@ -43,6 +73,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(getattr(pytest.mark, tier))
         if tier in SLOW_TIERS:
             item.add_marker(pytest.mark.slow)
+    items[:] = heaviest_first(items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop multiprocessing's fork server if a sweep of this process started one
+    (:mod:`swapsim.experiments.executors`) and wait for it, so that it and the workers it forked are
+    counted in this process's CPU time (``/usr/bin/time make test``) and none outlives the tests."""
+    import sys
+
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if callable(stop):
+        stop()
 
 
 @pytest.fixture(scope="session")
