@@ -22,11 +22,6 @@ command cost about a second of CPU time each in imports, 90 times (``tests/cli/t
   :func:`test_every_example_writes_its_own_folder` names such a clash without running anything. This
   pass is in ``test_documented_commands_in_order.py``, a file of its own so that the two passes run
   side by side in two workers (``--dist loadfile``).
-
-The first source (README.md, :data:`FIRST`) starts the second pass in a fresh directory, exactly as
-the first pass runs it: the same commands, in the same order, from the same state. The first pass
-therefore does not run it again; the second pass's file checks it from its own run, up to the
-README's last command (``test_documented_commands_in_order.py``), a run shared by two checks.
  A command must exit with status 0, unless its
 comment says otherwise: ``# exits 2`` (an error example) asserts that status; a ``swapsim size`` search that
 finishes with no feasible configuration (exit 1) also passes (:func:`answered_no`). The runs are shortened
@@ -260,15 +255,14 @@ def commands_of(run: str) -> list[tuple[str, str]]:
     return SOURCES[run]
 
 
-def run_source(source: str, base: Path) -> tuple[str | None, float, int | None]:
-    """Run one pass's commands in order in a fresh directory; (the first failure or None, seconds,
-    the failed command's index in :func:`commands_of` or None)."""
+def run_source(source: str, base: Path) -> tuple[str | None, float]:
+    """Run one pass's commands in order in a fresh directory; (the first failure or None, seconds)."""
     cwd = base / re.sub(r"[^\w.-]", "_", source)
     cwd.mkdir()
     shutil.copytree(ROOT / "scenarios", cwd / "scenarios")
     began = time.monotonic()
     with inside(cwd):
-        for index, (where, cmd) in enumerate(commands_of(source)):
+        for where, cmd in commands_of(source):
             line, comment = split_comment(cmd)
             want = expected_status(comment)
             args = shlex.split(line)
@@ -279,28 +273,22 @@ def run_source(source: str, base: Path) -> tuple[str | None, float, int | None]:
                 return (
                     f"{where}: `{line}` exited with status {proc.returncode} (expected {want})\n"
                     f"{proc.traceback}stderr:\n{proc.stderr[-3000:]}\nstdout (end):\n{proc.stdout[-1500:]}"
-                ), time.monotonic() - began, index
-    return None, time.monotonic() - began, None
-
-
-FIRST = next(iter(SOURCES))
-"""The first source (README.md): the second pass starts with its commands in a fresh directory, the
-first pass's own check of it, so the first pass leaves it to that run (the module docstring)."""
+                ), time.monotonic() - began
+    return None, time.monotonic() - began
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory) -> dict[str, tuple[str | None, float, int | None]]:
-    """The first pass, one source after the other in this process, each in its own directory, but
-    :data:`FIRST` (the second pass is in test_documented_commands_in_order.py, so that a second worker
-    runs it; it checks :data:`FIRST` on its own as it goes)."""
+def outcomes(tmp_path_factory) -> dict[str, tuple[str | None, float]]:
+    """The first pass, one source after the other in this process, each in its own directory (the
+    second pass is in test_documented_commands_in_order.py, so that a second worker runs it)."""
     pytest.importorskip("pandas")
     base = tmp_path_factory.mktemp("docs-commands")
-    return {s: run_source(s, base) for s in SOURCES if s != FIRST}
+    return {s: run_source(s, base) for s in SOURCES}
 
 
-@pytest.mark.parametrize("source", sorted(set(SOURCES) - {FIRST}), ids=str)
+@pytest.mark.parametrize("source", sorted(SOURCES), ids=str)
 def test_documented_commands_run(source, outcomes):
-    failure, seconds, _ = outcomes[source]
+    failure, seconds = outcomes[source]
     if failure:
         pytest.fail(f"{source} ({len(SOURCES[source])} commands, {seconds:.0f} s): {failure}")
 

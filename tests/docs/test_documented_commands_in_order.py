@@ -6,37 +6,23 @@ example wrote fails here.
 The collector and the runner are those of the first pass (test_documented_commands.py, whose
 docstring says how commands are found, run and shortened); this pass is a file of its own so that
 ``--dist loadfile`` gives the two passes to two workers.
-
-The pass starts with README.md's commands (``FIRST``) in a fresh directory: that stretch is README.md's
-first-pass check, the same commands from the same state, so it is read from this run
-(:func:`test_documented_commands_run`) rather than run a third time.
 """
 
 from __future__ import annotations
 
 import pytest
-from test_documented_commands import ALL_IN_ORDER, FIRST, SOURCES, commands_of, run_source
+from test_documented_commands import ALL_IN_ORDER, commands_of, run_source
 
 
 @pytest.fixture(scope="module")
-def outcome(tmp_path_factory) -> tuple[str | None, float, int | None]:
+def outcome(tmp_path_factory) -> tuple[str | None, float]:
     pytest.importorskip("pandas")
     return run_source(ALL_IN_ORDER, tmp_path_factory.mktemp("docs-commands-in-order"))
 
 
 def test_documented_commands_run_again_one_after_the_other(outcome):
-    """Every command, all sources in order in one directory (a reader who follows the README, then
-    the docs, then the --help examples, in one folder): the other sources' commands a second time."""
-    failure, seconds, _ = outcome
+    """Every command a second time: all sources in order in one directory (a reader who follows the
+    README, then the docs, then the --help examples, in one folder)."""
+    failure, seconds = outcome
     if failure:
         pytest.fail(f"{ALL_IN_ORDER} ({len(commands_of(ALL_IN_ORDER))} commands, {seconds:.0f} s): {failure}")
-
-
-@pytest.mark.parametrize("source", [FIRST], ids=str)
-def test_documented_commands_run(source, outcome):
-    """The first pass's check of README.md (its commands in order in a directory of their own), read
-    from the start of this pass: it runs them first, in a fresh directory."""
-    assert commands_of(ALL_IN_ORDER)[: len(SOURCES[source])] == SOURCES[source]
-    failure, seconds, failed_at = outcome
-    if failure and failed_at is not None and failed_at < len(SOURCES[source]):
-        pytest.fail(f"{source} ({len(SOURCES[source])} commands, at the start of {ALL_IN_ORDER}): {failure}")
