@@ -17,6 +17,7 @@ import importlib.machinery
 __all__ = ["HOT_MODULES", "compiled_modules", "build_label"]
 
 HOT_MODULES = (
+    "swapsim.model.alarms",
     "swapsim.model.calendar_rates",
     "swapsim.model.charging",
     "swapsim.model.clock",
