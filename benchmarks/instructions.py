@@ -13,7 +13,7 @@ instructions per cycle than the tiny bare model.
 
 ``--scenario FILE`` (repeatable) counts a scenario file instead, the same way: the marginal
 instructions per swap of ``simulate()`` with seed 1 and no warm-up, between the two horizons. That is
-what users' runs cost per swap (docs/performance.md, third pass); there is no baseline to divide by.
+what users' runs cost per swap (docs/performance.md); ``--floor`` counts a bare-SimPy floor to divide by.
 
 ``--floor NAME`` (repeatable: ``factory``, ``warehouse``) counts the bare-SimPy floor of that shipped
 scenario (:mod:`benchmarks.bare_factory`, :mod:`benchmarks.bare_warehouse`, as benchmark 5 runs them) the
