@@ -13,7 +13,11 @@ instructions per cycle than the tiny bare model.
 
 ``--scenario FILE`` (repeatable) counts a scenario file instead, the same way: the marginal
 instructions per swap of ``simulate()`` with seed 1 and no warm-up, between the two horizons. That is
-what users' runs cost per swap (docs/performance.md, third pass); there is no baseline to divide by.
+what users' runs cost per swap (docs/performance.md); ``--floor`` counts a bare-SimPy floor to divide by.
+
+``--floor NAME`` (repeatable: ``factory``, ``warehouse``) counts the bare-SimPy floor of that shipped
+scenario (:mod:`benchmarks.bare_factory`, :mod:`benchmarks.bare_warehouse`, as benchmark 5 runs them) the
+same way; it runs on this interpreter whatever ``--python`` says (a floor imports no compiled code).
 
 ``--python PATH`` counts with that interpreter instead of the one running this tool, for instance
 the compiled build's (``--python /tmp/cvenv/bin/python``, docs/performance.md): the child then imports
@@ -42,7 +46,7 @@ from pathlib import Path
 from benchmarks.bench_queue import SEED, QueueCase
 from benchmarks.common import REPO, Table
 
-__all__ = ["count", "marginal", "run_scenarios", "main"]
+__all__ = ["count", "marginal", "run_scenarios", "run_floors", "main"]
 
 SCENARIO_SEED = 1
 """Seed of the scenario-file counts."""
@@ -166,12 +170,33 @@ def run_scenarios(paths: list[str], short_days: float, long_days: float, python:
     return table
 
 
+def run_floors(names: list[str], short_days: float, long_days: float) -> Table:
+    """Count the bare-SimPy floor of each shipped scenario in ``names`` at the two horizons; the table."""
+    import dataclasses
+    import json
+
+    from benchmarks.bench_scenarios import Case
+
+    table = Table(title=f"Instructions per swap of the bare-SimPy floors, {short_days:g} and {long_days:g} days, "
+                        f"seed {SCENARIO_SEED}, no warm-up",
+                  columns=["floor", "swaps (short)", "swaps (long)", "instructions per swap"])
+    for name in names:
+        case = Case(name, short_days, long_days, file=f"{name}.yaml", floor=name)
+        r = marginal(f"floor={json.dumps(dataclasses.asdict(case))}", short_days, long_days)
+        table.add(f"{name} floor", f"{r['swaps_short']:,}", f"{r['swaps_long']:,}", f"{r['ir_per_swap']:,.0f}")
+    table.notes.append("the marginal cost of one more swap between the two horizons (start-up excluded), counted "
+                       "by valgrind --tool=callgrind with PYTHONHASHSEED=0")
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.instructions", description=__doc__.splitlines()[0])
     parser.add_argument("--short", type=float, default=5.0, help="shorter horizon (days, default 5)")
     parser.add_argument("--long", type=float, default=15.0, help="longer horizon (days, default 15)")
     parser.add_argument("--scenario", action="append", metavar="FILE",
                         help="count this scenario file instead of benchmark 1 (repeatable)")
+    parser.add_argument("--floor", action="append", choices=("factory", "warehouse"),
+                        help="count this shipped scenario's bare-SimPy floor (repeatable)")
     parser.add_argument("--python", metavar="PATH",
                         help="count with this interpreter's installed swapsim (e.g. the compiled build's venv)")
     parser.add_argument("--child", nargs=2, metavar=("MODEL", "DAYS"), help=argparse.SUPPRESS)
@@ -190,8 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     if not available():
         print("benchmarks.instructions: needs valgrind on the PATH (a system package); not found", file=sys.stderr)
         return 2
-    if args.scenario:
-        print(run_scenarios(args.scenario, args.short, args.long, args.python).text())
+    if args.scenario or args.floor:
+        if args.scenario:
+            print(run_scenarios(args.scenario, args.short, args.long, args.python).text())
+        if args.floor:
+            print(run_floors(args.floor, args.short, args.long).text())
         return 0
     table, _ = run(short_days=args.short, long_days=args.long, python=args.python)
     print(table.text())

@@ -91,12 +91,12 @@ class Board(Protocol):
     (:class:`~swapsim.model.workload.TaskBoard`)."""
 
     approach_w: float
+    alarms: Any
+    """The idle robots' energy alarms (:class:`~swapsim.model.alarms.IdleAlarms`)."""
 
     def offer(self, robot: Worker) -> Any: ...
 
     def withdraw(self, robot: Worker) -> None: ...
-
-    def rearm(self, robot: Worker, call: Any) -> Any: ...
 
     def feasible(self, robot: Worker, task: Any) -> bool: ...
 

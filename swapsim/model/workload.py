@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import simpy
 
+from swapsim.model.alarms import IdleAlarms
 from swapsim.model.policies import DISPATCH_RULES, best_robots, can_do_task, swap_early
 from swapsim.model.robot import Robot
 from swapsim.model.tasks import RateProfile, Task, TaskSource, TaskStep
@@ -133,7 +134,6 @@ class TaskBoard:
         assert spec is not None
         self.env = env
         self.recorder = recorder
-        self.stations = stations
         self._by_walk = sorted(stations, key=lambda s: s.travel_h)
         """Stations by walk, nearest first (the first open one is the nearest open one)."""
         self.source = TaskSource(scenario, streams)
@@ -150,6 +150,8 @@ class TaskBoard:
         self.queue: deque[Task] = deque()
         self.idle: dict["Worker", tuple[float, simpy.Event]] = {}
         """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
+        self.alarms = IdleAlarms(env, self.rearm, self.idle)
+        """The idle robots' energy alarms (:mod:`swapsim.model.alarms`): robots set them through it."""
         if self.opportunistic_below is not None:
             for st in stations:
                 st.freed_listeners.append(self._station_freed)

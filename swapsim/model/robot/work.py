@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Iterable
-from functools import partial
 from itertools import chain, cycle, islice
 from typing import TYPE_CHECKING
 
@@ -213,7 +212,9 @@ class Work:
         """Idle until the board calls; returns a task, ``"swap"``, ``"duty"``, or None if a pack needs a swap.
 
         The robot waits for its call alone; the time its active pack reaches its next threshold is an
-        alarm that wakes it through the call (:meth:`_alarm`), so a call costs no condition event."""
+        alarm on the board (:class:`~swapsim.model.alarms.IdleAlarms`) that wakes it
+        through the call (:meth:`_wake`), so a call costs no condition event, and an alarm its call beat
+        costs no event at all."""
         body = self.body
         env = body.env
         call = board.offer(me)
@@ -223,7 +224,7 @@ class Work:
         while not call.triggered:
             dt, target = body.next_energy_event()
             if dt != math.inf:
-                env.timeout(dt).callbacks.append(partial(self._alarm, board, me, call))
+                board.alarms.set(env.now + dt, me, call, self._wake)
             body.arm(True)
             try:
                 value = yield call
@@ -254,12 +255,12 @@ class Work:
                 return None
         return call.value
 
-    def _alarm(self, board: "Board", me: "Worker", call: simpy.Event, _timeout: simpy.Event) -> None:
-        """The active pack of the idle robot reaches its threshold: wake it, unless it was called first."""
-        fresh = board.rearm(me, call)
-        if fresh is not None:
-            self._call_after_alarm = fresh
-            call.succeed(_ALARM)
+    def _wake(self, call: simpy.Event, fresh: simpy.Event) -> None:
+        """The active pack of the idle robot reaches its threshold and ``call`` is still its call: wake it
+        through ``call``; ``fresh`` calls it from now on (the board's alarm,
+        :class:`~swapsim.model.alarms.IdleAlarms`)."""
+        self._call_after_alarm = fresh
+        call.succeed(_ALARM)
 
     def do_task(self, board: "Board", me: "Worker", task: "Job") -> Proc:
         """Swap first if the dispatcher said so, walk to the task, do its steps (swapping when needed)."""
