@@ -20,7 +20,9 @@ from __future__ import annotations
 import ast
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
@@ -76,14 +78,26 @@ def ext_modules() -> list:
 class BuildExt(build_ext):
     """build_ext that compiles the C files in parallel and falls back to pure Python if the C compiler fails.
 
-    The ``.py`` files are in the wheel either way (Python imports an extension in preference to them),
-    so removing every extension that was built leaves a complete pure-Python package.
+    mypyc makes one extension of many C files (one a module) plus a small shim per module; setuptools'
+    own ``--parallel`` only builds extensions side by side, so the C files of one extension are handed
+    to the compiler here, ``SWAPSIM_BUILD_JOBS`` (default: the number of cores) at a time. The ``.py``
+    files are in the wheel either way (Python imports an extension in preference to them), so
+    removing every extension that was built leaves a complete pure-Python package.
     """
 
-    def finalize_options(self) -> None:
-        if self.parallel is None:
-            self.parallel = int(os.environ.get("SWAPSIM_BUILD_JOBS") or os.cpu_count() or 1)
-        super().finalize_options()
+    def build_extensions(self) -> None:
+        jobs = int(os.environ.get("SWAPSIM_BUILD_JOBS") or os.cpu_count() or 1)
+        compile_one_by_one = self.compiler.compile
+
+        def compile_side_by_side(sources: list[str], *args: Any, **kwargs: Any) -> list[str]:
+            if jobs < 2 or len(sources) < 2:
+                return compile_one_by_one(sources, *args, **kwargs)
+            with ThreadPoolExecutor(jobs) as pool:  # each thread waits on one compiler process
+                parts = pool.map(lambda source: compile_one_by_one([source], *args, **kwargs), sources)
+                return [obj for part in parts for obj in part]
+
+        self.compiler.compile = compile_side_by_side
+        super().build_extensions()
 
     def run(self) -> None:
         try:
