@@ -64,12 +64,9 @@ def ext_modules() -> list:
     try:
         from mypyc.build import mypycify
 
-        # mypy options first: a subset of swapsim is compiled, so some "type: ignore"s are unused there;
-        # --no-site-packages: simpy, numpy and the rest are Any to mypyc whether or not the environment
-        # pip builds in happens to have them (a fresh venv does not; one with the dependencies does),
-        # so that the same source always compiles to the same code
+        # mypy options first: a subset of swapsim is compiled, so some "type: ignore"s are unused there
         return mypycify(
-            ["--no-warn-unused-ignores", "--no-site-packages", *hot_modules()],
+            ["--no-warn-unused-ignores", *hot_modules()],
             opt_level=os.environ.get("SWAPSIM_MYPYC_OPT_LEVEL", OPT_LEVEL),
             multi_file=True,
         )

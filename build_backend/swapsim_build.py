@@ -22,7 +22,10 @@ from setuptools import build_meta as _orig
 from setuptools.build_meta import *  # noqa: F403
 from swapsim_compiler import compile_mode, missing_compiler
 
-MYPYC_REQUIRES = ["mypy>=1.10"]
+MYPYC_REQUIRES = ["mypy>=1.10", "simpy>=4.1", "numpy>=1.26", "pydantic>=2.6,<3", "types-PyYAML"]
+"""What mypyc needs: mypy, and the packages whose types the model's code uses, so that mypyc sees
+them whether or not the environment pip installs into has them yet. Without simpy there, simpy's
+classes were Any to mypyc, and that build crashed (a segfault while collecting garbage) in the suite."""
 
 
 def _extra() -> list[str]:
