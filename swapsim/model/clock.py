@@ -9,7 +9,7 @@ from __future__ import annotations
 from heapq import heappush
 
 import simpy
-from simpy.events import NORMAL, EventCallbacks
+from simpy.events import NORMAL
 
 __all__ = ["TimeoutAt", "timeout_at"]
 
@@ -25,7 +25,7 @@ class TimeoutAt(simpy.Event):
 
     def __init__(self, env: simpy.Environment, when: float) -> None:
         self.env = env
-        self.callbacks: EventCallbacks = []
+        self.callbacks = []
         self._ok = True
         self._value = None
         heappush(env._queue, (when, NORMAL, next(env._eid), self))
