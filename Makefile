@@ -7,7 +7,10 @@
 #   make test-long  run alone (not part of `make test` or CI).
 #   make test-compiled  build the compiled variant (SWAPSIM_COMPILE=require, mypyc, a few minutes of
 #               CPU) in its own venv .venv-compiled, then run the golden and the quick tiers against it
-#               from a copy of tests/ without the swapsim/ source (CTEST_ARGS= runs every tier); not in CI.
+#               from a copy of tests/ without the swapsim/ source (CTEST_ARGS= runs every tier).
+#   make golden-compiled  the same build, then only the golden (tests/regression): CI runs it after
+#               `make test`. Without a C compiler it says so in one line and passes (pip install
+#               falls back to pure Python there, by design).
 #   make bench  same set-up, run the benchmarks (about an hour, half of it benchmark 5's
 #               1000-robot year; not part of `make test`);
 #               `make bench QUICK=1` is a smoke run of about 4 minutes of CPU time (233 s
@@ -17,9 +20,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.swapsim-installed
 
-.PHONY: run test test-fast test-long test-compiled lint bench install clean
+.PHONY: run test test-fast test-long test-compiled golden-compiled lint bench install clean
 
-# Reinstall only when the project's metadata changed (or the venv is new).
+# Reinstall only when the project's metadata changed (or the venv is new). An editable install is always
+# pure Python (build_backend/swapsim_build.py): the source tree is what runs, set-up takes no compiler
+# time, and the white-box tests that patch model classes need it. `pip install .` compiles (README).
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
@@ -70,6 +75,15 @@ test-compiled: $(CSTAMP)
 	rm -rf $(CTEST)/benchmarks/results
 	cd $(CTEST) && $(abspath $(CBIN))/swapsim --version | grep "(compiled: "
 	cd $(CTEST) && $(abspath $(CBIN))/python -m pytest -q -p no:cacheprovider $(PYTEST_WORKERS) $(CTEST_ARGS)
+
+# CI's check that both builds give the same bytes: `make test` runs the golden on the pure build, this
+# target on the compiled one. No C compiler: one line, and success (the fallback is the designed
+# behaviour); a compiler and different results, or a build that fails: failure.
+GOLDEN := tests/regression/test_golden.py tests/regression/test_regression.py
+golden-compiled:
+	@why=$$($(PYTHON) build_backend/swapsim_compiler.py) || \
+	  { echo "golden-compiled: skipped, $$why: pip install . installs pure Python here"; exit 0; }; \
+	  $(MAKE) --no-print-directory test-compiled CTEST_ARGS="$(GOLDEN)"
 
 # ruff (lint and format) and mypy, configured in pyproject.toml; part of `make test`.
 lint: $(STAMP)

@@ -26,6 +26,7 @@ skip only where it cannot be installed):
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,6 +35,9 @@ from swapsim.analysis.validation.ageing import BLAST_CLASSES, crosscheck
 from swapsim.model.degradation import CHEMISTRIES, celsius_to_kelvin, power_law, time_to_health, years_to_health
 
 T30 = celsius_to_kelvin(30.0)
+ROOT = Path(__file__).resolve().parents[2]
+"""The checkout, or the test copy of ``make test-compiled``: scenarios are read from here, not from beside the
+installed package (an installed swapsim has no ``scenarios/``)."""
 DUTY = {"cycles_per_day": 3.0, "dod": 0.75, "t_kelvin": T30, "soc": 0.575, "c_rate": 0.3}
 
 
@@ -102,7 +106,7 @@ def test_a_year_of_real_duty_ages_packs_as_blast_lite_does(duty, preset):
     """Capacity after one year within 0.5 pp and years to 80 % within 10 % of BLAST-Lite's own model,
     run on the state-of-charge and temperature series each traced pack saw."""
     pytest.importorskip(BLAST_CLASSES[preset][0], reason="BLAST-Lite (blast-lite) is not installed")
-    results = crosscheck(duty, preset, full=False)  # a robot's pack and a station's stock pack
+    results = crosscheck(duty, preset, full=False, root=ROOT)  # a robot's pack and a station's stock pack
     for r in results:
         assert r.efc > 300, r  # a real duty: hundreds of cycles in the year
         assert abs(r.swapsim_q - r.blast_q) <= 0.005, r

@@ -155,10 +155,13 @@ def run_blast(preset: str, points: list[tuple[float, float, float]], end_h: floa
     return cell
 
 
-def crosscheck(duty: str, preset: str, full: bool = True) -> list[PackResult]:
-    """Swapsim and BLAST-Lite side by side for the traced packs after one year of ``duty`` with ``preset``."""
+def crosscheck(duty: str, preset: str, full: bool = True, root: Path = ROOT) -> list[PackResult]:
+    """Swapsim and BLAST-Lite side by side for the traced packs after one year of ``duty`` with ``preset``.
+
+    ``root``: the directory holding ``scenarios/`` (default: the checkout this module is in; a test of an
+    installed swapsim passes its own)."""
     path, extra = DUTIES[duty]
-    scenario = load_scenario(ROOT / path, [*COMMON, *extra, f"battery.chemistry={preset}"])
+    scenario = load_scenario(root / path, [*COMMON, *extra, f"battery.chemistry={preset}"])
     packs = traced_packs(
         scenario.fleet.robots, full, scenario.strategy.packs_per_robot, scenario.strategy.kind != "plug_in"
     )

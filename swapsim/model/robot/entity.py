@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import simpy
@@ -82,9 +82,13 @@ class Robot:
     def parked(self) -> bool:
         return self.duty.parked
 
-    position = property(attrgetter("work.position"), doc="Where on the floor the robot is between tasks (m).")
+    position: ClassVar[property] = property(
+        attrgetter("work.position"), doc="Where on the floor the robot is between tasks (m)."
+    )
     """The work's position, read through a C getter: the board reads it of every idle robot it weighs
-    for a task, and a Python property would cost a frame per read."""
+    for a task, and a Python property would cost a frame per read. A ``ClassVar``, so that the compiled
+    build keeps it on the class (without the annotation mypyc made it an instance attribute whose
+    value was the property object itself, and the board got that instead of a position)."""
 
     def sync(self) -> None:
         """Bring a robot in a quiet stretch up to now (:meth:`Body.sync`)."""
