@@ -39,7 +39,6 @@ Times in hours, energies in Wh, powers in W.
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -159,7 +158,11 @@ class Station:
     def efficiency(self) -> float:
         return self.charger.efficiency
 
-    up = property(attrgetter("availability.up"), doc="No outage now (a C getter: robots ask at every trip).")
+    @property
+    def up(self) -> bool:
+        """No outage now. A plain property: a class-body ``property(attrgetter(...))`` is no property in
+        the compiled build (mypyc made it an instance attribute holding the property object, always true)."""
+        return self.availability.up
 
     @property
     def closing(self) -> simpy.Event:
