@@ -34,18 +34,19 @@ class IdleAlarms:
         env: the simulation environment.
         rearm: the board's ``rearm(robot, call)``: the fresh event that calls ``robot`` from now on if
             ``call`` is still its call (it keeps its place in line), else None.
-        idle: the board's idle robots (robot -> (since when (h), the event that calls it)), read only.
+        stands: the board's ``waits_on(robot, call)``: whether ``call`` is still ``robot``'s call (the
+            rule ``rearm`` applies too).
     """
 
     def __init__(
         self,
         env: simpy.Environment,
         rearm: Callable[[Any, simpy.Event], simpy.Event | None],
-        idle: dict[Any, tuple[float, simpy.Event]],
+        stands: Callable[[Any, simpy.Event], bool],
     ) -> None:
         self.env = env
         self.rearm = rearm
-        self.idle = idle
+        self.stands = stands
         self.heap: list[tuple[float, int, Any, simpy.Event, Wake]] = []
         """(when (h), order set, robot, its call then, how to wake it)."""
         self.seq = 0
@@ -56,6 +57,10 @@ class IdleAlarms:
         """At ``when`` (h), if ``call`` is still ``robot``'s call, wake it: ``wake(call, fresh)``."""
         self.seq += 1
         heapq.heappush(self.heap, (when, self.seq, robot, call, wake))
+        self._clock_at(when)
+
+    def _clock_at(self, when: float) -> None:
+        """Give the alarm due at ``when`` (h) a clock event, unless one fires at or before it."""
         timers = self.timers
         if not timers or when < timers[-1]:
             timers.append(when)
@@ -65,7 +70,7 @@ class IdleAlarms:
         """A clock event fires: wake the robots whose alarm is due and still theirs, in the order the
         alarms were due (then set), then give the earliest alarm still standing its clock event."""
         self.timers.pop()
-        heap, idle = self.heap, self.idle
+        heap, stands = self.heap, self.stands
         now = self.env.now
         while heap:
             when, _, robot, call, wake = heap[0]
@@ -75,13 +80,8 @@ class IdleAlarms:
                 if fresh is not None:
                     wake(call, fresh)
                 continue
-            entry = idle.get(robot)
-            if entry is not None and entry[1] is call:
+            if stands(robot, call):
                 break  # the earliest alarm that still stands
             heapq.heappop(heap)  # its robot's call has gone
         if heap:
-            when = heap[0][0]
-            timers = self.timers
-            if not timers or when < timers[-1]:
-                timers.append(when)
-                TimeoutAt(self.env, when).callbacks.append(self._ring)
+            self._clock_at(heap[0][0])

@@ -150,7 +150,7 @@ class TaskBoard:
         self.queue: deque[Task] = deque()
         self.idle: dict["Worker", tuple[float, simpy.Event]] = {}
         """Idle robots, in the order they offered themselves: (since when (h), the event that calls them)."""
-        self.alarms = IdleAlarms(env, self.rearm, self.idle)
+        self.alarms = IdleAlarms(env, self.rearm, self.waits_on)
         """The idle robots' energy alarms (:mod:`swapsim.model.alarms`): robots set them through it."""
         if self.opportunistic_below is not None:
             for st in stations:
@@ -195,11 +195,15 @@ class TaskBoard:
     def rearm(self, robot: "Worker", call: simpy.Event) -> simpy.Event | None:
         """Wake ``robot`` through ``call`` while it keeps its place in line: the fresh event that calls it
         from now on, or None if ``call`` is no longer its call."""
-        entry = self.idle.get(robot)
-        if entry is None or entry[1] is not call:
+        if not self.waits_on(robot, call):
             return None
-        fresh = self.idle[robot] = (entry[0], simpy.Event(self.env))
+        fresh = self.idle[robot] = (self.idle[robot][0], simpy.Event(self.env))
         return fresh[1]
+
+    def waits_on(self, robot: "Worker", call: simpy.Event) -> bool:
+        """Whether ``robot`` is idle and ``call`` is still the event that calls it."""
+        entry = self.idle.get(robot)
+        return entry is not None and entry[1] is call
 
     def call(self, robot: "Worker", value: Any) -> bool:
         """Wake an idle robot with ``value`` (``"duty"``, ``"swap"``); False if it was not idle."""
