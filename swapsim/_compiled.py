@@ -1,9 +1,10 @@
 """Which build of swapsim is running: the model's hot modules compiled with mypyc, or pure Python.
 
 :data:`HOT_MODULES` lists the modules of ``swapsim/model/`` that ``setup.py`` compiles with mypyc when
-the package is installed with ``SWAPSIM_COMPILE=1`` (and a C compiler and mypy are there); by default
-nothing is compiled. The source of every module stays the same pure Python either way: a compiled module
-is the same code, turned into a C extension that Python imports instead of the ``.py`` file.
+the package is built as a wheel (``pip install .``, not editable) and a C compiler is there
+(``SWAPSIM_COMPILE=0``: never); an editable install (``make install``) compiles nothing. The source
+of every module stays the same pure Python either way: a compiled module is the same code, turned
+into a C extension that Python imports instead of the ``.py`` file.
 :func:`compiled_modules` says which of them were imported from an extension; ``swapsim --version``
 shows it (:func:`build_label`). setup.py reads :data:`HOT_MODULES` from this file without importing
 swapsim, so keep it a plain tuple of strings.
@@ -51,12 +52,13 @@ HOT_MODULES = (
     "swapsim.model.technician",
     "swapsim.model.workload",
 )
-"""Modules compiled by ``SWAPSIM_COMPILE=1 pip install .`` (dotted names): every module of
+"""Modules compiled by ``pip install .`` (dotted names): every module of
 ``swapsim/model/`` but :mod:`swapsim.model.clock`, whose ``TimeoutAt`` subclasses SimPy's (interpreted)
 ``Event`` without calling its ``__init__``: compiled, a run ended in a segmentation fault in the garbage
 collector at exit (the factory, 1 day); left interpreted, it does not, and the model calls it as before.
-A class hierarchy is compiled whole or not at all (an interpreted class cannot subclass a compiled one); since the model is built by composition, no model class subclasses another
-across this list's boundary."""
+A class hierarchy is compiled whole or not at all (an interpreted class cannot subclass a compiled
+one); since the model is built by composition, no model class subclasses another across this list's
+boundary."""
 
 
 def compiled_modules() -> list[str]:
