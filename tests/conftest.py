@@ -90,15 +90,34 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def results_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
-    """(scenario file, {kind: folder}) written once by the real commands; copy a folder before changing it."""
+    """(scenario file, {kind: folder}) written once by the real commands; copy a folder before changing it.
+
+    Written once per test session, not once per worker: under pytest-xdist the first worker that asks
+    writes it into the session's shared temporary folder while holding a lock, and the other reads it
+    (the corpus costs about 30 s of CPU; the two files that read it often run in different workers)."""
     import os
     import shutil
 
     from results_corpus import KINDS, build
 
-    base = tmp_path_factory.mktemp("results-corpus")
     cached = os.environ.get("SWAPSIM_RESULTS_CORPUS")  # a folder build() wrote before: saves minutes when iterating
     if cached:
+        base = tmp_path_factory.mktemp("results-corpus")
         shutil.copytree(cached, base, symlinks=True, dirs_exist_ok=True)
         return base / "small.yaml", {k: base / k for k in KINDS}
-    return build(base)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp("results-corpus"))
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks (Windows): each worker writes its own
+        return build(tmp_path_factory.mktemp("results-corpus"))
+    shared = tmp_path_factory.getbasetemp().parent  # the session's folder, above each worker's own
+    base, done = shared / "results-corpus", shared / "results-corpus.done"
+    with open(shared / "results-corpus.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(base, ignore_errors=True)  # a worker that failed half-way left it
+            base.mkdir()
+            build(base)
+            done.touch()
+    return base / "small.yaml", {k: base / k for k in KINDS}

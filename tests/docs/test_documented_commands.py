@@ -51,12 +51,12 @@ SWEEP_FILES = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
 FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```", re.S | re.M)
 SKIP_LANGS = {"python", "py", "yaml", "yml", "json", "toml", "text", "csv", "html"}
 EXITS = re.compile(r"\bexits?\s+(\d+)\b")
-SHORT = {"SWAPSIM_MAX_HORIZON": "12 h", "SWAPSIM_MAX_REPLICATIONS": "2", "MPLBACKEND": "Agg"}
-"""The caps of both passes. 12 h (it was 1 d): every command writes the same kinds of files as at 1 d
-(compared file by file, run counts aside) for 16 % less CPU time a pass (305 s -> 256 s, measured per
-command); at 12 h one more ``swapsim size`` example (docs/sizing.md, warehouse-coverage) finds no
-feasible configuration, which :func:`answered_no` accepts; the recommendation and horizon-check paths
-still run in four other size examples."""
+SHORT = {"SWAPSIM_MAX_HORIZON": "6 h", "SWAPSIM_MAX_REPLICATIONS": "2", "MPLBACKEND": "Agg"}
+"""The caps of both passes. 6 h (it was 1 d, then 12 h): every command writes the same kinds of files as
+at 12 h (file names compared with digits masked, the runs of a search aside) for about 22 % less CPU
+time a pass (175 s -> 137 s, whole process with its worker processes, measured twice each); some
+``swapsim size`` examples find no feasible configuration at such horizons, which :func:`answered_no`
+accepts, and the recommendation and horizon-check paths still run in the others."""
 
 
 def split_comment(line: str) -> tuple[str, str]:
