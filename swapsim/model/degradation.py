@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 __all__ = [
     "CellModel",
@@ -59,9 +60,9 @@ __all__ = [
     "years_to_health",
 ]
 
-_R_GAS = 8.314  # J / (mol K)
+_R_GAS: Final = 8.314  # J / (mol K)
 
-HEALTH_FLOOR = 0.05
+HEALTH_FLOOR: Final = 0.05
 """Lowest health (fraction of rated capacity) a pack reaches: a dead pack, retired at its next check.
 Shipped scenarios retire packs at 0.8; only wear far past any cell's (``battery.wear_scale``) or an
 initial capacity drawn near zero reaches it."""

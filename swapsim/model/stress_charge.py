@@ -9,7 +9,7 @@ the cycle windows' ends, ``k_cal`` integrated with a 6-point Gauss-Legendre rule
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 
@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["fold_charge", "REST_RATE_PER_H"]
 
-REST_RATE_PER_H = 1e-2
+REST_RATE_PER_H: Final = 1e-2
 """Below this ``|dSOC/dt|`` (1/h) a piece counts as rest in the C-rate (BLAST-Lite's storage cut)."""
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
-_GL = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
+_GL: Final = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
 """6-point Gauss-Legendre nodes and weights on [0, 1]."""
 
 
