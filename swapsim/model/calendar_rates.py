@@ -9,8 +9,6 @@ run's packs (:class:`swapsim.model.health.HealthMonitor` keeps them).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from swapsim.model.degradation import CellModel
 
 __all__ = ["CalendarTable"]
@@ -47,9 +45,9 @@ class CalendarTable:
 
     def antiderivative(self, s: float) -> float:
         """Integral of the rate in SOC from 0 to ``s``."""
-        return self.antiderivatives((s,))[0]
+        return self.antiderivatives([s])[0]
 
-    def antiderivatives(self, socs: Sequence[float]) -> list[float]:
+    def antiderivatives(self, socs: list[float]) -> list[float]:
         """:meth:`antiderivative` at each state of charge of ``socs`` (one call for a run of draws)."""
         n, f, F, h = self.n, self.f, self.F, self.h
         last = n - 1
@@ -68,5 +66,5 @@ class CalendarTable:
         """Time average of the rate along a path linear in time from ``s0`` to ``s1``."""
         if abs(s1 - s0) < 1e-9:
             return self.rate(0.5 * (s0 + s1))
-        a0, a1 = self.antiderivatives((s0, s1))
+        a0, a1 = self.antiderivatives([s0, s1])
         return (a1 - a0) / (s1 - s0)

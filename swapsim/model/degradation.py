@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 __all__ = [
     "CellModel",
@@ -59,9 +60,9 @@ __all__ = [
     "years_to_health",
 ]
 
-_R_GAS = 8.314  # J / (mol K)
+_R_GAS: Final = 8.314  # J / (mol K)
 
-HEALTH_FLOOR = 0.05
+HEALTH_FLOOR: Final = 0.05
 """Lowest health (fraction of rated capacity) a pack reaches: a dead pack, retired at its next check.
 Shipped scenarios retire packs at 0.8; only wear far past any cell's (``battery.wear_scale``) or an
 initial capacity drawn near zero reaches it."""
@@ -181,8 +182,12 @@ def advance(q: float, k: float, p: float, dx: float) -> float:
     """
     if dx <= 0 or k <= 0:
         return q
-    x = (q / k) ** (1.0 / p) if q > 0 else 0.0
-    return max(q, k * (x + dx) ** p)  # max: the round trip through x must not lose an ulp of fade
+    # typed float: ** of floats is typed Any (a negative base gives a complex), which made the compiled
+    # build do every later operation on Python objects
+    x: float = (q / k) ** (1.0 / p) if q > 0 else 0.0
+    grown: float = (x + dx) ** p
+    aged = k * grown
+    return aged if aged > q else q  # max(q, aged): the round trip through x must not lose an ulp of fade
 
 
 @dataclass(slots=True)
@@ -208,12 +213,14 @@ class FadeState:
     @property
     def health(self) -> float:
         """Capacity as a fraction of rated capacity: ``q0 (1 - q_cal - q_cyc)``, never below :data:`HEALTH_FLOOR`."""
-        return max(HEALTH_FLOOR, self.q0 * (1.0 - self.q_cal - self.q_cyc))
+        health = self.q0 * (1.0 - self.q_cal - self.q_cyc)
+        return health if health > HEALTH_FLOOR else HEALTH_FLOOR  # max(HEALTH_FLOOR, health), no builtin call
 
     @property
     def retained(self) -> float:
         """Capacity as a fraction of the pack's own initial capacity: ``1 - q_cal - q_cyc``."""
-        return max(0.0, 1.0 - self.q_cal - self.q_cyc)
+        retained = 1.0 - self.q_cal - self.q_cyc
+        return retained if retained > 0.0 else 0.0  # max(0.0, retained)
 
     def pass_days(self, days: float) -> None:
         """``days`` more of age, with no ageing counted (the health model is off)."""

@@ -246,7 +246,7 @@ class HealthMonitor:
         if stress is not None:
             stress.sync(now)
             stress.close_at_minimum()
-            stress.move(now, self.where.t_bay_k)
+            stress.relocate(self.where.t_bay_k)  # move(), its sync already done
         rec.dropped_off(now, station, bay)
         return self.checker.check(rec, station.index, now)
 

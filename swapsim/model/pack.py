@@ -18,7 +18,6 @@ Times are in hours, energies in Wh, powers in W.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,7 +31,7 @@ class AgeingPath(Protocol):
     soc: float
     """The charge the path has taken in so far."""
 
-    def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None: ...
+    def linear_run(self, t0s: list[float], t1s: list[float], socs: list[float]) -> None: ...
 
     def charge(self, curve: "ChargeCurve", t0: float, t1: float) -> None: ...
 
@@ -138,7 +137,7 @@ class Pack:
         self.soc = soc if soc > 0.0 else 0.0
         self.throughput_wh += energy_wh
         if self.stress is not None and t1_h is not None:
-            self.stress.linear_run((t1_h if t0_h is None else t0_h,), (t1_h,), (soc0, self.soc))  # one draw
+            self.stress.linear_run([t1_h if t0_h is None else t0_h], [t1_h], [soc0, self.soc])  # one draw
 
     def draw_run(self, energies_wh: list[float], t0s_h: list[float], t1s_h: list[float]) -> None:
         """:meth:`draw` of each ``energies_wh[k]`` from ``t0s_h[k]`` to ``t1s_h[k]`` in turn (the draws of

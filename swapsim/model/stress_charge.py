@@ -9,7 +9,7 @@ the cycle windows' ends, ``k_cal`` integrated with a 6-point Gauss-Legendre rule
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 import numpy as np
 
@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
 __all__ = ["fold_charge", "REST_RATE_PER_H"]
 
-REST_RATE_PER_H = 1e-2
+REST_RATE_PER_H: Final = 1e-2
 """Below this ``|dSOC/dt|`` (1/h) a piece counts as rest in the C-rate (BLAST-Lite's storage cut)."""
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(6)
-_GL = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
+_GL: Final[tuple[tuple[float, float], ...]] = tuple(zip(((_GL_X + 1.0) / 2.0).tolist(), (_GL_W / 2.0).tolist()))
 """6-point Gauss-Legendre nodes and weights on [0, 1]."""
 
 
@@ -118,18 +118,22 @@ def _cv_to(stress: "ChargingPath", curve: "ChargeCurve", t_switch: float, t1: fl
     tau = curve.tau_h
     gap = 1.0 - curve.cv_soc
     s_fast = 1.0 - REST_RATE_PER_H * tau  # the taper's |dSOC/dt| = (1 - soc) / tau
-    rate = stress.place.table.rate
+    table = stress.place.table  # its rate called as a method: a native call in the compiled build
     while stress.t < t1:
         end = stress.window_end()
         tb = t1 if t1 <= end else end
-        a, dt = stress.t, tb - stress.t
+        a, soc = stress.t, stress.soc  # turn() below may close the window; it changes neither
+        dt = tb - a
         s1 = 1.0 - gap * math.exp(-(tb - t_switch) / tau)
-        if s1 < stress.soc:  # rounding at the start of the taper
-            s1 = stress.soc
-        # summed from a list, not a generator (the same sum, without a generator resumed per node)
-        cal = dt * sum([w * rate(1.0 - gap * math.exp(-(a + x * dt - t_switch) / tau)) for x, w in _GL])
-        fast = max(0.0, min(s1, s_fast) - min(stress.soc, s_fast))
-        stress.turn(s1 - stress.soc)
+        if s1 < soc:  # rounding at the start of the taper
+            s1 = soc
+        # the nodes summed in order from 0.0, as sum() adds floats (no list, no generic call compiled)
+        total = 0.0
+        for x, w in _GL:
+            total += w * table.rate(1.0 - gap * math.exp(-(a + x * dt - t_switch) / tau))
+        cal = dt * total
+        fast = max(0.0, min(s1, s_fast) - min(soc, s_fast))
+        stress.turn(s1 - soc)
         stress.piece(tb, s1, cal, fast)
         if tb >= end:
             stress.close_window()

@@ -83,7 +83,10 @@ class AgeingPlace:
         weighted by its hours; the current one if the window took no time)."""
         k_cyc = self.model.k_cyc
         if hours > 0.0:
-            return sum([h * k_cyc(kel, dod, c_rate) for kel, h in self.window_hours(t_h).items()]) / hours
+            total = 0.0  # summed in order from 0.0, as sum() adds floats (no list built)
+            for kel, h in self.window_hours(t_h).items():
+                total += h * k_cyc(kel, dod, c_rate)
+            return total / hours
         return k_cyc(self.kelvin, dod, c_rate)
 
     def copy(self) -> "AgeingPlace":

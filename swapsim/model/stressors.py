@@ -36,8 +36,7 @@ otherwise, temperatures in kelvin (degC in the trace), SOC as a fraction of the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from swapsim.model.calendar_rates import CalendarTable
 from swapsim.model.degradation import CellModel, FadeState
@@ -50,7 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PackStress", "PackTrace", "REST_RATE_PER_H", "WINDOW_MAX_H"]
 
-WINDOW_MAX_H = 24.0
+WINDOW_MAX_H: Final = 24.0
 """A cycle window closes at the latest this long after it opened (BLAST-Lite's daily breakpoints)."""
 
 
@@ -207,8 +206,10 @@ class PackStress:
         ds = s1 - self.soc
         if -1e-9 < ds < 1e-9:  # rounding between two closed forms of the same charge: no change
             self.soc = s1
-            self.w_lo = min(self.w_lo, s1)
-            self.w_hi = max(self.w_hi, s1)
+            if s1 < self.w_lo:  # min() and max() as comparisons (the same values, no builtin call)
+                self.w_lo = s1
+            if s1 > self.w_hi:
+                self.w_hi = s1
         else:
             self.turn(ds)
             self.piece(self.t, s1, 0.0, abs(ds))
@@ -248,9 +249,9 @@ class PackStress:
 
     def linear(self, t0: float, t1: float, soc0: float, soc1: float) -> None:
         """The pack's charge went linearly from ``soc0`` at ``t0`` to ``soc1`` at ``t1`` (a draw)."""
-        self.linear_run((t0,), (t1,), (soc0, soc1))
+        self.linear_run([t0], [t1], [soc0, soc1])
 
-    def linear_run(self, t0s: Sequence[float], t1s: Sequence[float], socs: Sequence[float]) -> None:
+    def linear_run(self, t0s: list[float], t1s: list[float], socs: list[float]) -> None:
         """:meth:`linear` for each draw k in turn, from ``socs[k]`` at ``t0s[k]`` to ``socs[k + 1]`` at
         ``t1s[k]`` (one call for the draws of a quiet stretch, :mod:`swapsim.model.robot.quiet`)."""
         t, soc = self.t, self.soc
@@ -317,6 +318,10 @@ class PackStress:
         """The pack changes place at ``t_h``: fold in the path so far, age the calendar loss, and go on
         at the new place's temperature ``kelvin``."""
         self.sync(t_h)
+        self.relocate(kelvin)
+
+    def relocate(self, kelvin: float) -> None:
+        """:meth:`move` once the path is folded in up to the move (``sync`` done, as at a drop-off)."""
         self.settle_calendar()
         if self.place.move(self.t, kelvin):
             self.mark()
