@@ -188,8 +188,15 @@ class _Positions:
         x = (q_shelf / (wear * d.a_cal)) ** (1.0 / p.p_cal) if d.a_cal > 0 and q_shelf > 0 else 0.0
         base = q_shelf if x == 0.0 else 0.0
 
-        def retained(t: np.ndarray | float) -> Any:
-            return 1.0 - base - wear * (d.a_cal * (x + t) ** p.p_cal + d.a_cyc * t**p.p_cyc)
+        a_cal, a_cyc, p_cal, p_cyc = d.a_cal, d.a_cyc, p.p_cal, p.p_cyc
+
+        def after_shelf(t: np.ndarray | float) -> Any:
+            return 1.0 - base - wear * (a_cal * (x + t) ** p_cal + a_cyc * t**p_cyc)
+
+        def new_in_service(t: np.ndarray | float) -> Any:  # x == 0: ``x + t`` is ``t`` (t >= 0), one operation less
+            return 1.0 - base - wear * (a_cal * t**p_cal + a_cyc * t**p_cyc)
+
+        retained = new_in_service if x == 0.0 else after_shelf
 
         noise = h.check_noise_sd
         limit = self.retained_limit
@@ -205,12 +212,18 @@ class _Positions:
                 return math.inf
             k0 = max(0, math.ceil((t0 - phase) / gap) - 1)
             k1 = math.floor((min(t1, span) - phase) / gap) + 2
-            t = phase + np.arange(k0, max(k1, k0 + 1)) * gap
-            t = t[t <= span]
+            t = np.arange(k0, max(k1, k0 + 1)) * gap
+            t += phase
+            n = t.size
+            while n and t[n - 1] > span:  # the checks rise with k: those after the end are the last one or two
+                n -= 1
+            t = t[:n]
             r = retained(t)
-            est = q0 * r + noise * self.rng.standard_normal(t.size)
-            i = _first((est < threshold) | (r <= hard))
-            return float(t[i]) if i < t.size else math.inf
+            hit = q0 * r + noise * self.rng.standard_normal(n) < threshold
+            if hard > -math.inf:  # (r <= -inf is never true)
+                hit |= r <= hard
+            i = int(hit.argmax()) if n else 0
+            return float(t[i]) if n and hit[i] else math.inf
 
         w0, w1, r0, r1, t_hard = crossings
         warn = first(h.warn_below, w0, w1, -math.inf)
@@ -278,12 +291,6 @@ def _crossings(retained: Any, levels: Sequence[float], span: float) -> list[floa
                 hi = mid
         out.append(hi)
     return out
-
-
-def _first(mask: np.ndarray) -> int:
-    """Index of the first True in ``mask`` (its length if none)."""
-    idx = int(np.argmax(mask)) if mask.size else 0
-    return idx if mask.size and mask[idx] else mask.size
 
 
 def replacements(duty: DutyRates, scenario: Any, years: float, seed: int) -> dict[str, float]:
