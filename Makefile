@@ -79,7 +79,7 @@ test-compiled: $(CSTAMP)
 # CI's check that both builds give the same bytes: `make test` runs the golden on the pure build, this
 # target on the compiled one. No C compiler: one line, and success (the fallback is the designed
 # behaviour); a compiler and different results, or a build that fails: failure.
-GOLDEN := tests/regression/test_golden.py tests/regression/test_regression.py
+GOLDEN := tests/regression/test_golden.py tests/regression/test_regression.py tests/regression/test_pack_replacements_bits.py
 golden-compiled:
 	@why=$$($(PYTHON) build_backend/swapsim_compiler.py) || \
 	  { echo "golden-compiled: skipped, $$why: pip install . installs pure Python here"; exit 0; }; \
