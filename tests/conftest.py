@@ -105,11 +105,11 @@ def results_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict
         base = tmp_path_factory.mktemp("results-corpus")
         shutil.copytree(cached, base, symlinks=True, dirs_exist_ok=True)
         return base / "small.yaml", {k: base / k for k in KINDS}
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        return build(tmp_path_factory.mktemp("results-corpus"))
     try:
         import fcntl
     except ImportError:  # no POSIX locks (Windows): each worker writes its own
+        fcntl = None
+    if fcntl is None or not os.environ.get("PYTEST_XDIST_WORKER"):  # one process, or no lock to share with
         return build(tmp_path_factory.mktemp("results-corpus"))
     shared = tmp_path_factory.getbasetemp().parent  # the session's folder, above each worker's own
     base, done = shared / "results-corpus", shared / "results-corpus.done"

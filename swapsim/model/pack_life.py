@@ -190,13 +190,8 @@ class _Positions:
 
         a_cal, a_cyc, p_cal, p_cyc = d.a_cal, d.a_cyc, p.p_cal, p.p_cyc
 
-        def after_shelf(t: np.ndarray | float) -> Any:
+        def retained(t: np.ndarray | float) -> Any:
             return 1.0 - base - wear * (a_cal * (x + t) ** p_cal + a_cyc * t**p_cyc)
-
-        def new_in_service(t: np.ndarray | float) -> Any:  # x == 0: ``x + t`` is ``t`` (t >= 0), one operation less
-            return 1.0 - base - wear * (a_cal * t**p_cal + a_cyc * t**p_cyc)
-
-        retained = new_in_service if x == 0.0 else after_shelf
 
         noise = h.check_noise_sd
         limit = self.retained_limit

@@ -58,9 +58,10 @@ def lay_out_for_png(fig: Figure) -> None:
     engine = fig.get_layout_engine()
     if engine is None:
         return
-    dpi = matplotlib.rcParams["savefig.dpi"]
+    dpi = matplotlib.rcParams["savefig.dpi"]  # what savefig uses ("figure": the figure's own)
     screen_dpi = fig.dpi
-    fig.dpi = fig.dpi if dpi == "figure" else float(dpi)
+    if dpi != "figure":
+        fig.dpi = float(dpi)
     try:
         engine.execute(fig)
     finally:
